@@ -1,3 +1,18 @@
 //! poam: POA&M items as YAML files in a Git repo, linted against FedRAMP's rules.
+//!
+//! Data flows one way: files → [`parse`] → [`model`] → [`rules`] and [`policy`] →
+//! [`diag::Diagnostic`] → [`render`].
+
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod error;
+pub mod kev;
+pub mod lint;
 pub mod model;
+pub mod output;
 pub mod parse;
+pub mod policy;
+pub mod render;
+pub mod rules;
+pub mod source;

@@ -342,6 +342,9 @@ mod tests {
     #[test]
     fn yes_stays_a_string() {
         let node = parse_str("a: yes\n").expect("parses");
-        assert_eq!(node.get("a").map(|e| &e.value.value), Some(&Value::Str("yes".into())));
+        assert_eq!(
+            node.get("a").map(|e| &e.value.value),
+            Some(&Value::Str("yes".into()))
+        );
     }
 }

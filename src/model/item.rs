@@ -1,1 +1,854 @@
-pub struct Item;
+//! The lenient, typed item model. Built from a [`Node`] tree: every field is optional and
+//! spanned, and problems (unknown keys, wrong types, bad values) are collected as data for
+//! the `unknown-field` and `invalid-value` rules instead of stopping at the first one.
+
+use chrono::NaiveDate;
+
+use super::node::{Node, Value};
+use super::span::{Sp, Span};
+
+/// Original or adjusted risk rating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Risk {
+    Low,
+    Moderate,
+    High,
+    Critical,
+}
+
+impl Risk {
+    pub const NAMES: &'static [&'static str] = &["low", "moderate", "high", "critical"];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.to_ascii_lowercase().as_str() {
+            "low" => Some(Self::Low),
+            "moderate" => Some(Self::Moderate),
+            "high" => Some(Self::High),
+            "critical" => Some(Self::Critical),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    /// FedRAMP's template knows no Critical: it is reported as High.
+    pub fn fedramp_level(self) -> u8 {
+        match self {
+            Self::Low => 1,
+            Self::Moderate => 2,
+            Self::High | Self::Critical => 3,
+        }
+    }
+
+    pub fn is_high_or_critical(self) -> bool {
+        self.fedramp_level() >= 3
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Open,
+    Closed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeKind {
+    New,
+    Update,
+    Complete,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeviationStatus {
+    Pending,
+    Approved,
+    Rejected,
+    Withdrawn,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Milestone {
+    pub span: Span,
+    pub id: Option<Sp<u32>>,
+    pub date: Option<Sp<NaiveDate>>,
+    pub description: Option<Sp<String>>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct MilestoneChange {
+    pub span: Span,
+    pub milestone: Option<Sp<u32>>,
+    pub kind: Option<Sp<ChangeKind>>,
+    pub date: Option<Sp<NaiveDate>>,
+    pub description: Option<Sp<String>>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct VendorDependency {
+    pub span: Span,
+    pub product: Option<Sp<String>>,
+    pub last_checkin: Option<Sp<NaiveDate>>,
+    pub fix_released: Option<Sp<NaiveDate>>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RiskAdjustment {
+    pub span: Span,
+    pub status: Option<Sp<DeviationStatus>>,
+    pub adjusted_risk: Option<Sp<Risk>>,
+    pub rationale: Option<Sp<String>>,
+    pub auto_approved: Option<Sp<bool>>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Deviation {
+    pub span: Span,
+    pub status: Option<Sp<DeviationStatus>>,
+    pub rationale: Option<Sp<String>>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Deviations {
+    pub span: Span,
+    pub risk_adjustment: Option<RiskAdjustment>,
+    pub false_positive: Option<Deviation>,
+    pub operational_requirement: Option<Deviation>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    pub span: Span,
+    pub kind: Option<Sp<String>>,
+    pub name: Option<Sp<String>>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Closed {
+    pub span: Span,
+    pub key_span: Span,
+    pub date: Option<Sp<NaiveDate>>,
+    pub evidence: Option<Sp<String>>,
+}
+
+/// A problem found while building the model; rules turn these into diagnostics.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    UnknownKey {
+        path: String,
+        key: String,
+        span: Span,
+        suggestion: Option<&'static str>,
+    },
+    InvalidValue {
+        path: String,
+        span: Span,
+        message: String,
+        help: String,
+    },
+}
+
+/// One POA&M item as written, every field optional and spanned.
+#[derive(Clone, Debug, Default)]
+pub struct Item {
+    /// The whole top-level mapping.
+    pub span: Span,
+    pub id: Option<Sp<String>>,
+    pub title: Option<Sp<String>>,
+    pub description: Option<Sp<String>>,
+    pub controls: Option<Sp<Vec<Sp<String>>>>,
+    pub detector: Option<Sp<String>>,
+    pub detector_id: Option<Sp<String>>,
+    pub assets: Option<Sp<Vec<Sp<String>>>>,
+    pub owner: Option<Sp<String>>,
+    pub resources: Option<Sp<String>>,
+    pub remediation: Option<Sp<String>>,
+    pub detected: Option<Sp<NaiveDate>>,
+    pub due: Option<Sp<NaiveDate>>,
+    pub risk: Option<Sp<Risk>>,
+    pub milestones: Option<Sp<Vec<Milestone>>>,
+    pub milestone_changes: Option<Sp<Vec<MilestoneChange>>>,
+    pub status: Option<Sp<Status>>,
+    pub status_date: Option<Sp<NaiveDate>>,
+    pub vendor_dependency: Option<VendorDependency>,
+    pub deviations: Option<Deviations>,
+    pub kev_due: Option<Sp<NaiveDate>>,
+    pub cves: Option<Sp<Vec<Sp<String>>>>,
+    pub services: Option<Sp<Vec<Sp<String>>>>,
+    pub documents: Option<Sp<Vec<Document>>>,
+    pub comments: Option<Sp<String>>,
+    pub closed: Option<Closed>,
+    /// Problems met while reading the fields, in source order.
+    pub problems: Vec<Problem>,
+}
+
+pub const ITEM_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "description",
+    "controls",
+    "detector",
+    "detector_id",
+    "assets",
+    "owner",
+    "resources",
+    "remediation",
+    "detected",
+    "due",
+    "risk",
+    "milestones",
+    "milestone_changes",
+    "status",
+    "status_date",
+    "vendor_dependency",
+    "deviations",
+    "kev_due",
+    "cves",
+    "services",
+    "documents",
+    "comments",
+    "closed",
+];
+const MILESTONE_KEYS: &[&str] = &["id", "date", "description"];
+const MILESTONE_CHANGE_KEYS: &[&str] = &["milestone", "kind", "date", "description"];
+const VENDOR_KEYS: &[&str] = &["product", "last_checkin", "fix_released"];
+const DEVIATIONS_KEYS: &[&str] = &[
+    "risk_adjustment",
+    "false_positive",
+    "operational_requirement",
+];
+const RISK_ADJUSTMENT_KEYS: &[&str] = &["status", "adjusted_risk", "rationale", "auto_approved"];
+const DEVIATION_KEYS: &[&str] = &["status", "rationale"];
+const DOCUMENT_KEYS: &[&str] = &["type", "name"];
+const CLOSED_KEYS: &[&str] = &["date", "evidence"];
+
+impl Item {
+    /// True when a value was present at `path` but could not be read; `missing-field`
+    /// stays quiet about it because `invalid-value` already speaks.
+    pub fn is_invalid(&self, path: &str) -> bool {
+        self.problems
+            .iter()
+            .any(|p| matches!(p, Problem::InvalidValue { path: p, .. } if p == path))
+    }
+
+    pub fn is_open(&self) -> bool {
+        matches!(self.status.as_ref().map(|s| s.value), Some(Status::Open))
+    }
+
+    pub fn is_closed(&self) -> bool {
+        matches!(self.status.as_ref().map(|s| s.value), Some(Status::Closed))
+    }
+
+    pub fn id_text(&self) -> Option<&str> {
+        self.id.as_ref().map(|id| id.value.as_str())
+    }
+
+    /// Builds the model from a parsed file. `source` is the file's text, used to keep the
+    /// written form of scalars (`detector_id: 00123` stays `00123`).
+    pub fn from_node(node: &Node, source: &str) -> Item {
+        let mut reader = Reader {
+            source,
+            problems: Vec::new(),
+        };
+        let mut item = Item {
+            span: node.span,
+            ..Item::default()
+        };
+        let Some(fields) = reader.mapping(node, "", ITEM_KEYS) else {
+            item.problems = reader.problems;
+            return item;
+        };
+        for (key, value, key_span) in fields {
+            let r = &mut reader;
+            match key {
+                "id" => item.id = r.item_id(value, key),
+                "title" => item.title = r.single_line(value, key),
+                "description" => item.description = r.text(value, key),
+                "controls" => item.controls = r.list(value, key, Reader::control),
+                "detector" => item.detector = r.text(value, key),
+                "detector_id" => item.detector_id = r.text(value, key),
+                "assets" => item.assets = r.list(value, key, Reader::text),
+                "owner" => item.owner = r.text(value, key),
+                "resources" => item.resources = r.text(value, key),
+                "remediation" => item.remediation = r.text(value, key),
+                "detected" => item.detected = r.date(value, key),
+                "due" => item.due = r.date(value, key),
+                "risk" => item.risk = r.risk(value, key),
+                "milestones" => item.milestones = r.list(value, key, Reader::milestone),
+                "milestone_changes" => {
+                    item.milestone_changes = r.list(value, key, Reader::milestone_change)
+                }
+                "status" => item.status = r.status(value, key),
+                "status_date" => item.status_date = r.date(value, key),
+                "vendor_dependency" => item.vendor_dependency = r.vendor_dependency(value, key),
+                "deviations" => item.deviations = r.deviations(value, key),
+                "kev_due" => item.kev_due = r.date(value, key),
+                "cves" => item.cves = r.list(value, key, Reader::cve),
+                "services" => item.services = r.list(value, key, Reader::text),
+                "documents" => item.documents = r.list(value, key, Reader::document),
+                "comments" => item.comments = r.text(value, key),
+                "closed" => item.closed = r.closed(value, key, key_span),
+                _ => {}
+            }
+        }
+        item.problems = reader.problems;
+        item
+    }
+}
+
+struct Reader<'a> {
+    source: &'a str,
+    problems: Vec<Problem>,
+}
+
+type Fields<'n> = Vec<(&'static str, &'n Node, Span)>;
+
+impl Reader<'_> {
+    fn invalid(&mut self, path: &str, span: Span, message: String, help: impl Into<String>) {
+        self.problems.push(Problem::InvalidValue {
+            path: path.to_owned(),
+            span,
+            message,
+            help: help.into(),
+        });
+    }
+
+    /// The known entries of a mapping; unknown keys become problems. `None` when the node
+    /// is not a mapping (reported) or is empty.
+    fn mapping<'n>(
+        &mut self,
+        node: &'n Node,
+        path: &str,
+        known: &'static [&'static str],
+    ) -> Option<Fields<'n>> {
+        let Some(entries) = node.as_map() else {
+            if !node.is_empty() {
+                let what = if path.is_empty() { "an item" } else { path };
+                self.invalid(
+                    path,
+                    node.span,
+                    format!("expected {what} to be a mapping, found {}", node.kind()),
+                    "write `key: value` pairs, one per line",
+                );
+            }
+            return None;
+        };
+        let mut fields = Vec::with_capacity(entries.len());
+        for entry in entries {
+            match known.iter().find(|k| **k == entry.key) {
+                Some(key) => fields.push((*key, &entry.value, entry.key_span)),
+                None => self.problems.push(Problem::UnknownKey {
+                    path: join(path, &entry.key),
+                    key: entry.key.clone(),
+                    span: entry.key_span,
+                    suggestion: suggest(&entry.key, known),
+                }),
+            }
+        }
+        Some(fields)
+    }
+
+    /// Any scalar as the text it was written with; `None` for null and blank strings.
+    fn text(&mut self, node: &Node, path: &str) -> Option<Sp<String>> {
+        match &node.value {
+            Value::Null => None,
+            Value::Str(s) if s.trim().is_empty() => None,
+            Value::Str(s) => Some(Sp::new(s.clone(), node.span)),
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
+                let written = self
+                    .source
+                    .get(node.span.start..node.span.end)
+                    .unwrap_or("");
+                Some(Sp::new(written.trim().to_owned(), node.span))
+            }
+            Value::Seq(_) | Value::Map(_) => {
+                self.invalid(
+                    path,
+                    node.span,
+                    format!("`{path}` must be text, found {}", node.kind()),
+                    "write the value as a plain or quoted string",
+                );
+                None
+            }
+        }
+    }
+
+    fn single_line(&mut self, node: &Node, path: &str) -> Option<Sp<String>> {
+        let text = self.text(node, path)?;
+        if text.value.trim_end().contains('\n') {
+            self.invalid(
+                path,
+                node.span,
+                format!("`{path}` must be a single line"),
+                "put details in `description`",
+            );
+            return None;
+        }
+        Some(text.map(|t| t.trim_end().to_owned()))
+    }
+
+    fn item_id(&mut self, node: &Node, path: &str) -> Option<Sp<String>> {
+        let id = self.text(node, path)?;
+        if !is_valid_item_id(&id.value) {
+            self.invalid(
+                path,
+                node.span,
+                format!("item id `{}` is not valid", id.value),
+                "ids start with a letter or digit and use only letters, digits, `.`, `_` and `-` (e.g. `V-123`)",
+            );
+            return None;
+        }
+        Some(id)
+    }
+
+    fn date(&mut self, node: &Node, path: &str) -> Option<Sp<NaiveDate>> {
+        let text = self.text(node, path)?;
+        match parse_date(&text.value) {
+            Some(date) => Some(Sp::new(date, node.span)),
+            None => {
+                self.invalid(
+                    path,
+                    node.span,
+                    format!("`{path}` must be a date YYYY-MM-DD, found `{}`", text.value),
+                    "write dates as YYYY-MM-DD, e.g. 2026-01-31",
+                );
+                None
+            }
+        }
+    }
+
+    fn enumerated<T>(
+        &mut self,
+        node: &Node,
+        path: &str,
+        names: &[&'static str],
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Option<Sp<T>> {
+        let text = self.text(node, path)?;
+        match parse(&text.value) {
+            Some(value) => Some(Sp::new(value, node.span)),
+            None => {
+                let allowed = names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let hint = suggest(&text.value.to_ascii_lowercase(), names)
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
+                self.invalid(
+                    path,
+                    node.span,
+                    format!("`{path}` must be one of {allowed}, found `{}`", text.value),
+                    format!("{hint}allowed values: {allowed}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn risk(&mut self, node: &Node, path: &str) -> Option<Sp<Risk>> {
+        self.enumerated(node, path, Risk::NAMES, Risk::parse)
+    }
+
+    fn status(&mut self, node: &Node, path: &str) -> Option<Sp<Status>> {
+        self.enumerated(node, path, &["open", "closed"], |t| match t {
+            "open" => Some(Status::Open),
+            "closed" => Some(Status::Closed),
+            _ => None,
+        })
+    }
+
+    fn deviation_status(&mut self, node: &Node, path: &str) -> Option<Sp<DeviationStatus>> {
+        self.enumerated(
+            node,
+            path,
+            &["pending", "approved", "rejected", "withdrawn"],
+            |t| match t {
+                "pending" => Some(DeviationStatus::Pending),
+                "approved" => Some(DeviationStatus::Approved),
+                "rejected" => Some(DeviationStatus::Rejected),
+                "withdrawn" => Some(DeviationStatus::Withdrawn),
+                _ => None,
+            },
+        )
+    }
+
+    fn bool(&mut self, node: &Node, path: &str) -> Option<Sp<bool>> {
+        match node.value {
+            Value::Null => None,
+            Value::Bool(b) => Some(Sp::new(b, node.span)),
+            _ => {
+                self.invalid(
+                    path,
+                    node.span,
+                    format!("`{path}` must be `true` or `false`, found {}", node.kind()),
+                    "write `true` or `false`",
+                );
+                None
+            }
+        }
+    }
+
+    fn positive_int(&mut self, node: &Node, path: &str) -> Option<Sp<u32>> {
+        match node.value {
+            Value::Null => None,
+            Value::Int(i) if i >= 1 && i <= i128::from(u32::MAX) => {
+                u32::try_from(i).ok().map(|n| Sp::new(n, node.span))
+            }
+            _ => {
+                let found = match &node.value {
+                    Value::Int(i) => format!("`{i}`"),
+                    _ => node.kind().to_owned(),
+                };
+                self.invalid(
+                    path,
+                    node.span,
+                    format!("`{path}` must be a positive integer, found {found}"),
+                    "number milestones 1, 2, 3, …",
+                );
+                None
+            }
+        }
+    }
+
+    fn control(&mut self, node: &Node, path: &str) -> Option<Sp<String>> {
+        let text = self.text(node, path)?;
+        match normalize_control(&text.value) {
+            Some(control) => Some(Sp::new(control, node.span)),
+            None => {
+                self.invalid(
+                    path,
+                    node.span,
+                    format!("`{}` is not a NIST SP 800-53 control id", text.value),
+                    "write control ids like `AC-2`, `SI-2` or `AC-2(1)`",
+                );
+                None
+            }
+        }
+    }
+
+    fn cve(&mut self, node: &Node, path: &str) -> Option<Sp<String>> {
+        let text = self.text(node, path)?;
+        let upper = text.value.trim().to_ascii_uppercase();
+        if is_valid_cve(&upper) {
+            Some(Sp::new(upper, node.span))
+        } else {
+            self.invalid(
+                path,
+                node.span,
+                format!("`{}` is not a CVE id", text.value),
+                "write CVE ids like `CVE-2021-44228`",
+            );
+            None
+        }
+    }
+
+    fn list<T>(
+        &mut self,
+        node: &Node,
+        path: &str,
+        read: impl Fn(&mut Self, &Node, &str) -> Option<T>,
+    ) -> Option<Sp<Vec<T>>> {
+        match &node.value {
+            Value::Null => None,
+            Value::Seq(items) => {
+                let values = items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, n)| read(self, n, &format!("{path}[{i}]")))
+                    .collect::<Vec<_>>();
+                if values.is_empty() && !items.is_empty() {
+                    // Every element was invalid: the list is present but unusable.
+                    return None;
+                }
+                Some(Sp::new(values, node.span))
+            }
+            _ => {
+                self.invalid(
+                    path,
+                    node.span,
+                    format!("`{path}` must be a list, found {}", node.kind()),
+                    "write one `- entry` per line",
+                );
+                None
+            }
+        }
+    }
+
+    fn milestone(&mut self, node: &Node, path: &str) -> Option<Milestone> {
+        let fields = self.mapping(node, path, MILESTONE_KEYS)?;
+        let mut milestone = Milestone {
+            span: node.span,
+            ..Milestone::default()
+        };
+        for (key, value, _) in fields {
+            let path = join(path, key);
+            match key {
+                "id" => milestone.id = self.positive_int(value, &path),
+                "date" => milestone.date = self.date(value, &path),
+                "description" => milestone.description = self.text(value, &path),
+                _ => {}
+            }
+        }
+        Some(milestone)
+    }
+
+    fn milestone_change(&mut self, node: &Node, path: &str) -> Option<MilestoneChange> {
+        let fields = self.mapping(node, path, MILESTONE_CHANGE_KEYS)?;
+        let mut change = MilestoneChange {
+            span: node.span,
+            ..MilestoneChange::default()
+        };
+        for (key, value, _) in fields {
+            let path = join(path, key);
+            match key {
+                "milestone" => change.milestone = self.positive_int(value, &path),
+                "kind" => {
+                    change.kind =
+                        self.enumerated(value, &path, &["new", "update", "complete"], |t| match t {
+                            "new" => Some(ChangeKind::New),
+                            "update" => Some(ChangeKind::Update),
+                            "complete" => Some(ChangeKind::Complete),
+                            _ => None,
+                        })
+                }
+                "date" => change.date = self.date(value, &path),
+                "description" => change.description = self.text(value, &path),
+                _ => {}
+            }
+        }
+        Some(change)
+    }
+
+    fn vendor_dependency(&mut self, node: &Node, path: &str) -> Option<VendorDependency> {
+        let fields = self.mapping(node, path, VENDOR_KEYS)?;
+        let mut vendor = VendorDependency {
+            span: node.span,
+            ..VendorDependency::default()
+        };
+        for (key, value, _) in fields {
+            let path = join(path, key);
+            match key {
+                "product" => vendor.product = self.text(value, &path),
+                "last_checkin" => vendor.last_checkin = self.date(value, &path),
+                "fix_released" => vendor.fix_released = self.date(value, &path),
+                _ => {}
+            }
+        }
+        Some(vendor)
+    }
+
+    fn deviations(&mut self, node: &Node, path: &str) -> Option<Deviations> {
+        let fields = self.mapping(node, path, DEVIATIONS_KEYS)?;
+        let mut deviations = Deviations {
+            span: node.span,
+            ..Deviations::default()
+        };
+        for (key, value, _) in fields {
+            let path = join(path, key);
+            match key {
+                "risk_adjustment" => {
+                    deviations.risk_adjustment = self.risk_adjustment(value, &path)
+                }
+                "false_positive" => deviations.false_positive = self.deviation(value, &path),
+                "operational_requirement" => {
+                    deviations.operational_requirement = self.deviation(value, &path)
+                }
+                _ => {}
+            }
+        }
+        Some(deviations)
+    }
+
+    fn risk_adjustment(&mut self, node: &Node, path: &str) -> Option<RiskAdjustment> {
+        let fields = self.mapping(node, path, RISK_ADJUSTMENT_KEYS)?;
+        let mut adjustment = RiskAdjustment {
+            span: node.span,
+            ..RiskAdjustment::default()
+        };
+        for (key, value, _) in fields {
+            let path = join(path, key);
+            match key {
+                "status" => adjustment.status = self.deviation_status(value, &path),
+                "adjusted_risk" => adjustment.adjusted_risk = self.risk(value, &path),
+                "rationale" => adjustment.rationale = self.text(value, &path),
+                "auto_approved" => adjustment.auto_approved = self.bool(value, &path),
+                _ => {}
+            }
+        }
+        Some(adjustment)
+    }
+
+    fn deviation(&mut self, node: &Node, path: &str) -> Option<Deviation> {
+        let fields = self.mapping(node, path, DEVIATION_KEYS)?;
+        let mut deviation = Deviation {
+            span: node.span,
+            ..Deviation::default()
+        };
+        for (key, value, _) in fields {
+            let path = join(path, key);
+            match key {
+                "status" => deviation.status = self.deviation_status(value, &path),
+                "rationale" => deviation.rationale = self.text(value, &path),
+                _ => {}
+            }
+        }
+        Some(deviation)
+    }
+
+    fn document(&mut self, node: &Node, path: &str) -> Option<Document> {
+        let fields = self.mapping(node, path, DOCUMENT_KEYS)?;
+        let mut document = Document {
+            span: node.span,
+            ..Document::default()
+        };
+        for (key, value, _) in fields {
+            let path = join(path, key);
+            match key {
+                "type" => document.kind = self.text(value, &path),
+                "name" => document.name = self.text(value, &path),
+                _ => {}
+            }
+        }
+        Some(document)
+    }
+
+    fn closed(&mut self, node: &Node, path: &str, key_span: Span) -> Option<Closed> {
+        let mut closed = Closed {
+            span: if node.span.is_empty() {
+                key_span
+            } else {
+                node.span
+            },
+            key_span,
+            ..Closed::default()
+        };
+        // An empty `closed:` is still present: `closed-inconsistent` and `missing-field` need it.
+        let Some(fields) = self.mapping(node, path, CLOSED_KEYS) else {
+            return node.is_empty().then_some(closed);
+        };
+        for (key, value, _) in fields {
+            let path = join(path, key);
+            match key {
+                "date" => closed.date = self.date(value, &path),
+                "evidence" => closed.evidence = self.text(value, &path),
+                _ => {}
+            }
+        }
+        Some(closed)
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// The closest known key, when it is close enough to be a likely typo.
+pub fn suggest(key: &str, known: &[&'static str]) -> Option<&'static str> {
+    let key = key.to_ascii_lowercase();
+    known
+        .iter()
+        .map(|k| {
+            (
+                strsim::damerau_levenshtein(&key, k),
+                strsim::jaro_winkler(&key, k),
+                *k,
+            )
+        })
+        .filter(|(distance, similarity, k)| {
+            *distance <= (k.len() / 3).max(1) || *similarity >= 0.88
+        })
+        .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)))
+        .map(|(_, _, k)| k)
+}
+
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+pub fn is_valid_item_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+/// `ac-2(1)` → `AC-2(1)`; `None` when it is not a control id.
+pub fn normalize_control(text: &str) -> Option<String> {
+    let upper = text.trim().to_ascii_uppercase();
+    let (family, rest) = upper.split_once('-')?;
+    if family.len() != 2 || !family.chars().all(|c| c.is_ascii_uppercase()) {
+        return None;
+    }
+    let (number, enhancement) = match rest.split_once('(') {
+        Some((number, tail)) => (number, Some(tail.strip_suffix(')')?)),
+        None => (rest, None),
+    };
+    let is_number = |s: &str| (1..=3).contains(&s.len()) && s.chars().all(|c| c.is_ascii_digit());
+    if !is_number(number) || enhancement.is_some_and(|e| !is_number(e)) {
+        return None;
+    }
+    Some(upper)
+}
+
+pub fn is_valid_cve(text: &str) -> bool {
+    let mut parts = text.split('-');
+    parts.next() == Some("CVE")
+        && parts
+            .next()
+            .is_some_and(|y| y.len() == 4 && y.chars().all(|c| c.is_ascii_digit()))
+        && parts
+            .next()
+            .is_some_and(|n| n.len() >= 4 && n.chars().all(|c| c.is_ascii_digit()))
+        && parts.next().is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_ids_are_normalized() {
+        assert_eq!(normalize_control("ac-2(1)").as_deref(), Some("AC-2(1)"));
+        assert_eq!(normalize_control("SI-2").as_deref(), Some("SI-2"));
+        for bad in [
+            "AC2", "A-2", "AC-", "AC-2(", "AC-2()", "AC-2(1", "ACC-2", "AC-1234",
+        ] {
+            assert_eq!(normalize_control(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn cve_and_ids() {
+        assert!(is_valid_cve("CVE-2021-44228"));
+        assert!(!is_valid_cve("CVE-21-44228"));
+        assert!(!is_valid_cve("CVE-2021-442"));
+        assert!(is_valid_item_id("V-1.a_b"));
+        assert!(!is_valid_item_id("-V1"));
+        assert!(!is_valid_item_id("V 1"));
+    }
+
+    #[test]
+    fn dates_are_strict() {
+        assert!(parse_date("2026-01-31").is_some());
+        assert!(parse_date("2026-1-31").is_none());
+        assert!(parse_date("2026-02-30").is_none());
+    }
+
+    #[test]
+    fn suggestions_catch_typos() {
+        assert_eq!(suggest("deu", ITEM_KEYS), Some("due"));
+        assert_eq!(suggest("milestone", ITEM_KEYS), Some("milestones"));
+        assert_eq!(suggest("zzzzzz", ITEM_KEYS), None);
+    }
+}

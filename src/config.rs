@@ -1,0 +1,419 @@
+//! `poam.yaml`: where the items live, the deadline profile and rule severities.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diag::Severity;
+use crate::error::{ConfigError, ConfigProblem, Error};
+use crate::model::item::suggest;
+use crate::model::{Node, Span, Value};
+use crate::parse;
+use crate::rules::Code;
+use crate::source::SourceFile;
+
+pub const CONFIG_FILE: &str = "poam.yaml";
+
+const CONFIG_KEYS: &[&str] = &[
+    "system",
+    "items",
+    "profile",
+    "deadlines",
+    "vendor_checkin_days",
+    "stale_days",
+    "due_soon_days",
+    "kev_catalog",
+    "rules",
+    "history_since",
+];
+const SYSTEM_KEYS: &[&str] = &["csp", "name", "impact"];
+const DEADLINE_KEYS: &[&str] = &["critical", "high", "moderate", "low"];
+const PROFILES: &[&str] = &["fedramp-rev5"];
+
+/// Remediation days per rating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Deadlines {
+    pub critical: u32,
+    pub high: u32,
+    pub moderate: u32,
+    pub low: u32,
+}
+
+impl Deadlines {
+    /// FedRAMP Rev5 RA-5(d): High (and Critical) 30, Moderate 90, Low 180 days.
+    pub const FEDRAMP_REV5: Deadlines = Deadlines {
+        critical: 30,
+        high: 30,
+        moderate: 90,
+        low: 180,
+    };
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Error,
+    Warning,
+    Note,
+    Off,
+}
+
+impl Level {
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Self::Error => Some(Severity::Error),
+            Self::Warning => Some(Severity::Warning),
+            Self::Note => Some(Severity::Note),
+            Self::Off => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct System {
+    pub csp: Option<String>,
+    pub name: Option<String>,
+    pub impact: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The config file, when there is one (a bare folder of items has none).
+    pub file: Option<PathBuf>,
+    /// The folder holding `poam.yaml`, or the bare items folder.
+    pub root: PathBuf,
+    pub items_dir: PathBuf,
+    pub system: System,
+    pub profile: String,
+    pub deadlines: Deadlines,
+    pub vendor_checkin_days: u32,
+    pub stale_days: u32,
+    pub due_soon_days: u32,
+    pub kev_catalog: Option<PathBuf>,
+    pub rules: BTreeMap<Code, Level>,
+    pub history_since: Option<String>,
+}
+
+impl Config {
+    /// The configuration of a bare folder of items.
+    pub fn for_items_dir(dir: &Path) -> Config {
+        Config {
+            file: None,
+            root: dir.to_path_buf(),
+            items_dir: dir.to_path_buf(),
+            system: System::default(),
+            profile: PROFILES[0].to_owned(),
+            deadlines: Deadlines::FEDRAMP_REV5,
+            vendor_checkin_days: 30,
+            stale_days: 30,
+            due_soon_days: 14,
+            kev_catalog: None,
+            rules: BTreeMap::new(),
+            history_since: None,
+        }
+    }
+
+    /// The severity a finding of `code` gets, `None` when the rule is off.
+    pub fn level_of(&self, code: Code, default: Severity) -> Option<Severity> {
+        match self.rules.get(&code) {
+            Some(level) => level.severity(),
+            None => Some(default),
+        }
+    }
+
+    /// Finds the configuration for `path` (a repo root holding `poam.yaml`, or a bare folder
+    /// of items), or by walking up from the working directory when no path is given.
+    pub fn discover(path: Option<&Path>, explicit: Option<&Path>) -> Result<Config, Error> {
+        if let Some(file) = explicit {
+            return Config::load(file);
+        }
+        match path {
+            Some(path) => {
+                let meta = std::fs::metadata(path).map_err(|source| Error::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                if meta.is_file() {
+                    return Config::load(path);
+                }
+                let candidate = path.join(CONFIG_FILE);
+                if candidate.is_file() {
+                    Config::load(&candidate)
+                } else {
+                    Ok(Config::for_items_dir(path))
+                }
+            }
+            None => {
+                let cwd = std::env::current_dir().map_err(|source| Error::Io {
+                    path: PathBuf::from("."),
+                    source,
+                })?;
+                for dir in cwd.ancestors() {
+                    let candidate = dir.join(CONFIG_FILE);
+                    if candidate.is_file() {
+                        return Config::load(&candidate);
+                    }
+                }
+                Err(Error::NoConfig { start: cwd })
+            }
+        }
+    }
+
+    pub fn load(file: &Path) -> Result<Config, Error> {
+        let bytes = std::fs::read(file).map_err(|source| Error::Io {
+            path: file.to_path_buf(),
+            source,
+        })?;
+        let root = file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        let mut config = Config::for_items_dir(&root.join("poams"));
+        config.root = root;
+        config.file = Some(file.to_path_buf());
+        let name = file.display().to_string();
+        let (text, node) = match parse::parse_bytes(&bytes) {
+            Ok(parsed) => parsed,
+            Err(err) => {
+                let source = SourceFile::new(name, String::from_utf8_lossy(&bytes).into_owned());
+                return Err(Error::Config(ConfigError::new(
+                    source,
+                    vec![ConfigProblem::new(err.span, err.message, None)],
+                )));
+            }
+        };
+        let mut problems = Vec::new();
+        config.read(&node, &mut problems);
+        if !config.items_dir.is_dir() && problems.is_empty() {
+            let span = node.get("items").map_or(Span::new(0, 0), |e| e.value.span);
+            problems.push(ConfigProblem::new(
+                span,
+                format!(
+                    "items folder `{}` does not exist",
+                    config.items_dir.display()
+                ),
+                Some("create it, or point `items:` at the folder that holds the item files".into()),
+            ));
+        }
+        if let Some(kev) = &config.kev_catalog {
+            if !kev.is_file() && problems.is_empty() {
+                let span = node
+                    .get("kev_catalog")
+                    .map_or(Span::new(0, 0), |e| e.value.span);
+                problems.push(ConfigProblem::new(
+                    span,
+                    format!("KEV catalog `{}` does not exist", kev.display()),
+                    Some("download CISA's known_exploited_vulnerabilities.json, or remove `kev_catalog`".into()),
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(Error::Config(ConfigError::new(
+                SourceFile::new(name, text),
+                problems,
+            )))
+        }
+    }
+
+    fn read(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {
+        let Some(entries) = node.as_map() else {
+            problems.push(ConfigProblem::new(
+                node.span,
+                format!("poam.yaml must be a mapping, found {}", node.kind()),
+                None,
+            ));
+            return;
+        };
+        for entry in entries {
+            let value = &entry.value;
+            match entry.key.as_str() {
+                "system" => self.read_system(value, problems),
+                "items" => {
+                    if let Some(dir) = string(value, "items", problems) {
+                        self.items_dir = self.root.join(dir);
+                    }
+                }
+                "profile" => {
+                    if let Some(profile) = string(value, "profile", problems) {
+                        if PROFILES.contains(&profile.as_str()) {
+                            self.profile = profile;
+                        } else {
+                            problems.push(ConfigProblem::new(
+                                value.span,
+                                format!("unknown deadline profile `{profile}`"),
+                                Some(format!("known profiles: {}", PROFILES.join(", "))),
+                            ));
+                        }
+                    }
+                }
+                "deadlines" => self.read_deadlines(value, problems),
+                "vendor_checkin_days" => {
+                    if let Some(days) = days(value, "vendor_checkin_days", problems) {
+                        self.vendor_checkin_days = days;
+                    }
+                }
+                "stale_days" => {
+                    if let Some(days) = days(value, "stale_days", problems) {
+                        self.stale_days = days;
+                    }
+                }
+                "due_soon_days" => {
+                    if let Some(days) = days(value, "due_soon_days", problems) {
+                        self.due_soon_days = days;
+                    }
+                }
+                "kev_catalog" => {
+                    if let Some(file) = string(value, "kev_catalog", problems) {
+                        self.kev_catalog = Some(self.root.join(file));
+                    }
+                }
+                "rules" => self.read_rules(value, problems),
+                "history_since" => {
+                    if let Some(since) = string(value, "history_since", problems) {
+                        self.history_since = Some(since);
+                    }
+                }
+                other => problems.push(unknown_key(other, entry.key_span, CONFIG_KEYS)),
+            }
+        }
+    }
+
+    fn read_system(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {
+        let Some(entries) = mapping(node, "system", problems) else {
+            return;
+        };
+        for entry in entries {
+            match entry.key.as_str() {
+                "csp" => self.system.csp = string(&entry.value, "system.csp", problems),
+                "name" => self.system.name = string(&entry.value, "system.name", problems),
+                "impact" => {
+                    let impact = string(&entry.value, "system.impact", problems);
+                    match impact.as_deref() {
+                        Some("low" | "moderate" | "high") | None => self.system.impact = impact,
+                        Some(other) => problems.push(ConfigProblem::new(
+                            entry.value.span,
+                            format!("`system.impact` must be `low`, `moderate` or `high`, found `{other}`"),
+                            None,
+                        )),
+                    }
+                }
+                other => problems.push(unknown_key(other, entry.key_span, SYSTEM_KEYS)),
+            }
+        }
+    }
+
+    fn read_deadlines(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {
+        let Some(entries) = mapping(node, "deadlines", problems) else {
+            return;
+        };
+        for entry in entries {
+            let slot = match entry.key.as_str() {
+                "critical" => &mut self.deadlines.critical,
+                "high" => &mut self.deadlines.high,
+                "moderate" => &mut self.deadlines.moderate,
+                "low" => &mut self.deadlines.low,
+                other => {
+                    problems.push(unknown_key(other, entry.key_span, DEADLINE_KEYS));
+                    continue;
+                }
+            };
+            if let Some(days) = days(&entry.value, &format!("deadlines.{}", entry.key), problems) {
+                *slot = days;
+            }
+        }
+    }
+
+    fn read_rules(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {
+        let Some(entries) = mapping(node, "rules", problems) else {
+            return;
+        };
+        for entry in entries {
+            let Some(code) = Code::from_name(&entry.key) else {
+                problems.push(unknown_key(&entry.key, entry.key_span, Code::NAMES));
+                continue;
+            };
+            let level = match &entry.value.value {
+                Value::Str(s) => match s.as_str() {
+                    "error" => Some(Level::Error),
+                    "warning" => Some(Level::Warning),
+                    "note" => Some(Level::Note),
+                    "off" => Some(Level::Off),
+                    _ => None,
+                },
+                // `off` without quotes is still a string under strict booleans, but `false` is not.
+                Value::Bool(false) => Some(Level::Off),
+                _ => None,
+            };
+            match level {
+                Some(level) => {
+                    self.rules.insert(code, level);
+                }
+                None => problems.push(ConfigProblem::new(
+                    entry.value.span,
+                    format!(
+                        "rule level for `{}` must be `error`, `warning`, `note` or `off`",
+                        entry.key
+                    ),
+                    None,
+                )),
+            }
+        }
+    }
+}
+
+fn unknown_key(key: &str, span: Span, known: &[&'static str]) -> ConfigProblem {
+    let help = match suggest(key, known) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("known keys: {}", known.join(", ")),
+    };
+    ConfigProblem::new(span, format!("unknown key `{key}`"), Some(help))
+}
+
+fn mapping<'n>(
+    node: &'n Node,
+    path: &str,
+    problems: &mut Vec<ConfigProblem>,
+) -> Option<&'n [crate::model::Entry]> {
+    match &node.value {
+        Value::Map(entries) => Some(entries),
+        Value::Null => None,
+        _ => {
+            problems.push(ConfigProblem::new(
+                node.span,
+                format!("`{path}` must be a mapping, found {}", node.kind()),
+                None,
+            ));
+            None
+        }
+    }
+}
+
+fn string(node: &Node, path: &str, problems: &mut Vec<ConfigProblem>) -> Option<String> {
+    match &node.value {
+        Value::Str(s) if !s.trim().is_empty() => Some(s.clone()),
+        Value::Null => None,
+        _ => {
+            problems.push(ConfigProblem::new(
+                node.span,
+                format!("`{path}` must be a non-empty string, found {}", node.kind()),
+                None,
+            ));
+            None
+        }
+    }
+}
+
+fn days(node: &Node, path: &str, problems: &mut Vec<ConfigProblem>) -> Option<u32> {
+    match node.value {
+        Value::Int(i) if (1..=3650).contains(&i) => u32::try_from(i).ok(),
+        _ => {
+            problems.push(ConfigProblem::new(
+                node.span,
+                format!("`{path}` must be a whole number of days between 1 and 3650"),
+                None,
+            ));
+            None
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! Findings as data. Every output format is a pure renderer of [`Diagnostic`]s.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::model::{LineCol, Span};
+use crate::rules::Code;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Note => "note",
+            Self::Warning => "warning",
+            Self::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A place in a file: byte span plus its resolved 1-based line and column range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// Relative to the repository root, with `/` separators.
+    pub file: String,
+    pub span: Span,
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+/// A further place the finding concerns (the other file of a duplicate id, say).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub location: Location,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    /// The item id, when the file got far enough to have one.
+    pub item: Option<String>,
+    pub location: Location,
+    /// Short text shown under the source snippet.
+    pub label: Option<String>,
+    pub message: String,
+    pub help: Option<String>,
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn with_related(mut self, location: Location, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            location,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// The order every renderer uses: file, line, column, code.
+    pub fn sort_key(&self) -> (&str, usize, usize, &'static str, &str) {
+        (
+            &self.location.file,
+            self.location.start.line,
+            self.location.start.column,
+            self.code.as_str(),
+            &self.message,
+        )
+    }
+}
+
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// Counts by severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub error: usize,
+    pub warning: usize,
+    pub note: usize,
+}
+
+impl Summary {
+    pub fn of(diagnostics: &[Diagnostic]) -> Self {
+        let mut summary = Self::default();
+        for d in diagnostics {
+            match d.severity {
+                Severity::Error => summary.error += 1,
+                Severity::Warning => summary.warning += 1,
+                Severity::Note => summary.note += 1,
+            }
+        }
+        summary
+    }
+}

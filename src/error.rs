@@ -1,0 +1,126 @@
+//! Tool failures (exit code 2). Findings about items are diagnostics, not errors.
+
+use std::path::PathBuf;
+
+use miette::{LabeledSpan, NamedSource, SourceCode};
+
+use crate::model::Span;
+use crate::source::SourceFile;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read `{}`: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write `{}`: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("no poam.yaml found in `{}` or any parent folder; pass the folder to lint, e.g. `poam lint poams/`", start.display())]
+    NoConfig { start: PathBuf },
+    #[error("{0}")]
+    Config(ConfigError),
+    #[error("KEV catalog `{}`: {message}", path.display())]
+    Kev { path: PathBuf, message: String },
+    #[error("{0}")]
+    History(String),
+}
+
+/// Every problem of one config file, each with its location.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub source: SourceFile,
+    pub problems: Vec<ConfigProblem>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConfigProblem {
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl ConfigProblem {
+    pub fn new(span: Span, message: String, help: Option<String>) -> Self {
+        Self {
+            span,
+            message,
+            help,
+        }
+    }
+}
+
+impl ConfigError {
+    pub fn new(source: SourceFile, problems: Vec<ConfigProblem>) -> Self {
+        Self { source, problems }
+    }
+
+    /// One miette report per problem, ready for a report handler.
+    pub fn reports(&self) -> Vec<ConfigReport> {
+        self.problems
+            .iter()
+            .map(|p| ConfigReport {
+                source: NamedSource::new(self.source.name.clone(), self.source.text.to_string()),
+                span: p.span,
+                message: p.message.clone(),
+                help: p.help.clone(),
+            })
+            .collect()
+    }
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let first = self.problems.first();
+        let position = first
+            .map(|p| self.source.line_col(p.span.start))
+            .unwrap_or_default();
+        write!(
+            f,
+            "{}:{}:{}: invalid configuration: {}",
+            self.source.name,
+            position.line,
+            position.column,
+            first.map_or("", |p| p.message.as_str())
+        )
+    }
+}
+
+#[derive(Debug)]
+pub struct ConfigReport {
+    source: NamedSource<String>,
+    span: Span,
+    message: String,
+    help: Option<String>,
+}
+
+impl std::fmt::Display for ConfigReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid configuration: {}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigReport {}
+
+impl miette::Diagnostic for ConfigReport {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new("config"))
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            None,
+            (self.span.start, self.span.len()),
+        ))))
+    }
+}

@@ -1,0 +1,63 @@
+//! CISA's Known Exploited Vulnerabilities catalog (`known_exploited_vulnerabilities.json`).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::model::item::parse_date;
+
+#[derive(Clone, Debug, Default)]
+pub struct KevCatalog {
+    /// CVE id (upper case) → CISA due date.
+    pub due_dates: HashMap<String, NaiveDate>,
+}
+
+#[derive(Deserialize)]
+struct RawCatalog {
+    vulnerabilities: Vec<RawEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawEntry {
+    #[serde(rename = "cveID")]
+    cve_id: String,
+    due_date: String,
+}
+
+impl KevCatalog {
+    pub fn load(path: &Path) -> Result<KevCatalog, Error> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_json(&bytes).map_err(|message| Error::Kev {
+            path: path.to_path_buf(),
+            message,
+        })
+    }
+
+    pub fn from_json(bytes: &[u8]) -> Result<KevCatalog, String> {
+        let raw: RawCatalog = serde_json::from_slice(bytes).map_err(|e| {
+            format!(
+                "not a KEV catalog: {e} (line {}, column {})",
+                e.line(),
+                e.column()
+            )
+        })?;
+        let mut due_dates = HashMap::with_capacity(raw.vulnerabilities.len());
+        for entry in raw.vulnerabilities {
+            let due = parse_date(&entry.due_date).ok_or_else(|| {
+                format!(
+                    "{}: dueDate `{}` is not YYYY-MM-DD",
+                    entry.cve_id, entry.due_date
+                )
+            })?;
+            due_dates.insert(entry.cve_id.trim().to_ascii_uppercase(), due);
+        }
+        Ok(KevCatalog { due_dates })
+    }
+}

@@ -1,0 +1,274 @@
+//! `poam lint`: find the item files, parse them in parallel, run the rules, collect findings.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diag::{self, Diagnostic};
+use crate::error::Error;
+use crate::kev::KevCatalog;
+use crate::model::item::Item;
+use crate::model::Span;
+use crate::parse::{self, ParseError, MAX_FILE_BYTES};
+use crate::rules::duplicate_id::{self, IdSite};
+use crate::rules::{self, parse_error, ItemContext};
+use crate::source::SourceFile;
+
+/// Everything a renderer needs.
+#[derive(Debug)]
+pub struct Report {
+    pub today: NaiveDate,
+    /// How many item files were found (readable or not).
+    pub items: usize,
+    /// Sorted by file, line, column, code.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The text of every file a diagnostic points into, by its relative name.
+    pub sources: BTreeMap<String, SourceFile>,
+}
+
+/// One item file after reading and parsing.
+pub struct LoadedItem {
+    pub path: PathBuf,
+    pub source: SourceFile,
+    /// `None` when the file could not be parsed.
+    pub item: Option<Item>,
+}
+
+/// What lint reads besides the config: today, and what git history says.
+#[derive(Clone, Debug)]
+pub struct LintInput {
+    pub today: NaiveDate,
+    /// The folder file names in findings are relative to (the repository root).
+    pub display_root: PathBuf,
+    /// Item id → date the item last changed in git, for a missing `status_date`.
+    pub last_changed: HashMap<String, NaiveDate>,
+}
+
+/// Lists the item files under the items folder, sorted, skipping hidden entries.
+pub fn item_files(items_dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(items_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry.map_err(|err| Error::Io {
+            path: err.path().unwrap_or(items_dir).to_path_buf(),
+            source: err
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("filesystem loop")),
+        })?;
+        let is_yaml = entry
+            .path()
+            .extension()
+            .is_some_and(|e| e == "yaml" || e == "yml");
+        if is_yaml && !entry.file_type().is_dir() {
+            files.push(entry.into_path());
+        }
+    }
+    Ok(files)
+}
+
+/// Relative name with `/` separators, as findings show it.
+pub fn display_name(path: &Path, root: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads one file without following it out of `root`, refusing non-files and huge files.
+fn read_item_file(path: &Path, root: &Path) -> Result<Vec<u8>, String> {
+    let link = std::fs::symlink_metadata(path).map_err(|e| format!("cannot read file: {e}"))?;
+    if link.file_type().is_symlink() {
+        let target = std::fs::canonicalize(path).map_err(|e| format!("broken symlink: {e}"))?;
+        let root = std::fs::canonicalize(root)
+            .map_err(|e| format!("cannot resolve repository root: {e}"))?;
+        if !target.starts_with(&root) {
+            return Err(format!(
+                "symlink points outside the repository (to {})",
+                target.display()
+            ));
+        }
+    }
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read file: {e}"))?;
+    if !meta.is_file() {
+        return Err("not a regular file".to_owned());
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read file: {e}"))?;
+    let mut bytes = Vec::with_capacity(
+        usize::try_from(meta.len())
+            .unwrap_or(0)
+            .min(MAX_FILE_BYTES + 1),
+    );
+    // Read one byte past the limit so the parser can say the file is too large.
+    file.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read file: {e}"))?;
+    Ok(bytes)
+}
+
+/// Reads and parses one file. Never fails: problems become a `parse-error` source.
+pub fn load_item(path: &Path, display_root: &Path) -> (LoadedItem, Option<ParseError>) {
+    let name = display_name(path, display_root);
+    let parsed = read_item_file(path, display_root)
+        .map_err(|message| {
+            (
+                String::new(),
+                ParseError {
+                    message,
+                    span: Span::new(0, 0),
+                },
+            )
+        })
+        .and_then(|bytes| match parse::parse_bytes(&bytes) {
+            Ok((text, node)) => Ok((text, node)),
+            Err(err) => Err((String::from_utf8_lossy(&bytes).into_owned(), err)),
+        });
+    match parsed {
+        Ok((text, node)) => {
+            let item = if node.as_map().is_some() {
+                Some(Item::from_node(&node, &text))
+            } else {
+                None
+            };
+            let error = item.is_none().then(|| ParseError {
+                message: format!("an item must be a YAML mapping, found {}", node.kind()),
+                span: node.span,
+            });
+            (
+                LoadedItem {
+                    path: path.to_path_buf(),
+                    source: SourceFile::new(name, text),
+                    item,
+                },
+                error,
+            )
+        }
+        Err((text, err)) => (
+            LoadedItem {
+                path: path.to_path_buf(),
+                source: SourceFile::new(name, text),
+                item: None,
+            },
+            Some(err),
+        ),
+    }
+}
+
+/// Loads every item file in parallel.
+pub fn load_items(
+    config: &Config,
+    display_root: &Path,
+) -> Result<Vec<(LoadedItem, Option<ParseError>)>, Error> {
+    let files = item_files(&config.items_dir)?;
+    Ok(files
+        .par_iter()
+        .map(|path| load_item(path, display_root))
+        .collect())
+}
+
+pub fn load_kev(config: &Config) -> Result<Option<KevCatalog>, Error> {
+    config
+        .kev_catalog
+        .as_deref()
+        .map(KevCatalog::load)
+        .transpose()
+}
+
+/// Runs the field and deadline rules over the loaded items.
+pub fn check_items(
+    config: &Config,
+    input: &LintInput,
+    kev: Option<&KevCatalog>,
+    loaded: &[(LoadedItem, Option<ParseError>)],
+) -> Vec<Diagnostic> {
+    let mut diagnostics: Vec<Diagnostic> = loaded
+        .par_iter()
+        .flat_map_iter(|(file, error)| {
+            if let Some(error) = error {
+                return rules::apply_levels(
+                    config,
+                    vec![parse_error::diagnostic(&file.source, error)],
+                );
+            }
+            let Some(item) = &file.item else {
+                return Vec::new();
+            };
+            let stem = file
+                .path
+                .file_stem()
+                .map(|s| s.to_string_lossy())
+                .unwrap_or_default();
+            let ctx = ItemContext {
+                file: &file.source,
+                item,
+                config,
+                today: input.today,
+                kev,
+                file_stem: &stem,
+                last_changed: item
+                    .id_text()
+                    .and_then(|id| input.last_changed.get(id).copied()),
+            };
+            rules::check_item(&ctx)
+        })
+        .collect();
+    let sites: Vec<IdSite> = loaded
+        .iter()
+        .filter_map(|(file, _)| {
+            let id = file.item.as_ref()?.id.as_ref()?;
+            Some(IdSite {
+                id: id.value.clone(),
+                location: file.source.location(id.span),
+            })
+        })
+        .collect();
+    diagnostics.extend(rules::apply_levels(config, duplicate_id::check(&sites)));
+    diagnostics
+}
+
+/// Assembles the final report: sorted findings plus the sources they point into.
+pub fn finish(
+    today: NaiveDate,
+    loaded: Vec<(LoadedItem, Option<ParseError>)>,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Report {
+    diag::sort(&mut diagnostics);
+    let wanted: std::collections::BTreeSet<&str> = diagnostics
+        .iter()
+        .flat_map(|d| {
+            std::iter::once(d.location.file.as_str())
+                .chain(d.related.iter().map(|r| r.location.file.as_str()))
+        })
+        .collect();
+    let sources = loaded
+        .into_iter()
+        .filter(|(file, _)| wanted.contains(file.source.name.as_str()))
+        .map(|(file, _)| (file.source.name.clone(), file.source))
+        .collect();
+    Report {
+        today,
+        items: 0,
+        diagnostics,
+        sources,
+    }
+}
+
+/// Lints the items of `config` without git history.
+pub fn lint(config: &Config, input: &LintInput) -> Result<Report, Error> {
+    let kev = load_kev(config)?;
+    let loaded = load_items(config, &input.display_root)?;
+    let count = loaded.len();
+    let diagnostics = check_items(config, input, kev.as_ref(), &loaded);
+    let mut report = finish(input.today, loaded, diagnostics);
+    report.items = count;
+    Ok(report)
+}

@@ -1,0 +1,114 @@
+//! miette reports with the source snippet, then a summary line.
+
+use std::fmt;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+
+use crate::diag::{Diagnostic, Severity};
+use crate::lint::Report;
+
+struct Rendered<'a> {
+    diagnostic: &'a Diagnostic,
+    source: Option<NamedSource<String>>,
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl miette::Diagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let d = self.diagnostic;
+        let code = match &d.item {
+            Some(item) => format!("{}[{}] {item}", d.severity, d.code.as_str()),
+            None => format!("{}[{}]", d.severity, d.code.as_str()),
+        };
+        Some(Box::new(code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let d = self.diagnostic;
+        let mut lines: Vec<String> = d.help.iter().cloned().collect();
+        for related in &d.related {
+            lines.push(format!(
+                "{} ({}:{}:{})",
+                related.message,
+                related.location.file,
+                related.location.start.line,
+                related.location.start.column
+            ));
+        }
+        (!lines.is_empty()).then(|| Box::new(lines.join("\n")) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        let span = self.diagnostic.location.span;
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            self.diagnostic.label.clone(),
+            (span.start, span.len()),
+        ))))
+    }
+}
+
+pub fn render(report: &Report, color: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
+    let mut out = String::new();
+    for diagnostic in &report.diagnostics {
+        let source = report
+            .sources
+            .get(&diagnostic.location.file)
+            .and_then(|file| {
+                // An empty or unreadable file has no snippet worth showing.
+                (!file.text.is_empty()).then(|| NamedSource::new(&file.name, file.text.to_string()))
+            });
+        let rendered = Rendered { diagnostic, source };
+        let mut text = String::new();
+        if handler.render_report(&mut text, &rendered).is_err() {
+            text = format!("{}: {}\n", diagnostic.location.file, diagnostic.message);
+        }
+        if rendered.source.is_none() {
+            // Without a snippet miette does not name the file; say where it is.
+            text = format!(
+                "{}:{}:{}\n{text}",
+                diagnostic.location.file,
+                diagnostic.location.start.line,
+                diagnostic.location.start.column
+            );
+        }
+        out.push_str(&text);
+        out.push('\n');
+    }
+    out.push_str(&super::summary_line(report));
+    out.push('\n');
+    out
+}

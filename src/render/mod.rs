@@ -1,0 +1,47 @@
+//! Output formats. Each is a pure function of the [`Report`].
+
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod sarif;
+pub mod short;
+
+use crate::lint::Report;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Short,
+    Json,
+    Github,
+    Sarif,
+}
+
+pub fn render(report: &Report, format: Format, color: bool) -> String {
+    match format {
+        Format::Human => human::render(report, color),
+        Format::Short => short::render(report),
+        Format::Json => json::render(report),
+        Format::Github => github::render(report),
+        Format::Sarif => sarif::render(report),
+    }
+}
+
+/// `3 errors, 5 warnings, 1 note in 42 items`.
+pub fn summary_line(report: &Report) -> String {
+    let s = crate::diag::Summary::of(&report.diagnostics);
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    format!(
+        "{}, {}, {} in {}",
+        plural(s.error, "error"),
+        plural(s.warning, "warning"),
+        plural(s.note, "note"),
+        plural(report.items, "item")
+    )
+}

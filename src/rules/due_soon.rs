@@ -1,0 +1,48 @@
+//! An open item is due within `due_soon_days`.
+//!
+//! ## What it does
+//! Notes an open item whose `due` date is today or within `due_soon_days` (14 by default).
+//!
+//! ## Why it matters
+//! A reminder before the item turns late, while there is still time to finish or to record a
+//! vendor dependency.
+//!
+//! ## Example
+//! ```yaml
+//! status: open
+//! due: 2026-12-01   # today is 2026-11-25: due in 6 days
+//! ```
+//!
+//! ## How to fix
+//! Nothing is wrong yet. Finish the work, or turn the rule off with `rules: {due-soon: off}`.
+//!
+//! ## FedRAMP reference
+//! FedRAMP POA&M Template Completion Guide §3: items past their timeframe are late.
+
+use crate::diag::Diagnostic;
+use crate::policy::days_between;
+
+use super::{days, Code, ItemContext};
+
+pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
+    let item = ctx.item;
+    let Some(due) = item.due.as_ref().filter(|_| item.is_open()) else {
+        return;
+    };
+    let left = days_between(ctx.today, due.value);
+    if (0..=i64::from(ctx.config.due_soon_days)).contains(&left) {
+        let when = if left == 0 {
+            "today".to_owned()
+        } else {
+            format!("in {}", days(left))
+        };
+        out.push(
+            ctx.report(
+                Code::DueSoon,
+                due.span,
+                format!("open item is due {when} ({})", due.value),
+            )
+            .with_help("finish the remaining milestones before the due date"),
+        );
+    }
+}

@@ -1,0 +1,49 @@
+//! A milestone is planned after the item's scheduled completion date.
+//!
+//! ## What it does
+//! Reports each milestone whose effective date (after `update` changes) is later than `due`.
+//!
+//! ## Why it matters
+//! FedRAMP presumes completion at the last milestone. A milestone after `due` means the plan
+//! itself says the item will be late.
+//!
+//! ## Example
+//! ```yaml
+//! due: 2026-12-01
+//! milestones:
+//!   - {id: 1, date: 2026-12-15, description: Deploy fix}
+//! ```
+//!
+//! ## How to fix
+//! Plan the milestone on or before `due`, or pull the work forward.
+//!
+//! ## FedRAMP reference
+//! Guide to OSCAL-based FedRAMP POA&M §4: the scheduled completion date is the latest
+//! milestone date.
+
+use crate::diag::Diagnostic;
+use crate::policy::{days_between, effective_milestones};
+
+use super::{days, Code, ItemContext};
+
+pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
+    let Some(due) = &ctx.item.due else { return };
+    for m in effective_milestones(ctx.item) {
+        if m.date > due.value {
+            out.push(
+                ctx.report(
+                    Code::MilestoneAfterDue,
+                    m.span,
+                    format!(
+                        "milestone {} on {} is {} after due ({})",
+                        m.id,
+                        m.date,
+                        days(days_between(due.value, m.date)),
+                        due.value
+                    ),
+                )
+                .with_help("plan every milestone on or before the scheduled completion date"),
+            );
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! An open item's milestone is past its date and not completed.
+//!
+//! ## What it does
+//! For open items, applies `milestone_changes` to the planned milestones (an `update` moves a
+//! milestone's date, a `complete` finishes it, a `new` adds one) and reports each milestone
+//! whose effective date is before today and that is not complete.
+//!
+//! ## Why it matters
+//! Milestones are the monthly evidence that remediation is on track. A missed milestone
+//! without an update is the first sign of a late item.
+//!
+//! ## Example
+//! ```yaml
+//! milestones:
+//!   - {id: 1, date: 2026-11-01, description: Patch staging}   # no `complete` change
+//! ```
+//!
+//! ## How to fix
+//! Record a `complete` change when the milestone is done, or an `update` with the new date.
+//!
+//! ## FedRAMP reference
+//! FedRAMP POA&M Template, column N (Milestone Changes): status updates are appended as
+//! `(##) Update/Complete <date> : <description>`.
+
+use crate::diag::Diagnostic;
+use crate::policy::{days_between, effective_milestones};
+
+use super::{days, Code, ItemContext};
+
+pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
+    if !ctx.item.is_open() {
+        return;
+    }
+    for m in effective_milestones(ctx.item) {
+        if !m.complete && m.date < ctx.today {
+            out.push(
+                ctx.report(
+                    Code::MilestoneOverdue,
+                    m.span,
+                    format!(
+                        "milestone {} was due {} ({} ago) and is not complete",
+                        m.id,
+                        m.date,
+                        days(days_between(m.date, ctx.today))
+                    ),
+                )
+                .with_help(format!(
+                    "append a milestone change `{{milestone: {}, kind: complete}}` or `kind: update` with the new date",
+                    m.id
+                )),
+            );
+        }
+    }
+}

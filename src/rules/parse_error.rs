@@ -1,0 +1,46 @@
+//! A file is not a readable poam item: invalid YAML, not one mapping, or refused input.
+//!
+//! ## What it does
+//! Reports files in the items folder that cannot be read as one YAML mapping: syntax errors,
+//! a list or scalar at the top level, anchors or aliases, more than one document, bytes that
+//! are not UTF-8 (binary files), empty files, files over 1 MiB, nesting deeper than 32 levels,
+//! and symlinks that point outside the repository.
+//!
+//! ## Why it matters
+//! An item that cannot be read is an item nobody checks: its deadlines silently drop out of
+//! the POA&M. poam reports it and goes on linting every other file.
+//!
+//! ## Example
+//! ```yaml
+//! id: V-1
+//! title: [unclosed
+//! ```
+//!
+//! ## How to fix
+//! Fix the YAML at the reported position. Items need no anchors (`&a`, `*a`) and no `---`
+//! document separators; write each item as one plain mapping.
+//!
+//! ## FedRAMP reference
+//! FedRAMP POA&M Template Completion Guide §2: every weakness is one row with all columns
+//! completed; an unreadable entry is an incomplete POA&M.
+
+use crate::diag::Diagnostic;
+use crate::parse::ParseError;
+use crate::source::SourceFile;
+
+use super::Code;
+
+pub fn diagnostic(file: &SourceFile, error: &ParseError) -> Diagnostic {
+    Diagnostic {
+        code: Code::ParseError,
+        severity: Code::ParseError.default_severity(),
+        item: None,
+        location: file.location(error.span),
+        label: None,
+        message: error.message.clone(),
+        help: Some(
+            "each item file holds one YAML mapping; see the item format in the README".into(),
+        ),
+        related: Vec::new(),
+    }
+}

@@ -1,0 +1,69 @@
+//! An open item's status date is older than `stale_days`.
+//!
+//! ## What it does
+//! Reports an open item whose `status_date` (or, when it is absent, the date of the last
+//! commit that changed the item) is more than `stale_days` (30 by default) before today.
+//!
+//! ## Why it matters
+//! POA&Ms are delivered monthly; an item nobody has touched in a month is probably out of
+//! date, and its status date tells the AO so.
+//!
+//! ## Example
+//! ```yaml
+//! status: open
+//! status_date: 2026-08-01
+//! ```
+//!
+//! ## How to fix
+//! Review the item, record progress (a milestone change), and update `status_date`.
+//!
+//! ## FedRAMP reference
+//! FedRAMP POA&M Template, column O (Status Date); Rev5 baseline CA-5: POA&Ms at least monthly.
+
+use crate::diag::Diagnostic;
+use crate::policy::days_between;
+
+use super::{days, Code, ItemContext};
+
+pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
+    let item = ctx.item;
+    if !item.is_open() {
+        return;
+    }
+    let limit = i64::from(ctx.config.stale_days);
+    if let Some(date) = &item.status_date {
+        let age = days_between(date.value, ctx.today);
+        if age > limit {
+            out.push(
+                ctx.report(
+                    Code::StatusStale,
+                    date.span,
+                    format!(
+                        "status date {} is {} old (limit {})",
+                        date.value,
+                        days(age),
+                        days(limit)
+                    ),
+                )
+                .with_help("review the item and update `status_date`"),
+            );
+        }
+    } else if let Some(changed) = ctx.last_changed {
+        let age = days_between(changed, ctx.today);
+        if age > limit {
+            let span = item.status.as_ref().map_or(item.span, |s| s.span);
+            out.push(
+                ctx.report(
+                    Code::StatusStale,
+                    span,
+                    format!(
+                        "item last changed on {changed} ({} ago, limit {}) and has no `status_date`",
+                        days(age),
+                        days(limit)
+                    ),
+                )
+                .with_help("review the item and record the review with `status_date`"),
+            );
+        }
+    }
+}

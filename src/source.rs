@@ -1,0 +1,35 @@
+//! Source files as read from disk, with what is needed to locate spans in them.
+
+use std::sync::Arc;
+
+use crate::diag::Location;
+use crate::model::{LineCol, LineIndex, Span};
+
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// Relative to the repository root, with `/` separators.
+    pub name: String,
+    pub text: Arc<str>,
+    index: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(name: String, text: impl Into<Arc<str>>) -> Self {
+        let text = text.into();
+        let index = LineIndex::new(&text);
+        Self { name, text, index }
+    }
+
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        self.index.line_col(&self.text, offset)
+    }
+
+    pub fn location(&self, span: Span) -> Location {
+        Location {
+            file: self.name.clone(),
+            span,
+            start: self.line_col(span.start),
+            end: self.line_col(span.end),
+        }
+    }
+}
