@@ -75,7 +75,14 @@ fn top_level_present(item: &Item, key: &str) -> bool {
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let item = ctx.item;
+    let text = &ctx.file.text;
     let mut missing = |span: Span, path: String, what: &str| {
+        // Point at the first line of the mapping, not all of it: a whole-file underline helps nobody.
+        let line_end = text
+            .get(span.start..span.end)
+            .and_then(|s| s.find('\n'))
+            .map_or(span.end, |i| span.start + i);
+        let span = Span::new(span.start, line_end);
         if !item.is_invalid(&path) {
             out.push(
                 ctx.report(

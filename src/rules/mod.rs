@@ -127,6 +127,13 @@ impl Code {
 
 pub const DOCS_BASE: &str = "https://github.com/poam-dev/poam/blob/main/docs/rules";
 
+/// Rules that compare versions of an item along git history.
+pub fn is_history_code(code: Code) -> bool {
+    HISTORY_CODES.contains(&code)
+}
+
+pub const HISTORY_CODES: &[Code] = &[];
+
 /// What an item rule sees: one parsed item and everything around it.
 pub struct ItemContext<'a> {
     pub file: &'a SourceFile,

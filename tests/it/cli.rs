@@ -1,0 +1,281 @@
+//! The command line: every format, exit codes, config errors, output files.
+
+use std::fs;
+
+use crate::common::{lint, lint_json, poam, valid_item, TODAY};
+
+/// A repo with one clean item, one with errors, one with a warning only.
+fn mixed_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::create_dir(dir.path().join("poams")).expect("mkdir");
+    fs::write(
+        dir.path().join("poam.yaml"),
+        "system: {csp: Example Cloud, name: Example SaaS, impact: moderate}\nitems: poams\n",
+    )
+    .expect("write");
+    fs::write(dir.path().join("poams/V-1.yaml"), valid_item("V-1")).expect("write");
+    let broken = valid_item("V-2")
+        .replace("due: 2027-01-20", "due: 2027-06-20")
+        .replace("owner: Jane Doe - Platform Team\n", "ownr: Jane Doe\n");
+    fs::write(dir.path().join("poams/V-2.yaml"), broken).expect("write");
+    let stale = valid_item("V-3").replace("status_date: 2026-11-20", "status_date: 2026-09-01");
+    fs::write(dir.path().join("poams/V-3.yaml"), stale).expect("write");
+    dir
+}
+
+fn only_item(dir: &std::path::Path, id: &str) {
+    for entry in fs::read_dir(dir.join("poams")).expect("read") {
+        let path = entry.expect("entry").path();
+        if path.file_stem().is_some_and(|s| s != id) {
+            fs::remove_file(path).expect("remove");
+        }
+    }
+}
+
+#[test]
+fn clean_items_exit_zero() {
+    let dir = mixed_repo();
+    only_item(dir.path(), "V-1");
+    let (code, out) = lint(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out, "0 errors, 0 warnings, 0 notes in 1 item\n");
+}
+
+#[test]
+fn errors_exit_one_in_every_format() {
+    let dir = mixed_repo();
+    for format in ["human", "short", "json", "github", "sarif"] {
+        let (code, out) = lint(dir.path(), &["--format", format]);
+        assert_eq!(code, 1, "format {format}: {out}");
+        assert!(
+            out.contains("missing-field"),
+            "format {format} names the code: {out}"
+        );
+    }
+}
+
+#[test]
+fn warnings_alone_exit_zero_unless_strict() {
+    let dir = mixed_repo();
+    only_item(dir.path(), "V-3");
+    assert_eq!(lint(dir.path(), &[]).0, 0);
+    assert_eq!(lint(dir.path(), &["--strict"]).0, 1);
+}
+
+#[test]
+fn rule_levels_from_config_change_severity_and_exit_code() {
+    let dir = mixed_repo();
+    only_item(dir.path(), "V-3");
+    fs::write(
+        dir.path().join("poam.yaml"),
+        "items: poams\nrules: {status-stale: error}\n",
+    )
+    .expect("write");
+    let (code, json) = lint_json(dir.path());
+    assert_eq!(code, 1);
+    assert_eq!(json["diagnostics"][0]["severity"], "error");
+    fs::write(
+        dir.path().join("poam.yaml"),
+        "items: poams\nrules: {status-stale: off}\n",
+    )
+    .expect("write");
+    let (code, json) = lint_json(dir.path());
+    assert_eq!(code, 0);
+    assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn short_format_is_one_line_per_finding() {
+    let dir = mixed_repo();
+    let (_, out) = lint(dir.path(), &["--format", "short"]);
+    insta::assert_snapshot!(out, @r"
+    poams/V-2.yaml:1:1: error[missing-field] missing required field `owner`
+    poams/V-2.yaml:8:1: error[unknown-field] unknown field `ownr`
+    poams/V-2.yaml:11:6: error[due-beyond-policy] due 2027-06-20 is 231 days after detection; moderate allows 90 (deadline 2027-01-30)
+    poams/V-3.yaml:18:14: warning[status-stale] status date 2026-09-01 is 85 days old (limit 30 days)
+    ");
+}
+
+#[test]
+fn human_format_shows_snippets_and_a_summary() {
+    let dir = mixed_repo();
+    let (_, out) = lint(dir.path(), &[]);
+    insta::assert_snapshot!("human_mixed", out);
+}
+
+#[test]
+fn json_format_has_the_documented_shape() {
+    let dir = mixed_repo();
+    let (_, json) = lint_json(dir.path());
+    insta::assert_json_snapshot!("json_mixed", json);
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["today"], TODAY);
+    assert_eq!(json["items"], 3);
+    assert_eq!(json["summary"]["error"], 3);
+}
+
+#[test]
+fn github_format_escapes_workflow_commands() {
+    let dir = mixed_repo();
+    let (_, out) = lint(dir.path(), &["--format", "github"]);
+    let first = out.lines().next().expect("a line");
+    assert_eq!(
+        first,
+        "::error file=poams/V-2.yaml,line=1,col=1,endLine=1,endColumn=8,title=missing-field::missing required field `owner`%0Ahelp: add `owner:` with the point of contact"
+    );
+    assert!(out
+        .lines()
+        .any(|l| l.starts_with("::warning file=poams/V-3.yaml,line=18,col=14")));
+}
+
+#[test]
+fn output_file_is_written_and_stdout_stays_empty() {
+    let dir = mixed_repo();
+    let report = dir.path().join("report.json");
+    let output = poam()
+        .args(["lint", "--today", TODAY, "--format", "json", "-o"])
+        .arg(&report)
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let written: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&report).expect("report written")).expect("json");
+    assert_eq!(written["summary"]["error"], 3);
+}
+
+#[test]
+fn unwritable_output_is_exit_two() {
+    let dir = mixed_repo();
+    let output = poam()
+        .args(["lint", "--today", TODAY, "-o"])
+        .arg(dir.path().join("no/such/dir/report.txt"))
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot write"));
+}
+
+#[test]
+fn today_comes_from_the_environment_when_not_given() {
+    let dir = mixed_repo();
+    only_item(dir.path(), "V-1");
+    // On 2027-02-01 the item is overdue.
+    let output = poam()
+        .arg("lint")
+        .arg(dir.path())
+        .env("POAM_TODAY", "2027-02-01")
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("overdue"));
+}
+
+#[test]
+fn bad_today_is_a_usage_error() {
+    let output = poam()
+        .args(["lint", "--today", "2026-13-01", "."])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn config_errors_are_reported_with_locations_and_exit_two() {
+    let dir = mixed_repo();
+    fs::write(
+        dir.path().join("poam.yaml"),
+        "items: poams\nstale_dayz: 30\ndeadlines: {high: -3}\nrules: {overdeu: off}\n",
+    )
+    .expect("write");
+    let output = poam()
+        .args(["lint", "--today", TODAY])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("poam.yaml:2:1"), "{stderr}");
+    assert!(stderr.contains("did you mean `stale_days`?"), "{stderr}");
+    assert!(
+        stderr.contains("`deadlines.high` must be a whole number"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `overdue`?"), "{stderr}");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn missing_items_folder_is_exit_two() {
+    let dir = tempfile::tempdir().expect("temp");
+    fs::write(dir.path().join("poam.yaml"), "items: nowhere\n").expect("write");
+    let output = poam()
+        .args(["lint", "--today", TODAY])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("items folder"));
+}
+
+#[test]
+fn unreadable_path_is_exit_two() {
+    let output = poam()
+        .args(["lint", "--today", TODAY, "/no/such/path"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("/no/such/path"));
+}
+
+#[test]
+fn a_bare_folder_of_items_needs_no_config() {
+    let dir = tempfile::tempdir().expect("temp");
+    fs::write(dir.path().join("V-9.yaml"), valid_item("V-9")).expect("write");
+    let (code, out) = lint(dir.path(), &["--format", "short"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
+#[test]
+fn rules_command_lists_and_explains() {
+    let output = poam().arg("rules").output().expect("run");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.lines().any(|l| l.starts_with("due-beyond-policy")));
+    let output = poam().args(["rules", "overdue"]).output().expect("run");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("## How to fix"));
+    let output = poam().args(["rules", "overdeu"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn lint_never_writes_to_the_items() {
+    let dir = mixed_repo();
+    let before = snapshot_tree(dir.path());
+    lint(dir.path(), &[]);
+    lint(dir.path(), &["--format", "sarif"]);
+    assert_eq!(before, snapshot_tree(dir.path()));
+}
+
+fn snapshot_tree(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walk(dir)
+        .into_iter()
+        .map(|p| (p.display().to_string(), fs::read(&p).expect("read")))
+        .collect();
+    files.sort();
+    files
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).expect("read dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}

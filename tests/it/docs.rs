@@ -1,0 +1,118 @@
+//! Rule codes are unique, documented in fixed sections, and docs/rules/ is up to date.
+//! Run with `POAM_UPDATE_DOCS=1` to regenerate the pages.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use poam::rules::{Code, RULE_DOCS};
+use strum::IntoEnumIterator;
+
+const SECTIONS: &[&str] = &[
+    "## What it does",
+    "## Why it matters",
+    "## Example",
+    "## How to fix",
+    "## FedRAMP reference",
+];
+
+fn page(code: Code) -> String {
+    let doc = code.doc();
+    let (summary, body) = doc.split_once('\n').unwrap_or((doc, ""));
+    format!(
+        "# `{}`\n\n{summary}\n\nDefault severity: **{}**. Change it in `poam.yaml` with `rules: {{{}: error|warning|note|off}}`.\n{body}\n",
+        code.as_str(),
+        code.default_severity(),
+        code.as_str()
+    )
+}
+
+fn index() -> String {
+    let mut text = String::from("# Rules\n\nGenerated from the rule sources; do not edit by hand.\n\n| code | default | what it checks |\n|---|---|---|\n");
+    for code in Code::iter() {
+        text.push_str(&format!(
+            "| [`{0}`]({0}.md) | {1} | {2} |\n",
+            code.as_str(),
+            code.default_severity(),
+            code.summary()
+        ));
+    }
+    text
+}
+
+#[test]
+fn codes_are_unique_and_match_their_names() {
+    let names: Vec<&str> = Code::iter().map(Code::as_str).collect();
+    let unique: BTreeSet<&str> = names.iter().copied().collect();
+    assert_eq!(unique.len(), names.len(), "duplicate codes: {names:?}");
+    assert_eq!(
+        names,
+        Code::NAMES,
+        "Code::NAMES must list every code in order"
+    );
+    for name in &names {
+        assert_eq!(Code::from_name(name).map(Code::as_str), Some(*name));
+    }
+}
+
+#[test]
+fn every_code_has_a_rule_file_with_all_doc_sections() {
+    let codes: BTreeSet<&str> = Code::iter().map(Code::as_str).collect();
+    let files: BTreeSet<&str> = RULE_DOCS.iter().map(|(code, _)| *code).collect();
+    assert_eq!(
+        codes, files,
+        "every code needs exactly one src/rules/<code>.rs"
+    );
+    for code in Code::iter() {
+        let doc = code.doc();
+        assert!(
+            !code.summary().is_empty(),
+            "{} has no summary line",
+            code.as_str()
+        );
+        let mut at = 0;
+        for section in SECTIONS {
+            let found = doc[at..].find(section).unwrap_or_else(|| {
+                panic!(
+                    "{} lacks `{section}` (or it is out of order)",
+                    code.as_str()
+                )
+            });
+            at += found + section.len();
+        }
+    }
+}
+
+#[test]
+fn rule_pages_are_up_to_date() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
+    let mut expected: Vec<(String, String)> = Code::iter()
+        .map(|code| (format!("{}.md", code.as_str()), page(code)))
+        .collect();
+    expected.push(("README.md".to_owned(), index()));
+    if std::env::var_os("POAM_UPDATE_DOCS").is_some() {
+        std::fs::create_dir_all(&dir).expect("create docs/rules");
+        for (name, text) in &expected {
+            std::fs::write(dir.join(name), text).expect("write rule page");
+        }
+    }
+    let mut stale = Vec::new();
+    for (name, text) in &expected {
+        if std::fs::read_to_string(dir.join(name)).ok().as_deref() != Some(text.as_str()) {
+            stale.push(name.clone());
+        }
+    }
+    let on_disk: BTreeSet<String> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    let wanted: BTreeSet<String> = expected.iter().map(|(n, _)| n.clone()).collect();
+    let extra: Vec<&String> = on_disk.difference(&wanted).collect();
+    assert!(
+        stale.is_empty() && extra.is_empty(),
+        "docs/rules is stale ({stale:?}) or has pages of no rule ({extra:?}); run `POAM_UPDATE_DOCS=1 cargo test --test it docs`"
+    );
+}

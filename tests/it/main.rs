@@ -1,0 +1,8 @@
+//! Integration tests: one binary, one module per area.
+
+mod cli;
+mod common;
+mod docs;
+mod robustness;
+mod rules;
+mod sarif;

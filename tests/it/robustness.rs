@@ -1,0 +1,181 @@
+//! Bad input never panics, hangs or stops the other files from being linted.
+
+use std::fs;
+
+use proptest::prelude::*;
+
+use crate::common::{lint_json, valid_item};
+
+fn repo_with(files: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp");
+    fs::create_dir(dir.path().join("poams")).expect("mkdir");
+    fs::write(dir.path().join("poam.yaml"), "items: poams\n").expect("write");
+    fs::write(
+        dir.path().join("poams/V-1.yaml"),
+        valid_item("V-1").replace("due: 2027-01-20", "due: 2027-09-01"),
+    )
+    .expect("write");
+    for (name, bytes) in files {
+        fs::write(dir.path().join("poams").join(name), bytes).expect("write");
+    }
+    dir
+}
+
+fn parse_errors(json: &serde_json::Value) -> Vec<(String, u64, String)> {
+    json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "parse-error")
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap_or_default().to_owned(),
+                d["line"].as_u64().unwrap_or_default(),
+                d["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_kind_of_bad_file_is_a_located_parse_error_and_the_rest_is_linted() {
+    let alias_bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n";
+    let deep = format!("id: {}{}\n", "[".repeat(5000), "]".repeat(5000));
+    let huge = format!(
+        "id: V-1\ndescription: \"{}\"\n",
+        "x".repeat(1024 * 1024 + 10)
+    );
+    let dir = repo_with(&[
+        ("alias-bomb.yaml", alias_bomb.as_bytes().to_vec()),
+        (
+            "binary.yaml",
+            vec![0x7f, b'E', b'L', b'F', 0, 0, 1, 2, 0xff, 0xfe],
+        ),
+        ("deep.yaml", deep.into_bytes()),
+        ("empty.yaml", Vec::new()),
+        ("huge.yaml", huge.into_bytes()),
+        ("latin1.yaml", b"title: caf\xe9\n".to_vec()),
+        ("list.yaml", b"- id: V-2\n".to_vec()),
+        (
+            "syntax.yaml",
+            b"id: V-3\ntitle: [unclosed\nowner: x\n".to_vec(),
+        ),
+        ("two-docs.yaml", b"id: V-4\n---\nid: V-5\n".to_vec()),
+    ]);
+    let (code, json) = lint_json(dir.path());
+    assert_eq!(code, 1);
+    let errors = parse_errors(&json);
+    let files: Vec<&str> = errors.iter().map(|(f, _, _)| f.as_str()).collect();
+    assert_eq!(
+        files,
+        [
+            "poams/alias-bomb.yaml",
+            "poams/binary.yaml",
+            "poams/deep.yaml",
+            "poams/empty.yaml",
+            "poams/huge.yaml",
+            "poams/latin1.yaml",
+            "poams/list.yaml",
+            "poams/syntax.yaml",
+            "poams/two-docs.yaml"
+        ]
+    );
+    let message = |file: &str| {
+        errors
+            .iter()
+            .find(|(f, _, _)| f.ends_with(file))
+            .map(|(_, _, m)| m.clone())
+            .unwrap_or_default()
+    };
+    assert!(message("alias-bomb.yaml").contains("anchors and aliases"));
+    assert!(message("huge.yaml").contains("at most 1048576 bytes"));
+    assert!(message("latin1.yaml").contains("UTF-8"));
+    assert!(message("empty.yaml").contains("empty"));
+    assert!(message("list.yaml").contains("mapping"));
+    assert!(message("two-docs.yaml").contains("more than one YAML document"));
+    // The valid item was still linted: its due date is beyond policy.
+    assert!(json["diagnostics"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .any(|d| d["code"] == "due-beyond-policy" && d["file"] == "poams/V-1.yaml"));
+    assert_eq!(json["items"], 10);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_out_of_the_repo_is_refused_and_a_fifo_does_not_hang() {
+    let outside = tempfile::tempdir().expect("temp");
+    fs::write(outside.path().join("secret.yaml"), valid_item("secret")).expect("write");
+    let dir = repo_with(&[]);
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.yaml"),
+        dir.path().join("poams/secret.yaml"),
+    )
+    .expect("symlink");
+    std::os::unix::fs::symlink(
+        dir.path().join("poams/V-1.yaml"),
+        dir.path().join("poams/V-1-link.yaml"),
+    )
+    .expect("symlink");
+    let status = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("poams/fifo.yaml"))
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    let (_, json) = lint_json(dir.path());
+    let errors = parse_errors(&json);
+    assert!(
+        errors
+            .iter()
+            .any(|(f, _, m)| f == "poams/secret.yaml" && m.contains("outside the repository")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|(f, _, m)| f == "poams/fifo.yaml" && m.contains("not a regular file")),
+        "{errors:?}"
+    );
+    // A link inside the repo is followed: it is linted like any item (and its id mismatches).
+    assert!(json["diagnostics"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .any(|d| d["code"] == "id-mismatch" && d["file"] == "poams/V-1-link.yaml"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        if let Ok((text, node)) = poam::parse::parse_bytes(&bytes) {
+            let item = poam::model::item::Item::from_node(&node, &text);
+            for problem in &item.problems {
+                let span = match problem {
+                    poam::model::item::Problem::UnknownKey { span, .. } | poam::model::item::Problem::InvalidValue { span, .. } => *span,
+                };
+                prop_assert!(span.end <= text.len() && text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+            }
+        }
+    }
+
+    #[test]
+    fn mutated_items_never_panic(cut in 0usize..600, insert in "[ -~\\n]{0,12}") {
+        let mut text = valid_item("V-7");
+        let at = cut.min(text.len());
+        text.insert_str(at, &insert);
+        if let Ok(node) = poam::parse::parse_str(&text) {
+            let item = poam::model::item::Item::from_node(&node, &text);
+            let config = poam::config::Config::for_items_dir(std::path::Path::new("."));
+            let file = poam::source::SourceFile::new("V-7.yaml".into(), text.clone());
+            let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
+            let ctx = poam::rules::ItemContext { file: &file, item: &item, config: &config, today, kev: None, file_stem: "V-7", last_changed: None };
+            for d in poam::rules::check_item(&ctx) {
+                prop_assert!(d.location.span.end <= text.len());
+                prop_assert!(d.location.start.line >= 1);
+            }
+        }
+    }
+}
