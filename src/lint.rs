@@ -48,8 +48,24 @@ pub struct LintInput {
     pub last_changed: HashMap<String, NaiveDate>,
 }
 
+/// An item file found in the items folder.
+#[derive(Clone, Debug)]
+pub struct ItemPath {
+    pub path: PathBuf,
+    /// What the directory listing said, so regular files need no extra `stat`.
+    pub kind: EntryKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    File,
+    Symlink,
+    /// A FIFO, socket or device: never opened, since reading a FIFO would block.
+    Other,
+}
+
 /// Lists the item files under the items folder, sorted, skipping hidden entries.
-pub fn item_files(items_dir: &Path) -> Result<Vec<PathBuf>, Error> {
+pub fn item_files(items_dir: &Path) -> Result<Vec<ItemPath>, Error> {
     let mut files = Vec::new();
     let walker = walkdir::WalkDir::new(items_dir)
         .follow_links(false)
@@ -67,9 +83,21 @@ pub fn item_files(items_dir: &Path) -> Result<Vec<PathBuf>, Error> {
             .path()
             .extension()
             .is_some_and(|e| e == "yaml" || e == "yml");
-        if is_yaml && !entry.file_type().is_dir() {
-            files.push(entry.into_path());
+        let file_type = entry.file_type();
+        if !is_yaml || file_type.is_dir() {
+            continue;
         }
+        let kind = if file_type.is_file() {
+            EntryKind::File
+        } else if file_type.is_symlink() {
+            EntryKind::Symlink
+        } else {
+            EntryKind::Other
+        };
+        files.push(ItemPath {
+            path: entry.into_path(),
+            kind,
+        });
     }
     Ok(files)
 }
@@ -85,40 +113,41 @@ pub fn display_name(path: &Path, root: &Path) -> String {
 }
 
 /// Reads one file without following it out of `root`, refusing non-files and huge files.
-fn read_item_file(path: &Path, root: &Path) -> Result<Vec<u8>, String> {
-    let link = std::fs::symlink_metadata(path).map_err(|e| format!("cannot read file: {e}"))?;
-    if link.file_type().is_symlink() {
-        let target = std::fs::canonicalize(path).map_err(|e| format!("broken symlink: {e}"))?;
-        let root = std::fs::canonicalize(root)
-            .map_err(|e| format!("cannot resolve repository root: {e}"))?;
-        if !target.starts_with(&root) {
-            return Err(format!(
-                "symlink points outside the repository (to {})",
-                target.display()
-            ));
+fn read_item_file(file: &ItemPath, root: &Path) -> Result<Vec<u8>, String> {
+    let path = &file.path;
+    match file.kind {
+        EntryKind::File => {}
+        EntryKind::Other => return Err("not a regular file".to_owned()),
+        EntryKind::Symlink => {
+            let target = std::fs::canonicalize(path).map_err(|e| format!("broken symlink: {e}"))?;
+            let root = std::fs::canonicalize(root)
+                .map_err(|e| format!("cannot resolve repository root: {e}"))?;
+            if !target.starts_with(&root) {
+                return Err(format!(
+                    "symlink points outside the repository (to {})",
+                    target.display()
+                ));
+            }
+            if !std::fs::metadata(&target).is_ok_and(|m| m.is_file()) {
+                return Err("symlink does not point to a regular file".to_owned());
+            }
         }
     }
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read file: {e}"))?;
-    if !meta.is_file() {
-        return Err("not a regular file".to_owned());
-    }
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read file: {e}"))?;
-    let mut bytes = Vec::with_capacity(
-        usize::try_from(meta.len())
-            .unwrap_or(0)
-            .min(MAX_FILE_BYTES + 1),
-    );
+    let mut handle = std::fs::File::open(path).map_err(|e| format!("cannot read file: {e}"))?;
+    let mut bytes = Vec::new();
     // Read one byte past the limit so the parser can say the file is too large.
-    file.take(MAX_FILE_BYTES as u64 + 1)
+    (&mut handle)
+        .take(MAX_FILE_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read file: {e}"))?;
     Ok(bytes)
 }
 
 /// Reads and parses one file. Never fails: problems become a `parse-error` source.
-pub fn load_item(path: &Path, display_root: &Path) -> (LoadedItem, Option<ParseError>) {
+pub fn load_item(file: &ItemPath, display_root: &Path) -> (LoadedItem, Option<ParseError>) {
+    let path = &file.path;
     let name = display_name(path, display_root);
-    let parsed = read_item_file(path, display_root)
+    let parsed = read_item_file(file, display_root)
         .map_err(|message| {
             (
                 String::new(),

@@ -3,8 +3,7 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::{Budget, Options, Spanned};
+use granit_parser::{Event, Options, Parser, ScalarStyle, Span as ParserSpan, StrInput};
 
 use crate::model::{Entry, Node, Span, Value};
 
@@ -43,9 +42,13 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<(String, Node), ParseError> {
         Ok(text) => text.to_owned(),
         Err(err) => {
             let at = err.valid_up_to();
+            // The lossy text shown with the error is identical up to `at`, so the span holds.
             return Err(ParseError {
-                message: format!("file is not valid UTF-8 (invalid byte at offset {at})"),
-                span: Span::new(0, 0),
+                message: format!(
+                    "file is not valid UTF-8 (invalid byte 0x{:02x} at offset {at})",
+                    bytes[at]
+                ),
+                span: Span::new(at, at),
             });
         }
     };
@@ -55,8 +58,7 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<(String, Node), ParseError> {
 
 /// Parses one YAML document held in a string.
 pub fn parse_str(text: &str) -> Result<Node, ParseError> {
-    if text.contains('\0') {
-        let at = text.find('\0').unwrap_or(0);
+    if let Some(at) = text.find('\0') {
         return Err(ParseError {
             message: "file contains a NUL byte: it looks binary, not YAML".to_owned(),
             span: Span::new(at, at),
@@ -69,226 +71,281 @@ pub fn parse_str(text: &str) -> Result<Node, ParseError> {
             span: Span::new(0, 0),
         });
     }
-    let raw: Spanned<RawNode> = serde_saphyr::from_str_with_options(text, options())
-        .map_err(|err| convert_error(text, &err))?;
-    Ok(raw.into_node(text.len()))
+    TreeBuilder::new(text).build()
 }
 
-fn options() -> Options {
-    let mut budget = Budget::default();
-    budget.max_anchors = 0;
-    budget.max_aliases = 0;
-    budget.max_depth = MAX_DEPTH;
-    budget.max_documents = 1;
-    budget.max_nodes = 100_000;
-    budget.max_events = 200_000;
-    budget.max_total_scalar_bytes = MAX_FILE_BYTES * 2;
-    serde_saphyr::options! {
-        budget: Some(budget),
-        strict_booleans: true,
-        with_snippet: false,
+/// Builds a [`Node`] tree from the parser's event stream, refusing what items never need.
+struct TreeBuilder<'a> {
+    text: &'a str,
+    events: Parser<'a, StrInput<'a>>,
+    depth: usize,
+}
+
+/// What the builder does with one event in a node position.
+enum Step {
+    Node(Node),
+    End,
+}
+
+impl<'a> TreeBuilder<'a> {
+    fn new(text: &'a str) -> Self {
+        let mut options = Options::default();
+        options.flow_nesting_limit = MAX_DEPTH;
+        options.block_nesting_limit = MAX_DEPTH + 1;
+        options.emit_comments = false;
+        Self {
+            text,
+            events: Parser::new_from_str_with_options(text, options),
+            depth: 0,
+        }
     }
-}
 
-fn convert_error(text: &str, err: &serde_saphyr::Error) -> ParseError {
-    let span = err
-        .location()
-        .and_then(|loc| loc.span().byte_offset())
-        .and_then(|offset| usize::try_from(offset).ok())
-        .map_or(Span::new(0, 0), |offset| {
-            let offset = offset.min(text.len());
-            Span::new(offset, offset)
-        });
-    let mut message = err.to_string();
-    // The parser repeats the position in its message; ours is in the span.
-    if let Some(cut) = message.find(" at line ") {
-        message.truncate(cut);
+    fn span(&self, span: &ParserSpan) -> Span {
+        let start = span.start.byte_offset().unwrap_or(0).min(self.text.len());
+        let end = span
+            .end
+            .byte_offset()
+            .unwrap_or(start)
+            .clamp(start, self.text.len());
+        Span::new(start, end)
     }
-    if let Some(cut) = message.find(", set DuplicateKeyPolicy") {
-        message.truncate(cut);
+
+    fn next(&mut self) -> Result<(Event<'a>, Span), ParseError> {
+        match self.events.next_event() {
+            Some(Ok((event, span))) => {
+                let span = self.span(&span);
+                Ok((event, span))
+            }
+            Some(Err(err)) => {
+                let at = err.marker().byte_offset().unwrap_or(0).min(self.text.len());
+                Err(ParseError {
+                    message: err.info(),
+                    span: Span::new(at, at),
+                })
+            }
+            None => Err(ParseError {
+                message: "unexpected end of file".to_owned(),
+                span: Span::new(self.text.len(), self.text.len()),
+            }),
+        }
     }
-    let lower = message.to_lowercase();
-    if lower.contains("alias") || lower.contains("anchor") {
-        message = "anchors and aliases are not allowed in poam files".to_owned();
-    } else if lower.contains("documents") {
-        message = "file holds more than one YAML document; an item is exactly one".to_owned();
-    } else if lower.contains("budget breached") {
-        message = format!("file is too large or too deeply nested ({message})");
-    }
-    ParseError { message, span }
-}
 
-fn span_of<T>(spanned: &Spanned<T>, text_len: usize) -> Span {
-    let span = spanned.referenced.span();
-    let start = span
-        .byte_offset()
-        .and_then(|o| usize::try_from(o).ok())
-        .unwrap_or(0)
-        .min(text_len);
-    let len = span
-        .byte_len()
-        .and_then(|l| usize::try_from(l).ok())
-        .unwrap_or(0);
-    Span::new(start, (start + len).min(text_len))
-}
-
-/// What the parser produces; converted at once into the parser-free [`Node`].
-enum RawNode {
-    Null,
-    Bool(bool),
-    Int(i128),
-    Float(f64),
-    Str(String),
-    Seq(Vec<Spanned<RawNode>>),
-    Map(Vec<(Spanned<RawKey>, Spanned<RawNode>)>),
-}
-
-/// Keys are scalars; non-string scalars keep their text.
-struct RawKey(String);
-
-trait IntoNode {
-    fn into_node(self, text_len: usize) -> Node;
-}
-
-impl IntoNode for Spanned<RawNode> {
-    fn into_node(self, text_len: usize) -> Node {
-        let mut span = span_of(&self, text_len);
-        let value = match self.value {
-            RawNode::Null => Value::Null,
-            RawNode::Bool(b) => Value::Bool(b),
-            RawNode::Int(i) => Value::Int(i),
-            RawNode::Float(f) => Value::Float(f),
-            RawNode::Str(s) => Value::Str(s),
-            RawNode::Seq(items) => {
-                let items: Vec<Node> = items.into_iter().map(|n| n.into_node(text_len)).collect();
-                // The parser gives containers an empty span at their start; widen it to the content.
-                for item in &items {
-                    span = span.cover(item.span);
+    fn build(mut self) -> Result<Node, ParseError> {
+        let mut root = None;
+        loop {
+            let (event, span) = self.next()?;
+            match event {
+                Event::StreamStart | Event::DocumentEnd => {}
+                Event::DocumentStart(..) => {
+                    if root.is_some() {
+                        return Err(ParseError {
+                            message:
+                                "file holds more than one YAML document; an item is exactly one"
+                                    .to_owned(),
+                            span,
+                        });
+                    }
+                    let (event, span) = self.next()?;
+                    match self.node(event, span)? {
+                        Step::Node(node) => root = Some(node),
+                        _ => return Err(unexpected(span)),
+                    }
                 }
-                Value::Seq(items)
+                Event::StreamEnd => break,
+                _ => return Err(unexpected(span)),
             }
-            RawNode::Map(entries) => Value::Map(
-                entries
-                    .into_iter()
-                    .map(|(key, value)| {
-                        let key_span = span_of(&key, text_len);
-                        Entry {
-                            key: key.value.0,
-                            key_span,
-                            value: value.into_node(text_len),
+        }
+        root.ok_or_else(|| ParseError {
+            message: "file is empty: an item is one YAML mapping".to_owned(),
+            span: Span::new(0, 0),
+        })
+    }
+
+    fn node(&mut self, event: Event<'a>, span: Span) -> Result<Step, ParseError> {
+        match event {
+            Event::Scalar(value, style, anchor, tag) => {
+                self.refuse_anchor(anchor, span)?;
+                let quoted = !matches!(style, ScalarStyle::Plain);
+                let forced_string = tag
+                    .as_ref()
+                    .is_some_and(|t| t.is_yaml_core_schema_tag("str"));
+                let value = if quoted || forced_string {
+                    Value::Str(value.into_owned())
+                } else {
+                    resolve_plain(&value)
+                };
+                Ok(Step::Node(Node { value, span }))
+            }
+            Event::SequenceStart(_, anchor, _) => {
+                self.refuse_anchor(anchor, span)?;
+                self.enter(span)?;
+                let mut items = Vec::new();
+                let mut whole = Span::new(span.start, span.start);
+                loop {
+                    let (event, span) = self.next()?;
+                    match self.node(event, span)? {
+                        Step::Node(node) => {
+                            whole = whole.cover(node.span);
+                            items.push(node);
                         }
-                    })
-                    .collect(),
-            ),
-        };
-        if let Value::Map(entries) = &value {
-            for entry in entries {
-                span = span.cover(entry.key_span).cover(entry.value.span);
+                        Step::End => break,
+                    }
+                }
+                self.depth -= 1;
+                Ok(Step::Node(Node {
+                    value: Value::Seq(items),
+                    span: whole,
+                }))
             }
+            Event::MappingStart(_, anchor, _) => {
+                self.refuse_anchor(anchor, span)?;
+                self.enter(span)?;
+                let mut entries: Vec<Entry> = Vec::new();
+                let mut whole = Span::new(span.start, span.start);
+                loop {
+                    let (event, key_span) = self.next()?;
+                    let key = match event {
+                        Event::MappingEnd => break,
+                        Event::Scalar(key, _, anchor, _) => {
+                            self.refuse_anchor(anchor, key_span)?;
+                            key.into_owned()
+                        }
+                        Event::Alias(_) => return Err(alias(key_span)),
+                        _ => {
+                            return Err(ParseError {
+                                message: "mapping keys must be plain scalars".to_owned(),
+                                span: key_span,
+                            })
+                        }
+                    };
+                    if entries.iter().any(|e| e.key == key) {
+                        return Err(ParseError {
+                            message: format!("duplicate key `{key}`"),
+                            span: key_span,
+                        });
+                    }
+                    let (event, span) = self.next()?;
+                    let value = match self.node(event, span)? {
+                        Step::Node(node) => node,
+                        _ => return Err(unexpected(span)),
+                    };
+                    whole = whole.cover(key_span).cover(value.span);
+                    entries.push(Entry {
+                        key,
+                        key_span,
+                        value,
+                    });
+                }
+                self.depth -= 1;
+                Ok(Step::Node(Node {
+                    value: Value::Map(entries),
+                    span: whole,
+                }))
+            }
+            Event::SequenceEnd | Event::MappingEnd => Ok(Step::End),
+            Event::Alias(_) | Event::UnresolvedAlias(_) => Err(alias(span)),
+            _ => Err(unexpected(span)),
         }
-        Node { value, span }
     }
-}
 
-struct RawNodeVisitor;
-
-impl<'de> Visitor<'de> for RawNodeVisitor {
-    type Value = RawNode;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<RawNode, E> {
-        Ok(RawNode::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<RawNode, E> {
-        Ok(RawNode::Int(v.into()))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<RawNode, E> {
-        Ok(RawNode::Int(v.into()))
-    }
-    fn visit_i128<E>(self, v: i128) -> Result<RawNode, E> {
-        Ok(RawNode::Int(v))
-    }
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<RawNode, E> {
-        Ok(i128::try_from(v).map_or_else(|_| RawNode::Str(v.to_string()), RawNode::Int))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<RawNode, E> {
-        Ok(RawNode::Float(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<RawNode, E> {
-        Ok(RawNode::Str(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<RawNode, E> {
-        Ok(RawNode::Str(v))
-    }
-    fn visit_unit<E>(self) -> Result<RawNode, E> {
-        Ok(RawNode::Null)
-    }
-    fn visit_none<E>(self) -> Result<RawNode, E> {
-        Ok(RawNode::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<RawNode, D::Error> {
-        RawNode::deserialize(d)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawNode, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Spanned<RawNode>>()? {
-            items.push(item);
+    /// Refuses an anchored node, pointing at its `&name` rather than at the node.
+    fn refuse_anchor(&self, anchor: usize, span: Span) -> Result<(), ParseError> {
+        if anchor == 0 {
+            return Ok(());
         }
-        Ok(RawNode::Seq(items))
+        let before = self.text.get(..span.start).unwrap_or("");
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let at = before[line_start..]
+            .rfind('&')
+            .map_or(span.start, |i| line_start + i);
+        let end = self.text[at..]
+            .find(|c: char| c.is_whitespace())
+            .map_or(self.text.len(), |i| at + i);
+        Err(ParseError {
+            message: "anchors and aliases are not allowed in poam files".to_owned(),
+            span: Span::new(at, end.max(at)),
+        })
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawNode, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<Spanned<RawKey>>()? {
-            let value = map.next_value::<Spanned<RawNode>>()?;
-            entries.push((key, value));
+
+    fn enter(&mut self, span: Span) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(ParseError {
+                message: format!("nesting is deeper than {MAX_DEPTH} levels"),
+                span,
+            });
         }
-        Ok(RawNode::Map(entries))
+        Ok(())
     }
 }
 
-impl<'de> Deserialize<'de> for RawNode {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(RawNodeVisitor)
+fn alias(span: Span) -> ParseError {
+    ParseError {
+        message: "anchors and aliases are not allowed in poam files".to_owned(),
+        span,
     }
 }
 
-struct RawKeyVisitor;
-
-impl Visitor<'_> for RawKeyVisitor {
-    type Value = RawKey;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a scalar mapping key")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<RawKey, E> {
-        Ok(RawKey(v.to_string()))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<RawKey, E> {
-        Ok(RawKey(v.to_string()))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<RawKey, E> {
-        Ok(RawKey(v.to_string()))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<RawKey, E> {
-        Ok(RawKey(v.to_string()))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<RawKey, E> {
-        Ok(RawKey(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<RawKey, E> {
-        Ok(RawKey(v))
-    }
-    fn visit_unit<E>(self) -> Result<RawKey, E> {
-        Ok(RawKey("null".to_owned()))
+fn unexpected(span: Span) -> ParseError {
+    ParseError {
+        message: "unexpected YAML structure".to_owned(),
+        span,
     }
 }
 
-impl<'de> Deserialize<'de> for RawKey {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(RawKeyVisitor)
+/// YAML 1.2 core schema resolution of a plain scalar, with booleans only as `true`/`false`
+/// (so `yes`, `no`, `on` and `off` stay strings).
+fn resolve_plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY)
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        _ => {}
     }
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return text
+            .parse::<i128>()
+            .map_or_else(|_| Value::Str(text.to_owned()), Value::Int);
+    }
+    if let Some(hex) = text.strip_prefix("0x") {
+        if let Ok(n) = i128::from_str_radix(hex, 16) {
+            return Value::Int(n);
+        }
+    }
+    if let Some(octal) = text.strip_prefix("0o") {
+        if let Ok(n) = i128::from_str_radix(octal, 8) {
+            return Value::Int(n);
+        }
+    }
+    if looks_like_float(digits) {
+        if let Ok(f) = text.parse::<f64>() {
+            return Value::Float(f);
+        }
+    }
+    Value::Str(text.to_owned())
+}
+
+/// `[0-9]*(.[0-9]*)?([eE][-+]?[0-9]+)?` with at least one digit before the exponent.
+fn looks_like_float(text: &str) -> bool {
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(i) => (&text[..i], Some(&text[i + 1..])),
+        None => (text, None),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok =
+        all_digits(whole) && all_digits(fraction) && !(whole.is_empty() && fraction.is_empty());
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && all_digits(e)
+    });
+    mantissa_ok && exponent_ok && (mantissa.contains('.') || exponent.is_some())
 }
 
 #[cfg(test)]

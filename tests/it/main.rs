@@ -3,6 +3,7 @@
 mod cli;
 mod common;
 mod docs;
+mod history;
 mod robustness;
 mod rules;
 mod sarif;
