@@ -51,7 +51,12 @@ pub fn diff_nodes(old: &Node, new: &Node) -> Vec<FieldChange> {
     changes
 }
 
-fn diff_into(old: Option<&Node>, new: Option<&Node>, path: &mut String, out: &mut Vec<FieldChange>) {
+fn diff_into(
+    old: Option<&Node>,
+    new: Option<&Node>,
+    path: &mut String,
+    out: &mut Vec<FieldChange>,
+) {
     match (old.map(|n| &n.value), new.map(|n| &n.value)) {
         (Some(Value::Map(olds)), Some(Value::Map(news))) => {
             for entry in news {

@@ -40,8 +40,7 @@ impl CommitMeta {
     }
 
     pub fn author_time_rfc3339(&self) -> String {
-        self.author_time
-            .to_rfc3339_opts(SecondsFormat::Secs, false)
+        self.author_time.to_rfc3339_opts(SecondsFormat::Secs, false)
     }
 
     /// True when the commit time is on or after `date` at 00:00 UTC.

@@ -31,6 +31,9 @@ pub(crate) struct FileChange {
 /// added file with different ids to count as one item that was renamed and re-identified.
 const SAME_ITEM_SHARE: f64 = 0.6;
 
+/// Fields that must all be equal (or all absent) for that.
+const IDENTIFYING_FIELDS: [&str; 3] = ["title", "description", "detector_id"];
+
 #[derive(Debug)]
 struct Lineage {
     id: String,
@@ -74,7 +77,9 @@ impl Tracker {
         let mut added: Vec<(&str, Oid)> = Vec::new();
         for change in changes {
             match (&change.old, &change.new) {
-                (Some((old_path, old_blob)), Some((new_path, new_blob))) if old_path == new_path => {
+                (Some((old_path, old_blob)), Some((new_path, new_blob)))
+                    if old_path == new_path =>
+                {
                     self.modify(source, new_path, *old_blob, *new_blob, memo);
                 }
                 (old, new) => {
@@ -183,7 +188,14 @@ impl Tracker {
         }
     }
 
-    fn rename(&mut self, source: &Source, index: usize, old_path: &str, new_path: &str, parsed: &Parsed) {
+    fn rename(
+        &mut self,
+        source: &Source,
+        index: usize,
+        old_path: &str,
+        new_path: &str,
+        parsed: &Parsed,
+    ) {
         self.live.remove(old_path);
         self.live.insert(new_path.to_owned(), index);
         let kind = if old_path == new_path {
@@ -374,11 +386,21 @@ pub fn file_stem(path: &str) -> String {
         .to_owned()
 }
 
-/// Whether two versions with different ids are the same item: most other fields agree.
+/// Whether two versions with different ids are the same item: the fields that describe the
+/// weakness agree, and so do most others. Findings from one scan share owner, dates and
+/// controls, so those alone must not pair two items.
 fn same_item(before: &Node, after: &Node) -> bool {
     let (Some(old), Some(new)) = (before.as_map(), after.as_map()) else {
         return false;
     };
+    let equal = |key: &str| match (before.get(key), after.get(key)) {
+        (Some(a), Some(b)) => same_value(&a.value, &b.value),
+        (None, None) => true,
+        _ => false,
+    };
+    if !IDENTIFYING_FIELDS.iter().all(|key| equal(key)) {
+        return false;
+    }
     let ignored = |key: &str| key == "id" || key == "status_date";
     let mut keys: Vec<&str> = old
         .iter()
@@ -391,14 +413,8 @@ fn same_item(before: &Node, after: &Node) -> bool {
     if keys.is_empty() {
         return false;
     }
-    let equal = keys
-        .iter()
-        .filter(|key| match (before.get(key), after.get(key)) {
-            (Some(a), Some(b)) => same_value(&a.value, &b.value),
-            _ => false,
-        })
-        .count();
+    let kept = keys.iter().filter(|key| equal(key)).count();
     #[allow(clippy::cast_precision_loss)] // field counts are tiny
-    let share = equal as f64 / keys.len() as f64;
+    let share = kept as f64 / keys.len() as f64;
     share >= SAME_ITEM_SHARE
 }

@@ -3,7 +3,8 @@
 
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, Offset, Utc};
 use git2::{Commit, ObjectType, Oid, Repository, Tree, TreeEntry};
@@ -123,8 +124,14 @@ impl<'r> TreeDiffer<'r> {
         let old_tree = old.map(|id| self.tree(id)).transpose()?;
         let new_tree = new.map(|id| self.tree(id)).transpose()?;
         let mut prefix = self.prefix.clone();
-        diff_trees(self.repo, old_tree.as_ref(), new_tree.as_ref(), &mut prefix, out)
-            .map_err(|e| git_error("comparing trees", &e))?;
+        diff_trees(
+            self.repo,
+            old_tree.as_ref(),
+            new_tree.as_ref(),
+            &mut prefix,
+            out,
+        )
+        .map_err(|e| git_error("comparing trees", &e))?;
         self.last = [old_tree, new_tree];
         Ok(())
     }
@@ -142,10 +149,7 @@ impl<'r> TreeDiffer<'r> {
     pub fn list(&self, tree: Oid) -> Result<Vec<(String, Oid)>, HistoryError> {
         let mut out = Vec::new();
         self.diff_list(tree, &mut out)?;
-        Ok(out
-            .into_iter()
-            .filter_map(|change| change.new)
-            .collect())
+        Ok(out.into_iter().filter_map(|change| change.new).collect())
     }
 
     fn diff_list(&self, tree: Oid, out: &mut Vec<FileChange>) -> Result<(), HistoryError> {
@@ -274,9 +278,15 @@ fn side(
         EntryKind::ItemFile => {
             let file = Some((prefix.clone(), entry.id()));
             out.push(if removed {
-                FileChange { old: file, new: None }
+                FileChange {
+                    old: file,
+                    new: None,
+                }
             } else {
-                FileChange { old: None, new: file }
+                FileChange {
+                    old: None,
+                    new: file,
+                }
             });
             Ok(())
         }
@@ -301,22 +311,31 @@ fn descend(
 pub(crate) struct BlobParser<'r> {
     repo: &'r Repository,
     requested: HashSet<Oid>,
-    parsed: Arc<Mutex<Memo>>,
+    sender: Option<Sender<(Oid, Parsed)>>,
+    receiver: Receiver<(Oid, Parsed)>,
+    /// Parse on the calling thread: it is itself a pool thread, and blocking it on work queued
+    /// behind it could starve the pool.
+    inline: bool,
+    memo: Memo,
 }
 
 impl<'r> BlobParser<'r> {
     pub fn new(repo: &'r Repository) -> Self {
+        let (sender, receiver) = mpsc::channel();
         Self {
             repo,
             requested: HashSet::new(),
-            parsed: Arc::new(Mutex::new(Memo::new())),
+            sender: Some(sender),
+            receiver,
+            inline: rayon::current_thread_index().is_some(),
+            memo: Memo::new(),
         }
     }
 
     /// Reads the blob now (git objects stay on this thread: `Repository` is not `Sync`) and
     /// parses it on the pool, once per blob id.
-    pub fn request<'s>(&mut self, scope: &rayon::Scope<'s>, blob: Oid) -> Result<(), HistoryError> {
-        if !self.requested.insert(blob) {
+    pub fn request(&mut self, blob: Oid) -> Result<(), HistoryError> {
+        if self.requested.contains(&blob) {
             return Ok(());
         }
         let bytes = self
@@ -325,27 +344,40 @@ impl<'r> BlobParser<'r> {
             .map_err(|e| git_error("reading an item file", &e))?
             .content()
             .to_vec();
-        let parsed = Arc::clone(&self.parsed);
-        scope.spawn(move |_| {
-            let result = parse_blob(&bytes);
-            parsed
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .insert(blob, result);
-        });
+        self.parse(blob, bytes);
         Ok(())
+    }
+
+    /// Parses bytes that did not come from the object database (the working tree).
+    pub fn parse(&mut self, blob: Oid, bytes: Vec<u8>) {
+        if !self.requested.insert(blob) {
+            return;
+        }
+        match &self.sender {
+            Some(sender) if !self.inline => {
+                let sender = sender.clone();
+                rayon::spawn(move || {
+                    // The receiver outlives every task: `finish` drains it.
+                    let _ = sender.send((blob, parse_blob(&bytes)));
+                });
+            }
+            _ => {
+                self.memo.insert(blob, parse_blob(&bytes));
+            }
+        }
     }
 
     pub fn count(&self) -> usize {
         self.requested.len()
     }
 
-    /// All results; call after the scope that ran the parses has ended.
-    pub fn finish(self) -> Memo {
-        match Arc::try_unwrap(self.parsed) {
-            Ok(mutex) => mutex.into_inner().unwrap_or_else(PoisonError::into_inner),
-            Err(shared) => shared.lock().unwrap_or_else(PoisonError::into_inner).clone(),
+    /// Waits for every parse and returns the results by blob id.
+    pub fn finish(mut self) -> Memo {
+        drop(self.sender.take());
+        for (blob, parsed) in self.receiver.iter() {
+            self.memo.insert(blob, parsed);
         }
+        self.memo
     }
 }
 

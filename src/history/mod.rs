@@ -1,0 +1,414 @@
+//! Git as the audit trail: every git call of poam lives under this module.
+//!
+//! [`open`] finds the repository holding an items folder. [`GitRepo::full_history`] walks the
+//! first-parent history of HEAD, oldest to newest, and returns the timeline of every item
+//! ([`History`]); [`GitRepo::pr_history`] does the same for the change between a base revision
+//! and the working tree ([`PrHistory`]). [`audit`] compares consecutive versions for the
+//! write-once and append-only rules. The rest of poam sees only plain data: no git types.
+//!
+//! How the walk works, and what it promises:
+//! - Only commits whose items-folder tree id differs from their first parent's are read
+//!   further; for those, the two items trees are compared entry by entry (subfolders only where
+//!   their ids differ), and only `*.yaml`/`*.yml` regular files count.
+//! - Each blob is parsed once (memoised by blob id), on the rayon pool while the walk goes on.
+//! - Items are followed by their `id` (the file stem when a version has no usable `id`): a
+//!   file that moves within the items folder in one commit keeps its timeline (`renamed`).
+//! - A version that does not parse becomes an event with `parse_error` set; the next version
+//!   that parses is compared with the last one that did.
+//! - Shallow clones: the first-parent walk stops at the shallow boundary; items found there are
+//!   `pre_existing` baseline versions, never `created` events, and [`History::shallow_warning`]
+//!   says what is missing.
+
+pub mod audit;
+pub mod diff;
+mod event;
+mod pr;
+mod progress;
+mod since;
+mod track;
+mod walk;
+
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use git2::{ErrorCode, Oid, Repository};
+
+pub use event::{
+    CommitMeta, Event, EventKind, FieldChange, ItemHistory, LastChange, Person, Source, Version,
+    VersionState,
+};
+pub use pr::PrHistory;
+pub use since::Cutoff;
+pub use track::item_id;
+
+use progress::Progress;
+use track::{FileChange, Tracker};
+use walk::{git_error, BlobParser, ItemsLocation, ItemsTrees, TreeDiffer};
+
+/// Why history could not be read. [`HistoryError::NotARepo`] is not a failure for `lint`: it
+/// skips the history rules with one note.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error("{} is not inside a git repository", path.display())]
+    NotARepo { path: PathBuf },
+    #[error("the git repository at {} has no working tree", path.display())]
+    Bare { path: PathBuf },
+    #[error("the items folder {} is outside the git working tree {}", items.display(), root.display())]
+    OutsideWorkTree { items: PathBuf, root: PathBuf },
+    #[error("HEAD has no commits yet")]
+    NoCommits,
+    #[error("base revision `{rev}` was not found in this repository{}", shallow_hint(*shallow))]
+    BaseNotFound { rev: String, shallow: bool },
+    #[error("`{rev}` and HEAD have no common ancestor{}", shallow_hint(*shallow))]
+    NoMergeBase { rev: String, shallow: bool },
+    #[error(
+        "history_since `{spec}` is neither a date (YYYY-MM-DD) nor a commit in this repository"
+    )]
+    BadSince { spec: String },
+    #[error("no committed history for {}", ids.join(", "))]
+    UnknownItems { ids: Vec<String> },
+    #[error("git failed while {context}: {message}")]
+    Git { context: String, message: String },
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn shallow_hint(shallow: bool) -> &'static str {
+    if shallow {
+        "; this is a shallow clone: fetch the full history (actions/checkout `fetch-depth: 0`)"
+    } else {
+        ""
+    }
+}
+
+/// The repository that holds an items folder. Not `Sync`: use it from one thread.
+pub struct GitRepo {
+    repo: Repository,
+    root: PathBuf,
+    items_abs: PathBuf,
+    location: ItemsLocation,
+    shallow_commits: HashSet<Oid>,
+}
+
+impl std::fmt::Debug for GitRepo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GitRepo")
+            .field("root", &self.root)
+            .field("items_dir", &self.location.relative())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Opens the repository containing `items_dir`, searching upward from it (or from its nearest
+/// existing parent). A path outside any repository gives [`HistoryError::NotARepo`].
+pub fn open(items_dir: &Path) -> Result<GitRepo, HistoryError> {
+    let items_abs = absolute(items_dir)?;
+    let existing = items_abs
+        .ancestors()
+        .find(|p| p.exists())
+        .unwrap_or(&items_abs)
+        .to_path_buf();
+    let repo = match Repository::discover(&existing) {
+        Ok(repo) => repo,
+        Err(err) if err.code() == ErrorCode::NotFound => {
+            return Err(HistoryError::NotARepo {
+                path: items_dir.to_path_buf(),
+            })
+        }
+        Err(err) => return Err(git_error("opening the repository", &err)),
+    };
+    let workdir = repo.workdir().ok_or_else(|| HistoryError::Bare {
+        path: repo.path().to_path_buf(),
+    })?;
+    let root = canonical(workdir)?;
+    let items_abs = canonical(&items_abs)?;
+    let relative = items_abs
+        .strip_prefix(&root)
+        .map_err(|_| HistoryError::OutsideWorkTree {
+            items: items_abs.clone(),
+            root: root.clone(),
+        })?;
+    let components = relative
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(name) => Some(name.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    let shallow_commits = if repo.is_shallow() {
+        read_shallow_file(&repo)
+    } else {
+        HashSet::new()
+    };
+    Ok(GitRepo {
+        repo,
+        root,
+        items_abs,
+        location: ItemsLocation { components },
+        shallow_commits,
+    })
+}
+
+fn absolute(path: &Path) -> Result<PathBuf, HistoryError> {
+    if path.is_absolute() {
+        return Ok(path.to_path_buf());
+    }
+    std::env::current_dir()
+        .map(|cwd| cwd.join(path))
+        .map_err(|source| HistoryError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+/// Canonical form of a path whose tail may not exist yet (an items folder deleted on disk).
+fn canonical(path: &Path) -> Result<PathBuf, HistoryError> {
+    let mut missing = Vec::new();
+    let mut existing = path;
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_owned());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing.canonicalize().map_err(|source| HistoryError::Io {
+        path: existing.to_path_buf(),
+        source,
+    })?;
+    resolved.extend(missing.iter().rev());
+    Ok(resolved)
+}
+
+/// The commits whose parents a shallow clone cut off (`.git/shallow`).
+fn read_shallow_file(repo: &Repository) -> HashSet<Oid> {
+    std::fs::read_to_string(repo.commondir().join("shallow"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| Oid::from_str(line.trim()).ok())
+        .collect()
+}
+
+/// The timeline of every item along the first-parent history of HEAD.
+#[derive(Clone, Debug, PartialEq)]
+pub struct History {
+    /// The items folder relative to the repo root, `/`-separated (`""`: the root).
+    pub items_dir: String,
+    /// HEAD, when there is a commit.
+    pub head: Option<Arc<CommitMeta>>,
+    /// Where a shallow clone's history stops (its first-parent root), when it does.
+    pub shallow_boundary: Option<Arc<CommitMeta>>,
+    /// Commits on the first-parent chain that were looked at.
+    pub commits_walked: usize,
+    /// The commits that changed the items folder, oldest first (with the shallow boundary
+    /// first when there is one): the order of every event.
+    pub changed_commits: Vec<Arc<CommitMeta>>,
+    /// Items, sorted by id then path. An id appears twice only when two files claim it.
+    pub items: Vec<ItemHistory>,
+}
+
+impl History {
+    fn empty(items_dir: String) -> Self {
+        Self {
+            items_dir,
+            head: None,
+            shallow_boundary: None,
+            commits_walked: 0,
+            changed_commits: Vec::new(),
+            items: Vec::new(),
+        }
+    }
+
+    /// The warning to show once when history stops at a shallow boundary.
+    pub fn shallow_warning(&self) -> Option<String> {
+        self.shallow_boundary.as_ref().map(|boundary| {
+            format!(
+                "history before commit {} ({}) is missing: this is a shallow clone; fetch the full \
+                 history (actions/checkout `fetch-depth: 0`, or `git fetch --unshallow`)",
+                boundary.short_id(),
+                boundary.time.date_naive()
+            )
+        })
+    }
+
+    /// The item known by `id`: the one that exists now, else the latest that had this id.
+    pub fn item(&self, id: &str) -> Option<&ItemHistory> {
+        let mut named: Vec<&ItemHistory> = self.items.iter().filter(|i| i.id == id).collect();
+        if named.is_empty() {
+            named = self.items.iter().filter(|i| i.answers_to(id)).collect();
+        }
+        named
+            .iter()
+            .find(|i| i.exists)
+            .or_else(|| named.last())
+            .copied()
+    }
+
+    /// The last commit that changed the item: its date is the item's status date when the
+    /// file has no `status_date`.
+    pub fn last_change(&self, id: &str) -> Option<LastChange> {
+        let item = self.item(id)?;
+        if let Some(commit) = item.events.iter().rev().find_map(Event::commit) {
+            return Some(LastChange {
+                commit: Arc::clone(commit),
+                exact: true,
+            });
+        }
+        let baseline = item.versions.first()?.source.commit()?;
+        Some(LastChange {
+            commit: Arc::clone(baseline),
+            exact: false,
+        })
+    }
+}
+
+/// Options of a walk.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WalkOptions {
+    /// Show a progress bar on stderr when it is a terminal and the walk takes a while.
+    pub progress: bool,
+}
+
+enum Parent<'r> {
+    Commit(git2::Commit<'r>),
+    Root,
+    ShallowBoundary,
+}
+
+impl GitRepo {
+    /// The repository's working tree root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The items folder relative to the repo root, `/`-separated.
+    pub fn items_dir(&self) -> String {
+        self.location.relative()
+    }
+
+    /// True when the repository is a shallow clone.
+    pub fn is_shallow(&self) -> bool {
+        self.repo.is_shallow()
+    }
+
+    /// Every item's timeline along the first-parent history of HEAD (commits only: the
+    /// working tree is not part of it). A repository without commits has an empty history.
+    pub fn full_history(&self, options: WalkOptions) -> Result<History, HistoryError> {
+        let repo = &self.repo;
+        let Some(head) = self.head_commit()? else {
+            return Ok(History::empty(self.items_dir()));
+        };
+        let mut progress = Progress::new(options.progress);
+        let mut items_trees = ItemsTrees::new(repo, &self.location);
+        let mut differ = TreeDiffer::new(repo, &self.location);
+        let mut parser = BlobParser::new(repo);
+        // Newest first while walking; reversed afterwards.
+        let mut steps: Vec<(Oid, Vec<FileChange>, bool)> = Vec::new();
+        let mut boundary = None;
+        let mut walked = 0usize;
+        {
+            let mut commit = head.clone();
+            let mut items = items_trees.resolve(commit.tree_id())?;
+            loop {
+                walked += 1;
+                progress.walking(walked, parser.count());
+                let (parent, parent_items, baseline) = match self.first_parent(&commit)? {
+                    Parent::Commit(parent) => {
+                        let parent_items = items_trees.resolve(parent.tree_id())?;
+                        (Some(parent), parent_items, false)
+                    }
+                    Parent::Root => (None, None, false),
+                    Parent::ShallowBoundary => {
+                        boundary = Some(commit.id());
+                        (None, None, true)
+                    }
+                };
+                if parent_items != items {
+                    let mut changes = Vec::new();
+                    differ.diff(parent_items, items, &mut changes)?;
+                    for change in &changes {
+                        if let Some((_, blob)) = &change.new {
+                            parser.request(*blob)?;
+                        }
+                    }
+                    steps.push((commit.id(), changes, baseline));
+                }
+                match parent {
+                    Some(parent) => {
+                        commit = parent;
+                        items = parent_items;
+                    }
+                    None => break,
+                }
+            }
+        }
+        steps.reverse();
+        progress.building();
+        let memo = parser.finish();
+        let mut tracker = Tracker::new();
+        let mut changed_commits = Vec::with_capacity(steps.len());
+        for (commit, changes, baseline) in &steps {
+            let meta = Arc::new(walk::find_meta(repo, *commit)?);
+            tracker.apply(
+                &Source::Commit(Arc::clone(&meta)),
+                changes,
+                &memo,
+                *baseline,
+            );
+            changed_commits.push(meta);
+        }
+        let shallow_boundary = boundary
+            .map(|id| walk::find_meta(repo, id).map(Arc::new))
+            .transpose()?;
+        progress.finish();
+        Ok(History {
+            items_dir: self.items_dir(),
+            head: Some(Arc::new(walk::commit_meta(&head))),
+            shallow_boundary,
+            commits_walked: walked,
+            changed_commits,
+            items: tracker.finish(),
+        })
+    }
+
+    /// HEAD's commit, or `None` in a repository without commits. Works on a detached HEAD.
+    fn head_commit(&self) -> Result<Option<git2::Commit<'_>>, HistoryError> {
+        let head = match self.repo.head() {
+            Ok(head) => head,
+            Err(err) if matches!(err.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => {
+                return Ok(None)
+            }
+            Err(err) => return Err(git_error("reading HEAD", &err)),
+        };
+        head.peel_to_commit()
+            .map(Some)
+            .map_err(|e| git_error("reading HEAD", &e))
+    }
+
+    fn first_parent<'r>(&'r self, commit: &git2::Commit<'r>) -> Result<Parent<'r>, HistoryError> {
+        if commit.parent_count() == 0 {
+            return Ok(if self.shallow_commits.contains(&commit.id()) {
+                Parent::ShallowBoundary
+            } else {
+                Parent::Root
+            });
+        }
+        let parent_id = commit
+            .parent_id(0)
+            .map_err(|e| git_error("reading a commit's parent", &e))?;
+        match self.repo.find_commit(parent_id) {
+            Ok(parent) => Ok(Parent::Commit(parent)),
+            // A parent cut off by a shallow fetch that the graft list did not hide.
+            Err(err) if err.code() == ErrorCode::NotFound && self.repo.is_shallow() => {
+                Ok(Parent::ShallowBoundary)
+            }
+            Err(err) => Err(git_error("reading a commit's parent", &err)),
+        }
+    }
+}
