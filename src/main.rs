@@ -131,7 +131,7 @@ fn run_rules(args: &RulesArgs) -> Result<ExitCode, Error> {
                 format!(
                     "{:<32} {:<8} {}\n",
                     code.as_str(),
-                    code.default_severity(),
+                    code.default_severity().as_str(),
                     code.summary()
                 )
             })
