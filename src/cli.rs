@@ -22,6 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Check POA&M items against the item format, FedRAMP's deadline rules and git history.
     Lint(LintArgs),
+    /// Show the audit trail of items from git history: who changed what, when.
+    Log(LogArgs),
     /// List the rules, or explain one.
     Rules(RulesArgs),
 }
@@ -51,6 +53,33 @@ pub struct LintArgs {
     /// Exit 1 on warnings too.
     #[arg(long)]
     pub strict: bool,
+    /// Skip the history rules.
+    #[arg(long, conflicts_with = "base")]
+    pub no_history: bool,
+    /// Pull-request mode: check only the change from the merge base of REV and HEAD, plus the
+    /// working tree (e.g. `origin/main`).
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Item ids to show [default: all items].
+    pub ids: Vec<String>,
+    /// A repo root holding poam.yaml, or a folder of items [default: search upward for poam.yaml].
+    #[arg(long, short = 'C', value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: Common,
+    /// Only events on or after this date.
+    #[arg(long, value_parser = parse_date)]
+    pub since: Option<NaiveDate>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "human")]
+    pub format: crate::log::LogFormat,
+    /// Write the log to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -10,12 +10,14 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diag::{self, Diagnostic};
 use crate::error::Error;
+use crate::history::audit::{self, Violation};
+use crate::history::{self, HistoryError, WalkOptions};
 use crate::kev::KevCatalog;
 use crate::model::item::Item;
 use crate::model::Span;
 use crate::parse::{self, ParseError, MAX_FILE_BYTES};
 use crate::rules::duplicate_id::{self, IdSite};
-use crate::rules::{self, parse_error, ItemContext};
+use crate::rules::{self, parse_error, CurrentFile, HistoryContext, ItemContext, ItemsFolder};
 use crate::source::SourceFile;
 
 /// Everything a renderer needs.
@@ -38,12 +40,29 @@ pub struct LoadedItem {
     pub item: Option<Item>,
 }
 
-/// What lint reads besides the config: today, and what git history says.
+/// Which history the history rules look at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HistoryMode {
+    /// No history rules (`--no-history`).
+    Off,
+    /// The whole first-parent history of HEAD.
+    Full,
+    /// The change from the merge base of this revision and HEAD to the working tree (`--base`).
+    Base(String),
+}
+
+/// What lint needs besides the config.
 #[derive(Clone, Debug)]
 pub struct LintInput {
     pub today: NaiveDate,
-    /// The folder file names in findings are relative to (the repository root).
-    pub display_root: PathBuf,
+    pub history: HistoryMode,
+    /// Show a progress bar on a terminal when the history walk takes a while.
+    pub progress: bool,
+}
+
+/// What the field rules need from history.
+#[derive(Clone, Debug, Default)]
+pub struct RuleInput {
     /// Item id → date the item last changed in git, for a missing `status_date`.
     pub last_changed: HashMap<String, NaiveDate>,
 }
@@ -215,7 +234,8 @@ pub fn load_kev(config: &Config) -> Result<Option<KevCatalog>, Error> {
 /// Runs the field and deadline rules over the loaded items.
 pub fn check_items(
     config: &Config,
-    input: &LintInput,
+    today: NaiveDate,
+    input: &RuleInput,
     kev: Option<&KevCatalog>,
     loaded: &[(LoadedItem, Option<ParseError>)],
 ) -> Vec<Diagnostic> {
@@ -240,7 +260,7 @@ pub fn check_items(
                 file: &file.source,
                 item,
                 config,
-                today: input.today,
+                today,
                 kev,
                 file_stem: &stem,
                 last_changed: item
@@ -291,13 +311,125 @@ pub fn finish(
     }
 }
 
-/// Lints the items of `config` without git history.
+/// Lints the items of `config`: field and deadline rules, then history rules.
 pub fn lint(config: &Config, input: &LintInput) -> Result<Report, Error> {
     let kev = load_kev(config)?;
-    let loaded = load_items(config, &input.display_root)?;
+    let mut diagnostics = Vec::new();
+    let repo = match input.history {
+        HistoryMode::Off => None,
+        HistoryMode::Full | HistoryMode::Base(_) => match history::open(&config.items_dir) {
+            Ok(repo) => Some(repo),
+            Err(HistoryError::NotARepo { .. }) if input.history == HistoryMode::Full => None,
+            Err(err) => return Err(Error::History(err.to_string())),
+        },
+    };
+    let display_root = repo
+        .as_ref()
+        .map_or_else(|| config.root.clone(), |r| r.root().to_path_buf());
+    let folder_name = display_name(
+        config.file.as_deref().unwrap_or(&config.items_dir),
+        &display_root,
+    );
+    let folder = ItemsFolder {
+        name: if folder_name.is_empty() {
+            ".".to_owned()
+        } else {
+            folder_name
+        },
+    };
+    if input.history == HistoryMode::Full && repo.is_none() {
+        diagnostics.extend(rules::history_unavailable(
+            config,
+            &folder,
+            "the items are not in a git repository",
+        ));
+    }
+    let loaded = load_items(config, &display_root)?;
     let count = loaded.len();
-    let diagnostics = check_items(config, input, kev.as_ref(), &loaded);
+    let mut rule_input = RuleInput::default();
+    let mut violations = Vec::new();
+    if let Some(repo) = &repo {
+        let options = WalkOptions {
+            progress: input.progress,
+        };
+        let history_error = |err: HistoryError| Error::History(err.to_string());
+        let cutoff = config
+            .history_since
+            .as_deref()
+            .map(|spec| repo.resolve_since(spec))
+            .transpose()
+            .map_err(history_error)?;
+        match &input.history {
+            HistoryMode::Base(rev) => {
+                let pr = repo.pr_history(rev, options).map_err(history_error)?;
+                violations = audit::audit_pr(&pr, cutoff.as_ref());
+            }
+            _ => {
+                let history = repo.full_history(options).map_err(history_error)?;
+                if history.head.is_none() {
+                    diagnostics.extend(rules::history_unavailable(
+                        config,
+                        &folder,
+                        "the repository has no commits yet",
+                    ));
+                }
+                if let Some(warning) = history.shallow_warning() {
+                    diagnostics.extend(rules::history_shallow(config, &folder, &warning));
+                }
+                for (file, _) in &loaded {
+                    let Some(id) = file.item.as_ref().and_then(Item::id_text) else {
+                        continue;
+                    };
+                    if let Some(change) = history.last_change(id) {
+                        let date = change.commit.time.with_timezone(&chrono::Utc).date_naive();
+                        rule_input.last_changed.insert(id.to_owned(), date);
+                    }
+                }
+                violations = audit::audit_history(&history, cutoff.as_ref());
+            }
+        }
+    }
+    diagnostics.extend(check_items(
+        config,
+        input.today,
+        &rule_input,
+        kev.as_ref(),
+        &loaded,
+    ));
+    if !violations.is_empty() {
+        let ctx = history_context(&loaded, &violations);
+        diagnostics.extend(rules::check_history(config, &violations, &ctx));
+    }
     let mut report = finish(input.today, loaded, diagnostics);
     report.items = count;
     Ok(report)
+}
+
+/// The current files of the items the violations concern, re-parsed for field lookup (few
+/// items have violations, so the trees of the others are not kept).
+fn history_context<'a>(
+    loaded: &'a [(LoadedItem, Option<ParseError>)],
+    violations: &[Violation],
+) -> HistoryContext<'a> {
+    let wanted: std::collections::HashSet<&str> =
+        violations.iter().map(|v| v.item_id.as_str()).collect();
+    let mut current = HashMap::new();
+    for (file, _) in loaded {
+        let Some(id) = file.item.as_ref().and_then(Item::id_text) else {
+            continue;
+        };
+        if !wanted.contains(id) || current.contains_key(id) {
+            continue;
+        }
+        if let Ok(node) = parse::parse_str(&file.source.text) {
+            current.insert(
+                id.to_owned(),
+                CurrentFile {
+                    source: &file.source,
+                    node,
+                },
+            );
+        }
+    }
+    HistoryContext { current }
 }

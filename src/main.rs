@@ -8,11 +8,11 @@ use clap::Parser;
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use strum::IntoEnumIterator;
 
-use poam::cli::{Cli, Command, Common, LintArgs, RulesArgs};
+use poam::cli::{Cli, Command, Common, LintArgs, LogArgs, RulesArgs};
 use poam::config::Config;
 use poam::diag::Severity;
 use poam::error::Error;
-use poam::lint::{self, LintInput};
+use poam::lint::{self, HistoryMode, LintInput};
 use poam::render::{self, Format};
 use poam::rules::Code;
 
@@ -24,6 +24,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Lint(args) => run_lint(args),
+        Command::Log(args) => run_log(&args),
         Command::Rules(args) => run_rules(&args),
     };
     match result {
@@ -67,10 +68,15 @@ fn today(common: &Common) -> NaiveDate {
 
 fn run_lint(args: LintArgs) -> Result<ExitCode, Error> {
     let config = Config::discover(args.path.as_deref(), args.common.config.as_deref())?;
+    let history = match (&args.base, args.no_history) {
+        (_, true) => HistoryMode::Off,
+        (Some(rev), false) => HistoryMode::Base(rev.clone()),
+        (None, false) => HistoryMode::Full,
+    };
     let input = LintInput {
         today: today(&args.common),
-        display_root: config.root.clone(),
-        last_changed: Default::default(),
+        history,
+        progress: std::io::stderr().is_terminal(),
     };
     let report = lint::lint(&config, &input)?;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
@@ -91,6 +97,14 @@ fn run_lint(args: LintArgs) -> Result<ExitCode, Error> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn run_log(args: &LogArgs) -> Result<ExitCode, Error> {
+    let config = Config::discover(args.path.as_deref(), args.common.config.as_deref())?;
+    let text = poam::log::run_log(&config.items_dir, &args.ids, args.since, args.format)
+        .map_err(|err| Error::History(err.to_string()))?;
+    emit(args.output.as_deref(), &text)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn emit(output: Option<&std::path::Path>, text: &str) -> Result<(), Error> {

@@ -2,33 +2,47 @@
 //!
 //! One rule per file. Codes are stable and never reused.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use strum::{EnumIter, IntoEnumIterator, IntoStaticStr};
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Location, Severity};
+use crate::history::audit::{AuditRule, Violation};
+use crate::history::diff::lookup_nearest;
 use crate::kev::KevCatalog;
 use crate::model::item::Item;
-use crate::model::Span;
+use crate::model::{Node, Span};
 use crate::source::SourceFile;
 
 mod auto_approve_too_far;
 mod closed_inconsistent;
 mod closed_operational_requirement;
 mod date_order;
+mod detected_changed;
 mod due_beyond_policy;
+mod due_changed;
 mod due_soon;
 pub mod duplicate_id;
+mod history_shallow;
+mod history_unavailable;
+mod id_changed;
 mod id_mismatch;
 mod invalid_value;
+mod item_deleted;
 mod kev_mismatch;
 mod milestone_after_due;
+mod milestone_changes_rewritten;
 mod milestone_overdue;
 mod milestone_reference;
+mod milestones_rewritten;
 mod missing_field;
 mod operational_requirement_high;
 mod overdue;
 pub mod parse_error;
+mod reopened;
+mod risk_changed;
 mod status_stale;
 mod unknown_field;
 mod vendor_checkin_stale;
@@ -61,6 +75,16 @@ pub enum Code {
     ClosedInconsistent,
     StatusStale,
     KevMismatch,
+    DetectedChanged,
+    RiskChanged,
+    DueChanged,
+    MilestonesRewritten,
+    MilestoneChangesRewritten,
+    ItemDeleted,
+    IdChanged,
+    Reopened,
+    HistoryUnavailable,
+    HistoryShallow,
 }
 
 impl Code {
@@ -86,6 +110,16 @@ impl Code {
         "closed-inconsistent",
         "status-stale",
         "kev-mismatch",
+        "detected-changed",
+        "risk-changed",
+        "due-changed",
+        "milestones-rewritten",
+        "milestone-changes-rewritten",
+        "item-deleted",
+        "id-changed",
+        "reopened",
+        "history-unavailable",
+        "history-shallow",
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -98,10 +132,12 @@ impl Code {
 
     pub fn default_severity(self) -> Severity {
         match self {
-            Code::DueSoon => Severity::Note,
-            Code::MilestoneOverdue | Code::MilestoneAfterDue | Code::StatusStale => {
-                Severity::Warning
-            }
+            Code::DueSoon | Code::HistoryUnavailable => Severity::Note,
+            Code::MilestoneOverdue
+            | Code::MilestoneAfterDue
+            | Code::StatusStale
+            | Code::Reopened
+            | Code::HistoryShallow => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -132,7 +168,128 @@ pub fn is_history_code(code: Code) -> bool {
     HISTORY_CODES.contains(&code)
 }
 
-pub const HISTORY_CODES: &[Code] = &[];
+pub const HISTORY_CODES: &[Code] = &[
+    Code::DetectedChanged,
+    Code::RiskChanged,
+    Code::DueChanged,
+    Code::MilestonesRewritten,
+    Code::MilestoneChangesRewritten,
+    Code::ItemDeleted,
+    Code::IdChanged,
+    Code::Reopened,
+    Code::HistoryUnavailable,
+    Code::HistoryShallow,
+];
+
+/// The current file of an item, for pointing history findings at today's line.
+pub struct CurrentFile<'a> {
+    pub source: &'a SourceFile,
+    pub node: Node,
+}
+
+/// What a history rule sees: the violation found by [`crate::history::audit`] and the
+/// current files to point into.
+pub struct HistoryContext<'a> {
+    /// Item id → its current file.
+    pub current: HashMap<String, CurrentFile<'a>>,
+}
+
+impl HistoryContext<'_> {
+    /// A finding at the violated field's line in the current file (or at the path the change
+    /// touched, when the item no longer exists), naming the change that broke the rule.
+    pub fn report(&self, code: Code, violation: &Violation) -> Diagnostic {
+        let location = match self.current.get(&violation.item_id) {
+            Some(current) => {
+                let node = if violation.field.is_empty() {
+                    &current.node
+                } else {
+                    lookup_nearest(&current.node, &violation.field)
+                };
+                current.source.location(node.span)
+            }
+            None => file_start(&violation.path),
+        };
+        let by = match violation.source.commit() {
+            Some(commit) => format!(
+                "commit {} by {} on {}",
+                commit.short_id(),
+                commit.author.name,
+                commit.time.date_naive()
+            ),
+            None => "uncommitted change in the working tree".to_owned(),
+        };
+        Diagnostic {
+            code,
+            severity: code.default_severity(),
+            item: Some(violation.item_id.clone()),
+            location,
+            label: Some(by.clone()),
+            message: format!("{} ({by})", violation.message()),
+            help: None,
+            related: Vec::new(),
+        }
+    }
+}
+
+/// Turns the audit's violations into findings, one rule file per kind.
+pub fn check_history(
+    config: &Config,
+    violations: &[Violation],
+    ctx: &HistoryContext,
+) -> Vec<Diagnostic> {
+    let diagnostics = violations
+        .iter()
+        .map(|v| match v.rule {
+            AuditRule::DetectedChanged => detected_changed::check(v, ctx),
+            AuditRule::RiskChanged => risk_changed::check(v, ctx),
+            AuditRule::DueChanged => due_changed::check(v, ctx),
+            AuditRule::MilestonesRewritten => milestones_rewritten::check(v, ctx),
+            AuditRule::MilestoneChangesRewritten => milestone_changes_rewritten::check(v, ctx),
+            AuditRule::ItemDeleted { .. } => item_deleted::check(v, ctx),
+            AuditRule::IdChanged => id_changed::check(v, ctx),
+            AuditRule::Reopened => reopened::check(v, ctx),
+        })
+        .collect();
+    apply_levels(config, diagnostics)
+}
+
+/// Where folder-level findings point: `poam.yaml` when there is one, else the items folder.
+pub struct ItemsFolder {
+    pub name: String,
+}
+
+impl ItemsFolder {
+    fn report(&self, code: Code, message: String) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: code.default_severity(),
+            item: None,
+            location: file_start(&self.name),
+            label: None,
+            message,
+            help: None,
+            related: Vec::new(),
+        }
+    }
+}
+
+pub fn history_unavailable(config: &Config, folder: &ItemsFolder, reason: &str) -> Vec<Diagnostic> {
+    apply_levels(config, vec![history_unavailable::check(folder, reason)])
+}
+
+pub fn history_shallow(config: &Config, folder: &ItemsFolder, warning: &str) -> Vec<Diagnostic> {
+    apply_levels(config, vec![history_shallow::check(folder, warning)])
+}
+
+fn file_start(file: &str) -> Location {
+    let start = crate::model::LineCol { line: 1, column: 1 };
+    Location {
+        file: file.to_owned(),
+        span: Span::new(0, 0),
+        start,
+        end: start,
+    }
+}
 
 /// What an item rule sees: one parsed item and everything around it.
 pub struct ItemContext<'a> {

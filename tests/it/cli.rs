@@ -279,3 +279,27 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn outside_git_the_history_rules_are_skipped_with_one_note() {
+    let dir = mixed_repo();
+    only_item(dir.path(), "V-1");
+    let output = poam()
+        .args(["lint", "--today", TODAY, "--format", "short"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "poam.yaml:1:1: note[history-unavailable] history rules skipped: the items are not in a git repository\n"
+    );
+    // PR mode needs git: outside a repository it is a tool error.
+    let output = poam()
+        .args(["lint", "--today", TODAY, "--base", "main"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not inside a git repository"));
+}

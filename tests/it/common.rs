@@ -51,12 +51,13 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Runs `poam lint` on `dir` and returns (exit code, stdout).
+/// Runs `poam lint --no-history` on `dir` (a temp folder, outside git) and returns (exit code,
+/// stdout). History behaviour has tests of its own.
 pub fn lint(dir: &Path, args: &[&str]) -> (i32, String) {
     let output = poam()
         .arg("lint")
         .arg(dir)
-        .args(["--today", TODAY])
+        .args(["--today", TODAY, "--no-history"])
         .args(args)
         .output()
         .expect("run poam");
