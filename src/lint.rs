@@ -411,24 +411,36 @@ fn history_context<'a>(
     loaded: &'a [(LoadedItem, Option<ParseError>)],
     violations: &[Violation],
 ) -> HistoryContext<'a> {
-    let wanted: std::collections::HashSet<&str> =
+    let ids: std::collections::HashSet<&str> =
         violations.iter().map(|v| v.item_id.as_str()).collect();
+    let paths: std::collections::HashSet<&str> =
+        violations.iter().map(|v| v.path.as_str()).collect();
     let mut current = HashMap::new();
     for (file, _) in loaded {
-        let Some(id) = file.item.as_ref().and_then(Item::id_text) else {
-            continue;
-        };
-        if !wanted.contains(id) || current.contains_key(id) {
+        let id = file.item.as_ref().and_then(Item::id_text);
+        let by_id = id.filter(|id| ids.contains(id));
+        let by_path = paths.contains(file.source.name.as_str());
+        if by_id.is_none() && !by_path {
             continue;
         }
-        if let Ok(node) = parse::parse_str(&file.source.text) {
-            current.insert(
-                id.to_owned(),
-                CurrentFile {
+        let Ok(node) = parse::parse_str(&file.source.text) else {
+            continue;
+        };
+        let node = std::rc::Rc::new(node);
+        // A file is found by its current id, or by its path when the id changed since.
+        if let Some(id) = by_id {
+            current.entry(id.to_owned()).or_insert_with(|| CurrentFile {
+                source: &file.source,
+                node: node.clone(),
+            });
+        }
+        if by_path {
+            current
+                .entry(file.source.name.clone())
+                .or_insert(CurrentFile {
                     source: &file.source,
                     node,
-                },
-            );
+                });
         }
     }
     HistoryContext { current }

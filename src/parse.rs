@@ -352,7 +352,7 @@ fn looks_like_float(text: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn text_of<'a>(text: &'a str, span: Span) -> &'a str {
+    fn text_of(text: &str, span: Span) -> &str {
         &text[span.start..span.end]
     }
 

@@ -184,13 +184,13 @@ pub const HISTORY_CODES: &[Code] = &[
 /// The current file of an item, for pointing history findings at today's line.
 pub struct CurrentFile<'a> {
     pub source: &'a SourceFile,
-    pub node: Node,
+    pub node: std::rc::Rc<Node>,
 }
 
 /// What a history rule sees: the violation found by [`crate::history::audit`] and the
 /// current files to point into.
 pub struct HistoryContext<'a> {
-    /// Item id → its current file.
+    /// Item id, and file name, → the current file.
     pub current: HashMap<String, CurrentFile<'a>>,
 }
 
@@ -198,7 +198,11 @@ impl HistoryContext<'_> {
     /// A finding at the violated field's line in the current file (or at the path the change
     /// touched, when the item no longer exists), naming the change that broke the rule.
     pub fn report(&self, code: Code, violation: &Violation) -> Diagnostic {
-        let location = match self.current.get(&violation.item_id) {
+        let current = self
+            .current
+            .get(&violation.item_id)
+            .or_else(|| self.current.get(&violation.path));
+        let location = match current {
             Some(current) => {
                 let node = if violation.field.is_empty() {
                     &current.node

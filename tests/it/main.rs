@@ -4,6 +4,7 @@ mod cli;
 mod common;
 mod docs;
 mod history;
+mod history_lint;
 mod robustness;
 mod rules;
 mod sarif;

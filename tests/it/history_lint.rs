@@ -1,0 +1,267 @@
+//! `poam lint` and `poam log` end to end on real repositories built by tests/fixtures/git.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common::{fixtures, poam};
+
+fn build(script: &str) -> (tempfile::TempDir, PathBuf) {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let repo = temp.path().join("repo");
+    let status = Command::new("bash")
+        .arg(fixtures().join("git").join(format!("{script}.sh")))
+        .arg(&repo)
+        .status()
+        .expect("bash runs");
+    assert!(status.success(), "fixture {script} failed");
+    (temp, repo)
+}
+
+fn lint_in(cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = poam()
+        .current_dir(cwd)
+        .arg("lint")
+        .args(args)
+        .output()
+        .expect("run poam");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).expect("utf-8"),
+        String::from_utf8(output.stderr).expect("utf-8"),
+    )
+}
+
+fn history_findings(json: &serde_json::Value) -> Vec<serde_json::Value> {
+    json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| {
+            poam::rules::Code::from_name(d["code"].as_str().unwrap_or_default())
+                .is_some_and(poam::rules::is_history_code)
+        })
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn every_history_rule_reports_the_commit_and_the_current_line() {
+    let (_temp, repo) = build("rules");
+    let (code, out, err) = lint_in(
+        &repo,
+        &["poams", "--today", "2026-03-20", "--format", "json"],
+    );
+    assert_eq!(code, 1, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let found = history_findings(&json);
+    let codes: std::collections::BTreeSet<&str> =
+        found.iter().filter_map(|d| d["code"].as_str()).collect();
+    for expected in [
+        "detected-changed",
+        "risk-changed",
+        "due-changed",
+        "milestones-rewritten",
+        "milestone-changes-rewritten",
+        "item-deleted",
+        "id-changed",
+        "reopened",
+    ] {
+        assert!(
+            codes.contains(expected),
+            "{expected} missing from {codes:?}"
+        );
+    }
+    // C's `due` was pushed without cause: the finding points at `due` in today's file.
+    let due = found
+        .iter()
+        .find(|d| d["code"] == "due-changed")
+        .expect("due-changed");
+    assert_eq!(
+        (
+            due["file"].as_str(),
+            due["line"].as_u64(),
+            due["column"].as_u64()
+        ),
+        (Some("poams/C.yaml"), Some(11), Some(6))
+    );
+    assert!(
+        due["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("by Bob Builder on 2026-03-04"),
+        "{due}"
+    );
+    // The two exceptions: D (fix released) and E (adjustment approved) moved `due` legally.
+    assert_eq!(
+        found.iter().filter(|d| d["code"] == "due-changed").count(),
+        1
+    );
+    // Deleting a closed item is a warning, an open one an error.
+    let deleted: Vec<(&str, &str)> = found
+        .iter()
+        .filter(|d| d["code"] == "item-deleted")
+        .map(|d| {
+            (
+                d["item"].as_str().unwrap_or_default(),
+                d["severity"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(deleted, [("D", "warning"), ("E", "error")]);
+    insta::assert_json_snapshot!("lint_history_rules", found);
+}
+
+#[test]
+fn history_since_silences_older_changes() {
+    let (_temp, repo) = build("rules");
+    std::fs::write(
+        repo.join("poam.yaml"),
+        "items: poams\nhistory_since: 2026-03-10\n",
+    )
+    .expect("write");
+    let (_, out, err) = lint_in(&repo, &["--today", "2026-03-20", "--format", "json"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+    let codes: Vec<String> = history_findings(&json)
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let codes: std::collections::BTreeSet<String> = codes.into_iter().collect();
+    let expected: std::collections::BTreeSet<String> = ["id-changed", "item-deleted", "reopened"]
+        .map(String::from)
+        .into();
+    assert_eq!(codes, expected, "only changes on or after 2026-03-10 count");
+}
+
+#[test]
+fn pr_mode_checks_only_the_change_and_names_the_offending_commit() {
+    let (_temp, repo) = build("pr");
+    let (code, out, err) = lint_in(
+        &repo,
+        &[
+            "poams",
+            "--today",
+            "2026-03-20",
+            "--base",
+            "main",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let found = history_findings(&json);
+    let summary: Vec<(&str, &str)> = found
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default(),
+                d["item"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    // A existed at the merge base and its due date moved; C was created in the PR and may change.
+    assert_eq!(summary, [("due-changed", "A")]);
+    assert!(found[0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("by Bob Builder on 2026-03-05"));
+}
+
+#[test]
+fn pr_mode_with_an_unknown_base_is_exit_two() {
+    let (_temp, repo) = build("pr");
+    let (code, out, err) = lint_in(&repo, &["poams", "--base", "origin/nope"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("origin/nope"), "{err}");
+}
+
+#[test]
+fn a_shallow_clone_warns_once_and_blames_nothing_on_the_boundary() {
+    let (temp, repo) = build("rules");
+    let shallow = temp.path().join("shallow");
+    let status = Command::new("git")
+        .args(["clone", "-q", "--depth", "1"])
+        .arg(format!("file://{}", repo.display()))
+        .arg(&shallow)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .status()
+        .expect("git clone");
+    assert!(status.success());
+    let (_, out, _) = lint_in(
+        &shallow,
+        &["poams", "--today", "2026-03-20", "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let found = history_findings(&json);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["code"], "history-shallow");
+    assert!(found[0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("fetch-depth: 0"));
+}
+
+#[test]
+fn lint_from_a_subdirectory_finds_the_config_and_the_repository() {
+    let (_temp, repo) = build("rules");
+    std::fs::write(repo.join("poam.yaml"), "items: poams\n").expect("write");
+    let (code, out, err) = lint_in(
+        &repo.join("poams"),
+        &["--today", "2026-03-20", "--format", "short"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("poams/C.yaml:11:6: error[due-changed]")),
+        "{out}"
+    );
+}
+
+#[test]
+fn no_history_skips_the_history_rules() {
+    let (_temp, repo) = build("rules");
+    let (_, out, _) = lint_in(
+        &repo,
+        &[
+            "poams",
+            "--today",
+            "2026-03-20",
+            "--format",
+            "json",
+            "--no-history",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert!(history_findings(&json).is_empty());
+}
+
+#[test]
+fn log_command_prints_versioned_json() {
+    let (_temp, repo) = build("rules");
+    let output = poam()
+        .current_dir(&repo)
+        .args(["log", "-C", "poams", "C", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(json["version"], 1);
+    let events = json["items"][0]["events"].as_array().expect("events");
+    assert_eq!(events[0]["kind"], "created");
+    assert_eq!(events[1]["changes"][0]["path"], "due");
+    assert_eq!(events[1]["changes"][0]["old"], "2026-04-05");
+    assert_eq!(events[1]["changes"][0]["new"], "2026-05-05");
+    let output = poam()
+        .current_dir(&repo)
+        .args(["log", "-C", "poams", "NOPE"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+}
