@@ -7,10 +7,13 @@
 //! write-once and append-only rules. The rest of poam sees only plain data: no git types.
 //!
 //! How the walk works, and what it promises:
-//! - Only commits whose items-folder tree id differs from their first parent's are read
-//!   further; for those, the two items trees are compared entry by entry (subfolders only where
-//!   their ids differ), and only `*.yaml`/`*.yml` regular files count.
-//! - Each blob is parsed once (memoised by blob id), on the rayon pool while the walk goes on.
+//! - Commits and trees are read raw from the object database. Only commits whose items-folder
+//!   tree id differs from their first parent's are read further; for those, the two items trees
+//!   are compared from the bytes they share at both ends inward, so a commit that changes one
+//!   file of five hundred looks at a handful of entries. Subfolders are followed only where
+//!   their ids differ, and only `*.yaml`/`*.yml` regular files count.
+//! - Each blob is parsed once (memoised by blob id), on a helper thread while the walk goes on;
+//!   what is left when the walk ends, and the field-level comparisons, run on the rayon pool.
 //! - Items are followed by their `id` (the file stem when a version has no usable `id`): a
 //!   file that moves within the items folder in one commit keeps its timeline (`renamed`).
 //! - A version that does not parse becomes an event with `parse_error` set; the next version
@@ -24,6 +27,7 @@ pub mod diff;
 mod event;
 mod pr;
 mod progress;
+mod raw;
 mod since;
 mod track;
 mod walk;
@@ -106,6 +110,10 @@ impl std::fmt::Debug for GitRepo {
 /// Opens the repository containing `items_dir`, searching upward from it (or from its nearest
 /// existing parent). A path outside any repository gives [`HistoryError::NotARepo`].
 pub fn open(items_dir: &Path) -> Result<GitRepo, HistoryError> {
+    // libgit2 re-hashes every object it reads by default (with SHA-1 collision detection, a
+    // third of a history walk); git itself trusts its object store on reads and leaves
+    // verification to fsck. poam only reads.
+    git2::opts::strict_hash_verification(false);
     let items_abs = absolute(items_dir)?;
     let existing = items_abs
         .ancestors()
@@ -275,8 +283,8 @@ pub struct WalkOptions {
     pub progress: bool,
 }
 
-enum Parent<'r> {
-    Commit(git2::Commit<'r>),
+enum Parent<'o> {
+    Commit(raw::RawCommit<'o>),
     Root,
     ShallowBoundary,
 }
@@ -305,47 +313,52 @@ impl GitRepo {
             return Ok(History::empty(self.items_dir()));
         };
         let mut progress = Progress::new(options.progress);
-        let mut items_trees = ItemsTrees::new(repo, &self.location);
-        let mut differ = TreeDiffer::new(repo, &self.location);
-        let mut parser = BlobParser::new(repo);
+        let odb = repo
+            .odb()
+            .map_err(|e| git_error("opening the object database", &e))?;
+        let mut items_trees = ItemsTrees::new(&odb, &self.location);
+        let mut differ = TreeDiffer::new(&odb, &self.location);
+        let mut parser = BlobParser::new(&odb);
         // Newest first while walking; reversed afterwards.
-        let mut steps: Vec<(Oid, Vec<FileChange>, bool)> = Vec::new();
+        let mut steps: Vec<(CommitMeta, Vec<FileChange>, bool)> = Vec::new();
         let mut boundary = None;
         let mut walked = 0usize;
-        {
-            let mut commit = head.clone();
-            let mut items = items_trees.resolve(commit.tree_id())?;
-            loop {
-                walked += 1;
-                progress.walking(walked, parser.count());
-                let (parent, parent_items, baseline) = match self.first_parent(&commit)? {
-                    Parent::Commit(parent) => {
-                        let parent_items = items_trees.resolve(parent.tree_id())?;
-                        (Some(parent), parent_items, false)
-                    }
-                    Parent::Root => (None, None, false),
-                    Parent::ShallowBoundary => {
-                        boundary = Some(commit.id());
-                        (None, None, true)
-                    }
-                };
-                if parent_items != items {
-                    let mut changes = Vec::new();
-                    differ.diff(parent_items, items, &mut changes)?;
-                    for change in &changes {
-                        if let Some((_, blob)) = &change.new {
-                            parser.request(*blob)?;
-                        }
-                    }
-                    steps.push((commit.id(), changes, baseline));
+        let mut commit = raw::read_commit(&odb, head.id())?.ok_or_else(|| HistoryError::Git {
+            context: "reading HEAD".to_owned(),
+            message: format!("commit {} is missing", head.id()),
+        })?;
+        let head_meta = Arc::new(commit.meta());
+        let mut items = items_trees.resolve(commit.links.tree)?;
+        loop {
+            walked += 1;
+            progress.walking(walked, parser.count());
+            let (parent, parent_items, baseline) = match self.first_parent(&odb, &commit)? {
+                Parent::Commit(parent) => {
+                    let parent_items = items_trees.resolve(parent.links.tree)?;
+                    (Some(parent), parent_items, false)
                 }
-                match parent {
-                    Some(parent) => {
-                        commit = parent;
-                        items = parent_items;
-                    }
-                    None => break,
+                Parent::Root => (None, None, false),
+                Parent::ShallowBoundary => {
+                    boundary = Some(commit.meta());
+                    (None, None, true)
                 }
+            };
+            if parent_items != items {
+                let mut changes = Vec::new();
+                differ.diff(parent_items, items, &mut changes)?;
+                for change in &changes {
+                    if let Some((_, blob)) = &change.new {
+                        parser.request(*blob)?;
+                    }
+                }
+                steps.push((commit.meta(), changes, baseline));
+            }
+            match parent {
+                Some(parent) => {
+                    commit = parent;
+                    items = parent_items;
+                }
+                None => break,
             }
         }
         steps.reverse();
@@ -353,27 +366,26 @@ impl GitRepo {
         let memo = parser.finish();
         let mut tracker = Tracker::new();
         let mut changed_commits = Vec::with_capacity(steps.len());
-        for (commit, changes, baseline) in &steps {
-            let meta = Arc::new(walk::find_meta(repo, *commit)?);
+        for (meta, changes, baseline) in steps {
+            let meta = Arc::new(meta);
             tracker.apply(
                 &Source::Commit(Arc::clone(&meta)),
-                changes,
+                &changes,
                 &memo,
-                *baseline,
+                baseline,
             );
             changed_commits.push(meta);
         }
-        let shallow_boundary = boundary
-            .map(|id| walk::find_meta(repo, id).map(Arc::new))
-            .transpose()?;
+        let items = tracker.finish();
+        let shallow_boundary = boundary.map(Arc::new);
         progress.finish();
         Ok(History {
             items_dir: self.items_dir(),
-            head: Some(Arc::new(walk::commit_meta(&head))),
+            head: Some(head_meta),
             shallow_boundary,
             commits_walked: walked,
             changed_commits,
-            items: tracker.finish(),
+            items,
         })
     }
 
@@ -391,24 +403,27 @@ impl GitRepo {
             .map_err(|e| git_error("reading HEAD", &e))
     }
 
-    fn first_parent<'r>(&'r self, commit: &git2::Commit<'r>) -> Result<Parent<'r>, HistoryError> {
-        if commit.parent_count() == 0 {
-            return Ok(if self.shallow_commits.contains(&commit.id()) {
-                Parent::ShallowBoundary
-            } else {
-                Parent::Root
-            });
+    /// The first parent of `commit`, or why there is none. A shallow clone's boundary commits
+    /// have their parents cut off: the graft list says which they are.
+    fn first_parent<'o>(
+        &self,
+        odb: &'o git2::Odb<'_>,
+        commit: &raw::RawCommit<'_>,
+    ) -> Result<Parent<'o>, HistoryError> {
+        if self.shallow_commits.contains(&commit.id) {
+            return Ok(Parent::ShallowBoundary);
         }
-        let parent_id = commit
-            .parent_id(0)
-            .map_err(|e| git_error("reading a commit's parent", &e))?;
-        match self.repo.find_commit(parent_id) {
-            Ok(parent) => Ok(Parent::Commit(parent)),
-            // A parent cut off by a shallow fetch that the graft list did not hide.
-            Err(err) if err.code() == ErrorCode::NotFound && self.repo.is_shallow() => {
-                Ok(Parent::ShallowBoundary)
-            }
-            Err(err) => Err(git_error("reading a commit's parent", &err)),
+        let Some(parent) = commit.links.first_parent else {
+            return Ok(Parent::Root);
+        };
+        match raw::read_commit(odb, parent)? {
+            Some(parent) => Ok(Parent::Commit(parent)),
+            // A parent missing from a shallow clone whose graft list did not name its child.
+            None if self.repo.is_shallow() => Ok(Parent::ShallowBoundary),
+            None => Err(HistoryError::Git {
+                context: "reading history".to_owned(),
+                message: format!("commit {parent}, a parent of {}, is missing", commit.id),
+            }),
         }
     }
 }

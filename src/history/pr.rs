@@ -10,8 +10,9 @@ use git2::{ErrorCode, ObjectType, Oid, Sort};
 
 use super::event::{CommitMeta, ItemHistory, Source};
 use super::progress::Progress;
+use super::raw;
 use super::track::{FileChange, Tracker};
-use super::walk::{self, git_error, is_item_file_name, BlobParser, ItemsTrees, TreeDiffer};
+use super::walk::{git_error, is_item_file_name, BlobParser, ItemsTrees, TreeDiffer};
 use super::{GitRepo, HistoryError, WalkOptions};
 
 /// What a pull request changes, item by item.
@@ -76,23 +77,22 @@ impl GitRepo {
         let mut progress = Progress::new(options.progress);
         let (chain, folded) = self.pr_chain(head.id(), merge_base)?;
 
-        let mut items_trees = ItemsTrees::new(repo, &self.location);
-        let mut differ = TreeDiffer::new(repo, &self.location);
-        let mut parser = BlobParser::new(repo);
-        let merge_base_commit = repo
-            .find_commit(merge_base)
-            .map_err(|e| git_error("reading the merge base", &e))?;
-        let mut previous = items_trees.resolve(merge_base_commit.tree_id())?;
+        let odb = repo
+            .odb()
+            .map_err(|e| git_error("opening the object database", &e))?;
+        let mut items_trees = ItemsTrees::new(&odb, &self.location);
+        let mut differ = TreeDiffer::new(&odb, &self.location);
+        let mut parser = BlobParser::new(&odb);
+        let merge_base_commit = read_commit(&odb, merge_base)?;
+        let mut previous = items_trees.resolve(merge_base_commit.links.tree)?;
         let mut steps: Vec<(Source, Vec<FileChange>)> = Vec::new();
         let mut commits = Vec::new();
         for (walked, id) in chain.iter().enumerate() {
             progress.walking(walked + 1, parser.count());
-            let commit = repo
-                .find_commit(*id)
-                .map_err(|e| git_error("reading a commit", &e))?;
-            let meta = Arc::new(walk::commit_meta(&commit));
+            let commit = read_commit(&odb, *id)?;
+            let meta = Arc::new(commit.meta());
             commits.push(Arc::clone(&meta));
-            let items = items_trees.resolve(commit.tree_id())?;
+            let items = items_trees.resolve(commit.links.tree)?;
             if items == previous {
                 continue;
             }
@@ -117,16 +117,18 @@ impl GitRepo {
 
         progress.building();
         let memo = parser.finish();
-        let merge_base_meta = Arc::new(walk::commit_meta(&merge_base_commit));
+        let merge_base_meta = Arc::new(merge_base_commit.meta());
         let mut tracker = Tracker::with_lazy_baseline(Source::Commit(Arc::clone(&merge_base_meta)));
         for (source, changes) in &steps {
             tracker.apply(source, changes, &memo, false);
         }
         progress.finish();
+        let base_meta = Arc::new(read_commit(&odb, base.id())?.meta());
+        let head_meta = Arc::new(read_commit(&odb, head.id())?.meta());
         Ok(PrHistory {
-            base: Arc::new(walk::commit_meta(&base)),
+            base: base_meta,
             merge_base: merge_base_meta,
-            head: Arc::new(walk::commit_meta(&head)),
+            head: head_meta,
             commits,
             folded,
             items: tracker.finish(),
@@ -261,6 +263,13 @@ impl GitRepo {
         }
         Ok(changes)
     }
+}
+
+fn read_commit<'o>(odb: &'o git2::Odb<'_>, id: Oid) -> Result<raw::RawCommit<'o>, HistoryError> {
+    raw::read_commit(odb, id)?.ok_or_else(|| HistoryError::Git {
+        context: "reading the PR's commits".to_owned(),
+        message: format!("commit {id} is missing"),
+    })
 }
 
 fn relative_slash_path(root: &Path, path: &Path) -> String {

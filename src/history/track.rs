@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use git2::Oid;
+use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
 
 use crate::model::{Node, Value};
 
@@ -48,9 +49,19 @@ struct Lineage {
     versions: Vec<Version>,
 }
 
+/// A field-level comparison left for [`Tracker::finish`], which runs them in parallel.
+#[derive(Debug)]
+struct PendingDiff {
+    lineage: usize,
+    event: usize,
+    before: Arc<Node>,
+    after: Arc<Node>,
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Tracker {
     live: HashMap<String, usize>,
+    pending_diffs: Vec<PendingDiff>,
     dead_by_id: HashMap<String, usize>,
     lineages: Vec<Lineage>,
     /// PR mode: paths the tracker has not seen are taken to be unchanged since this source.
@@ -217,12 +228,14 @@ impl Tracker {
         parsed: &Parsed,
     ) {
         let lineage = &mut self.lineages[index];
-        let (changes, parse_error) = match parsed {
+        let (diff, parse_error) = match parsed {
             Ok(node) => {
-                let changes = match &lineage.last_parsed {
-                    Some(before) => diff_nodes(before, node),
-                    None => Vec::new(),
-                };
+                let diff = lineage.last_parsed.as_ref().map(|before| PendingDiff {
+                    lineage: index,
+                    event: lineage.events.len(),
+                    before: Arc::clone(before),
+                    after: Arc::clone(node),
+                });
                 if let Some(id) = item_id(node) {
                     if id != lineage.id {
                         if !lineage.id_from_stem {
@@ -235,9 +248,9 @@ impl Tracker {
                     lineage.id_from_stem = false;
                 }
                 lineage.last_parsed = Some(Arc::clone(node));
-                (changes, None)
+                (diff, None)
             }
-            Err(message) => (Vec::new(), Some(message.to_string())),
+            Err(message) => (None, Some(message.to_string())),
         };
         lineage.path = path.to_owned();
         lineage.events.push(Event {
@@ -245,7 +258,7 @@ impl Tracker {
             kind,
             path: path.to_owned(),
             old_path: old_path.map(str::to_owned),
-            changes,
+            changes: Vec::new(),
             parse_error,
         });
         lineage.versions.push(Version {
@@ -254,6 +267,7 @@ impl Tracker {
             state: state_of(parsed),
             baseline: false,
         });
+        self.pending_diffs.extend(diff);
     }
 
     fn delete(&mut self, source: &Source, index: usize, path: &str) {
@@ -329,7 +343,15 @@ impl Tracker {
     }
 
     /// The lineages as item histories, sorted by id then path.
-    pub fn finish(self) -> Vec<ItemHistory> {
+    pub fn finish(mut self) -> Vec<ItemHistory> {
+        let pending = std::mem::take(&mut self.pending_diffs);
+        let diffs: Vec<_> = pending
+            .par_iter()
+            .map(|d| diff_nodes(&d.before, &d.after))
+            .collect();
+        for (diff, changes) in pending.iter().zip(diffs) {
+            self.lineages[diff.lineage].events[diff.event].changes = changes;
+        }
         let mut items: Vec<ItemHistory> = self
             .lineages
             .into_iter()
@@ -417,4 +439,201 @@ fn same_item(before: &Node, after: &Node) -> bool {
     #[allow(clippy::cast_precision_loss)] // field counts are tiny
     let share = kept as f64 / keys.len() as f64;
     share >= SAME_ITEM_SHARE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::event::{CommitMeta, Person};
+    use crate::parse::parse_str;
+
+    struct Repo {
+        memo: Memo,
+        next: u8,
+    }
+
+    impl Repo {
+        fn new() -> Self {
+            Self {
+                memo: Memo::new(),
+                next: 1,
+            }
+        }
+
+        /// A blob with this content.
+        fn blob(&mut self, text: &str) -> Oid {
+            let id = Oid::from_bytes(&[self.next; 20]).expect("oid");
+            self.next += 1;
+            let parsed = parse_str(text)
+                .map(Arc::new)
+                .map_err(|e| Arc::from(e.message));
+            self.memo.insert(id, parsed);
+            id
+        }
+    }
+
+    fn commit(n: u8) -> Source {
+        let person = Person {
+            name: "A".into(),
+            email: "a@x".into(),
+        };
+        let time = chrono::DateTime::from_timestamp(i64::from(n) * 86_400, 0)
+            .expect("time")
+            .fixed_offset();
+        Source::Commit(Arc::new(CommitMeta {
+            id: format!("{n:040x}"),
+            author: person.clone(),
+            committer: person,
+            time,
+            author_time: time,
+            summary: format!("c{n}"),
+        }))
+    }
+
+    fn add(path: &str, blob: Oid) -> FileChange {
+        FileChange {
+            old: None,
+            new: Some((path.into(), blob)),
+        }
+    }
+
+    fn remove(path: &str, blob: Oid) -> FileChange {
+        FileChange {
+            old: Some((path.into(), blob)),
+            new: None,
+        }
+    }
+
+    fn item(id: &str, title: &str) -> String {
+        format!("id: {id}\ntitle: {title}\ndescription: {title} is old.\ndetector_id: {title}\nowner: Jane\ndetected: 2026-01-05\ndue: 2026-04-05\nrisk: moderate\nstatus: open\n")
+    }
+
+    fn kinds(item: &ItemHistory) -> Vec<&'static str> {
+        item.events.iter().map(|e| e.kind.as_str()).collect()
+    }
+
+    #[test]
+    fn unrelated_items_swapped_in_one_commit_are_not_a_rename() {
+        let mut repo = Repo::new();
+        let a = repo.blob(&item("A", "OpenSSL"));
+        let b = repo.blob(&item("B", "nginx"));
+        let mut tracker = Tracker::new();
+        tracker.apply(&commit(1), &[add("p/A.yaml", a)], &repo.memo, false);
+        tracker.apply(
+            &commit(2),
+            &[remove("p/A.yaml", a), add("p/B.yaml", b)],
+            &repo.memo,
+            false,
+        );
+        let items = tracker.finish();
+        assert_eq!(items.len(), 2);
+        assert_eq!(kinds(&items[0]), ["created", "deleted"]);
+        assert_eq!(kinds(&items[1]), ["created"]);
+        assert!(items[1].former_ids.is_empty());
+    }
+
+    #[test]
+    fn a_moved_item_with_a_new_id_keeps_its_timeline() {
+        let mut repo = Repo::new();
+        let a = repo.blob(&item("A", "OpenSSL"));
+        let renamed = repo.blob(&item("A1", "OpenSSL"));
+        let mut tracker = Tracker::new();
+        tracker.apply(&commit(1), &[add("p/A.yaml", a)], &repo.memo, false);
+        tracker.apply(
+            &commit(2),
+            &[remove("p/A.yaml", a), add("p/A1.yaml", renamed)],
+            &repo.memo,
+            false,
+        );
+        let items = tracker.finish();
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].id, "A1");
+        assert_eq!(items[0].former_ids, ["A"]);
+        assert_eq!(kinds(&items[0]), ["created", "renamed"]);
+        assert_eq!(items[0].events[1].old_path.as_deref(), Some("p/A.yaml"));
+    }
+
+    #[test]
+    fn an_item_deleted_and_added_again_continues_its_timeline() {
+        let mut repo = Repo::new();
+        let a = repo.blob(&item("A", "OpenSSL"));
+        let again = repo.blob(&item("A", "OpenSSL 3"));
+        let mut tracker = Tracker::new();
+        tracker.apply(&commit(1), &[add("p/A.yaml", a)], &repo.memo, false);
+        tracker.apply(&commit(2), &[remove("p/A.yaml", a)], &repo.memo, false);
+        tracker.apply(&commit(3), &[add("p/sub/A.yaml", again)], &repo.memo, false);
+        let items = tracker.finish();
+        assert_eq!(items.len(), 1);
+        assert_eq!(kinds(&items[0]), ["created", "deleted", "created"]);
+        assert!(items[0].exists);
+        assert_eq!(items[0].path, "p/sub/A.yaml");
+        assert_eq!(items[0].versions.len(), 3);
+    }
+
+    #[test]
+    fn a_copy_under_the_same_id_is_a_second_item() {
+        let mut repo = Repo::new();
+        let a = repo.blob(&item("A", "OpenSSL"));
+        let mut tracker = Tracker::new();
+        tracker.apply(&commit(1), &[add("p/A.yaml", a)], &repo.memo, false);
+        tracker.apply(&commit(2), &[add("p/copy.yaml", a)], &repo.memo, false);
+        let items = tracker.finish();
+        assert_eq!(items.len(), 2);
+        assert!(items.iter().all(|i| i.id == "A" && i.exists));
+    }
+
+    #[test]
+    fn an_unparseable_new_file_is_named_by_its_stem_until_it_parses() {
+        let mut repo = Repo::new();
+        let broken = repo.blob("id: [A\n");
+        let fixed = repo.blob(&item("A", "OpenSSL"));
+        let mut tracker = Tracker::new();
+        tracker.apply(&commit(1), &[add("p/A.yml", broken)], &repo.memo, false);
+        tracker.apply(
+            &commit(2),
+            &[FileChange {
+                old: Some(("p/A.yml".into(), broken)),
+                new: Some(("p/A.yml".into(), fixed)),
+            }],
+            &repo.memo,
+            false,
+        );
+        let items = tracker.finish();
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].id, "A");
+        assert!(items[0].former_ids.is_empty());
+        assert!(items[0].events[0].parse_error.is_some());
+        assert!(items[0].events[1].parse_error.is_none());
+        // Nothing parsed before, so nothing to compare with.
+        assert!(items[0].events[1].changes.is_empty());
+        assert_eq!(file_stem("a/b/X.yml"), "X");
+    }
+
+    #[test]
+    fn baseline_files_are_pre_existing_without_events() {
+        let mut repo = Repo::new();
+        let a = repo.blob(&item("A", "OpenSSL"));
+        let changed = repo.blob(&item("A", "OpenSSL 3"));
+        let mut tracker = Tracker::new();
+        tracker.apply(&commit(1), &[add("p/A.yaml", a)], &repo.memo, true);
+        tracker.apply(
+            &commit(2),
+            &[FileChange {
+                old: Some(("p/A.yaml".into(), a)),
+                new: Some(("p/A.yaml".into(), changed)),
+            }],
+            &repo.memo,
+            false,
+        );
+        let items = tracker.finish();
+        assert!(items[0].pre_existing);
+        assert!(items[0].versions[0].baseline);
+        assert_eq!(kinds(&items[0]), ["changed"]);
+        let paths: Vec<&str> = items[0].events[0]
+            .changes
+            .iter()
+            .map(|c| c.path.as_str())
+            .collect();
+        assert_eq!(paths, ["title", "description", "detector_id"]);
+    }
 }

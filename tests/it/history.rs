@@ -637,3 +637,17 @@ fn log_of_a_shallow_clone_carries_the_warning() {
     assert_eq!(parsed["items"][0]["pre_existing"], true);
     assert_eq!(parsed["items"][0]["events"][0]["kind"], "changed");
 }
+
+#[test]
+fn log_from_a_subdirectory_finds_the_repository_and_its_items() {
+    let (_temp, repo) = build("timeline");
+    let expected = log::run_log(&repo.join("compliance/poams"), &[], None, LogFormat::Json)
+        .expect("log renders");
+    let output = crate::common::poam()
+        .current_dir(repo.join("compliance"))
+        .args(["log", "--format", "json"])
+        .output()
+        .expect("poam runs");
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(String::from_utf8(output.stdout).expect("utf-8"), expected);
+}
