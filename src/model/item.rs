@@ -2,6 +2,8 @@
 //! spanned, and problems (unknown keys, wrong types, bad values) are collected as data for
 //! the `unknown-field` and `invalid-value` rules instead of stopping at the first one.
 
+use std::fmt;
+
 use chrono::NaiveDate;
 
 use super::node::{Node, Value};
@@ -255,40 +257,42 @@ impl Item {
             span: node.span,
             ..Item::default()
         };
-        let Some(fields) = reader.mapping(node, "", ITEM_KEYS) else {
+        let Some(fields) = reader.mapping(node, &FieldPath::ROOT, ITEM_KEYS) else {
             item.problems = reader.problems;
             return item;
         };
         for (key, value, key_span) in fields {
             let r = &mut reader;
+            let path = FieldPath::ROOT.key(key);
+            let at = &path;
             match key {
-                "id" => item.id = r.item_id(value, key),
-                "title" => item.title = r.single_line(value, key),
-                "description" => item.description = r.text(value, key),
-                "controls" => item.controls = r.list(value, key, Reader::control),
-                "detector" => item.detector = r.text(value, key),
-                "detector_id" => item.detector_id = r.text(value, key),
-                "assets" => item.assets = r.list(value, key, Reader::text),
-                "owner" => item.owner = r.text(value, key),
-                "resources" => item.resources = r.text(value, key),
-                "remediation" => item.remediation = r.text(value, key),
-                "detected" => item.detected = r.date(value, key),
-                "due" => item.due = r.date(value, key),
-                "risk" => item.risk = r.risk(value, key),
-                "milestones" => item.milestones = r.list(value, key, Reader::milestone),
+                "id" => item.id = r.item_id(value, at),
+                "title" => item.title = r.single_line(value, at),
+                "description" => item.description = r.text(value, at),
+                "controls" => item.controls = r.list(value, at, Reader::control),
+                "detector" => item.detector = r.text(value, at),
+                "detector_id" => item.detector_id = r.text(value, at),
+                "assets" => item.assets = r.list(value, at, Reader::text),
+                "owner" => item.owner = r.text(value, at),
+                "resources" => item.resources = r.text(value, at),
+                "remediation" => item.remediation = r.text(value, at),
+                "detected" => item.detected = r.date(value, at),
+                "due" => item.due = r.date(value, at),
+                "risk" => item.risk = r.risk(value, at),
+                "milestones" => item.milestones = r.list(value, at, Reader::milestone),
                 "milestone_changes" => {
-                    item.milestone_changes = r.list(value, key, Reader::milestone_change)
+                    item.milestone_changes = r.list(value, at, Reader::milestone_change)
                 }
-                "status" => item.status = r.status(value, key),
-                "status_date" => item.status_date = r.date(value, key),
-                "vendor_dependency" => item.vendor_dependency = r.vendor_dependency(value, key),
-                "deviations" => item.deviations = r.deviations(value, key),
-                "kev_due" => item.kev_due = r.date(value, key),
-                "cves" => item.cves = r.list(value, key, Reader::cve),
-                "services" => item.services = r.list(value, key, Reader::text),
-                "documents" => item.documents = r.list(value, key, Reader::document),
-                "comments" => item.comments = r.text(value, key),
-                "closed" => item.closed = r.closed(value, key, key_span),
+                "status" => item.status = r.status(value, at),
+                "status_date" => item.status_date = r.date(value, at),
+                "vendor_dependency" => item.vendor_dependency = r.vendor_dependency(value, at),
+                "deviations" => item.deviations = r.deviations(value, at),
+                "kev_due" => item.kev_due = r.date(value, at),
+                "cves" => item.cves = r.list(value, at, Reader::cve),
+                "services" => item.services = r.list(value, at, Reader::text),
+                "documents" => item.documents = r.list(value, at, Reader::document),
+                "comments" => item.comments = r.text(value, at),
+                "closed" => item.closed = r.closed(value, at, key_span),
                 _ => {}
             }
         }
@@ -305,9 +309,15 @@ struct Reader<'a> {
 type Fields<'n> = Vec<(&'static str, &'n Node, Span)>;
 
 impl Reader<'_> {
-    fn invalid(&mut self, path: &str, span: Span, message: String, help: impl Into<String>) {
+    fn invalid(
+        &mut self,
+        path: &FieldPath<'_>,
+        span: Span,
+        message: String,
+        help: impl Into<String>,
+    ) {
         self.problems.push(Problem::InvalidValue {
-            path: path.to_owned(),
+            path: path.to_string(),
             span,
             message,
             help: help.into(),
@@ -319,12 +329,16 @@ impl Reader<'_> {
     fn mapping<'n>(
         &mut self,
         node: &'n Node,
-        path: &str,
+        path: &FieldPath<'_>,
         known: &'static [&'static str],
     ) -> Option<Fields<'n>> {
         let Some(entries) = node.as_map() else {
             if !node.is_empty() {
-                let what = if path.is_empty() { "an item" } else { path };
+                let what = if path.is_root() {
+                    "an item".to_owned()
+                } else {
+                    format!("`{path}`")
+                };
                 self.invalid(
                     path,
                     node.span,
@@ -339,7 +353,7 @@ impl Reader<'_> {
             match known.iter().find(|k| **k == entry.key) {
                 Some(key) => fields.push((*key, &entry.value, entry.key_span)),
                 None => self.problems.push(Problem::UnknownKey {
-                    path: join(path, &entry.key),
+                    path: path.key(&entry.key).to_string(),
                     key: entry.key.clone(),
                     span: entry.key_span,
                     suggestion: suggest(&entry.key, known),
@@ -350,7 +364,7 @@ impl Reader<'_> {
     }
 
     /// Any scalar as the text it was written with; `None` for null and blank strings.
-    fn text(&mut self, node: &Node, path: &str) -> Option<Sp<String>> {
+    fn text(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<String>> {
         match &node.value {
             Value::Null => None,
             Value::Str(s) if s.trim().is_empty() => None,
@@ -374,7 +388,7 @@ impl Reader<'_> {
         }
     }
 
-    fn single_line(&mut self, node: &Node, path: &str) -> Option<Sp<String>> {
+    fn single_line(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<String>> {
         let text = self.text(node, path)?;
         if text.value.trim_end().contains('\n') {
             self.invalid(
@@ -388,7 +402,7 @@ impl Reader<'_> {
         Some(text.map(|t| t.trim_end().to_owned()))
     }
 
-    fn item_id(&mut self, node: &Node, path: &str) -> Option<Sp<String>> {
+    fn item_id(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<String>> {
         let id = self.text(node, path)?;
         if !is_valid_item_id(&id.value) {
             self.invalid(
@@ -402,7 +416,7 @@ impl Reader<'_> {
         Some(id)
     }
 
-    fn date(&mut self, node: &Node, path: &str) -> Option<Sp<NaiveDate>> {
+    fn date(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<NaiveDate>> {
         let text = self.text(node, path)?;
         match parse_date(&text.value) {
             Some(date) => Some(Sp::new(date, node.span)),
@@ -421,7 +435,7 @@ impl Reader<'_> {
     fn enumerated<T>(
         &mut self,
         node: &Node,
-        path: &str,
+        path: &FieldPath<'_>,
         names: &[&'static str],
         parse: impl Fn(&str) -> Option<T>,
     ) -> Option<Sp<T>> {
@@ -448,11 +462,11 @@ impl Reader<'_> {
         }
     }
 
-    fn risk(&mut self, node: &Node, path: &str) -> Option<Sp<Risk>> {
+    fn risk(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<Risk>> {
         self.enumerated(node, path, Risk::NAMES, Risk::parse)
     }
 
-    fn status(&mut self, node: &Node, path: &str) -> Option<Sp<Status>> {
+    fn status(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<Status>> {
         self.enumerated(node, path, &["open", "closed"], |t| match t {
             "open" => Some(Status::Open),
             "closed" => Some(Status::Closed),
@@ -460,7 +474,11 @@ impl Reader<'_> {
         })
     }
 
-    fn deviation_status(&mut self, node: &Node, path: &str) -> Option<Sp<DeviationStatus>> {
+    fn deviation_status(
+        &mut self,
+        node: &Node,
+        path: &FieldPath<'_>,
+    ) -> Option<Sp<DeviationStatus>> {
         self.enumerated(
             node,
             path,
@@ -475,7 +493,7 @@ impl Reader<'_> {
         )
     }
 
-    fn bool(&mut self, node: &Node, path: &str) -> Option<Sp<bool>> {
+    fn bool(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<bool>> {
         match node.value {
             Value::Null => None,
             Value::Bool(b) => Some(Sp::new(b, node.span)),
@@ -491,7 +509,7 @@ impl Reader<'_> {
         }
     }
 
-    fn positive_int(&mut self, node: &Node, path: &str) -> Option<Sp<u32>> {
+    fn positive_int(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<u32>> {
         match node.value {
             Value::Null => None,
             Value::Int(i) if i >= 1 && i <= i128::from(u32::MAX) => {
@@ -513,7 +531,7 @@ impl Reader<'_> {
         }
     }
 
-    fn control(&mut self, node: &Node, path: &str) -> Option<Sp<String>> {
+    fn control(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<String>> {
         let text = self.text(node, path)?;
         match normalize_control(&text.value) {
             Some(control) => Some(Sp::new(control, node.span)),
@@ -529,7 +547,7 @@ impl Reader<'_> {
         }
     }
 
-    fn cve(&mut self, node: &Node, path: &str) -> Option<Sp<String>> {
+    fn cve(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<String>> {
         let text = self.text(node, path)?;
         let upper = text.value.trim().to_ascii_uppercase();
         if is_valid_cve(&upper) {
@@ -548,8 +566,8 @@ impl Reader<'_> {
     fn list<T>(
         &mut self,
         node: &Node,
-        path: &str,
-        read: impl Fn(&mut Self, &Node, &str) -> Option<T>,
+        path: &FieldPath<'_>,
+        read: impl Fn(&mut Self, &Node, &FieldPath<'_>) -> Option<T>,
     ) -> Option<Sp<Vec<T>>> {
         match &node.value {
             Value::Null => None,
@@ -557,7 +575,7 @@ impl Reader<'_> {
                 let values = items
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, n)| read(self, n, &format!("{path}[{i}]")))
+                    .filter_map(|(i, n)| read(self, n, &path.index(i)))
                     .collect::<Vec<_>>();
                 if values.is_empty() && !items.is_empty() {
                     // Every element was invalid: the list is present but unusable.
@@ -577,14 +595,14 @@ impl Reader<'_> {
         }
     }
 
-    fn milestone(&mut self, node: &Node, path: &str) -> Option<Milestone> {
+    fn milestone(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Milestone> {
         let fields = self.mapping(node, path, MILESTONE_KEYS)?;
         let mut milestone = Milestone {
             span: node.span,
             ..Milestone::default()
         };
         for (key, value, _) in fields {
-            let path = join(path, key);
+            let path = path.key(key);
             match key {
                 "id" => milestone.id = self.positive_int(value, &path),
                 "date" => milestone.date = self.date(value, &path),
@@ -595,14 +613,14 @@ impl Reader<'_> {
         Some(milestone)
     }
 
-    fn milestone_change(&mut self, node: &Node, path: &str) -> Option<MilestoneChange> {
+    fn milestone_change(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<MilestoneChange> {
         let fields = self.mapping(node, path, MILESTONE_CHANGE_KEYS)?;
         let mut change = MilestoneChange {
             span: node.span,
             ..MilestoneChange::default()
         };
         for (key, value, _) in fields {
-            let path = join(path, key);
+            let path = path.key(key);
             match key {
                 "milestone" => change.milestone = self.positive_int(value, &path),
                 "kind" => {
@@ -622,14 +640,14 @@ impl Reader<'_> {
         Some(change)
     }
 
-    fn vendor_dependency(&mut self, node: &Node, path: &str) -> Option<VendorDependency> {
+    fn vendor_dependency(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<VendorDependency> {
         let fields = self.mapping(node, path, VENDOR_KEYS)?;
         let mut vendor = VendorDependency {
             span: node.span,
             ..VendorDependency::default()
         };
         for (key, value, _) in fields {
-            let path = join(path, key);
+            let path = path.key(key);
             match key {
                 "product" => vendor.product = self.text(value, &path),
                 "last_checkin" => vendor.last_checkin = self.date(value, &path),
@@ -640,14 +658,14 @@ impl Reader<'_> {
         Some(vendor)
     }
 
-    fn deviations(&mut self, node: &Node, path: &str) -> Option<Deviations> {
+    fn deviations(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Deviations> {
         let fields = self.mapping(node, path, DEVIATIONS_KEYS)?;
         let mut deviations = Deviations {
             span: node.span,
             ..Deviations::default()
         };
         for (key, value, _) in fields {
-            let path = join(path, key);
+            let path = path.key(key);
             match key {
                 "risk_adjustment" => {
                     deviations.risk_adjustment = self.risk_adjustment(value, &path)
@@ -662,14 +680,14 @@ impl Reader<'_> {
         Some(deviations)
     }
 
-    fn risk_adjustment(&mut self, node: &Node, path: &str) -> Option<RiskAdjustment> {
+    fn risk_adjustment(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<RiskAdjustment> {
         let fields = self.mapping(node, path, RISK_ADJUSTMENT_KEYS)?;
         let mut adjustment = RiskAdjustment {
             span: node.span,
             ..RiskAdjustment::default()
         };
         for (key, value, _) in fields {
-            let path = join(path, key);
+            let path = path.key(key);
             match key {
                 "status" => adjustment.status = self.deviation_status(value, &path),
                 "adjusted_risk" => adjustment.adjusted_risk = self.risk(value, &path),
@@ -681,14 +699,14 @@ impl Reader<'_> {
         Some(adjustment)
     }
 
-    fn deviation(&mut self, node: &Node, path: &str) -> Option<Deviation> {
+    fn deviation(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Deviation> {
         let fields = self.mapping(node, path, DEVIATION_KEYS)?;
         let mut deviation = Deviation {
             span: node.span,
             ..Deviation::default()
         };
         for (key, value, _) in fields {
-            let path = join(path, key);
+            let path = path.key(key);
             match key {
                 "status" => deviation.status = self.deviation_status(value, &path),
                 "rationale" => deviation.rationale = self.text(value, &path),
@@ -698,14 +716,14 @@ impl Reader<'_> {
         Some(deviation)
     }
 
-    fn document(&mut self, node: &Node, path: &str) -> Option<Document> {
+    fn document(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Document> {
         let fields = self.mapping(node, path, DOCUMENT_KEYS)?;
         let mut document = Document {
             span: node.span,
             ..Document::default()
         };
         for (key, value, _) in fields {
-            let path = join(path, key);
+            let path = path.key(key);
             match key {
                 "type" => document.kind = self.text(value, &path),
                 "name" => document.name = self.text(value, &path),
@@ -715,7 +733,7 @@ impl Reader<'_> {
         Some(document)
     }
 
-    fn closed(&mut self, node: &Node, path: &str, key_span: Span) -> Option<Closed> {
+    fn closed(&mut self, node: &Node, path: &FieldPath<'_>, key_span: Span) -> Option<Closed> {
         let mut closed = Closed {
             span: if node.span.is_empty() {
                 key_span
@@ -730,7 +748,7 @@ impl Reader<'_> {
             return node.is_empty().then_some(closed);
         };
         for (key, value, _) in fields {
-            let path = join(path, key);
+            let path = path.key(key);
             match key {
                 "date" => closed.date = self.date(value, &path),
                 "evidence" => closed.evidence = self.text(value, &path),
@@ -741,11 +759,56 @@ impl Reader<'_> {
     }
 }
 
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
+/// Where a value sits in an item (`milestones[0].date`), rendered only when a problem needs it.
+#[derive(Clone, Copy, Debug)]
+pub struct FieldPath<'a> {
+    parent: Option<&'a FieldPath<'a>>,
+    step: Step<'a>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Step<'a> {
+    Root,
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> FieldPath<'a> {
+    pub const ROOT: FieldPath<'static> = FieldPath {
+        parent: None,
+        step: Step::Root,
+    };
+
+    pub fn key(&'a self, key: &'a str) -> FieldPath<'a> {
+        FieldPath {
+            parent: Some(self),
+            step: Step::Key(key),
+        }
+    }
+
+    pub fn index(&'a self, index: usize) -> FieldPath<'a> {
+        FieldPath {
+            parent: Some(self),
+            step: Step::Index(index),
+        }
+    }
+
+    pub fn is_root(&self) -> bool {
+        matches!(self.step, Step::Root)
+    }
+}
+
+impl fmt::Display for FieldPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(parent) = self.parent {
+            parent.fmt(f)?;
+        }
+        match self.step {
+            Step::Root => Ok(()),
+            Step::Key(key) if self.parent.is_some_and(|p| !p.is_root()) => write!(f, ".{key}"),
+            Step::Key(key) => f.write_str(key),
+            Step::Index(index) => write!(f, "[{index}]"),
+        }
     }
 }
 
@@ -768,13 +831,19 @@ pub fn suggest(key: &str, known: &[&'static str]) -> Option<&'static str> {
         .map(|(_, _, k)| k)
 }
 
+/// `YYYY-MM-DD`, strictly (chrono's format parser is slow for the thousands of dates a run reads).
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    let text = text.trim();
-    let bytes = text.as_bytes();
+    let bytes = text.trim().as_bytes();
     if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
         return None;
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    let number = |range: std::ops::Range<usize>| {
+        bytes[range].iter().try_fold(0u32, |n, b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    };
+    let year = i32::try_from(number(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
 }
 
 pub fn is_valid_item_id(id: &str) -> bool {

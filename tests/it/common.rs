@@ -27,6 +27,20 @@ pub fn poam() -> Command {
     cmd
 }
 
+/// Builds the repository of `tests/fixtures/git/<script>.sh` into `<temp>/repo` (fixed people
+/// and dates, so commit ids are stable) and returns the temp folder and that path.
+pub fn build_repo(script: &str) -> (tempfile::TempDir, PathBuf) {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let repo = temp.path().join("repo");
+    let status = std::process::Command::new("bash")
+        .arg(fixtures().join("git").join(format!("{script}.sh")))
+        .arg(&repo)
+        .status()
+        .expect("bash runs");
+    assert!(status.success(), "fixture {script} failed");
+    (temp, repo)
+}
+
 /// Copies a fixture folder into a fresh temp folder, outside any git repository.
 pub fn copy_fixture(relative: &str) -> tempfile::TempDir {
     let temp = tempfile::tempdir().expect("temp dir");

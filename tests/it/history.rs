@@ -2,7 +2,7 @@
 //! repositories built by the scripts in tests/fixtures/git (fixed people and dates, so commit
 //! ids and snapshots are stable).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use chrono::NaiveDate;
@@ -12,20 +12,7 @@ use poam::history::{
 };
 use poam::log::{self, LogFormat};
 
-use crate::common::fixtures;
-
-/// Builds the fixture `script` into `<temp>/repo` and returns the temp folder and that path.
-fn build(script: &str) -> (tempfile::TempDir, PathBuf) {
-    let temp = tempfile::tempdir().expect("temp dir");
-    let repo = temp.path().join("repo");
-    let status = Command::new("bash")
-        .arg(fixtures().join("git").join(format!("{script}.sh")))
-        .arg(&repo)
-        .status()
-        .expect("bash runs");
-    assert!(status.success(), "fixture {script} failed");
-    (temp, repo)
-}
+use crate::common::build_repo;
 
 /// Runs git in `dir` with no user config, as the fixture scripts do.
 fn git(dir: &Path, args: &[&str]) -> String {
@@ -115,7 +102,7 @@ fn owned(rows: &[(&str, &str, &str, &str)]) -> Vec<(String, String, String, Stri
 
 #[test]
 fn events_follow_items_through_edits_moves_parse_failures_and_deletion() {
-    let (_temp, repo) = build("timeline");
+    let (_temp, repo) = build_repo("timeline");
     let history = full(&repo.join("compliance/poams"));
     assert_eq!(history.items_dir, "compliance/poams");
     assert_eq!(ids(&history), ["POAM-0001", "POAM-0002", "POAM-0103"]);
@@ -194,7 +181,7 @@ fn events_follow_items_through_edits_moves_parse_failures_and_deletion() {
 
 #[test]
 fn merge_commits_are_seen_through_their_first_parent_and_renumbering_keeps_the_timeline() {
-    let (_temp, repo) = build("timeline");
+    let (_temp, repo) = build_repo("timeline");
     let history = full(&repo.join("compliance/poams"));
     let renumbered = item(&history, "POAM-0103");
     assert_eq!(renumbered.former_ids, ["POAM-0003"]);
@@ -219,7 +206,7 @@ fn merge_commits_are_seen_through_their_first_parent_and_renumbering_keeps_the_t
 
 #[test]
 fn last_change_gives_the_status_date_commit() {
-    let (_temp, repo) = build("timeline");
+    let (_temp, repo) = build_repo("timeline");
     let history = full(&repo.join("compliance/poams"));
     let last = history.last_change("POAM-0001").expect("changed");
     assert!(last.exact);
@@ -230,7 +217,7 @@ fn last_change_gives_the_status_date_commit() {
 
 #[test]
 fn detached_head_walks_from_the_checked_out_commit() {
-    let (_temp, repo) = build("timeline");
+    let (_temp, repo) = build_repo("timeline");
     git(&repo, &["checkout", "-q", "--detach", "HEAD~1"]);
     let history = full(&repo.join("compliance/poams"));
     assert_eq!(
@@ -244,7 +231,7 @@ fn detached_head_walks_from_the_checked_out_commit() {
 
 #[test]
 fn uncommitted_edits_are_not_history() {
-    let (_temp, repo) = build("timeline");
+    let (_temp, repo) = build_repo("timeline");
     let items = repo.join("compliance/poams");
     let before = full(&items);
     let file = items.join("POAM-0001.yaml");
@@ -256,7 +243,7 @@ fn uncommitted_edits_are_not_history() {
 
 #[test]
 fn items_dir_may_be_named_through_other_folders_of_the_repo() {
-    let (_temp, repo) = build("timeline");
+    let (_temp, repo) = build_repo("timeline");
     let roundabout = repo.join("compliance/../compliance/./poams");
     let opened = open(&roundabout);
     assert_eq!(opened.items_dir(), "compliance/poams");
@@ -273,7 +260,7 @@ fn items_dir_may_be_named_through_other_folders_of_the_repo() {
 
 #[test]
 fn a_repository_without_commits_has_an_empty_history() {
-    let (_temp, repo) = build("empty");
+    let (_temp, repo) = build_repo("empty");
     let opened = open(&repo.join("poams"));
     let history = opened
         .full_history(WalkOptions::default())
@@ -304,7 +291,7 @@ fn a_folder_outside_any_repository_is_reported_as_such() {
 
 #[test]
 fn shallow_clones_do_not_invent_creations_at_the_boundary() {
-    let (_temp, root) = build("shallow");
+    let (_temp, root) = build_repo("shallow");
     let clone = root.join("shallow");
     let opened = open(&clone.join("poams"));
     assert!(opened.is_shallow());
@@ -360,7 +347,7 @@ fn shallow_clones_do_not_invent_creations_at_the_boundary() {
 
 #[test]
 fn shallow_clone_without_the_base_is_a_clear_pr_mode_error() {
-    let (_temp, root) = build("shallow");
+    let (_temp, root) = build_repo("shallow");
     let opened = open(&root.join("shallow/poams"));
     let err = opened
         .pr_history("HEAD~4", WalkOptions::default())
@@ -374,7 +361,7 @@ fn shallow_clone_without_the_base_is_a_clear_pr_mode_error() {
 
 #[test]
 fn an_unknown_base_revision_is_an_error() {
-    let (_temp, repo) = build("pr");
+    let (_temp, repo) = build_repo("pr");
     let err = open(&repo.join("poams"))
         .pr_history("origin/nope", WalkOptions::default())
         .expect_err("no such revision");
@@ -390,7 +377,7 @@ fn an_unknown_base_revision_is_an_error() {
 
 #[test]
 fn pr_mode_reads_only_the_change_and_allows_creating_then_editing() {
-    let (_temp, repo) = build("pr");
+    let (_temp, repo) = build_repo("pr");
     let opened = open(&repo.join("poams"));
     let pr = opened
         .pr_history("main", WalkOptions::default())
@@ -433,7 +420,7 @@ fn pr_mode_reads_only_the_change_and_allows_creating_then_editing() {
 
 #[test]
 fn pr_mode_includes_the_working_tree() {
-    let (_temp, repo) = build("pr");
+    let (_temp, repo) = build_repo("pr");
     let items = repo.join("poams");
     let file = items.join("A.yaml");
     let text = std::fs::read_to_string(&file).expect("read");
@@ -466,7 +453,7 @@ fn pr_mode_includes_the_working_tree() {
 
 #[test]
 fn pr_mode_folds_commits_before_a_merge_of_the_base_branch() {
-    let (_temp, repo) = build("pr");
+    let (_temp, repo) = build_repo("pr");
     git(&repo, &["checkout", "-q", "feature-merged"]);
     let pr = open(&repo.join("poams"))
         .pr_history("main", WalkOptions::default())
@@ -485,7 +472,7 @@ fn pr_mode_folds_commits_before_a_merge_of_the_base_branch() {
 
 #[test]
 fn every_history_rule_fires_on_its_commit_and_the_due_exceptions_hold() {
-    let (_temp, repo) = build("rules");
+    let (_temp, repo) = build_repo("rules");
     let history = full(&repo.join("poams"));
     let violations = audit::audit_history(&history, None);
     assert_eq!(
@@ -536,7 +523,7 @@ fn every_history_rule_fires_on_its_commit_and_the_due_exceptions_hold() {
 
 #[test]
 fn history_since_sets_the_starting_line_by_date_or_commit() {
-    let (_temp, repo) = build("rules");
+    let (_temp, repo) = build_repo("rules");
     let opened = open(&repo.join("poams"));
     let history = opened
         .full_history(WalkOptions::default())
@@ -572,7 +559,7 @@ fn history_since_sets_the_starting_line_by_date_or_commit() {
 
 #[test]
 fn log_filters_by_id_and_date() {
-    let (_temp, repo) = build("timeline");
+    let (_temp, repo) = build_repo("timeline");
     let items = repo.join("compliance/poams");
     let history = full(&items);
     let picked = log::select(&history, &["POAM-0003".to_owned()], None).expect("known id");
@@ -595,7 +582,7 @@ fn log_filters_by_id_and_date() {
 
 #[test]
 fn log_json_snapshot() {
-    let (_temp, repo) = build("timeline");
+    let (_temp, repo) = build_repo("timeline");
     let text = log::run_log(&repo.join("compliance/poams"), &[], None, LogFormat::Json)
         .expect("log renders");
     let parsed: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
@@ -605,7 +592,7 @@ fn log_json_snapshot() {
 
 #[test]
 fn log_human_snapshot() {
-    let (_temp, repo) = build("timeline");
+    let (_temp, repo) = build_repo("timeline");
     let text = log::run_log(&repo.join("compliance/poams"), &[], None, LogFormat::Human)
         .expect("log renders");
     insta::assert_snapshot!("log_timeline_human", text);
@@ -613,7 +600,7 @@ fn log_human_snapshot() {
 
 #[test]
 fn log_markdown_snapshot() {
-    let (_temp, repo) = build("timeline");
+    let (_temp, repo) = build_repo("timeline");
     let text = log::run_log(
         &repo.join("compliance/poams"),
         &["POAM-0001".to_owned(), "POAM-0002".to_owned()],
@@ -626,7 +613,7 @@ fn log_markdown_snapshot() {
 
 #[test]
 fn log_of_a_shallow_clone_carries_the_warning() {
-    let (_temp, root) = build("shallow");
+    let (_temp, root) = build_repo("shallow");
     let text = log::run_log(&root.join("shallow/poams"), &[], None, LogFormat::Human)
         .expect("log renders");
     insta::assert_snapshot!("log_shallow_human", text);
@@ -640,7 +627,7 @@ fn log_of_a_shallow_clone_carries_the_warning() {
 
 #[test]
 fn log_from_a_subdirectory_finds_the_repository_and_its_items() {
-    let (_temp, repo) = build("timeline");
+    let (_temp, repo) = build_repo("timeline");
     let expected = log::run_log(&repo.join("compliance/poams"), &[], None, LogFormat::Json)
         .expect("log renders");
     let output = crate::common::poam()

@@ -1,21 +1,9 @@
 //! `poam lint` and `poam log` end to end on real repositories built by tests/fixtures/git.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use crate::common::{fixtures, poam};
-
-fn build(script: &str) -> (tempfile::TempDir, PathBuf) {
-    let temp = tempfile::tempdir().expect("temp dir");
-    let repo = temp.path().join("repo");
-    let status = Command::new("bash")
-        .arg(fixtures().join("git").join(format!("{script}.sh")))
-        .arg(&repo)
-        .status()
-        .expect("bash runs");
-    assert!(status.success(), "fixture {script} failed");
-    (temp, repo)
-}
+use crate::common::{build_repo, poam};
 
 fn lint_in(cwd: &Path, args: &[&str]) -> (i32, String, String) {
     let output = poam()
@@ -46,7 +34,7 @@ fn history_findings(json: &serde_json::Value) -> Vec<serde_json::Value> {
 
 #[test]
 fn every_history_rule_reports_the_commit_and_the_current_line() {
-    let (_temp, repo) = build("rules");
+    let (_temp, repo) = build_repo("rules");
     let (code, out, err) = lint_in(
         &repo,
         &["poams", "--today", "2026-03-20", "--format", "json"],
@@ -113,7 +101,7 @@ fn every_history_rule_reports_the_commit_and_the_current_line() {
 
 #[test]
 fn history_since_silences_older_changes() {
-    let (_temp, repo) = build("rules");
+    let (_temp, repo) = build_repo("rules");
     std::fs::write(
         repo.join("poam.yaml"),
         "items: poams\nhistory_since: 2026-03-10\n",
@@ -135,7 +123,7 @@ fn history_since_silences_older_changes() {
 
 #[test]
 fn pr_mode_checks_only_the_change_and_names_the_offending_commit() {
-    let (_temp, repo) = build("pr");
+    let (_temp, repo) = build_repo("pr");
     let (code, out, err) = lint_in(
         &repo,
         &[
@@ -170,7 +158,7 @@ fn pr_mode_checks_only_the_change_and_names_the_offending_commit() {
 
 #[test]
 fn pr_mode_with_an_unknown_base_is_exit_two() {
-    let (_temp, repo) = build("pr");
+    let (_temp, repo) = build_repo("pr");
     let (code, out, err) = lint_in(&repo, &["poams", "--base", "origin/nope"]);
     assert_eq!(code, 2);
     assert!(out.is_empty());
@@ -179,7 +167,7 @@ fn pr_mode_with_an_unknown_base_is_exit_two() {
 
 #[test]
 fn a_shallow_clone_warns_once_and_blames_nothing_on_the_boundary() {
-    let (temp, repo) = build("rules");
+    let (temp, repo) = build_repo("rules");
     let shallow = temp.path().join("shallow");
     let status = Command::new("git")
         .args(["clone", "-q", "--depth", "1"])
@@ -205,7 +193,7 @@ fn a_shallow_clone_warns_once_and_blames_nothing_on_the_boundary() {
 
 #[test]
 fn lint_from_a_subdirectory_finds_the_config_and_the_repository() {
-    let (_temp, repo) = build("rules");
+    let (_temp, repo) = build_repo("rules");
     std::fs::write(repo.join("poam.yaml"), "items: poams\n").expect("write");
     let (code, out, err) = lint_in(
         &repo.join("poams"),
@@ -221,7 +209,7 @@ fn lint_from_a_subdirectory_finds_the_config_and_the_repository() {
 
 #[test]
 fn no_history_skips_the_history_rules() {
-    let (_temp, repo) = build("rules");
+    let (_temp, repo) = build_repo("rules");
     let (_, out, _) = lint_in(
         &repo,
         &[
@@ -239,7 +227,7 @@ fn no_history_skips_the_history_rules() {
 
 #[test]
 fn log_command_prints_versioned_json() {
-    let (_temp, repo) = build("rules");
+    let (_temp, repo) = build_repo("rules");
     let output = poam()
         .current_dir(&repo)
         .args(["log", "-C", "poams", "C", "--format", "json"])
