@@ -293,6 +293,7 @@ pub fn finish(
     loaded: Vec<(LoadedItem, Option<ParseError>)>,
     mut diagnostics: Vec<Diagnostic>,
 ) -> Report {
+    let items = loaded.len();
     diag::sort(&mut diagnostics);
     let wanted: std::collections::BTreeSet<&str> = diagnostics
         .iter()
@@ -308,7 +309,7 @@ pub fn finish(
         .collect();
     Report {
         today,
-        items: 0,
+        items,
         diagnostics,
         sources,
     }
@@ -348,7 +349,6 @@ pub fn lint(config: &Config, input: &LintInput) -> Result<Report, Error> {
         ));
     }
     let loaded = load_items(config, &display_root)?;
-    let count = loaded.len();
     let mut rule_input = RuleInput::default();
     let mut violations = Vec::new();
     if let Some(repo) = &repo {
@@ -406,9 +406,7 @@ pub fn lint(config: &Config, input: &LintInput) -> Result<Report, Error> {
         let ctx = history_context(&loaded, &violations);
         diagnostics.extend(rules::check_history(config, &violations, &ctx));
     }
-    let mut report = finish(input.today, loaded, diagnostics);
-    report.items = count;
-    Ok(report)
+    Ok(finish(input.today, loaded, diagnostics))
 }
 
 /// The current files of the items the violations concern, re-parsed for field lookup (few
