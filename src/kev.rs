@@ -41,13 +41,9 @@ impl KevCatalog {
     }
 
     pub fn from_json(bytes: &[u8]) -> Result<KevCatalog, String> {
-        let raw: RawCatalog = serde_json::from_slice(bytes).map_err(|e| {
-            format!(
-                "not a KEV catalog: {e} (line {}, column {})",
-                e.line(),
-                e.column()
-            )
-        })?;
+        // serde_json's message already names the line and column.
+        let raw: RawCatalog =
+            serde_json::from_slice(bytes).map_err(|e| format!("not a KEV catalog: {e}"))?;
         let mut due_dates = HashMap::with_capacity(raw.vulnerabilities.len());
         for entry in raw.vulnerabilities {
             let due = parse_date(&entry.due_date).ok_or_else(|| {

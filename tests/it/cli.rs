@@ -303,3 +303,14 @@ fn outside_git_the_history_rules_are_skipped_with_one_note() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not inside a git repository"));
 }
+
+#[test]
+fn a_broken_kev_catalog_is_exit_two_with_its_position() {
+    let dir = mixed_repo();
+    fs::write(dir.path().join("poam.yaml"), "items: poams\nkev_catalog: kev.json\n").expect("write");
+    fs::write(dir.path().join("kev.json"), "{\"vulnerabilities\": [\n  {\"cveID\": 1}\n]}\n").expect("write");
+    let output = poam().args(["lint", "--today", TODAY]).arg(dir.path()).output().expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("kev.json") && stderr.contains("line 2"), "{stderr}");
+}
