@@ -132,7 +132,12 @@ impl Config {
                     source,
                 })?;
                 if meta.is_file() {
-                    return Config::load(path);
+                    if path.file_name().is_some_and(|n| n == CONFIG_FILE) {
+                        return Config::load(path);
+                    }
+                    return Err(Error::NotAFolder {
+                        path: path.to_path_buf(),
+                    });
                 }
                 let candidate = path.join(CONFIG_FILE);
                 if candidate.is_file() {

@@ -21,6 +21,8 @@ pub enum Error {
     },
     #[error("no poam.yaml found in `{}` or any parent folder; pass the folder to lint, e.g. `poam lint poams/`", start.display())]
     NoConfig { start: PathBuf },
+    #[error("`{}` is a file: pass the repository root (holding poam.yaml) or a folder of items; every item of the folder is linted together, since rules such as duplicate-id look across items", path.display())]
+    NotAFolder { path: PathBuf },
     #[error("{0}")]
     Config(ConfigError),
     #[error("KEV catalog `{}`: {message}", path.display())]

@@ -219,7 +219,18 @@ pub fn load_items(
     config: &Config,
     display_root: &Path,
 ) -> Result<Vec<(LoadedItem, Option<ParseError>)>, Error> {
-    let files = item_files(&config.items_dir)?;
+    let mut files = item_files(&config.items_dir)?;
+    // With `items: .` the config file sits among the items; it is not one.
+    if let Some(config_file) = config
+        .file
+        .as_deref()
+        .and_then(|f| std::fs::canonicalize(f).ok())
+    {
+        files.retain(|f| {
+            f.path.file_name() != config_file.file_name()
+                || std::fs::canonicalize(&f.path).map_or(true, |p| p != config_file)
+        });
+    }
     Ok(files
         .par_iter()
         .map(|path| load_item(path, display_root))

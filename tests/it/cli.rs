@@ -307,10 +307,56 @@ fn outside_git_the_history_rules_are_skipped_with_one_note() {
 #[test]
 fn a_broken_kev_catalog_is_exit_two_with_its_position() {
     let dir = mixed_repo();
-    fs::write(dir.path().join("poam.yaml"), "items: poams\nkev_catalog: kev.json\n").expect("write");
-    fs::write(dir.path().join("kev.json"), "{\"vulnerabilities\": [\n  {\"cveID\": 1}\n]}\n").expect("write");
-    let output = poam().args(["lint", "--today", TODAY]).arg(dir.path()).output().expect("run");
+    fs::write(
+        dir.path().join("poam.yaml"),
+        "items: poams\nkev_catalog: kev.json\n",
+    )
+    .expect("write");
+    fs::write(
+        dir.path().join("kev.json"),
+        "{\"vulnerabilities\": [\n  {\"cveID\": 1}\n]}\n",
+    )
+    .expect("write");
+    let output = poam()
+        .args(["lint", "--today", TODAY])
+        .arg(dir.path())
+        .output()
+        .expect("run");
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("kev.json") && stderr.contains("line 2"), "{stderr}");
+    assert!(
+        stderr.contains("kev.json") && stderr.contains("line 2"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn items_beside_the_config_do_not_include_the_config() {
+    let dir = tempfile::tempdir().expect("temp");
+    fs::write(dir.path().join("poam.yaml"), "items: .\n").expect("write");
+    fs::write(dir.path().join("V-1.yaml"), valid_item("V-1")).expect("write");
+    let (code, out) = lint(dir.path(), &[]);
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "0 errors, 0 warnings, 0 notes in 1 item\n")
+    );
+}
+
+#[test]
+fn a_single_item_file_is_refused_with_an_explanation() {
+    let dir = mixed_repo();
+    let output = poam()
+        .args(["lint", "--today", TODAY])
+        .arg(dir.path().join("poams/V-1.yaml"))
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is a file"));
+    // poam.yaml itself is accepted as the config to use.
+    let output = poam()
+        .args(["lint", "--no-history", "--today", TODAY])
+        .arg(dir.path().join("poam.yaml"))
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
 }
