@@ -89,6 +89,20 @@ pub fn lint_json(dir: &Path) -> (i32, serde_json::Value) {
     )
 }
 
+/// A repo (`poam.yaml` with `items: poams`) holding V-1, whose due date is beyond policy, and
+/// `files` beside it.
+pub fn repo_with(files: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp");
+    std::fs::create_dir(dir.path().join("poams")).expect("mkdir");
+    std::fs::write(dir.path().join("poam.yaml"), "items: poams\n").expect("write");
+    let late = valid_item("V-1").replace("due: 2027-01-20", "due: 2027-09-01");
+    std::fs::write(dir.path().join("poams/V-1.yaml"), late).expect("write");
+    for (name, bytes) in files {
+        std::fs::write(dir.path().join("poams").join(name), bytes).expect("write");
+    }
+    dir
+}
+
 /// A small valid item, for tests that build their own folders.
 pub fn valid_item(id: &str) -> String {
     format!(

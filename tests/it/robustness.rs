@@ -4,22 +4,7 @@ use std::fs;
 
 use proptest::prelude::*;
 
-use crate::common::{lint_json, valid_item};
-
-fn repo_with(files: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp");
-    fs::create_dir(dir.path().join("poams")).expect("mkdir");
-    fs::write(dir.path().join("poam.yaml"), "items: poams\n").expect("write");
-    fs::write(
-        dir.path().join("poams/V-1.yaml"),
-        valid_item("V-1").replace("due: 2027-01-20", "due: 2027-09-01"),
-    )
-    .expect("write");
-    for (name, bytes) in files {
-        fs::write(dir.path().join("poams").join(name), bytes).expect("write");
-    }
-    dir
-}
+use crate::common::{lint_json, repo_with, valid_item};
 
 fn parse_errors(json: &serde_json::Value) -> Vec<(String, u64, String)> {
     json["diagnostics"]

@@ -2,21 +2,15 @@
 
 use std::fs;
 
-use crate::common::{fixtures, lint, valid_item};
+use crate::common::{fixtures, lint, repo_with, valid_item};
 
 #[test]
 fn sarif_output_is_valid_sarif_2_1_0() {
-    let dir = tempfile::tempdir().expect("temp");
-    fs::create_dir(dir.path().join("poams")).expect("mkdir");
-    fs::write(dir.path().join("poam.yaml"), "items: poams\n").expect("write");
-    fs::write(
-        dir.path().join("poams/V-1.yaml"),
-        valid_item("V-1").replace("due: 2027-01-20", "due: 2027-09-01"),
-    )
-    .expect("write");
     // Same id twice: related locations are rendered too.
-    fs::write(dir.path().join("poams/V-2.yaml"), valid_item("V-1")).expect("write");
-    fs::write(dir.path().join("poams/bad.yaml"), "id: [\n").expect("write");
+    let dir = repo_with(&[
+        ("V-2.yaml", valid_item("V-1").into_bytes()),
+        ("bad.yaml", b"id: [\n".to_vec()),
+    ]);
     let (code, out) = lint(dir.path(), &["--format", "sarif"]);
     assert_eq!(code, 1);
     let log: serde_json::Value = serde_json::from_str(&out).expect("sarif is JSON");
