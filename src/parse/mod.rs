@@ -7,6 +7,8 @@ use granit_parser::{Event, Options, Parser, ScalarStyle, Span as ParserSpan, Str
 
 use crate::model::{Entry, Node, Span, Value};
 
+mod fast;
+
 /// Item files larger than this are refused before parsing.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 /// Nesting deeper than this is refused: items are at most four levels deep.
@@ -70,6 +72,9 @@ pub fn parse_str(text: &str) -> Result<Node, ParseError> {
             message: "file is empty: an item is one YAML mapping".to_owned(),
             span: Span::new(0, 0),
         });
+    }
+    if let Some(node) = fast::parse(text) {
+        return Ok(node);
     }
     TreeBuilder::new(text).build()
 }
