@@ -1,6 +1,6 @@
 //! Source files as read from disk, with what is needed to locate spans in them.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::diag::Location;
 use crate::model::{LineCol, LineIndex, Span};
@@ -10,18 +10,23 @@ pub struct SourceFile {
     /// Relative to the repository root, with `/` separators.
     pub name: String,
     pub text: Arc<str>,
-    index: LineIndex,
+    /// Built on first use: most files of a run have no finding to locate.
+    index: OnceLock<LineIndex>,
 }
 
 impl SourceFile {
     pub fn new(name: String, text: impl Into<Arc<str>>) -> Self {
-        let text = text.into();
-        let index = LineIndex::new(&text);
-        Self { name, text, index }
+        Self {
+            name,
+            text: text.into(),
+            index: OnceLock::new(),
+        }
     }
 
     pub fn line_col(&self, offset: usize) -> LineCol {
-        self.index.line_col(&self.text, offset)
+        self.index
+            .get_or_init(|| LineIndex::new(&self.text))
+            .line_col(&self.text, offset)
     }
 
     pub fn location(&self, span: Span) -> Location {
