@@ -179,10 +179,7 @@ pub fn load_item(file: &ItemPath, display_root: &Path) -> (LoadedItem, Option<Pa
                 },
             )
         })
-        .and_then(|bytes| match parse::parse_bytes(&bytes) {
-            Ok((text, node)) => Ok((text, node)),
-            Err(err) => Err((String::from_utf8_lossy(&bytes).into_owned(), err)),
-        });
+        .and_then(parse::parse_owned);
     match parsed {
         Ok((text, node)) => {
             let item = if node.as_map().is_some() {

@@ -9,16 +9,17 @@ use crate::model::{LineCol, LineIndex, Span};
 pub struct SourceFile {
     /// Relative to the repository root, with `/` separators.
     pub name: String,
-    pub text: Arc<str>,
+    pub text: Arc<String>,
     /// Built on first use: most files of a run have no finding to locate.
     index: OnceLock<LineIndex>,
 }
 
 impl SourceFile {
-    pub fn new(name: String, text: impl Into<Arc<str>>) -> Self {
+    pub fn new(name: String, text: String) -> Self {
         Self {
             name,
-            text: text.into(),
+            // Arc<String>, not Arc<str>: wrapping moves the buffer instead of copying it.
+            text: Arc::new(text),
             index: OnceLock::new(),
         }
     }

@@ -58,6 +58,32 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<(String, Node), ParseError> {
     Ok((text, node))
 }
 
+/// Like [`parse_bytes`], but takes the buffer to avoid copying it. On failure it hands back
+/// the text to show with the error (invalid UTF-8 replaced).
+pub fn parse_owned(bytes: Vec<u8>) -> Result<(String, Node), (String, ParseError)> {
+    if bytes.len() > MAX_FILE_BYTES {
+        let error = parse_bytes(&bytes).err().unwrap_or_else(|| ParseError {
+            message: "file is too large".to_owned(),
+            span: Span::new(0, 0),
+        });
+        return Err((String::from_utf8_lossy(&bytes).into_owned(), error));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => match parse_str(&text) {
+            Ok(node) => Ok((text, node)),
+            Err(error) => Err((text, error)),
+        },
+        Err(err) => {
+            let bytes = err.into_bytes();
+            let error = parse_bytes(&bytes).err().unwrap_or_else(|| ParseError {
+                message: "file is not valid UTF-8".to_owned(),
+                span: Span::new(0, 0),
+            });
+            Err((String::from_utf8_lossy(&bytes).into_owned(), error))
+        }
+    }
+}
+
 /// Parses one YAML document held in a string.
 pub fn parse_str(text: &str) -> Result<Node, ParseError> {
     if let Some(at) = text.find('\0') {
