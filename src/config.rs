@@ -335,7 +335,7 @@ impl Config {
         };
         for entry in entries {
             let Some(code) = Code::from_name(&entry.key) else {
-                problems.push(unknown_key(&entry.key, entry.key_span, Code::NAMES));
+                problems.push(unknown_key(&entry.key, entry.key_span, &Code::names()));
                 continue;
             };
             let level = match &entry.value.value {

@@ -133,7 +133,7 @@ fn run_rules(args: &RulesArgs) -> Result<ExitCode, Error> {
                 code.doc()
             ),
             None => {
-                let hint = poam::model::item::suggest(name, Code::NAMES)
+                let hint = poam::model::item::suggest(name, &Code::names())
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
                 let _ = writeln!(std::io::stderr(), "error: unknown rule `{name}`{hint}");

@@ -88,39 +88,10 @@ pub enum Code {
 }
 
 impl Code {
-    pub const NAMES: &'static [&'static str] = &[
-        "parse-error",
-        "unknown-field",
-        "missing-field",
-        "invalid-value",
-        "duplicate-id",
-        "id-mismatch",
-        "milestone-reference",
-        "date-order",
-        "due-beyond-policy",
-        "overdue",
-        "due-soon",
-        "milestone-overdue",
-        "milestone-after-due",
-        "vendor-checkin-stale",
-        "vendor-dependency-high",
-        "operational-requirement-high",
-        "auto-approve-too-far",
-        "closed-operational-requirement",
-        "closed-inconsistent",
-        "status-stale",
-        "kev-mismatch",
-        "detected-changed",
-        "risk-changed",
-        "due-changed",
-        "milestones-rewritten",
-        "milestone-changes-rewritten",
-        "item-deleted",
-        "id-changed",
-        "reopened",
-        "history-unavailable",
-        "history-shallow",
-    ];
+    /// Every code's name, in declaration order.
+    pub fn names() -> Vec<&'static str> {
+        Code::iter().map(Code::as_str).collect()
+    }
 
     pub fn as_str(self) -> &'static str {
         self.into()
