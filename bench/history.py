@@ -17,12 +17,13 @@ one changed item under 0.2 s. The machines are shared and noisy: compare figures
 """
 import argparse
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from common import cpu_model, timed_run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GIT_ENV = dict(
@@ -38,27 +39,9 @@ GIT_ENV = dict(
 )
 
 
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def run(argv, cwd, ok=(0,)):
     """Wall time (s) and peak RSS (KiB) of one run, output discarded."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=GIT_ENV)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code not in ok:
-        sys.exit(f"{' '.join(argv)} failed ({code}): {proc.stderr.read().decode()}")
-    return wall, usage.ru_maxrss
+    return timed_run(argv, cwd=cwd, env=GIT_ENV, ok=ok)
 
 
 def measure(commands, runs):

@@ -9,41 +9,19 @@ machines are shared and noisy.
 """
 import argparse
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+from common import cpu_model, timed_run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def run_once(binary, repo):
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        [binary, "lint", repo, "--today", "2026-11-25", "--format", "json", "--no-history"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    # wait4 gives this child's own peak RSS (KiB on Linux), not that of earlier children.
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
-        sys.exit(f"poam lint failed ({code}): {proc.stderr.read().decode()}")
-    return wall, usage.ru_maxrss
+    argv = [binary, "lint", repo, "--today", "2026-11-25", "--format", "json", "--no-history"]
+    return timed_run(argv, ok=(0, 1))
 
 
 def main():
