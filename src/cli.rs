@@ -76,7 +76,7 @@ pub struct LogArgs {
     pub since: Option<NaiveDate>,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "human")]
-    pub format: crate::log::LogFormat,
+    pub format: crate::render::log::LogFormat,
     /// Write the log to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -3,12 +3,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::diag::Severity;
+use crate::code::Code;
+use crate::code::Severity;
 use crate::error::{ConfigError, ConfigProblem, Error};
 use crate::model::item::suggest;
 use crate::model::{Node, Span, Value};
 use crate::parse;
-use crate::rules::Code;
+pub use crate::policy::profile::{Deadlines, Policy, Profile};
 use crate::source::SourceFile;
 
 pub const CONFIG_FILE: &str = "poam.yaml";
@@ -27,26 +28,6 @@ const CONFIG_KEYS: &[&str] = &[
 ];
 const SYSTEM_KEYS: &[&str] = &["csp", "name", "impact"];
 const DEADLINE_KEYS: &[&str] = &["critical", "high", "moderate", "low"];
-const PROFILES: &[&str] = &["fedramp-rev5"];
-
-/// Remediation days per rating.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Deadlines {
-    pub critical: u32,
-    pub high: u32,
-    pub moderate: u32,
-    pub low: u32,
-}
-
-impl Deadlines {
-    /// FedRAMP Rev5 RA-5(d): High (and Critical) 30, Moderate 90, Low 180 days.
-    pub const FEDRAMP_REV5: Deadlines = Deadlines {
-        critical: 30,
-        high: 30,
-        moderate: 90,
-        low: 180,
-    };
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
@@ -82,11 +63,10 @@ pub struct Config {
     pub root: PathBuf,
     pub items_dir: PathBuf,
     pub system: System,
-    pub profile: String,
-    pub deadlines: Deadlines,
-    pub vendor_checkin_days: u32,
-    pub stale_days: u32,
-    pub due_soon_days: u32,
+    /// The profile with the deadlines and day limits of this file applied.
+    pub policy: Policy,
+    /// `deadlines:` as written, applied over the profile's defaults once the file is read.
+    deadline_overrides: [Option<u32>; 4],
     pub kev_catalog: Option<PathBuf>,
     pub rules: BTreeMap<Code, Level>,
     pub history_since: Option<String>,
@@ -100,11 +80,8 @@ impl Config {
             root: dir.to_path_buf(),
             items_dir: dir.to_path_buf(),
             system: System::default(),
-            profile: PROFILES[0].to_owned(),
-            deadlines: Deadlines::FEDRAMP_REV5,
-            vendor_checkin_days: 30,
-            stale_days: 30,
-            due_soon_days: 14,
+            policy: Policy::of(Profile::default()),
+            deadline_overrides: [None; 4],
             kev_catalog: None,
             rules: BTreeMap::new(),
             history_since: None,
@@ -188,6 +165,7 @@ impl Config {
         };
         let mut problems = Vec::new();
         config.read(&node, &mut problems);
+        config.apply_deadline_overrides();
         if !config.items_dir.is_dir() && problems.is_empty() {
             let span = node.get("items").map_or(Span::new(0, 0), |e| e.value.span);
             problems.push(ConfigProblem::new(
@@ -240,32 +218,34 @@ impl Config {
                     }
                 }
                 "profile" => {
-                    if let Some(profile) = string(value, "profile", problems) {
-                        if PROFILES.contains(&profile.as_str()) {
-                            self.profile = profile;
-                        } else {
-                            problems.push(ConfigProblem::new(
+                    if let Some(name) = string(value, "profile", problems) {
+                        match Profile::from_name(&name) {
+                            Some(profile) => {
+                                self.policy.profile = profile;
+                                self.policy.deadlines = profile.default_deadlines();
+                            }
+                            None => problems.push(ConfigProblem::new(
                                 value.span,
-                                format!("unknown deadline profile `{profile}`"),
-                                Some(format!("known profiles: {}", PROFILES.join(", "))),
-                            ));
+                                format!("unknown profile `{name}`"),
+                                Some(format!("known profiles: {}", Profile::names().join(", "))),
+                            )),
                         }
                     }
                 }
                 "deadlines" => self.read_deadlines(value, problems),
                 "vendor_checkin_days" => {
                     if let Some(days) = days(value, "vendor_checkin_days", problems) {
-                        self.vendor_checkin_days = days;
+                        self.policy.vendor_checkin_days = days;
                     }
                 }
                 "stale_days" => {
                     if let Some(days) = days(value, "stale_days", problems) {
-                        self.stale_days = days;
+                        self.policy.stale_days = days;
                     }
                 }
                 "due_soon_days" => {
                     if let Some(days) = days(value, "due_soon_days", problems) {
-                        self.due_soon_days = days;
+                        self.policy.due_soon_days = days;
                     }
                 }
                 "kev_catalog" => {
@@ -308,23 +288,33 @@ impl Config {
         }
     }
 
+    /// `deadlines:` wins over the profile's defaults, wherever the two keys stand in the file.
+    fn apply_deadline_overrides(&mut self) {
+        let [critical, high, moderate, low] = self.deadline_overrides;
+        let d = &mut self.policy.deadlines;
+        d.critical = critical.unwrap_or(d.critical);
+        d.high = high.unwrap_or(d.high);
+        d.moderate = moderate.unwrap_or(d.moderate);
+        d.low = low.unwrap_or(d.low);
+    }
+
     fn read_deadlines(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {
         let Some(entries) = mapping(node, "deadlines", problems) else {
             return;
         };
         for entry in entries {
             let slot = match entry.key.as_str() {
-                "critical" => &mut self.deadlines.critical,
-                "high" => &mut self.deadlines.high,
-                "moderate" => &mut self.deadlines.moderate,
-                "low" => &mut self.deadlines.low,
+                "critical" => &mut self.deadline_overrides[0],
+                "high" => &mut self.deadline_overrides[1],
+                "moderate" => &mut self.deadline_overrides[2],
+                "low" => &mut self.deadline_overrides[3],
                 other => {
                     problems.push(unknown_key(other, entry.key_span, DEADLINE_KEYS));
                     continue;
                 }
             };
             if let Some(days) = days(&entry.value, &format!("deadlines.{}", entry.key), problems) {
-                *slot = days;
+                *slot = Some(days);
             }
         }
     }

@@ -29,6 +29,29 @@ pub enum Error {
     Kev { path: PathBuf, message: String },
     #[error("{0}")]
     History(String),
+    #[error(
+        "unknown rule `{name}`; the nearest are {}\n  run `poam rules` to list every rule",
+        nearest_codes(name)
+    )]
+    UnknownRule { name: String },
+    #[error("no item with id `{id}`{}", nearest_ids(candidates))]
+    UnknownItem { id: String, candidates: Vec<String> },
+}
+
+fn nearest_codes(name: &str) -> String {
+    crate::model::item::nearest(name, &crate::code::Code::names(), 3)
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn nearest_ids(candidates: &[String]) -> String {
+    if candidates.is_empty() {
+        return "; the workspace has no items".to_owned();
+    }
+    let list: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
+    format!("; the nearest ids are {}", list.join(", "))
 }
 
 /// Every problem of one config file, each with its location.

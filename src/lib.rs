@@ -4,13 +4,15 @@
 //! [`diag::Diagnostic`] → [`render`].
 
 pub mod cli;
+pub mod code;
+pub mod commands;
 pub mod config;
 pub mod diag;
 pub mod error;
 pub mod history;
 pub mod kev;
 pub mod lint;
-pub mod log;
+
 pub mod model;
 pub mod output;
 pub mod parse;
@@ -18,3 +20,4 @@ pub mod policy;
 pub mod render;
 pub mod rules;
 pub mod source;
+pub mod workspace;

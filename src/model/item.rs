@@ -831,6 +831,22 @@ pub fn suggest(key: &str, known: &[&'static str]) -> Option<&'static str> {
         .map(|(_, _, k)| k)
 }
 
+/// Up to `count` known names nearest to `name` (closest first), for "did you mean" lists where
+/// no single suggestion is certain.
+pub fn nearest<'k>(name: &str, known: &[&'k str], count: usize) -> Vec<&'k str> {
+    let name = name.to_ascii_lowercase();
+    let mut scored: Vec<(f64, &str)> = known
+        .iter()
+        .map(|k| {
+            let contains = k.contains(name.as_str()) || name.contains(*k);
+            let score = strsim::jaro_winkler(&name, k) + if contains { 0.5 } else { 0.0 };
+            (score, *k)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.into_iter().take(count).map(|(_, k)| k).collect()
+}
+
 /// `YYYY-MM-DD`, strictly (chrono's format parser is slow for the thousands of dates a run reads).
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
     let bytes = text.trim().as_bytes();

@@ -3,10 +3,11 @@
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod log;
 pub mod sarif;
 pub mod short;
 
-use crate::lint::Report;
+use crate::diag::Report;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

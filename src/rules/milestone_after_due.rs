@@ -22,13 +22,13 @@
 //! milestone date.
 
 use crate::diag::Diagnostic;
-use crate::policy::{days_between, effective_milestones};
+use crate::policy::days_between;
 
 use super::{days, Code, ItemContext};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let Some(due) = &ctx.item.due else { return };
-    for m in effective_milestones(ctx.item) {
+    for m in &ctx.assessment.milestones {
         if m.date > due.value {
             out.push(
                 ctx.report(

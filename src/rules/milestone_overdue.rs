@@ -23,16 +23,13 @@
 //! `(##) Update/Complete <date> : <description>`.
 
 use crate::diag::Diagnostic;
-use crate::policy::{days_between, effective_milestones};
+use crate::policy::days_between;
 
 use super::{days, Code, ItemContext};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
-    if !ctx.item.is_open() {
-        return;
-    }
-    for m in effective_milestones(ctx.item) {
-        if !m.complete && m.date < ctx.today {
+    for m in &ctx.assessment.milestones {
+        if m.overdue {
             out.push(
                 ctx.report(
                     Code::MilestoneOverdue,

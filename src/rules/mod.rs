@@ -5,15 +5,15 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use strum::{EnumIter, IntoEnumIterator, IntoStaticStr};
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, Location, Severity};
+use crate::diag::{Diagnostic, Location};
 use crate::history::audit::{AuditRule, Violation};
 use crate::history::diff::lookup_nearest;
 use crate::kev::KevCatalog;
 use crate::model::item::Item;
 use crate::model::{Node, Span};
+use crate::policy::Assessment;
 use crate::source::SourceFile;
 
 mod auto_approve_too_far;
@@ -48,109 +48,7 @@ mod unknown_field;
 mod vendor_checkin_stale;
 mod vendor_dependency_high;
 
-include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
-
-/// Every finding's code. Kebab-case names are the stable public identifiers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, EnumIter, IntoStaticStr)]
-#[strum(serialize_all = "kebab-case")]
-pub enum Code {
-    ParseError,
-    UnknownField,
-    MissingField,
-    InvalidValue,
-    DuplicateId,
-    IdMismatch,
-    MilestoneReference,
-    DateOrder,
-    DueBeyondPolicy,
-    Overdue,
-    DueSoon,
-    MilestoneOverdue,
-    MilestoneAfterDue,
-    VendorCheckinStale,
-    VendorDependencyHigh,
-    OperationalRequirementHigh,
-    AutoApproveTooFar,
-    ClosedOperationalRequirement,
-    ClosedInconsistent,
-    StatusStale,
-    KevMismatch,
-    DetectedChanged,
-    RiskChanged,
-    DueChanged,
-    MilestonesRewritten,
-    MilestoneChangesRewritten,
-    ItemDeleted,
-    IdChanged,
-    Reopened,
-    HistoryUnavailable,
-    HistoryShallow,
-}
-
-impl Code {
-    /// Every code's name, in declaration order.
-    pub fn names() -> Vec<&'static str> {
-        Code::iter().map(Code::as_str).collect()
-    }
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn from_name(name: &str) -> Option<Code> {
-        Code::iter().find(|c| c.as_str() == name)
-    }
-
-    pub fn default_severity(self) -> Severity {
-        match self {
-            Code::DueSoon | Code::HistoryUnavailable => Severity::Note,
-            Code::MilestoneOverdue
-            | Code::MilestoneAfterDue
-            | Code::StatusStale
-            | Code::Reopened
-            | Code::HistoryShallow => Severity::Warning,
-            _ => Severity::Error,
-        }
-    }
-
-    /// The rule's documentation, from its file's `//!` comment.
-    pub fn doc(self) -> &'static str {
-        RULE_DOCS
-            .iter()
-            .find(|(code, _)| *code == self.as_str())
-            .map_or("", |(_, doc)| doc)
-    }
-
-    /// The first line of the documentation.
-    pub fn summary(self) -> &'static str {
-        self.doc().lines().next().unwrap_or("")
-    }
-
-    /// Where the rule's documentation page lives.
-    pub fn help_uri(self) -> String {
-        format!("{DOCS_BASE}/{}.md", self.as_str())
-    }
-}
-
-pub const DOCS_BASE: &str = "https://github.com/poam-dev/poam/blob/main/docs/rules";
-
-/// Rules that compare versions of an item along git history.
-pub fn is_history_code(code: Code) -> bool {
-    HISTORY_CODES.contains(&code)
-}
-
-pub const HISTORY_CODES: &[Code] = &[
-    Code::DetectedChanged,
-    Code::RiskChanged,
-    Code::DueChanged,
-    Code::MilestonesRewritten,
-    Code::MilestoneChangesRewritten,
-    Code::ItemDeleted,
-    Code::IdChanged,
-    Code::Reopened,
-    Code::HistoryUnavailable,
-    Code::HistoryShallow,
-];
+pub use crate::code::{is_history_code, Code, DOCS_BASE, HISTORY_CODES, RULE_DOCS};
 
 /// The current file of an item, for pointing history findings at today's line.
 pub struct CurrentFile<'a> {
@@ -275,8 +173,8 @@ pub struct ItemContext<'a> {
     pub kev: Option<&'a KevCatalog>,
     /// The file name without extension.
     pub file_stem: &'a str,
-    /// When the item last changed in git history; stands in for a missing `status_date`.
-    pub last_changed: Option<NaiveDate>,
+    /// Everything computed about the item as of `today`.
+    pub assessment: &'a Assessment,
 }
 
 impl ItemContext<'_> {
