@@ -20,4 +20,5 @@ pub mod policy;
 pub mod render;
 pub mod rules;
 pub mod source;
+pub mod view;
 pub mod workspace;

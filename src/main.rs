@@ -6,30 +6,44 @@ use std::process::ExitCode;
 use clap::Parser;
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
-use poam::cli::{Cli, Command};
-use poam::commands::{self, color_allowed, EXIT_FAILURE};
+use poam::cli::{Cli, ColorChoice, Command};
+use poam::commands::{self, use_color, EXIT_FAILURE};
 use poam::error::Error;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let global = &cli.global;
+    if let Some(dir) = &global.directory {
+        if let Err(source) = std::env::set_current_dir(dir) {
+            report_error(
+                &Error::Io {
+                    path: dir.clone(),
+                    source,
+                },
+                global.color,
+            );
+            return ExitCode::from(EXIT_FAILURE);
+        }
+    }
     let result = match cli.command {
-        Command::Lint(args) => commands::lint::run(args),
-        Command::Log(args) => commands::log::run(&args),
+        Command::Lint(args) => commands::lint::run(args, global),
+        Command::Log(args) => commands::log::run(&args, global),
+        Command::Show(args) => commands::show::run(&args, global),
         Command::Rules(args) => commands::rules::run(&args),
     };
     match result {
         Ok(code) => code,
         Err(error) => {
-            report_error(&error);
+            report_error(&error, global.color);
             ExitCode::from(EXIT_FAILURE)
         }
     }
 }
 
-fn report_error(error: &Error) {
+fn report_error(error: &Error, color: ColorChoice) {
     let mut stderr = std::io::stderr();
     if let Error::Config(config) = error {
-        let theme = if color_allowed(stderr.is_terminal()) {
+        let theme = if use_color(color, stderr.is_terminal()) {
             GraphicalTheme::unicode()
         } else {
             GraphicalTheme::unicode_nocolor()

@@ -5,18 +5,24 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 
-use crate::cli::LogArgs;
-use crate::config::Config;
+use crate::cli::{GlobalArgs, LogArgs};
 use crate::error::Error;
 use crate::history::{self, HistoryError, WalkOptions};
 use crate::render::log::{render, LogFormat};
 
-use super::emit;
+use super::{config, emit};
 
-pub fn run(args: &LogArgs) -> Result<ExitCode, Error> {
-    let config = Config::discover(args.path.as_deref(), args.common.config.as_deref())?;
-    let text = render_log(&config.items_dir, &args.ids, args.since, args.format)
-        .map_err(|err| Error::History(err.to_string()))?;
+pub fn run(args: &LogArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
+    let config = config(global, None)?;
+    let progress = !global.quiet;
+    let text = render_log(
+        &config.items_dir,
+        &args.ids,
+        args.since,
+        args.format,
+        progress,
+    )
+    .map_err(|err| Error::History(err.to_string()))?;
     emit(args.output.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -29,9 +35,10 @@ pub fn render_log(
     ids: &[String],
     since: Option<NaiveDate>,
     format: LogFormat,
+    progress: bool,
 ) -> Result<String, HistoryError> {
     let repo = history::open(items_dir)?;
-    let history = repo.full_history(WalkOptions { progress: true })?;
+    let history = repo.full_history(WalkOptions { progress })?;
     let text = {
         let timelines = history::select(&history, ids, since)?;
         render(&history, &timelines, format)

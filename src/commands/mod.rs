@@ -7,12 +7,14 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 
-use crate::cli::Common;
+use crate::cli::{ColorChoice, GlobalArgs};
+use crate::config::Config;
 use crate::error::Error;
 
 pub mod lint;
 pub mod log;
 pub mod rules;
+pub mod show;
 
 /// Findings at error level (or warnings with `--strict`).
 pub const EXIT_FINDINGS: u8 = 1;
@@ -21,15 +23,29 @@ pub const EXIT_FAILURE: u8 = 2;
 
 /// The date rules measure against: `--today`, `POAM_TODAY`, else the current UTC date. The
 /// one place poam reads the clock.
-pub fn today(common: &Common) -> NaiveDate {
-    common
+pub fn today(global: &GlobalArgs) -> NaiveDate {
+    global
         .today
         .unwrap_or_else(|| chrono::Utc::now().date_naive())
 }
 
-/// Colour only on a terminal, and never with `NO_COLOR` set.
-pub fn color_allowed(stream_is_terminal: bool) -> bool {
-    stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+/// Whether to colour a stream: `--color always|never`, else only on a terminal and never
+/// with `NO_COLOR` set.
+pub fn use_color(choice: ColorChoice, stream_is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// The configuration for a command: `--config`, else `path`, else the folder `-C` named,
+/// else `poam.yaml` found upward from the working directory.
+pub fn config(global: &GlobalArgs, path: Option<&Path>) -> Result<Config, Error> {
+    let named_folder = global.directory.as_ref().map(|_| Path::new("."));
+    Config::discover(path.or(named_folder), global.config.as_deref())
 }
 
 /// True when standard output is a terminal and nothing redirects the output to a file.

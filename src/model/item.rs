@@ -55,6 +55,15 @@ pub enum Status {
     Closed,
 }
 
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChangeKind {
     New,
@@ -62,12 +71,33 @@ pub enum ChangeKind {
     Complete,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+impl ChangeKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Update => "update",
+            Self::Complete => "complete",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DeviationStatus {
     Pending,
     Approved,
     Rejected,
     Withdrawn,
+}
+
+impl DeviationStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]

@@ -287,7 +287,7 @@ fn a_folder_outside_any_repository_is_reported_as_such() {
         Err(HistoryError::NotARepo { path }) => assert_eq!(path, items),
         other => panic!("expected NotARepo, got {other:?}"),
     }
-    let err = render_log(&items, &[], None, LogFormat::Json).expect_err("not a repo");
+    let err = render_log(&items, &[], None, LogFormat::Json, false).expect_err("not a repo");
     assert!(err.to_string().contains("is not inside a git repository"));
 }
 
@@ -584,8 +584,14 @@ fn log_filters_by_id_and_date() {
 #[test]
 fn log_json_snapshot() {
     let (_temp, repo) = build_repo("timeline");
-    let text = render_log(&repo.join("compliance/poams"), &[], None, LogFormat::Json)
-        .expect("log renders");
+    let text = render_log(
+        &repo.join("compliance/poams"),
+        &[],
+        None,
+        LogFormat::Json,
+        false,
+    )
+    .expect("log renders");
     let parsed: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
     assert_eq!(parsed["version"], 1);
     insta::assert_snapshot!("log_timeline_json", text);
@@ -594,8 +600,14 @@ fn log_json_snapshot() {
 #[test]
 fn log_human_snapshot() {
     let (_temp, repo) = build_repo("timeline");
-    let text = render_log(&repo.join("compliance/poams"), &[], None, LogFormat::Human)
-        .expect("log renders");
+    let text = render_log(
+        &repo.join("compliance/poams"),
+        &[],
+        None,
+        LogFormat::Human,
+        false,
+    )
+    .expect("log renders");
     insta::assert_snapshot!("log_timeline_human", text);
 }
 
@@ -607,6 +619,7 @@ fn log_markdown_snapshot() {
         &["POAM-0001".to_owned(), "POAM-0002".to_owned()],
         None,
         LogFormat::Md,
+        false,
     )
     .expect("log renders");
     insta::assert_snapshot!("log_timeline_md", text);
@@ -615,11 +628,23 @@ fn log_markdown_snapshot() {
 #[test]
 fn log_of_a_shallow_clone_carries_the_warning() {
     let (_temp, root) = build_repo("shallow");
-    let text =
-        render_log(&root.join("shallow/poams"), &[], None, LogFormat::Human).expect("log renders");
+    let text = render_log(
+        &root.join("shallow/poams"),
+        &[],
+        None,
+        LogFormat::Human,
+        false,
+    )
+    .expect("log renders");
     insta::assert_snapshot!("log_shallow_human", text);
-    let json =
-        render_log(&root.join("shallow/poams"), &[], None, LogFormat::Json).expect("log renders");
+    let json = render_log(
+        &root.join("shallow/poams"),
+        &[],
+        None,
+        LogFormat::Json,
+        false,
+    )
+    .expect("log renders");
     let parsed: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
     assert_eq!(parsed["warnings"].as_array().map(Vec::len), Some(1));
     assert_eq!(parsed["items"][0]["pre_existing"], true);
@@ -629,8 +654,14 @@ fn log_of_a_shallow_clone_carries_the_warning() {
 #[test]
 fn log_from_a_subdirectory_finds_the_repository_and_its_items() {
     let (_temp, repo) = build_repo("timeline");
-    let expected = render_log(&repo.join("compliance/poams"), &[], None, LogFormat::Json)
-        .expect("log renders");
+    let expected = render_log(
+        &repo.join("compliance/poams"),
+        &[],
+        None,
+        LogFormat::Json,
+        false,
+    )
+    .expect("log renders");
     let output = crate::common::poam()
         .current_dir(repo.join("compliance"))
         .args(["log", "--format", "json"])
