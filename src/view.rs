@@ -368,7 +368,7 @@ impl AssessmentView {
 
 /// A versioned JSON document holding one item view (`poam show --format json`).
 #[derive(Serialize)]
-pub struct ItemDocument<'a> {
+pub struct ShowDocument<'a> {
     pub version: u32,
     pub item: &'a ItemView,
 }

@@ -6,7 +6,7 @@ use crate::cli::{GlobalArgs, ShowArgs, ShowFormat};
 use crate::error::Error;
 use crate::policy;
 use crate::render;
-use crate::view::{ItemDocument, ItemView, VIEW_VERSION};
+use crate::view::{ShowDocument, ItemView, VIEW_VERSION};
 use crate::workspace::Workspace;
 
 use super::{config, emit, stdout_is_terminal, today, use_color};
@@ -31,12 +31,12 @@ pub fn run(args: &ShowArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         ShowFormat::Human => {
             render::show::render(&view, use_color(global.color, stdout_is_terminal(None)))
         }
-        ShowFormat::Json => render::json_document(&ItemDocument {
+        ShowFormat::Json => render::json_document(&ShowDocument {
             version: VIEW_VERSION,
             item: &view,
         }),
         ShowFormat::Yaml => render::yaml::render(
-            &serde_json::to_value(ItemDocument {
+            &serde_json::to_value(ShowDocument {
                 version: VIEW_VERSION,
                 item: &view,
             })
