@@ -13,8 +13,9 @@ use crate::history::diff::lookup_nearest;
 use crate::kev::KevCatalog;
 use crate::model::item::Item;
 use crate::model::{Node, Span};
-use crate::policy::Assessment;
+use crate::policy::{Assessment, Profile};
 use crate::source::SourceFile;
+use strum::IntoEnumIterator;
 
 mod auto_approve_too_far;
 mod closed_inconsistent;
@@ -224,26 +225,64 @@ pub const ITEM_RULES: &[(Code, ItemRule)] = &[
     (Code::KevMismatch, kev_mismatch::check),
 ];
 
+/// Every profile.
+const EVERY_PROFILE: &[Profile] = &[Profile::FedrampRev5];
+/// The Rev5 POA&M's deadline model: 30/90/180 days, deviations moving deadlines, vendor
+/// dependency excuses.
+const REV5: &[Profile] = &[Profile::FedrampRev5];
+
+/// The profiles a rule belongs to. Rules about the item format and the audit trail apply to
+/// every profile; deadline rules to the profile whose deadline model they judge.
+pub fn profiles(code: Code) -> &'static [Profile] {
+    match code {
+        Code::DueBeyondPolicy
+        | Code::Overdue
+        | Code::DueSoon
+        | Code::MilestoneOverdue
+        | Code::MilestoneAfterDue
+        | Code::VendorCheckinStale
+        | Code::VendorDependencyHigh
+        | Code::OperationalRequirementHigh
+        | Code::AutoApproveTooFar
+        | Code::DueChanged => REV5,
+        _ => EVERY_PROFILE,
+    }
+}
+
+/// The rules of `profile`, in code order.
+pub fn rules_of(profile: Profile) -> Vec<Code> {
+    Code::iter()
+        .filter(|code| profiles(*code).contains(&profile))
+        .collect()
+}
+
+/// Whether findings of `code` are reported: the rule belongs to the configured profile and
+/// `rules:` does not turn it off.
+pub fn enabled(config: &Config, code: Code) -> bool {
+    profiles(code).contains(&config.policy.profile)
+        && config.level_of(code, code.default_severity()).is_some()
+}
+
 /// Runs every enabled item rule and applies the configured severities.
 pub fn check_item(ctx: &ItemContext) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (code, rule) in ITEM_RULES {
-        if ctx
-            .config
-            .level_of(*code, code.default_severity())
-            .is_some()
-        {
+        if enabled(ctx.config, *code) {
             rule(ctx, &mut out);
         }
     }
     apply_levels(ctx.config, out)
 }
 
-/// Applies `rules:` from the config: overrides severities and drops what is off.
+/// Applies the profile and `rules:` from the config: drops findings of rules outside the
+/// profile or turned off, and overrides severities.
 pub fn apply_levels(config: &Config, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diagnostics
         .into_iter()
         .filter_map(|mut d| {
+            if !profiles(d.code).contains(&config.policy.profile) {
+                return None;
+            }
             d.severity = config.level_of(d.code, d.severity)?;
             Some(d)
         })
