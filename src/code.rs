@@ -46,6 +46,7 @@ pub enum Code {
     IdMismatch,
     MilestoneReference,
     DateOrder,
+    FutureDate,
     DueBeyondPolicy,
     Overdue,
     DueSoon,
@@ -59,6 +60,7 @@ pub enum Code {
     ClosedInconsistent,
     StatusStale,
     KevMismatch,
+    DeadlinesInverted,
     DetectedChanged,
     RiskChanged,
     DueChanged,
@@ -92,6 +94,7 @@ impl Code {
             | Code::MilestoneAfterDue
             | Code::StatusStale
             | Code::Reopened
+            | Code::DeadlinesInverted
             | Code::HistoryShallow => Severity::Warning,
             _ => Severity::Error,
         }

@@ -115,6 +115,7 @@ pub fn check_item(
 /// Assembles the final report: sorted findings plus the sources they point into.
 pub fn finish(
     today: NaiveDate,
+    config_source: Option<&crate::source::SourceFile>,
     loaded: Vec<LoadedItem>,
     mut diagnostics: Vec<Diagnostic>,
 ) -> Report {
@@ -130,10 +131,13 @@ pub fn finish(
     let (kept, unused): (Vec<_>, Vec<_>) = loaded
         .into_iter()
         .partition(|file| wanted.contains(file.source.name.as_str()));
-    let sources = kept
+    let mut sources: std::collections::BTreeMap<String, crate::source::SourceFile> = kept
         .into_iter()
         .map(|file| (file.source.name.clone(), file.source))
         .collect();
+    if let Some(source) = config_source.filter(|s| wanted.contains(s.name.as_str())) {
+        sources.insert(source.name.clone(), source.clone());
+    }
     // Freeing thousands of parsed items takes a noticeable moment; nothing waits for it.
     std::thread::spawn(move || drop(unused));
     Report {
@@ -173,6 +177,14 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
             folder_name
         },
     };
+    // `poam.yaml` named like the item files, for findings that point into it.
+    let config_source = config
+        .source
+        .as_ref()
+        .map(|s| crate::source::SourceFile::new(folder.name.clone(), s.text.to_string()));
+    if let Some(source) = &config_source {
+        diagnostics.extend(rules::check_config(config, source));
+    }
     if input.history == HistoryMode::Full && repo.is_none() {
         diagnostics.extend(rules::history_unavailable(
             config,
@@ -187,12 +199,10 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
             progress: input.progress,
         };
         let history_error = |err: HistoryError| Error::History(err.to_string());
-        let cutoff = config
-            .history_since
-            .as_deref()
-            .map(|spec| repo.resolve_since(spec))
-            .transpose()
-            .map_err(history_error)?;
+        let cutoff = match &config.history_since {
+            Some(since) => Some(resolve_since(config, repo, since, input.today)?),
+            None => None,
+        };
         match &input.history {
             HistoryMode::Base(rev) => {
                 let pr = repo.pr_history(rev, options).map_err(history_error)?;
@@ -237,7 +247,43 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
         let ctx = history_context(&loaded, &violations);
         diagnostics.extend(rules::check_history(config, &violations, &ctx));
     }
-    Ok(finish(input.today, loaded, diagnostics))
+    Ok(finish(
+        input.today,
+        config_source.as_ref(),
+        loaded,
+        diagnostics,
+    ))
+}
+
+/// Resolves `history_since`, pointing at it in `poam.yaml` when it names nothing or lies in
+/// the future (which would silently switch the history rules off).
+fn resolve_since(
+    config: &Config,
+    repo: &history::GitRepo,
+    since: &crate::model::Sp<String>,
+    today: NaiveDate,
+) -> Result<history::Cutoff, Error> {
+    let cutoff = repo.resolve_since(&since.value).map_err(|err| match err {
+        HistoryError::BadSince { .. } => config.problem(
+            since.span,
+            format!(
+                "`history_since: {}` is neither a date (YYYY-MM-DD) nor a commit of this repository",
+                since.value
+            ),
+            Some("give the date or the commit (hash, tag, branch) from which history rules apply".into()),
+        ),
+        other => Error::History(other.to_string()),
+    })?;
+    if let history::Cutoff::Date(date) = &cutoff {
+        if *date > today {
+            return Err(config.problem(
+                since.span,
+                format!("`history_since: {date}` is after today ({today}): it would switch every history rule off"),
+                Some("use a date on or before today, or remove `history_since`".into()),
+            ));
+        }
+    }
+    Ok(cutoff)
 }
 
 /// The current files of the items the violations concern, re-parsed for field lookup (few

@@ -49,7 +49,9 @@ fn report_error(error: &Error, color: ColorChoice) {
             GraphicalTheme::unicode_nocolor()
         };
         let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
-        let mut text = format!("error: {error}\n");
+        let count = config.problems.len();
+        let noun = if count == 1 { "problem" } else { "problems" };
+        let mut text = format!("error: {} has {count} {noun}\n", config.source.name);
         for report in config.reports() {
             let _ = handler.render_report(&mut text, &report);
         }

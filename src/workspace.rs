@@ -40,6 +40,13 @@ impl Workspace {
         let display_root = std::fs::canonicalize(&display_root).unwrap_or(display_root);
         let kev = load_kev(&config)?;
         let items = load_items(&config, &display_root)?;
+        // A bare folder is named on purpose: holding no items means it is the wrong folder. An
+        // empty items folder under poam.yaml is a fresh start and fine.
+        if items.is_empty() && config.file.is_none() {
+            return Err(Error::NoItems {
+                dir: config.items_dir.clone(),
+            });
+        }
         Ok(Workspace {
             config,
             display_root,

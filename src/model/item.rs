@@ -451,10 +451,26 @@ impl Reader<'_> {
         match parse_date(&text.value) {
             Some(date) => Some(Sp::new(date, node.span)),
             None => {
+                let shaped_like_a_date = text.value.len() == 10
+                    && text.value.bytes().enumerate().all(|(i, b)| {
+                        if i == 4 || i == 7 {
+                            b == b'-'
+                        } else {
+                            b.is_ascii_digit()
+                        }
+                    });
+                let message = if shaped_like_a_date {
+                    format!(
+                        "`{path}` is `{}`, a date that does not exist (no such day in that month)",
+                        text.value
+                    )
+                } else {
+                    format!("`{path}` must be a date YYYY-MM-DD, found `{}`", text.value)
+                };
                 self.invalid(
                     path,
                     node.span,
-                    format!("`{path}` must be a date YYYY-MM-DD, found `{}`", text.value),
+                    message,
                     "write dates as YYYY-MM-DD, e.g. 2026-01-31",
                 );
                 None
@@ -470,7 +486,8 @@ impl Reader<'_> {
         parse: impl Fn(&str) -> Option<T>,
     ) -> Option<Sp<T>> {
         let text = self.text(node, path)?;
-        match parse(&text.value) {
+        // `Open`, `HIGH` and `high` are the same word in every enumerated field.
+        match parse(text.value.trim().to_ascii_lowercase().as_str()) {
             Some(value) => Some(Sp::new(value, node.span)),
             None => {
                 let allowed = names
@@ -478,8 +495,11 @@ impl Reader<'_> {
                     .map(|n| format!("`{n}`"))
                     .collect::<Vec<_>>()
                     .join(", ");
-                let hint = suggest(&text.value.to_ascii_lowercase(), names)
-                    .map(|s| format!("did you mean `{s}`? "))
+                let hint = synonym(&text.value, names)
+                    .or_else(|| {
+                        suggest(&text.value.to_ascii_lowercase(), names)
+                            .map(|s| format!("did you mean `{s}`? "))
+                    })
                     .unwrap_or_default();
                 self.invalid(
                     path,
@@ -840,6 +860,56 @@ impl fmt::Display for FieldPath<'_> {
             Step::Index(index) => write!(f, "[{index}]"),
         }
     }
+}
+
+/// Words people write for the enumerated values, and the value they mean (or why there is
+/// none).
+const SYNONYMS: &[(&str, &str)] = &[
+    ("medium", "moderate"),
+    ("med", "moderate"),
+    ("severe", "high"),
+    ("informational", "low"),
+    ("info", "low"),
+    ("none", "low"),
+    ("done", "closed"),
+    ("resolved", "closed"),
+    ("fixed", "closed"),
+    ("remediated", "closed"),
+    ("completed", "closed"),
+    ("in-progress", "open"),
+    ("in progress", "open"),
+    ("ongoing", "open"),
+    ("active", "open"),
+    ("granted", "approved"),
+    ("accepted", "approved"),
+    ("denied", "rejected"),
+    ("declined", "rejected"),
+    ("submitted", "pending"),
+    ("requested", "pending"),
+    ("cancelled", "withdrawn"),
+    ("canceled", "withdrawn"),
+    ("added", "new"),
+    ("created", "new"),
+    ("updated", "update"),
+    ("changed", "update"),
+    ("moved", "update"),
+    ("finished", "complete"),
+    ("closed", "complete"),
+    ("done", "complete"),
+];
+
+/// "did you mean" for a word that means one of `names` (`medium` → `moderate`).
+fn synonym(word: &str, names: &[&'static str]) -> Option<String> {
+    let word = word.trim().to_ascii_lowercase();
+    let (_, meant) = SYNONYMS
+        .iter()
+        .find(|(synonym, meant)| *synonym == word && names.contains(meant))?;
+    let note = if word == "informational" || word == "info" || word == "none" {
+        " (FedRAMP has no informational rating: informational findings need no POA&M item)"
+    } else {
+        ""
+    };
+    Some(format!("`{word}` means `{meant}` here{note}; "))
 }
 
 /// The closest known key, when it is close enough to be a likely typo.

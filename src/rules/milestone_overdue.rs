@@ -42,8 +42,9 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .with_help(format!(
-                    "append a milestone change `{{milestone: {}, kind: complete}}` or `kind: update` with the new date",
-                    m.id
+                    "when it is done, append to `milestone_changes`: `{{milestone: {id}, kind: complete, date: {today}, description: <what was delivered>}}`; if it slipped: `{{milestone: {id}, kind: update, date: <new date>, description: <why>}}`",
+                    id = m.id,
+                    today = ctx.today,
                 )),
             );
         }

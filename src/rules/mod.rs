@@ -21,11 +21,13 @@ mod auto_approve_too_far;
 mod closed_inconsistent;
 mod closed_operational_requirement;
 mod date_order;
+mod deadlines_inverted;
 mod detected_changed;
 mod due_beyond_policy;
 mod due_changed;
 mod due_soon;
 pub mod duplicate_id;
+mod future_date;
 mod history_shallow;
 mod history_unavailable;
 mod id_changed;
@@ -127,6 +129,16 @@ pub fn check_history(
     apply_levels(config, diagnostics)
 }
 
+/// Findings about `poam.yaml` itself.
+pub fn check_config(config: &Config, source: &SourceFile) -> Vec<Diagnostic> {
+    apply_levels(
+        config,
+        deadlines_inverted::check(config, source)
+            .into_iter()
+            .collect(),
+    )
+}
+
 /// Where folder-level findings point: `poam.yaml` when there is one, else the items folder.
 pub struct ItemsFolder {
     pub name: String,
@@ -204,6 +216,7 @@ pub const ITEM_RULES: &[(Code, ItemRule)] = &[
     (Code::IdMismatch, id_mismatch::check),
     (Code::MilestoneReference, milestone_reference::check),
     (Code::DateOrder, date_order::check),
+    (Code::FutureDate, future_date::check),
     (Code::DueBeyondPolicy, due_beyond_policy::check),
     (Code::Overdue, overdue::check),
     (Code::DueSoon, due_soon::check),
