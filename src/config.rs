@@ -158,6 +158,11 @@ impl Config {
             path: file.to_path_buf(),
             source,
         })?;
+        Config::from_bytes(file, &bytes)
+    }
+
+    /// Reads the configuration in `bytes`, the content of `file`.
+    pub fn from_bytes(file: &Path, bytes: &[u8]) -> Result<Config, Error> {
         let root = file
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -167,13 +172,13 @@ impl Config {
         config.root = root;
         config.file = Some(file.to_path_buf());
         let name = name_from_cwd(file);
-        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let text = String::from_utf8_lossy(bytes).into_owned();
         let mut problems = Vec::new();
         // Every key is optional: an empty or comment-only file is the default configuration.
         let node = if parse::is_blank(&text) {
             None
         } else {
-            match parse::parse_bytes(&bytes) {
+            match parse::parse_bytes(bytes) {
                 Ok((_, node)) => Some(node),
                 Err(err) => {
                     problems.push(ConfigProblem::new(err.span, err.message, None));
