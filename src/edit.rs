@@ -440,9 +440,10 @@ impl ItemDocument {
             }
             Slot::Item(..) => {
                 // The dash and the spaces after it stay; the entry's content starts after them.
-                dash_before(text, old.span.start)
+                let dash = dash_before(text, old.span.start)
                     .ok_or_else(|| self.unsupported(path, "its list dash was not found"))?;
-                (old.span.start, column(text, old.span.start))
+                let content = after_dash(text, dash);
+                (content, column(text, content))
             }
         };
         let old_end = node_end(text, old).max(start);
@@ -558,7 +559,7 @@ impl ItemDocument {
         let dash = dash_before(text, last.span.start)
             .ok_or_else(|| self.unsupported(path, "the list's last dash was not found"))?;
         let dash_col = column(text, dash);
-        let gap = last.span.start - dash - 1;
+        let gap = after_dash(text, dash) - dash - 1;
         let item_col = dash_col + 1 + gap;
         let flow_maps = matches!(last.value, Value::Map(_)) && is_flow(text, last);
         let content = if flow_maps && matches!(value, NewValue::Map(_)) {
@@ -646,13 +647,8 @@ impl ItemDocument {
         }
         let after = after_line(text, end);
         let start = if !text[..after].ends_with('\n') && line_start > 0 {
-            // The last line of a file without a final newline: take the newline before it.
-            line_start
-                - if text[..line_start].ends_with("\r\n") {
-                    2
-                } else {
-                    1
-                }
+            // The last line of a file without a final newline: take the line breaks before it.
+            text[..line_start].trim_end_matches(['\r', '\n']).len()
         } else {
             line_start
         };
@@ -1201,8 +1197,9 @@ fn node_end(text: &str, node: &Node) -> usize {
         }
         _ => {
             let span_text = &text[node.span.start..node.span.end];
-            if span_text.ends_with('\n') {
-                // A block scalar: stop at the end of its last line with content.
+            if span_text.ends_with(['\n', ' ']) {
+                // A block scalar (no other scalar's span ends in white space): its span runs
+                // on to the next token; stop at the end of its last line with content.
                 let kept = span_text.trim_end_matches(['\n', '\r', ' ']).len();
                 let from = node.span.start + kept;
                 line_end(text, from).min(node.span.end)
@@ -1233,7 +1230,25 @@ fn closing_bracket(text: &str, from: usize, close: u8) -> usize {
 fn dash_before(text: &str, start: usize) -> Option<usize> {
     let before = &text[..start];
     let trimmed = before.trim_end_matches(' ');
-    trimmed.ends_with('-').then(|| trimmed.len() - 1)
+    if trimmed.ends_with('-') {
+        return Some(trimmed.len() - 1);
+    }
+    // A block scalar entry starts on the line after `- |`.
+    let line = line_start(text, start);
+    let header_line = line_start(text, line.checked_sub(1)?);
+    let header = &text[header_line..line];
+    let indent = header.len() - header.trim_start_matches(' ').len();
+    let after_dash = header[indent..].strip_prefix('-')?;
+    after_dash
+        .trim_start_matches(' ')
+        .starts_with(['|', '>'])
+        .then_some(header_line + indent)
+}
+
+/// The offset after a list entry's dash and the spaces that follow it.
+fn after_dash(text: &str, dash: usize) -> usize {
+    let rest = &text[dash + 1..];
+    dash + 1 + rest.len() - rest.trim_start_matches(' ').len()
 }
 
 fn line_start(text: &str, pos: usize) -> usize {
