@@ -269,7 +269,28 @@ impl ItemDocument {
         if !json_remove(&mut expected, path) {
             return Err(self.missing(path));
         }
-        self.apply(splice, &expected, path)
+        let (start, end) = (splice.start, splice.end);
+        let first = self.apply(splice, &expected, path);
+        if !matches!(first, Err(EditError::Verify { .. })) {
+            return first;
+        }
+        // A `|+` block before the removed lines keeps the blank lines that follow it: also
+        // remove the blank lines after them, or keep the line breaks before them.
+        let rest = &self.text[end..];
+        let blank = rest.len() - rest.trim_start_matches([' ', '\r', '\n']).len();
+        let blank = rest[..blank].rfind('\n').map_or(0, |i| i + 1);
+        let line_start = line_start(&self.text, end.saturating_sub(1).max(start));
+        for (start, end) in [(start, end + blank), (line_start.max(start), end)] {
+            let splice = Splice {
+                start,
+                end,
+                replacement: String::new(),
+            };
+            if self.apply(splice, &expected, path).is_ok() {
+                return Ok(());
+            }
+        }
+        first
     }
 
     /// Writes the text back through a temporary file in the same folder and a rename. Refuses
@@ -621,6 +642,9 @@ impl ItemDocument {
             });
         }
         if count == 1 {
+            if parent_path.is_empty() {
+                return Err(self.unsupported(path, "an item file must keep at least one key"));
+            }
             // A block collection cannot be empty: the parent becomes `{}` or `[]`.
             let empty = match slot {
                 Slot::Entry(..) => NewValue::Map(Vec::new()),
@@ -1199,10 +1223,17 @@ fn node_end(text: &str, node: &Node) -> usize {
             let span_text = &text[node.span.start..node.span.end];
             if span_text.ends_with(['\n', ' ']) {
                 // A block scalar (no other scalar's span ends in white space): its span runs
-                // on to the next token; stop at the end of its last line with content.
+                // on to the next token; stop at the end of its last line with content, or with
+                // `|+` at the last blank line its value keeps.
                 let kept = span_text.trim_end_matches(['\n', '\r', ' ']).len();
-                let from = node.span.start + kept;
-                line_end(text, from).min(node.span.end)
+                let mut end = line_end(text, node.span.start + kept);
+                if let Value::Str(value) = &node.value {
+                    let kept_breaks = value.len() - value.trim_end_matches('\n').len();
+                    for _ in 1..kept_breaks {
+                        end = line_end(text, after_line(text, end));
+                    }
+                }
+                end.min(node.span.end)
             } else {
                 node.span.end
             }
@@ -1600,6 +1631,22 @@ mod tests {
             Err(EditError::Unsupported { .. })
         ));
         assert_eq!(d.text(), "title: t\nlist: [1]\n");
+    }
+
+    #[test]
+    fn a_failed_atomic_write_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // Renaming a file over a non-empty folder fails after the temporary file was written.
+        let target = dir.path().join("V-1.yaml");
+        std::fs::create_dir(&target).expect("mkdir");
+        std::fs::write(target.join("keep"), "x").expect("write");
+        let err = write_atomic(&target, "id: V-1\n").expect_err("rename fails");
+        assert!(matches!(err, EditError::Write { .. }), "{err}");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("read dir")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("V-1.yaml")]);
     }
 
     #[test]
