@@ -629,7 +629,7 @@ fn check_edit(before: &str, op: &Op) -> Result<String, TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1000))]
+    #![proptest_config(ProptestConfig::with_cases(500))]
 
     #[test]
     fn edits_change_only_the_edited_bytes_and_read_back(item in item(), edits in prop::collection::vec(edit(), 1..4)) {
@@ -787,6 +787,8 @@ fn open_reports_unreadable_and_invalid_files() {
     assert!(err.to_string().contains("anchors"), "{err}");
 }
 
+type EditFn<'a> = Box<dyn Fn(&mut ItemDocument) -> Result<(), EditError> + 'a>;
+
 /// Every edit of every key of every fixture item file succeeds and reads back (the editor
 /// checks the read-back itself), and each leaves the bytes before the entry alone.
 #[test]
@@ -809,7 +811,7 @@ fn every_fixture_item_can_be_edited_key_by_key() {
         for key in &keys {
             let path = [Key::Name(key.clone())];
             let value = doc.get(&path).expect("present").to_json();
-            let mut ops: Vec<Box<dyn Fn(&mut ItemDocument) -> Result<(), EditError>>> = vec![
+            let mut ops: Vec<EditFn<'_>> = vec![
                 Box::new(|d| d.set(&path, NewValue::Str("edited: value".into()))),
                 Box::new(|d| d.set(&path, NewValue::List(vec![NewValue::Int(1)]))),
             ];
