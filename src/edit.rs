@@ -1633,6 +1633,38 @@ mod tests {
         assert_eq!(d.text(), "title: t\nlist: [1]\n");
     }
 
+    /// What `close` and `complete` will do to the README's example item.
+    #[test]
+    fn closing_the_readme_example_touches_only_what_closing_changes() {
+        let before = "id: V-1007\ntitle: Cross-Site Scripting (Reflected) in the search page\nmilestones:\n  - {id: 1, date: 2026-08-15, description: Fix merged and deployed to staging.}\nmilestone_changes:\n  - {milestone: 1, kind: update, date: 2026-09-20, description: Waiting on the framework upgrade.}\nstatus: open\nstatus_date: 2026-09-28\n";
+        let date = |d| NewValue::Date(NaiveDate::parse_from_str(d, "%Y-%m-%d").expect("date"));
+        let mut d = doc(before);
+        d.append(
+            &[k("milestone_changes")],
+            NewValue::Map(vec![
+                ("milestone".into(), NewValue::Int(1)),
+                ("kind".into(), s("complete")),
+                ("date".into(), date("2026-10-01")),
+                ("description".into(), s("Deployed: verified by rescan")),
+            ]),
+        )
+        .expect("append");
+        d.set(&[k("status")], s("closed")).expect("set");
+        d.set(&[k("status_date")], date("2026-10-02")).expect("set");
+        d.set(
+            &[k("closed")],
+            NewValue::Map(vec![
+                ("date".into(), date("2026-10-02")),
+                ("evidence".into(), s("Rescan 2026-10-02 shows no finding.")),
+            ]),
+        )
+        .expect("set");
+        assert_eq!(
+            d.text(),
+            "id: V-1007\ntitle: Cross-Site Scripting (Reflected) in the search page\nmilestones:\n  - {id: 1, date: 2026-08-15, description: Fix merged and deployed to staging.}\nmilestone_changes:\n  - {milestone: 1, kind: update, date: 2026-09-20, description: Waiting on the framework upgrade.}\n  - {milestone: 1, kind: complete, date: 2026-10-01, description: \"Deployed: verified by rescan\"}\nstatus: closed\nstatus_date: 2026-10-02\nclosed:\n  date: 2026-10-02\n  evidence: Rescan 2026-10-02 shows no finding.\n"
+        );
+    }
+
     #[test]
     fn a_failed_atomic_write_leaves_no_temporary_file() {
         let dir = tempfile::tempdir().expect("temp dir");
