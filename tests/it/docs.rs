@@ -111,3 +111,51 @@ fn rule_pages_are_up_to_date() {
         "docs/rules is stale ({stale:?}) or has pages of no rule ({extra:?}); run `POAM_UPDATE_DOCS=1 cargo test --test it docs`"
     );
 }
+
+/// The backticked words of the README bullet of a profile that starts with `label`.
+fn profile_list(readme: &str, profile: &str, label: &str) -> Vec<String> {
+    let heading = format!("#### `{profile}`");
+    let section = readme
+        .split_once(&heading)
+        .map(|(_, rest)| rest.split("\n#").next().unwrap_or(rest))
+        .unwrap_or_else(|| panic!("README has no section {heading}"));
+    let bullet = section
+        .split("\n- ")
+        .find(|b| b.starts_with(label))
+        .unwrap_or_else(|| panic!("README {heading} has no `- {label}` list"));
+    bullet
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn each_profile_is_documented_as_it_is_built() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README");
+    for profile in poam::policy::Profile::names() {
+        let profile = poam::policy::Profile::from_name(profile).expect("known profile");
+        let rules: Vec<String> = poam::rules::rules_of(profile)
+            .into_iter()
+            .map(|c| c.as_str().to_owned())
+            .collect();
+        let mut documented = profile_list(&readme, profile.name(), "Rules:");
+        let mut built = rules.clone();
+        documented.sort();
+        built.sort();
+        assert_eq!(documented, built, "rules of {}", profile.name());
+        let required: Vec<String> = profile
+            .required_fields()
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        assert_eq!(
+            profile_list(&readme, profile.name(), "Required fields:"),
+            required,
+            "required fields of {}",
+            profile.name()
+        );
+    }
+}

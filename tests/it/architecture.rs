@@ -1,0 +1,185 @@
+//! The shape of the code: modules import one way, from higher floors to lower ones, and no
+//! module imports one that imports it back (see ../shared/DESIGN.md in the team's notes and the
+//! README's "Layout").
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The floor of each top-level module (or sub-module, where it differs from its parent);
+/// a module may name only modules on its own floor or below.
+const FLOORS: &[(&str, u8)] = &[
+    ("code", 1),
+    ("model", 1),
+    ("source", 1),
+    // Profiles are data the config chooses between: below the config, above nothing.
+    ("policy::profile", 1),
+    ("parse", 2),
+    ("diag", 2),
+    ("error", 2),
+    ("history", 3),
+    ("config", 3),
+    ("kev", 3),
+    ("output", 3),
+    ("workspace", 4),
+    ("policy", 4),
+    ("edit", 4),
+    ("ids", 4),
+    ("rules", 5),
+    ("view", 5),
+    ("render", 5),
+    ("lint", 6),
+    ("report", 6),
+    ("export", 6),
+    ("import", 6),
+    ("commands", 7),
+    ("cli", 7),
+];
+
+fn floor(module: &str) -> Option<u8> {
+    FLOORS
+        .iter()
+        .filter(|(prefix, _)| module == *prefix || module.starts_with(&format!("{prefix}::")))
+        .max_by_key(|(prefix, _)| prefix.len())
+        .map(|(_, floor)| *floor)
+}
+
+fn source_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read src") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            source_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// `src/history/raw.rs` → `history::raw`; `src/rules/mod.rs` → `rules`.
+fn module_of(src: &Path, file: &Path) -> String {
+    let relative = file
+        .strip_prefix(src)
+        .expect("under src")
+        .with_extension("");
+    let parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .filter(|p| p != "mod")
+        .collect();
+    parts.join("::")
+}
+
+/// Every `crate::a::b` and `super::x` path the file of `module` names (code only: comments
+/// are skipped), as paths from the crate root.
+fn references(module: &str, text: &str) -> BTreeSet<String> {
+    // `super::` in `a/b.rs` is `a`; in `a/b/mod.rs` it is `a` as well.
+    let parent = match module.rsplit_once("::") {
+        Some((parent, _)) => parent.to_owned(),
+        None => String::new(),
+    };
+    let mut found = BTreeSet::new();
+    for line in text.lines() {
+        let code = line.split("//").next().unwrap_or("");
+        for (marker, base) in [("crate::", String::new()), ("super::", parent.clone())] {
+            let mut rest = code;
+            while let Some(at) = rest.find(marker) {
+                let boundary = at == 0
+                    || !rest[..at]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':');
+                rest = &rest[at + marker.len()..];
+                if !boundary {
+                    continue;
+                }
+                let path: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                    .collect();
+                let path = path.trim_end_matches(':');
+                let full = if base.is_empty() {
+                    path.to_owned()
+                } else {
+                    format!("{base}::{path}")
+                };
+                found.insert(full);
+            }
+        }
+    }
+    found
+}
+
+fn graph() -> BTreeMap<String, BTreeSet<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    source_files(&src, &mut files);
+    let modules: BTreeSet<String> = files.iter().map(|f| module_of(&src, f)).collect();
+    let mut graph = BTreeMap::new();
+    for file in &files {
+        let module = module_of(&src, file);
+        if module == "main" || module == "lib" {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).expect("read");
+        let named: BTreeSet<String> = references(&module, &text)
+            .into_iter()
+            // The module a path names is its longest prefix that is a module.
+            .filter_map(|path| {
+                let segments: Vec<&str> = path.split("::").collect();
+                (1..=segments.len())
+                    .rev()
+                    .map(|n| segments[..n].join("::"))
+                    .find(|prefix| modules.contains(prefix))
+            })
+            .filter(|r| *r != module)
+            // A module naming its own parent or child is one unit (`super::`, `mod x;`).
+            .filter(|r| {
+                !module.starts_with(&format!("{r}::")) && !r.starts_with(&format!("{module}::"))
+            })
+            .collect();
+        graph.insert(module, named);
+    }
+    graph
+}
+
+#[test]
+fn lower_floors_never_name_higher_ones() {
+    let mut violations = Vec::new();
+    for (module, named) in graph() {
+        let Some(own) = floor(&module) else {
+            violations.push(format!("{module} has no floor in FLOORS"));
+            continue;
+        };
+        for other in named {
+            if floor(&other).is_some_and(|theirs| theirs > own) {
+                violations.push(format!("{module} (floor {own}) names {other}"));
+            }
+        }
+    }
+    assert!(violations.is_empty(), "{}", violations.join("\n"));
+}
+
+#[test]
+fn no_module_imports_one_that_imports_it_back() {
+    let graph = graph();
+    let mut cycles = Vec::new();
+    for (module, named) in &graph {
+        for other in named {
+            // Reachable back from `other` to `module`?
+            let mut seen = BTreeSet::new();
+            let mut stack = vec![other.clone()];
+            while let Some(next) = stack.pop() {
+                if !seen.insert(next.clone()) {
+                    continue;
+                }
+                if next == *module {
+                    cycles.push(format!("{module} → {other} → … → {module}"));
+                    break;
+                }
+                if let Some(more) = graph.get(&next) {
+                    stack.extend(more.iter().cloned());
+                }
+            }
+        }
+    }
+    assert!(cycles.is_empty(), "{}", cycles.join("\n"));
+}

@@ -1,0 +1,53 @@
+//! Every input in tests/fixtures/fuzz/ goes through the code of the fuzz targets (fuzz/) and
+//! gives findings or located errors, never a panic.
+
+use std::path::Path;
+
+use crate::common::fixtures;
+
+fn inputs(kind: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = fixtures().join("fuzz").join(kind);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|f| (f.display().to_string(), std::fs::read(&f).expect("read")))
+        .collect()
+}
+
+#[test]
+fn item_inputs_never_panic() {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).expect("date");
+    let config = poam::config::Config::for_items_dir(Path::new("."));
+    let all = inputs("item");
+    assert!(!all.is_empty());
+    for (name, bytes) in all {
+        let Ok((text, node)) = poam::parse::parse_owned(bytes) else {
+            continue;
+        };
+        let item = poam::model::item::Item::from_node(&node, &text);
+        let source = poam::source::SourceFile::new("V-1.yaml".into(), text.clone());
+        for finding in poam::lint::check_item(&config, today, None, &source, &item, "V-1", None) {
+            assert!(finding.location.span.end <= text.len(), "{name}");
+        }
+    }
+}
+
+#[test]
+fn config_inputs_never_panic() {
+    let all = inputs("config");
+    assert!(!all.is_empty());
+    for (name, bytes) in all {
+        let file = Path::new("/nonexistent-poam-fuzz/poam.yaml");
+        if let Err(poam::error::Error::Config(error)) =
+            poam::config::Config::from_bytes(file, &bytes)
+        {
+            for problem in &error.problems {
+                assert!(problem.span.end <= error.source.text.len(), "{name}");
+            }
+        }
+    }
+}
