@@ -69,6 +69,7 @@ def main():
     parser.add_argument("--commits", type=int, default=20000)
     parser.add_argument("--items", type=int, default=500)
     parser.add_argument("--keep", help="generate the repository here and keep it")
+    parser.add_argument("--baseline", help="another poam binary to time in the same run")
     args = parser.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     poam = os.path.join(ROOT, "target", "release", "poam")
@@ -83,18 +84,20 @@ def main():
         )
         print(f"generated in {time.perf_counter() - start:.1f} s")
 
-        full = measure(
-            {
-                "poam log --format json": ([poam, "log", "--format", "json"], repo, (0,)),
-                "git log -p --first-parent -- poams": (["git", "log", "-p", "--first-parent", "--", "poams"], repo, (0,)),
-            },
-            args.runs,
-        )
+        commands = {
+            "poam log --format json": ([poam, "log", "--format", "json"], repo, (0,)),
+            "git log -p --first-parent -- poams": (["git", "log", "-p", "--first-parent", "--", "poams"], repo, (0,)),
+        }
+        if args.baseline:
+            commands["baseline log --format json"] = ([args.baseline, "log", "--format", "json"], repo, (0,))
+        full = measure(commands, args.runs)
         print("full audit trail:")
         for name, figures in full.items():
             show(name, figures)
         ratio = full["poam log --format json"][0] / full["git log -p --first-parent -- poams"][0]
         print(f"  ratio poam / git: {ratio:.2f}")
+        if args.baseline:
+            print(f"  ratio poam / baseline: {full['poam log --format json'][0] / full['baseline log --format json'][0]:.2f}")
 
         # A pull request that changes one item.
         subprocess.run(["git", "checkout", "-q", "-b", "pr"], cwd=repo, check=True, env=GIT_ENV)
@@ -105,18 +108,21 @@ def main():
             f.write("comments: Vendor contacted again.\n")
         subprocess.run(["git", "commit", "-q", "-am", "Comment on POAM-0001"], cwd=repo, check=True, env=GIT_ENV)
         lint = [poam, "lint", "--today", "2026-11-25", "--format", "json"]
-        pr = measure(
-            {
-                "poam lint --base main": (lint + ["--base", "main"], repo, (0, 1)),
-                "poam lint --no-history": (lint + ["--no-history"], repo, (0, 1)),
-            },
-            args.runs,
-        )
+        commands = {
+            "poam lint --base main": (lint + ["--base", "main"], repo, (0, 1)),
+            "poam lint --no-history": (lint + ["--no-history"], repo, (0, 1)),
+        }
+        if args.baseline:
+            commands["baseline lint --base main"] = (
+                [args.baseline] + lint[1:] + ["--base", "main"], repo, (0, 1))
+        pr = measure(commands, args.runs)
         print("PR mode, one changed item:")
         for name, figures in pr.items():
             show(name, figures)
         walk = pr["poam lint --base main"][0] - pr["poam lint --no-history"][0]
         print(f"  PR history walk (difference of medians): {walk * 1000:.1f} ms")
+        if args.baseline:
+            print(f"  ratio poam / baseline (--base): {pr['poam lint --base main'][0] / pr['baseline lint --base main'][0]:.2f}")
 
 
 if __name__ == "__main__":
