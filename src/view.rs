@@ -246,7 +246,7 @@ impl ItemView {
                         .find(|(id, _)| *id == m.id && m.planned)
                         .map(|(_, d)| *d),
                     date: m.date,
-                    description: m.description.clone(),
+                    description: m.description.map(str::to_owned),
                     completed: m.completed,
                     overdue: m.overdue,
                 })
@@ -351,7 +351,7 @@ impl AssessmentView {
             next_milestone: a.next_milestone().map(|m| NextMilestoneView {
                 id: m.id,
                 date: m.date,
-                description: m.description.clone(),
+                description: m.description.map(str::to_owned),
                 days_left: crate::policy::days_between(a.today, m.date),
             }),
             future_dates: a

@@ -487,8 +487,16 @@ impl Reader<'_> {
         parse: impl Fn(&str) -> Option<T>,
     ) -> Option<Sp<T>> {
         let text = self.text(node, path)?;
-        // `Open`, `HIGH` and `high` are the same word in every enumerated field.
-        match parse(text.value.trim().to_ascii_lowercase().as_str()) {
+        // `Open`, `HIGH` and `high` are the same word in every enumerated field (lower case,
+        // the common spelling, needs no copy).
+        let word = text.value.trim();
+        let parsed = parse(word).or_else(|| {
+            word.bytes()
+                .any(|b| b.is_ascii_uppercase())
+                .then(|| parse(&word.to_ascii_lowercase()))
+                .flatten()
+        });
+        match parsed {
             Some(value) => Some(Sp::new(value, node.span)),
             None => {
                 let allowed = names

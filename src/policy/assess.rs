@@ -154,12 +154,12 @@ pub struct FutureDate {
 
 /// A planned milestone with `update` and `complete` changes applied, or a `new` one.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EffectiveMilestone {
+pub struct EffectiveMilestone<'a> {
     pub id: u32,
     pub date: NaiveDate,
     /// Where the effective date was written: the milestone, or the change that moved it.
     pub span: Span,
-    pub description: Option<String>,
+    pub description: Option<&'a str>,
     /// The date of the `complete` change, when there is one not after today.
     pub completed: Option<NaiveDate>,
     /// True for milestones of `milestones:`, false for those added by a `new` change.
@@ -168,7 +168,7 @@ pub struct EffectiveMilestone {
     pub overdue: bool,
 }
 
-impl EffectiveMilestone {
+impl EffectiveMilestone<'_> {
     pub fn complete(&self) -> bool {
         self.completed.is_some()
     }
@@ -176,7 +176,7 @@ impl EffectiveMilestone {
 
 /// Everything the rules, the item view, reports and exports need to know about one item.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Assessment {
+pub struct Assessment<'a> {
     pub today: NaiveDate,
     pub open: bool,
     pub rating: Option<EffectiveRating>,
@@ -193,18 +193,18 @@ pub struct Assessment {
     pub due_soon: bool,
     pub vendor_checkin: Option<VendorCheckin>,
     pub status: Option<StatusAge>,
-    pub milestones: Vec<EffectiveMilestone>,
+    pub milestones: Vec<EffectiveMilestone<'a>>,
     pub future_dates: Vec<FutureDate>,
 }
 
-impl Assessment {
+impl<'a> Assessment<'a> {
     /// Days past due, when the item is open and past due (excused or not).
     pub fn days_late(&self) -> Option<i64> {
         self.days_left.filter(|d| self.open && *d < 0).map(|d| -d)
     }
 
     /// The first open milestone by effective date.
-    pub fn next_milestone(&self) -> Option<&EffectiveMilestone> {
+    pub fn next_milestone(&self) -> Option<&EffectiveMilestone<'a>> {
         self.milestones
             .iter()
             .filter(|m| !m.complete())
@@ -219,12 +219,12 @@ pub fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
 
 /// Assesses `item` as of `today`. `last_changed` is when git last saw the item change; it
 /// stands in for a missing `status_date`.
-pub fn assess(
-    item: &Item,
+pub fn assess<'a>(
+    item: &'a Item,
     policy: &Policy,
     today: NaiveDate,
     last_changed: Option<NaiveDate>,
-) -> Assessment {
+) -> Assessment<'a> {
     let future_dates = future_dates(item, today);
     let recorded = |date: &Sp<NaiveDate>| (date.value <= today).then_some(*date);
     let open = item.is_open();
@@ -356,7 +356,7 @@ fn status_age(
 
 /// Planned milestones with `update` and `complete` changes applied, plus `new` ones. Changes
 /// dated after today are not applied.
-fn effective_milestones(item: &Item, today: NaiveDate) -> Vec<EffectiveMilestone> {
+fn effective_milestones(item: &Item, today: NaiveDate) -> Vec<EffectiveMilestone<'_>> {
     let mut out: Vec<EffectiveMilestone> = item
         .milestones
         .iter()
@@ -366,7 +366,7 @@ fn effective_milestones(item: &Item, today: NaiveDate) -> Vec<EffectiveMilestone
                 id: m.id.as_ref()?.value,
                 date: m.date.as_ref()?.value,
                 span: m.date.as_ref()?.span,
-                description: m.description.as_ref().map(|d| d.value.clone()),
+                description: m.description.as_ref().map(|d| d.value.as_str()),
                 completed: None,
                 planned: true,
                 overdue: false,
@@ -399,7 +399,7 @@ fn effective_milestones(item: &Item, today: NaiveDate) -> Vec<EffectiveMilestone
                         id: id.value,
                         date: date.value,
                         span: date.span,
-                        description: change.description.as_ref().map(|d| d.value.clone()),
+                        description: change.description.as_ref().map(|d| d.value.as_str()),
                         completed: None,
                         planned: false,
                         overdue: false,
@@ -416,25 +416,45 @@ fn effective_milestones(item: &Item, today: NaiveDate) -> Vec<EffectiveMilestone
     out
 }
 
+/// Where a date recording a past event is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventField {
+    Detected,
+    StatusDate,
+    LastCheckin,
+    FixReleased,
+    /// The n-th entry of `milestone_changes`, a `complete` one.
+    Completion(usize),
+    ClosedDate,
+}
+
+impl EventField {
+    /// The dotted field path.
+    pub fn path(self) -> String {
+        match self {
+            Self::Detected => "detected".into(),
+            Self::StatusDate => "status_date".into(),
+            Self::LastCheckin => "vendor_dependency.last_checkin".into(),
+            Self::FixReleased => "vendor_dependency.fix_released".into(),
+            Self::Completion(index) => format!("milestone_changes[{index}].date"),
+            Self::ClosedDate => "closed.date".into(),
+        }
+    }
+}
+
 /// Every date of the item that records an event which has already happened.
-pub fn event_dates(item: &Item) -> Vec<(String, Sp<NaiveDate>)> {
+pub fn event_dates(item: &Item) -> Vec<(EventField, Sp<NaiveDate>)> {
     let mut dates = Vec::new();
-    let mut push = |field: String, date: Option<&Sp<NaiveDate>>| {
+    let mut push = |field: EventField, date: Option<&Sp<NaiveDate>>| {
         if let Some(date) = date {
             dates.push((field, *date));
         }
     };
-    push("detected".into(), item.detected.as_ref());
-    push("status_date".into(), item.status_date.as_ref());
+    push(EventField::Detected, item.detected.as_ref());
+    push(EventField::StatusDate, item.status_date.as_ref());
     if let Some(vendor) = &item.vendor_dependency {
-        push(
-            "vendor_dependency.last_checkin".into(),
-            vendor.last_checkin.as_ref(),
-        );
-        push(
-            "vendor_dependency.fix_released".into(),
-            vendor.fix_released.as_ref(),
-        );
+        push(EventField::LastCheckin, vendor.last_checkin.as_ref());
+        push(EventField::FixReleased, vendor.fix_released.as_ref());
     }
     // An `update` or `new` change's date is a planned date; a `complete` one records the event.
     for (index, change) in item
@@ -448,14 +468,11 @@ pub fn event_dates(item: &Item) -> Vec<(String, Sp<NaiveDate>)> {
             .as_ref()
             .is_some_and(|k| k.value == ChangeKind::Complete)
         {
-            push(
-                format!("milestone_changes[{index}].date"),
-                change.date.as_ref(),
-            );
+            push(EventField::Completion(index), change.date.as_ref());
         }
     }
     if let Some(closed) = &item.closed {
-        push("closed.date".into(), closed.date.as_ref());
+        push(EventField::ClosedDate, closed.date.as_ref());
     }
     dates
 }
@@ -465,7 +482,7 @@ fn future_dates(item: &Item, today: NaiveDate) -> Vec<FutureDate> {
         .into_iter()
         .filter(|(_, date)| date.value > today)
         .map(|(field, date)| FutureDate {
-            field,
+            field: field.path(),
             date: date.value,
             span: date.span,
         })

@@ -187,7 +187,7 @@ pub struct ItemContext<'a> {
     /// The file name without extension.
     pub file_stem: &'a str,
     /// Everything computed about the item as of `today`.
-    pub assessment: &'a Assessment,
+    pub assessment: &'a Assessment<'a>,
 }
 
 impl ItemContext<'_> {
