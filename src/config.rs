@@ -25,7 +25,11 @@ const CONFIG_KEYS: &[&str] = &[
     "kev_catalog",
     "rules",
     "history_since",
+    "id_prefix",
 ];
+/// Prefix of the ids `poam new` allocates when `id_prefix` is not set.
+pub const DEFAULT_ID_PREFIX: &str = "V-";
+
 const SYSTEM_KEYS: &[&str] = &["csp", "name", "impact"];
 const DEADLINE_KEYS: &[&str] = &["critical", "high", "moderate", "low"];
 
@@ -70,6 +74,8 @@ pub struct Config {
     pub kev_catalog: Option<PathBuf>,
     pub rules: BTreeMap<Code, Level>,
     pub history_since: Option<String>,
+    /// What `poam new` puts before the number of a new id.
+    pub id_prefix: String,
 }
 
 impl Config {
@@ -85,6 +91,7 @@ impl Config {
             kev_catalog: None,
             rules: BTreeMap::new(),
             history_since: None,
+            id_prefix: DEFAULT_ID_PREFIX.to_owned(),
         }
     }
 
@@ -257,6 +264,19 @@ impl Config {
                 "history_since" => {
                     if let Some(since) = string(value, "history_since", problems) {
                         self.history_since = Some(since);
+                    }
+                }
+                "id_prefix" => {
+                    if let Some(prefix) = string(value, "id_prefix", problems) {
+                        if crate::model::item::is_valid_item_id(&format!("{prefix}1")) {
+                            self.id_prefix = prefix;
+                        } else {
+                            problems.push(ConfigProblem::new(
+                                value.span,
+                                format!("`id_prefix` `{prefix}` cannot start an item id"),
+                                Some("use letters, digits, `.`, `_` and `-`, starting with a letter or digit (e.g. `V-`)".into()),
+                            ));
+                        }
                     }
                 }
                 other => problems.push(unknown_key(other, entry.key_span, CONFIG_KEYS)),

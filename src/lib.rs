@@ -19,6 +19,7 @@ pub mod parse;
 pub mod policy;
 pub mod render;
 pub mod rules;
+pub mod schema;
 pub mod source;
 pub mod view;
 pub mod workspace;

@@ -30,6 +30,15 @@ fn main() -> ExitCode {
         Command::Log(args) => commands::log::run(&args, global),
         Command::Show(args) => commands::show::run(&args, global),
         Command::Rules(args) => commands::rules::run(&args),
+        Command::Schema(args) => commands::schema::run(&args),
+        Command::Completions(args) => commands::completions::run_completions(&args),
+        Command::Man => commands::completions::run_man(),
+        Command::Init(_)
+        | Command::New(_)
+        | Command::Close(_)
+        | Command::Checkin(_)
+        | Command::Complete(_)
+        | Command::Reopen(_) => Err(poam::error::Error::History("not yet".into())),
     };
     match result {
         Ok(code) => code,

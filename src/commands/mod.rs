@@ -11,9 +11,11 @@ use crate::cli::{ColorChoice, GlobalArgs};
 use crate::config::Config;
 use crate::error::Error;
 
+pub mod completions;
 pub mod lint;
 pub mod log;
 pub mod rules;
+pub mod schema;
 pub mod show;
 
 /// Findings at error level (or warnings with `--strict`).
