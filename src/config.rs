@@ -14,7 +14,7 @@ use crate::source::SourceFile;
 
 pub const CONFIG_FILE: &str = "poam.yaml";
 
-const CONFIG_KEYS: &[&str] = &[
+pub const CONFIG_KEYS: &[&str] = &[
     "system",
     "items",
     "profile",

@@ -9,3 +9,4 @@ mod history_lint;
 mod robustness;
 mod rules;
 mod sarif;
+mod schema;
