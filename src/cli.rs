@@ -89,8 +89,11 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// A repo root holding poam.yaml, or a bare folder of items [default: search upward for poam.yaml].
-    pub path: Option<PathBuf>,
+    /// A repo root holding poam.yaml, a bare folder of items, or item files (all items are
+    /// checked together; only the named files are reported on) [default: search upward for
+    /// poam.yaml].
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "human")]
     pub format: Format,

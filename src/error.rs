@@ -36,6 +36,11 @@ pub enum Error {
     UnknownRule { name: String },
     #[error("no item with id `{id}`{}", nearest_ids(candidates))]
     UnknownItem { id: String, candidates: Vec<String> },
+    /// A request poam refuses, with why and what to do instead.
+    #[error("{0}")]
+    Refused(String),
+    #[error("{0}")]
+    Edit(#[from] crate::edit::EditError),
 }
 
 fn nearest_codes(name: &str) -> String {

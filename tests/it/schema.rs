@@ -202,12 +202,15 @@ fn the_config_schema_accepts_the_example_configs() {
     }
 }
 
+/// What is wrong, and how to make a good item so.
+type Breakage = (&'static str, fn(&mut Value));
+
 #[test]
 fn the_item_schema_rejects_broken_items() {
     let schema = committed(poam::schema::ITEM_SCHEMA_FILE);
     let good = yaml_as_json(&repo_root().join("examples/demo/poams/V-1001.yaml"));
     assert!(errors(&schema, &good).is_empty());
-    let broken: [(&str, fn(&mut Value)); 6] = [
+    let broken: [Breakage; 6] = [
         ("unknown key", |v| v["ownr"] = "x".into()),
         ("missing title", |v| {
             v.as_object_mut().expect("object").remove("title");
