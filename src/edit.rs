@@ -269,7 +269,28 @@ impl ItemDocument {
         if !json_remove(&mut expected, path) {
             return Err(self.missing(path));
         }
-        self.apply(splice, &expected, path)
+        let (start, end) = (splice.start, splice.end);
+        let first = self.apply(splice, &expected, path);
+        if !matches!(first, Err(EditError::Verify { .. })) {
+            return first;
+        }
+        // A `|+` block before the removed lines keeps the blank lines that follow it: also
+        // remove the blank lines after them, or keep the line breaks before them.
+        let rest = &self.text[end..];
+        let blank = rest.len() - rest.trim_start_matches([' ', '\r', '\n']).len();
+        let blank = rest[..blank].rfind('\n').map_or(0, |i| i + 1);
+        let line_start = line_start(&self.text, end.saturating_sub(1).max(start));
+        for (start, end) in [(start, end + blank), (line_start.max(start), end)] {
+            let splice = Splice {
+                start,
+                end,
+                replacement: String::new(),
+            };
+            if self.apply(splice, &expected, path).is_ok() {
+                return Ok(());
+            }
+        }
+        first
     }
 
     /// Writes the text back through a temporary file in the same folder and a rename. Refuses
@@ -621,6 +642,9 @@ impl ItemDocument {
             });
         }
         if count == 1 {
+            if parent_path.is_empty() {
+                return Err(self.unsupported(path, "an item file must keep at least one key"));
+            }
             // A block collection cannot be empty: the parent becomes `{}` or `[]`.
             let empty = match slot {
                 Slot::Entry(..) => NewValue::Map(Vec::new()),
@@ -755,8 +779,9 @@ const SECTIONS: &[(&str, &str)] = &[
     ("closed", "Closing: the date and the evidence."),
 ];
 
-/// A new item file: the given fields in the documented key order (unknown keys last, in the
-/// given order) under fixed section comments. Lists of scalars are written `[a, b]`, lists of
+/// A new item file: the given fields in the documented key order, at the top and inside the
+/// mappings the item format knows (unknown keys last, in the given order), under fixed section
+/// comments. Lists of scalars are written `[a, b]`, lists of
 /// mappings and mappings in block style, multi-line text as a `|` block.
 pub fn render_new_item(fields: &[(String, NewValue)]) -> String {
     let r = Renderer { eol: "\n" };
@@ -788,6 +813,7 @@ pub fn render_new_item(fields: &[(String, NewValue)]) -> String {
         if let Some(text) = comment {
             out.push_str(&format!("\n# {text}\n"));
         }
+        let value = &in_documented_order(value, &[Key::Name(key.clone())]);
         let rendered = match value {
             NewValue::List(items) if !items.is_empty() && items.iter().all(is_scalar) => {
                 format!(" {}", r.flow(value))
@@ -797,6 +823,35 @@ pub fn render_new_item(fields: &[(String, NewValue)]) -> String {
         out.push_str(&format!("{}:{rendered}\n", r.key(key)));
     }
     out
+}
+
+/// `value` with the keys of every mapping the item format knows in documented order.
+fn in_documented_order(value: &NewValue, path: &[Key]) -> NewValue {
+    match value {
+        NewValue::Map(entries) => {
+            let order = known_keys(path).unwrap_or(&[]);
+            let rank = |key: &str| order.iter().position(|k| *k == key).unwrap_or(usize::MAX);
+            let mut entries: Vec<(String, NewValue)> = entries
+                .iter()
+                .map(|(k, v)| {
+                    let path = [path, &[Key::Name(k.clone())]].concat();
+                    (k.clone(), in_documented_order(v, &path))
+                })
+                .collect();
+            entries.sort_by_key(|(k, _)| rank(k));
+            NewValue::Map(entries)
+        }
+        NewValue::List(items) => {
+            let path = [path, &[Key::Index(0)]].concat();
+            NewValue::List(
+                items
+                    .iter()
+                    .map(|v| in_documented_order(v, &path))
+                    .collect(),
+            )
+        }
+        scalar => scalar.clone(),
+    }
 }
 
 fn is_scalar(value: &NewValue) -> bool {
@@ -1199,10 +1254,17 @@ fn node_end(text: &str, node: &Node) -> usize {
             let span_text = &text[node.span.start..node.span.end];
             if span_text.ends_with(['\n', ' ']) {
                 // A block scalar (no other scalar's span ends in white space): its span runs
-                // on to the next token; stop at the end of its last line with content.
+                // on to the next token; stop at the end of its last line with content, or with
+                // `|+` at the last blank line its value keeps.
                 let kept = span_text.trim_end_matches(['\n', '\r', ' ']).len();
-                let from = node.span.start + kept;
-                line_end(text, from).min(node.span.end)
+                let mut end = line_end(text, node.span.start + kept);
+                if let Value::Str(value) = &node.value {
+                    let kept_breaks = value.len() - value.trim_end_matches('\n').len();
+                    for _ in 1..kept_breaks {
+                        end = line_end(text, after_line(text, end));
+                    }
+                }
+                end.min(node.span.end)
             } else {
                 node.span.end
             }
@@ -1467,6 +1529,17 @@ mod tests {
         assert_eq!(slice(text, m.span), "a");
         assert!(!is_flow(text, m));
         assert_eq!(dash_before(text, m.span.start), Some(m.span.start - 2));
+        // A nested block scalar's span runs on to the next token, indentation included; a
+        // `|+` block keeps the blank lines after it.
+        let text = "l:\n  - d: >-\n      x\n    e: 1\nc: |+\n  y\n\nz: 2\n";
+        let node = parse::parse_str(text).expect("parses");
+        let item = &seq_items(&node.get("l").expect("l").value)[0];
+        let d = &item.get("d").expect("d").value;
+        assert_eq!(slice(text, d.span), "x\n    ");
+        assert_eq!(&text[d.span.start..node_end(text, d)], "x");
+        let c = &node.get("c").expect("c").value;
+        assert_eq!(&text[c.span.start..node_end(text, c)], "y\n");
+        assert_eq!(dash_before(text, item.span.start), Some(5));
     }
 
     #[test]
@@ -1602,6 +1675,54 @@ mod tests {
         assert_eq!(d.text(), "title: t\nlist: [1]\n");
     }
 
+    /// What `close` and `complete` will do to the README's example item.
+    #[test]
+    fn closing_the_readme_example_touches_only_what_closing_changes() {
+        let before = "id: V-1007\ntitle: Cross-Site Scripting (Reflected) in the search page\nmilestones:\n  - {id: 1, date: 2026-08-15, description: Fix merged and deployed to staging.}\nmilestone_changes:\n  - {milestone: 1, kind: update, date: 2026-09-20, description: Waiting on the framework upgrade.}\nstatus: open\nstatus_date: 2026-09-28\n";
+        let date = |d| NewValue::Date(NaiveDate::parse_from_str(d, "%Y-%m-%d").expect("date"));
+        let mut d = doc(before);
+        d.append(
+            &[k("milestone_changes")],
+            NewValue::Map(vec![
+                ("milestone".into(), NewValue::Int(1)),
+                ("kind".into(), s("complete")),
+                ("date".into(), date("2026-10-01")),
+                ("description".into(), s("Deployed: verified by rescan")),
+            ]),
+        )
+        .expect("append");
+        d.set(&[k("status")], s("closed")).expect("set");
+        d.set(&[k("status_date")], date("2026-10-02")).expect("set");
+        d.set(
+            &[k("closed")],
+            NewValue::Map(vec![
+                ("date".into(), date("2026-10-02")),
+                ("evidence".into(), s("Rescan 2026-10-02 shows no finding.")),
+            ]),
+        )
+        .expect("set");
+        assert_eq!(
+            d.text(),
+            "id: V-1007\ntitle: Cross-Site Scripting (Reflected) in the search page\nmilestones:\n  - {id: 1, date: 2026-08-15, description: Fix merged and deployed to staging.}\nmilestone_changes:\n  - {milestone: 1, kind: update, date: 2026-09-20, description: Waiting on the framework upgrade.}\n  - {milestone: 1, kind: complete, date: 2026-10-01, description: \"Deployed: verified by rescan\"}\nstatus: closed\nstatus_date: 2026-10-02\nclosed:\n  date: 2026-10-02\n  evidence: Rescan 2026-10-02 shows no finding.\n"
+        );
+    }
+
+    #[test]
+    fn a_failed_atomic_write_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // Renaming a file over a non-empty folder fails after the temporary file was written.
+        let target = dir.path().join("V-1.yaml");
+        std::fs::create_dir(&target).expect("mkdir");
+        std::fs::write(target.join("keep"), "x").expect("write");
+        let err = write_atomic(&target, "id: V-1\n").expect_err("rename fails");
+        assert!(matches!(err, EditError::Write { .. }), "{err}");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("read dir")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("V-1.yaml")]);
+    }
+
     #[test]
     fn new_items_render_in_documented_order_and_parse() {
         let date = |d| NewValue::Date(NaiveDate::parse_from_str(d, "%Y-%m-%d").expect("date"));
@@ -1618,9 +1739,9 @@ mod tests {
             (
                 "milestones".into(),
                 NewValue::List(vec![NewValue::Map(vec![
+                    ("description".into(), s("Fix deployed.")),
                     ("id".into(), NewValue::Int(1)),
                     ("date".into(), date("2026-08-15")),
-                    ("description".into(), s("Fix deployed.")),
                 ])]),
             ),
         ]);
