@@ -7,13 +7,22 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 use crate::render::Format;
 
-/// The version with the commit the binary was built from (`unknown` outside git).
-pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("POAM_COMMIT"), ")");
+/// The commit the binary was built from (set by build.rs; `unknown` outside git).
+pub const COMMIT: &str = match option_env!("POAM_COMMIT") {
+    Some(commit) => commit,
+    None => "unknown",
+};
+
+/// `0.1.0 (1a2b3c4)`: the version with the commit the binary was built from.
+pub fn version() -> &'static str {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION.get_or_init(|| format!("{} ({COMMIT})", env!("CARGO_PKG_VERSION")))
+}
 
 #[derive(Debug, Parser)]
 #[command(
     name = "poam",
-    version = VERSION,
+    version = version(),
     about = "POA&Ms as code: lint FedRAMP POA&M items kept as YAML in a Git repo"
 )]
 pub struct Cli {

@@ -24,8 +24,9 @@ fn numbered<'a>(prefix: &'a str, taken: &'a [&str]) -> impl Iterator<Item = (u64
 /// the highest number after `prefix`, padded with zeros to the widest such number
 /// (`V-0042` after `V-0041`; `V-1` when there are none).
 pub fn next_id(prefix: &str, taken: &[&str]) -> String {
-    let (highest, width) = numbered(prefix, taken)
-        .fold((0, 1), |(n, w), (number, digits)| (n.max(number), w.max(digits)));
+    let (highest, width) = numbered(prefix, taken).fold((0, 1), |(n, w), (number, digits)| {
+        (n.max(number), w.max(digits))
+    });
     format_id(prefix, highest + 1, width)
 }
 

@@ -33,12 +33,12 @@ fn main() -> ExitCode {
         Command::Schema(args) => commands::schema::run(&args),
         Command::Completions(args) => commands::completions::run_completions(&args),
         Command::Man => commands::completions::run_man(),
-        Command::Init(_)
-        | Command::New(_)
-        | Command::Close(_)
-        | Command::Checkin(_)
-        | Command::Complete(_)
-        | Command::Reopen(_) => Err(poam::error::Error::History("not yet".into())),
+        Command::Init(args) => commands::init::run(&args, global),
+        Command::New(args) => commands::new::run(&args, global),
+        Command::Close(args) => commands::lifecycle::close(&args, global),
+        Command::Checkin(args) => commands::lifecycle::checkin(&args, global),
+        Command::Complete(args) => commands::lifecycle::complete(&args, global),
+        Command::Reopen(args) => commands::lifecycle::reopen(&args, global),
     };
     match result {
         Ok(code) => code,

@@ -19,6 +19,14 @@ pub const ITEM_SCHEMA_FILE: &str = "schema/poam-item.schema.json";
 /// Where the committed `poam.yaml` schema is published.
 pub const CONFIG_SCHEMA_FILE: &str = "schema/poam-config.schema.json";
 
+/// The published item schema, for the `# yaml-language-server: $schema=` modeline and
+/// `.vscode/settings.json`.
+pub const ITEM_SCHEMA_URL: &str =
+    "https://raw.githubusercontent.com/poam-dev/poam/main/schema/poam-item.schema.json";
+/// The published `poam.yaml` schema.
+pub const CONFIG_SCHEMA_URL: &str =
+    "https://raw.githubusercontent.com/poam-dev/poam/main/schema/poam-config.schema.json";
+
 /// The schema of one item file, as pretty JSON with a final newline.
 pub fn item_schema() -> String {
     let schema = schemars::generate::SchemaSettings::draft07()

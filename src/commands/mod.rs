@@ -12,8 +12,11 @@ use crate::config::Config;
 use crate::error::Error;
 
 pub mod completions;
+pub mod init;
+pub mod lifecycle;
 pub mod lint;
 pub mod log;
+pub mod new;
 pub mod rules;
 pub mod schema;
 pub mod show;

@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per area.
 
+mod authoring;
 mod cli;
 mod common;
 mod docs;

@@ -1,0 +1,29 @@
+//! `poam init [DIR]`: the starting files, never overwriting one.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::cli::{GlobalArgs, InitArgs};
+use crate::error::Error;
+use crate::init;
+
+use super::{emit, today};
+
+pub fn run(args: &InitArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
+    let dir = args.dir.as_deref().unwrap_or(Path::new("."));
+    let outcome = init::init(dir, today(global))?;
+    if !global.quiet {
+        let mut text = String::new();
+        for name in &outcome.created {
+            text.push_str(&format!("created {name}\n"));
+        }
+        for (name, why) in &outcome.skipped {
+            text.push_str(&format!("skipped {name} ({why})\n"));
+        }
+        if !outcome.created.is_empty() {
+            text.push_str("next: `poam lint`, then `poam new` for your first real item\n");
+        }
+        emit(None, &text)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
