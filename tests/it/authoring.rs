@@ -226,17 +226,24 @@ fn concurrent_new_runs_get_different_ids() {
     let temp = tempfile::tempdir().expect("temp dir");
     let dir = temp.path();
     assert_eq!(run(dir, &["init", "-q"]).0, 0);
-    let children: Vec<_> = (0..4)
+    // All four start before any is waited for.
+    let children: Vec<std::process::Child> = (0..4)
         .map(|_| {
             std::process::Command::new(assert_cmd::cargo::cargo_bin("poam"))
                 .current_dir(dir)
                 .args(["--today", TODAY, "new"])
-                .output()
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .expect("start poam")
         })
         .collect();
     let mut paths: Vec<String> = children
         .into_iter()
-        .map(|c| String::from_utf8(c.expect("run").stdout).expect("UTF-8"))
+        .map(|c| {
+            let output = c.wait_with_output().expect("run");
+            assert!(output.status.success());
+            String::from_utf8(output.stdout).expect("UTF-8")
+        })
         .collect();
     paths.sort();
     paths.dedup();
@@ -521,6 +528,25 @@ fn completions_generate_for_each_shell_and_the_man_page_lists_the_commands() {
     ] {
         assert!(page.contains(command), "man page names {command}");
     }
+}
+
+#[test]
+fn quiet_and_verbose_mean_the_same_on_writing_commands() {
+    let temp = commented_repo();
+    let dir = temp.path();
+    let (code, out, err) = run(dir, &["-q", "checkin", "V-7"]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
+    let (code, out, err) = run(dir, &["new", "-v"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.ends_with("poams/V-8.yaml\n"), "{out}");
+    assert!(err.contains("poam: config: "), "{err}");
+    assert!(
+        err.contains("poam: read 1 item files (0 unreadable)"),
+        "{err}"
+    );
+    assert!(err.contains("poam: allocated V-8"), "{err}");
+    let (code, out, err) = run(dir, &["init", "-q"]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
 }
 
 #[test]
