@@ -39,8 +39,9 @@ pub enum Error {
     /// A request poam refuses, with why and what to do instead.
     #[error("{0}")]
     Refused(String),
+    /// An item file the editor could not read, change or write (its message names the file).
     #[error("{0}")]
-    Edit(#[from] crate::edit::EditError),
+    Edit(String),
 }
 
 fn nearest_codes(name: &str) -> String {

@@ -132,7 +132,7 @@ pub fn init(dir: &Path, today: NaiveDate) -> Result<InitOutcome, Error> {
             Err(EditError::Exists { .. }) => {
                 outcome.skipped.push((example_name, "exists".to_owned()));
             }
-            Err(err) => return Err(err.into()),
+            Err(err) => return Err(Error::Edit(err.to_string())),
         }
     } else {
         outcome

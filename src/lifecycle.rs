@@ -141,7 +141,7 @@ impl Editor<'_> {
         }
         let old = self.old(path);
         let new = show_value(&value);
-        self.doc.set(path, value)?;
+        self.doc.set(path, value).map_err(edit_failure)?;
         self.changes.push(Change {
             field: field_name(path),
             old,
@@ -160,7 +160,7 @@ impl Editor<'_> {
             })
             .unwrap_or(0);
         let new = show_value(&value);
-        self.doc.append(path, value)?;
+        self.doc.append(path, value).map_err(edit_failure)?;
         let mut entry = path.to_vec();
         entry.push(Key::Index(index));
         self.changes.push(Change {
@@ -175,7 +175,7 @@ impl Editor<'_> {
         let Some(old) = self.old(path) else {
             return Ok(());
         };
-        self.doc.remove(path)?;
+        self.doc.remove(path).map_err(edit_failure)?;
         self.changes.push(Change {
             field: field_name(path),
             old: Some(old),
@@ -195,6 +195,11 @@ impl Editor<'_> {
         };
         self.set(&path, NewValue::Str(text))
     }
+}
+
+/// An editor failure as a command error.
+pub fn edit_failure(err: crate::edit::EditError) -> Error {
+    Error::Edit(err.to_string())
 }
 
 fn field_name(path: &[Key]) -> String {

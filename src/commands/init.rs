@@ -7,11 +7,23 @@ use crate::cli::{GlobalArgs, InitArgs};
 use crate::error::Error;
 use crate::init;
 
-use super::{emit, today};
+use super::{elapsed, emit, today, verbose};
 
 pub fn run(args: &InitArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
+    let started = std::time::Instant::now();
     let dir = args.dir.as_deref().unwrap_or(Path::new("."));
     let outcome = init::init(dir, today(global))?;
+    verbose(
+        global,
+        1,
+        &format!(
+            "{}: {} files created, {} skipped in {}",
+            dir.display(),
+            outcome.created.len(),
+            outcome.skipped.len(),
+            elapsed(started)
+        ),
+    );
     if !global.quiet {
         let mut text = String::new();
         for name in &outcome.created {

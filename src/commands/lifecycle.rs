@@ -7,7 +7,7 @@ use std::time::Instant;
 use crate::cli::{CheckinArgs, CloseArgs, CompleteArgs, GlobalArgs, ReopenArgs};
 use crate::edit::ItemDocument;
 use crate::error::Error;
-use crate::lifecycle::{self, RuleContext, Transition};
+use crate::lifecycle::{self, edit_failure, RuleContext, Transition};
 use crate::model::item::Item;
 use crate::workspace::Workspace;
 
@@ -61,7 +61,7 @@ fn edit_item(id: &str, transition: &Transition, global: &GlobalArgs) -> Result<E
         });
     };
     // Read the file again: the editor keeps the exact bytes and refuses to save over a change.
-    let mut doc = ItemDocument::open(&file.path)?;
+    let mut doc = ItemDocument::open(&file.path).map_err(edit_failure)?;
     let before = doc.text().to_owned();
     let item = Item::from_node(doc.node(), &before);
     let changes = lifecycle::apply(&mut doc, &item, transition)?;
@@ -78,7 +78,7 @@ fn edit_item(id: &str, transition: &Transition, global: &GlobalArgs) -> Result<E
         file_stem: &stem,
     };
     lifecycle::check_edit(&context, &before, doc.text())?;
-    doc.save()?;
+    doc.save().map_err(edit_failure)?;
     if !global.quiet {
         let mut text = format!("{}\n", file.source.name);
         for change in &changes {

@@ -106,7 +106,8 @@ pub fn run(args: &NewArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let (id, path) =
         crate::ids::create_next_item(&config.items_dir, &config.id_prefix, &taken, |id| {
             edit::render_new_item(&new_item_fields(id, &request, today, config))
-        })?;
+        })
+        .map_err(|err| Error::Edit(err.to_string()))?;
     verbose(global, 1, &format!("allocated {id}"));
     emit(None, &format!("{}\n", path.display()))?;
     if args.edit {
