@@ -549,6 +549,47 @@ fn quiet_and_verbose_mean_the_same_on_writing_commands() {
     assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
 }
 
+#[cfg(unix)]
+#[test]
+fn new_edit_opens_the_editor_on_the_new_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = temp.path();
+    assert_eq!(run(dir, &["init", "-q"]).0, 0);
+    let editor = dir.join("editor.sh");
+    fs::write(&editor, "#!/bin/sh\necho \"# seen by $1\" >> \"$2\"\n").expect("write");
+    fs::set_permissions(&editor, fs::Permissions::from_mode(0o755)).expect("chmod");
+    let output = poam()
+        .current_dir(dir)
+        .env("EDITOR", format!("{} --wait", editor.display()))
+        .env_remove("VISUAL")
+        .args(["--today", TODAY, "new", "--edit"])
+        .output()
+        .expect("run");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = fs::read_to_string(dir.join("poams/V-0002.yaml")).expect("read");
+    assert!(text.ends_with("# seen by --wait\n"), "{text}");
+    // Without an editor the item is still created, and the error says where.
+    let output = poam()
+        .current_dir(dir)
+        .env_remove("EDITOR")
+        .env_remove("VISUAL")
+        .args(["--today", TODAY, "new", "--edit"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("--edit needs $VISUAL or $EDITOR; the item was created at"),
+        "{err}"
+    );
+    assert!(dir.join("poams/V-0003.yaml").is_file());
+}
+
 #[test]
 fn version_names_the_commit() {
     let output = poam().arg("--version").output().expect("run");
