@@ -1,10 +1,12 @@
 //! Collects each rule file's `//!` documentation so the binary can print it (`poam rules`)
-//! and a test can check that `docs/rules/` is up to date.
+//! and a test can check that `docs/rules/` is up to date, and records the commit the binary
+//! is built from for `poam --version`.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
+    record_commit();
     let rules_dir = Path::new("src/rules");
     println!("cargo:rerun-if-changed=src/rules");
     let mut entries: Vec<(String, String)> = Vec::new();
@@ -40,4 +42,43 @@ fn main() {
     out.push_str("];\n");
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&out_dir).join("rule_docs.rs"), out).expect("write rule_docs.rs");
+}
+
+/// Sets `POAM_COMMIT` to the short commit id of the source tree, or `unknown` outside git (a
+/// crates.io tarball, a source archive) or without a `git` program: never a build failure.
+fn record_commit() {
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_hexdigit()))
+        .unwrap_or_else(|| "unknown".to_owned());
+    println!("cargo:rustc-env=POAM_COMMIT={commit}");
+    // Rebuild when HEAD moves (a commit, a checkout). Worktrees keep HEAD and branch refs
+    // in different folders, so ask git where each lives.
+    let git_path = |name: &str| {
+        std::process::Command::new("git")
+            .args(["rev-parse", "--git-path", name])
+            .output()
+            .ok()
+            .filter(|out| out.status.success())
+            .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+            // A missing file would make cargo rerun this script on every build.
+            .filter(|path| Path::new(path).exists())
+    };
+    if let Some(head) = git_path("HEAD") {
+        println!("cargo:rerun-if-changed={head}");
+        if let Ok(text) = std::fs::read_to_string(&head) {
+            if let Some(reference) = text.trim().strip_prefix("ref: ") {
+                for name in [reference, "packed-refs"] {
+                    if let Some(path) = git_path(name) {
+                        println!("cargo:rerun-if-changed={path}");
+                    }
+                }
+            }
+        }
+    }
 }

@@ -7,10 +7,22 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 use crate::render::Format;
 
+/// The commit the binary was built from (set by build.rs; `unknown` outside git).
+pub const COMMIT: &str = match option_env!("POAM_COMMIT") {
+    Some(commit) => commit,
+    None => "unknown",
+};
+
+/// `0.1.0 (1a2b3c4)`: the version with the commit the binary was built from.
+pub fn version() -> &'static str {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION.get_or_init(|| format!("{} ({COMMIT})", env!("CARGO_PKG_VERSION")))
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "poam",
-    version,
+    version = version(),
     about = "POA&Ms as code: lint FedRAMP POA&M items kept as YAML in a Git repo"
 )]
 pub struct Cli {
@@ -30,6 +42,24 @@ pub enum Command {
     Show(ShowArgs),
     /// List the rules, or explain one.
     Rules(RulesArgs),
+    /// Start a POA&M repo: poam.yaml, an example item, a CI workflow, editor settings.
+    Init(InitArgs),
+    /// Create the next item with today's dates, the policy's due date and placeholders to fill.
+    New(NewArgs),
+    /// Close an item with its evidence.
+    Close(CloseArgs),
+    /// Record a vendor check-in of a vendor-dependent item.
+    Checkin(CheckinArgs),
+    /// Mark a milestone complete (appends a `complete` milestone change).
+    Complete(CompleteArgs),
+    /// Reopen a closed item.
+    Reopen(ReopenArgs),
+    /// Print the JSON Schema (draft-07) of the item format or of poam.yaml.
+    Schema(SchemaArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
 }
 
 /// When to colour output.
@@ -68,8 +98,11 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// A repo root holding poam.yaml, or a bare folder of items [default: search upward for poam.yaml].
-    pub path: Option<PathBuf>,
+    /// A repo root holding poam.yaml, a bare folder of items, or item files (all items are
+    /// checked together; only the named files are reported on) [default: search upward for
+    /// poam.yaml].
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "human")]
     pub format: Format,
@@ -127,6 +160,114 @@ pub struct ShowArgs {
 pub struct RulesArgs {
     /// Explain this rule (e.g. `overdue`); list all rules when omitted.
     pub code: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to set up (created when missing) [default: the working directory].
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The original risk rating; the due date follows from it.
+    #[arg(long, value_enum, default_value = "moderate")]
+    pub risk: RiskArg,
+    /// The weakness name.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Who found it: scanner, 3PAO, assessment.
+    #[arg(long)]
+    pub detector: Option<String>,
+    /// A CVE id (repeatable).
+    #[arg(long = "cve", value_name = "ID")]
+    pub cves: Vec<String>,
+    /// An affected asset (repeatable).
+    #[arg(long = "asset", value_name = "TEXT")]
+    pub assets: Vec<String>,
+    /// Open the new file in `$VISUAL` or `$EDITOR`.
+    #[arg(long)]
+    pub edit: bool,
+}
+
+/// A risk rating on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RiskArg {
+    Low,
+    Moderate,
+    High,
+    Critical,
+}
+
+#[derive(Debug, Args)]
+pub struct CloseArgs {
+    /// The item's id.
+    pub id: String,
+    /// What shows the weakness is gone (a rescan, a ticket, a change record).
+    #[arg(long)]
+    pub evidence: String,
+    /// The closing date [default: today].
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckinArgs {
+    /// The item's id.
+    pub id: String,
+    /// The check-in date [default: today].
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+    /// What the vendor said; appended to `comments`.
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompleteArgs {
+    /// The item's id.
+    pub id: String,
+    /// The milestone's number.
+    pub milestone: u32,
+    /// The completion date [default: today].
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+    /// What was done [default: "Milestone N completed."].
+    #[arg(long)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReopenArgs {
+    /// The item's id.
+    pub id: String,
+    /// Why the weakness is back; appended to `comments`.
+    #[arg(long)]
+    pub reason: String,
+}
+
+/// Which schema `poam schema` prints.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// One item file.
+    #[default]
+    Item,
+    /// `poam.yaml`.
+    Config,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which file format.
+    #[arg(value_enum, default_value = "item")]
+    pub kind: SchemaKind,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {

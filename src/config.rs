@@ -14,7 +14,7 @@ use crate::source::SourceFile;
 
 pub const CONFIG_FILE: &str = "poam.yaml";
 
-const CONFIG_KEYS: &[&str] = &[
+pub const CONFIG_KEYS: &[&str] = &[
     "system",
     "items",
     "profile",
@@ -25,7 +25,11 @@ const CONFIG_KEYS: &[&str] = &[
     "kev_catalog",
     "rules",
     "history_since",
+    "id_prefix",
 ];
+/// Prefix of the ids `poam new` allocates when `id_prefix` is not set.
+pub const DEFAULT_ID_PREFIX: &str = "V-";
+
 const SYSTEM_KEYS: &[&str] = &["csp", "name", "impact"];
 const DEADLINE_KEYS: &[&str] = &["critical", "high", "moderate", "low"];
 
@@ -74,6 +78,8 @@ pub struct Config {
     pub deadlines_span: Option<Span>,
     /// The text of `poam.yaml`, for findings and errors that point into it.
     pub source: Option<SourceFile>,
+    /// What `poam new` puts before the number of a new id.
+    pub id_prefix: String,
 }
 
 impl Config {
@@ -91,6 +97,7 @@ impl Config {
             history_since: None,
             deadlines_span: None,
             source: None,
+            id_prefix: DEFAULT_ID_PREFIX.to_owned(),
         }
     }
 
@@ -296,6 +303,19 @@ impl Config {
                 "history_since" => {
                     if let Some(since) = string(value, "history_since", problems) {
                         self.history_since = Some(Sp::new(since, value.span));
+                    }
+                }
+                "id_prefix" => {
+                    if let Some(prefix) = string(value, "id_prefix", problems) {
+                        if crate::model::item::is_valid_item_id(&format!("{prefix}1")) {
+                            self.id_prefix = prefix;
+                        } else {
+                            problems.push(ConfigProblem::new(
+                                value.span,
+                                format!("`id_prefix` `{prefix}` cannot start an item id"),
+                                Some("use letters, digits, `.`, `_` and `-`, starting with a letter or digit (e.g. `V-`)".into()),
+                            ));
+                        }
                     }
                 }
                 other => problems.push(unknown_key(other, entry.key_span, CONFIG_KEYS)),

@@ -44,6 +44,12 @@ pub enum Error {
     UnknownRule { name: String },
     #[error("no item with id `{id}`{}", nearest_ids(candidates))]
     UnknownItem { id: String, candidates: Vec<String> },
+    /// A request poam refuses, with why and what to do instead.
+    #[error("{0}")]
+    Refused(String),
+    /// An item file the editor could not read, change or write (its message names the file).
+    #[error("{0}")]
+    Edit(String),
 }
 
 fn nearest_codes(name: &str) -> String {

@@ -11,7 +11,10 @@ pub mod diag;
 pub mod edit;
 pub mod error;
 pub mod history;
+pub mod ids;
+pub mod init;
 pub mod kev;
+pub mod lifecycle;
 pub mod lint;
 
 pub mod model;
@@ -20,6 +23,7 @@ pub mod parse;
 pub mod policy;
 pub mod render;
 pub mod rules;
+pub mod schema;
 pub mod source;
 pub mod view;
 pub mod workspace;

@@ -148,6 +148,26 @@ pub fn finish(
     }
 }
 
+/// Keeps only the findings about the files named `names` (and the count of those files):
+/// `poam lint FILE...` reports on the named files after checking the whole folder.
+pub fn keep_files(report: &mut Report, names: &std::collections::BTreeSet<String>) {
+    report
+        .diagnostics
+        .retain(|d| names.contains(d.location.file.as_str()));
+    let wanted: std::collections::BTreeSet<&str> = report
+        .diagnostics
+        .iter()
+        .flat_map(|d| {
+            std::iter::once(d.location.file.as_str())
+                .chain(d.related.iter().map(|r| r.location.file.as_str()))
+        })
+        .collect();
+    report
+        .sources
+        .retain(|name, _| wanted.contains(name.as_str()));
+    report.items = names.len();
+}
+
 /// Lints the items of the workspace: field and deadline rules, then history rules.
 pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
     let Workspace {

@@ -30,6 +30,15 @@ fn main() -> ExitCode {
         Command::Log(args) => commands::log::run(&args, global),
         Command::Show(args) => commands::show::run(&args, global),
         Command::Rules(args) => commands::rules::run(&args),
+        Command::Schema(args) => commands::schema::run(&args),
+        Command::Completions(args) => commands::completions::run_completions(&args),
+        Command::Man => commands::completions::run_man(),
+        Command::Init(args) => commands::init::run(&args, global),
+        Command::New(args) => commands::new::run(&args, global),
+        Command::Close(args) => commands::lifecycle::close(&args, global),
+        Command::Checkin(args) => commands::lifecycle::checkin(&args, global),
+        Command::Complete(args) => commands::lifecycle::complete(&args, global),
+        Command::Reopen(args) => commands::lifecycle::reopen(&args, global),
     };
     match result {
         Ok(code) => code,

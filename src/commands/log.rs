@@ -10,11 +10,24 @@ use crate::error::Error;
 use crate::history::{self, HistoryError, WalkOptions};
 use crate::render::log::{render, LogFormat};
 
-use super::{config, emit};
+use super::{config, elapsed, emit, verbose};
 
 pub fn run(args: &LogArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
+    let started = std::time::Instant::now();
     let config = config(global, None)?;
-    let progress = !global.quiet;
+    verbose(
+        global,
+        1,
+        &format!(
+            "config: {}; items folder {}",
+            config
+                .file
+                .as_ref()
+                .map_or_else(|| "none".to_owned(), |f| f.display().to_string()),
+            config.items_dir.display()
+        ),
+    );
+    let progress = !global.quiet && args.format == LogFormat::Human;
     let text = render_log(
         &config.items_dir,
         &args.ids,
@@ -23,6 +36,11 @@ pub fn run(args: &LogArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         progress,
     )
     .map_err(|err| Error::History(err.to_string()))?;
+    verbose(
+        global,
+        1,
+        &format!("history read and rendered in {}", elapsed(started)),
+    );
     emit(args.output.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -11,9 +11,14 @@ use crate::cli::{ColorChoice, GlobalArgs};
 use crate::config::Config;
 use crate::error::Error;
 
+pub mod completions;
+pub mod init;
+pub mod lifecycle;
 pub mod lint;
 pub mod log;
+pub mod new;
 pub mod rules;
+pub mod schema;
 pub mod show;
 
 /// Findings at error level (or warnings with `--strict`).
@@ -68,6 +73,61 @@ pub fn emit(output: Option<&Path>, text: &str) -> Result<(), Error> {
                 })
         }
     }
+}
+
+/// Says `message` on standard error with `-v` (level 1) or `-vv` (level 2). What `-v` reports
+/// is the same on every command: which configuration and how many items were read, and how
+/// long each step took.
+pub fn verbose(global: &GlobalArgs, level: u8, message: &str) {
+    if global.verbose >= level {
+        eprintln!("poam: {message}");
+    }
+}
+
+/// Reports the loaded workspace with `-v`: the config file, the items folder, how many item
+/// files were read, and the time it took since `started`.
+pub fn verbose_workspace(
+    global: &GlobalArgs,
+    workspace: &crate::workspace::Workspace,
+    started: std::time::Instant,
+) {
+    if global.verbose == 0 {
+        return;
+    }
+    let config = &workspace.config;
+    let file = config.file.as_ref().map_or_else(
+        || "none (a bare folder of items, default settings)".to_owned(),
+        |f| f.display().to_string(),
+    );
+    verbose(global, 1, &format!("config: {file}"));
+    verbose(
+        global,
+        1,
+        &format!(
+            "read {} item files ({} unreadable) from {} in {}",
+            workspace.items.len(),
+            workspace.items.iter().filter(|i| i.item.is_none()).count(),
+            config.items_dir.display(),
+            elapsed(started)
+        ),
+    );
+    if let Some(kev) = &config.kev_catalog {
+        verbose(global, 1, &format!("KEV catalog: {}", kev.display()));
+    }
+    verbose(
+        global,
+        2,
+        &format!(
+            "profile {}, today {}",
+            config.policy.profile.name(),
+            today(global)
+        ),
+    );
+}
+
+/// `12 ms` since `started`, for `-v`.
+pub fn elapsed(started: std::time::Instant) -> String {
+    format!("{} ms", started.elapsed().as_millis())
 }
 
 /// Exit code 1 when `failing`, else 0.

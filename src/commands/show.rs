@@ -9,10 +9,12 @@ use crate::render;
 use crate::view::{ItemView, ShowDocument, VIEW_VERSION};
 use crate::workspace::Workspace;
 
-use super::{config, emit, stdout_is_terminal, today, use_color};
+use super::{config, emit, stdout_is_terminal, today, use_color, verbose_workspace};
 
 pub fn run(args: &ShowArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
+    let started = std::time::Instant::now();
     let workspace = Workspace::open(config(global, None)?)?;
+    verbose_workspace(global, &workspace, started);
     let today = today(global);
     let Some((file, item)) = workspace.find(&args.id) else {
         let ids = workspace.ids();

@@ -73,7 +73,16 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 }
 
+/// The findings, then the summary line.
 pub fn render(report: &Report, color: bool) -> String {
+    let mut out = findings(report, color);
+    out.push_str(&super::summary_line(report));
+    out.push('\n');
+    out
+}
+
+/// The findings alone (`--quiet`).
+pub fn findings(report: &Report, color: bool) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -108,7 +117,5 @@ pub fn render(report: &Report, color: bool) -> String {
         out.push_str(&text);
         out.push('\n');
     }
-    out.push_str(&super::summary_line(report));
-    out.push('\n');
     out
 }

@@ -346,15 +346,58 @@ fn items_beside_the_config_do_not_include_the_config() {
 }
 
 #[test]
-fn a_single_item_file_is_refused_with_an_explanation() {
+fn item_files_are_checked_with_their_folder_and_reported_alone() {
     let dir = mixed_repo();
+    // V-1 is clean; the folder's other items have errors that are not reported.
     let output = poam()
-        .args(["lint", "--today", TODAY])
+        .args(["lint", "--no-history", "--today", TODAY])
         .arg(dir.path().join("poams/V-1.yaml"))
         .output()
         .expect("run");
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("is a file"));
+    assert_eq!(
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).as_ref()
+        ),
+        (Some(0), "0 errors, 0 warnings, 0 notes in 1 item\n")
+    );
+    // Two files, as pre-commit passes them, plus a file outside the items folder.
+    let output = poam()
+        .args(["lint", "--no-history", "--today", TODAY, "-f", "short"])
+        .arg(dir.path().join("poams/V-1.yaml"))
+        .arg(dir.path().join("poams/V-3.yaml"))
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("V-3.yaml") && stdout.contains("status-stale"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("V-2.yaml"), "{stdout}");
+    // Across items: a new file that reuses an id is reported, the old one is not.
+    fs::write(dir.path().join("poams/V-9.yaml"), valid_item("V-1")).expect("write");
+    let output = poam()
+        .args(["lint", "--no-history", "--today", TODAY, "-f", "short"])
+        .arg(dir.path().join("poams/V-9.yaml"))
+        .arg(dir.path().join("poam.yaml").with_file_name("README.md"))
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2), "README.md does not exist");
+    fs::write(dir.path().join("README.md"), "# notes\n").expect("write");
+    let output = poam()
+        .args(["lint", "--no-history", "--today", TODAY, "-f", "short"])
+        .arg(dir.path().join("poams/V-9.yaml"))
+        .arg(dir.path().join("README.md"))
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("poams/V-9.yaml") && stdout.contains("duplicate-id"));
+    assert!(
+        !stdout.lines().any(|l| l.starts_with("poams/V-1.yaml")),
+        "{stdout}"
+    );
     // poam.yaml itself is accepted as the config to use.
     let output = poam()
         .args(["lint", "--no-history", "--today", TODAY])
@@ -362,4 +405,32 @@ fn a_single_item_file_is_refused_with_an_explanation() {
         .output()
         .expect("run");
     assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn quiet_drops_the_summary_and_verbose_says_what_was_read() {
+    let dir = mixed_repo();
+    let run = |flag: &str| {
+        poam()
+            .args(["lint", "--no-history", "--today", TODAY, flag])
+            .arg(dir.path().join("poams/V-1.yaml"))
+            .output()
+            .expect("run")
+    };
+    let quiet = run("-q");
+    assert_eq!(quiet.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&quiet.stdout), "");
+    assert_eq!(String::from_utf8_lossy(&quiet.stderr), "");
+    let verbose = run("-v");
+    let stderr = String::from_utf8_lossy(&verbose.stderr);
+    assert!(stderr.contains("poam: config: "), "{stderr}");
+    assert!(
+        stderr.contains("read 3 item files (0 unreadable)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("findings in 1 items in "), "{stderr}");
+    assert_eq!(
+        String::from_utf8_lossy(&verbose.stdout),
+        "0 errors, 0 warnings, 0 notes in 1 item\n"
+    );
 }

@@ -1,6 +1,8 @@
 //! Integration tests: one binary, one module per area.
 
 mod architecture;
+mod authoring;
+mod ci_files;
 mod cli;
 mod common;
 mod docs;
@@ -8,8 +10,10 @@ mod edit;
 mod fuzz_regressions;
 mod history;
 mod history_lint;
+mod readme;
 mod robustness;
 mod rules;
 mod sarif;
+mod schema;
 mod show;
 mod trust;

@@ -1,0 +1,90 @@
+//! `poam close`, `poam checkin`, `poam complete`, `poam reopen`: one item edited in place
+//! through the item editor, checked before it is saved, and what changed printed.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use crate::cli::{CheckinArgs, CloseArgs, CompleteArgs, GlobalArgs, ReopenArgs};
+use crate::edit::ItemDocument;
+use crate::error::Error;
+use crate::lifecycle::{self, edit_failure, RuleContext, Transition};
+use crate::model::item::Item;
+use crate::workspace::Workspace;
+
+use super::{config, emit, today, verbose_workspace};
+
+pub fn close(args: &CloseArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
+    let date = args.date.unwrap_or_else(|| today(global));
+    let transition = Transition::Close {
+        date,
+        evidence: args.evidence.clone(),
+    };
+    edit_item(&args.id, &transition, global)
+}
+
+pub fn checkin(args: &CheckinArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
+    let transition = Transition::Checkin {
+        date: args.date.unwrap_or_else(|| today(global)),
+        note: args.note.clone(),
+    };
+    edit_item(&args.id, &transition, global)
+}
+
+pub fn complete(args: &CompleteArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
+    let transition = Transition::Complete {
+        milestone: args.milestone,
+        date: args.date.unwrap_or_else(|| today(global)),
+        description: args.description.clone(),
+    };
+    edit_item(&args.id, &transition, global)
+}
+
+pub fn reopen(args: &ReopenArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
+    let transition = Transition::Reopen {
+        date: today(global),
+        reason: args.reason.clone(),
+    };
+    edit_item(&args.id, &transition, global)
+}
+
+fn edit_item(id: &str, transition: &Transition, global: &GlobalArgs) -> Result<ExitCode, Error> {
+    let started = Instant::now();
+    let workspace = Workspace::open(config(global, None)?)?;
+    verbose_workspace(global, &workspace, started);
+    let Some((file, _)) = workspace.find(id) else {
+        return Err(Error::UnknownItem {
+            id: id.to_owned(),
+            candidates: crate::model::item::nearest(id, &workspace.ids(), 3)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        });
+    };
+    // Read the file again: the editor keeps the exact bytes and refuses to save over a change.
+    let mut doc = ItemDocument::open(&file.path).map_err(edit_failure)?;
+    let before = doc.text().to_owned();
+    let item = Item::from_node(doc.node(), &before);
+    let changes = lifecycle::apply(&mut doc, &item, transition)?;
+    let stem = file
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let context = RuleContext {
+        config: &workspace.config,
+        today: today(global),
+        kev: workspace.kev.as_ref(),
+        name: &file.source.name,
+        file_stem: &stem,
+    };
+    lifecycle::check_edit(&context, &before, doc.text())?;
+    doc.save().map_err(edit_failure)?;
+    if !global.quiet {
+        let mut text = format!("{}\n", file.source.name);
+        for change in &changes {
+            text.push_str(&format!("  {}\n", change.describe()));
+        }
+        emit(None, &text)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

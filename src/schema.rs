@@ -1,0 +1,401 @@
+//! The JSON Schemas (draft-07) of an item file and of `poam.yaml`, for editors: the YAML
+//! language server validates against them and shows each key's documentation on hover.
+//!
+//! The types here exist only to be described. The lenient model (`Sp<T>` fields, problems
+//! collected as data) is what poam reads with; these plain types say what a valid file looks
+//! like, and their doc comments become the hover text. Tests keep the key lists of
+//! [`crate::model::item`] and [`crate::config`] and these types in step.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde_json::Value as Json;
+
+use crate::code::Code;
+
+/// Where the committed item schema is published, for the `$schema` modeline.
+pub const ITEM_SCHEMA_FILE: &str = "schema/poam-item.schema.json";
+/// Where the committed `poam.yaml` schema is published.
+pub const CONFIG_SCHEMA_FILE: &str = "schema/poam-config.schema.json";
+
+/// The published item schema, for the `# yaml-language-server: $schema=` modeline and
+/// `.vscode/settings.json`.
+pub const ITEM_SCHEMA_URL: &str =
+    "https://raw.githubusercontent.com/poam-dev/poam/main/schema/poam-item.schema.json";
+/// The published `poam.yaml` schema.
+pub const CONFIG_SCHEMA_URL: &str =
+    "https://raw.githubusercontent.com/poam-dev/poam/main/schema/poam-config.schema.json";
+
+/// The schema of one item file, as pretty JSON with a final newline.
+pub fn item_schema() -> String {
+    let schema = schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<PoamItem>();
+    pretty(schema.to_value())
+}
+
+/// The schema of `poam.yaml`, as pretty JSON with a final newline.
+pub fn config_schema() -> String {
+    let schema = schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<PoamConfig>();
+    let mut value = schema.to_value();
+    // Rule names come from the `Code` enum, so the list cannot be written as a Rust type.
+    if let Some(rules) = value.pointer_mut("/properties/rules") {
+        if let Some(object) = rules.as_object_mut() {
+            object.insert(
+                "propertyNames".to_owned(),
+                serde_json::json!({ "enum": Code::names() }),
+            );
+        }
+    }
+    pretty(value)
+}
+
+fn pretty(value: Json) -> String {
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// A date written `YYYY-MM-DD`.
+pub struct Date;
+
+impl JsonSchema for Date {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "format": "date",
+            "pattern": r"^\d{4}-\d{2}-\d{2}$"
+        })
+    }
+}
+
+/// Text; a number or boolean is read as the text it was written with.
+pub struct Text;
+
+impl JsonSchema for Text {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "Text".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": ["string", "number", "boolean"] })
+    }
+}
+
+/// One POA&M item: one weakness, who fixes it, how and by when. One file per item, named
+/// after its `id`. Letters in brackets are the FedRAMP Rev5 POA&M template columns.
+#[derive(JsonSchema)]
+#[schemars(title = "poam item", deny_unknown_fields)]
+pub struct PoamItem {
+    /// [A] POAM ID: unique, equal to the file name without `.yaml`, e.g. `V-1001`.
+    #[schemars(pattern(r"^[A-Za-z0-9][A-Za-z0-9._-]*$"))]
+    pub id: String,
+    /// [C] Weakness Name: one line.
+    pub title: Text,
+    /// [D] Weakness Description: what was found and why it matters.
+    pub description: Text,
+    /// [B] Controls: NIST SP 800-53 control ids such as `AC-2`, `SI-2` or `AC-2(1)`.
+    #[schemars(
+        length(min = 1),
+        inner(pattern(r"^[A-Za-z]{2}-\d{1,3}(\(\d{1,3}\))?$"))
+    )]
+    pub controls: Vec<String>,
+    /// [E] Weakness Detector Source: the scanner, 3PAO or assessment that found it.
+    pub detector: Text,
+    /// [F] Weakness Source Identifier: the detector's id (plugin, rule); `none` when it gives
+    /// none. A number is kept as written (`00123` stays `00123`).
+    pub detector_id: Text,
+    /// [G] Asset Identifier: hosts, images, URLs with ports.
+    #[schemars(length(min = 1))]
+    pub assets: Vec<Text>,
+    /// [H] Point of Contact: who owns the fix.
+    pub owner: Text,
+    /// [I] Resources Required: people, time, funding.
+    pub resources: Option<Text>,
+    /// [J] Overall Remediation Plan.
+    pub remediation: Text,
+    /// [K] Original Detection Date. Write-once: history rules flag a change.
+    pub detected: Date,
+    /// [L] Scheduled Completion Date, within the profile's deadline for the rating (30 days
+    /// high and critical, 90 moderate, 180 low under fedramp-rev5). Moves only with a vendor
+    /// fix release or an approved risk adjustment.
+    pub due: Date,
+    /// [S] Original Risk Rating. Write-once: ratings change through
+    /// `deviations.risk_adjustment`.
+    pub risk: Risk,
+    /// [M] Planned Milestones. Write-once: record later changes in `milestone_changes`.
+    #[schemars(length(min = 1))]
+    pub milestones: Vec<Milestone>,
+    /// [N] Milestone Changes: append-only log of new, updated and completed milestones.
+    pub milestone_changes: Option<Vec<MilestoneChange>>,
+    /// Open or closed (the Open and Closed sheets of the template).
+    pub status: Status,
+    /// [O] Status Date: when the status was last reviewed.
+    pub status_date: Option<Date>,
+    /// [P, Q, R] A fix that waits on a vendor.
+    pub vendor_dependency: Option<VendorDependency>,
+    /// [T to X] Deviation requests: risk adjustment, false positive, operational requirement.
+    pub deviations: Option<Deviations>,
+    /// [AC] The CISA KEV (BOD 22-01) due date of a listed CVE.
+    pub kev_due: Option<Date>,
+    /// [AD] CVE ids, e.g. `CVE-2021-44228`.
+    pub cves: Option<Vec<Cve>>,
+    /// [AE] Service Name: the services affected.
+    pub services: Option<Vec<Text>>,
+    /// [Y] Supporting Documents.
+    pub documents: Option<Vec<Document>>,
+    /// [Z] Comments.
+    pub comments: Option<Text>,
+    /// How the item was closed; required when `status` is `closed`, absent while open.
+    pub closed: Option<Closed>,
+}
+
+/// A CVE id.
+#[derive(JsonSchema)]
+#[schemars(transparent)]
+pub struct Cve(#[schemars(pattern(r"^[Cc][Vv][Ee]-\d{4}-\d{4,}$"))] pub String);
+
+/// A risk rating.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+pub enum Risk {
+    /// 180 days under fedramp-rev5.
+    Low,
+    /// 90 days under fedramp-rev5.
+    Moderate,
+    /// 30 days under fedramp-rev5.
+    High,
+    /// 30 days under fedramp-rev5; reported to FedRAMP as High.
+    Critical,
+}
+
+/// Whether the weakness is still there.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+pub enum Status {
+    /// Still to be fixed.
+    Open,
+    /// Fixed, with `closed.date` and `closed.evidence`.
+    Closed,
+}
+
+/// A planned milestone.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Milestone {
+    /// The milestone's number, unique in the item: 1, 2, 3, …
+    #[schemars(range(min = 1))]
+    pub id: u32,
+    /// When it is planned.
+    pub date: Date,
+    /// What will be done.
+    pub description: Text,
+}
+
+/// What happened to a milestone.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+pub enum ChangeKind {
+    /// A milestone added after the plan: `milestone` is a fresh number.
+    New,
+    /// The milestone moved to `date`.
+    Update,
+    /// The milestone is done.
+    Complete,
+}
+
+/// One entry of the milestone change log.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct MilestoneChange {
+    /// The milestone's number.
+    #[schemars(range(min = 1))]
+    pub milestone: u32,
+    /// New, update or complete.
+    pub kind: ChangeKind,
+    /// When: the new date of an update, the day of a completion.
+    pub date: Date,
+    /// What changed and why.
+    pub description: Text,
+}
+
+/// A fix that waits on a vendor.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct VendorDependency {
+    /// [R] The vendor's product.
+    pub product: Text,
+    /// [Q] Last vendor check-in; needed at least every `vendor_checkin_days` while open.
+    pub last_checkin: Date,
+    /// When the vendor released a fix: the deadline clock starts again there.
+    pub fix_released: Option<Date>,
+}
+
+/// Where a deviation request stands.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+pub enum DeviationStatus {
+    Pending,
+    Approved,
+    Rejected,
+    Withdrawn,
+}
+
+/// Deviation requests.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Deviations {
+    /// [T, U, V] A change of the rating; an approved one sets the effective rating.
+    pub risk_adjustment: Option<RiskAdjustment>,
+    /// [W] The finding is not a weakness of this system.
+    pub false_positive: Option<Deviation>,
+    /// [X] The weakness stays, for a documented operational need.
+    pub operational_requirement: Option<Deviation>,
+}
+
+/// A risk adjustment request.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RiskAdjustment {
+    /// Pending, approved, rejected or withdrawn.
+    pub status: Option<DeviationStatus>,
+    /// The requested rating.
+    pub adjusted_risk: Risk,
+    /// Why.
+    pub rationale: Option<Text>,
+    /// Approved automatically (lowers the rating at most one level).
+    pub auto_approved: Option<bool>,
+}
+
+/// A false positive or operational requirement request.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Deviation {
+    /// Pending, approved, rejected or withdrawn.
+    pub status: Option<DeviationStatus>,
+    /// Why.
+    pub rationale: Option<Text>,
+}
+
+/// A supporting document.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Document {
+    /// What it is: scan report, ticket, change record.
+    #[schemars(rename = "type")]
+    pub kind: Option<Text>,
+    /// Its file name or reference.
+    pub name: Option<Text>,
+}
+
+/// How the item was closed.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Closed {
+    /// The closing date.
+    pub date: Date,
+    /// What shows the weakness is gone: a rescan, a ticket, a change record.
+    pub evidence: Text,
+}
+
+/// `poam.yaml`: where the items live, the deadline profile and rule severities. Every key is
+/// optional.
+#[derive(JsonSchema)]
+#[schemars(title = "poam configuration", deny_unknown_fields)]
+pub struct PoamConfig {
+    /// The system the POA&M belongs to.
+    pub system: Option<SystemInfo>,
+    /// The folder of item files, relative to poam.yaml [default: `poams`].
+    pub items: Option<String>,
+    /// The deadline profile [default: `fedramp-rev5`].
+    pub profile: Option<ProfileName>,
+    /// Days to remediate per rating; overrides the profile.
+    pub deadlines: Option<DeadlineDays>,
+    /// Days between vendor check-ins of a vendor-dependent item [default: 30].
+    #[schemars(range(min = 1, max = 3650))]
+    pub vendor_checkin_days: Option<u32>,
+    /// Days after which an open item's `status_date` is stale [default: 30].
+    #[schemars(range(min = 1, max = 3650))]
+    pub stale_days: Option<u32>,
+    /// An open item due within this many days gets a `due-soon` note [default: 14].
+    #[schemars(range(min = 1, max = 3650))]
+    pub due_soon_days: Option<u32>,
+    /// CISA's known_exploited_vulnerabilities.json, relative to poam.yaml.
+    pub kev_catalog: Option<String>,
+    /// Rule severities by rule code: error, warning, note or off.
+    pub rules: Option<BTreeMap<String, Level>>,
+    /// History rules ignore changes before this date or commit.
+    pub history_since: Option<String>,
+    /// What `poam new` puts before the number of a new id [default: `V-`].
+    #[schemars(pattern(r"^[A-Za-z0-9][A-Za-z0-9._-]*$"))]
+    pub id_prefix: Option<String>,
+}
+
+/// The system the POA&M belongs to.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct SystemInfo {
+    /// The cloud service provider.
+    pub csp: Option<String>,
+    /// The system's name.
+    pub name: Option<String>,
+    /// The FIPS 199 impact level.
+    pub impact: Option<Impact>,
+}
+
+/// A FIPS 199 impact level.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+pub enum Impact {
+    Low,
+    Moderate,
+    High,
+}
+
+/// A deadline profile.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case")]
+pub enum ProfileName {
+    /// FedRAMP Rev5: 30 days high and critical, 90 moderate, 180 low.
+    FedrampRev5,
+}
+
+/// Days to remediate per rating.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct DeadlineDays {
+    #[schemars(range(min = 1, max = 3650))]
+    pub critical: Option<u32>,
+    #[schemars(range(min = 1, max = 3650))]
+    pub high: Option<u32>,
+    #[schemars(range(min = 1, max = 3650))]
+    pub moderate: Option<u32>,
+    #[schemars(range(min = 1, max = 3650))]
+    pub low: Option<u32>,
+}
+
+/// A rule's severity.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Note,
+    /// The rule does not run.
+    Off,
+}
