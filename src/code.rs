@@ -69,6 +69,24 @@ pub enum Code {
     Reopened,
     HistoryUnavailable,
     HistoryShallow,
+    VdrNotEvaluated,
+    VdrEvaluationLate,
+    VdrEvaluationIncomplete,
+    VdrNlevUnjustified,
+    VdrReductionInvalid,
+    VdrReductionLate,
+    VdrNextReductionMissing,
+    VdrNextReductionInvalid,
+    VdrOverdueUnexplained,
+    VdrMustAccept,
+    VdrAcceptedIncomplete,
+    VdrDispositionMissing,
+    VdrFalsePositiveConflict,
+    VdrKevNotRemediated,
+    VdrIncidentIrv,
+    VdrIncidentNirv,
+    VdrNeedsTime,
+    VdrLegacyField,
 }
 
 impl Code {
@@ -87,12 +105,27 @@ impl Code {
 
     pub fn default_severity(self) -> Severity {
         match self {
-            Code::DueSoon | Code::HistoryUnavailable => Severity::Note,
+            // MAY, and notes about the profile itself.
+            Code::DueSoon
+            | Code::HistoryUnavailable
+            | Code::VdrNeedsTime
+            | Code::VdrLegacyField => Severity::Note,
             Code::MilestoneOverdue
             | Code::MilestoneAfterDue
             | Code::StatusStale
             | Code::Reopened
             | Code::HistoryShallow => Severity::Warning,
+            // CR26 rules of SHOULD force (the incident rules lower themselves to a note
+            // for the classes where FedRAMP says MAY).
+            Code::VdrNotEvaluated
+            | Code::VdrEvaluationLate
+            | Code::VdrNlevUnjustified
+            | Code::VdrReductionLate
+            | Code::VdrNextReductionMissing
+            | Code::VdrFalsePositiveConflict
+            | Code::VdrKevNotRemediated
+            | Code::VdrIncidentIrv
+            | Code::VdrIncidentNirv => Severity::Warning,
             _ => Severity::Error,
         }
     }

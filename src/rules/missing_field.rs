@@ -1,9 +1,10 @@
 //! A required key is absent or empty.
 //!
 //! ## What it does
-//! Reports required fields that are missing or empty: `id`, `title`, `description`,
-//! `controls`, `detector`, `detector_id`, `assets`, `owner`, `remediation`, `detected`, `due`,
-//! `risk`, `milestones`, `status`; `closed` on a closed item; `id`, `date` and `description` of
+//! Reports required fields that are missing or empty: under `fedramp-rev5` `id`, `title`,
+//! `description`, `controls`, `detector`, `detector_id`, `assets`, `owner`, `remediation`,
+//! `detected`, `due`, `risk`, `milestones`, `status`; under `fedramp-cr26` `id`, `title`,
+//! `description`, `detector`, `detected`, `status`; `closed` on a closed item; `id`, `date` and `description` of
 //! each milestone; all four keys of a milestone change; `product` and `last_checkin` of a
 //! vendor dependency; `status` and `rationale` of every deviation and `adjusted_risk` of a
 //! risk adjustment; `type` and `name` of a document; `date` and `evidence` of `closed`.
@@ -32,23 +33,6 @@ use crate::model::item::Item;
 use crate::model::Span;
 
 use super::{Code, ItemContext};
-
-const REQUIRED: &[&str] = &[
-    "id",
-    "title",
-    "description",
-    "controls",
-    "detector",
-    "detector_id",
-    "assets",
-    "owner",
-    "remediation",
-    "detected",
-    "due",
-    "risk",
-    "milestones",
-    "status",
-];
 
 fn top_level_present(item: &Item, key: &str) -> bool {
     match key {
@@ -98,7 +82,7 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
             );
         }
     };
-    for key in REQUIRED {
+    for key in ctx.config.policy.profile.required_fields() {
         if !top_level_present(item, key) {
             missing(item.span, (*key).to_owned(), what_for(key));
         }

@@ -13,7 +13,7 @@ use crate::history::diff::lookup_nearest;
 use crate::kev::KevCatalog;
 use crate::model::item::Item;
 use crate::model::{Node, Span};
-use crate::policy::Assessment;
+use crate::policy::{Assessment, Profile};
 use crate::source::SourceFile;
 
 mod auto_approve_too_far;
@@ -45,6 +45,24 @@ mod reopened;
 mod risk_changed;
 mod status_stale;
 mod unknown_field;
+mod vdr_accepted_incomplete;
+mod vdr_disposition_missing;
+mod vdr_evaluation_incomplete;
+mod vdr_evaluation_late;
+mod vdr_false_positive_conflict;
+mod vdr_incident_irv;
+mod vdr_incident_nirv;
+mod vdr_kev_not_remediated;
+mod vdr_legacy_field;
+mod vdr_must_accept;
+mod vdr_needs_time;
+mod vdr_next_reduction_invalid;
+mod vdr_next_reduction_missing;
+mod vdr_nlev_unjustified;
+mod vdr_not_evaluated;
+mod vdr_overdue_unexplained;
+mod vdr_reduction_invalid;
+mod vdr_reduction_late;
 mod vendor_checkin_stale;
 mod vendor_dependency_high;
 
@@ -222,16 +240,99 @@ pub const ITEM_RULES: &[(Code, ItemRule)] = &[
     (Code::ClosedInconsistent, closed_inconsistent::check),
     (Code::StatusStale, status_stale::check),
     (Code::KevMismatch, kev_mismatch::check),
+    (Code::VdrNotEvaluated, vdr_not_evaluated::check),
+    (Code::VdrEvaluationLate, vdr_evaluation_late::check),
+    (
+        Code::VdrEvaluationIncomplete,
+        vdr_evaluation_incomplete::check,
+    ),
+    (Code::VdrNlevUnjustified, vdr_nlev_unjustified::check),
+    (Code::VdrReductionInvalid, vdr_reduction_invalid::check),
+    (Code::VdrReductionLate, vdr_reduction_late::check),
+    (
+        Code::VdrNextReductionMissing,
+        vdr_next_reduction_missing::check,
+    ),
+    (
+        Code::VdrNextReductionInvalid,
+        vdr_next_reduction_invalid::check,
+    ),
+    (Code::VdrOverdueUnexplained, vdr_overdue_unexplained::check),
+    (Code::VdrMustAccept, vdr_must_accept::check),
+    (Code::VdrAcceptedIncomplete, vdr_accepted_incomplete::check),
+    (Code::VdrDispositionMissing, vdr_disposition_missing::check),
+    (
+        Code::VdrFalsePositiveConflict,
+        vdr_false_positive_conflict::check,
+    ),
+    (Code::VdrKevNotRemediated, vdr_kev_not_remediated::check),
+    (Code::VdrIncidentIrv, vdr_incident_irv::check),
+    (Code::VdrIncidentNirv, vdr_incident_nirv::check),
+    (Code::VdrNeedsTime, vdr_needs_time::check),
+    (Code::VdrLegacyField, vdr_legacy_field::check),
 ];
 
-/// Runs every enabled item rule and applies the configured severities.
+const BOTH: &[Profile] = &[Profile::FedrampRev5, Profile::FedrampCr26];
+const REV5: &[Profile] = &[Profile::FedrampRev5];
+const CR26: &[Profile] = &[Profile::FedrampCr26];
+
+/// The profiles a rule belongs to. Rev5 deadline rules (30/90/180 days, deviations moving
+/// deadlines, vendor dependencies, milestones) belong to `fedramp-rev5`, the `vdr-*` rules to
+/// `fedramp-cr26`, and field rules to both.
+pub fn profiles(code: Code) -> &'static [Profile] {
+    match code {
+        Code::DueBeyondPolicy
+        | Code::Overdue
+        | Code::DueSoon
+        | Code::MilestoneReference
+        | Code::MilestoneOverdue
+        | Code::MilestoneAfterDue
+        | Code::VendorCheckinStale
+        | Code::VendorDependencyHigh
+        | Code::OperationalRequirementHigh
+        | Code::AutoApproveTooFar
+        | Code::ClosedOperationalRequirement
+        | Code::RiskChanged
+        | Code::DueChanged
+        | Code::MilestonesRewritten
+        | Code::MilestoneChangesRewritten => REV5,
+        Code::VdrNotEvaluated
+        | Code::VdrEvaluationLate
+        | Code::VdrEvaluationIncomplete
+        | Code::VdrNlevUnjustified
+        | Code::VdrReductionInvalid
+        | Code::VdrReductionLate
+        | Code::VdrNextReductionMissing
+        | Code::VdrNextReductionInvalid
+        | Code::VdrOverdueUnexplained
+        | Code::VdrMustAccept
+        | Code::VdrAcceptedIncomplete
+        | Code::VdrDispositionMissing
+        | Code::VdrFalsePositiveConflict
+        | Code::VdrKevNotRemediated
+        | Code::VdrIncidentIrv
+        | Code::VdrIncidentNirv
+        | Code::VdrNeedsTime
+        | Code::VdrLegacyField => CR26,
+        _ => BOTH,
+    }
+}
+
+/// True when `code` is checked under `profile`.
+pub fn applies(code: Code, profile: Profile) -> bool {
+    profiles(code).contains(&profile)
+}
+
+/// Runs every enabled item rule of the profile and applies the configured severities.
 pub fn check_item(ctx: &ItemContext) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let profile = ctx.config.policy.profile;
     for (code, rule) in ITEM_RULES {
-        if ctx
-            .config
-            .level_of(*code, code.default_severity())
-            .is_some()
+        if applies(*code, profile)
+            && ctx
+                .config
+                .level_of(*code, code.default_severity())
+                .is_some()
         {
             rule(ctx, &mut out);
         }
@@ -239,10 +340,13 @@ pub fn check_item(ctx: &ItemContext) -> Vec<Diagnostic> {
     apply_levels(ctx.config, out)
 }
 
-/// Applies `rules:` from the config: overrides severities and drops what is off.
+/// Applies `rules:` from the config: overrides severities and drops what is off, and what
+/// does not belong to the config's profile.
 pub fn apply_levels(config: &Config, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let profile = config.policy.profile;
     diagnostics
         .into_iter()
+        .filter(|d| applies(d.code, profile))
         .filter_map(|mut d| {
             d.severity = config.level_of(d.code, d.severity)?;
             Some(d)
@@ -257,4 +361,32 @@ pub(crate) fn days(n: i64) -> String {
     } else {
         format!("{n} days")
     }
+}
+
+/// Where an item's current CR26 rating was written: the last recorded reduction's `pain`
+/// that counts, else `vdr.pain`, else the `vdr` key.
+pub(crate) fn current_rating_span(item: &Item, today: NaiveDate) -> Span {
+    let Some(vdr) = &item.vdr else {
+        return item.status.as_ref().map_or(item.span, |s| s.span);
+    };
+    vdr.reductions()
+        .iter()
+        .rev()
+        .find_map(|r| {
+            let at = r.at.as_ref()?;
+            let pain = r.pain.as_ref()?;
+            (at.value.date() <= today && crate::policy::vdr::valid_pain(pain.value).is_some())
+                .then_some(pain.span)
+        })
+        .or_else(|| vdr.pain.as_ref().map(|p| p.span))
+        .unwrap_or(vdr.key_span)
+}
+
+/// The first line of `span` in `text`: a finding on a whole mapping underlines its first line.
+pub(crate) fn first_line(text: &str, span: Span) -> Span {
+    let end = text
+        .get(span.start..span.end)
+        .and_then(|s| s.find('\n'))
+        .map_or(span.end, |i| span.start + i);
+    Span::new(span.start, end)
 }

@@ -1,0 +1,325 @@
+//! The `vdr:` block of an item: the FedRAMP 2026 (CR26) vulnerability evaluation, its
+//! completed reductions, the next planned one, acceptance and the final disposition.
+//!
+//! Read as leniently as the rest of the item: every field optional and spanned, every problem
+//! collected. Ranges (a PAIN rating of 7) are left to the `vdr-*` rules, which say why.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+
+use super::item::{FieldPath, Reader};
+use super::node::{Node, Value};
+use super::span::{Sp, Span};
+
+/// A point in time written as a date (read as 00:00 UTC) or as an RFC 3339 date-time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Moment {
+    pub at: DateTime<Utc>,
+    /// False for a bare `YYYY-MM-DD`.
+    pub has_time: bool,
+}
+
+impl Moment {
+    /// Midnight UTC at the start of `date`.
+    pub fn start_of(date: NaiveDate) -> Moment {
+        Moment {
+            at: date.and_time(NaiveTime::MIN).and_utc(),
+            has_time: false,
+        }
+    }
+
+    /// `YYYY-MM-DD` or an RFC 3339 date-time (`2026-11-12T09:00:00Z`, any offset).
+    pub fn parse(text: &str) -> Option<Moment> {
+        let text = text.trim();
+        if let Some(date) = super::item::parse_date(text) {
+            return Some(Moment::start_of(date));
+        }
+        if text.len() < 20 {
+            return None;
+        }
+        DateTime::parse_from_rfc3339(text).ok().map(|at| Moment {
+            at: at.with_timezone(&Utc),
+            has_time: true,
+        })
+    }
+
+    /// The UTC calendar date.
+    pub fn date(&self) -> NaiveDate {
+        self.at.date_naive()
+    }
+}
+
+impl std::fmt::Display for Moment {
+    /// A bare date as it was written; a date-time in UTC, to the second.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.has_time {
+            write!(f, "{}", self.at.format("%Y-%m-%dT%H:%M:%SZ"))
+        } else {
+            write!(f, "{}", self.date())
+        }
+    }
+}
+
+/// How a closed vulnerability ended (VER-RPT-VDT item 11).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Disposition {
+    Remediated,
+    FullyMitigated,
+    PartiallyMitigated,
+    FalsePositive,
+}
+
+impl Disposition {
+    pub const NAMES: &'static [&'static str] = &[
+        "remediated",
+        "fully-mitigated",
+        "partially-mitigated",
+        "false-positive",
+    ];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "remediated" => Some(Self::Remediated),
+            "fully-mitigated" => Some(Self::FullyMitigated),
+            "partially-mitigated" => Some(Self::PartiallyMitigated),
+            "false-positive" => Some(Self::FalsePositive),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// A completed, evaluated reduction to a lower rating (VER-RPT-VDT item 7).
+#[derive(Clone, Debug, Default)]
+pub struct Reduction {
+    pub span: Span,
+    pub at: Option<Sp<Moment>>,
+    pub pain: Option<Sp<i64>>,
+    /// The re-evaluated reachability, when the reduction changed it.
+    pub irv: Option<Sp<bool>>,
+    /// The re-evaluated exploitability, when the reduction changed it.
+    pub lev: Option<Sp<bool>>,
+    pub note: Option<Sp<String>>,
+}
+
+/// The next planned reduction (VER-RPT-VDT item 8).
+#[derive(Clone, Debug, Default)]
+pub struct NextReduction {
+    pub span: Span,
+    pub at: Option<Sp<Moment>>,
+    pub pain: Option<Sp<i64>>,
+}
+
+/// The vulnerability is accepted (VER-TFR-MAV, VER-RPT-AVI).
+#[derive(Clone, Debug, Default)]
+pub struct Accepted {
+    pub span: Span,
+    pub date: Option<Sp<Moment>>,
+    pub rationale: Option<Sp<String>>,
+}
+
+/// The whole `vdr:` block.
+#[derive(Clone, Debug, Default)]
+pub struct Vdr {
+    pub span: Span,
+    pub key_span: Span,
+    /// Refines `detected` with a time.
+    pub detected_at: Option<Sp<Moment>>,
+    pub evaluated: Option<Sp<Moment>>,
+    pub irv: Option<Sp<bool>>,
+    pub lev: Option<Sp<bool>>,
+    /// The N-rating at evaluation, as written (1..=5 when valid).
+    pub pain: Option<Sp<i64>>,
+    pub rationale: Option<Sp<String>>,
+    pub reductions: Option<Sp<Vec<Reduction>>>,
+    pub next_reduction: Option<NextReduction>,
+    pub overdue: Option<Sp<String>>,
+    pub supplementary: Option<Sp<String>>,
+    pub accepted: Option<Accepted>,
+    pub disposition: Option<Sp<Disposition>>,
+}
+
+impl Vdr {
+    /// The recorded reductions, in written order.
+    pub fn reductions(&self) -> &[Reduction] {
+        self.reductions.as_ref().map_or(&[], |r| r.value.as_slice())
+    }
+}
+
+pub const VDR_KEYS: &[&str] = &[
+    "detected_at",
+    "evaluated",
+    "irv",
+    "lev",
+    "pain",
+    "rationale",
+    "reductions",
+    "next_reduction",
+    "overdue",
+    "supplementary",
+    "accepted",
+    "disposition",
+];
+const REDUCTION_KEYS: &[&str] = &["at", "pain", "irv", "lev", "note"];
+const NEXT_REDUCTION_KEYS: &[&str] = &["at", "pain"];
+const ACCEPTED_KEYS: &[&str] = &["date", "rationale"];
+
+impl Reader<'_> {
+    pub(super) fn vdr(&mut self, node: &Node, path: &FieldPath<'_>, key_span: Span) -> Option<Vdr> {
+        let mut vdr = Vdr {
+            span: if node.span.is_empty() {
+                key_span
+            } else {
+                node.span
+            },
+            key_span,
+            ..Vdr::default()
+        };
+        let Some(fields) = self.mapping(node, path, VDR_KEYS) else {
+            // An empty `vdr:` is a stub still to be filled in: present, with nothing evaluated.
+            return node.is_empty().then_some(vdr);
+        };
+        for (key, value, _) in fields {
+            let path = path.key(key);
+            let at = &path;
+            match key {
+                "detected_at" => vdr.detected_at = self.moment(value, at),
+                "evaluated" => vdr.evaluated = self.moment(value, at),
+                "irv" => vdr.irv = self.bool(value, at),
+                "lev" => vdr.lev = self.bool(value, at),
+                "pain" => vdr.pain = self.integer(value, at),
+                "rationale" => vdr.rationale = self.text(value, at),
+                "reductions" => vdr.reductions = self.list(value, at, Reader::reduction),
+                "next_reduction" => vdr.next_reduction = self.next_reduction(value, at),
+                "overdue" => vdr.overdue = self.text(value, at),
+                "supplementary" => vdr.supplementary = self.text(value, at),
+                "accepted" => vdr.accepted = self.accepted(value, at),
+                "disposition" => {
+                    vdr.disposition =
+                        self.enumerated(value, at, Disposition::NAMES, Disposition::parse)
+                }
+                _ => {}
+            }
+        }
+        Some(vdr)
+    }
+
+    fn moment(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<Moment>> {
+        let text = self.text(node, path)?;
+        match Moment::parse(&text.value) {
+            Some(moment) => Some(Sp::new(moment, node.span)),
+            None => {
+                self.invalid(
+                    path,
+                    node.span,
+                    format!(
+                        "`{path}` must be a date YYYY-MM-DD or an RFC 3339 date-time, found `{}`",
+                        text.value
+                    ),
+                    "write e.g. 2026-11-12 (00:00 UTC) or 2026-11-12T09:00:00Z",
+                );
+                None
+            }
+        }
+    }
+
+    fn integer(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<i64>> {
+        match node.value {
+            Value::Null => None,
+            Value::Int(i) => match i64::try_from(i) {
+                Ok(n) => Some(Sp::new(n, node.span)),
+                Err(_) => {
+                    self.invalid(
+                        path,
+                        node.span,
+                        format!("`{path}` is out of range: `{i}`"),
+                        "PAIN ratings are 1 to 5",
+                    );
+                    None
+                }
+            },
+            _ => {
+                self.invalid(
+                    path,
+                    node.span,
+                    format!("`{path}` must be a whole number, found {}", node.kind()),
+                    "PAIN ratings are 1 to 5, written as a plain number",
+                );
+                None
+            }
+        }
+    }
+
+    fn reduction(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Reduction> {
+        let fields = self.mapping(node, path, REDUCTION_KEYS)?;
+        let mut reduction = Reduction {
+            span: node.span,
+            ..Reduction::default()
+        };
+        for (key, value, _) in fields {
+            let path = path.key(key);
+            match key {
+                "at" => reduction.at = self.moment(value, &path),
+                "pain" => reduction.pain = self.integer(value, &path),
+                "irv" => reduction.irv = self.bool(value, &path),
+                "lev" => reduction.lev = self.bool(value, &path),
+                "note" => reduction.note = self.text(value, &path),
+                _ => {}
+            }
+        }
+        Some(reduction)
+    }
+
+    fn next_reduction(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<NextReduction> {
+        let fields = self.mapping(node, path, NEXT_REDUCTION_KEYS)?;
+        let mut next = NextReduction {
+            span: node.span,
+            ..NextReduction::default()
+        };
+        for (key, value, _) in fields {
+            let path = path.key(key);
+            match key {
+                "at" => next.at = self.moment(value, &path),
+                "pain" => next.pain = self.integer(value, &path),
+                _ => {}
+            }
+        }
+        Some(next)
+    }
+
+    fn accepted(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Accepted> {
+        let fields = self.mapping(node, path, ACCEPTED_KEYS)?;
+        let mut accepted = Accepted {
+            span: node.span,
+            ..Accepted::default()
+        };
+        for (key, value, _) in fields {
+            let path = path.key(key);
+            match key {
+                "date" => accepted.date = self.moment(value, &path),
+                "rationale" => accepted.rationale = self.text(value, &path),
+                _ => {}
+            }
+        }
+        Some(accepted)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moments_read_dates_and_date_times() {
+        let date = Moment::parse("2026-11-12").expect("date");
+        assert!(!date.has_time);
+        assert_eq!(date.to_string(), "2026-11-12");
+        let time = Moment::parse("2026-11-12T09:00:00-05:00").expect("date-time");
+        assert!(time.has_time);
+        assert_eq!(time.to_string(), "2026-11-12T14:00:00Z");
+        assert!(Moment::parse("2026-11-12 09:00").is_none());
+        assert!(Moment::parse("12/11/2026").is_none());
+    }
+}
