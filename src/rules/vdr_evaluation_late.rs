@@ -45,7 +45,10 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
         if d.num_days() >= 1 || !evaluated.value.has_time {
             days(d.num_days().max(1))
         } else {
-            format!("{} hours", d.num_hours().max(1))
+            match d.num_hours().max(1) {
+                1 => "1 hour".to_owned(),
+                h => format!("{h} hours"),
+            }
         }
     };
     out.push(
