@@ -30,6 +30,31 @@ pub enum Command {
     Show(ShowArgs),
     /// List the rules, or explain one.
     Rules(RulesArgs),
+    /// Write the items in another format.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(subcommand)]
+    pub what: ExportCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// FedRAMP 2026 VER reports (fedramp-cr26): vulnerability detail report, accepted
+    /// vulnerability info and historical VER activity, as JSON valid against FedRAMP's schemas.
+    Ver(ExportVerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportVerArgs {
+    /// The calendar month the detail and accepted reports cover (UTC).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub period: String,
+    /// The folder to write the three JSON files into (created if needed).
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: PathBuf,
 }
 
 /// When to colour output.

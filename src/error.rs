@@ -36,6 +36,9 @@ pub enum Error {
     UnknownRule { name: String },
     #[error("no item with id `{id}`{}", nearest_ids(candidates))]
     UnknownItem { id: String, candidates: Vec<String> },
+    /// An export cannot be produced from this repository as configured.
+    #[error("{0}")]
+    Export(String),
 }
 
 fn nearest_codes(name: &str) -> String {

@@ -42,6 +42,12 @@ impl Moment {
         })
     }
 
+    /// RFC 3339 in UTC, to the second (`2026-11-12T00:00:00Z` for a bare date), as JSON
+    /// Schema's `date-time` wants it.
+    pub fn rfc3339(&self) -> String {
+        self.at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    }
+
     /// The UTC calendar date.
     pub fn date(&self) -> NaiveDate {
         self.at.date_naive()

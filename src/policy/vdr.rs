@@ -270,6 +270,25 @@ impl VdrAssessment {
         None
     }
 
+    /// What the reports' `overdueStatus` says: overdue (or likely to become so) against the
+    /// reduction timeframes, or not evaluated in time (VER-TFR-EVU), with the item's own
+    /// explanation, else the computed reason.
+    pub fn report_overdue(&self) -> (bool, Option<String>) {
+        if self.overdue {
+            return (true, self.overdue_text());
+        }
+        if self.evaluation_overdue {
+            let reason = self.evaluation_deadline.map(|d| {
+                format!(
+                    "not evaluated within {} days of detection (by {d})",
+                    evaluation_days(self.class)
+                )
+            });
+            return (true, self.overdue_explanation.clone().or(reason));
+        }
+        (false, self.overdue_explanation.clone())
+    }
+
     /// The explanation reports carry: the item's own, else the computed reason.
     pub fn overdue_text(&self) -> Option<String> {
         self.overdue_explanation
