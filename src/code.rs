@@ -87,6 +87,9 @@ pub enum Code {
     VdrIncidentNirv,
     VdrNeedsTime,
     VdrLegacyField,
+    VdrEvaluationChanged,
+    VdrReductionsRewritten,
+    VdrBackdated,
 }
 
 impl Code {
@@ -125,7 +128,8 @@ impl Code {
             | Code::VdrFalsePositiveConflict
             | Code::VdrKevNotRemediated
             | Code::VdrIncidentIrv
-            | Code::VdrIncidentNirv => Severity::Warning,
+            | Code::VdrIncidentNirv
+            | Code::VdrBackdated => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -167,4 +171,7 @@ pub const HISTORY_CODES: &[Code] = &[
     Code::Reopened,
     Code::HistoryUnavailable,
     Code::HistoryShallow,
+    Code::VdrEvaluationChanged,
+    Code::VdrReductionsRewritten,
+    Code::VdrBackdated,
 ];

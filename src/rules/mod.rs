@@ -10,6 +10,8 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Location};
 use crate::history::audit::{AuditRule, Violation};
 use crate::history::diff::lookup_nearest;
+use crate::history::Cutoff;
+use crate::history::{ItemHistory, Source, VersionState};
 use crate::kev::KevCatalog;
 use crate::model::item::Item;
 use crate::model::{Node, Span};
@@ -46,7 +48,9 @@ mod risk_changed;
 mod status_stale;
 mod unknown_field;
 mod vdr_accepted_incomplete;
+mod vdr_backdated;
 mod vdr_disposition_missing;
+mod vdr_evaluation_changed;
 mod vdr_evaluation_incomplete;
 mod vdr_evaluation_late;
 mod vdr_false_positive_conflict;
@@ -63,6 +67,7 @@ mod vdr_not_evaluated;
 mod vdr_overdue_unexplained;
 mod vdr_reduction_invalid;
 mod vdr_reduction_late;
+mod vdr_reductions_rewritten;
 mod vendor_checkin_stale;
 mod vendor_dependency_high;
 
@@ -85,22 +90,40 @@ impl HistoryContext<'_> {
     /// A finding at the violated field's line in the current file (or at the path the change
     /// touched, when the item no longer exists), naming the change that broke the rule.
     pub fn report(&self, code: Code, violation: &Violation) -> Diagnostic {
-        let current = self
-            .current
-            .get(&violation.item_id)
-            .or_else(|| self.current.get(&violation.path));
+        self.report_change(
+            code,
+            &violation.item_id,
+            &violation.path,
+            &violation.field,
+            &violation.source,
+            violation.message(),
+        )
+    }
+
+    /// A finding of `code` at `field` of the item's current file (else at `path`), naming
+    /// the change (`source`) that broke the rule.
+    pub fn report_change(
+        &self,
+        code: Code,
+        item_id: &str,
+        path: &str,
+        field: &str,
+        source: &Source,
+        message: String,
+    ) -> Diagnostic {
+        let current = self.current.get(item_id).or_else(|| self.current.get(path));
         let location = match current {
             Some(current) => {
-                let node = if violation.field.is_empty() {
+                let node = if field.is_empty() {
                     &current.node
                 } else {
-                    lookup_nearest(&current.node, &violation.field)
+                    lookup_nearest(&current.node, field)
                 };
                 current.source.location(node.span)
             }
-            None => file_start(&violation.path),
+            None => file_start(path),
         };
-        let by = match violation.source.commit() {
+        let by = match source.commit() {
             Some(commit) => format!(
                 "commit {} by {} on {}",
                 commit.short_id(),
@@ -112,10 +135,10 @@ impl HistoryContext<'_> {
         Diagnostic {
             code,
             severity: code.default_severity(),
-            item: Some(violation.item_id.clone()),
+            item: Some(item_id.to_owned()),
             location,
             label: Some(by.clone()),
-            message: format!("{} ({by})", violation.message()),
+            message: format!("{message} ({by})"),
             help: None,
             related: Vec::new(),
         }
@@ -313,7 +336,10 @@ pub fn profiles(code: Code) -> &'static [Profile] {
         | Code::VdrIncidentIrv
         | Code::VdrIncidentNirv
         | Code::VdrNeedsTime
-        | Code::VdrLegacyField => CR26,
+        | Code::VdrLegacyField
+        | Code::VdrEvaluationChanged
+        | Code::VdrReductionsRewritten
+        | Code::VdrBackdated => CR26,
         _ => BOTH,
     }
 }
@@ -389,4 +415,191 @@ pub(crate) fn first_line(text: &str, span: Span) -> Span {
         .and_then(|s| s.find('\n'))
         .map_or(span.end, |i| span.start + i);
     Span::new(span.start, end)
+}
+
+/// A broken CR26 history rule, with the change that broke it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VdrViolation {
+    pub code: Code,
+    /// The item's id in the version that broke the rule.
+    pub item_id: String,
+    pub source: Source,
+    /// The file of that version, repo-relative.
+    pub path: String,
+    /// Dotted path in the later version (`vdr.pain`, `vdr.reductions[1]`).
+    pub field: String,
+    pub message: String,
+}
+
+/// What a CR26 history rule reports about one change: the field and the message.
+pub(crate) type VdrChange = (String, String);
+
+/// Reads an item version for the CR26 history rules.
+fn version_item(node: &Node) -> Item {
+    // Scalars the VDR rules compare are typed (dates, booleans, numbers): no source text needed.
+    Item::from_node(node, "")
+}
+
+fn vdr_violations(
+    item_id: &str,
+    path: &str,
+    source: &Source,
+    code: Code,
+    changes: Vec<VdrChange>,
+    out: &mut Vec<VdrViolation>,
+) {
+    out.extend(changes.into_iter().map(|(field, message)| VdrViolation {
+        code,
+        item_id: item_id.to_owned(),
+        source: source.clone(),
+        path: path.to_owned(),
+        field,
+        message,
+    }));
+}
+
+/// The CR26 history rules along full history: each parsed version against the previous one.
+/// Under `fedramp-cr26` only; what an item holds when first committed is not judged.
+pub fn vdr_history(
+    config: &Config,
+    items: &[ItemHistory],
+    cutoff: Option<&Cutoff>,
+) -> Vec<VdrViolation> {
+    if config.policy.profile != Profile::FedrampCr26 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for history in items {
+        let mut last: Option<Item> = None;
+        for version in &history.versions {
+            match &version.state {
+                VersionState::Parsed(node) => {
+                    let after = version_item(node);
+                    let judged = !cutoff.is_some_and(|c| c.ignores_source(&version.source));
+                    if let (Some(before), true) = (&last, judged) {
+                        let id = after.id_text().unwrap_or(&history.id).to_owned();
+                        let (path, source) = (&version.path, &version.source);
+                        let changed = vdr_evaluation_changed::compare(before, &after);
+                        vdr_violations(
+                            &id,
+                            path,
+                            source,
+                            Code::VdrEvaluationChanged,
+                            changed,
+                            &mut out,
+                        );
+                        let rewritten = vdr_reductions_rewritten::compare(before, &after);
+                        vdr_violations(
+                            &id,
+                            path,
+                            source,
+                            Code::VdrReductionsRewritten,
+                            rewritten,
+                            &mut out,
+                        );
+                        let backdated = vdr_backdated::compare(before, &after, source);
+                        vdr_violations(&id, path, source, Code::VdrBackdated, backdated, &mut out);
+                    }
+                    last = Some(after);
+                }
+                VersionState::Unparseable(_) => {}
+                VersionState::Deleted => last = None,
+            }
+        }
+    }
+    out
+}
+
+/// The CR26 history rules in PR mode: for items that existed at the merge base, the merge
+/// base's version against the PR's last one (write-once, append-only), and each PR commit
+/// against the one before it (back-dating).
+pub fn vdr_pr_history(
+    config: &Config,
+    items: &[ItemHistory],
+    cutoff: Option<&Cutoff>,
+) -> Vec<VdrViolation> {
+    if config.policy.profile != Profile::FedrampCr26 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for history in items {
+        let Some(baseline) = history.versions.first().filter(|v| v.baseline) else {
+            continue;
+        };
+        let Some(base_node) = baseline.node() else {
+            continue;
+        };
+        let ignored = |source: &Source| cutoff.is_some_and(|c| c.ignores_source(source));
+        let base = version_item(base_node);
+        let mut previous = base.clone();
+        let mut last = None;
+        for version in &history.versions[1..] {
+            match &version.state {
+                VersionState::Parsed(node) => {
+                    let after = version_item(node);
+                    if !ignored(&version.source) {
+                        let id = after.id_text().unwrap_or(&history.id).to_owned();
+                        let backdated = vdr_backdated::compare(&previous, &after, &version.source);
+                        vdr_violations(
+                            &id,
+                            &version.path,
+                            &version.source,
+                            Code::VdrBackdated,
+                            backdated,
+                            &mut out,
+                        );
+                    }
+                    previous = after.clone();
+                    last = Some((version, after));
+                }
+                VersionState::Unparseable(_) => {}
+                VersionState::Deleted => last = None,
+            }
+        }
+        let Some((version, after)) = last.filter(|(v, _)| !ignored(&v.source)) else {
+            continue;
+        };
+        let id = after.id_text().unwrap_or(&history.id).to_owned();
+        let changed = vdr_evaluation_changed::compare(&base, &after);
+        vdr_violations(
+            &id,
+            &version.path,
+            &version.source,
+            Code::VdrEvaluationChanged,
+            changed,
+            &mut out,
+        );
+        let rewritten = vdr_reductions_rewritten::compare(&base, &after);
+        vdr_violations(
+            &id,
+            &version.path,
+            &version.source,
+            Code::VdrReductionsRewritten,
+            rewritten,
+            &mut out,
+        );
+    }
+    out
+}
+
+/// Turns CR26 history violations into findings.
+pub fn check_vdr_history(
+    config: &Config,
+    violations: &[VdrViolation],
+    ctx: &HistoryContext,
+) -> Vec<Diagnostic> {
+    let diagnostics = violations
+        .iter()
+        .map(|v| {
+            ctx.report_change(
+                v.code,
+                &v.item_id,
+                &v.path,
+                &v.field,
+                &v.source,
+                v.message.clone(),
+            )
+        })
+        .collect();
+    apply_levels(config, diagnostics)
 }

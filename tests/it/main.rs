@@ -10,3 +10,4 @@ mod robustness;
 mod rules;
 mod sarif;
 mod vdr;
+mod vdr_history;
