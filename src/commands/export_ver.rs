@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use crate::cli::{ExportVerArgs, GlobalArgs};
 use crate::error::Error;
 use crate::export::ver::{self, Period};
+use crate::render::{self, vdr::VdrSummary};
 use crate::workspace::Workspace;
 
 use super::{config, today};
@@ -20,6 +21,14 @@ pub fn run(args: &ExportVerArgs, global: &GlobalArgs) -> Result<ExitCode, Error>
     let today = today(global);
     let reports = ver::build(&workspace, period, today, ver::generated_at(today))?;
     reports.write(&args.output)?;
+    if let Some(summary) =
+        VdrSummary::build(&workspace, &period.name(), period.from, period.to, today)
+    {
+        crate::output::write_atomic(
+            &args.output.join(ver::MARKDOWN_FILE),
+            &render::vdr::markdown(&summary),
+        )?;
+    }
     if !global.quiet {
         for skip in &reports.skipped {
             eprintln!(
@@ -29,7 +38,7 @@ pub fn run(args: &ExportVerArgs, global: &GlobalArgs) -> Result<ExitCode, Error>
             );
         }
         eprintln!(
-            "wrote {} ({} vulnerabilities), {} ({} accepted) and {} ({} active, {} accepted) for {} to {}",
+            "wrote {} ({} vulnerabilities), {} ({} accepted), {} ({} active, {} accepted) and {} for {} to {}",
             ver::DETAIL_FILE,
             reports.detail.vulnerabilities.len(),
             ver::ACCEPTED_FILE,
@@ -37,6 +46,7 @@ pub fn run(args: &ExportVerArgs, global: &GlobalArgs) -> Result<ExitCode, Error>
             ver::HISTORY_FILE,
             reports.history.active_vulnerabilities.len(),
             reports.history.accepted_vulnerabilities.len(),
+            ver::MARKDOWN_FILE,
             period.name(),
             args.output.display()
         );

@@ -23,6 +23,8 @@ use crate::workspace::Workspace;
 pub const DETAIL_FILE: &str = "vulnerability-detail-report.json";
 pub const ACCEPTED_FILE: &str = "accepted-vulnerability-info.json";
 pub const HISTORY_FILE: &str = "historical-ver-activity.json";
+/// The human-readable monthly report (VER-TFR-MHR) written beside the JSON.
+pub const MARKDOWN_FILE: &str = "vdr-report.md";
 
 /// A calendar month, `[from, to)` in UTC.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

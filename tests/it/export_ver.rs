@@ -111,6 +111,12 @@ fn reports_are_valid_against_fedramps_schemas_and_deterministic() {
         assert!(errors.is_empty(), "{file}: {errors:#?}");
         insta::assert_json_snapshot!(format!("ver-{file}"), document);
     }
+    let markdown = std::fs::read_to_string(out.path().join("a/vdr-report.md")).expect("md");
+    assert_eq!(
+        markdown,
+        std::fs::read_to_string(out.path().join("b/vdr-report.md")).expect("md b")
+    );
+    insta::assert_snapshot!("ver-vdr-report-md", markdown);
 }
 
 #[test]
