@@ -301,3 +301,26 @@ fn show_states_the_current_rating_and_the_next_reduction_deadline() {
     assert_eq!(vdr["incident"], "irv");
     assert_eq!(json["item"]["vdr"]["pain"], 4);
 }
+
+#[test]
+fn the_cr26_example_shows_every_class_c_item_rule() {
+    let temp = tempfile::tempdir().expect("temp");
+    crate::common::copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/cr26"),
+        temp.path(),
+    );
+    let (code, json) = lint_json(temp.path());
+    assert_eq!(code, 1);
+    let found: std::collections::BTreeSet<String> =
+        codes(&json).into_iter().map(|(c, _)| c).collect();
+    use strum::IntoEnumIterator;
+    for code in poam::rules::Code::iter() {
+        let name = code.as_str();
+        // Class D's 12-hour cell and VER-TFR-NRI's warning need Class D; history rules need git.
+        let class_c = !matches!(name, "vdr-needs-time" | "vdr-incident-nirv");
+        if name.starts_with("vdr-") && class_c && !poam::rules::is_history_code(code) {
+            assert!(found.contains(name), "{name} missing from {found:?}");
+        }
+    }
+    assert!(found.iter().all(|c| c.starts_with("vdr-")), "{found:?}");
+}
