@@ -3,6 +3,7 @@
 mod cli;
 mod common;
 mod docs;
+mod edit;
 mod export_ver;
 mod history;
 mod history_lint;
