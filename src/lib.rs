@@ -14,6 +14,7 @@ pub mod export;
 pub mod history;
 pub mod kev;
 pub mod lint;
+pub mod migrate;
 
 pub mod model;
 pub mod output;

@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         Command::Show(args) => commands::show::run(&args, global),
         Command::Rules(args) => commands::rules::run(&args),
         Command::Export(args) => commands::export::run(&args, global),
+        Command::Migrate(args) => commands::migrate::run(&args, global),
     };
     match result {
         Ok(code) => code,

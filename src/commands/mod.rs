@@ -15,6 +15,7 @@ pub mod export;
 pub mod export_ver;
 pub mod lint;
 pub mod log;
+pub mod migrate;
 pub mod rules;
 pub mod show;
 

@@ -7,6 +7,7 @@ mod edit;
 mod export_ver;
 mod history;
 mod history_lint;
+mod migrate;
 mod robustness;
 mod rules;
 mod sarif;
