@@ -1,8 +1,10 @@
-//! An evaluation lacks its reachability, exploitability or N-rating, or the N-rating is not 1-5.
+//! An evaluation lacks its reachability, exploitability or N-rating, the N-rating is not 1-5,
+//! or its time is impossible.
 //!
 //! ## What it does
-//! Under `fedramp-cr26`, reports `vdr.evaluated` without `irv`, `lev` or `pain`, and a
-//! `vdr.pain` outside 1 to 5.
+//! Under `fedramp-cr26`, reports `vdr.evaluated` without `irv`, `lev` or `pain`, a
+//! `vdr.pain` outside 1 to 5, and `vdr.evaluated` after today or before detection
+//! (`vdr.detected_at`, else `detected`).
 //!
 //! ## Why it matters
 //! The timeframe of every reduction is looked up from the PAIN N-rating and the IRV and LEV
@@ -45,6 +47,34 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let Some(evaluated) = &vdr.evaluated else {
         return;
     };
+    let detected = ctx.assessment.vdr.as_ref().and_then(|v| v.detected);
+    if evaluated.value.date() > ctx.today {
+        out.push(
+            ctx.report(
+                Code::VdrEvaluationIncomplete,
+                evaluated.span,
+                format!(
+                    "evaluated {} is in the future (today {}): every timeframe would start later",
+                    evaluated.value, ctx.today
+                ),
+            )
+            .with_help("record the time the evaluation was completed"),
+        );
+    } else if let Some(detected) = detected.filter(|d| evaluated.value.at < d.at) {
+        out.push(
+            ctx.report(
+                Code::VdrEvaluationIncomplete,
+                evaluated.span,
+                format!(
+                    "evaluated {} is before detection {detected}",
+                    evaluated.value
+                ),
+            )
+            .with_help(
+                "a vulnerability is evaluated after it is detected; correct one of the dates",
+            ),
+        );
+    }
     let missing: Vec<&str> = [
         ("irv", vdr.irv.is_none()),
         ("lev", vdr.lev.is_none()),
