@@ -60,6 +60,59 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff).
     Man,
+    /// Write the items in another format.
+    Export(ExportArgs),
+    /// Switch the repository to another profile.
+    Migrate(MigrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    #[command(subcommand)]
+    pub to: MigrateCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateCommand {
+    /// Switch to FedRAMP's 2026 rules (fedramp-cr26): set the profile and class in poam.yaml
+    /// and add a `vdr:` stub to each open item. A dry run unless --write.
+    Cr26(MigrateCr26Args),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateCr26Args {
+    /// The certification class: b, c or d (default: `cr26.class` in poam.yaml, else c).
+    #[arg(long, value_name = "CLASS")]
+    pub class: Option<String>,
+    /// The certification package overview URI for the reports.
+    #[arg(long, value_name = "URI")]
+    pub uri: Option<String>,
+    /// Write the changes (default: only say what would change).
+    #[arg(long)]
+    pub write: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(subcommand)]
+    pub what: ExportCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// FedRAMP 2026 VER reports (fedramp-cr26): vulnerability detail report, accepted
+    /// vulnerability info and historical VER activity, as JSON valid against FedRAMP's schemas.
+    Ver(ExportVerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportVerArgs {
+    /// The calendar month the detail and accepted reports cover (UTC).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub period: String,
+    /// The folder to write the three JSON files into (created if needed).
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: PathBuf,
 }
 
 /// When to colour output.

@@ -71,6 +71,27 @@ pub enum Code {
     Reopened,
     HistoryUnavailable,
     HistoryShallow,
+    VdrNotEvaluated,
+    VdrEvaluationLate,
+    VdrEvaluationIncomplete,
+    VdrNlevUnjustified,
+    VdrReductionInvalid,
+    VdrReductionLate,
+    VdrNextReductionMissing,
+    VdrNextReductionInvalid,
+    VdrOverdueUnexplained,
+    VdrMustAccept,
+    VdrAcceptedIncomplete,
+    VdrDispositionMissing,
+    VdrFalsePositiveConflict,
+    VdrKevNotRemediated,
+    VdrIncidentIrv,
+    VdrIncidentNirv,
+    VdrNeedsTime,
+    VdrLegacyField,
+    VdrEvaluationChanged,
+    VdrReductionsRewritten,
+    VdrBackdated,
 }
 
 impl Code {
@@ -89,13 +110,29 @@ impl Code {
 
     pub fn default_severity(self) -> Severity {
         match self {
-            Code::DueSoon | Code::HistoryUnavailable => Severity::Note,
+            // MAY, and notes about the profile itself.
+            Code::DueSoon
+            | Code::HistoryUnavailable
+            | Code::VdrNeedsTime
+            | Code::VdrLegacyField => Severity::Note,
             Code::MilestoneOverdue
             | Code::MilestoneAfterDue
             | Code::StatusStale
             | Code::Reopened
             | Code::DeadlinesInverted
             | Code::HistoryShallow => Severity::Warning,
+            // CR26 rules of SHOULD force (the incident rules lower themselves to a note
+            // for the classes where FedRAMP says MAY).
+            Code::VdrNotEvaluated
+            | Code::VdrEvaluationLate
+            | Code::VdrNlevUnjustified
+            | Code::VdrReductionLate
+            | Code::VdrNextReductionMissing
+            | Code::VdrFalsePositiveConflict
+            | Code::VdrKevNotRemediated
+            | Code::VdrIncidentIrv
+            | Code::VdrIncidentNirv
+            | Code::VdrBackdated => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -137,4 +174,7 @@ pub const HISTORY_CODES: &[Code] = &[
     Code::Reopened,
     Code::HistoryUnavailable,
     Code::HistoryShallow,
+    Code::VdrEvaluationChanged,
+    Code::VdrReductionsRewritten,
+    Code::VdrBackdated,
 ];

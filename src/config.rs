@@ -9,7 +9,7 @@ use crate::error::{ConfigError, ConfigProblem, Error};
 use crate::model::item::suggest;
 use crate::model::{Node, Sp, Span, Value};
 use crate::parse;
-pub use crate::policy::profile::{Deadlines, Policy, Profile};
+pub use crate::policy::profile::{Cr26Class, Deadlines, Policy, Profile};
 use crate::source::SourceFile;
 
 pub const CONFIG_FILE: &str = "poam.yaml";
@@ -26,10 +26,12 @@ pub const CONFIG_KEYS: &[&str] = &[
     "rules",
     "history_since",
     "id_prefix",
+    "cr26",
 ];
 /// Prefix of the ids `poam new` allocates when `id_prefix` is not set.
 pub const DEFAULT_ID_PREFIX: &str = "V-";
 
+const CR26_KEYS: &[&str] = &["class", "package_overview_uri"];
 const SYSTEM_KEYS: &[&str] = &["csp", "name", "impact"];
 const DEADLINE_KEYS: &[&str] = &["critical", "high", "moderate", "low"];
 
@@ -80,6 +82,16 @@ pub struct Config {
     pub source: Option<SourceFile>,
     /// What `poam new` puts before the number of a new id.
     pub id_prefix: String,
+    /// `cr26:` as written (the class also goes into `policy.class`).
+    pub cr26: Cr26Settings,
+}
+
+/// The `cr26:` block: what the `fedramp-cr26` profile needs to know about the offering.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Cr26Settings {
+    pub class: Option<Cr26Class>,
+    /// The certification package overview; every VER report names it.
+    pub package_overview_uri: Option<String>,
 }
 
 impl Config {
@@ -98,6 +110,7 @@ impl Config {
             deadlines_span: None,
             source: None,
             id_prefix: DEFAULT_ID_PREFIX.to_owned(),
+            cr26: Cr26Settings::default(),
         }
     }
 
@@ -197,6 +210,9 @@ impl Config {
             config.read(node, &mut problems);
         }
         config.apply_deadline_overrides();
+        if let Some(node) = &node {
+            config.check_cr26(node, &mut problems);
+        }
         let span_of = |key: &str| {
             node.as_ref()
                 .and_then(|n| n.get(key))
@@ -318,9 +334,65 @@ impl Config {
                         }
                     }
                 }
+                "cr26" => self.read_cr26(value, problems),
                 other => problems.push(unknown_key(other, entry.key_span, CONFIG_KEYS)),
             }
         }
+    }
+
+    /// `cr26: {class: b|c|d, package_overview_uri: <url>}`.
+    fn read_cr26(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {
+        let Some(entries) = mapping(node, "cr26", problems) else {
+            return;
+        };
+        for entry in entries {
+            match entry.key.as_str() {
+                "class" => {
+                    let Some(name) = string(&entry.value, "cr26.class", problems) else {
+                        continue;
+                    };
+                    match Cr26Class::from_name(&name) {
+                        Some(class) => {
+                            self.cr26.class = Some(class);
+                            self.policy.class = class;
+                        }
+                        None => problems.push(ConfigProblem::new(
+                            entry.value.span,
+                            format!("`cr26.class` must be `b`, `c` or `d`, found `{name}`"),
+                            Some("Rev5 offerings are Class B, C or D; Class A is 20x only".into()),
+                        )),
+                    }
+                }
+                "package_overview_uri" => {
+                    let uri = string(&entry.value, "cr26.package_overview_uri", problems);
+                    match uri {
+                        Some(uri) if !uri.contains("://") => problems.push(ConfigProblem::new(
+                            entry.value.span,
+                            format!("`cr26.package_overview_uri` must be an absolute URI, found `{uri}`"),
+                            Some("write the full address, e.g. https://example.com/fedramp/package".into()),
+                        )),
+                        uri => self.cr26.package_overview_uri = uri,
+                    }
+                }
+                other => problems.push(unknown_key(other, entry.key_span, CR26_KEYS)),
+            }
+        }
+    }
+
+    /// The `fedramp-cr26` profile cannot pick timeframes without a class.
+    fn check_cr26(&self, node: &Node, problems: &mut Vec<ConfigProblem>) {
+        if self.policy.profile != Profile::FedrampCr26 || self.cr26.class.is_some() {
+            return;
+        }
+        let span = node
+            .get("cr26")
+            .or_else(|| node.get("profile"))
+            .map_or(Span::new(0, 0), |e| e.value.span);
+        problems.push(ConfigProblem::new(
+            span,
+            "profile `fedramp-cr26` needs `cr26.class`".to_owned(),
+            Some("add `cr26: {class: c}` (b, c or d: the timeframes depend on it)".into()),
+        ));
     }
 
     fn read_system(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {

@@ -50,6 +50,9 @@ pub enum Error {
     /// An item file the editor could not read, change or write (its message names the file).
     #[error("{0}")]
     Edit(String),
+    /// An export cannot be produced from this repository as configured.
+    #[error("{0}")]
+    Export(String),
 }
 
 fn nearest_codes(name: &str) -> String {

@@ -10,12 +10,14 @@ pub mod config;
 pub mod diag;
 pub mod edit;
 pub mod error;
+pub mod export;
 pub mod history;
 pub mod ids;
 pub mod init;
 pub mod kev;
 pub mod lifecycle;
 pub mod lint;
+pub mod migrate;
 
 pub mod model;
 pub mod output;

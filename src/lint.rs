@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diag::{self, Diagnostic, Report};
 use crate::error::Error;
-use crate::history::audit::{self, Violation};
+use crate::history::audit;
 use crate::history::{self, HistoryError, WalkOptions};
 use crate::kev::KevCatalog;
 use crate::model::item::Item;
@@ -214,6 +214,7 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
     }
     let mut rule_input = RuleInput::default();
     let mut violations = Vec::new();
+    let mut vdr_violations = Vec::new();
     if let Some(repo) = &repo {
         let options = WalkOptions {
             progress: input.progress,
@@ -227,6 +228,7 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
             HistoryMode::Base(rev) => {
                 let pr = repo.pr_history(rev, options).map_err(history_error)?;
                 violations = audit::audit_pr(&pr, cutoff.as_ref());
+                vdr_violations = rules::vdr_pr_history(config, &pr.items, cutoff.as_ref());
             }
             _ => {
                 let history = repo.full_history(options).map_err(history_error)?;
@@ -251,6 +253,7 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
                     }
                 }
                 violations = audit::audit_history(&history, cutoff.as_ref());
+                vdr_violations = rules::vdr_history(config, &history.items, cutoff.as_ref());
                 // Freeing a large history takes a noticeable moment; nothing waits for it.
                 std::thread::spawn(move || drop(history));
             }
@@ -263,9 +266,20 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
         kev.as_ref(),
         &loaded,
     ));
-    if !violations.is_empty() {
-        let ctx = history_context(&loaded, &violations);
+    if !violations.is_empty() || !vdr_violations.is_empty() {
+        let ids = violations
+            .iter()
+            .map(|v| v.item_id.as_str())
+            .chain(vdr_violations.iter().map(|v| v.item_id.as_str()))
+            .collect();
+        let paths = violations
+            .iter()
+            .map(|v| v.path.as_str())
+            .chain(vdr_violations.iter().map(|v| v.path.as_str()))
+            .collect();
+        let ctx = history_context(&loaded, &ids, &paths);
         diagnostics.extend(rules::check_history(config, &violations, &ctx));
+        diagnostics.extend(rules::check_vdr_history(config, &vdr_violations, &ctx));
     }
     Ok(finish(
         input.today,
@@ -306,13 +320,13 @@ fn resolve_since(
     Ok(cutoff)
 }
 
-/// The current files of the items the violations concern, re-parsed for field lookup (few
-/// items have violations, so the trees of the others are not kept).
-fn history_context<'a>(loaded: &'a [LoadedItem], violations: &[Violation]) -> HistoryContext<'a> {
-    let ids: std::collections::HashSet<&str> =
-        violations.iter().map(|v| v.item_id.as_str()).collect();
-    let paths: std::collections::HashSet<&str> =
-        violations.iter().map(|v| v.path.as_str()).collect();
+/// The current files of the items violations concern (by id, or by path), re-parsed for
+/// field lookup (few items have violations, so the trees of the others are not kept).
+fn history_context<'a>(
+    loaded: &'a [LoadedItem],
+    ids: &std::collections::HashSet<&str>,
+    paths: &std::collections::HashSet<&str>,
+) -> HistoryContext<'a> {
     let mut current = HashMap::new();
     for file in loaded {
         let id = file.item.as_ref().and_then(Item::id_text);

@@ -39,6 +39,8 @@ fn main() -> ExitCode {
         Command::Checkin(args) => commands::lifecycle::checkin(&args, global),
         Command::Complete(args) => commands::lifecycle::complete(&args, global),
         Command::Reopen(args) => commands::lifecycle::reopen(&args, global),
+        Command::Export(args) => commands::export::run(&args, global),
+        Command::Migrate(args) => commands::migrate::run(&args, global),
     };
     match result {
         Ok(code) => code,

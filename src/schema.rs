@@ -110,37 +110,41 @@ pub struct PoamItem {
     /// [D] Weakness Description: what was found and why it matters.
     pub description: Text,
     /// [B] Controls: NIST SP 800-53 control ids such as `AC-2`, `SI-2` or `AC-2(1)`.
+    /// Required under fedramp-rev5.
     #[schemars(
         length(min = 1),
         inner(pattern(r"^[A-Za-z]{2}-\d{1,3}(\(\d{1,3}\))?$"))
     )]
-    pub controls: Vec<String>,
+    pub controls: Option<Vec<String>>,
     /// [E] Weakness Detector Source: the scanner, 3PAO or assessment that found it.
     pub detector: Text,
     /// [F] Weakness Source Identifier: the detector's id (plugin, rule); `none` when it gives
-    /// none. A number is kept as written (`00123` stays `00123`).
-    pub detector_id: Text,
-    /// [G] Asset Identifier: hosts, images, URLs with ports.
+    /// none. A number is kept as written (`00123` stays `00123`). Required under fedramp-rev5.
+    pub detector_id: Option<Text>,
+    /// [G] Asset Identifier: hosts, images, URLs with ports. Required under fedramp-rev5.
     #[schemars(length(min = 1))]
-    pub assets: Vec<Text>,
-    /// [H] Point of Contact: who owns the fix.
-    pub owner: Text,
+    pub assets: Option<Vec<Text>>,
+    /// [H] Point of Contact: who owns the fix. Required under fedramp-rev5.
+    pub owner: Option<Text>,
     /// [I] Resources Required: people, time, funding.
     pub resources: Option<Text>,
-    /// [J] Overall Remediation Plan.
-    pub remediation: Text,
+    /// [J] Overall Remediation Plan. Required under fedramp-rev5.
+    pub remediation: Option<Text>,
     /// [K] Original Detection Date. Write-once: history rules flag a change.
     pub detected: Date,
     /// [L] Scheduled Completion Date, within the profile's deadline for the rating (30 days
     /// high and critical, 90 moderate, 180 low under fedramp-rev5). Moves only with a vendor
-    /// fix release or an approved risk adjustment.
-    pub due: Date,
+    /// fix release or an approved risk adjustment. Required under fedramp-rev5 (informational
+    /// under fedramp-cr26).
+    pub due: Option<Date>,
     /// [S] Original Risk Rating. Write-once: ratings change through
-    /// `deviations.risk_adjustment`.
-    pub risk: Risk,
+    /// `deviations.risk_adjustment`. Required under fedramp-rev5 (informational under
+    /// fedramp-cr26).
+    pub risk: Option<Risk>,
     /// [M] Planned Milestones. Write-once: record later changes in `milestone_changes`.
+    /// Required under fedramp-rev5.
     #[schemars(length(min = 1))]
-    pub milestones: Vec<Milestone>,
+    pub milestones: Option<Vec<Milestone>>,
     /// [N] Milestone Changes: append-only log of new, updated and completed milestones.
     pub milestone_changes: Option<Vec<MilestoneChange>>,
     /// Open or closed (the Open and Closed sheets of the template).
@@ -163,6 +167,108 @@ pub struct PoamItem {
     pub comments: Option<Text>,
     /// How the item was closed; required when `status` is `closed`, absent while open.
     pub closed: Option<Closed>,
+    /// FedRAMP 2026 vulnerability detection and response (profile fedramp-cr26): the
+    /// evaluation, reductions, acceptance and disposition.
+    pub vdr: Option<VdrBlock>,
+}
+
+/// A date `YYYY-MM-DD` (00:00 UTC) or an RFC 3339 date-time.
+pub struct Moment;
+
+impl JsonSchema for Moment {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "Moment".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2}))?$"
+        })
+    }
+}
+
+/// The `vdr:` block (profile fedramp-cr26).
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct VdrBlock {
+    /// When the vulnerability was detected, with a time (refines `detected`).
+    pub detected_at: Option<Moment>,
+    /// When it was evaluated (VER-TFR-EVU).
+    pub evaluated: Option<Moment>,
+    /// Internet-reachable at evaluation.
+    pub irv: Option<bool>,
+    /// Likely exploitable at evaluation.
+    pub lev: Option<bool>,
+    /// Potential adverse impact N1 to N5 at evaluation.
+    #[schemars(range(min = 1, max = 5))]
+    pub pain: Option<u8>,
+    /// How the ratings were reached.
+    pub rationale: Option<Text>,
+    /// Completed, evaluated reductions to lower ratings, oldest first (append-only).
+    pub reductions: Option<Vec<VdrReduction>>,
+    /// The next planned reduction.
+    pub next_reduction: Option<VdrNextReduction>,
+    /// Why the vulnerability is (or will be) past its timeframe.
+    pub overdue: Option<Text>,
+    /// Supplementary information for agencies.
+    pub supplementary: Option<Text>,
+    /// Declared accepted: not fully remediated within 192 days of evaluation.
+    pub accepted: Option<VdrAccepted>,
+    /// How a closed vulnerability ended.
+    pub disposition: Option<Disposition>,
+}
+
+/// A completed reduction.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct VdrReduction {
+    /// When the reduction was completed.
+    pub at: Moment,
+    /// The rating after it.
+    #[schemars(range(min = 1, max = 5))]
+    pub pain: u8,
+    /// Internet-reachable after the reduction, when it changed.
+    pub irv: Option<bool>,
+    /// Likely exploitable after the reduction, when it changed.
+    pub lev: Option<bool>,
+    /// What was done.
+    pub note: Option<Text>,
+}
+
+/// The next planned reduction.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct VdrNextReduction {
+    /// When it is planned.
+    pub at: Moment,
+    /// The rating it will reach.
+    #[schemars(range(min = 1, max = 5))]
+    pub pain: u8,
+}
+
+/// An accepted vulnerability.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct VdrAccepted {
+    /// When it was accepted.
+    pub date: Moment,
+    /// Why it will not be fully remediated.
+    pub rationale: Text,
+}
+
+/// The final disposition of a closed vulnerability.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case")]
+pub enum Disposition {
+    Remediated,
+    FullyMitigated,
+    PartiallyMitigated,
+    FalsePositive,
 }
 
 /// A CVE id.
@@ -344,6 +450,27 @@ pub struct PoamConfig {
     /// What `poam new` puts before the number of a new id [default: `V-`].
     #[schemars(pattern(r"^[A-Za-z0-9][A-Za-z0-9._-]*$"))]
     pub id_prefix: Option<String>,
+    /// The offering under profile fedramp-cr26 (required there).
+    pub cr26: Option<Cr26>,
+}
+
+/// The offering under FedRAMP's 2026 rules.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Cr26 {
+    /// The certification class: the timeframes depend on it.
+    pub class: Option<Cr26ClassName>,
+    /// The package overview URI every VER report names.
+    pub package_overview_uri: Option<String>,
+}
+
+/// A certification class.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+pub enum Cr26ClassName {
+    B,
+    C,
+    D,
 }
 
 /// The system the POA&M belongs to.
@@ -373,6 +500,8 @@ pub enum Impact {
 pub enum ProfileName {
     /// FedRAMP Rev5: 30 days high and critical, 90 moderate, 180 low.
     FedrampRev5,
+    /// FedRAMP Consolidated Rules 2026: vulnerability detection and response (VDR/VER).
+    FedrampCr26,
 }
 
 /// Days to remediate per rating.

@@ -9,8 +9,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::model::item::{Deviation, Item, RiskAdjustment};
+use crate::model::vdr::{Disposition, Moment, Vdr};
 use crate::model::Sp;
 use crate::policy::assess::{ClockStart, Excuse, StatusSource};
+use crate::policy::vdr::{Incident, Rating, Timeframe, VdrAssessment};
 use crate::policy::Assessment;
 
 /// Version of the item view's shape.
@@ -46,6 +48,8 @@ pub struct ItemView {
     pub documents: Vec<DocumentView>,
     pub comments: Option<String>,
     pub closed: Option<ClosedView>,
+    /// The `vdr:` block as written (CR26), `null` when absent.
+    pub vdr: Option<VdrView>,
     pub assessment: AssessmentView,
 }
 
@@ -140,6 +144,8 @@ pub struct AssessmentView {
     pub next_milestone: Option<NextMilestoneView>,
     /// Dates of past events that lie after `today` (each is an error and counts for nothing).
     pub future_dates: Vec<FutureDateView>,
+    /// The CR26 assessment, under `fedramp-cr26` only (`null` otherwise).
+    pub vdr: Option<VdrAssessmentView>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -295,6 +301,7 @@ impl ItemView {
                 date: date(c.date.as_ref()),
                 evidence: text(c.evidence.as_ref()),
             }),
+            vdr: item.vdr.as_ref().map(VdrView::new),
             assessment: AssessmentView::new(assessment),
         }
     }
@@ -362,6 +369,7 @@ impl AssessmentView {
                     date: f.date,
                 })
                 .collect(),
+            vdr: a.vdr.as_ref().map(VdrAssessmentView::new),
         }
     }
 }
@@ -402,4 +410,156 @@ pub fn views(
         .collect();
     views.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.path.cmp(&b.path)));
     views
+}
+
+/// A date or date-time of the `vdr:` block: `YYYY-MM-DD` when written as a date, else RFC 3339
+/// in UTC.
+fn moment(value: Option<&Sp<Moment>>) -> Option<String> {
+    value.map(|m| m.value.to_string())
+}
+
+/// The `vdr:` block as written.
+#[derive(Clone, Debug, Serialize)]
+pub struct VdrView {
+    pub detected_at: Option<String>,
+    pub evaluated: Option<String>,
+    pub irv: Option<bool>,
+    pub lev: Option<bool>,
+    pub pain: Option<i64>,
+    pub rationale: Option<String>,
+    pub reductions: Vec<ReductionView>,
+    pub next_reduction: Option<NextReductionView>,
+    pub overdue: Option<String>,
+    pub supplementary: Option<String>,
+    pub accepted: Option<AcceptedView>,
+    pub disposition: Option<&'static str>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ReductionView {
+    pub at: Option<String>,
+    pub pain: Option<i64>,
+    pub irv: Option<bool>,
+    pub lev: Option<bool>,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct NextReductionView {
+    pub at: Option<String>,
+    pub pain: Option<i64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AcceptedView {
+    pub date: Option<String>,
+    pub rationale: Option<String>,
+}
+
+impl VdrView {
+    pub fn new(v: &Vdr) -> VdrView {
+        let flag = |b: Option<&Sp<bool>>| b.map(|b| b.value);
+        VdrView {
+            detected_at: moment(v.detected_at.as_ref()),
+            evaluated: moment(v.evaluated.as_ref()),
+            irv: flag(v.irv.as_ref()),
+            lev: flag(v.lev.as_ref()),
+            pain: v.pain.as_ref().map(|p| p.value),
+            rationale: text(v.rationale.as_ref()),
+            reductions: v
+                .reductions()
+                .iter()
+                .map(|r| ReductionView {
+                    at: moment(r.at.as_ref()),
+                    pain: r.pain.as_ref().map(|p| p.value),
+                    irv: flag(r.irv.as_ref()),
+                    lev: flag(r.lev.as_ref()),
+                    note: text(r.note.as_ref()),
+                })
+                .collect(),
+            next_reduction: v.next_reduction.as_ref().map(|n| NextReductionView {
+                at: moment(n.at.as_ref()),
+                pain: n.pain.as_ref().map(|p| p.value),
+            }),
+            overdue: text(v.overdue.as_ref()),
+            supplementary: text(v.supplementary.as_ref()),
+            accepted: v.accepted.as_ref().map(|a| AcceptedView {
+                date: moment(a.date.as_ref()),
+                rationale: text(a.rationale.as_ref()),
+            }),
+            disposition: v.disposition.as_ref().map(|d| d.value.name()),
+        }
+    }
+}
+
+/// What poam computed about the item under `fedramp-cr26`.
+#[derive(Clone, Debug, Serialize)]
+pub struct VdrAssessmentView {
+    /// `b`, `c` or `d`.
+    pub class: &'static str,
+    pub detected: Option<String>,
+    /// Detection + the class's evaluation days (VER-TFR-EVU).
+    pub evaluation_deadline: Option<String>,
+    pub evaluated: Option<String>,
+    pub evaluation_overdue: bool,
+    pub evaluation_late: bool,
+    /// The evaluated rating (`null` when the evaluation is incomplete).
+    pub initial: Option<Rating>,
+    /// The last reduction's rating, else the evaluated one.
+    pub current: Option<Rating>,
+    /// `N4 LEV+IRV`.
+    pub current_label: Option<String>,
+    pub current_since: Option<String>,
+    /// The VDR-TFR-PVR cell of the current rating, e.g. `4 days` (`null` at N1).
+    pub timeframe: Option<String>,
+    /// When the current rating must be reduced by (evaluation + timeframe).
+    pub reduction_deadline: Option<String>,
+    pub reduction_late: bool,
+    pub next_reduction_at: Option<String>,
+    pub next_reduction_pain: Option<u8>,
+    pub planned_late: bool,
+    /// Evaluation + 192 days (VER-TFR-MAV).
+    pub accept_deadline: Option<String>,
+    pub accepted: bool,
+    pub must_accept: bool,
+    /// Overdue now or likely to become so.
+    pub overdue: bool,
+    /// `vdr.overdue`, else the computed reason, when overdue.
+    pub overdue_explanation: Option<String>,
+    pub kev_late: bool,
+    /// `irv` (VER-TFR-IRI) or `nirv` (VER-TFR-NRI).
+    pub incident: Option<Incident>,
+    pub disposition: Option<&'static str>,
+}
+
+impl VdrAssessmentView {
+    pub fn new(v: &VdrAssessment) -> VdrAssessmentView {
+        let show = |m: Option<Moment>| m.map(|m| m.to_string());
+        VdrAssessmentView {
+            class: v.class.name(),
+            detected: show(v.detected),
+            evaluation_deadline: show(v.evaluation_deadline),
+            evaluated: show(v.evaluated),
+            evaluation_overdue: v.evaluation_overdue,
+            evaluation_late: v.evaluation_late,
+            initial: v.initial,
+            current: v.current,
+            current_label: v.current.map(Rating::describe),
+            current_since: show(v.current_since),
+            timeframe: v.timeframe.map(Timeframe::describe),
+            reduction_deadline: show(v.reduction_deadline),
+            reduction_late: v.reduction_late,
+            next_reduction_at: show(v.next_reduction.map(|n| n.at)),
+            next_reduction_pain: v.next_reduction.map(|n| n.pain),
+            planned_late: v.planned_late,
+            accept_deadline: show(v.accept_deadline),
+            accepted: v.accepted,
+            must_accept: v.must_accept,
+            overdue: v.overdue,
+            overdue_explanation: if v.overdue { v.overdue_text() } else { None },
+            kev_late: v.kev_late,
+            incident: v.incident,
+            disposition: v.disposition.map(Disposition::name),
+        }
+    }
 }

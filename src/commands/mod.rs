@@ -12,10 +12,13 @@ use crate::config::Config;
 use crate::error::Error;
 
 pub mod completions;
+pub mod export;
+pub mod export_ver;
 pub mod init;
 pub mod lifecycle;
 pub mod lint;
 pub mod log;
+pub mod migrate;
 pub mod new;
 pub mod rules;
 pub mod schema;

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use super::node::{Node, Value};
 use super::span::{Sp, Span};
+use super::vdr::Vdr;
 
 /// Original or adjusted risk rating.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -211,6 +212,8 @@ pub struct Item {
     pub documents: Option<Sp<Vec<Document>>>,
     pub comments: Option<Sp<String>>,
     pub closed: Option<Closed>,
+    /// The CR26 vulnerability evaluation (`fedramp-cr26` profile).
+    pub vdr: Option<Vdr>,
     /// Problems met while reading the fields, in source order.
     pub problems: Vec<Problem>,
 }
@@ -241,6 +244,7 @@ pub const ITEM_KEYS: &[&str] = &[
     "documents",
     "comments",
     "closed",
+    "vdr",
 ];
 pub const MILESTONE_KEYS: &[&str] = &["id", "date", "description"];
 pub const MILESTONE_CHANGE_KEYS: &[&str] = &["milestone", "kind", "date", "description"];
@@ -324,6 +328,7 @@ impl Item {
                 "documents" => item.documents = r.list(value, at, Reader::document),
                 "comments" => item.comments = r.text(value, at),
                 "closed" => item.closed = r.closed(value, at, key_span),
+                "vdr" => item.vdr = r.vdr(value, at, key_span),
                 _ => {}
             }
         }
@@ -332,15 +337,15 @@ impl Item {
     }
 }
 
-struct Reader<'a> {
-    source: &'a str,
-    problems: Vec<Problem>,
+pub(super) struct Reader<'a> {
+    pub(super) source: &'a str,
+    pub(super) problems: Vec<Problem>,
 }
 
-type Fields<'n> = Vec<(&'static str, &'n Node, Span)>;
+pub(super) type Fields<'n> = Vec<(&'static str, &'n Node, Span)>;
 
 impl Reader<'_> {
-    fn invalid(
+    pub(super) fn invalid(
         &mut self,
         path: &FieldPath<'_>,
         span: Span,
@@ -357,7 +362,7 @@ impl Reader<'_> {
 
     /// The known entries of a mapping; unknown keys become problems. `None` when the node
     /// is not a mapping (reported) or is empty.
-    fn mapping<'n>(
+    pub(super) fn mapping<'n>(
         &mut self,
         node: &'n Node,
         path: &FieldPath<'_>,
@@ -395,7 +400,7 @@ impl Reader<'_> {
     }
 
     /// Any scalar as the text it was written with; `None` for null and blank strings.
-    fn text(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<String>> {
+    pub(super) fn text(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<String>> {
         match &node.value {
             Value::Null => None,
             Value::Str(s) if s.trim().is_empty() => None,
@@ -447,7 +452,7 @@ impl Reader<'_> {
         Some(id)
     }
 
-    fn date(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<NaiveDate>> {
+    pub(super) fn date(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<NaiveDate>> {
         let text = self.text(node, path)?;
         match parse_date(&text.value) {
             Some(date) => Some(Sp::new(date, node.span)),
@@ -479,7 +484,7 @@ impl Reader<'_> {
         }
     }
 
-    fn enumerated<T>(
+    pub(super) fn enumerated<T>(
         &mut self,
         node: &Node,
         path: &FieldPath<'_>,
@@ -552,7 +557,7 @@ impl Reader<'_> {
         )
     }
 
-    fn bool(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<bool>> {
+    pub(super) fn bool(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<bool>> {
         match node.value {
             Value::Null => None,
             Value::Bool(b) => Some(Sp::new(b, node.span)),
@@ -622,7 +627,7 @@ impl Reader<'_> {
         }
     }
 
-    fn list<T>(
+    pub(super) fn list<T>(
         &mut self,
         node: &Node,
         path: &FieldPath<'_>,
@@ -956,20 +961,7 @@ pub fn nearest<'k>(name: &str, known: &[&'k str], count: usize) -> Vec<&'k str> 
     scored.into_iter().take(count).map(|(_, k)| k).collect()
 }
 
-/// `YYYY-MM-DD`, strictly (chrono's format parser is slow for the thousands of dates a run reads).
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    let bytes = text.trim().as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return None;
-    }
-    let number = |range: std::ops::Range<usize>| {
-        bytes[range].iter().try_fold(0u32, |n, b| {
-            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
-        })
-    };
-    let year = i32::try_from(number(0..4)?).ok()?;
-    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
-}
+pub use super::date::parse_date;
 
 pub fn is_valid_item_id(id: &str) -> bool {
     let mut chars = id.chars();

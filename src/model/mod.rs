@@ -1,6 +1,9 @@
+mod date;
 pub mod item;
 pub mod node;
 pub mod span;
+pub mod vdr;
+mod vdr_reader;
 
 pub use node::{Entry, Node, Value};
 pub use span::{LineCol, LineIndex, Sp, Span};

@@ -12,7 +12,8 @@ use serde::Serialize;
 use crate::model::item::{ChangeKind, DeviationStatus, Item, Risk};
 use crate::model::{Sp, Span};
 
-use super::profile::{Deadlines, Policy};
+use super::profile::{Deadlines, Policy, Profile};
+use super::vdr::{assess_vdr, VdrAssessment};
 
 /// The rating deadlines count from, and where it was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -195,6 +196,8 @@ pub struct Assessment<'a> {
     pub status: Option<StatusAge>,
     pub milestones: Vec<EffectiveMilestone<'a>>,
     pub future_dates: Vec<FutureDate>,
+    /// The CR26 evaluation and its deadlines, under `fedramp-cr26` only.
+    pub vdr: Option<VdrAssessment>,
 }
 
 impl<'a> Assessment<'a> {
@@ -255,6 +258,8 @@ pub fn assess<'a>(
         open && days_left.is_some_and(|d| (0..=i64::from(policy.due_soon_days)).contains(&d));
     let status = status_age(item, policy, today, last_changed);
     let milestones = effective_milestones(item, today);
+    let vdr =
+        (policy.profile == Profile::FedrampCr26).then(|| assess_vdr(item, policy.class, today));
     Assessment {
         today,
         open,
@@ -270,6 +275,7 @@ pub fn assess<'a>(
         status,
         milestones,
         future_dates,
+        vdr,
     }
 }
 

@@ -6,6 +6,8 @@
 
 pub mod assess;
 pub mod profile;
+pub mod vdr;
 
 pub use assess::{assess, days_between, Assessment};
-pub use profile::{Deadlines, Policy, Profile};
+pub use profile::{Cr26Class, Deadlines, Policy, Profile};
+pub use vdr::VdrAssessment;

@@ -35,6 +35,40 @@ pub enum Profile {
     /// dependencies (FedRAMP ConMon Strategy Guide, POA&M Template Completion Guide).
     #[default]
     FedrampRev5,
+    /// FedRAMP Consolidated Rules 2026, VDR and VER: each vulnerability is evaluated (IRV,
+    /// LEV, PAIN N-rating) and reduced within timeframes per class from evaluation; what will
+    /// not be fixed within 192 days is accepted; monthly JSON reports.
+    FedrampCr26,
+}
+
+/// A CR26 certification class (Rev5 has classes B, C and D; Class A is 20x only).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, EnumIter, IntoStaticStr, Serialize)]
+#[strum(serialize_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum Cr26Class {
+    B,
+    #[default]
+    C,
+    D,
+}
+
+impl Cr26Class {
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn from_name(name: &str) -> Option<Cr26Class> {
+        Cr26Class::iter().find(|c| c.name() == name.to_ascii_lowercase())
+    }
+
+    /// `B`, `C` or `D`, as FedRAMP writes it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::B => "B",
+            Self::C => "C",
+            Self::D => "D",
+        }
+    }
 }
 
 /// Required item fields of the Rev5 POA&M: the template columns FedRAMP rejects when blank.
@@ -55,6 +89,17 @@ const REV5_REQUIRED: &[&str] = &[
     "status",
 ];
 
+/// Required item fields under CR26: what the vulnerability detail report needs
+/// (`providerTrackingId`, `detection`, `vulnerabilityDescription`) plus a title and a status.
+const CR26_REQUIRED: &[&str] = &[
+    "id",
+    "title",
+    "description",
+    "detector",
+    "detected",
+    "status",
+];
+
 impl Profile {
     pub fn name(self) -> &'static str {
         self.into()
@@ -71,7 +116,8 @@ impl Profile {
     /// Remediation days per rating when `deadlines:` does not override them.
     pub fn default_deadlines(self) -> Deadlines {
         match self {
-            Profile::FedrampRev5 => Deadlines::FEDRAMP_REV5,
+            // CR26 has no rating deadlines; `due` and `risk` are informational there.
+            Profile::FedrampRev5 | Profile::FedrampCr26 => Deadlines::FEDRAMP_REV5,
         }
     }
 
@@ -79,6 +125,7 @@ impl Profile {
     pub fn required_fields(self) -> &'static [&'static str] {
         match self {
             Profile::FedrampRev5 => REV5_REQUIRED,
+            Profile::FedrampCr26 => CR26_REQUIRED,
         }
     }
 }
@@ -91,6 +138,8 @@ pub struct Policy {
     pub vendor_checkin_days: u32,
     pub stale_days: u32,
     pub due_soon_days: u32,
+    /// The CR26 class (`cr26.class`); read only under `fedramp-cr26`.
+    pub class: Cr26Class,
 }
 
 impl Policy {
@@ -102,6 +151,7 @@ impl Policy {
             vendor_checkin_days: 30,
             stale_days: 30,
             due_soon_days: 14,
+            class: Cr26Class::default(),
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod log;
 pub mod sarif;
 pub mod short;
 pub mod show;
+pub mod vdr;
 pub mod yaml;
 
 use crate::diag::Report;

@@ -52,7 +52,11 @@ pub fn render(view: &ItemView, color: bool) -> String {
         (None, _) => "(no status)".to_owned(),
     };
     row("status", status);
-    if let Some(risk) = a.effective_risk {
+    if let Some(v) = &a.vdr {
+        vdr_rows(v, &mut row, &paint);
+    }
+    // Under fedramp-cr26 the Rev5 deadline rows are informational and would mislead.
+    if let (Some(risk), None) = (a.effective_risk, &a.vdr) {
         let source = match a.effective_risk_source {
             Some("risk-adjustment") => format!(
                 "approved risk adjustment; originally {}",
@@ -62,7 +66,7 @@ pub fn render(view: &ItemView, color: bool) -> String {
         };
         row("effective risk", format!("{risk} (from {source})"));
     }
-    if let (Some(start), Some(source)) = (a.clock_start, a.clock_start_source) {
+    if let (Some(start), Some(source), None) = (a.clock_start, a.clock_start_source, &a.vdr) {
         let what = if source == "fix-released" {
             "the vendor's fix release"
         } else {
@@ -70,7 +74,7 @@ pub fn render(view: &ItemView, color: bool) -> String {
         };
         row("clock start", format!("{start} ({what})"));
     }
-    if let (Some(deadline), Some(days_allowed)) = (a.policy_deadline, a.policy_days) {
+    if let (Some(deadline), Some(days_allowed), None) = (a.policy_deadline, a.policy_days, &a.vdr) {
         let why = if a.policy_deadline_kev {
             "the KEV due date".to_owned()
         } else {
@@ -164,4 +168,73 @@ pub fn render(view: &ItemView, color: bool) -> String {
         }
     }
     out
+}
+
+/// The CR26 rows: class, evaluation, current rating, the next required reduction.
+fn vdr_rows(
+    v: &crate::view::VdrAssessmentView,
+    row: &mut impl FnMut(&str, String),
+    paint: &impl Fn(&str, &str) -> String,
+) {
+    row("class", v.class.to_ascii_uppercase());
+    match (&v.evaluated, &v.evaluation_deadline) {
+        (Some(evaluated), _) => {
+            let late = if v.evaluation_late { " (late)" } else { "" };
+            row("evaluated", format!("{evaluated}{late}"));
+        }
+        (None, Some(deadline)) if v.evaluation_overdue => row(
+            "evaluated",
+            paint(RED, &format!("not yet; was due {deadline}")),
+        ),
+        (None, Some(deadline)) => row("evaluated", format!("not yet; due {deadline}")),
+        (None, None) => row("evaluated", "not yet".to_owned()),
+    }
+    if let Some(current) = &v.current_label {
+        let since = v
+            .current_since
+            .as_deref()
+            .map(|s| format!(" since {s}"))
+            .unwrap_or_default();
+        row("current rating", format!("{current}{since}"));
+    }
+    match (&v.reduction_deadline, &v.timeframe) {
+        (Some(deadline), Some(timeframe)) => {
+            let text = format!("{deadline} ({timeframe} from evaluation)");
+            let text = if v.reduction_late {
+                paint(RED, &format!("{text}: passed"))
+            } else {
+                text
+            };
+            row("reduce by", text);
+        }
+        _ if v.current.is_some() => row("reduce by", "no timeframe at N1".to_owned()),
+        _ => {}
+    }
+    if let (Some(at), Some(pain)) = (&v.next_reduction_at, v.next_reduction_pain) {
+        let late = if v.planned_late {
+            ", after the deadline"
+        } else {
+            ""
+        };
+        row("next reduction", format!("to N{pain} on {at}{late}"));
+    }
+    if v.accepted {
+        row("accepted", "yes".to_owned());
+    } else if let Some(deadline) = &v.accept_deadline {
+        let text = format!("{deadline} unless fixed (192 days from evaluation)");
+        row(
+            "accept by",
+            if v.must_accept {
+                paint(RED, &text)
+            } else {
+                text
+            },
+        );
+    }
+    if let Some(explanation) = &v.overdue_explanation {
+        row("overdue", paint(RED, explanation));
+    }
+    if let Some(disposition) = v.disposition {
+        row("disposition", disposition.to_owned());
+    }
 }

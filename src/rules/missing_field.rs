@@ -1,9 +1,10 @@
 //! A required key is absent or empty.
 //!
 //! ## What it does
-//! Reports required fields that are missing or empty: `id`, `title`, `description`,
-//! `controls`, `detector`, `detector_id`, `assets`, `owner`, `remediation`, `detected`, `due`,
-//! `risk`, `milestones`, `status`; `closed` on a closed item; `id`, `date` and `description` of
+//! Reports required fields that are missing or empty: under `fedramp-rev5` `id`, `title`,
+//! `description`, `controls`, `detector`, `detector_id`, `assets`, `owner`, `remediation`,
+//! `detected`, `due`, `risk`, `milestones`, `status`; under `fedramp-cr26` `id`, `title`,
+//! `description`, `detector`, `detected`, `status`; `closed` on a closed item; `id`, `date` and `description` of
 //! each milestone; all four keys of a milestone change; `product` and `last_checkin` of a
 //! vendor dependency; `status` and `rationale` of every deviation and `adjusted_risk` of a
 //! risk adjustment; `type` and `name` of a document; `date` and `evidence` of `closed`.

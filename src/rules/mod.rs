@@ -10,6 +10,8 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Location};
 use crate::history::audit::{AuditRule, Violation};
 use crate::history::diff::lookup_nearest;
+use crate::history::Cutoff;
+use crate::history::{ItemHistory, Source, VersionState};
 use crate::kev::KevCatalog;
 use crate::model::item::Item;
 use crate::model::{Node, Span};
@@ -48,6 +50,27 @@ mod reopened;
 mod risk_changed;
 mod status_stale;
 mod unknown_field;
+mod vdr_accepted_incomplete;
+mod vdr_backdated;
+mod vdr_disposition_missing;
+mod vdr_evaluation_changed;
+mod vdr_evaluation_incomplete;
+mod vdr_evaluation_late;
+mod vdr_false_positive_conflict;
+mod vdr_incident_irv;
+mod vdr_incident_nirv;
+mod vdr_kev_not_remediated;
+mod vdr_legacy_field;
+mod vdr_must_accept;
+mod vdr_needs_time;
+mod vdr_next_reduction_invalid;
+mod vdr_next_reduction_missing;
+mod vdr_nlev_unjustified;
+mod vdr_not_evaluated;
+mod vdr_overdue_unexplained;
+mod vdr_reduction_invalid;
+mod vdr_reduction_late;
+mod vdr_reductions_rewritten;
 mod vendor_checkin_stale;
 mod vendor_dependency_high;
 
@@ -70,22 +93,40 @@ impl HistoryContext<'_> {
     /// A finding at the violated field's line in the current file (or at the path the change
     /// touched, when the item no longer exists), naming the change that broke the rule.
     pub fn report(&self, code: Code, violation: &Violation) -> Diagnostic {
-        let current = self
-            .current
-            .get(&violation.item_id)
-            .or_else(|| self.current.get(&violation.path));
+        self.report_change(
+            code,
+            &violation.item_id,
+            &violation.path,
+            &violation.field,
+            &violation.source,
+            violation.message(),
+        )
+    }
+
+    /// A finding of `code` at `field` of the item's current file (else at `path`), naming
+    /// the change (`source`) that broke the rule.
+    pub fn report_change(
+        &self,
+        code: Code,
+        item_id: &str,
+        path: &str,
+        field: &str,
+        source: &Source,
+        message: String,
+    ) -> Diagnostic {
+        let current = self.current.get(item_id).or_else(|| self.current.get(path));
         let location = match current {
             Some(current) => {
-                let node = if violation.field.is_empty() {
+                let node = if field.is_empty() {
                     &current.node
                 } else {
-                    lookup_nearest(&current.node, &violation.field)
+                    lookup_nearest(&current.node, field)
                 };
                 current.source.location(node.span)
             }
-            None => file_start(&violation.path),
+            None => file_start(path),
         };
-        let by = match violation.source.commit() {
+        let by = match source.commit() {
             Some(commit) => format!(
                 "commit {} by {} on {}",
                 commit.short_id(),
@@ -97,10 +138,10 @@ impl HistoryContext<'_> {
         Diagnostic {
             code,
             severity: code.default_severity(),
-            item: Some(violation.item_id.clone()),
+            item: Some(item_id.to_owned()),
             location,
             label: Some(by.clone()),
-            message: format!("{} ({by})", violation.message()),
+            message: format!("{message} ({by})"),
             help: None,
             related: Vec::new(),
         }
@@ -236,47 +277,112 @@ pub const ITEM_RULES: &[(Code, ItemRule)] = &[
     (Code::ClosedInconsistent, closed_inconsistent::check),
     (Code::StatusStale, status_stale::check),
     (Code::KevMismatch, kev_mismatch::check),
+    (Code::VdrNotEvaluated, vdr_not_evaluated::check),
+    (Code::VdrEvaluationLate, vdr_evaluation_late::check),
+    (
+        Code::VdrEvaluationIncomplete,
+        vdr_evaluation_incomplete::check,
+    ),
+    (Code::VdrNlevUnjustified, vdr_nlev_unjustified::check),
+    (Code::VdrReductionInvalid, vdr_reduction_invalid::check),
+    (Code::VdrReductionLate, vdr_reduction_late::check),
+    (
+        Code::VdrNextReductionMissing,
+        vdr_next_reduction_missing::check,
+    ),
+    (
+        Code::VdrNextReductionInvalid,
+        vdr_next_reduction_invalid::check,
+    ),
+    (Code::VdrOverdueUnexplained, vdr_overdue_unexplained::check),
+    (Code::VdrMustAccept, vdr_must_accept::check),
+    (Code::VdrAcceptedIncomplete, vdr_accepted_incomplete::check),
+    (Code::VdrDispositionMissing, vdr_disposition_missing::check),
+    (
+        Code::VdrFalsePositiveConflict,
+        vdr_false_positive_conflict::check,
+    ),
+    (Code::VdrKevNotRemediated, vdr_kev_not_remediated::check),
+    (Code::VdrIncidentIrv, vdr_incident_irv::check),
+    (Code::VdrIncidentNirv, vdr_incident_nirv::check),
+    (Code::VdrNeedsTime, vdr_needs_time::check),
+    (Code::VdrLegacyField, vdr_legacy_field::check),
 ];
 
 /// Every profile.
-const EVERY_PROFILE: &[Profile] = &[Profile::FedrampRev5];
+const BOTH: &[Profile] = &[Profile::FedrampRev5, Profile::FedrampCr26];
 /// The Rev5 POA&M's deadline model: 30/90/180 days, deviations moving deadlines, vendor
-/// dependency excuses.
+/// dependency excuses, milestones.
 const REV5: &[Profile] = &[Profile::FedrampRev5];
+/// FedRAMP's 2026 vulnerability detection and response rules.
+const CR26: &[Profile] = &[Profile::FedrampCr26];
 
-/// The profiles a rule belongs to. Rules about the item format and the audit trail apply to
-/// every profile; deadline rules to the profile whose deadline model they judge.
+/// The profiles a rule belongs to. Rev5 deadline rules (30/90/180 days, deviations moving
+/// deadlines, vendor dependencies, milestones) belong to `fedramp-rev5`, the `vdr-*` rules to
+/// `fedramp-cr26`, and rules about the item format and the audit trail to both.
 pub fn profiles(code: Code) -> &'static [Profile] {
     match code {
         Code::DueBeyondPolicy
         | Code::Overdue
         | Code::DueSoon
+        | Code::MilestoneReference
         | Code::MilestoneOverdue
         | Code::MilestoneAfterDue
         | Code::VendorCheckinStale
         | Code::VendorDependencyHigh
         | Code::OperationalRequirementHigh
         | Code::AutoApproveTooFar
-        | Code::DueChanged => REV5,
-        _ => EVERY_PROFILE,
+        | Code::ClosedOperationalRequirement
+        | Code::RiskChanged
+        | Code::DueChanged
+        | Code::MilestonesRewritten
+        | Code::MilestoneChangesRewritten
+        | Code::DeadlinesInverted => REV5,
+        Code::VdrNotEvaluated
+        | Code::VdrEvaluationLate
+        | Code::VdrEvaluationIncomplete
+        | Code::VdrNlevUnjustified
+        | Code::VdrReductionInvalid
+        | Code::VdrReductionLate
+        | Code::VdrNextReductionMissing
+        | Code::VdrNextReductionInvalid
+        | Code::VdrOverdueUnexplained
+        | Code::VdrMustAccept
+        | Code::VdrAcceptedIncomplete
+        | Code::VdrDispositionMissing
+        | Code::VdrFalsePositiveConflict
+        | Code::VdrKevNotRemediated
+        | Code::VdrIncidentIrv
+        | Code::VdrIncidentNirv
+        | Code::VdrNeedsTime
+        | Code::VdrLegacyField
+        | Code::VdrEvaluationChanged
+        | Code::VdrReductionsRewritten
+        | Code::VdrBackdated => CR26,
+        _ => BOTH,
     }
 }
+
+/// True when `code` is checked under `profile`.
+pub fn applies(code: Code, profile: Profile) -> bool {
+    profiles(code).contains(&profile)
+}
+
+/// Runs every enabled item rule of the profile and applies the configured severities.
 
 /// The rules of `profile`, in code order.
 pub fn rules_of(profile: Profile) -> Vec<Code> {
     Code::iter()
-        .filter(|code| profiles(*code).contains(&profile))
+        .filter(|code| applies(*code, profile))
         .collect()
 }
 
 /// Whether findings of `code` are reported: the rule belongs to the configured profile and
 /// `rules:` does not turn it off.
 pub fn enabled(config: &Config, code: Code) -> bool {
-    profiles(code).contains(&config.policy.profile)
-        && config.level_of(code, code.default_severity()).is_some()
+    applies(code, config.policy.profile) && config.level_of(code, code.default_severity()).is_some()
 }
 
-/// Runs every enabled item rule and applies the configured severities.
 pub fn check_item(ctx: &ItemContext) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (code, rule) in ITEM_RULES {
@@ -290,12 +396,11 @@ pub fn check_item(ctx: &ItemContext) -> Vec<Diagnostic> {
 /// Applies the profile and `rules:` from the config: drops findings of rules outside the
 /// profile or turned off, and overrides severities.
 pub fn apply_levels(config: &Config, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let profile = config.policy.profile;
     diagnostics
         .into_iter()
+        .filter(|d| applies(d.code, profile))
         .filter_map(|mut d| {
-            if !profiles(d.code).contains(&config.policy.profile) {
-                return None;
-            }
             d.severity = config.level_of(d.code, d.severity)?;
             Some(d)
         })
@@ -309,4 +414,219 @@ pub(crate) fn days(n: i64) -> String {
     } else {
         format!("{n} days")
     }
+}
+
+/// Where an item's current CR26 rating was written: the last recorded reduction's `pain`
+/// that counts, else `vdr.pain`, else the `vdr` key.
+pub(crate) fn current_rating_span(item: &Item, today: NaiveDate) -> Span {
+    let Some(vdr) = &item.vdr else {
+        return item.status.as_ref().map_or(item.span, |s| s.span);
+    };
+    vdr.reductions()
+        .iter()
+        .rev()
+        .find_map(|r| {
+            let at = r.at.as_ref()?;
+            let pain = r.pain.as_ref()?;
+            (at.value.date() <= today && crate::policy::vdr::valid_pain(pain.value).is_some())
+                .then_some(pain.span)
+        })
+        .or_else(|| vdr.pain.as_ref().map(|p| p.span))
+        .unwrap_or(vdr.key_span)
+}
+
+/// The first line of `span` in `text`: a finding on a whole mapping underlines its first line.
+pub(crate) fn first_line(text: &str, span: Span) -> Span {
+    let end = text
+        .get(span.start..span.end)
+        .and_then(|s| s.find('\n'))
+        .map_or(span.end, |i| span.start + i);
+    Span::new(span.start, end)
+}
+
+/// A broken CR26 history rule, with the change that broke it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VdrViolation {
+    pub code: Code,
+    /// The item's id in the version that broke the rule.
+    pub item_id: String,
+    pub source: Source,
+    /// The file of that version, repo-relative.
+    pub path: String,
+    /// Dotted path in the later version (`vdr.pain`, `vdr.reductions[1]`).
+    pub field: String,
+    pub message: String,
+}
+
+/// What a CR26 history rule reports about one change: the field and the message.
+pub(crate) type VdrChange = (String, String);
+
+/// Reads an item version for the CR26 history rules.
+fn version_item(node: &Node) -> Item {
+    // Scalars the VDR rules compare are typed (dates, booleans, numbers): no source text needed.
+    Item::from_node(node, "")
+}
+
+fn vdr_violations(
+    item_id: &str,
+    path: &str,
+    source: &Source,
+    code: Code,
+    changes: Vec<VdrChange>,
+    out: &mut Vec<VdrViolation>,
+) {
+    out.extend(changes.into_iter().map(|(field, message)| VdrViolation {
+        code,
+        item_id: item_id.to_owned(),
+        source: source.clone(),
+        path: path.to_owned(),
+        field,
+        message,
+    }));
+}
+
+/// The CR26 history rules along full history: each parsed version against the previous one.
+/// Under `fedramp-cr26` only; what an item holds when first committed is not judged.
+pub fn vdr_history(
+    config: &Config,
+    items: &[ItemHistory],
+    cutoff: Option<&Cutoff>,
+) -> Vec<VdrViolation> {
+    if config.policy.profile != Profile::FedrampCr26 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for history in items {
+        let mut last: Option<Item> = None;
+        for version in &history.versions {
+            match &version.state {
+                VersionState::Parsed(node) => {
+                    let after = version_item(node);
+                    let judged = !cutoff.is_some_and(|c| c.ignores_source(&version.source));
+                    if let (Some(before), true) = (&last, judged) {
+                        let id = after.id_text().unwrap_or(&history.id).to_owned();
+                        let (path, source) = (&version.path, &version.source);
+                        let changed = vdr_evaluation_changed::compare(before, &after);
+                        vdr_violations(
+                            &id,
+                            path,
+                            source,
+                            Code::VdrEvaluationChanged,
+                            changed,
+                            &mut out,
+                        );
+                        let rewritten = vdr_reductions_rewritten::compare(before, &after);
+                        vdr_violations(
+                            &id,
+                            path,
+                            source,
+                            Code::VdrReductionsRewritten,
+                            rewritten,
+                            &mut out,
+                        );
+                        let backdated = vdr_backdated::compare(before, &after, source);
+                        vdr_violations(&id, path, source, Code::VdrBackdated, backdated, &mut out);
+                    }
+                    last = Some(after);
+                }
+                VersionState::Unparseable(_) => {}
+                VersionState::Deleted => last = None,
+            }
+        }
+    }
+    out
+}
+
+/// The CR26 history rules in PR mode: for items that existed at the merge base, the merge
+/// base's version against the PR's last one (write-once, append-only), and each PR commit
+/// against the one before it (back-dating).
+pub fn vdr_pr_history(
+    config: &Config,
+    items: &[ItemHistory],
+    cutoff: Option<&Cutoff>,
+) -> Vec<VdrViolation> {
+    if config.policy.profile != Profile::FedrampCr26 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for history in items {
+        let Some(baseline) = history.versions.first().filter(|v| v.baseline) else {
+            continue;
+        };
+        let Some(base_node) = baseline.node() else {
+            continue;
+        };
+        let ignored = |source: &Source| cutoff.is_some_and(|c| c.ignores_source(source));
+        let base = version_item(base_node);
+        let mut previous = base.clone();
+        let mut last = None;
+        for version in &history.versions[1..] {
+            match &version.state {
+                VersionState::Parsed(node) => {
+                    let after = version_item(node);
+                    if !ignored(&version.source) {
+                        let id = after.id_text().unwrap_or(&history.id).to_owned();
+                        let backdated = vdr_backdated::compare(&previous, &after, &version.source);
+                        vdr_violations(
+                            &id,
+                            &version.path,
+                            &version.source,
+                            Code::VdrBackdated,
+                            backdated,
+                            &mut out,
+                        );
+                    }
+                    previous = after.clone();
+                    last = Some((version, after));
+                }
+                VersionState::Unparseable(_) => {}
+                VersionState::Deleted => last = None,
+            }
+        }
+        let Some((version, after)) = last.filter(|(v, _)| !ignored(&v.source)) else {
+            continue;
+        };
+        let id = after.id_text().unwrap_or(&history.id).to_owned();
+        let changed = vdr_evaluation_changed::compare(&base, &after);
+        vdr_violations(
+            &id,
+            &version.path,
+            &version.source,
+            Code::VdrEvaluationChanged,
+            changed,
+            &mut out,
+        );
+        let rewritten = vdr_reductions_rewritten::compare(&base, &after);
+        vdr_violations(
+            &id,
+            &version.path,
+            &version.source,
+            Code::VdrReductionsRewritten,
+            rewritten,
+            &mut out,
+        );
+    }
+    out
+}
+
+/// Turns CR26 history violations into findings.
+pub fn check_vdr_history(
+    config: &Config,
+    violations: &[VdrViolation],
+    ctx: &HistoryContext,
+) -> Vec<Diagnostic> {
+    let diagnostics = violations
+        .iter()
+        .map(|v| {
+            ctx.report_change(
+                v.code,
+                &v.item_id,
+                &v.path,
+                &v.field,
+                &v.source,
+                v.message.clone(),
+            )
+        })
+        .collect();
+    apply_levels(config, diagnostics)
 }

@@ -31,6 +31,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("lint", 6),
     ("init", 6),
     ("lifecycle", 6),
+    ("migrate", 6),
     ("report", 6),
     ("export", 6),
     ("import", 6),

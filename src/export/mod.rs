@@ -1,0 +1,3 @@
+//! Exports: the workspace written in other formats, one module per format.
+
+pub mod ver;

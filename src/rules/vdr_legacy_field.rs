@@ -1,0 +1,63 @@
+//! A Rev5 POA&M field is present under `fedramp-cr26`, where it moves no deadline.
+//!
+//! ## What it does
+//! Under `fedramp-cr26`, notes the first of `risk`, `due`, `deviations` and
+//! `vendor_dependency` in an item and names all that are present. They stay readable and
+//! exported but are informational.
+//!
+//! ## Why it matters
+//! CR26 has no deviation request, risk adjustment, operational requirement or vendor
+//! dependency process: timeframes come from the evaluation. A reader may think a legacy `due`
+//! or an approved deviation still counts.
+//!
+//! ## Example
+//! ```yaml
+//! risk: high
+//! due: 2026-12-20
+//! ```
+//!
+//! ## How to fix
+//! Keep them for the record, or remove them once the item is evaluated under `vdr:`.
+//! Turn the note off with `rules: {vdr-legacy-field: off}`.
+//!
+//! ## FedRAMP reference
+//! Inference from the CR26 rules (no deviation or vendor dependency process); FedRAMP
+//! `providers/updating/changes.md`: POA&Ms are replaced by accepted vulnerabilities.
+
+use crate::diag::Diagnostic;
+use crate::model::Span;
+
+use super::{Code, ItemContext};
+
+pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
+    let item = ctx.item;
+    let mut present: Vec<(Span, &str)> = [
+        (item.risk.as_ref().map(|r| r.span), "risk"),
+        (item.due.as_ref().map(|d| d.span), "due"),
+        (item.deviations.as_ref().map(|d| d.span), "deviations"),
+        (
+            item.vendor_dependency.as_ref().map(|v| v.span),
+            "vendor_dependency",
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(span, name)| Some((span?, name)))
+    .collect();
+    present.sort_by_key(|(span, _)| span.start);
+    let Some((first, _)) = present.first() else {
+        return;
+    };
+    let names = present
+        .iter()
+        .map(|(_, n)| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    out.push(
+        ctx.report(
+            Code::VdrLegacyField,
+            super::first_line(&ctx.file.text, *first),
+            format!("{names}: Rev5 POA&M fields are informational under fedramp-cr26 and move no deadline"),
+        )
+        .with_help("timeframes come from `vdr:`; keep these for the record or remove them"),
+    );
+}
