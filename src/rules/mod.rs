@@ -368,8 +368,6 @@ pub fn applies(code: Code, profile: Profile) -> bool {
     profiles(code).contains(&profile)
 }
 
-/// Runs every enabled item rule of the profile and applies the configured severities.
-
 /// The rules of `profile`, in code order.
 pub fn rules_of(profile: Profile) -> Vec<Code> {
     Code::iter()
