@@ -381,6 +381,7 @@ pub fn enabled(config: &Config, code: Code) -> bool {
     applies(code, config.policy.profile) && config.level_of(code, code.default_severity()).is_some()
 }
 
+/// Runs every enabled item rule of the profile and applies the configured severities.
 pub fn check_item(ctx: &ItemContext) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (code, rule) in ITEM_RULES {
