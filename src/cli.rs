@@ -30,6 +30,8 @@ pub enum Command {
     Show(ShowArgs),
     /// List the rules, or explain one.
     Rules(RulesArgs),
+    /// Write the POA&M in a format agencies and FedRAMP consume.
+    Export(ExportArgs),
 }
 
 /// When to colour output.
@@ -121,6 +123,25 @@ pub struct ShowArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "human")]
     pub format: ShowFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(subcommand)]
+    pub what: ExportCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// An OSCAL 1.2.1 plan-of-action-and-milestones JSON document (FedRAMP conventions).
+    Oscal(ExportOscalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportOscalArgs {
+    /// Write the document to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -36,6 +36,9 @@ pub enum Error {
     UnknownRule { name: String },
     #[error("no item with id `{id}`{}", nearest_ids(candidates))]
     UnknownItem { id: String, candidates: Vec<String> },
+    /// The items cannot be exported as they are (files that do not parse, duplicate ids).
+    #[error("{0}")]
+    Export(String),
 }
 
 fn nearest_codes(name: &str) -> String {

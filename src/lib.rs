@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod diag;
 pub mod error;
+pub mod export;
 pub mod history;
 pub mod kev;
 pub mod lint;

@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Command::Log(args) => commands::log::run(&args, global),
         Command::Show(args) => commands::show::run(&args, global),
         Command::Rules(args) => commands::rules::run(&args),
+        Command::Export(args) => commands::export::run(args, global),
     };
     match result {
         Ok(code) => code,
