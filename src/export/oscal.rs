@@ -57,6 +57,9 @@ pub struct ItemLog {
     pub status_changes: Vec<StatusChange>,
     /// Every `vendor_dependency.last_checkin` any committed version recorded.
     pub vendor_checkins: BTreeSet<NaiveDate>,
+    /// When each entry of `milestone_changes` (an append-only list) was first committed,
+    /// by index.
+    pub milestone_changes_committed: Vec<DateTime<FixedOffset>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -131,6 +134,13 @@ pub fn item_logs(history: &History) -> BTreeMap<String, ItemLog> {
                     commit: commit.short_id().to_owned(),
                     summary: commit.summary.clone(),
                 });
+            }
+            let changes = parsed
+                .milestone_changes
+                .as_ref()
+                .map_or(0, |c| c.value.len());
+            while log.milestone_changes_committed.len() < changes {
+                log.milestone_changes_committed.push(commit.time);
             }
             if let Some(date) = parsed
                 .vendor_dependency
@@ -1074,12 +1084,15 @@ impl<'a> Builder<'a> {
     /// One entry per milestone change, vendor check-in and status change, oldest first.
     fn risk_log(&self, view: &ItemView, key: &str, planned_uuid: &str) -> Vec<LogEntry> {
         let mut pending: Vec<PendingEntry> = Vec::new();
+        let log = view.id.as_ref().and_then(|id| self.input.logs.get(id));
         for (index, change) in view.milestone_changes.iter().enumerate() {
-            if let Some(entry) = self.milestone_entry(view, key, planned_uuid, index, change) {
+            let committed = log.and_then(|l| l.milestone_changes_committed.get(index).copied());
+            if let Some(entry) =
+                self.milestone_entry(view, key, planned_uuid, index, change, committed)
+            {
                 pending.push(entry);
             }
         }
-        let log = view.id.as_ref().and_then(|id| self.input.logs.get(id));
         let mut checkins: BTreeSet<NaiveDate> =
             log.map(|l| l.vendor_checkins.clone()).unwrap_or_default();
         if let Some(vendor) = &view.vendor_dependency {
@@ -1118,18 +1131,21 @@ impl<'a> Builder<'a> {
         planned_uuid: &str,
         index: usize,
         change: &MilestoneChangeView,
+        committed: Option<DateTime<FixedOffset>>,
     ) -> Option<PendingEntry> {
         let date = change.date?;
-        let start = date_time(date)?;
-        let verb = match change.kind {
-            Some("new") => "added",
-            Some("update") => "updated",
-            Some("complete") => "completed",
-            _ => "changed",
-        };
-        let title = match change.milestone {
-            Some(n) => format!("Milestone {n} {verb}"),
-            None => format!("Milestone {verb}"),
+        // The change's date is the new milestone date for `new` and `update`: the entry starts
+        // when the change was committed, else on that date (never after `today`).
+        let at = committed.unwrap_or_else(|| instant(date.min(self.input.today)));
+        let start = time_text(at)?;
+        let milestone = change
+            .milestone
+            .map_or_else(|| "Milestone".to_owned(), |n| format!("Milestone {n}"));
+        let title = match change.kind {
+            Some("new") => format!("{milestone} added, due {date}"),
+            Some("update") => format!("{milestone} rescheduled to {date}"),
+            Some("complete") => format!("{milestone} completed on {date}"),
+            _ => format!("{milestone} changed on {date}"),
         };
         let related_tasks = change
             .milestone
@@ -1145,7 +1161,7 @@ impl<'a> Builder<'a> {
             "status-update"
         };
         Some(PendingEntry {
-            at: instant(date),
+            at,
             order: 0,
             entry: LogEntry {
                 uuid: self.uuid(&["log", "milestone-change", key, &index.to_string()]),
@@ -1172,9 +1188,24 @@ impl<'a> Builder<'a> {
     ) -> Vec<PendingEntry> {
         let mut entries = Vec::new();
         let mut last = None;
-        for change in log.map(|l| l.status_changes.as_slice()).unwrap_or_default() {
+        let current = view_status(view);
+        let changes = log.map(|l| l.status_changes.as_slice()).unwrap_or_default();
+        for (index, change) in changes.iter().enumerate() {
             let Some(start) = time_text(change.time) else {
                 continue;
+            };
+            let recorded =
+                line(&change.summary).map(|s| format!("Recorded in commit {}: {s}", change.commit));
+            // The closing evidence belongs to the commit that closed the item for good.
+            let evidence = view
+                .closed
+                .as_ref()
+                .filter(|_| change.status == "closed" && current == "closed")
+                .filter(|_| index + 1 == changes.len())
+                .and_then(|c| multiline(c.evidence.as_ref()));
+            let description = match (evidence, recorded) {
+                (Some(e), Some(r)) => Some(format!("{e}\n\n{r}")),
+                (e, r) => e.or(r),
             };
             entries.push(PendingEntry {
                 at: change.time,
@@ -1182,8 +1213,7 @@ impl<'a> Builder<'a> {
                 entry: LogEntry {
                     uuid: self.uuid(&["log", "status", key, &change.commit, change.status]),
                     title: status_title(change.status, last.is_none()),
-                    description: line(&change.summary)
-                        .map(|s| format!("Recorded in commit {}: {s}", change.commit)),
+                    description,
                     start,
                     props: Vec::new(),
                     status_change: Some(change.status),
@@ -1192,7 +1222,6 @@ impl<'a> Builder<'a> {
             });
             last = Some(change.status);
         }
-        let current = view_status(view);
         if last.is_none() {
             // Outside git, or never committed: every item begins open when it is detected.
             let opened = view.detected.unwrap_or(self.input.today);
