@@ -47,13 +47,19 @@ pub fn run(args: &ExportOscalArgs, global: &GlobalArgs) -> Result<ExitCode, Erro
             Utc.from_utc_datetime(&today.and_time(NaiveTime::MIN))
                 .fixed_offset()
         });
-    let text = oscal::render(&ExportInput {
+    let document = oscal::document(&ExportInput {
         system: &workspace.config.system,
         today,
         last_modified,
         items: &views,
         logs: &logs,
     });
+    let text = oscal::to_json(&document);
+    // Freeing a large document and the items takes a noticeable share of the run, and nobody
+    // waits for it: another thread does it while the output is written.
+    let _ = std::thread::Builder::new()
+        .name("poam-export-free".to_owned())
+        .spawn(move || drop((document, views, logs, history, workspace)));
     emit(args.output.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)
 }

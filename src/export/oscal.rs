@@ -157,9 +157,19 @@ pub fn item_logs(history: &History) -> BTreeMap<String, ItemLog> {
 
 /// The document as pretty-printed JSON with a final newline.
 pub fn render(input: &ExportInput<'_>) -> String {
-    let mut text = serde_json::to_string_pretty(&document(input)).unwrap_or_default();
-    text.push('\n');
-    text
+    to_json(&document(input))
+}
+
+/// `document` as pretty-printed JSON with a final newline.
+pub fn to_json(document: &Document) -> String {
+    // About 10 kB per item: reserving it up front saves copying a growing buffer.
+    let items = document.poam.poam_items.len();
+    let mut bytes = Vec::with_capacity(items.saturating_mul(12 * 1024).saturating_add(16 * 1024));
+    if serde_json::to_writer_pretty(&mut bytes, document).is_err() {
+        return String::new();
+    }
+    bytes.push(b'\n');
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// The document.
@@ -874,9 +884,10 @@ impl<'a> Builder<'a> {
             });
         }
         let title = opt_line(view.title.as_ref()).unwrap_or_else(|| format!("POA&M item {key}"));
+        let description = observed(view, &actor, subjects.len());
         Observation {
             uuid: self.uuid(&["observation", key]),
-            description: multiline(view.description.as_ref()).unwrap_or_else(|| title.clone()),
+            description,
             title,
             methods: vec![if has_tool_id { "TEST" } else { "UNKNOWN" }],
             types: vec!["discovery"],
@@ -1311,6 +1322,26 @@ impl<'a> Builder<'a> {
             }],
             remarks: (!remarks.is_empty()).then(|| remarks.join("\n\n")),
         }
+    }
+}
+
+/// What the observation records: who detected the weakness, with which identifier, where.
+/// (The weakness itself is described once, on the risk and the poam-item.)
+fn observed(view: &ItemView, actor: &Actor, subjects: usize) -> String {
+    let detector = opt_line(view.detector.as_ref());
+    let identifier = actor
+        .props
+        .first()
+        .map(|p| format!(" ({} {})", p.name, p.value))
+        .unwrap_or_default();
+    let place = match subjects {
+        0 => String::new(),
+        1 => " on 1 subject".to_owned(),
+        n => format!(" on {n} subjects"),
+    };
+    match detector {
+        Some(detector) => format!("Detected by {detector}{identifier}{place}."),
+        None => format!("Detected{place}; the detector source is not recorded."),
     }
 }
 
