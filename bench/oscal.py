@@ -11,6 +11,7 @@ and noisy.
 """
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -44,9 +45,11 @@ def main():
     args = parser.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
-    binary = os.path.join(target, "release", "poam")
-    print(f"machine: {os.cpu_count()} cores, {cpu_model()}")
+    print(f"machine: {os.cpu_count()} cores, {cpu_model()}, load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as tmp:
+        # A private copy: a target folder shared with other checkouts may be rebuilt meanwhile.
+        binary = os.path.join(tmp, "poam")
+        shutil.copy2(os.path.join(target, "release", "poam"), binary)
         for size in [int(s) for s in args.sizes.split(",")]:
             for mode in ("folder", "git"):
                 repo = os.path.join(tmp, f"items-{size}-{mode}")
