@@ -100,6 +100,8 @@ pub struct ExportArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCommand {
+    /// An OSCAL 1.2.1 plan-of-action-and-milestones JSON document (FedRAMP conventions).
+    Oscal(ExportOscalArgs),
     /// FedRAMP 2026 VER reports (fedramp-cr26): vulnerability detail report, accepted
     /// vulnerability info and historical VER activity, as JSON valid against FedRAMP's schemas.
     Ver(ExportVerArgs),
@@ -207,6 +209,13 @@ pub struct ShowArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "human")]
     pub format: ShowFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportOscalArgs {
+    /// Write the document to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

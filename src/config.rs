@@ -32,7 +32,7 @@ pub const CONFIG_KEYS: &[&str] = &[
 pub const DEFAULT_ID_PREFIX: &str = "V-";
 
 const CR26_KEYS: &[&str] = &["class", "package_overview_uri"];
-const SYSTEM_KEYS: &[&str] = &["csp", "name", "impact"];
+const SYSTEM_KEYS: &[&str] = &["csp", "name", "impact", "fedramp_id"];
 const DEADLINE_KEYS: &[&str] = &["critical", "high", "moderate", "low"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +59,8 @@ pub struct System {
     pub csp: Option<String>,
     pub name: Option<String>,
     pub impact: Option<String>,
+    /// The FedRAMP system identifier (e.g. `F1603047866`), exported as OSCAL's `system-id`.
+    pub fedramp_id: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -403,6 +405,10 @@ impl Config {
             match entry.key.as_str() {
                 "csp" => self.system.csp = string(&entry.value, "system.csp", problems),
                 "name" => self.system.name = string(&entry.value, "system.name", problems),
+                "fedramp_id" => {
+                    self.system.fedramp_id = string(&entry.value, "system.fedramp_id", problems)
+                        .map(|id| id.trim().to_owned());
+                }
                 "impact" => {
                     let impact = string(&entry.value, "system.impact", problems);
                     match impact.as_deref() {

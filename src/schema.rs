@@ -483,6 +483,8 @@ pub struct SystemInfo {
     pub name: Option<String>,
     /// The FIPS 199 impact level.
     pub impact: Option<Impact>,
+    /// The FedRAMP package id (e.g. `F1234567890`): the OSCAL export's `system-id`.
+    pub fedramp_id: Option<String>,
 }
 
 /// A FIPS 199 impact level.

@@ -1,4 +1,4 @@
-//! `poam export <format>`: dispatch to one file per format.
+//! `poam export FORMAT`: hands each format to its command.
 
 use std::process::ExitCode;
 
@@ -8,5 +8,6 @@ use crate::error::Error;
 pub fn run(args: &ExportArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     match &args.what {
         ExportCommand::Ver(ver) => super::export_ver::run(ver, global),
+        ExportCommand::Oscal(oscal) => super::export_oscal::run(oscal, global),
     }
 }

@@ -13,6 +13,7 @@ use crate::error::Error;
 
 pub mod completions;
 pub mod export;
+pub mod export_oscal;
 pub mod export_ver;
 pub mod init;
 pub mod lifecycle;

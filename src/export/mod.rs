@@ -1,3 +1,5 @@
-//! Exports: the workspace written in other formats, one module per format.
+//! Exports: the POA&M in the formats agencies and FedRAMP consume. Each format is one module
+//! that reads item views (fields plus assessment) and returns the document; commands write it.
 
+pub mod oscal;
 pub mod ver;

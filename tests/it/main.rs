@@ -12,6 +12,7 @@ mod fuzz_regressions;
 mod history;
 mod history_lint;
 mod migrate;
+mod oscal;
 mod readme;
 mod robustness;
 mod rules;

@@ -1,0 +1,124 @@
+//! `poam export oscal [-o FILE]`: the OSCAL POA&M document of the workspace.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::process::ExitCode;
+
+use chrono::{NaiveTime, TimeZone, Utc};
+
+use crate::cli::{ExportOscalArgs, GlobalArgs};
+use crate::error::Error;
+use crate::export::oscal::{self, ExportInput};
+use crate::history::{self, History, HistoryError, WalkOptions};
+use crate::view;
+use crate::workspace::Workspace;
+
+use super::{config, emit, today};
+
+pub fn run(args: &ExportOscalArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
+    let workspace = Workspace::open(config(global, None)?)?;
+    refuse_unexportable(&workspace)?;
+    let today = today(global);
+    let history = read_history(&workspace, !global.quiet)?;
+    if let Some(warning) = history.as_ref().and_then(History::shallow_warning) {
+        if !global.quiet {
+            let _ = writeln!(std::io::stderr(), "warning: {warning}");
+        }
+    }
+    let last_changed = |id: &str| {
+        let history = history.as_ref()?;
+        Some(history.last_change(id)?.commit.time.date_naive())
+    };
+    let views = view::views(&workspace, today, &last_changed);
+    if views.is_empty() {
+        return Err(Error::Export(format!(
+            "no items to export in `{}`: an OSCAL POA&M needs at least one poam-item",
+            workspace.config.items_dir.display()
+        )));
+    }
+    refuse_duplicate_ids(&views)?;
+    let logs = history.as_ref().map(oscal::item_logs).unwrap_or_default();
+    // The document changes when a commit changes the items; outside git, on the POA&M date.
+    let last_modified = history
+        .as_ref()
+        .and_then(|h| h.head.as_ref())
+        .map(|head| head.time)
+        .unwrap_or_else(|| {
+            Utc.from_utc_datetime(&today.and_time(NaiveTime::MIN))
+                .fixed_offset()
+        });
+    let document = oscal::document(&ExportInput {
+        system: &workspace.config.system,
+        today,
+        last_modified,
+        items: &views,
+        logs: &logs,
+    });
+    let text = oscal::to_json(&document);
+    // Freeing a large document and the items takes a noticeable share of the run, and nobody
+    // waits for it: another thread does it while the output is written.
+    let _ = std::thread::Builder::new()
+        .name("poam-export-free".to_owned())
+        .spawn(move || drop((document, views, logs, history, workspace)));
+    emit(args.output.as_deref(), &text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The history of the repository holding the items; `None` outside git.
+fn read_history(workspace: &Workspace, progress: bool) -> Result<Option<History>, Error> {
+    let repo = match history::open(&workspace.config.items_dir) {
+        Ok(repo) => repo,
+        Err(HistoryError::NotARepo { .. }) => return Ok(None),
+        Err(err) => return Err(Error::History(err.to_string())),
+    };
+    repo.full_history(WalkOptions { progress })
+        .map(Some)
+        .map_err(|err| Error::History(err.to_string()))
+}
+
+/// An export that silently drops an item is worse than none: files that do not parse stop it.
+fn refuse_unexportable(workspace: &Workspace) -> Result<(), Error> {
+    let broken: Vec<&str> = workspace
+        .items
+        .iter()
+        .filter(|file| file.item.is_none())
+        .map(|file| file.source.name.as_str())
+        .collect();
+    if broken.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Export(format!(
+        "{} item file(s) do not parse, so the export would leave them out: {}\n  run `poam lint` to see what is wrong",
+        broken.len(),
+        broken.join(", ")
+    )))
+}
+
+/// Two items with one id would share every UUID.
+fn refuse_duplicate_ids(views: &[view::ItemView]) -> Result<(), Error> {
+    let mut seen = BTreeSet::new();
+    let mut duplicates: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for v in views {
+        if let Some(id) = v.id.as_deref() {
+            if !seen.insert(id) {
+                duplicates.entry(id).or_default();
+            }
+        }
+    }
+    if duplicates.is_empty() {
+        return Ok(());
+    }
+    for v in views {
+        if let Some(paths) = v.id.as_deref().and_then(|id| duplicates.get_mut(id)) {
+            paths.push(&v.path);
+        }
+    }
+    let list: Vec<String> = duplicates
+        .iter()
+        .map(|(id, paths)| format!("`{id}` ({})", paths.join(", ")))
+        .collect();
+    Err(Error::Export(format!(
+        "duplicate item ids, each must be unique in the POA&M: {}",
+        list.join("; ")
+    )))
+}
