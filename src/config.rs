@@ -25,6 +25,8 @@ const CONFIG_KEYS: &[&str] = &[
     "kev_catalog",
     "rules",
     "history_since",
+    "templates",
+    "repo_url",
 ];
 const SYSTEM_KEYS: &[&str] = &["csp", "name", "impact"];
 const DEADLINE_KEYS: &[&str] = &["critical", "high", "moderate", "low"];
@@ -70,6 +72,11 @@ pub struct Config {
     pub kev_catalog: Option<PathBuf>,
     pub rules: BTreeMap<Code, Level>,
     pub history_since: Option<String>,
+    /// `templates:`: a folder whose files override the built-in report and site templates.
+    pub templates: Option<PathBuf>,
+    /// `repo_url:`: the repository's web address; commit ids in the site link to
+    /// `<repo_url>/commit/<id>`.
+    pub repo_url: Option<String>,
 }
 
 impl Config {
@@ -85,6 +92,8 @@ impl Config {
             kev_catalog: None,
             rules: BTreeMap::new(),
             history_since: None,
+            templates: None,
+            repo_url: None,
         }
     }
 
@@ -259,8 +268,28 @@ impl Config {
                         self.history_since = Some(since);
                     }
                 }
+                "templates" | "repo_url" => self.read_report_key(&entry.key, value, problems),
                 other => problems.push(unknown_key(other, entry.key_span, CONFIG_KEYS)),
             }
+        }
+    }
+
+    /// The keys of `poam report` and `poam site`: `templates` (a folder, relative to the
+    /// config file) and `repo_url` (an http or https address).
+    fn read_report_key(&mut self, key: &str, value: &Node, problems: &mut Vec<ConfigProblem>) {
+        let Some(text) = string(value, key, problems) else {
+            return;
+        };
+        if key == "templates" {
+            self.templates = Some(self.root.join(text));
+        } else if text.starts_with("https://") || text.starts_with("http://") {
+            self.repo_url = Some(text.trim_end_matches('/').to_owned());
+        } else {
+            problems.push(ConfigProblem::new(
+                value.span,
+                format!("`repo_url` must start with https:// or http://, found `{text}`"),
+                Some("e.g. `repo_url: https://github.com/example/poams`".into()),
+            ));
         }
     }
 

@@ -18,6 +18,7 @@ pub mod output;
 pub mod parse;
 pub mod policy;
 pub mod render;
+pub mod report;
 pub mod rules;
 pub mod source;
 pub mod view;

@@ -30,6 +30,8 @@ fn main() -> ExitCode {
         Command::Log(args) => commands::log::run(&args, global),
         Command::Show(args) => commands::show::run(&args, global),
         Command::Rules(args) => commands::rules::run(&args),
+        Command::Report(args) => commands::report::run(&args, global),
+        Command::Site(args) => commands::site::run(&args, global),
     };
     match result {
         Ok(code) => code,

@@ -13,8 +13,10 @@ use crate::error::Error;
 
 pub mod lint;
 pub mod log;
+pub mod report;
 pub mod rules;
 pub mod show;
+pub mod site;
 
 /// Findings at error level (or warnings with `--strict`).
 pub const EXIT_FINDINGS: u8 = 1;
