@@ -200,27 +200,15 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
             }
             _ => {
                 let history = repo.full_history(options).map_err(history_error)?;
-                if history.head.is_none() {
-                    diagnostics.extend(rules::history_unavailable(
-                        config,
-                        &folder,
-                        "the repository has no commits yet",
-                    ));
-                }
-                if let Some(warning) = history.shallow_warning() {
-                    diagnostics.extend(rules::history_shallow(config, &folder, &warning));
-                }
-                for file in &loaded {
-                    let Some(id) = file.item.as_ref().and_then(Item::id_text) else {
-                        continue;
-                    };
-                    // At a shallow boundary the last change is unknown: better no date than a wrong one.
-                    if let Some(change) = history.last_change(id).filter(|c| c.exact) {
-                        let date = change.commit.time.with_timezone(&chrono::Utc).date_naive();
-                        rule_input.last_changed.insert(id.to_owned(), date);
-                    }
-                }
-                violations = audit::audit_history(&history, cutoff.as_ref());
+                violations = full_history_findings(
+                    config,
+                    &folder,
+                    &history,
+                    &loaded,
+                    cutoff.as_ref(),
+                    &mut diagnostics,
+                    &mut rule_input,
+                );
                 // Freeing a large history takes a noticeable moment; nothing waits for it.
                 std::thread::spawn(move || drop(history));
             }
@@ -238,6 +226,102 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
         diagnostics.extend(rules::check_history(config, &violations, &ctx));
     }
     Ok(finish(input.today, loaded, diagnostics))
+}
+
+/// The findings of a full history walk already made: history unavailable or shallow, the last
+/// change of each item (for a missing `status_date`), and the violations for the history rules.
+fn full_history_findings(
+    config: &Config,
+    folder: &ItemsFolder,
+    history: &history::History,
+    loaded: &[LoadedItem],
+    cutoff: Option<&history::Cutoff>,
+    diagnostics: &mut Vec<Diagnostic>,
+    rule_input: &mut RuleInput,
+) -> Vec<Violation> {
+    if history.head.is_none() {
+        diagnostics.extend(rules::history_unavailable(
+            config,
+            folder,
+            "the repository has no commits yet",
+        ));
+    }
+    if let Some(warning) = history.shallow_warning() {
+        diagnostics.extend(rules::history_shallow(config, folder, &warning));
+    }
+    let index = history.index();
+    for file in loaded {
+        let Some(id) = file.item.as_ref().and_then(Item::id_text) else {
+            continue;
+        };
+        let Some(item) = index.get(id) else {
+            continue;
+        };
+        // At a shallow boundary the last change is unknown: better no date than a wrong one.
+        if let Some(change) = item.last_change().filter(|c| c.exact) {
+            let date = change.commit.time.with_timezone(&chrono::Utc).date_naive();
+            rule_input.last_changed.insert(id.to_owned(), date);
+        }
+    }
+    audit::audit_history(history, cutoff)
+}
+
+/// [`lint`] with the full history of HEAD already walked (by a caller that needs it too, such
+/// as `poam site`), so it is walked once.
+pub fn lint_with_history(
+    workspace: Workspace,
+    today: NaiveDate,
+    history: &history::History,
+) -> Result<Report, Error> {
+    let Workspace {
+        config,
+        display_root,
+        items: loaded,
+        kev,
+    } = workspace;
+    let config = &config;
+    let folder_name = display_name(
+        config.file.as_deref().unwrap_or(&config.items_dir),
+        &display_root,
+    );
+    let folder = ItemsFolder {
+        name: if folder_name.is_empty() {
+            ".".to_owned()
+        } else {
+            folder_name
+        },
+    };
+    let cutoff = match config.history_since.as_deref() {
+        Some(spec) => Some(
+            history::open(&config.items_dir)
+                .and_then(|repo| repo.resolve_since(spec))
+                .map_err(|err| Error::History(err.to_string()))?,
+        ),
+        None => None,
+    };
+    let mut diagnostics = Vec::new();
+    let mut rule_input = RuleInput::default();
+    let violations = full_history_findings(
+        config,
+        &folder,
+        history,
+        &loaded,
+        cutoff.as_ref(),
+        &mut diagnostics,
+        &mut rule_input,
+    );
+    diagnostics.extend(check_items(
+        config,
+        today,
+        &rule_input,
+        kev.as_ref(),
+        &loaded,
+    ));
+    if !violations.is_empty() {
+        let ctx = history_context(&loaded, &violations);
+        diagnostics.extend(rules::check_history(config, &violations, &ctx));
+    }
+    Ok(finish(today, loaded, diagnostics))
 }
 
 /// The current files of the items the violations concern, re-parsed for field lookup (few

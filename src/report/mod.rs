@@ -203,18 +203,17 @@ pub fn gather(workspace: Workspace, today: NaiveDate, progress: bool) -> Result<
         })
         .unwrap_or_default();
     let views = crate::view::views(&workspace, today, &|id| last_changed.get(id).copied());
-    let lint = crate::lint::lint(
-        workspace,
-        &LintInput {
-            today,
-            history: if history.is_some() {
-                HistoryMode::Full
-            } else {
-                HistoryMode::Off
+    let lint = match &history {
+        Some(history) => crate::lint::lint_with_history(workspace, today, history)?,
+        None => crate::lint::lint(
+            workspace,
+            &LintInput {
+                today,
+                history: HistoryMode::Off,
+                progress,
             },
-            progress,
-        },
-    )?;
+        )?,
+    };
     let meta = Meta::new(
         &config,
         today,

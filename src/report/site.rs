@@ -6,7 +6,7 @@
 //! earlier build (it holds the `.poam-site` marker); it may not be the repository root, the
 //! items folder, or a folder holding either.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use minijinja::context;
@@ -310,19 +310,20 @@ pub fn render(
             context! { site => site("", "controls"), controls => Serde(&controls) },
         )?,
     ));
+    let page_of_file: HashMap<&str, &str> = input
+        .views
+        .iter()
+        .zip(&pages)
+        .map(|(view, page)| (view.path.as_str(), page.as_str()))
+        .collect();
     let finding_pages: Vec<Option<String>> = input
         .summary
         .findings
         .findings
         .iter()
-        .map(|f| {
-            input
-                .views
-                .iter()
-                .position(|v| v.path == f.file)
-                .map(|i| pages[i].clone())
-        })
+        .map(|f| page_of_file.get(f.file.as_str()).map(|p| (*p).to_owned()))
         .collect();
+    let histories = input.history.map(History::index).unwrap_or_default();
     files.push((
         "findings.html".into(),
         templates.render(
@@ -353,9 +354,7 @@ pub fn render(
         .zip(&pages)
         .zip(&refs)
         .map(|((view, page), item_ref)| {
-            let history = input
-                .history
-                .and_then(|h| view.id.as_deref().and_then(|id| h.item(id)));
+            let history = view.id.as_deref().and_then(|id| histories.get(id)).copied();
             let events = history
                 .map(|h| timeline(h, input.repo_url))
                 .unwrap_or_default();
