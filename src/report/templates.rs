@@ -119,6 +119,19 @@ impl Templates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_auto_escape_callback(auto_escape);
+        // minijinja's HTML escaping also encodes `/` (`&#x2f;`), which is safe but makes every
+        // link and date hard to read in the page source; these five characters are enough for
+        // element content and quoted attributes.
+        env.set_formatter(
+            |out, state, value| match (state.auto_escape(), value.as_str()) {
+                (AutoEscape::Html, Some(text)) if !value.is_safe() => {
+                    out.write_str(&markdown::escape_html(text)).map_err(|_| {
+                        minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "writing output")
+                    })
+                }
+                _ => minijinja::escape_formatter(out, state, value),
+            },
+        );
         // Block tags on lines of their own leave no blank lines behind.
         let syntax = minijinja::syntax::SyntaxConfig::builder()
             .trim_blocks(true)

@@ -144,5 +144,8 @@ fn hostile_item_runs_nothing() {
         "{dom}"
     );
     assert!(dom.contains("{{ 7*7 }}"), "{dom}");
-    assert!(!dom.contains("javascript:document"), "{dom}");
+    assert!(
+        !dom.to_ascii_lowercase().contains("<a href=\"javascript"),
+        "{dom}"
+    );
 }
