@@ -219,17 +219,55 @@ pub fn changes(before: &Node, after: &Node) -> Vec<PrChange> {
     milestone_changes(before, after, &mut out);
     // Every other field, leaf by leaf.
     for change in diff_nodes(before, after) {
-        if is_covered(&change.path) {
-            continue;
+        let mut leaves = Vec::new();
+        flatten(
+            &change.path,
+            change.old.as_ref(),
+            change.new.as_ref(),
+            &mut leaves,
+        );
+        for (field, old, new) in leaves {
+            if is_covered(&field) {
+                continue;
+            }
+            out.push(PrChange {
+                kind: "field",
+                before: old.and_then(show),
+                after: new.and_then(show),
+                field,
+            });
         }
-        out.push(PrChange {
-            kind: "field",
-            before: change.old.as_ref().and_then(show),
-            after: change.new.as_ref().and_then(show),
-            field: change.path,
-        });
     }
     out
+}
+
+/// A mapping that appeared or went away as a whole, split into its leaves (so a new
+/// `deviations` block reports its status once, as a filing, and `closed` shows its date and
+/// evidence one by one).
+fn flatten<'v>(
+    path: &str,
+    old: Option<&'v serde_json::Value>,
+    new: Option<&'v serde_json::Value>,
+    out: &mut Vec<(
+        String,
+        Option<&'v serde_json::Value>,
+        Option<&'v serde_json::Value>,
+    )>,
+) {
+    use serde_json::Value as J;
+    match (old, new) {
+        (None | Some(J::Null), Some(J::Object(map))) => {
+            for (key, value) in map {
+                flatten(&format!("{path}.{key}"), None, Some(value), out);
+            }
+        }
+        (Some(J::Object(map)), None | Some(J::Null)) => {
+            for (key, value) in map {
+                flatten(&format!("{path}.{key}"), Some(value), None, out);
+            }
+        }
+        _ => out.push((path.to_owned(), old, new)),
+    }
 }
 
 fn is_covered(path: &str) -> bool {

@@ -1,7 +1,7 @@
 //! The site in a real browser: headless Chromium (Debian's `chromium`) opens the dashboard and
 //! an item page, the rendered text is checked, screenshots are taken, and the hostile item's
 //! payloads must not run. Without Chromium these tests say they were skipped and pass;
-//! `.ci/run` installs it.
+//! `.ci/run` installs it and sets `POAM_REQUIRE_BROWSER`, which turns a skip into a failure.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -25,6 +25,10 @@ fn chromium() -> Option<PathBuf> {
 }
 
 fn skip(test: &str) {
+    assert!(
+        std::env::var_os("POAM_REQUIRE_BROWSER").is_none(),
+        "{test}: POAM_REQUIRE_BROWSER is set but Chromium is not installed"
+    );
     eprintln!("SKIPPED {test}: Chromium is not installed (apt-get install chromium; .ci/run does)");
 }
 
