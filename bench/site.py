@@ -93,8 +93,10 @@ def main():
         report = [poam, "report", "--today", TODAY, "-q"]
         print("poam report:")
         show("monthly (full history)", measure(report, repo, args.runs))
-        branch = subprocess.run(["git", "branch", "--show-current"], cwd=repo, capture_output=True, text=True).stdout.strip()
-        if branch != "pr":
+        has_pr = subprocess.run(["git", "rev-parse", "--verify", "-q", "pr"], cwd=repo, capture_output=True).returncode == 0
+        if has_pr:
+            subprocess.run(["git", "checkout", "-q", "pr"], cwd=repo, check=True, env=GIT_ENV)
+        else:
             subprocess.run(["git", "checkout", "-q", "-b", "pr"], cwd=repo, check=True, env=GIT_ENV)
             item = os.path.join(repo, "poams", "POAM-0001.yaml")
             if not os.path.exists(item):
@@ -103,6 +105,9 @@ def main():
                 f.write("comments: Vendor contacted again.\n")
             subprocess.run(["git", "commit", "-q", "-am", "Comment on POAM-0001"], cwd=repo, check=True, env=GIT_ENV)
         show("--base main, one changed item", measure(report + ["--base", "main"], repo, args.runs))
+        lint = [poam, "lint", "--today", TODAY, "--format", "json"]
+        show("(poam lint --base main, for scale)", measure(lint + ["--base", "main"], repo, args.runs, ok=(0, 1)))
+        subprocess.run(["git", "checkout", "-q", "main"], cwd=repo, check=True, env=GIT_ENV)
 
 
 if __name__ == "__main__":

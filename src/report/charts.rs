@@ -207,10 +207,11 @@ fn axes(out: &mut String, max: usize, labels: &[String]) {
     }
     let plot_w = WIDTH - LEFT - RIGHT;
     let count = labels.len().max(1);
-    // At most six labels along the axis, first and last always shown.
-    let every = count.div_ceil(6).max(1);
+    // At most five labels along the axis, first and last always shown, none crowding the last.
+    let every = count.div_ceil(5).max(1);
     for (i, label) in labels.iter().enumerate() {
-        if i % every != 0 && i + 1 != count {
+        let last = i + 1 == count;
+        if !last && (i % every != 0 || (i > 0 && i + every / 2 + 1 >= count)) {
             continue;
         }
         let x = if count == 1 {

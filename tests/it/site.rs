@@ -314,3 +314,22 @@ fn a_folder_outside_git_gets_a_site_without_history_charts() {
     assert!(index.contains("not in a git repository"), "{index}");
     assert!(index.contains("Age of open items against their deadlines"));
 }
+
+#[test]
+fn findings_page_matches_poam_lint() {
+    let (temp, repo) = build_repo("report");
+    let out = temp.path().join("site");
+    assert_eq!(build_site(&repo, &out).0, 0);
+    let lint = poam()
+        .current_dir(&repo)
+        .args(["lint", "--today", TODAY, "--format", "json"])
+        .output()
+        .expect("run poam");
+    let json: serde_json::Value = serde_json::from_slice(&lint.stdout).expect("json");
+    let expected = json["diagnostics"].as_array().expect("diagnostics").len();
+    assert!(expected > 10, "{expected}");
+    let page = std::fs::read_to_string(out.join("findings.html")).expect("findings");
+    assert_eq!(page.matches("<tr class=\"sev-").count(), expected);
+    // The history rules' findings are there too: the site walks history once and shares it.
+    assert!(page.contains("<code>item-deleted</code>"), "{page}");
+}
