@@ -15,7 +15,6 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let templates = Templates::new(config.templates.as_deref())?;
     let today = today(global);
     let progress = !global.quiet && std::io::stderr().is_terminal();
-    let workspace = Workspace::open(config)?;
     let text = match &args.base {
         Some(base) => {
             if args.format == ReportFormatArg::Html {
@@ -23,11 +22,11 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
                     "`poam report --base` writes Markdown only; drop `--format html`".into(),
                 ));
             }
-            let (meta, pr) = report::gather_pr(workspace, base, today, progress)?;
+            let (meta, pr) = report::gather_pr(Workspace::open(config)?, base, today, progress)?;
             report::pull_request(&templates, &meta, &pr)?
         }
         None => {
-            let inputs = report::gather(workspace, today, progress)?;
+            let inputs = report::gather(config, today, progress)?;
             let pages = report::site::item_pages(&inputs.views);
             let summary = Summary::new(&inputs.views, today, &inputs.lint, &|i| {
                 pages.get(i).cloned().unwrap_or_default()

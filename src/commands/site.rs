@@ -7,7 +7,6 @@ use crate::cli::{GlobalArgs, SiteArgs};
 use crate::error::Error;
 use crate::report::site::{self, SiteInput};
 use crate::report::{self, Summary, Templates};
-use crate::workspace::Workspace;
 
 use super::{config, today};
 
@@ -22,7 +21,7 @@ pub fn run(args: &SiteArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let templates = Templates::new(config.templates.as_deref())?;
     let today = today(global);
     let progress = !global.quiet && std::io::stderr().is_terminal();
-    let inputs = report::gather(Workspace::open(config)?, today, progress)?;
+    let inputs = report::gather(config, today, progress)?;
     let pages = site::item_pages(&inputs.views);
     let summary = Summary::new(&inputs.views, today, &inputs.lint, &|i| {
         pages.get(i).cloned().unwrap_or_default()

@@ -171,29 +171,40 @@ pub struct Inputs {
     pub history: Option<History>,
 }
 
-/// Loads everything from `workspace` as of `today`: the full git history (when there is
-/// one), the item views (status age from the last commit for items without `status_date`)
-/// and the lint report.
-pub fn gather(workspace: Workspace, today: NaiveDate, progress: bool) -> Result<Inputs, Error> {
-    let config = workspace.config.clone();
-    let history = match crate::history::open(&config.items_dir) {
-        Ok(repo) => {
-            let history = repo
-                .full_history(WalkOptions { progress })
-                .map_err(|e| Error::History(e.to_string()))?;
-            history.head.is_some().then_some(history)
+/// Loads everything for `config` as of `today`: the item files and the full git history
+/// (when there is one) side by side, then the item views (status age from the last commit for
+/// items without `status_date`) and the lint report.
+pub fn gather(config: Config, today: NaiveDate, progress: bool) -> Result<Inputs, Error> {
+    let items_dir = config.items_dir.clone();
+    // The walk is mostly one thread reading git objects; the items load meanwhile.
+    let walk = std::thread::spawn(move || -> Result<Option<History>, Error> {
+        match crate::history::open(&items_dir) {
+            Ok(repo) => {
+                let history = repo
+                    .full_history(WalkOptions { progress })
+                    .map_err(|e| Error::History(e.to_string()))?;
+                Ok(history.head.is_some().then_some(history))
+            }
+            Err(HistoryError::NotARepo { .. }) => Ok(None),
+            Err(err) => Err(Error::History(err.to_string())),
         }
-        Err(HistoryError::NotARepo { .. }) => None,
-        Err(err) => return Err(Error::History(err.to_string())),
-    };
+    });
+    let workspace = Workspace::open(config);
+    let history = walk
+        .join()
+        .map_err(|_| Error::History("the history walk failed".into()))??;
+    let workspace = workspace?;
+    let config = workspace.config.clone();
     let last_changed: HashMap<String, NaiveDate> = history
         .as_ref()
         .map(|h| {
+            let index = h.index();
             workspace
                 .ids()
                 .into_iter()
                 .filter_map(|id| {
-                    let change = h.last_change(id).filter(|c| c.exact)?;
+                    // At a shallow boundary the last change is unknown: no date then.
+                    let change = index.get(id)?.last_change().filter(|c| c.exact)?;
                     Some((
                         id.to_owned(),
                         change.commit.time.with_timezone(&chrono::Utc).date_naive(),
