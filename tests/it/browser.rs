@@ -3,6 +3,7 @@
 //! payloads must not run. Without Chromium these tests say they were skipped and pass;
 //! `.ci/run` installs it and sets `POAM_REQUIRE_BROWSER`, which turns a skip into a failure.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -29,7 +30,11 @@ fn skip(test: &str) {
         std::env::var_os("POAM_REQUIRE_BROWSER").is_none(),
         "{test}: POAM_REQUIRE_BROWSER is set but Chromium is not installed"
     );
-    eprintln!("SKIPPED {test}: Chromium is not installed (apt-get install chromium; .ci/run does)");
+    // Written to the real stderr, past the test harness's capture, so `cargo test` shows it.
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {test}: Chromium is not installed (apt-get install chromium; .ci/run does)"
+    );
 }
 
 /// Runs headless Chromium on `page` with `extra` arguments; returns stdout.
