@@ -116,6 +116,12 @@ impl Templates {
     /// The built-in templates, with the files of `overrides` (when given) taking their place
     /// by name; other names (for `{% include %}`) are loaded from that folder on demand.
     pub fn new(overrides: Option<&Path>) -> Result<Templates, Error> {
+        if let Some(dir) = overrides.filter(|dir| !dir.is_dir()) {
+            return Err(Error::Template(format!(
+                "templates folder `{}` (config key `templates`) does not exist",
+                dir.display()
+            )));
+        }
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_auto_escape_callback(auto_escape);

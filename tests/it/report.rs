@@ -172,3 +172,17 @@ fn repo_url_must_be_a_web_address() {
     assert_eq!(code, 2);
     assert!(err.contains("`repo_url` must start with https://"), "{err}");
 }
+
+#[test]
+fn a_missing_templates_folder_is_an_error() {
+    let (_temp, repo) = build_repo("report");
+    let config = std::fs::read_to_string(repo.join("poam.yaml")).expect("read");
+    std::fs::write(
+        repo.join("poam.yaml"),
+        format!("{config}templates: no-such-folder\n"),
+    )
+    .expect("write");
+    let (code, _, err) = report_in(&repo, &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no-such-folder"), "{err}");
+}
