@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a synthetic POA&M git repository for benchmarking the history engine.
 
-    python3 bench/gen_history.py OUT_DIR [--commits 20000] [--items 500] [--seed 1]
+    python3 bench/gen_history.py OUT_DIR [--commits 20000] [--items 500] [--seed 1] [--initial 50]
 
 Writes a git repository at OUT_DIR (branch main, checked out) whose items live in
 OUT_DIR/poams. About a third of the commits touch items: new items (until --items exist),
@@ -104,7 +104,7 @@ def data(text):
     return b"data %d\n" % len(raw) + raw + b"\n"
 
 
-def generate(out, commits, item_target, seed):
+def generate(out, commits, item_target, seed, initial=50):
     rng = random.Random(seed)
     stream = []
     items = []
@@ -120,7 +120,7 @@ def generate(out, commits, item_target, seed):
             message = "Start the system repo"
             ops.append(("M", "README.md", "# Example SaaS\n"))
             ops.append(("M", "poam.yaml", "items: poams\n"))
-            for _ in range(50):
+            for _ in range(initial):
                 item = new_item(next_number, when, rng)
                 next_number += 1
                 items.append(item)
@@ -194,8 +194,9 @@ def main():
     parser.add_argument("--commits", type=int, default=20000)
     parser.add_argument("--items", type=int, default=500)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--initial", type=int, default=50, help="items recorded in the first commit")
     args = parser.parse_args()
-    touching, created = generate(args.out, args.commits, args.items, args.seed)
+    touching, created = generate(args.out, args.commits, args.items, args.seed, args.initial)
     print(f"{args.commits} commits, {touching} touching items, {created} items")
 
 

@@ -64,6 +64,10 @@ pub enum Command {
     Export(ExportArgs),
     /// Switch the repository to another profile.
     Migrate(MigrateArgs),
+    /// Write the monthly POA&M summary, or with `--base` what a pull request changes.
+    Report(ReportArgs),
+    /// Build a static status site: dashboard, items, controls, findings, downloads.
+    Site(SiteArgs),
 }
 
 #[derive(Debug, Args)]
@@ -330,6 +334,41 @@ pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// Output format of `poam report`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormatArg {
+    /// GitHub-flavoured Markdown (for `$GITHUB_STEP_SUMMARY` and PR comments).
+    #[default]
+    Md,
+    /// One self-contained HTML file.
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A repo root holding poam.yaml, or a bare folder of items [default: search upward for poam.yaml].
+    pub path: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "md")]
+    pub format: ReportFormatArg,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Pull-request mode: what the change from the merge base of REV and HEAD, plus the
+    /// working tree, does to the POA&M (Markdown only).
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// A repo root holding poam.yaml, or a bare folder of items [default: search upward for poam.yaml].
+    pub path: Option<PathBuf>,
+    /// The folder to build the site in; an earlier build there is replaced.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: PathBuf,
 }
 
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {

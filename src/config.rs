@@ -27,6 +27,8 @@ pub const CONFIG_KEYS: &[&str] = &[
     "history_since",
     "id_prefix",
     "cr26",
+    "templates",
+    "repo_url",
 ];
 /// Prefix of the ids `poam new` allocates when `id_prefix` is not set.
 pub const DEFAULT_ID_PREFIX: &str = "V-";
@@ -86,6 +88,11 @@ pub struct Config {
     pub id_prefix: String,
     /// `cr26:` as written (the class also goes into `policy.class`).
     pub cr26: Cr26Settings,
+    /// `templates:`: a folder whose files override the built-in report and site templates.
+    pub templates: Option<PathBuf>,
+    /// `repo_url:`: the repository's web address; commit ids in the site link to
+    /// `<repo_url>/commit/<id>`.
+    pub repo_url: Option<String>,
 }
 
 /// The `cr26:` block: what the `fedramp-cr26` profile needs to know about the offering.
@@ -113,6 +120,8 @@ impl Config {
             source: None,
             id_prefix: DEFAULT_ID_PREFIX.to_owned(),
             cr26: Cr26Settings::default(),
+            templates: None,
+            repo_url: None,
         }
     }
 
@@ -337,6 +346,7 @@ impl Config {
                     }
                 }
                 "cr26" => self.read_cr26(value, problems),
+                "templates" | "repo_url" => self.read_report_key(&entry.key, value, problems),
                 other => problems.push(unknown_key(other, entry.key_span, CONFIG_KEYS)),
             }
         }
@@ -395,6 +405,25 @@ impl Config {
             "profile `fedramp-cr26` needs `cr26.class`".to_owned(),
             Some("add `cr26: {class: c}` (b, c or d: the timeframes depend on it)".into()),
         ));
+    }
+
+    /// The keys of `poam report` and `poam site`: `templates` (a folder, relative to the
+    /// config file) and `repo_url` (an http or https address).
+    fn read_report_key(&mut self, key: &str, value: &Node, problems: &mut Vec<ConfigProblem>) {
+        let Some(text) = string(value, key, problems) else {
+            return;
+        };
+        if key == "templates" {
+            self.templates = Some(self.root.join(text));
+        } else if text.starts_with("https://") || text.starts_with("http://") {
+            self.repo_url = Some(text.trim_end_matches('/').to_owned());
+        } else {
+            problems.push(ConfigProblem::new(
+                value.span,
+                format!("`repo_url` must start with https:// or http://, found `{text}`"),
+                Some("e.g. `repo_url: https://github.com/example/poams`".into()),
+            ));
+        }
     }
 
     fn read_system(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {

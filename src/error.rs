@@ -37,6 +37,10 @@ pub enum Error {
     Kev { path: PathBuf, message: String },
     #[error("{0}")]
     History(String),
+    #[error("{0}")]
+    Template(String),
+    #[error("{0}")]
+    Site(String),
     #[error(
         "unknown rule `{name}`; the nearest are {}\n  run `poam rules` to list every rule",
         nearest_codes(name)

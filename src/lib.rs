@@ -24,6 +24,7 @@ pub mod output;
 pub mod parse;
 pub mod policy;
 pub mod render;
+pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod source;

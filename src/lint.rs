@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diag::{self, Diagnostic, Report};
 use crate::error::Error;
-use crate::history::audit;
+use crate::history::audit::{self, Violation};
 use crate::history::{self, HistoryError, WalkOptions};
 use crate::kev::KevCatalog;
 use crate::model::item::Item;
@@ -170,51 +170,26 @@ pub fn keep_files(report: &mut Report, names: &std::collections::BTreeSet<String
 
 /// Lints the items of the workspace: field and deadline rules, then history rules.
 pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
-    let Workspace {
-        config,
-        display_root,
-        items: loaded,
-        kev,
-    } = workspace;
-    let config = &config;
-    let mut diagnostics = Vec::new();
     let repo = match input.history {
         HistoryMode::Off => None,
-        HistoryMode::Full | HistoryMode::Base(_) => match history::open(&config.items_dir) {
-            Ok(repo) => Some(repo),
-            Err(HistoryError::NotARepo { .. }) if input.history == HistoryMode::Full => None,
-            Err(err) => return Err(Error::History(err.to_string())),
-        },
+        HistoryMode::Full | HistoryMode::Base(_) => {
+            match history::open(&workspace.config.items_dir) {
+                Ok(repo) => Some(repo),
+                Err(HistoryError::NotARepo { .. }) if input.history == HistoryMode::Full => None,
+                Err(err) => return Err(Error::History(err.to_string())),
+            }
+        }
     };
-    let folder_name = display_name(
-        config.file.as_deref().unwrap_or(&config.items_dir),
-        &display_root,
-    );
-    let folder = ItemsFolder {
-        name: if folder_name.is_empty() {
-            ".".to_owned()
-        } else {
-            folder_name
-        },
-    };
-    // `poam.yaml` named like the item files, for findings that point into it.
-    let config_source = config
-        .source
-        .as_ref()
-        .map(|s| crate::source::SourceFile::new(folder.name.clone(), s.text.to_string()));
-    if let Some(source) = &config_source {
-        diagnostics.extend(rules::check_config(config, source));
-    }
+    let folder = items_folder(&workspace);
+    let config = &workspace.config;
+    let mut found = HistoryFindings::default();
     if input.history == HistoryMode::Full && repo.is_none() {
-        diagnostics.extend(rules::history_unavailable(
+        found.notes.extend(rules::history_unavailable(
             config,
             &folder,
             "the items are not in a git repository",
         ));
     }
-    let mut rule_input = RuleInput::default();
-    let mut violations = Vec::new();
-    let mut vdr_violations = Vec::new();
     if let Some(repo) = &repo {
         let options = WalkOptions {
             progress: input.progress,
@@ -227,45 +202,143 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
         match &input.history {
             HistoryMode::Base(rev) => {
                 let pr = repo.pr_history(rev, options).map_err(history_error)?;
-                violations = audit::audit_pr(&pr, cutoff.as_ref());
-                vdr_violations = rules::vdr_pr_history(config, &pr.items, cutoff.as_ref());
+                found.violations = audit::audit_pr(&pr, cutoff.as_ref());
+                found.vdr_violations = rules::vdr_pr_history(config, &pr.items, cutoff.as_ref());
             }
             _ => {
                 let history = repo.full_history(options).map_err(history_error)?;
-                if history.head.is_none() {
-                    diagnostics.extend(rules::history_unavailable(
-                        config,
-                        &folder,
-                        "the repository has no commits yet",
-                    ));
-                }
-                if let Some(warning) = history.shallow_warning() {
-                    diagnostics.extend(rules::history_shallow(config, &folder, &warning));
-                }
-                for file in &loaded {
-                    let Some(id) = file.item.as_ref().and_then(Item::id_text) else {
-                        continue;
-                    };
-                    // At a shallow boundary the last change is unknown: better no date than a wrong one.
-                    if let Some(change) = history.last_change(id).filter(|c| c.exact) {
-                        let date = change.commit.time.with_timezone(&chrono::Utc).date_naive();
-                        rule_input.last_changed.insert(id.to_owned(), date);
-                    }
-                }
-                violations = audit::audit_history(&history, cutoff.as_ref());
-                vdr_violations = rules::vdr_history(config, &history.items, cutoff.as_ref());
+                found = full_history_findings(
+                    config,
+                    &folder,
+                    &history,
+                    &workspace.items,
+                    cutoff.as_ref(),
+                );
                 // Freeing a large history takes a noticeable moment; nothing waits for it.
                 std::thread::spawn(move || drop(history));
             }
         }
     }
+    Ok(assemble(workspace, &folder, input.today, found))
+}
+
+/// Lints the workspace against a full history already walked (the site reads the same walk
+/// for its timelines and charts).
+pub fn lint_with_history(
+    workspace: Workspace,
+    today: NaiveDate,
+    history: &history::History,
+) -> Result<Report, Error> {
+    let folder = items_folder(&workspace);
+    let config = &workspace.config;
+    let cutoff = match &config.history_since {
+        Some(since) => {
+            let repo =
+                history::open(&config.items_dir).map_err(|err| Error::History(err.to_string()))?;
+            Some(resolve_since(config, &repo, since, today)?)
+        }
+        None => None,
+    };
+    let found = full_history_findings(config, &folder, history, &workspace.items, cutoff.as_ref());
+    Ok(assemble(workspace, &folder, today, found))
+}
+
+/// What the history contributes to a lint: notes about the history itself, the dates items
+/// last changed, and the violations of the history rules.
+#[derive(Default)]
+struct HistoryFindings {
+    notes: Vec<Diagnostic>,
+    input: RuleInput,
+    violations: Vec<Violation>,
+    vdr_violations: Vec<rules::VdrViolation>,
+}
+
+/// Where folder-level findings point: `poam.yaml`, else the items folder.
+fn items_folder(workspace: &Workspace) -> ItemsFolder {
+    let config = &workspace.config;
+    let name = display_name(
+        config.file.as_deref().unwrap_or(&config.items_dir),
+        &workspace.display_root,
+    );
+    ItemsFolder {
+        name: if name.is_empty() {
+            ".".to_owned()
+        } else {
+            name
+        },
+    }
+}
+
+fn full_history_findings(
+    config: &Config,
+    folder: &ItemsFolder,
+    history: &history::History,
+    loaded: &[LoadedItem],
+    cutoff: Option<&history::Cutoff>,
+) -> HistoryFindings {
+    let mut found = HistoryFindings::default();
+    if history.head.is_none() {
+        found.notes.extend(rules::history_unavailable(
+            config,
+            folder,
+            "the repository has no commits yet",
+        ));
+    }
+    if let Some(warning) = history.shallow_warning() {
+        found
+            .notes
+            .extend(rules::history_shallow(config, folder, &warning));
+    }
+    let index = history.index();
+    for file in loaded {
+        let Some(id) = file.item.as_ref().and_then(Item::id_text) else {
+            continue;
+        };
+        let Some(item) = index.get(id) else {
+            continue;
+        };
+        // At a shallow boundary the last change is unknown: better no date than a wrong one.
+        if let Some(change) = item.last_change().filter(|c| c.exact) {
+            let date = change.commit.time.with_timezone(&chrono::Utc).date_naive();
+            found.input.last_changed.insert(id.to_owned(), date);
+        }
+    }
+    found.violations = audit::audit_history(history, cutoff);
+    found.vdr_violations = rules::vdr_history(config, &history.items, cutoff);
+    found
+}
+
+/// The findings of the config, the items and the history, sorted into a report.
+fn assemble(
+    workspace: Workspace,
+    folder: &ItemsFolder,
+    today: NaiveDate,
+    found: HistoryFindings,
+) -> Report {
+    let Workspace {
+        config,
+        items: loaded,
+        kev,
+        ..
+    } = workspace;
+    let config = &config;
+    // `poam.yaml` named like the item files, for findings that point into it.
+    let config_source = config
+        .source
+        .as_ref()
+        .map(|s| crate::source::SourceFile::new(folder.name.clone(), s.text.to_string()));
+    let mut diagnostics = found.notes;
+    if let Some(source) = &config_source {
+        diagnostics.extend(rules::check_config(config, source));
+    }
     diagnostics.extend(check_items(
         config,
-        input.today,
-        &rule_input,
+        today,
+        &found.input,
         kev.as_ref(),
         &loaded,
     ));
+    let (violations, vdr_violations) = (&found.violations, &found.vdr_violations);
     if !violations.is_empty() || !vdr_violations.is_empty() {
         let ids = violations
             .iter()
@@ -278,15 +351,10 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
             .chain(vdr_violations.iter().map(|v| v.path.as_str()))
             .collect();
         let ctx = history_context(&loaded, &ids, &paths);
-        diagnostics.extend(rules::check_history(config, &violations, &ctx));
-        diagnostics.extend(rules::check_vdr_history(config, &vdr_violations, &ctx));
+        diagnostics.extend(rules::check_history(config, violations, &ctx));
+        diagnostics.extend(rules::check_vdr_history(config, vdr_violations, &ctx));
     }
-    Ok(finish(
-        input.today,
-        config_source.as_ref(),
-        loaded,
-        diagnostics,
-    ))
+    finish(today, config_source.as_ref(), loaded, diagnostics)
 }
 
 /// Resolves `history_since`, pointing at it in `poam.yaml` when it names nothing or lies in

@@ -41,6 +41,8 @@ fn main() -> ExitCode {
         Command::Reopen(args) => commands::lifecycle::reopen(&args, global),
         Command::Export(args) => commands::export::run(&args, global),
         Command::Migrate(args) => commands::migrate::run(&args, global),
+        Command::Report(args) => commands::report::run(&args, global),
+        Command::Site(args) => commands::site::run(&args, global),
     };
     match result {
         Ok(code) => code,

@@ -452,6 +452,13 @@ pub struct PoamConfig {
     pub id_prefix: Option<String>,
     /// The offering under profile fedramp-cr26 (required there).
     pub cr26: Option<Cr26>,
+    /// A folder (relative to poam.yaml) whose files override the built-in report and site
+    /// templates by name.
+    pub templates: Option<String>,
+    /// The repository's web address (http or https); the site links commit ids to
+    /// `<repo_url>/commit/<id>`.
+    #[schemars(pattern(r"^https?://"))]
+    pub repo_url: Option<String>,
 }
 
 /// The offering under FedRAMP's 2026 rules.

@@ -21,9 +21,11 @@ pub mod lint;
 pub mod log;
 pub mod migrate;
 pub mod new;
+pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod show;
+pub mod site;
 
 /// Findings at error level (or warnings with `--strict`).
 pub const EXIT_FINDINGS: u8 = 1;

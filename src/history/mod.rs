@@ -235,14 +235,42 @@ impl History {
     /// The last commit that changed the item: its date is the item's status date when the
     /// file has no `status_date`.
     pub fn last_change(&self, id: &str) -> Option<LastChange> {
-        let item = self.item(id)?;
-        if let Some(commit) = item.events.iter().rev().find_map(Event::commit) {
+        self.item(id)?.last_change()
+    }
+
+    /// Every item by id, picked as [`History::item`] picks (the item that exists now, else the
+    /// latest with that id; former ids answer too): one pass, for callers that look up
+    /// thousands of ids.
+    pub fn index(&self) -> std::collections::HashMap<&str, &ItemHistory> {
+        let mut index: std::collections::HashMap<&str, &ItemHistory> =
+            std::collections::HashMap::with_capacity(self.items.len());
+        for item in &self.items {
+            match index.get(item.id.as_str()) {
+                Some(current) if current.exists => {}
+                _ => {
+                    index.insert(item.id.as_str(), item);
+                }
+            }
+        }
+        for item in &self.items {
+            for former in &item.former_ids {
+                index.entry(former.as_str()).or_insert(item);
+            }
+        }
+        index
+    }
+}
+
+impl ItemHistory {
+    /// The last commit that changed the item (see [`History::last_change`]).
+    pub fn last_change(&self) -> Option<LastChange> {
+        if let Some(commit) = self.events.iter().rev().find_map(Event::commit) {
             return Some(LastChange {
                 commit: Arc::clone(commit),
                 exact: true,
             });
         }
-        let baseline = item.versions.first()?.source.commit()?;
+        let baseline = self.versions.first()?.source.commit()?;
         Some(LastChange {
             commit: Arc::clone(baseline),
             exact: false,

@@ -2,6 +2,7 @@
 
 mod architecture;
 mod authoring;
+mod browser;
 mod ci_files;
 mod cli;
 mod common;
@@ -14,11 +15,13 @@ mod history_lint;
 mod migrate;
 mod oscal;
 mod readme;
+mod report;
 mod robustness;
 mod rules;
 mod sarif;
 mod schema;
 mod show;
+mod site;
 mod trust;
 mod vdr;
 mod vdr_history;

@@ -1,0 +1,43 @@
+//! `poam report`: the monthly summary, or with `--base` what a pull request changes.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use crate::cli::{GlobalArgs, ReportArgs, ReportFormatArg};
+use crate::error::Error;
+use crate::report::{self, ReportFormat, Summary, Templates};
+use crate::workspace::Workspace;
+
+use super::{config, emit, today};
+
+pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
+    let config = config(global, args.path.as_deref())?;
+    let templates = Templates::new(config.templates.as_deref())?;
+    let today = today(global);
+    let progress = !global.quiet && std::io::stderr().is_terminal();
+    let text = match &args.base {
+        Some(base) => {
+            if args.format == ReportFormatArg::Html {
+                return Err(Error::Template(
+                    "`poam report --base` writes Markdown only; drop `--format html`".into(),
+                ));
+            }
+            let (meta, pr) = report::gather_pr(Workspace::open(config)?, base, today, progress)?;
+            report::pull_request(&templates, &meta, &pr)?
+        }
+        None => {
+            let inputs = report::gather(config, today, progress)?;
+            let pages = report::site::item_pages(&inputs.views);
+            let summary = Summary::new(&inputs.views, today, &inputs.lint, &|i| {
+                pages.get(i).cloned().unwrap_or_default()
+            });
+            let format = match args.format {
+                ReportFormatArg::Md => ReportFormat::Markdown,
+                ReportFormatArg::Html => ReportFormat::Html,
+            };
+            report::monthly(&templates, format, &inputs.meta, &summary)?
+        }
+    };
+    emit(args.output.as_deref(), &text)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,48 @@
+//! `poam site -o DIR`: the static status site.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use crate::cli::{GlobalArgs, SiteArgs};
+use crate::error::Error;
+use crate::report::site::{self, SiteInput};
+use crate::report::{self, Summary, Templates};
+
+use super::{config, today};
+
+pub fn run(args: &SiteArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
+    let config = config(global, args.path.as_deref())?;
+    let work_tree = crate::history::work_tree_root(&config.items_dir);
+    let mut protected = vec![config.root.as_path(), config.items_dir.as_path()];
+    if let Some(root) = &work_tree {
+        protected.push(root);
+    }
+    let target = site::check_output(&args.output, &protected, &config.items_dir)?;
+    let templates = Templates::new(config.templates.as_deref())?;
+    let today = today(global);
+    let progress = !global.quiet && std::io::stderr().is_terminal();
+    let inputs = report::gather(config, today, progress)?;
+    let pages = site::item_pages(&inputs.views);
+    let summary = Summary::new(&inputs.views, today, &inputs.lint, &|i| {
+        pages.get(i).cloned().unwrap_or_default()
+    });
+    let files = site::render(
+        &SiteInput {
+            meta: &inputs.meta,
+            views: &inputs.views,
+            summary: &summary,
+            history: inputs.history.as_ref(),
+            policy: &inputs.config.policy,
+            repo_url: inputs.config.repo_url.as_deref(),
+        },
+        &templates,
+    )?;
+    site::publish(&target, &files)?;
+    if !global.quiet {
+        super::emit(
+            None,
+            &format!("wrote {} files to {}\n", files.len(), args.output.display()),
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

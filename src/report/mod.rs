@@ -1,0 +1,274 @@
+//! Reports and the status site: the monthly summary (`poam report`), the pull-request summary
+//! (`poam report --base`) and the static site (`poam site`), all rendered with minijinja from
+//! item views, the lint report and git history.
+//!
+//! Template variables are plain serialized data, documented in the README: `meta` (system,
+//! date, commit), `summary` ([`summary::Summary`]), `pr` ([`pr::PrSummary`]) and, in the site,
+//! item views ([`crate::view::ItemView`]).
+
+pub mod charts;
+pub mod markdown;
+pub mod pr;
+pub mod site;
+pub mod summary;
+pub mod templates;
+
+use chrono::NaiveDate;
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::Serialize;
+
+use std::collections::HashMap;
+
+use crate::config::Config;
+use crate::diag::Report;
+use crate::error::Error;
+use crate::history::{History, HistoryError, WalkOptions};
+use crate::lint::{HistoryMode, LintInput};
+use crate::view::{ItemView, VIEW_VERSION};
+use crate::workspace::Workspace;
+
+pub use pr::PrSummary;
+pub use summary::Summary;
+pub use templates::Templates;
+
+/// Rows of one table in the Markdown forms before "and N more".
+pub const MARKDOWN_ROWS: usize = 50;
+/// GitHub's limit for a step summary and a comment body is about 1 MiB (65,536 characters for
+/// a comment): the Markdown report stays under both by cutting tables, then, failing that,
+/// the text.
+pub const MARKDOWN_LIMIT: usize = 60_000;
+
+/// The header facts every report and page shows.
+#[derive(Clone, Debug, Serialize)]
+pub struct Meta {
+    /// Version of the item view and of these variables.
+    pub version: u32,
+    pub today: NaiveDate,
+    pub system: SystemMeta,
+    /// HEAD, when the items are in a git repository with commits.
+    pub commit: Option<CommitMeta>,
+    pub tool: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SystemMeta {
+    pub csp: Option<String>,
+    pub name: Option<String>,
+    pub impact: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CommitMeta {
+    pub id: String,
+    pub short_id: String,
+    pub date: String,
+    /// `<repo_url>/commit/<id>` when config has `repo_url`.
+    pub url: Option<String>,
+}
+
+impl Meta {
+    pub fn new(
+        config: &Config,
+        today: NaiveDate,
+        head: Option<&crate::history::CommitMeta>,
+    ) -> Meta {
+        Meta {
+            version: VIEW_VERSION,
+            today,
+            system: SystemMeta {
+                csp: config.system.csp.clone(),
+                name: config.system.name.clone(),
+                impact: config.system.impact.clone(),
+            },
+            commit: head.map(|c| CommitMeta {
+                id: c.id.clone(),
+                short_id: c.short_id().to_owned(),
+                date: c.time_rfc3339(),
+                url: config
+                    .repo_url
+                    .as_ref()
+                    .map(|url| format!("{url}/commit/{}", c.id)),
+            }),
+            tool: concat!("poam ", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// Output form of `poam report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    Markdown,
+    Html,
+}
+
+/// Cuts Markdown over [`MARKDOWN_LIMIT`] at a line break, saying so.
+fn fit_markdown(mut text: String) -> String {
+    if text.len() <= MARKDOWN_LIMIT {
+        return text;
+    }
+    let mut cut = MARKDOWN_LIMIT - 200;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    if let Some(line) = text[..cut].rfind('\n') {
+        cut = line + 1;
+    }
+    text.truncate(cut);
+    text.push_str(
+        "\n_The report was cut here to fit a GitHub summary; see the full report or the site._\n",
+    );
+    text
+}
+
+/// The monthly summary in `format`.
+pub fn monthly(
+    templates: &Templates,
+    format: ReportFormat,
+    meta: &Meta,
+    summary: &Summary,
+) -> Result<String, Error> {
+    let limit = match format {
+        ReportFormat::Markdown => MARKDOWN_ROWS,
+        ReportFormat::Html => usize::MAX / 2,
+    };
+    let ctx = context! {
+        meta => Serde(meta),
+        system => Serde(&meta.system),
+        today => meta.today.to_string(),
+        commit => Serde(&meta.commit),
+        summary => Serde(summary),
+        limit => limit,
+    };
+    match format {
+        ReportFormat::Markdown => templates.render("report.md.j2", ctx).map(fit_markdown),
+        ReportFormat::Html => {
+            let css = templates.raw("style.css")?;
+            templates.render("report.html.j2", context! { css => css, ..ctx })
+        }
+    }
+}
+
+/// The pull-request summary, Markdown.
+pub fn pull_request(templates: &Templates, meta: &Meta, pr: &PrSummary) -> Result<String, Error> {
+    templates
+        .render(
+            "pr.md.j2",
+            context! { meta => Serde(meta), pr => Serde(pr), limit => MARKDOWN_ROWS },
+        )
+        .map(fit_markdown)
+}
+
+/// What the monthly report and the site are built from.
+pub struct Inputs {
+    pub config: Config,
+    pub meta: Meta,
+    /// Item views, sorted by id then path.
+    pub views: Vec<ItemView>,
+    /// The lint findings of the whole workspace (history rules included when there is history).
+    pub lint: Report,
+    /// The full history, when the items are in a git repository with commits.
+    pub history: Option<History>,
+}
+
+/// Loads everything for `config` as of `today`: the item files and the full git history
+/// (when there is one) side by side, then the item views (status age from the last commit for
+/// items without `status_date`) and the lint report.
+pub fn gather(config: Config, today: NaiveDate, progress: bool) -> Result<Inputs, Error> {
+    let items_dir = config.items_dir.clone();
+    // The walk is mostly one thread reading git objects; the items load meanwhile.
+    let walk = std::thread::spawn(move || -> Result<Option<History>, Error> {
+        match crate::history::open(&items_dir) {
+            Ok(repo) => {
+                let history = repo
+                    .full_history(WalkOptions { progress })
+                    .map_err(|e| Error::History(e.to_string()))?;
+                Ok(history.head.is_some().then_some(history))
+            }
+            Err(HistoryError::NotARepo { .. }) => Ok(None),
+            Err(err) => Err(Error::History(err.to_string())),
+        }
+    });
+    let workspace = Workspace::open(config);
+    let history = walk
+        .join()
+        .map_err(|_| Error::History("the history walk failed".into()))??;
+    let workspace = workspace?;
+    let config = workspace.config.clone();
+    let last_changed: HashMap<String, NaiveDate> = history
+        .as_ref()
+        .map(|h| {
+            let index = h.index();
+            workspace
+                .ids()
+                .into_iter()
+                .filter_map(|id| {
+                    // At a shallow boundary the last change is unknown: no date then.
+                    let change = index.get(id)?.last_change().filter(|c| c.exact)?;
+                    Some((
+                        id.to_owned(),
+                        change.commit.time.with_timezone(&chrono::Utc).date_naive(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let views = crate::view::views(&workspace, today, &|id| last_changed.get(id).copied());
+    let lint = match &history {
+        Some(history) => crate::lint::lint_with_history(workspace, today, history)?,
+        None => crate::lint::lint(
+            workspace,
+            &LintInput {
+                today,
+                history: HistoryMode::Off,
+                progress,
+            },
+        )?,
+    };
+    let meta = Meta::new(
+        &config,
+        today,
+        history.as_ref().and_then(|h| h.head.as_deref()),
+    );
+    Ok(Inputs {
+        config,
+        meta,
+        views,
+        lint,
+        history,
+    })
+}
+
+/// The pull-request summary of the change from the merge base of `base` and HEAD to the
+/// working tree, with the lint findings of the touched items.
+pub fn gather_pr(
+    workspace: Workspace,
+    base: &str,
+    today: NaiveDate,
+    progress: bool,
+) -> Result<(Meta, PrSummary), Error> {
+    let config = workspace.config.clone();
+    let history_error = |e: HistoryError| Error::History(e.to_string());
+    let repo = crate::history::open(&config.items_dir).map_err(history_error)?;
+    let pr = repo
+        .pr_history(base, WalkOptions { progress })
+        .map_err(history_error)?;
+    let mut lint = crate::lint::lint(
+        workspace,
+        &LintInput {
+            today,
+            history: HistoryMode::Base(base.to_owned()),
+            progress,
+        },
+    )?;
+    let (ids, paths) = PrSummary::touched(&pr);
+    lint.diagnostics.retain(|d| {
+        d.item
+            .as_ref()
+            .is_some_and(|id| ids.binary_search(id).is_ok())
+            || paths.binary_search(&d.location.file).is_ok()
+    });
+    let meta = Meta::new(&config, today, Some(&pr.head));
+    let summary = PrSummary::new(base, &pr, summary::FindingsSummary::new(&lint));
+    Ok((meta, summary))
+}

@@ -1,0 +1,558 @@
+//! `poam site`: a static status site, written into a folder in one swap.
+//!
+//! Every page is rendered in memory first (item pages in parallel), then written into a
+//! sibling temporary folder, which replaces the previous build by two renames: a reader sees
+//! the old site or the new one, never half of one. The folder must be new, empty, or an
+//! earlier build (it holds the `.poam-site` marker); it may not be the repository root, the
+//! items folder, or a folder holding either.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use minijinja::context;
+use minijinja::value::{Serde, Value};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::history::{History, ItemHistory};
+use crate::view::{ItemView, ItemsDocument, VIEW_VERSION};
+
+use super::charts::{self, Chart, HistorySeries};
+use super::summary::{display_id, ItemRef, Summary};
+use super::templates::Templates;
+use super::Meta;
+
+/// The marker file that says a folder is a site poam built (and may replace).
+pub const MARKER: &str = ".poam-site";
+/// Events shown on an item page, newest first.
+const TIMELINE_LIMIT: usize = 500;
+const VALUE_LIMIT: usize = 200;
+
+/// Everything a site is built from.
+pub struct SiteInput<'a> {
+    pub meta: &'a Meta,
+    pub views: &'a [ItemView],
+    pub summary: &'a Summary,
+    /// The full history, when the items are in a git repository with commits.
+    pub history: Option<&'a History>,
+    pub policy: &'a crate::policy::Policy,
+    /// `repo_url` from config: commit ids link to `<repo_url>/commit/<id>`.
+    pub repo_url: Option<&'a str>,
+}
+
+/// A file name for an id: letters, digits, `.`, `_` and `-` kept, anything else `_`.
+pub fn slug(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(100)
+        .collect();
+    if out.is_empty() || out.starts_with('.') {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// Unique page names for the views, in order: `items/<slug>.html`.
+pub fn item_pages(views: &[ItemView]) -> Vec<String> {
+    let mut used: BTreeMap<String, usize> = BTreeMap::new();
+    views
+        .iter()
+        .map(|view| {
+            let base = slug(&display_id(view)).to_ascii_lowercase();
+            let n = used.entry(base.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 {
+                format!("items/{base}.html")
+            } else {
+                format!("items/{base}-{n}.html")
+            }
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct TimelineEntry {
+    date: String,
+    author: String,
+    commit: Option<String>,
+    commit_url: Option<String>,
+    summary: String,
+    kind: &'static str,
+    path: String,
+    parse_error: Option<String>,
+    changes: Vec<TimelineChange>,
+}
+
+#[derive(Serialize)]
+struct TimelineChange {
+    field: String,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+fn show(value: Option<&serde_json::Value>) -> Option<String> {
+    let text = match value? {
+        serde_json::Value::Null => return None,
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    Some(if text.chars().count() > VALUE_LIMIT {
+        format!("{}…", text.chars().take(VALUE_LIMIT).collect::<String>())
+    } else {
+        text
+    })
+}
+
+fn timeline(history: &ItemHistory, repo_url: Option<&str>) -> Vec<TimelineEntry> {
+    history
+        .events
+        .iter()
+        .rev()
+        .take(TIMELINE_LIMIT)
+        .map(|event| {
+            let commit = event.commit();
+            TimelineEntry {
+                date: commit.map_or_else(|| "uncommitted".to_owned(), |c| c.time_rfc3339()),
+                author: commit.map(|c| c.author.name.clone()).unwrap_or_default(),
+                commit: commit.map(|c| c.short_id().to_owned()),
+                commit_url: commit
+                    .zip(repo_url)
+                    .map(|(c, url)| format!("{url}/commit/{}", c.id)),
+                summary: commit.map(|c| c.summary.clone()).unwrap_or_default(),
+                kind: event.kind.as_str(),
+                path: event.path.clone(),
+                parse_error: event.parse_error.clone(),
+                changes: event
+                    .changes
+                    .iter()
+                    .map(|c| TimelineChange {
+                        field: c.path.clone(),
+                        before: show(c.old.as_ref()),
+                        after: show(c.new.as_ref()),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct ControlPage {
+    control: String,
+    page: String,
+    open: usize,
+    closed: usize,
+    items: Vec<ItemRef>,
+}
+
+fn controls(views: &[ItemView], refs: &[ItemRef]) -> Vec<ControlPage> {
+    let mut by_control: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, view) in views.iter().enumerate() {
+        let mut seen: Vec<String> = view
+            .controls
+            .iter()
+            .map(|c| c.trim().to_ascii_uppercase())
+            .filter(|c| !c.is_empty())
+            .collect();
+        seen.sort();
+        seen.dedup();
+        for control in seen {
+            by_control.entry(control).or_default().push(i);
+        }
+    }
+    let mut used: BTreeMap<String, usize> = BTreeMap::new();
+    by_control
+        .into_iter()
+        .map(|(control, indexes)| {
+            let base = slug(&control).to_ascii_lowercase();
+            let n = used.entry(base.clone()).or_insert(0);
+            *n += 1;
+            let page = if *n == 1 {
+                format!("controls/{base}.html")
+            } else {
+                format!("controls/{base}-{n}.html")
+            };
+            let items: Vec<ItemRef> = indexes.iter().map(|i| refs[*i].clone()).collect();
+            ControlPage {
+                control,
+                page,
+                open: items.iter().filter(|i| i.open).count(),
+                closed: items.iter().filter(|i| !i.open).count(),
+                items,
+            }
+        })
+        .collect()
+}
+
+/// A CSV cell: quoted when needed; a leading `=`, `+`, `-`, `@` is neutralised so spreadsheet
+/// programs do not run item text as a formula.
+fn csv_cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// `poam.csv`: one row per item with the main fields and the computed ones.
+pub fn csv(views: &[ItemView]) -> String {
+    let mut out = String::from(
+        "id,title,controls,risk,effective_risk,owner,status,detected,due,policy_deadline,days_left,overdue,vendor_product,last_checkin,closed,path\n",
+    );
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    for v in views {
+        let a = &v.assessment;
+        let cells = [
+            v.id.clone().unwrap_or_default(),
+            v.title.clone().unwrap_or_default(),
+            v.controls.join(" "),
+            v.risk.unwrap_or_default().to_owned(),
+            a.effective_risk.unwrap_or_default().to_owned(),
+            v.owner.clone().unwrap_or_default(),
+            v.status.unwrap_or_default().to_owned(),
+            date(v.detected),
+            date(v.due),
+            date(a.policy_deadline),
+            a.days_left.map(|d| d.to_string()).unwrap_or_default(),
+            a.overdue.to_string(),
+            v.vendor_dependency
+                .as_ref()
+                .and_then(|d| d.product.clone())
+                .unwrap_or_default(),
+            date(v.vendor_dependency.as_ref().and_then(|d| d.last_checkin)),
+            date(v.closed.as_ref().and_then(|c| c.date)),
+            v.path.clone(),
+        ];
+        let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+fn chart_value(chart: &Chart) -> Value {
+    context! {
+        key => chart.key,
+        title => &chart.title,
+        alt => &chart.alt,
+        labels => &chart.labels,
+        series => Serde(&chart.series),
+        svg => Value::from_safe_string(chart.svg.clone()),
+    }
+}
+
+/// Renders every file of the site, as (path relative to the site root, contents), sorted.
+pub fn render(
+    input: &SiteInput<'_>,
+    templates: &Templates,
+) -> Result<Vec<(String, String)>, Error> {
+    let pages = item_pages(input.views);
+    let refs: Vec<ItemRef> = input
+        .views
+        .iter()
+        .zip(&pages)
+        .map(|(view, page)| ItemRef::new(view, page.clone()))
+        .collect();
+    let controls = controls(input.views, &refs);
+    let series = input
+        .history
+        .map(|h| HistorySeries::new(h, input.policy, input.meta.today))
+        .unwrap_or_default();
+    let mut chart_list = Vec::new();
+    if input.history.is_some() {
+        chart_list.push(charts::open_over_time(&series));
+        chart_list.push(charts::overdue_over_time(&series));
+    }
+    chart_list.push(charts::age_against_deadline(input.views));
+    // Serialized once: every page shares the value.
+    let meta = Value::from(Serde(input.meta));
+    let site = |root: &str, page: &str| {
+        context! { root => root, page => page, meta => meta.clone() }
+    };
+    let summary = Value::from(Serde(input.summary));
+    let mut files: Vec<(String, String)> = Vec::new();
+    files.push((
+        "index.html".into(),
+        templates.render(
+            "site/index.html.j2",
+            context! {
+                site => site("", "index"),
+                summary => summary.clone(),
+                charts => chart_list.iter().map(chart_value).collect::<Vec<_>>(),
+                has_history => input.history.is_some(),
+            },
+        )?,
+    ));
+    files.push((
+        "items.html".into(),
+        templates.render(
+            "site/items.html.j2",
+            context! { site => site("", "items"), items => Serde(&refs) },
+        )?,
+    ));
+    files.push((
+        "controls.html".into(),
+        templates.render(
+            "site/controls.html.j2",
+            context! { site => site("", "controls"), controls => Serde(&controls) },
+        )?,
+    ));
+    let page_of_file: HashMap<&str, &str> = input
+        .views
+        .iter()
+        .zip(&pages)
+        .map(|(view, page)| (view.path.as_str(), page.as_str()))
+        .collect();
+    let finding_pages: Vec<Option<String>> = input
+        .summary
+        .findings
+        .findings
+        .iter()
+        .map(|f| page_of_file.get(f.file.as_str()).map(|p| (*p).to_owned()))
+        .collect();
+    let histories = input.history.map(History::index).unwrap_or_default();
+    files.push((
+        "findings.html".into(),
+        templates.render(
+            "site/findings.html.j2",
+            context! {
+                site => site("", "findings"),
+                findings => Serde(&input.summary.findings),
+                pages => finding_pages,
+            },
+        )?,
+    ));
+    for control in &controls {
+        files.push((
+            control.page.clone(),
+            templates.render(
+                "site/control.html.j2",
+                context! { site => site("../", "controls"), control => Serde(control) },
+            )?,
+        ));
+    }
+    let control_pages: BTreeMap<&str, &str> = controls
+        .iter()
+        .map(|c| (c.control.as_str(), c.page.as_str()))
+        .collect();
+    let item_files: Result<Vec<(String, String)>, Error> = input
+        .views
+        .par_iter()
+        .zip(&pages)
+        .zip(&refs)
+        .map(|((view, page), item_ref)| {
+            let history = view.id.as_deref().and_then(|id| histories.get(id)).copied();
+            let events = history
+                .map(|h| timeline(h, input.repo_url))
+                .unwrap_or_default();
+            let links: Vec<Option<String>> = view
+                .controls
+                .iter()
+                .map(|c| {
+                    control_pages
+                        .get(c.trim().to_ascii_uppercase().as_str())
+                        .map(|p| (*p).to_owned())
+                })
+                .collect();
+            let text = templates.render(
+                "site/item.html.j2",
+                context! {
+                    site => site("../", "items"),
+                    item => Serde(view),
+                    item_ref => Serde(item_ref),
+                    control_pages => links,
+                    timeline => Serde(&events),
+                    has_history => input.history.is_some(),
+                },
+            )?;
+            Ok((page.clone(), text))
+        })
+        .collect();
+    files.extend(item_files?);
+    files.push(("style.css".into(), templates.raw("style.css")?));
+    files.push((
+        "items.json".into(),
+        crate::render::json_document(&ItemsDocument {
+            version: VIEW_VERSION,
+            today: input.meta.today,
+            items: input.views,
+        }),
+    ));
+    files.push(("poam.csv".into(), csv(input.views)));
+    files.push((
+        MARKER.into(),
+        "A status site generated by poam site. poam replaces this folder on the next build.\n"
+            .into(),
+    ));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
+}
+
+/// Canonical form of a path that may not exist yet.
+fn resolve(path: &Path) -> Result<PathBuf, Error> {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })?
+            .join(path)
+    };
+    let mut missing = Vec::new();
+    let mut existing = absolute.as_path();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_owned());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing.canonicalize().map_err(|source| Error::Io {
+        path: existing.to_path_buf(),
+        source,
+    })?;
+    resolved.extend(missing.iter().rev());
+    Ok(resolved)
+}
+
+/// Refuses an output folder that is or holds one of `protected` (the repository root, the
+/// items folder), or that lies inside `items_dir`.
+pub fn check_output(out: &Path, protected: &[&Path], items_dir: &Path) -> Result<PathBuf, Error> {
+    let target = resolve(out)?;
+    if target.parent().is_none() {
+        return Err(Error::Site(format!(
+            "refusing to write the site to `{}`: pick a folder of its own, e.g. `-o site`",
+            out.display()
+        )));
+    }
+    for protected in protected {
+        let protected = resolve(protected)?;
+        if protected.starts_with(&target) {
+            return Err(Error::Site(format!(
+                "refusing to write the site to `{}`: it is or holds `{}`, which the build would replace; pick a folder of its own, e.g. `-o site`",
+                out.display(),
+                protected.display()
+            )));
+        }
+    }
+    let items = resolve(items_dir)?;
+    if target.starts_with(&items) {
+        return Err(Error::Site(format!(
+            "refusing to write the site to `{}`: it is inside the items folder `{}`",
+            out.display(),
+            items.display()
+        )));
+    }
+    Ok(target)
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Writes `files` as the folder `target` (already checked), replacing an earlier build.
+pub fn publish(target: &Path, files: &[(String, String)]) -> Result<(), Error> {
+    if target.exists() {
+        let is_empty = std::fs::read_dir(target)
+            .map_err(io(target))?
+            .next()
+            .is_none();
+        if !target.is_dir() || !(is_empty || target.join(MARKER).is_file()) {
+            return Err(Error::Site(format!(
+                "refusing to replace `{}`: it is not empty and not a site poam built (no `{MARKER}` file in it)",
+                target.display()
+            )));
+        }
+    }
+    let parent = target.parent().unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
+    std::fs::create_dir_all(parent).map_err(io(parent))?;
+    let pid = std::process::id();
+    let fresh = parent.join(format!(".{name}.poam-new-{pid}"));
+    let old = parent.join(format!(".{name}.poam-old-{pid}"));
+    for leftover in [&fresh, &old] {
+        if leftover.exists() {
+            std::fs::remove_dir_all(leftover).map_err(io(leftover))?;
+        }
+    }
+    let write_all = || -> Result<(), Error> {
+        std::fs::create_dir(&fresh).map_err(io(&fresh))?;
+        let mut made: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
+        for (relative, _) in files {
+            if let Some(dir) = Path::new(relative).parent() {
+                if !dir.as_os_str().is_empty() && made.insert(dir.to_path_buf()) {
+                    let dir = fresh.join(dir);
+                    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+                }
+            }
+        }
+        files.par_iter().try_for_each(|(relative, text)| {
+            let path = fresh.join(relative);
+            std::fs::write(&path, text).map_err(io(&path))
+        })
+    };
+    if let Err(err) = write_all() {
+        let _ = std::fs::remove_dir_all(&fresh);
+        return Err(err);
+    }
+    if target.exists() {
+        std::fs::rename(target, &old).map_err(io(target))?;
+        if let Err(source) = std::fs::rename(&fresh, target) {
+            // Put the earlier build back rather than leave no site at all.
+            let _ = std::fs::rename(&old, target);
+            let _ = std::fs::remove_dir_all(&fresh);
+            return Err(Error::Write {
+                path: target.to_path_buf(),
+                source,
+            });
+        }
+        std::fs::remove_dir_all(&old).map_err(io(&old))?;
+    } else {
+        std::fs::rename(&fresh, target).map_err(io(target))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_safe_file_names() {
+        assert_eq!(slug("V-12"), "V-12");
+        assert_eq!(slug("../etc/passwd"), "_.._etc_passwd");
+        assert_eq!(slug("<script>"), "_script_");
+        assert_eq!(slug(""), "_");
+    }
+
+    #[test]
+    fn csv_cells_are_quoted_and_defused() {
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=1+2"), "'=1+2");
+        assert_eq!(csv_cell("plain"), "plain");
+    }
+}

@@ -1,0 +1,243 @@
+//! The minijinja environment: the built-in templates of the top-level `templates/` folder,
+//! embedded in the binary, each overridable by a file of the same name in the folder that
+//! config key `templates:` names.
+//!
+//! Autoescaping follows the template's name: `.html.j2` escapes HTML, `.md.j2` and `.css`
+//! do not (Markdown tables escape with the `md_cell` filter). Undefined values are errors, so
+//! a misspelt variable fails loudly instead of rendering as nothing. Item text only ever
+//! reaches templates as values, never as template source.
+
+use std::path::{Component, Path, PathBuf};
+
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+
+use crate::error::Error;
+
+use super::markdown;
+
+/// The built-in templates, by name.
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("report.md.j2", include_str!("../../templates/report.md.j2")),
+    (
+        "report.html.j2",
+        include_str!("../../templates/report.html.j2"),
+    ),
+    ("pr.md.j2", include_str!("../../templates/pr.md.j2")),
+    (
+        "macros.html.j2",
+        include_str!("../../templates/macros.html.j2"),
+    ),
+    (
+        "site/base.html.j2",
+        include_str!("../../templates/site/base.html.j2"),
+    ),
+    (
+        "site/index.html.j2",
+        include_str!("../../templates/site/index.html.j2"),
+    ),
+    (
+        "site/items.html.j2",
+        include_str!("../../templates/site/items.html.j2"),
+    ),
+    (
+        "site/item.html.j2",
+        include_str!("../../templates/site/item.html.j2"),
+    ),
+    (
+        "site/controls.html.j2",
+        include_str!("../../templates/site/controls.html.j2"),
+    ),
+    (
+        "site/control.html.j2",
+        include_str!("../../templates/site/control.html.j2"),
+    ),
+    (
+        "site/findings.html.j2",
+        include_str!("../../templates/site/findings.html.j2"),
+    ),
+    ("style.css", include_str!("../../templates/style.css")),
+];
+
+/// A ready environment plus where overrides came from.
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Templates").finish_non_exhaustive()
+    }
+}
+
+fn auto_escape(name: &str) -> AutoEscape {
+    if name.ends_with(".html.j2") || name.ends_with(".html") {
+        AutoEscape::Html
+    } else {
+        AutoEscape::None
+    }
+}
+
+/// A template name that stays inside the overrides folder.
+fn override_path(dir: &Path, name: &str) -> Option<PathBuf> {
+    let relative = Path::new(name);
+    relative
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then(|| dir.join(relative))
+}
+
+fn template_error(name: &str, err: &minijinja::Error) -> Error {
+    let mut message = format!("template `{name}`: {err}");
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        message.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    Error::Template(message)
+}
+
+fn due_text(days_left: Option<i64>) -> String {
+    match days_left {
+        Some(0) => "due today".to_owned(),
+        Some(1) => "1 day left".to_owned(),
+        Some(-1) => "1 day late".to_owned(),
+        Some(n) if n > 0 => format!("{n} days left"),
+        Some(n) => format!("{} days late", -n),
+        None => String::new(),
+    }
+}
+
+fn short_commit(id: String) -> String {
+    id.chars().take(7).collect()
+}
+
+impl Templates {
+    /// The built-in templates, with the files of `overrides` (when given) taking their place
+    /// by name; other names (for `{% include %}`) are loaded from that folder on demand.
+    pub fn new(overrides: Option<&Path>) -> Result<Templates, Error> {
+        if let Some(dir) = overrides.filter(|dir| !dir.is_dir()) {
+            return Err(Error::Template(format!(
+                "templates folder `{}` (config key `templates`) does not exist",
+                dir.display()
+            )));
+        }
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_auto_escape_callback(auto_escape);
+        // minijinja's HTML escaping also encodes `/` (`&#x2f;`), which is safe but makes every
+        // link and date hard to read in the page source; these five characters are enough for
+        // element content and quoted attributes.
+        env.set_formatter(
+            |out, state, value| match (state.auto_escape(), value.as_str()) {
+                (AutoEscape::Html, Some(text)) if !value.is_safe() => {
+                    out.write_str(&markdown::escape_html(text)).map_err(|_| {
+                        minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "writing output")
+                    })
+                }
+                _ => minijinja::escape_formatter(out, state, value),
+            },
+        );
+        // Block tags on lines of their own leave no blank lines behind.
+        let syntax = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .map_err(|err| template_error("syntax", &err))?;
+        env.set_syntax(syntax);
+        env.add_filter("md_cell", |value: Value| -> String {
+            if value.is_none() || value.is_undefined() {
+                String::new()
+            } else {
+                markdown::escape_md_cell(&value.to_string())
+            }
+        });
+        env.add_filter("markdown", |text: Option<String>| -> Value {
+            Value::from_safe_string(text.as_deref().map(markdown::to_html).unwrap_or_default())
+        });
+        env.add_filter("due_text", due_text);
+        env.add_filter("short_commit", short_commit);
+        for (name, source) in BUILT_IN {
+            let text = match overrides.and_then(|dir| override_path(dir, name)) {
+                Some(path) if path.is_file() => {
+                    std::fs::read_to_string(&path).map_err(|source| Error::Io { path, source })?
+                }
+                _ => (*source).to_owned(),
+            };
+            env.add_template_owned(*name, text)
+                .map_err(|err| template_error(name, &err))?;
+        }
+        if let Some(dir) = overrides {
+            let dir = dir.to_path_buf();
+            env.set_loader(move |name| {
+                let Some(path) = override_path(&dir, name) else {
+                    return Ok(None);
+                };
+                match std::fs::read_to_string(&path) {
+                    Ok(text) => Ok(Some(text)),
+                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                    Err(err) => Err(minijinja::Error::new(
+                        minijinja::ErrorKind::InvalidOperation,
+                        format!("cannot read `{}`", path.display()),
+                    )
+                    .with_source(err)),
+                }
+            });
+        }
+        Ok(Templates { env })
+    }
+
+    /// Renders template `name` with `context`.
+    pub fn render(&self, name: &str, context: Value) -> Result<String, Error> {
+        self.env
+            .get_template(name)
+            .and_then(|template| template.render(context))
+            .map_err(|err| template_error(name, &err))
+    }
+
+    /// The text of a non-template file of the set (`style.css`), overrides applied.
+    pub fn raw(&self, name: &str) -> Result<String, Error> {
+        self.env
+            .get_template(name)
+            .map(|template| template.source().to_owned())
+            .map_err(|err| template_error(name, &err))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn due_text_reads_naturally() {
+        assert_eq!(due_text(Some(3)), "3 days left");
+        assert_eq!(due_text(Some(-2)), "2 days late");
+        assert_eq!(due_text(Some(0)), "due today");
+        assert_eq!(due_text(None), "");
+    }
+
+    #[test]
+    fn names_cannot_leave_the_overrides_folder() {
+        let dir = Path::new("/x");
+        assert!(override_path(dir, "../etc/passwd").is_none());
+        assert!(override_path(dir, "/etc/passwd").is_none());
+        assert_eq!(
+            override_path(dir, "site/a.j2"),
+            Some(PathBuf::from("/x/site/a.j2"))
+        );
+    }
+
+    #[test]
+    fn item_text_is_never_template_source() {
+        let templates = Templates::new(None).expect("built-in templates compile");
+        let out = templates
+            .env
+            .render_str(
+                "{{ t }}|{{ t|md_cell }}",
+                minijinja::context! { t => "{{ 7*7 }}" },
+            )
+            .expect("renders");
+        assert!(!out.contains("49"), "{out}");
+    }
+}

@@ -1,0 +1,188 @@
+//! `poam report`: the monthly summary and the pull-request summary on a scripted repository
+//! (tests/fixtures/git/report.sh) with a fixed date.
+
+use std::path::Path;
+
+use crate::common::{build_repo, poam};
+
+const TODAY: &str = "2026-03-20";
+
+fn report_in(cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = poam()
+        .current_dir(cwd)
+        .arg("report")
+        .args(["--today", TODAY])
+        .args(args)
+        .output()
+        .expect("run poam");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).expect("utf-8"),
+        String::from_utf8(output.stderr).expect("utf-8"),
+    )
+}
+
+#[test]
+fn monthly_markdown_report() {
+    let (_temp, repo) = build_repo("report");
+    let (code, out, err) = report_in(&repo, &[]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("monthly_markdown", out);
+}
+
+#[test]
+fn monthly_report_names_the_escalation_triggers_and_their_items() {
+    let (_temp, repo) = build_repo("report");
+    let (_, out, _) = report_in(&repo, &[]);
+    // H6 is closed on the branch: H1-H5 are five High items open 69 days.
+    assert!(
+        out.contains("**Detailed Finding Review**: 5 high items open longer than 30 days (trigger: 5): H1, H2, H3, H4, H5"),
+        "{out}"
+    );
+    assert!(
+        out.contains("**Corrective Action Plan**: 5 high items open longer than 60 days"),
+        "{out}"
+    );
+    assert!(!out.contains("moderate items open longer than 90"), "{out}");
+}
+
+#[test]
+fn markdown_tables_escape_pipes() {
+    let (_temp, repo) = build_repo("report");
+    // M4 (title with a pipe) exists on main only.
+    std::process::Command::new("git")
+        .args(["checkout", "-q", "main"])
+        .current_dir(&repo)
+        .status()
+        .expect("git checkout");
+    let (_, out, _) = report_in(&repo, &[]);
+    assert!(out.contains(r"sqlite \| cli is out of date"), "{out}");
+}
+
+#[test]
+fn html_report_is_one_self_contained_file() {
+    let (_temp, repo) = build_repo("report");
+    let (code, out, err) = report_in(&repo, &["--format", "html"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("<!DOCTYPE html>"), "{out}");
+    assert!(out.contains("Content-Security-Policy"));
+    assert!(out.contains("<style>"));
+    for external in ["<link", "<script", "src=", "url("] {
+        assert!(!out.contains(external), "{external} in the HTML report");
+    }
+    assert!(out.contains("Corrective Action Plan"));
+}
+
+#[test]
+fn pull_request_summary() {
+    let (_temp, repo) = build_repo("report");
+    let (code, out, err) = report_in(&repo, &["--base", "main"]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("pull_request", out);
+}
+
+#[test]
+fn pull_request_summary_counts_uncommitted_changes() {
+    let (_temp, repo) = build_repo("report");
+    let file = repo.join("poams/L2.yaml");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, text.replace("owner: Jane Doe", "owner: Kim Lee")).expect("write");
+    let (_, out, _) = report_in(&repo, &["--base", "main"]);
+    // L2 is new on the branch: still "added", whatever its owner.
+    assert!(out.contains("| L2 | tar is out of date | added |"), "{out}");
+    let (_, out, _) = report_in(&repo, &["--base", "HEAD"]);
+    assert!(
+        out.contains("| L2 | tar is out of date | changed |"),
+        "{out}"
+    );
+    assert!(
+        out.contains("| field | owner | Jane Doe | Kim Lee |"),
+        "{out}"
+    );
+}
+
+#[test]
+fn nothing_changed_is_one_line() {
+    let (_temp, repo) = build_repo("report");
+    let (code, out, err) = report_in(&repo, &["--base", "HEAD"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "**POA&M**: no POA&M changes (against `HEAD`).\n");
+}
+
+#[test]
+fn unknown_base_is_a_clear_error() {
+    let (_temp, repo) = build_repo("report");
+    let (code, _, err) = report_in(&repo, &["--base", "no-such-branch"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no-such-branch"), "{err}");
+}
+
+#[test]
+fn templates_are_overridden_by_name() {
+    let (_temp, repo) = build_repo("report");
+    let dir = repo.join("my-templates");
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("report.md.j2"),
+        "{% include \"part.md.j2\" %}{{ summary.open }} open as of {{ today }}; {{ summary.escalations[0].action }}\n",
+    )
+    .expect("write");
+    std::fs::write(dir.join("part.md.j2"), "Ours: ").expect("write");
+    let config = std::fs::read_to_string(repo.join("poam.yaml")).expect("read");
+    std::fs::write(
+        repo.join("poam.yaml"),
+        format!("{config}templates: my-templates\n"),
+    )
+    .expect("write");
+    let (code, out, err) = report_in(&repo, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "Ours: 10 open as of 2026-03-20; Detailed Finding Review\n"
+    );
+}
+
+#[test]
+fn a_misspelt_variable_is_an_error_not_an_empty_string() {
+    let (_temp, repo) = build_repo("report");
+    let dir = repo.join("t");
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::write(dir.join("report.md.j2"), "{{ summary.opne }}\n").expect("write");
+    let config = std::fs::read_to_string(repo.join("poam.yaml")).expect("read");
+    std::fs::write(repo.join("poam.yaml"), format!("{config}templates: t\n")).expect("write");
+    let (code, out, err) = report_in(&repo, &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("report.md.j2"), "{err}");
+    assert!(err.contains("undefined"), "{err}");
+}
+
+#[test]
+fn repo_url_must_be_a_web_address() {
+    let (_temp, repo) = build_repo("report");
+    let config = std::fs::read_to_string(repo.join("poam.yaml")).expect("read");
+    std::fs::write(
+        repo.join("poam.yaml"),
+        config.replace(
+            "https://git.example.com/example/poams",
+            "javascript:alert(1)",
+        ),
+    )
+    .expect("write");
+    let (code, _, err) = report_in(&repo, &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`repo_url` must start with https://"), "{err}");
+}
+
+#[test]
+fn a_missing_templates_folder_is_an_error() {
+    let (_temp, repo) = build_repo("report");
+    let config = std::fs::read_to_string(repo.join("poam.yaml")).expect("read");
+    std::fs::write(
+        repo.join("poam.yaml"),
+        format!("{config}templates: no-such-folder\n"),
+    )
+    .expect("write");
+    let (code, _, err) = report_in(&repo, &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no-such-folder"), "{err}");
+}
