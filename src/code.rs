@@ -69,6 +69,8 @@ pub enum Code {
     Reopened,
     HistoryUnavailable,
     HistoryShallow,
+    WaiverUnknownCommit,
+    WaiverUnmatched,
 }
 
 impl Code {
@@ -92,9 +94,22 @@ impl Code {
             | Code::MilestoneAfterDue
             | Code::StatusStale
             | Code::Reopened
-            | Code::HistoryShallow => Severity::Warning,
+            | Code::HistoryShallow
+            | Code::WaiverUnmatched => Severity::Warning,
             _ => Severity::Error,
         }
+    }
+
+    /// A history rule whose past findings `history_waivers` in `poam.yaml` may acknowledge.
+    pub fn is_waivable(self) -> bool {
+        is_history_code(self)
+            && !matches!(
+                self,
+                Code::HistoryUnavailable
+                    | Code::HistoryShallow
+                    | Code::WaiverUnknownCommit
+                    | Code::WaiverUnmatched
+            )
     }
 
     /// The rule's documentation, from its file's `//!` comment.
@@ -134,4 +149,6 @@ pub const HISTORY_CODES: &[Code] = &[
     Code::Reopened,
     Code::HistoryUnavailable,
     Code::HistoryShallow,
+    Code::WaiverUnknownCommit,
+    Code::WaiverUnmatched,
 ];

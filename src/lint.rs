@@ -8,14 +8,18 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diag::{self, Diagnostic, Report};
 use crate::error::Error;
-use crate::history::audit::{self, Violation};
+use crate::history::audit;
 use crate::history::{self, HistoryError, WalkOptions};
 use crate::kev::KevCatalog;
 use crate::model::item::Item;
 use crate::parse;
 use crate::policy;
 use crate::rules::duplicate_id::{self, IdSite};
-use crate::rules::{self, parse_error, CurrentFile, HistoryContext, ItemContext, ItemsFolder};
+use crate::rules::history::apply_waivers;
+use crate::rules::{
+    self, parse_error, CurrentFile, HistoryContext, ItemContext, ItemsFolder, Violation,
+};
+use crate::source::SourceFile;
 use crate::workspace::{display_name, LoadedItem, Workspace};
 
 /// Which history the history rules look at.
@@ -147,12 +151,11 @@ pub fn finish(
 /// Lints the items of the workspace: field and deadline rules, then history rules.
 pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
     let Workspace {
-        config,
+        mut config,
         display_root,
         items: loaded,
         kev,
     } = workspace;
-    let config = &config;
     let mut diagnostics = Vec::new();
     let repo = match input.history {
         HistoryMode::Off => None,
@@ -173,6 +176,10 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
             folder_name
         },
     };
+    for waiver in &mut config.history_waivers {
+        waiver.location.file.clone_from(&folder.name);
+    }
+    let config = &config;
     if input.history == HistoryMode::Full && repo.is_none() {
         diagnostics.extend(rules::history_unavailable(
             config,
@@ -193,10 +200,19 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
             .map(|spec| repo.resolve_since(spec))
             .transpose()
             .map_err(history_error)?;
+        let unknown: Vec<bool> = config
+            .history_waivers
+            .iter()
+            .map(|w| repo.find_commit(&w.commit).is_none())
+            .collect();
         match &input.history {
             HistoryMode::Base(rev) => {
                 let pr = repo.pr_history(rev, options).map_err(history_error)?;
-                violations = audit::audit_pr(&pr, cutoff.as_ref());
+                let judged = rules::history::judge(&audit::pr_runs(&pr, cutoff.as_ref()));
+                // A pull request sees only its own commits: a waiver of a mainline commit
+                // matching nothing here is expected.
+                violations = apply_waivers(judged, &config.history_waivers).kept;
+                diagnostics.extend(rules::check_waivers(config, &unknown, None));
             }
             _ => {
                 let history = repo.full_history(options).map_err(history_error)?;
@@ -220,7 +236,14 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
                         rule_input.last_changed.insert(id.to_owned(), date);
                     }
                 }
-                violations = audit::audit_history(&history, cutoff.as_ref());
+                let judged = rules::history::judge(&audit::full_runs(&history, cutoff.as_ref()));
+                let waived = apply_waivers(judged, &config.history_waivers);
+                violations = waived.kept;
+                diagnostics.extend(rules::check_waivers(
+                    config,
+                    &unknown,
+                    Some(&waived.matches),
+                ));
                 // Freeing a large history takes a noticeable moment; nothing waits for it.
                 std::thread::spawn(move || drop(history));
             }
@@ -237,7 +260,25 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
         let ctx = history_context(&loaded, &violations);
         diagnostics.extend(rules::check_history(config, &violations, &ctx));
     }
-    Ok(finish(input.today, loaded, diagnostics))
+    let mut report = finish(input.today, loaded, diagnostics);
+    // Waiver findings point into poam.yaml: show its lines too.
+    if let Some(file) = &config.file {
+        let name = &folder.name;
+        let wanted = report.diagnostics.iter().any(|d| {
+            matches!(
+                d.code,
+                rules::Code::WaiverUnknownCommit | rules::Code::WaiverUnmatched
+            )
+        });
+        if wanted && !report.sources.contains_key(name) {
+            if let Ok(text) = std::fs::read_to_string(file) {
+                report
+                    .sources
+                    .insert(name.clone(), SourceFile::new(name.clone(), text));
+            }
+        }
+    }
+    Ok(report)
 }
 
 /// The current files of the items the violations concern, re-parsed for field lookup (few

@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Location};
-use crate::history::audit::{AuditRule, Violation};
 use crate::history::diff::lookup_nearest;
 use crate::kev::KevCatalog;
 use crate::model::item::Item;
@@ -25,6 +24,7 @@ mod due_beyond_policy;
 mod due_changed;
 mod due_soon;
 pub mod duplicate_id;
+pub mod history;
 mod history_shallow;
 mod history_unavailable;
 mod id_changed;
@@ -47,8 +47,11 @@ mod status_stale;
 mod unknown_field;
 mod vendor_checkin_stale;
 mod vendor_dependency_high;
+mod waiver_unknown_commit;
+mod waiver_unmatched;
 
 pub use crate::code::{is_history_code, Code, DOCS_BASE, HISTORY_CODES, RULE_DOCS};
+pub use history::{Breach, Violation};
 
 /// The current file of an item, for pointing history findings at today's line.
 pub struct CurrentFile<'a> {
@@ -56,8 +59,7 @@ pub struct CurrentFile<'a> {
     pub node: std::rc::Rc<Node>,
 }
 
-/// What a history rule sees: the violation found by [`crate::history::audit`] and the
-/// current files to point into.
+/// What a history finding needs to point at today's line: the current files.
 pub struct HistoryContext<'a> {
     /// Item id, and file name, → the current file.
     pub current: HashMap<String, CurrentFile<'a>>,
@@ -66,17 +68,18 @@ pub struct HistoryContext<'a> {
 impl HistoryContext<'_> {
     /// A finding at the violated field's line in the current file (or at the path the change
     /// touched, when the item no longer exists), naming the change that broke the rule.
-    pub fn report(&self, code: Code, violation: &Violation) -> Diagnostic {
+    pub fn report(&self, violation: &Violation) -> Diagnostic {
+        let breach = &violation.breach;
         let current = self
             .current
             .get(&violation.item_id)
             .or_else(|| self.current.get(&violation.path));
         let location = match current {
             Some(current) => {
-                let node = if violation.field.is_empty() {
+                let node = if breach.field.is_empty() {
                     &current.node
                 } else {
-                    lookup_nearest(&current.node, &violation.field)
+                    lookup_nearest(&current.node, &breach.field)
                 };
                 current.source.location(node.span)
             }
@@ -92,37 +95,25 @@ impl HistoryContext<'_> {
             None => "uncommitted change in the working tree".to_owned(),
         };
         Diagnostic {
-            code,
-            severity: code.default_severity(),
+            code: breach.code,
+            severity: breach.severity,
             item: Some(violation.item_id.clone()),
             location,
             label: Some(by.clone()),
-            message: format!("{} ({by})", violation.message()),
-            help: None,
+            message: format!("{} ({by})", breach.message),
+            help: Some(breach.help.clone()).filter(|h| !h.is_empty()),
             related: Vec::new(),
         }
     }
 }
 
-/// Turns the audit's violations into findings, one rule file per kind.
+/// Turns the history rules' violations into findings.
 pub fn check_history(
     config: &Config,
     violations: &[Violation],
     ctx: &HistoryContext,
 ) -> Vec<Diagnostic> {
-    let diagnostics = violations
-        .iter()
-        .map(|v| match v.rule {
-            AuditRule::DetectedChanged => detected_changed::check(v, ctx),
-            AuditRule::RiskChanged => risk_changed::check(v, ctx),
-            AuditRule::DueChanged => due_changed::check(v, ctx),
-            AuditRule::MilestonesRewritten => milestones_rewritten::check(v, ctx),
-            AuditRule::MilestoneChangesRewritten => milestone_changes_rewritten::check(v, ctx),
-            AuditRule::ItemDeleted { .. } => item_deleted::check(v, ctx),
-            AuditRule::IdChanged => id_changed::check(v, ctx),
-            AuditRule::Reopened => reopened::check(v, ctx),
-        })
-        .collect();
+    let diagnostics = violations.iter().map(|v| ctx.report(v)).collect();
     apply_levels(config, diagnostics)
 }
 
@@ -152,6 +143,24 @@ pub fn history_unavailable(config: &Config, folder: &ItemsFolder, reason: &str) 
 
 pub fn history_shallow(config: &Config, folder: &ItemsFolder, warning: &str) -> Vec<Diagnostic> {
     apply_levels(config, vec![history_shallow::check(folder, warning)])
+}
+
+/// Findings about `history_waivers`: waivers whose commit is not in the repository, and (in
+/// full-history mode, `matches` given per waiver) waivers that matched no violation.
+pub fn check_waivers(
+    config: &Config,
+    unknown: &[bool],
+    matches: Option<&[usize]>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (index, waiver) in config.history_waivers.iter().enumerate() {
+        if unknown.get(index).copied().unwrap_or(false) {
+            out.push(waiver_unknown_commit::check(waiver));
+        } else if matches.is_some_and(|m| m.get(index) == Some(&0)) {
+            out.push(waiver_unmatched::check(waiver));
+        }
+    }
+    apply_levels(config, out)
 }
 
 fn file_start(file: &str) -> Location {
