@@ -184,7 +184,7 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
         diagnostics.extend(rules::history_unavailable(
             config,
             &folder,
-            "the items are not in a git repository",
+            rules::Unavailable::NotARepo,
         ));
     }
     let mut rule_input = RuleInput::default();
@@ -220,7 +220,7 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
                     diagnostics.extend(rules::history_unavailable(
                         config,
                         &folder,
-                        "the repository has no commits yet",
+                        rules::Unavailable::NoCommits,
                     ));
                 }
                 if let Some(warning) = history.shallow_warning() {
@@ -239,11 +239,14 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
                 let judged = rules::history::judge(&audit::full_runs(&history, cutoff.as_ref()));
                 let waived = apply_waivers(judged, &config.history_waivers);
                 violations = waived.kept;
-                diagnostics.extend(rules::check_waivers(
-                    config,
-                    &unknown,
-                    Some(&waived.matches),
-                ));
+                // Without commits the one `history-unavailable` note says it all.
+                if history.head.is_some() {
+                    diagnostics.extend(rules::check_waivers(
+                        config,
+                        &unknown,
+                        Some(&waived.matches),
+                    ));
+                }
                 // Freeing a large history takes a noticeable moment; nothing waits for it.
                 std::thread::spawn(move || drop(history));
             }

@@ -137,8 +137,14 @@ impl ItemsFolder {
     }
 }
 
-pub fn history_unavailable(config: &Config, folder: &ItemsFolder, reason: &str) -> Vec<Diagnostic> {
-    apply_levels(config, vec![history_unavailable::check(folder, reason)])
+pub use history_unavailable::Unavailable;
+
+pub fn history_unavailable(
+    config: &Config,
+    folder: &ItemsFolder,
+    why: Unavailable,
+) -> Vec<Diagnostic> {
+    apply_levels(config, vec![history_unavailable::check(folder, why)])
 }
 
 pub fn history_shallow(config: &Config, folder: &ItemsFolder, warning: &str) -> Vec<Diagnostic> {

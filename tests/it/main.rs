@@ -5,6 +5,7 @@ mod common;
 mod docs;
 mod history;
 mod history_lint;
+mod merges;
 mod robustness;
 mod rules;
 mod sarif;
