@@ -380,6 +380,18 @@ pub struct HistoryWaiver {
     pub location: Location,
 }
 
+impl HistoryWaiver {
+    /// True when the waiver names this full commit id (the id itself or an abbreviation of at
+    /// least 4 hex digits, any case).
+    pub fn names_commit(&self, commit: &str) -> bool {
+        let wanted = self.commit.trim();
+        wanted.len() >= 4
+            && commit.len() >= wanted.len()
+            && commit.is_char_boundary(wanted.len())
+            && commit[..wanted.len()].eq_ignore_ascii_case(wanted)
+    }
+}
+
 const WAIVER_KEYS: &[&str] = &["commit", "rule", "reason"];
 
 /// Reads `history_waivers: [{commit, rule, reason}]`; every problem is pushed at its place.

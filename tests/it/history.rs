@@ -138,7 +138,13 @@ fn events_follow_items_through_edits_moves_parse_failures_and_deletion() {
     );
     assert_eq!(
         change_paths(first, 1),
-        ["due", "milestones[1].date", "deviations"]
+        [
+            "due",
+            "milestones[1].date",
+            "deviations.risk_adjustment.status",
+            "deviations.risk_adjustment.adjusted_risk",
+            "deviations.risk_adjustment.rationale"
+        ]
     );
     let due = &first.events[1].changes[0];
     assert_eq!(due.old, Some(serde_json::json!("2026-04-05")));
@@ -176,7 +182,10 @@ fn events_follow_items_through_edits_moves_parse_failures_and_deletion() {
         Some("compliance/poams/POAM-0002.yaml")
     );
     assert_eq!(moved.path, "compliance/poams/closed/POAM-0002.yaml");
-    assert_eq!(change_paths(second, 1), ["status", "closed"]);
+    assert_eq!(
+        change_paths(second, 1),
+        ["status", "closed.date", "closed.evidence"]
+    );
     assert!(!second.exists);
     assert!(matches!(
         second.versions.last().map(|v| &v.state),
@@ -597,7 +606,7 @@ fn log_json_snapshot() {
     )
     .expect("log renders");
     let parsed: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
-    assert_eq!(parsed["version"], 1);
+    assert_eq!(parsed["version"], 2);
     insta::assert_snapshot!("log_timeline_json", text);
 }
 

@@ -186,3 +186,40 @@ fn history_unavailable_is_one_note_whose_help_fits_the_case() {
     let help = notes[0]["help"].as_str().unwrap_or_default();
     assert!(help.contains("inside the git repository"), "{help}");
 }
+
+#[test]
+fn log_shows_every_leaf_in_full_the_starting_values_and_the_waivers() {
+    let (_temp, repo) = build_repo("merges");
+    std::fs::write(
+        repo.join("poam.yaml"),
+        "items: poams\nhistory_waivers:\n  - {commit: d68d23f, rule: due-changed, reason: AO accepted the new date (ticket 42).}\n",
+    )
+    .expect("write");
+    let log = |format: &str| {
+        let output = poam()
+            .current_dir(&repo)
+            .args(["log", "M", "R", "S", "--format", format])
+            .output()
+            .expect("run");
+        assert_eq!(output.status.code(), Some(0));
+        String::from_utf8(output.stdout).expect("utf-8")
+    };
+    let human = log("human");
+    assert!(!human.contains('…'), "{human}");
+    insta::assert_snapshot!("log_merges_human", human);
+    insta::assert_snapshot!("log_merges_md", log("md"));
+    let json: serde_json::Value = serde_json::from_str(&log("json")).expect("json");
+    assert_eq!(json["version"], 2);
+    assert_eq!(
+        json["waivers"][0],
+        serde_json::json!({"commit": "d68d23f", "rule": "due-changed", "reason": "AO accepted the new date (ticket 42)."})
+    );
+    let merge = &json["items"][0]["events"][1];
+    assert_eq!(merge["summary"], "Merge pull request #5 from pr-m");
+    assert_eq!(merge["waivers"][0]["rule"], "due-changed");
+    let created = &json["items"][0]["events"][0];
+    assert_eq!(
+        created["initial"][1],
+        serde_json::json!({"path": "detected", "value": "2026-01-05"})
+    );
+}

@@ -154,15 +154,6 @@ pub struct Waived {
     pub matches: Vec<usize>,
 }
 
-/// True when the waiver names this commit (full id or an abbreviation of at least 4 hex
-/// digits, any case).
-pub fn waiver_names(waiver: &HistoryWaiver, commit: &str) -> bool {
-    let wanted = waiver.commit.trim();
-    wanted.len() >= 4
-        && commit.len() >= wanted.len()
-        && commit[..wanted.len()].eq_ignore_ascii_case(wanted)
-}
-
 /// Drops the violations a waiver acknowledges (same commit, same rule).
 pub fn apply_waivers(violations: Vec<Violation>, waivers: &[HistoryWaiver]) -> Waived {
     let mut matches = vec![0; waivers.len()];
@@ -172,7 +163,7 @@ pub fn apply_waivers(violations: Vec<Violation>, waivers: &[HistoryWaiver]) -> W
         let waiver = commit.and_then(|commit| {
             waivers
                 .iter()
-                .position(|w| w.rule == violation.breach.code && waiver_names(w, commit))
+                .position(|w| w.rule == violation.breach.code && w.names_commit(commit))
         });
         match waiver {
             Some(index) => matches[index] += 1,
