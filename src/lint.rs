@@ -208,7 +208,7 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
         match &input.history {
             HistoryMode::Base(rev) => {
                 let pr = repo.pr_history(rev, options).map_err(history_error)?;
-                let judged = rules::history::judge(&audit::pr_runs(&pr, cutoff.as_ref()));
+                let judged = rules::judge_history(&audit::pr_runs(&pr, cutoff.as_ref()));
                 // A pull request sees only its own commits: a waiver of a mainline commit
                 // matching nothing here is expected.
                 violations = apply_waivers(judged, &config.history_waivers).kept;
@@ -236,7 +236,7 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
                         rule_input.last_changed.insert(id.to_owned(), date);
                     }
                 }
-                let judged = rules::history::judge(&audit::full_runs(&history, cutoff.as_ref()));
+                let judged = rules::judge_history(&audit::full_runs(&history, cutoff.as_ref()));
                 let waived = apply_waivers(judged, &config.history_waivers);
                 violations = waived.kept;
                 // Without commits the one `history-unavailable` note says it all.

@@ -14,7 +14,7 @@ use poam::history::{
     self, EventKind, GitRepo, History, HistoryError, ItemHistory, Source, VersionState, WalkOptions,
 };
 use poam::render::log::{render, LogFormat};
-use poam::rules::history::judge;
+use poam::rules::judge_history as judge;
 use poam::rules::{Code, Violation};
 
 use crate::common::build_repo;

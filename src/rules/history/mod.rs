@@ -1,23 +1,16 @@
-//! Runs the history rules over the runs of versions that `crate::history::audit` yields, and
-//! turns what they find into violations naming the commit that broke the rule.
-//!
-//! Each rule's comparison, message and exceptions live in its own file; this module holds what
-//! they share: the [`Breach`] a rule reports, the helpers to read fields, the judgement of a
-//! change undone by the item's next version, and the history waivers of `poam.yaml`.
+//! What the history rules share: the [`Breach`] a rule reports, the [`Violation`] it becomes
+//! once the commit to blame is known, the helpers to read fields, and the history waivers of
+//! `poam.yaml`. Each rule's comparison, message and exceptions live in its own file; the
+//! registry (`rules/mod.rs`) runs them ([`crate::rules::judge_history`]). This module imports no
+//! rule file, so the rule files can import it.
 
 use serde_json::Value as Json;
 
 use crate::code::{Code, Severity};
 use crate::config::HistoryWaiver;
-use crate::history::audit::{Run, Step};
-use crate::history::diff::{join_key, lookup, same_opt};
-use crate::history::{item_id, Source};
+use crate::history::diff::join_key;
+use crate::history::Source;
 use crate::model::{Node, Value};
-
-use super::{
-    detected_changed, due_changed, id_changed, item_deleted, milestone_changes_rewritten,
-    milestones_rewritten, reopened, risk_changed,
-};
 
 /// A history rule's judgement of one run: which rule, at which step, about which field.
 #[derive(Clone, Debug, PartialEq)]
@@ -47,102 +40,6 @@ pub struct Violation {
     pub source: Source,
     /// The file of that version (the removed file, for `item-deleted`), repo-relative.
     pub path: String,
-}
-
-type HistoryRule = fn(&Run, &mut Vec<Breach>);
-
-/// The history rules, in the order their findings are listed within one change.
-pub const HISTORY_RULES: &[(Code, HistoryRule)] = &[
-    (Code::DetectedChanged, detected_changed::check),
-    (Code::RiskChanged, risk_changed::check),
-    (Code::DueChanged, due_changed::check),
-    (Code::MilestonesRewritten, milestones_rewritten::check),
-    (
-        Code::MilestoneChangesRewritten,
-        milestone_changes_rewritten::check,
-    ),
-    (Code::IdChanged, id_changed::check),
-    (Code::Reopened, reopened::check),
-    (Code::ItemDeleted, item_deleted::check),
-];
-
-/// Every history rule broken along the runs, per run in history order.
-pub fn judge(runs: &[Run]) -> Vec<Violation> {
-    let mut violations = Vec::new();
-    for run in runs {
-        let mut breaches = Vec::new();
-        for (_, rule) in HISTORY_RULES {
-            rule(run, &mut breaches);
-        }
-        if !run.is_pr() {
-            undone_pairs(run, &mut breaches);
-        }
-        // Stable: within one change, rule order.
-        breaches.sort_by_key(|b| b.at);
-        for breach in breaches {
-            if let Some(violation) = locate(run, breach) {
-                violations.push(violation);
-            }
-        }
-    }
-    violations
-}
-
-/// Full mode cannot see where a rebase-merged or fast-forwarded pull request began and ended,
-/// but it can see a change that broke a rule and that the item's very next version undid,
-/// breaking the same rule on the same field back: the file's net change over the two commits
-/// is nothing, which is what a reviewer of the pull request saw. Both are left unreported (the
-/// log still shows them). A legitimate change undone later (closing, then reopening) is not a
-/// pair of breaches and stays reported.
-fn undone_pairs(run: &Run, breaches: &mut Vec<Breach>) {
-    // Compared by top-level key: removing a planned milestone (`milestones`) and adding it
-    // back (`milestones[1]`) is one undone change of `milestones`.
-    let key = |b: &Breach| -> String { b.field.split(['.', '[']).next().unwrap_or("").to_owned() };
-    let restores = |first: &Breach, second: &Breach| {
-        let field = key(first);
-        second.at == first.at + 1
-            && second.code == first.code
-            && !field.is_empty()
-            && key(second) == field
-            && second.at < run.steps.len()
-            && same_opt(
-                lookup(run.steps[second.at].node, &field),
-                lookup(run.steps[first.at - 1].node, &field),
-            )
-    };
-    let undone: Vec<bool> = breaches
-        .iter()
-        .map(|b| breaches.iter().any(|o| restores(b, o) || restores(o, b)))
-        .collect();
-    let mut index = 0;
-    breaches.retain(|_| {
-        index += 1;
-        !undone[index - 1]
-    });
-}
-
-fn locate(run: &Run, breach: Breach) -> Option<Violation> {
-    if breach.at >= run.steps.len() {
-        let deletion = run.deletion?;
-        let item_id = run
-            .last_node()
-            .and_then(item_id)
-            .unwrap_or_else(|| run.item.id.clone());
-        return Some(Violation {
-            item_id,
-            source: deletion.version.source.clone(),
-            path: deletion.version.path.clone(),
-            breach,
-        });
-    }
-    let step: &Step = &run.steps[breach.at];
-    let blamed = run.blame(breach.at, &breach.field)?;
-    Some(Violation {
-        item_id: item_id(step.node).unwrap_or_else(|| run.item.id.clone()),
-        source: blamed.source.clone(),
-        path: step.version.path.clone(),
-        breach,
-    })
 }
 
 /// What the waivers of `poam.yaml` did to a list of violations.
@@ -301,6 +198,7 @@ mod tests {
         CommitMeta, Cutoff, ItemHistory, Person, PrHistory, Version, VersionState,
     };
     use crate::parse::parse_str;
+    use crate::rules::judge_history as judge;
 
     const BASE: &str = "id: A
 detected: 2026-01-05
