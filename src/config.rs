@@ -171,9 +171,11 @@ impl Config {
         };
         let mut problems = Vec::new();
         config.read(&node, &mut problems);
-        let located = SourceFile::new(name.clone(), text.clone());
-        for waiver in &mut config.history_waivers {
-            waiver.location = located.location(waiver.location.span);
+        if !config.history_waivers.is_empty() {
+            let located = SourceFile::new(name.clone(), text.clone());
+            for waiver in &mut config.history_waivers {
+                waiver.location = located.location(waiver.location.span);
+            }
         }
         config.apply_deadline_overrides();
         if !config.items_dir.is_dir() && problems.is_empty() {
