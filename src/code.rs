@@ -92,6 +92,8 @@ pub enum Code {
     VdrEvaluationChanged,
     VdrReductionsRewritten,
     VdrBackdated,
+    WaiverUnknownCommit,
+    WaiverUnmatched,
 }
 
 impl Code {
@@ -120,7 +122,8 @@ impl Code {
             | Code::StatusStale
             | Code::Reopened
             | Code::DeadlinesInverted
-            | Code::HistoryShallow => Severity::Warning,
+            | Code::HistoryShallow
+            | Code::WaiverUnmatched => Severity::Warning,
             // CR26 rules of SHOULD force (the incident rules lower themselves to a note
             // for the classes where FedRAMP says MAY).
             Code::VdrNotEvaluated
@@ -135,6 +138,18 @@ impl Code {
             | Code::VdrBackdated => Severity::Warning,
             _ => Severity::Error,
         }
+    }
+
+    /// A history rule whose past findings `history_waivers` in `poam.yaml` may acknowledge.
+    pub fn is_waivable(self) -> bool {
+        is_history_code(self)
+            && !matches!(
+                self,
+                Code::HistoryUnavailable
+                    | Code::HistoryShallow
+                    | Code::WaiverUnknownCommit
+                    | Code::WaiverUnmatched
+            )
     }
 
     /// The rule's documentation, from its file's `//!` comment.
@@ -177,4 +192,6 @@ pub const HISTORY_CODES: &[Code] = &[
     Code::VdrEvaluationChanged,
     Code::VdrReductionsRewritten,
     Code::VdrBackdated,
+    Code::WaiverUnknownCommit,
+    Code::WaiverUnmatched,
 ];

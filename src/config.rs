@@ -7,10 +7,12 @@ use crate::code::Code;
 use crate::code::Severity;
 use crate::error::{ConfigError, ConfigProblem, Error};
 use crate::model::item::suggest;
+use crate::model::LineCol;
 use crate::model::{Node, Sp, Span, Value};
 use crate::parse;
 pub use crate::policy::profile::{Cr26Class, Deadlines, Policy, Profile};
-use crate::source::SourceFile;
+use crate::source::{Location, SourceFile};
+use strum::IntoEnumIterator;
 
 pub const CONFIG_FILE: &str = "poam.yaml";
 
@@ -29,6 +31,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "cr26",
     "templates",
     "repo_url",
+    "history_waivers",
 ];
 /// Prefix of the ids `poam new` allocates when `id_prefix` is not set.
 pub const DEFAULT_ID_PREFIX: &str = "V-";
@@ -93,6 +96,8 @@ pub struct Config {
     /// `repo_url:`: the repository's web address; commit ids in the site link to
     /// `<repo_url>/commit/<id>`.
     pub repo_url: Option<String>,
+    /// `history_waivers:`: past history violations acknowledged, with a reason.
+    pub history_waivers: Vec<HistoryWaiver>,
 }
 
 /// The `cr26:` block: what the `fedramp-cr26` profile needs to know about the offering.
@@ -122,6 +127,7 @@ impl Config {
             cr26: Cr26Settings::default(),
             templates: None,
             repo_url: None,
+            history_waivers: Vec::new(),
         }
     }
 
@@ -219,6 +225,12 @@ impl Config {
         };
         if let Some(node) = &node {
             config.read(node, &mut problems);
+        }
+        if !config.history_waivers.is_empty() {
+            let located = SourceFile::new(name.clone(), text.clone());
+            for waiver in &mut config.history_waivers {
+                waiver.location = located.location(waiver.location.span);
+            }
         }
         config.apply_deadline_overrides();
         if let Some(node) = &node {
@@ -347,6 +359,7 @@ impl Config {
                 }
                 "cr26" => self.read_cr26(value, problems),
                 "templates" | "repo_url" => self.read_report_key(&entry.key, value, problems),
+                "history_waivers" => self.history_waivers = read_history_waivers(value, problems),
                 other => problems.push(unknown_key(other, entry.key_span, CONFIG_KEYS)),
             }
         }
@@ -521,6 +534,134 @@ impl Config {
             }
         }
     }
+}
+
+/// One entry of `history_waivers`: a past history violation acknowledged, with a reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryWaiver {
+    /// The commit as written (a full id or an abbreviation).
+    pub commit: String,
+    /// A history rule (`due-changed`, ...).
+    pub rule: Code,
+    pub reason: String,
+    /// The entry in `poam.yaml`.
+    pub location: Location,
+}
+
+impl HistoryWaiver {
+    /// True when the waiver names this full commit id (the id itself or an abbreviation of at
+    /// least 4 hex digits, any case).
+    pub fn names_commit(&self, commit: &str) -> bool {
+        let wanted = self.commit.trim();
+        wanted.len() >= 4
+            && commit.len() >= wanted.len()
+            && commit.is_char_boundary(wanted.len())
+            && commit[..wanted.len()].eq_ignore_ascii_case(wanted)
+    }
+}
+
+const WAIVER_KEYS: &[&str] = &["commit", "rule", "reason"];
+
+/// Reads `history_waivers: [{commit, rule, reason}]`; every problem is pushed at its place.
+pub fn read_history_waivers(node: &Node, problems: &mut Vec<ConfigProblem>) -> Vec<HistoryWaiver> {
+    let entries = match &node.value {
+        Value::Seq(entries) => entries.as_slice(),
+        Value::Null => &[],
+        _ => {
+            problems.push(ConfigProblem::new(
+                node.span,
+                format!("`history_waivers` must be a list, found {}", node.kind()),
+                Some(
+                    "write each waiver as `- {commit: <id>, rule: <history rule>, reason: <why>}`"
+                        .into(),
+                ),
+            ));
+            &[]
+        }
+    };
+    let waivable: Vec<&'static str> = Code::iter()
+        .filter(|c| c.is_waivable())
+        .map(Code::as_str)
+        .collect();
+    let mut waivers = Vec::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let path = format!("history_waivers[{index}]");
+        let Some(fields) = mapping(entry, &path, problems) else {
+            if matches!(entry.value, Value::Null) {
+                problems.push(ConfigProblem::new(
+                    entry.span,
+                    format!("`{path}` is empty"),
+                    None,
+                ));
+            }
+            continue;
+        };
+        let (mut commit, mut rule, mut reason) = (None, None, None);
+        for field in fields {
+            let value = &field.value;
+            match field.key.as_str() {
+                "commit" => match &value.value {
+                    Value::Str(s) if is_commit_id(s.trim()) => commit = Some(s.trim().to_owned()),
+                    _ => problems.push(ConfigProblem::new(
+                        value.span,
+                        format!("`{path}.commit` must be a commit id of 4 to 40 hex digits"),
+                        Some("quote an id made of digits only: `commit: \"1234567\"`".into()),
+                    )),
+                },
+                "rule" => {
+                    let name = string(value, &format!("{path}.rule"), problems);
+                    match name.as_deref().map(|n| (n, Code::from_name(n))) {
+                        Some((_, Some(code))) if code.is_waivable() => rule = Some(code),
+                        Some((name, _)) => problems.push(ConfigProblem::new(
+                            value.span,
+                            format!("`{name}` is not a history rule that can be waived"),
+                            Some(match suggest(name, &waivable) {
+                                Some(s) => format!("did you mean `{s}`?"),
+                                None => format!("history rules: {}", waivable.join(", ")),
+                            }),
+                        )),
+                        None => {}
+                    }
+                }
+                "reason" => reason = string(value, &format!("{path}.reason"), problems),
+                other => problems.push(unknown_key(other, field.key_span, WAIVER_KEYS)),
+            }
+        }
+        let missing: Vec<&str> = [
+            ("commit", commit.is_none()),
+            ("rule", rule.is_none()),
+            ("reason", reason.is_none()),
+        ]
+        .into_iter()
+        .filter(|(key, absent)| *absent && !fields.iter().any(|f| f.key == *key))
+        .map(|(key, _)| key)
+        .collect();
+        if !missing.is_empty() {
+            problems.push(ConfigProblem::new(
+                entry.span,
+                format!("`{path}` lacks `{}`", missing.join("`, `")),
+                Some("a waiver names the `commit`, the `rule` it broke and the `reason` it is accepted".into()),
+            ));
+        }
+        if let (Some(commit), Some(rule), Some(reason)) = (commit, rule, reason) {
+            waivers.push(HistoryWaiver {
+                commit,
+                rule,
+                reason,
+                location: Location {
+                    file: String::new(),
+                    span: entry.span,
+                    start: LineCol { line: 1, column: 1 },
+                    end: LineCol { line: 1, column: 1 },
+                },
+            });
+        }
+    }
+    waivers
+}
+
+fn is_commit_id(text: &str) -> bool {
+    (4..=40).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn unknown_key(key: &str, span: Span, known: &[&'static str]) -> ConfigProblem {

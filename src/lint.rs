@@ -8,14 +8,17 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diag::{self, Diagnostic, Report};
 use crate::error::Error;
-use crate::history::audit::{self, Violation};
+use crate::history::audit;
 use crate::history::{self, HistoryError, WalkOptions};
 use crate::kev::KevCatalog;
 use crate::model::item::Item;
 use crate::parse;
 use crate::policy;
 use crate::rules::duplicate_id::{self, IdSite};
-use crate::rules::{self, parse_error, CurrentFile, HistoryContext, ItemContext, ItemsFolder};
+use crate::rules::history::apply_waivers;
+use crate::rules::{
+    self, parse_error, CurrentFile, HistoryContext, ItemContext, ItemsFolder, Violation,
+};
 use crate::workspace::{display_name, LoadedItem, Workspace};
 
 /// Which history the history rules look at.
@@ -169,7 +172,7 @@ pub fn keep_files(report: &mut Report, names: &std::collections::BTreeSet<String
 }
 
 /// Lints the items of the workspace: field and deadline rules, then history rules.
-pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
+pub fn lint(mut workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
     let repo = match input.history {
         HistoryMode::Off => None,
         HistoryMode::Full | HistoryMode::Base(_) => {
@@ -181,13 +184,17 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
         }
     };
     let folder = items_folder(&workspace);
+    // Waiver findings point into poam.yaml, named like the item files.
+    for waiver in &mut workspace.config.history_waivers {
+        waiver.location.file.clone_from(&folder.name);
+    }
     let config = &workspace.config;
     let mut found = HistoryFindings::default();
     if input.history == HistoryMode::Full && repo.is_none() {
         found.notes.extend(rules::history_unavailable(
             config,
             &folder,
-            "the items are not in a git repository",
+            rules::Unavailable::NotARepo,
         ));
     }
     if let Some(repo) = &repo {
@@ -199,10 +206,17 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
             Some(since) => Some(resolve_since(config, repo, since, input.today)?),
             None => None,
         };
+        let unknown = unknown_waivers(config, repo);
         match &input.history {
             HistoryMode::Base(rev) => {
                 let pr = repo.pr_history(rev, options).map_err(history_error)?;
-                found.violations = audit::audit_pr(&pr, cutoff.as_ref());
+                let judged = rules::judge_history(&audit::pr_runs(&pr, cutoff.as_ref()));
+                // A pull request sees only its own commits: a waiver of a mainline commit
+                // matching nothing here is expected.
+                found.violations = apply_waivers(judged, &config.history_waivers).kept;
+                found
+                    .notes
+                    .extend(rules::check_waivers(config, &unknown, None));
                 found.vdr_violations = rules::vdr_pr_history(config, &pr.items, cutoff.as_ref());
             }
             _ => {
@@ -213,6 +227,7 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
                     &history,
                     &workspace.items,
                     cutoff.as_ref(),
+                    &unknown,
                 );
                 // Freeing a large history takes a noticeable moment; nothing waits for it.
                 std::thread::spawn(move || drop(history));
@@ -225,21 +240,29 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
 /// Lints the workspace against a full history already walked (the site reads the same walk
 /// for its timelines and charts).
 pub fn lint_with_history(
-    workspace: Workspace,
+    mut workspace: Workspace,
     today: NaiveDate,
     history: &history::History,
 ) -> Result<Report, Error> {
     let folder = items_folder(&workspace);
+    for waiver in &mut workspace.config.history_waivers {
+        waiver.location.file.clone_from(&folder.name);
+    }
     let config = &workspace.config;
+    let repo = history::open(&config.items_dir).map_err(|err| Error::History(err.to_string()))?;
     let cutoff = match &config.history_since {
-        Some(since) => {
-            let repo =
-                history::open(&config.items_dir).map_err(|err| Error::History(err.to_string()))?;
-            Some(resolve_since(config, &repo, since, today)?)
-        }
+        Some(since) => Some(resolve_since(config, &repo, since, today)?),
         None => None,
     };
-    let found = full_history_findings(config, &folder, history, &workspace.items, cutoff.as_ref());
+    let unknown = unknown_waivers(config, &repo);
+    let found = full_history_findings(
+        config,
+        &folder,
+        history,
+        &workspace.items,
+        cutoff.as_ref(),
+        &unknown,
+    );
     Ok(assemble(workspace, &folder, today, found))
 }
 
@@ -269,19 +292,29 @@ fn items_folder(workspace: &Workspace) -> ItemsFolder {
     }
 }
 
+/// For each `history_waivers` entry, whether its commit is unknown to the repository.
+fn unknown_waivers(config: &Config, repo: &history::GitRepo) -> Vec<bool> {
+    config
+        .history_waivers
+        .iter()
+        .map(|w| repo.find_commit(&w.commit).is_none())
+        .collect()
+}
+
 fn full_history_findings(
     config: &Config,
     folder: &ItemsFolder,
     history: &history::History,
     loaded: &[LoadedItem],
     cutoff: Option<&history::Cutoff>,
+    unknown_waivers: &[bool],
 ) -> HistoryFindings {
     let mut found = HistoryFindings::default();
     if history.head.is_none() {
         found.notes.extend(rules::history_unavailable(
             config,
             folder,
-            "the repository has no commits yet",
+            rules::Unavailable::NoCommits,
         ));
     }
     if let Some(warning) = history.shallow_warning() {
@@ -303,7 +336,17 @@ fn full_history_findings(
             found.input.last_changed.insert(id.to_owned(), date);
         }
     }
-    found.violations = audit::audit_history(history, cutoff);
+    let judged = rules::judge_history(&audit::full_runs(history, cutoff));
+    let waived = apply_waivers(judged, &config.history_waivers);
+    found.violations = waived.kept;
+    // Without commits the one `history-unavailable` note says it all.
+    if history.head.is_some() {
+        found.notes.extend(rules::check_waivers(
+            config,
+            unknown_waivers,
+            Some(&waived.matches),
+        ));
+    }
     found.vdr_violations = rules::vdr_history(config, &history.items, cutoff);
     found
 }

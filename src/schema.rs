@@ -447,6 +447,9 @@ pub struct PoamConfig {
     pub rules: Option<BTreeMap<String, Level>>,
     /// History rules ignore changes before this date or commit.
     pub history_since: Option<String>,
+    /// Past history violations acknowledged, each with its commit, rule and reason; checked
+    /// (an unknown commit or a waiver matching nothing is reported) and shown by `poam log`.
+    pub history_waivers: Option<Vec<HistoryWaiverEntry>>,
     /// What `poam new` puts before the number of a new id [default: `V-`].
     #[schemars(pattern(r"^[A-Za-z0-9][A-Za-z0-9._-]*$"))]
     pub id_prefix: Option<String>,
@@ -478,6 +481,19 @@ pub enum Cr26ClassName {
     B,
     C,
     D,
+}
+
+/// One acknowledged history violation.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct HistoryWaiverEntry {
+    /// The commit (7 to 40 hex digits) whose change is waived.
+    #[schemars(pattern(r"^[0-9a-fA-F]{7,40}$"))]
+    pub commit: String,
+    /// The history rule the change broke (e.g. `due-changed`).
+    pub rule: String,
+    /// Why it is acceptable, for the assessor.
+    pub reason: String,
 }
 
 /// The system the POA&M belongs to.

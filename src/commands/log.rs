@@ -6,9 +6,10 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 
 use crate::cli::{GlobalArgs, LogArgs};
+use crate::config::HistoryWaiver;
 use crate::error::Error;
 use crate::history::{self, HistoryError, WalkOptions};
-use crate::render::log::{render, LogFormat};
+use crate::render::log::{render_with_waivers, LogFormat};
 
 use super::{config, elapsed, emit, verbose};
 
@@ -28,12 +29,13 @@ pub fn run(args: &LogArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         ),
     );
     let progress = !global.quiet && args.format == LogFormat::Human;
-    let text = render_log(
+    let text = render_log_with_waivers(
         &config.items_dir,
         &args.ids,
         args.since,
         args.format,
         progress,
+        &config.history_waivers,
     )
     .map_err(|err| Error::History(err.to_string()))?;
     verbose(
@@ -55,11 +57,23 @@ pub fn render_log(
     format: LogFormat,
     progress: bool,
 ) -> Result<String, HistoryError> {
+    render_log_with_waivers(items_dir, ids, since, format, progress, &[])
+}
+
+/// As [`render_log`], listing `history_waivers` and showing them on the events they name.
+pub fn render_log_with_waivers(
+    items_dir: &Path,
+    ids: &[String],
+    since: Option<NaiveDate>,
+    format: LogFormat,
+    progress: bool,
+    waivers: &[HistoryWaiver],
+) -> Result<String, HistoryError> {
     let repo = history::open(items_dir)?;
     let history = repo.full_history(WalkOptions { progress })?;
     let text = {
         let timelines = history::select(&history, ids, since)?;
-        render(&history, &timelines, format)
+        render_with_waivers(&history, &timelines, waivers, format)
     };
     // Freeing every parsed version and closing the object database take a tenth of a long
     // walk, and nobody waits for them: let another thread do it while the output is written.

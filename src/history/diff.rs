@@ -43,7 +43,9 @@ pub fn same_opt(a: Option<&Node>, b: Option<&Node>) -> bool {
 }
 
 /// Every leaf that differs from `old` to `new`. Mappings are compared by key (new order first,
-/// then removed keys in old order), lists element by element.
+/// then removed keys in old order), lists element by element. An added or removed mapping or
+/// list counts leaf by leaf (`deviations.risk_adjustment.status`), in file order; an empty
+/// one, or one that replaces a scalar, is one change of the whole value.
 pub fn diff_nodes(old: &Node, new: &Node) -> Vec<FieldChange> {
     let mut changes = Vec::new();
     let mut path = String::new();
@@ -77,6 +79,31 @@ fn diff_into(
             for index in 0..olds.len().max(news.len()) {
                 with_index(path, index, |path| {
                     diff_into(olds.get(index), news.get(index), path, out)
+                });
+            }
+        }
+        (Some(Value::Map(entries)), None) | (None, Some(Value::Map(entries)))
+            if !entries.is_empty() =>
+        {
+            let added = new.is_some();
+            for entry in entries {
+                let side = Some(&entry.value);
+                with_key(path, &entry.key, |path| {
+                    let (o, n) = if added { (None, side) } else { (side, None) };
+                    diff_into(o, n, path, out)
+                });
+            }
+        }
+        (Some(Value::Seq(items)), None) | (None, Some(Value::Seq(items))) if !items.is_empty() => {
+            let added = new.is_some();
+            for (index, item) in items.iter().enumerate() {
+                with_index(path, index, |path| {
+                    let (o, n) = if added {
+                        (None, Some(item))
+                    } else {
+                        (Some(item), None)
+                    };
+                    diff_into(o, n, path, out)
                 });
             }
         }
@@ -186,12 +213,14 @@ mod tests {
         );
         let changes = diff_nodes(&old, &new);
         let paths: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
+        // An added milestone counts field by field, in file order.
         assert_eq!(
             paths,
             [
                 "due",
                 "milestones[1].date",
-                "milestones[2]",
+                "milestones[2].id",
+                "milestones[2].date",
                 "deviations.risk_adjustment.status",
                 "added",
                 "gone"
@@ -200,12 +229,14 @@ mod tests {
         assert_eq!(changes[0].old, Some(serde_json::json!("2026-04-01")));
         assert_eq!(changes[0].new, Some(serde_json::json!("2026-05-01")));
         assert_eq!(changes[2].old, None);
-        assert_eq!(
-            changes[2].new,
-            Some(serde_json::json!({"id": 3, "date": "2026-04-01"}))
-        );
-        assert_eq!(changes[4].old, None);
-        assert_eq!(changes[5].new, None);
+        assert_eq!(changes[2].new, Some(serde_json::json!(3)));
+        assert_eq!(changes[3].new, Some(serde_json::json!("2026-04-01")));
+        assert_eq!(changes[5].old, None);
+        assert_eq!(changes[6].new, None);
+        // Near miss: an empty mapping added is one change.
+        let empty = diff_nodes(&node("a: 1\n"), &node("a: 1\nb: {}\n"));
+        assert_eq!(empty.len(), 1);
+        assert_eq!(empty[0].path, "b");
     }
 
     #[test]

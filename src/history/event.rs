@@ -111,6 +111,8 @@ pub struct Event {
     pub changes: Vec<FieldChange>,
     /// Set when the file at this commit is not a valid item file: the parser's message.
     pub parse_error: Option<String>,
+    /// For `created`: the file as created, when it parsed (the log lists starting values).
+    pub initial: Option<Arc<Node>>,
 }
 
 impl Event {

@@ -3,8 +3,9 @@
 //! [`open`] finds the repository holding an items folder. [`GitRepo::full_history`] walks the
 //! first-parent history of HEAD, oldest to newest, and returns the timeline of every item
 //! ([`History`]); [`GitRepo::pr_history`] does the same for the change between a base revision
-//! and the working tree ([`PrHistory`]). [`audit`] compares consecutive versions for the
-//! write-once and append-only rules. The rest of poam sees only plain data: no git types.
+//! and the working tree ([`PrHistory`]). [`audit`] cuts the versions into the runs the history
+//! rules (in `src/rules/`) judge; no rule logic lives here. The rest of poam sees only plain
+//! data: no git types.
 //!
 //! How the walk works, and what it promises:
 //! - Commits and trees are read raw from the object database. Only commits whose items-folder

@@ -43,6 +43,14 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
 }
 
 impl GitRepo {
+    /// The full id of the commit an id or abbreviation names, if the repository has it
+    /// (`None` also when an abbreviation is ambiguous).
+    pub fn find_commit(&self, id: &str) -> Option<String> {
+        let object = self.repo.revparse_single(id.trim()).ok()?;
+        let commit = object.peel_to_commit().ok()?;
+        Some(commit.id().to_string())
+    }
+
     /// Resolves `history_since`: a `YYYY-MM-DD` date, or any commit-ish (`v1.2`, a hash,
     /// `origin/main~10`).
     pub fn resolve_since(&self, spec: &str) -> Result<Cutoff, HistoryError> {

@@ -260,6 +260,7 @@ impl Tracker {
             old_path: old_path.map(str::to_owned),
             changes: Vec::new(),
             parse_error,
+            initial: None,
         });
         lineage.versions.push(Version {
             source: source.clone(),
@@ -281,6 +282,7 @@ impl Tracker {
             old_path: None,
             changes: Vec::new(),
             parse_error: None,
+            initial: None,
         });
         lineage.versions.push(Version {
             source: source.clone(),
@@ -306,6 +308,7 @@ impl Tracker {
             old_path: None,
             changes: Vec::new(),
             parse_error: parsed.as_ref().err().map(|m| m.to_string()),
+            initial: parsed.as_ref().ok().cloned(),
         });
         // An item deleted earlier and added again under the same id continues its timeline.
         let revived = self

@@ -27,12 +27,27 @@
 //! FedRAMP POA&M Template Completion Guide, column K: the CSP may not change the Original
 //! Detection Date.
 
-use crate::diag::Diagnostic;
-use crate::history::audit::Violation;
+use crate::history::audit::Run;
+use crate::history::diff::same_value;
 
-use super::{Code, HistoryContext};
+use super::history::{changed_write_once, field_values, Breach};
+use super::Code;
 
-pub fn check(violation: &Violation, ctx: &HistoryContext) -> Diagnostic {
-    ctx.report(Code::DetectedChanged, violation)
-        .with_help("restore the original detection date; it is write-once")
+pub fn check(run: &Run, out: &mut Vec<Breach>) {
+    for (at, before, after) in run.judged_pairs() {
+        if changed_write_once(before, after, "detected", same_value) {
+            let (old, new) = field_values(before, after, "detected");
+            let breach = Breach::new(Code::DetectedChanged, at, "detected", old, new);
+            let message = format!(
+                "`detected` changed from {} to {}: the original detection date is write-once",
+                breach.old_quoted(),
+                breach.new_quoted()
+            );
+            out.push(
+                breach
+                    .message(message)
+                    .help("restore the original detection date; it is write-once"),
+            );
+        }
+    }
 }

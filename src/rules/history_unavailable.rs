@@ -16,7 +16,10 @@
 //! ```
 //!
 //! ## How to fix
-//! Lint the items inside their repository, or pass `--no-history` to say history is not wanted.
+//! Outside a repository: lint the items inside the repository that holds them (or start one
+//! with `git init` and commit them). In a repository without commits: commit the item files;
+//! the history rules start from that first commit. Either way `--no-history` says history is
+//! not wanted and silences the note.
 //!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §2.5: columns K, L and M are write-once.
@@ -25,11 +28,30 @@ use crate::diag::Diagnostic;
 
 use super::{Code, ItemsFolder};
 
-pub fn check(folder: &ItemsFolder, reason: &str) -> Diagnostic {
+/// Why there is no history to check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unavailable {
+    /// The items are not inside a git work tree.
+    NotARepo,
+    /// The repository exists but has no commit yet.
+    NoCommits,
+}
+
+pub fn check(folder: &ItemsFolder, why: Unavailable) -> Diagnostic {
+    let (reason, help) = match why {
+        Unavailable::NotARepo => (
+            "the items are not in a git repository",
+            "lint the items inside the git repository that holds them (or `git init` and commit them to start their history), or pass `--no-history`",
+        ),
+        Unavailable::NoCommits => (
+            "the repository has no commits yet",
+            "commit the item files to start their history (the history rules check changes from the first commit on), or pass `--no-history`",
+        ),
+    };
     folder
         .report(
             Code::HistoryUnavailable,
             format!("history rules skipped: {reason}"),
         )
-        .with_help("lint inside the git repository, or pass `--no-history`")
+        .with_help(help)
 }

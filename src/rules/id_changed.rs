@@ -23,12 +23,30 @@
 //! FedRAMP POA&M Template Completion Guide, column A: a unique identifier per item, kept for
 //! its whole life.
 
-use crate::diag::Diagnostic;
-use crate::history::audit::Violation;
+use crate::history::audit::Run;
+use crate::history::item_id;
 
-use super::{Code, HistoryContext};
+use super::history::{field_values, Breach};
+use super::Code;
 
-pub fn check(violation: &Violation, ctx: &HistoryContext) -> Diagnostic {
-    ctx.report(Code::IdChanged, violation)
-        .with_help("restore the original id; a different weakness gets a new item")
+pub fn check(run: &Run, out: &mut Vec<Breach>) {
+    for (at, before, after) in run.judged_pairs() {
+        let Some(old_id) = item_id(before) else {
+            continue;
+        };
+        if item_id(after).as_deref() != Some(old_id.as_str()) {
+            let (old, new) = field_values(before, after, "id");
+            let breach = Breach::new(Code::IdChanged, at, "id", old, new);
+            let message = format!(
+                "`id` changed from {} to {}",
+                breach.old_quoted(),
+                breach.new_quoted()
+            );
+            out.push(
+                breach
+                    .message(message)
+                    .help("restore the original id; a different weakness gets a new item"),
+            );
+        }
+    }
 }

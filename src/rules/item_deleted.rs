@@ -20,22 +20,34 @@
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §2.2: closed items move to the Closed sheet.
 
-use crate::diag::{Diagnostic, Severity};
-use crate::history::audit::{AuditRule, Violation};
+use crate::code::Severity;
+use crate::history::audit::Run;
 
-use super::{Code, HistoryContext};
+use super::history::{scalar, Breach};
+use super::Code;
 
-pub fn check(violation: &Violation, ctx: &HistoryContext) -> Diagnostic {
-    let was_closed = matches!(violation.rule, AuditRule::ItemDeleted { was_closed: true });
-    let severity = if was_closed {
-        Severity::Warning
-    } else {
-        Severity::Error
+pub fn check(run: &Run, out: &mut Vec<Breach>) {
+    let Some(deletion) = run.deletion.filter(|d| d.judged) else {
+        return;
     };
-    ctx.report(Code::ItemDeleted, violation)
-        .with_severity(severity)
-        .with_help(format!(
-            "restore {} and close the item instead (`status: closed` with `closed.date` and `closed.evidence`)",
-            violation.path
+    let was_closed = run
+        .last_node()
+        .and_then(|n| scalar(n, &["status"]))
+        .as_deref()
+        == Some("closed");
+    let path = &deletion.version.path;
+    let breach = Breach::new(Code::ItemDeleted, run.steps.len(), "", None, None)
+        .message(format!(
+            "item file `{path}` was deleted{}: items are closed, never deleted",
+            if was_closed { " (it was closed)" } else { " while open" }
         ))
+        .help(format!(
+            "restore {path} and close the item instead (`status: closed` with `closed.date` and `closed.evidence`)"
+        ));
+    // Deleting a closed item is the milder case.
+    out.push(if was_closed {
+        breach.severity(Severity::Warning)
+    } else {
+        breach
+    });
 }

@@ -8,8 +8,9 @@ use chrono::NaiveDate;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Location};
-use crate::history::audit::{AuditRule, Violation};
-use crate::history::diff::lookup_nearest;
+use crate::history::audit::{Run, Step};
+use crate::history::diff::{lookup, lookup_nearest, same_opt};
+use crate::history::item_id;
 use crate::history::Cutoff;
 use crate::history::{ItemHistory, Source, VersionState};
 use crate::kev::KevCatalog;
@@ -30,6 +31,7 @@ mod due_changed;
 mod due_soon;
 pub mod duplicate_id;
 mod future_date;
+pub mod history;
 mod history_shallow;
 mod history_unavailable;
 mod id_changed;
@@ -73,8 +75,11 @@ mod vdr_reduction_late;
 mod vdr_reductions_rewritten;
 mod vendor_checkin_stale;
 mod vendor_dependency_high;
+mod waiver_unknown_commit;
+mod waiver_unmatched;
 
 pub use crate::code::{is_history_code, Code, DOCS_BASE, HISTORY_CODES, RULE_DOCS};
+pub use history::{Breach, Violation};
 
 /// The current file of an item, for pointing history findings at today's line.
 pub struct CurrentFile<'a> {
@@ -82,8 +87,7 @@ pub struct CurrentFile<'a> {
     pub node: std::rc::Rc<Node>,
 }
 
-/// What a history rule sees: the violation found by [`crate::history::audit`] and the
-/// current files to point into.
+/// What a history finding needs to point at today's line: the current files.
 pub struct HistoryContext<'a> {
     /// Item id, and file name, → the current file.
     pub current: HashMap<String, CurrentFile<'a>>,
@@ -92,15 +96,19 @@ pub struct HistoryContext<'a> {
 impl HistoryContext<'_> {
     /// A finding at the violated field's line in the current file (or at the path the change
     /// touched, when the item no longer exists), naming the change that broke the rule.
-    pub fn report(&self, code: Code, violation: &Violation) -> Diagnostic {
-        self.report_change(
-            code,
+    pub fn report(&self, violation: &Violation) -> Diagnostic {
+        let breach = &violation.breach;
+        let mut diagnostic = self.report_change(
+            breach.code,
             &violation.item_id,
             &violation.path,
-            &violation.field,
+            &breach.field,
             &violation.source,
-            violation.message(),
-        )
+            breach.message.clone(),
+        );
+        diagnostic.severity = breach.severity;
+        diagnostic.help = Some(breach.help.clone()).filter(|h| !h.is_empty());
+        diagnostic
     }
 
     /// A finding of `code` at `field` of the item's current file (else at `path`), naming
@@ -148,25 +156,13 @@ impl HistoryContext<'_> {
     }
 }
 
-/// Turns the audit's violations into findings, one rule file per kind.
+/// Turns the history rules' violations into findings.
 pub fn check_history(
     config: &Config,
     violations: &[Violation],
     ctx: &HistoryContext,
 ) -> Vec<Diagnostic> {
-    let diagnostics = violations
-        .iter()
-        .map(|v| match v.rule {
-            AuditRule::DetectedChanged => detected_changed::check(v, ctx),
-            AuditRule::RiskChanged => risk_changed::check(v, ctx),
-            AuditRule::DueChanged => due_changed::check(v, ctx),
-            AuditRule::MilestonesRewritten => milestones_rewritten::check(v, ctx),
-            AuditRule::MilestoneChangesRewritten => milestone_changes_rewritten::check(v, ctx),
-            AuditRule::ItemDeleted { .. } => item_deleted::check(v, ctx),
-            AuditRule::IdChanged => id_changed::check(v, ctx),
-            AuditRule::Reopened => reopened::check(v, ctx),
-        })
-        .collect();
+    let diagnostics = violations.iter().map(|v| ctx.report(v)).collect();
     apply_levels(config, diagnostics)
 }
 
@@ -178,6 +174,103 @@ pub fn check_config(config: &Config, source: &SourceFile) -> Vec<Diagnostic> {
             .into_iter()
             .collect(),
     )
+}
+
+type HistoryRule = fn(&Run, &mut Vec<Breach>);
+
+/// The history rules, in the order their findings are listed within one change.
+pub const HISTORY_RULES: &[(Code, HistoryRule)] = &[
+    (Code::DetectedChanged, detected_changed::check),
+    (Code::RiskChanged, risk_changed::check),
+    (Code::DueChanged, due_changed::check),
+    (Code::MilestonesRewritten, milestones_rewritten::check),
+    (
+        Code::MilestoneChangesRewritten,
+        milestone_changes_rewritten::check,
+    ),
+    (Code::IdChanged, id_changed::check),
+    (Code::Reopened, reopened::check),
+    (Code::ItemDeleted, item_deleted::check),
+];
+
+/// Every history rule broken along the runs (`crate::history::audit`), per run in history
+/// order, each naming the commit that broke it.
+pub fn judge_history(runs: &[Run]) -> Vec<Violation> {
+    let mut violations = Vec::new();
+    for run in runs {
+        let mut breaches = Vec::new();
+        for (_, rule) in HISTORY_RULES {
+            rule(run, &mut breaches);
+        }
+        if !run.is_pr() {
+            undone_pairs(run, &mut breaches);
+        }
+        // Stable: within one change, rule order.
+        breaches.sort_by_key(|b| b.at);
+        for breach in breaches {
+            if let Some(violation) = locate(run, breach) {
+                violations.push(violation);
+            }
+        }
+    }
+    violations
+}
+
+/// Full mode cannot see where a rebase-merged or fast-forwarded pull request began and ended,
+/// but it can see a change that broke a rule and that the item's very next version undid,
+/// breaking the same rule on the same field back: the file's net change over the two commits
+/// is nothing, which is what a reviewer of the pull request saw. Both are left unreported (the
+/// log still shows them). A legitimate change undone later (closing, then reopening) is not a
+/// pair of breaches and stays reported.
+fn undone_pairs(run: &Run, breaches: &mut Vec<Breach>) {
+    // Compared by top-level key: removing a planned milestone (`milestones`) and adding it
+    // back (`milestones[1]`) is one undone change of `milestones`.
+    let key = |b: &Breach| -> String { b.field.split(['.', '[']).next().unwrap_or("").to_owned() };
+    let restores = |first: &Breach, second: &Breach| {
+        let field = key(first);
+        second.at == first.at + 1
+            && second.code == first.code
+            && !field.is_empty()
+            && key(second) == field
+            && second.at < run.steps.len()
+            && same_opt(
+                lookup(run.steps[second.at].node, &field),
+                lookup(run.steps[first.at - 1].node, &field),
+            )
+    };
+    let undone: Vec<bool> = breaches
+        .iter()
+        .map(|b| breaches.iter().any(|o| restores(b, o) || restores(o, b)))
+        .collect();
+    let mut index = 0;
+    breaches.retain(|_| {
+        index += 1;
+        !undone[index - 1]
+    });
+}
+
+fn locate(run: &Run, breach: Breach) -> Option<Violation> {
+    if breach.at >= run.steps.len() {
+        let deletion = run.deletion?;
+        let item_id = run
+            .last_node()
+            .and_then(item_id)
+            .unwrap_or_else(|| run.item.id.clone());
+        return Some(Violation {
+            item_id,
+            source: deletion.version.source.clone(),
+            path: deletion.version.path.clone(),
+            breach,
+        });
+    }
+    let step: &Step = &run.steps[breach.at];
+    let blamed = run.blame(breach.at, &breach.field)?;
+    Some(Violation {
+        item_id: item_id(step.node).unwrap_or_else(|| run.item.id.clone()),
+        source: blamed.source.clone(),
+        path: step.version.path.clone(),
+        breach,
+    })
 }
 
 /// Where folder-level findings point: `poam.yaml` when there is one, else the items folder.
@@ -200,12 +293,36 @@ impl ItemsFolder {
     }
 }
 
-pub fn history_unavailable(config: &Config, folder: &ItemsFolder, reason: &str) -> Vec<Diagnostic> {
-    apply_levels(config, vec![history_unavailable::check(folder, reason)])
+pub use history_unavailable::Unavailable;
+
+pub fn history_unavailable(
+    config: &Config,
+    folder: &ItemsFolder,
+    why: Unavailable,
+) -> Vec<Diagnostic> {
+    apply_levels(config, vec![history_unavailable::check(folder, why)])
 }
 
 pub fn history_shallow(config: &Config, folder: &ItemsFolder, warning: &str) -> Vec<Diagnostic> {
     apply_levels(config, vec![history_shallow::check(folder, warning)])
+}
+
+/// Findings about `history_waivers`: waivers whose commit is not in the repository, and (in
+/// full-history mode, `matches` given per waiver) waivers that matched no violation.
+pub fn check_waivers(
+    config: &Config,
+    unknown: &[bool],
+    matches: Option<&[usize]>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (index, waiver) in config.history_waivers.iter().enumerate() {
+        if unknown.get(index).copied().unwrap_or(false) {
+            out.push(waiver_unknown_commit::check(waiver));
+        } else if matches.is_some_and(|m| m.get(index) == Some(&0)) {
+            out.push(waiver_unmatched::check(waiver));
+        }
+    }
+    apply_levels(config, out)
 }
 
 fn file_start(file: &str) -> Location {

@@ -23,12 +23,22 @@
 //! FedRAMP POA&M Template Completion Guide §2.2: closing requires remediation evidence;
 //! a reopened item means that evidence no longer holds.
 
-use crate::diag::Diagnostic;
-use crate::history::audit::Violation;
+use crate::history::audit::Run;
 
-use super::{Code, HistoryContext};
+use super::history::{field_values, scalar, Breach};
+use super::Code;
 
-pub fn check(violation: &Violation, ctx: &HistoryContext) -> Diagnostic {
-    ctx.report(Code::Reopened, violation)
-        .with_help("explain why in `comments`, or track the recurrence as a new item")
+pub fn check(run: &Run, out: &mut Vec<Breach>) {
+    for (at, before, after) in run.judged_pairs() {
+        if scalar(before, &["status"]).as_deref() == Some("closed")
+            && scalar(after, &["status"]).as_deref() == Some("open")
+        {
+            let (old, new) = field_values(before, after, "status");
+            out.push(
+                Breach::new(Code::Reopened, at, "status", old, new)
+                    .message("item went from `closed` back to `open`")
+                    .help("explain why in `comments`, or track the recurrence as a new item"),
+            );
+        }
+    }
 }

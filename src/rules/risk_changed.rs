@@ -24,12 +24,34 @@
 //! FedRAMP POA&M Template Completion Guide, columns S–U: the original rating stays; adjusted
 //! ratings need an approved risk adjustment.
 
-use crate::diag::Diagnostic;
-use crate::history::audit::Violation;
+use crate::history::audit::Run;
+use crate::history::diff::same_value;
+use crate::model::{Node, Value};
 
-use super::{Code, HistoryContext};
+use super::history::{changed_write_once, field_values, Breach};
+use super::Code;
 
-pub fn check(violation: &Violation, ctx: &HistoryContext) -> Diagnostic {
-    ctx.report(Code::RiskChanged, violation)
-        .with_help("restore `risk`; request the new rating through `deviations.risk_adjustment`")
+pub fn check(run: &Run, out: &mut Vec<Breach>) {
+    for (at, before, after) in run.judged_pairs() {
+        if changed_write_once(before, after, "risk", same_rating) {
+            let (old, new) = field_values(before, after, "risk");
+            let breach = Breach::new(Code::RiskChanged, at, "risk", old, new);
+            let message = format!(
+                "`risk` changed from {} to {}: the original rating is write-once; ratings move through `deviations.risk_adjustment`",
+                breach.old_quoted(),
+                breach.new_quoted()
+            );
+            out.push(breach.message(message).help(
+                "restore `risk`; request the new rating through `deviations.risk_adjustment`",
+            ));
+        }
+    }
+}
+
+/// Enumerated values: `High` and `high` are the same rating.
+fn same_rating(a: &Node, b: &Node) -> bool {
+    match (&a.value, &b.value) {
+        (Value::Str(x), Value::Str(y)) => x.trim().eq_ignore_ascii_case(y.trim()),
+        _ => same_value(a, b),
+    }
 }

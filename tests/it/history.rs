@@ -7,12 +7,15 @@ use std::process::Command;
 
 use chrono::NaiveDate;
 use poam::commands::log::render_log;
-use poam::history::audit::{self, AuditRule, Violation};
+use poam::diag::Severity;
+use poam::history::audit;
 use poam::history::select;
 use poam::history::{
     self, EventKind, GitRepo, History, HistoryError, ItemHistory, Source, VersionState, WalkOptions,
 };
 use poam::render::log::{render, LogFormat};
+use poam::rules::judge_history as judge;
+use poam::rules::{Code, Violation};
 
 use crate::common::build_repo;
 
@@ -80,12 +83,12 @@ fn described(violations: &[Violation]) -> Vec<(String, String, String, String)> 
         .iter()
         .map(|v| {
             (
-                v.rule.code().to_owned(),
+                v.breach.code.as_str().to_owned(),
                 v.item_id.clone(),
                 v.source
                     .commit()
                     .map_or("working tree".to_owned(), |c| c.summary.clone()),
-                v.field.clone(),
+                v.breach.field.clone(),
             )
         })
         .collect();
@@ -135,7 +138,13 @@ fn events_follow_items_through_edits_moves_parse_failures_and_deletion() {
     );
     assert_eq!(
         change_paths(first, 1),
-        ["due", "milestones[1].date", "deviations"]
+        [
+            "due",
+            "milestones[1].date",
+            "deviations.risk_adjustment.status",
+            "deviations.risk_adjustment.adjusted_risk",
+            "deviations.risk_adjustment.rationale"
+        ]
     );
     let due = &first.events[1].changes[0];
     assert_eq!(due.old, Some(serde_json::json!("2026-04-05")));
@@ -173,7 +182,10 @@ fn events_follow_items_through_edits_moves_parse_failures_and_deletion() {
         Some("compliance/poams/POAM-0002.yaml")
     );
     assert_eq!(moved.path, "compliance/poams/closed/POAM-0002.yaml");
-    assert_eq!(change_paths(second, 1), ["status", "closed"]);
+    assert_eq!(
+        change_paths(second, 1),
+        ["status", "closed.date", "closed.evidence"]
+    );
     assert!(!second.exists);
     assert!(matches!(
         second.versions.last().map(|v| &v.state),
@@ -329,7 +341,7 @@ fn shallow_clones_do_not_invent_creations_at_the_boundary() {
 
     // Rules see the change after the boundary, nothing about the boundary itself.
     assert_eq!(
-        described(&audit::audit_history(&history, None)),
+        described(&judge(&audit::full_runs(&history, None))),
         owned(&[(
             "detected-changed",
             "A",
@@ -415,7 +427,7 @@ fn pr_mode_reads_only_the_change_and_allows_creating_then_editing() {
     );
 
     assert_eq!(
-        described(&audit::audit_pr(&pr, None)),
+        described(&judge(&audit::pr_runs(&pr, None))),
         owned(&[("due-changed", "A", "Push A's rollout and due date", "due")])
     );
 }
@@ -444,7 +456,7 @@ fn pr_mode_includes_the_working_tree() {
     let touched: Vec<&str> = pr.items.iter().map(|i| i.id.as_str()).collect();
     assert_eq!(touched, ["A", "B", "C", "D"]);
     assert_eq!(
-        described(&audit::audit_pr(&pr, None)),
+        described(&judge(&audit::pr_runs(&pr, None))),
         owned(&[
             ("detected-changed", "A", "working tree", "detected"),
             ("due-changed", "A", "Push A's rollout and due date", "due"),
@@ -467,7 +479,7 @@ fn pr_mode_folds_commits_before_a_merge_of_the_base_branch() {
     // B changed only on main: not part of the PR even though the merge brought it in.
     assert!(pr.item("B").is_none());
     assert_eq!(
-        described(&audit::audit_pr(&pr, None)),
+        described(&judge(&audit::pr_runs(&pr, None))),
         owned(&[("due-changed", "A", "Merge main into feature-merged", "due")])
     );
 }
@@ -476,7 +488,7 @@ fn pr_mode_folds_commits_before_a_merge_of_the_base_branch() {
 fn every_history_rule_fires_on_its_commit_and_the_due_exceptions_hold() {
     let (_temp, repo) = build_repo("rules");
     let history = full(&repo.join("poams"));
-    let violations = audit::audit_history(&history, None);
+    let violations = judge(&audit::full_runs(&history, None));
     assert_eq!(
         described(&violations),
         owned(&[
@@ -507,20 +519,21 @@ fn every_history_rule_fires_on_its_commit_and_the_due_exceptions_hold() {
             ("id-changed", "A2", "A: id-changed in place", "id"),
         ])
     );
-    let deleted: Vec<AuditRule> = violations
+    let deleted: Vec<Severity> = violations
         .iter()
-        .filter(|v| v.rule.code() == "item-deleted")
-        .map(|v| v.rule)
+        .filter(|v| v.breach.code == Code::ItemDeleted)
+        .map(|v| v.breach.severity)
         .collect();
-    assert!(deleted.contains(&AuditRule::ItemDeleted { was_closed: true }));
-    assert!(deleted.contains(&AuditRule::ItemDeleted { was_closed: false }));
+    assert!(deleted.contains(&Severity::Warning));
+    assert!(deleted.contains(&Severity::Error));
     let id_change = violations
         .iter()
-        .find(|v| v.rule == AuditRule::IdChanged)
+        .find(|v| v.breach.code == Code::IdChanged)
+        .map(|v| &v.breach)
         .expect("id-changed");
     assert_eq!(id_change.old, Some(serde_json::json!("A")));
     assert_eq!(id_change.new, Some(serde_json::json!("A2")));
-    assert_eq!(id_change.message(), "`id` changed from A to A2");
+    assert_eq!(id_change.message, "`id` changed from `A` to `A2`");
 }
 
 #[test]
@@ -530,7 +543,7 @@ fn history_since_sets_the_starting_line_by_date_or_commit() {
     let history = opened
         .full_history(WalkOptions::default())
         .expect("history reads");
-    let all = audit::audit_history(&history, None).len();
+    let all = judge(&audit::full_runs(&history, None)).len();
     let early = ["A: detected-changed", "B: risk-changed", "C: due-changed"];
 
     let by_date = opened.resolve_since("2026-03-05").expect("date");
@@ -538,7 +551,7 @@ fn history_since_sets_the_starting_line_by_date_or_commit() {
         by_date,
         history::Cutoff::Date(NaiveDate::from_ymd_opt(2026, 3, 5).expect("date"))
     );
-    let kept = audit::audit_history(&history, Some(&by_date));
+    let kept = judge(&audit::full_runs(&history, Some(&by_date)));
     assert_eq!(kept.len(), all - 3);
     assert!(kept
         .iter()
@@ -546,7 +559,7 @@ fn history_since_sets_the_starting_line_by_date_or_commit() {
 
     let cut = git(&repo, &["rev-parse", "HEAD~11"]);
     let by_commit = opened.resolve_since(&cut).expect("commit");
-    assert_eq!(audit::audit_history(&history, Some(&by_commit)), kept);
+    assert_eq!(judge(&audit::full_runs(&history, Some(&by_commit))), kept);
     // The log still shows the early changes.
     assert!(item(&history, "B")
         .events
@@ -593,7 +606,7 @@ fn log_json_snapshot() {
     )
     .expect("log renders");
     let parsed: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
-    assert_eq!(parsed["version"], 1);
+    assert_eq!(parsed["version"], 2);
     insta::assert_snapshot!("log_timeline_json", text);
 }
 

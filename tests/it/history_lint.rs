@@ -240,7 +240,7 @@ fn log_command_prints_versioned_json() {
         String::from_utf8_lossy(&output.stderr)
     );
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
-    assert_eq!(json["version"], 1);
+    assert_eq!(json["version"], 2);
     let events = json["items"][0]["events"].as_array().expect("events");
     assert_eq!(events[0]["kind"], "created");
     assert_eq!(events[1]["changes"][0]["path"], "due");

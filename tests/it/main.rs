@@ -12,6 +12,7 @@ mod export_ver;
 mod fuzz_regressions;
 mod history;
 mod history_lint;
+mod merges;
 mod migrate;
 mod oscal;
 mod readme;
