@@ -30,6 +30,10 @@ pub enum Command {
     Show(ShowArgs),
     /// List the rules, or explain one.
     Rules(RulesArgs),
+    /// Write the POA&M for others: the FedRAMP Excel template, CSV.
+    Export(ExportArgs),
+    /// Turn another format into item files: a filled FedRAMP Excel template.
+    Import(ImportArgs),
 }
 
 /// When to colour output.
@@ -127,6 +131,63 @@ pub struct ShowArgs {
 pub struct RulesArgs {
     /// Explain this rule (e.g. `overdue`); list all rules when omitted.
     pub code: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(subcommand)]
+    pub what: ExportCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The FedRAMP POA&M Template Rev5 workbook: open items on `Open POA&M Items`, closed ones
+    /// on `Closed POA&M Items`.
+    Xlsx(ExportXlsxArgs),
+    /// The template's 31 columns plus a status column, one row per item.
+    Csv(ExportCsvArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportXlsxArgs {
+    /// Write the workbook to FILE [default: standard output, unless it is a terminal].
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportCsvArgs {
+    /// Write the CSV to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub what: ImportCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A filled FedRAMP POA&M template (.xlsx): one item file per row of the Open and Closed
+    /// sheets. Exit 1 when some rows were skipped (each is reported).
+    Xlsx(ImportXlsxArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportXlsxArgs {
+    /// The workbook to read.
+    pub file: PathBuf,
+    /// Folder to write the item files to [default: the items folder of poam.yaml].
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
+    /// Overwrite item files that already exist.
+    #[arg(long)]
+    pub force: bool,
+    /// Also import the template's example row (`V-1Example`).
+    #[arg(long)]
+    pub include_example: bool,
 }
 
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {

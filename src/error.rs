@@ -34,6 +34,9 @@ pub enum Error {
         nearest_codes(name)
     )]
     UnknownRule { name: String },
+    /// A spreadsheet export or import that could not be done (not a row-level problem).
+    #[error("{0}")]
+    Spreadsheet(String),
     #[error("no item with id `{id}`{}", nearest_ids(candidates))]
     UnknownItem { id: String, candidates: Vec<String> },
 }

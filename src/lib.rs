@@ -9,7 +9,9 @@ pub mod commands;
 pub mod config;
 pub mod diag;
 pub mod error;
+pub mod export;
 pub mod history;
+pub mod import;
 pub mod kev;
 pub mod lint;
 

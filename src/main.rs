@@ -30,6 +30,8 @@ fn main() -> ExitCode {
         Command::Log(args) => commands::log::run(&args, global),
         Command::Show(args) => commands::show::run(&args, global),
         Command::Rules(args) => commands::rules::run(&args),
+        Command::Export(args) => commands::export::run(&args, global),
+        Command::Import(args) => commands::import::run(&args, global),
     };
     match result {
         Ok(code) => code,

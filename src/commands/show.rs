@@ -6,7 +6,7 @@ use crate::cli::{GlobalArgs, ShowArgs, ShowFormat};
 use crate::error::Error;
 use crate::policy;
 use crate::render;
-use crate::view::{ShowDocument, ItemView, VIEW_VERSION};
+use crate::view::{ItemView, ShowDocument, VIEW_VERSION};
 use crate::workspace::Workspace;
 
 use super::{config, emit, stdout_is_terminal, today, use_color};
