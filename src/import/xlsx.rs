@@ -682,9 +682,8 @@ fn convert_row(
             if closed { "closed" } else { "open" }.to_owned(),
         )),
     );
-    if !closed {
-        put("status_date", status_date.map(FieldValue::Date));
-    }
+    // On the Closed sheet the Status Date is the closing date; it is kept as both.
+    put("status_date", status_date.map(FieldValue::Date));
 
     // Vendor dependency: Yes, or a check-in date or product given anyway.
     let vendor_answer = r.answer(col::VENDOR_DEPENDENCY, false);
