@@ -237,3 +237,345 @@ fn csv_has_the_template_columns_and_a_status() {
         .collect();
     assert_eq!(closed, ["V-1009", "V-1010"]);
 }
+
+// ----- round trip: import(export(items)) gives the items back -----
+
+mod round_trip {
+    use std::collections::BTreeMap;
+
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+    use serde_json::{json, Map, Value};
+
+    use poam::export::{xlsx, HeaderBlock};
+    use poam::import::xlsx::{read, FieldValue, ImportOptions};
+
+    /// Single-line text: no leading or trailing space, no colon (document types and names
+    /// are split at one), nothing that starts a numbered block.
+    fn line() -> impl Strategy<Value = String> {
+        "[A-Za-z][A-Za-z0-9 .,;()/'&-]{0,30}[A-Za-z0-9.)]".prop_map(|s| s.to_owned())
+    }
+
+    /// Multi-line free text (descriptions, plans, comments).
+    fn paragraph() -> impl Strategy<Value = String> {
+        prop::collection::vec(line(), 1..4).prop_map(|lines| lines.join("\n"))
+    }
+
+    fn date() -> impl Strategy<Value = String> {
+        (2000i32..2099, 1u32..=12, 1u32..=28).prop_map(|(y, m, d)| {
+            NaiveDate::from_ymd_opt(y, m, d)
+                .expect("valid date")
+                .format("%Y-%m-%d")
+                .to_string()
+        })
+    }
+
+    fn rating() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec!["low", "moderate", "high"])
+    }
+
+    fn list(of: impl Strategy<Value = String>) -> impl Strategy<Value = Option<Vec<String>>> {
+        prop::option::of(prop::collection::vec(of, 1..4))
+    }
+
+    /// A deviation: approved and pending as they are; rejected always with a rationale (a
+    /// bare No in the template is indistinguishable from no request at all).
+    fn deviation() -> impl Strategy<Value = Option<Map<String, Value>>> {
+        prop::option::of(
+            (
+                prop::sample::select(vec!["approved", "pending", "rejected"]),
+                prop::option::of(line()),
+            )
+                .prop_map(|(status, rationale)| {
+                    let mut map = Map::new();
+                    map.insert("status".into(), json!(status));
+                    let rationale = match (status, rationale) {
+                        ("rejected", None) => Some("Denied by the AO".to_owned()),
+                        (_, r) => r,
+                    };
+                    if let Some(r) = rationale {
+                        map.insert("rationale".into(), json!(r));
+                    }
+                    map
+                }),
+        )
+    }
+
+    fn item(index: usize) -> impl Strategy<Value = Value> {
+        let text_fields = (
+            line(),
+            prop::option::of(paragraph()),
+            list(
+                prop::sample::select(vec!["AC-2", "SI-2", "SC-8(1)", "RA-5", "CM-6"])
+                    .prop_map(str::to_owned),
+            ),
+            prop::option::of(line()),
+            prop::option::of(prop_oneof![
+                "[1-9][0-9]{0,8}",
+                "0[0-9]{1,4}",
+                "[A-Z]{2,4}-[0-9]{1,5}"
+            ]),
+            list(line()),
+            prop::option::of(line()),
+            prop::option::of(paragraph()),
+            prop::option::of(paragraph()),
+        );
+        let dates = (
+            prop::option::of(date()),
+            prop::option::of(date()),
+            prop::option::of(rating()),
+            prop::option::of(date()),
+            prop::option::of(date()),
+            any::<bool>(),
+        );
+        let plan = (
+            prop::collection::vec((date(), prop::option::of(line())), 0..4),
+            prop::collection::vec(
+                (
+                    1u32..6,
+                    prop::sample::select(vec!["new", "update", "complete"]),
+                    date(),
+                    prop::option::of(line()),
+                ),
+                0..3,
+            ),
+        );
+        let extras = (
+            prop::option::of((prop::option::of(line()), prop::option::of(date()))),
+            prop::option::of((
+                prop::sample::select(vec!["approved", "pending", "rejected"]),
+                prop::option::of(rating()),
+                prop::option::of(line()),
+                prop::option::of(any::<bool>()),
+            )),
+            deviation(),
+            deviation(),
+            list(
+                (1000u32..99999, 1000u32..9999)
+                    .prop_map(|(n, y)| format!("CVE-{}-{n}", 1000 + y % 9000)),
+            ),
+            list(line()),
+            prop::collection::vec(
+                (
+                    prop::option::of(prop::sample::select(vec![
+                        "Scan Report",
+                        "Deviation Request",
+                        "Evidence",
+                    ])),
+                    line(),
+                ),
+                0..3,
+            ),
+            prop::option::of(line()),
+        );
+        (text_fields, dates, plan, extras).prop_map(move |(t, d, p, e)| {
+            let mut item = Map::new();
+            let mut put = |key: &str, value: Option<Value>| {
+                if let Some(v) = value {
+                    item.insert(key.to_owned(), v);
+                }
+            };
+            let (
+                title,
+                description,
+                controls,
+                detector,
+                detector_id,
+                assets,
+                owner,
+                resources,
+                remediation,
+            ) = t;
+            put("id", Some(json!(format!("V-{}", index + 1))));
+            put("title", Some(json!(title)));
+            put("description", description.map(|v| json!(v)));
+            put("controls", controls.map(|v| json!(v)));
+            put("detector", detector.map(|v| json!(v)));
+            put("detector_id", detector_id.map(|v| json!(v)));
+            put("assets", assets.map(|v| json!(v)));
+            put("owner", owner.map(|v| json!(v)));
+            put("resources", resources.map(|v| json!(v)));
+            put("remediation", remediation.map(|v| json!(v)));
+            let (detected, due, risk, status_date, kev_due, closed) = d;
+            put("detected", detected.map(|v| json!(v)));
+            put("due", due.map(|v| json!(v)));
+            put("risk", risk.map(|v| json!(v)));
+            let (milestones, changes) = p;
+            if !milestones.is_empty() {
+                let list: Vec<Value> = milestones
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (date, description))| {
+                        let mut m = json!({"id": i + 1, "date": date});
+                        if let Some(d) = description {
+                            m["description"] = json!(d);
+                        }
+                        m
+                    })
+                    .collect();
+                put("milestones", Some(json!(list)));
+            }
+            if !changes.is_empty() {
+                let list: Vec<Value> = changes
+                    .iter()
+                    .map(|(milestone, kind, date, description)| {
+                        let mut c = json!({"milestone": milestone, "kind": kind, "date": date});
+                        if let Some(d) = description {
+                            c["description"] = json!(d);
+                        }
+                        c
+                    })
+                    .collect();
+                put("milestone_changes", Some(json!(list)));
+            }
+            put(
+                "status",
+                Some(json!(if closed { "closed" } else { "open" })),
+            );
+            put("status_date", status_date.clone().map(|v| json!(v)));
+            let (
+                vendor,
+                adjustment,
+                false_positive,
+                operational,
+                cves,
+                services,
+                documents,
+                comments,
+            ) = e;
+            if let Some((product, checkin)) = vendor {
+                let mut v = Map::new();
+                if let Some(p) = product {
+                    v.insert("product".into(), json!(p));
+                }
+                if let Some(c) = checkin {
+                    v.insert("last_checkin".into(), json!(c));
+                }
+                put("vendor_dependency", Some(Value::Object(v)));
+            }
+            let mut deviations = Map::new();
+            if let Some((status, adjusted, rationale, auto)) = adjustment {
+                let mut ra = Map::new();
+                ra.insert("status".into(), json!(status));
+                if let Some(r) = adjusted {
+                    ra.insert("adjusted_risk".into(), json!(r));
+                }
+                let rationale = match (status, rationale) {
+                    ("rejected", None) => Some("Denied by the AO".to_owned()),
+                    (_, r) => r,
+                };
+                if let Some(r) = rationale {
+                    ra.insert("rationale".into(), json!(r));
+                }
+                if let Some(a) = auto {
+                    ra.insert("auto_approved".into(), json!(a));
+                }
+                deviations.insert("risk_adjustment".into(), Value::Object(ra));
+            }
+            if let Some(fp) = false_positive {
+                deviations.insert("false_positive".into(), Value::Object(fp));
+            }
+            if let Some(or) = operational {
+                deviations.insert("operational_requirement".into(), Value::Object(or));
+            }
+            if !deviations.is_empty() {
+                put("deviations", Some(Value::Object(deviations)));
+            }
+            put("kev_due", kev_due.map(|v| json!(v)));
+            put("cves", cves.map(|v| json!(v)));
+            put("services", services.map(|v| json!(v)));
+            if !documents.is_empty() {
+                let list: Vec<Value> = documents
+                    .iter()
+                    .map(|(kind, name)| match kind {
+                        Some(k) => json!({"type": k, "name": name}),
+                        None => json!({"name": name}),
+                    })
+                    .collect();
+                put("documents", Some(json!(list)));
+            }
+            put("comments", comments.map(|v| json!(v)));
+            if closed {
+                let mut c = Map::new();
+                if let Some(d) = &status_date {
+                    c.insert("date".into(), json!(d));
+                }
+                c.insert("evidence".into(), json!("Rescan clean"));
+                put("closed", Some(Value::Object(c)));
+            }
+            Value::Object(item)
+        })
+    }
+
+    fn items() -> impl Strategy<Value = Vec<Value>> {
+        (1usize..5).prop_flat_map(|n| (0..n).map(item).collect::<Vec<_>>())
+    }
+
+    pub fn field_json(value: &FieldValue) -> Value {
+        match value {
+            FieldValue::Str(s) => json!(s),
+            FieldValue::Date(d) => json!(d.format("%Y-%m-%d").to_string()),
+            FieldValue::Int(i) => json!(i),
+            FieldValue::Bool(b) => json!(b),
+            FieldValue::List(items) => Value::Array(items.iter().map(field_json).collect()),
+            FieldValue::Map(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), field_json(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The views of items given as data (YAML is a superset of JSON: the item file is its JSON).
+    fn views(items: &[Value], today: NaiveDate) -> Vec<poam::view::ItemView> {
+        let policy = poam::config::Config::for_items_dir(std::path::Path::new(".")).policy;
+        items
+            .iter()
+            .map(|value| {
+                let text = value.to_string();
+                let node = poam::parse::parse_str(&text).expect("generated item parses");
+                assert_eq!(node.to_json(), *value, "the parser reads the JSON back");
+                let item = poam::model::item::Item::from_node(&node, &text);
+                assert!(item.problems.is_empty(), "{:?}\n{text}", item.problems);
+                let assessment = poam::policy::assess(&item, &policy, today, None);
+                poam::view::ItemView::new("item.yaml", &item, &assessment)
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+        #[test]
+        fn import_of_export_gives_the_items_back(items in items()) {
+            let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
+            let views = views(&items, today);
+            let block = HeaderBlock {
+                csp: "CSP".into(),
+                system_name: "System".into(),
+                impact: "Moderate".into(),
+                poam_date: today,
+            };
+            let bytes = xlsx::workbook(&views, &block).expect("export");
+            let temp = tempfile::tempdir().expect("temp");
+            let path = temp.path().join("poam.xlsx");
+            std::fs::write(&path, bytes).expect("write");
+            let imported = read(&path, ImportOptions::default()).expect("import");
+            prop_assert!(imported.problems.is_empty(), "{:?}", imported.problems);
+            let back: BTreeMap<String, Value> = imported
+                .rows
+                .iter()
+                .map(|row| {
+                    let fields = FieldValue::Map(row.fields.clone());
+                    (row.id.clone(), field_json(&fields))
+                })
+                .collect();
+            let expected: BTreeMap<String, Value> = items
+                .iter()
+                .map(|item| (item["id"].as_str().expect("id").to_owned(), item.clone()))
+                .collect();
+            prop_assert_eq!(back, expected);
+        }
+    }
+}
