@@ -579,3 +579,230 @@ mod round_trip {
         }
     }
 }
+
+// ----- import -----
+
+mod import {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    use serde_json::json;
+
+    use poam::export::template::COLUMNS;
+    use poam::import::xlsx::{read, FieldValue, ImportOptions, RowProblem};
+
+    use super::round_trip::field_json;
+    use super::template_path;
+
+    #[test]
+    fn the_template_imports_nothing_unless_its_example_is_asked_for() {
+        let plain = read(&template_path(), ImportOptions::default()).expect("import");
+        assert_eq!(plain.rows, []);
+        assert_eq!(plain.problems, []);
+
+        let with_example = read(
+            &template_path(),
+            ImportOptions {
+                include_example: true,
+            },
+        )
+        .expect("import");
+        assert_eq!(with_example.problems, []);
+        let [row] = with_example.rows.as_slice() else {
+            panic!("one row: {:?}", with_example.rows);
+        };
+        assert_eq!(
+            (row.sheet, row.row, row.id.as_str()),
+            ("Open POA&M Items", 8, "V-1Example")
+        );
+        assert_eq!(
+            field_json(&FieldValue::Map(row.fields.clone())),
+            json!({
+                "id": "V-1Example",
+                "title": "Open port on Example Firewall",
+                "description": "Unprovisioned port left open on example firewall",
+                "controls": ["AC-1"],
+                "detector": "Nessus",
+                "detector_id": "12345",
+                "assets": ["172.246.15.3 (80/TCP)", "http://vuln.gov/queries", "172.246.16.17 (80/tcp)"],
+                "owner": "John Doe -  Example CSP",
+                "remediation": "Implement a technical solution to the problem.",
+                "detected": "2014-05-05",
+                "due": "2014-08-03",
+                "risk": "high",
+                "milestones": [
+                    {"id": 1, "date": "2014-05-23", "description": "Milestone Description"},
+                    {"id": 2, "date": "2014-06-12", "description": "Milestone Description"}
+                ],
+                "milestone_changes": [
+                    {"milestone": 2, "kind": "update", "date": "2014-06-18",
+                     "description": "That milestone was delayed due to a Vendor Dependency"},
+                    {"milestone": 3, "kind": "new", "date": "2014-06-13",
+                     "description": "This is the details of this new milestone"}
+                ],
+                "status": "open",
+                "status_date": "2014-08-05",
+                "vendor_dependency": {"product": "Example Firewall", "last_checkin": "2014-08-05"},
+                "deviations": {
+                    "risk_adjustment": {
+                        "status": "approved",
+                        "adjusted_risk": "moderate",
+                        "rationale": "The example firewall scanned is just preliminary",
+                        "auto_approved": false
+                    },
+                    "operational_requirement": {
+                        "status": "pending",
+                        "rationale": "The port is needed for service example."
+                    }
+                },
+                "kev_due": "2021-08-05",
+                "cves": ["CVE-1234-1234"],
+                "services": ["Flux Capacitor", "Fire Bolt", "Clean Sweep", "Aeromancer"],
+                "documents": [
+                    {"type": "Remediation Evidence", "name": "filename.doc"},
+                    {"type": "Deviation Request", "name": "DR-123-Example-1.doc"}
+                ],
+                "comments": "none"
+            })
+        );
+    }
+
+    /// A workbook laid out by hand: header in row 3 instead of 5, an extra column inserted
+    /// before the template's, and rows good and bad.
+    fn hand_made(path: &std::path::Path) {
+        let mut workbook = Workbook::new();
+        let date_format = Format::new().set_num_format("mm/dd/yyyy");
+        let sheet = workbook.add_worksheet();
+        sheet.set_name("Open POA&M Items").expect("name");
+        sheet.write_string(0, 0, "Our POA&M").expect("write");
+        sheet.write_string(2, 0, "Internal Ref").expect("write");
+        for (i, column) in COLUMNS.iter().enumerate() {
+            let c = u16::try_from(i + 1).expect("column");
+            sheet.write_string(2, c, column.header).expect("write");
+        }
+        // Columns shift by one: B is POAM ID, L is detection date, T is the rating.
+        let row = |sheet: &mut rust_xlsxwriter::Worksheet, r: u32, cells: &[(u16, &str)]| {
+            for (c, text) in cells {
+                sheet.write_string(r, *c, *text).expect("write");
+            }
+        };
+        // Row 4: good, with an Excel date and lowercase critical.
+        row(
+            sheet,
+            3,
+            &[
+                (0, "x-1"),
+                (1, "V-10"),
+                (3, "Weak TLS"),
+                (19, "critical"),
+                (7, "db-1\n\ndb-2\n"),
+            ],
+        );
+        sheet
+            .write_datetime_with_format(
+                3,
+                11,
+                ExcelDateTime::from_ymd(2026, 3, 4).expect("date"),
+                &date_format,
+            )
+            .expect("write");
+        // Row 5: a date that is not one, and a rating that is not one.
+        row(sheet, 4, &[(1, "V-11"), (11, "next week"), (19, "Severe")]);
+        // Row 6: data but no id.
+        row(sheet, 5, &[(3, "Orphan finding")]);
+        // Row 7: blank. Row 8: text date forms and a serial number in a plain cell.
+        row(
+            sheet,
+            7,
+            &[(1, "V-12"), (11, "03/04/2026"), (12, "2026/06/02")],
+        );
+        sheet.write_number(7, 15, 46_100.0).expect("write");
+        let closed = workbook.add_worksheet();
+        closed.set_name("Closed POA&M Items").expect("name");
+        for (i, column) in COLUMNS.iter().enumerate() {
+            let c = u16::try_from(i).expect("column");
+            closed.write_string(4, c, column.header).expect("write");
+        }
+        row(
+            closed,
+            5,
+            &[
+                (0, "V-20"),
+                (14, "2026-02-01"),
+                (24, "Closure Evidence : CHG-7"),
+                (18, "HIGH"),
+            ],
+        );
+        workbook.save(path).expect("save");
+    }
+
+    #[test]
+    fn headers_are_found_by_text_and_bad_rows_are_reported_with_their_place() {
+        let temp = tempfile::tempdir().expect("temp");
+        let path = temp.path().join("hand.xlsx");
+        hand_made(&path);
+        let imported = read(&path, ImportOptions::default()).expect("import");
+        let ids: Vec<(&str, u32, &str)> = imported
+            .rows
+            .iter()
+            .map(|r| (r.sheet, r.row, r.id.as_str()))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("Open POA&M Items", 4, "V-10"),
+                ("Open POA&M Items", 8, "V-12"),
+                ("Closed POA&M Items", 6, "V-20"),
+            ]
+        );
+        let problems: Vec<String> = imported
+            .problems
+            .iter()
+            .map(RowProblem::to_string)
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                "Open POA&M Items, row 5, column L (Original Detection Date): `next week` is not a date (write YYYY-MM-DD, MM/DD/YYYY or an Excel date)",
+                "Open POA&M Items, row 5, column T (Original Risk Rating): `Severe` is not a rating (Low, Moderate, High or Critical)",
+                "Open POA&M Items, row 6, column B (POAM ID): the row has data but no POAM ID",
+            ]
+        );
+        let fields = |i: usize| field_json(&FieldValue::Map(imported.rows[i].fields.clone()));
+        let first = fields(0);
+        assert_eq!(first["risk"], "critical");
+        assert_eq!(first["detected"], "2026-03-04");
+        assert_eq!(first["assets"], json!(["db-1", "db-2"]));
+        let second = fields(1);
+        assert_eq!(second["detected"], "2026-03-04");
+        assert_eq!(second["due"], "2026-06-02");
+        // Serial 46100 in a cell without a date format.
+        assert_eq!(second["status_date"], "2026-03-19");
+        let closed = fields(2);
+        assert_eq!(closed["status"], "closed");
+        assert_eq!(closed["risk"], "high");
+        assert_eq!(
+            closed["closed"],
+            json!({"date": "2026-02-01", "evidence": "CHG-7"})
+        );
+        assert_eq!(closed.get("documents"), None);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_template_is_an_error() {
+        let temp = tempfile::tempdir().expect("temp");
+        let path = temp.path().join("other.xlsx");
+        let mut workbook = Workbook::new();
+        workbook
+            .add_worksheet()
+            .write_string(0, 0, "hello")
+            .expect("write");
+        workbook.save(&path).expect("save");
+        let error = read(&path, ImportOptions::default()).expect_err("not a template");
+        assert!(
+            error.to_string().contains("sheets found: Sheet1"),
+            "{error}"
+        );
+        let missing =
+            read(&temp.path().join("nope.xlsx"), ImportOptions::default()).expect_err("missing");
+        assert!(missing.to_string().starts_with("cannot read"), "{missing}");
+    }
+}
