@@ -17,23 +17,13 @@ use std::path::{Path, PathBuf};
 use calamine::{Data, Range, Reader};
 use chrono::NaiveDate;
 
+use crate::edit::NewValue;
 use crate::export::template::{self, col, COLUMNS, COLUMN_COUNT};
 use crate::export::CLOSURE_EVIDENCE;
 use crate::model::item::{is_valid_cve, is_valid_item_id, normalize_control, parse_date};
 
-/// A value of an item field, as the item editor writes it.
-#[derive(Clone, Debug, PartialEq)]
-pub enum FieldValue {
-    Str(String),
-    Date(NaiveDate),
-    Int(i64),
-    Bool(bool),
-    List(Vec<FieldValue>),
-    Map(Vec<(String, FieldValue)>),
-}
-
 /// The fields of one item, in the item format's key order.
-pub type Fields = Vec<(String, FieldValue)>;
+pub type Fields = Vec<(String, NewValue)>;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ImportOptions {
@@ -86,6 +76,11 @@ pub enum ImportError {
     Open { path: PathBuf, message: String },
     #[error("`{}` has neither an `{}` nor a `{}` sheet with the template's header row (`POAM ID`, `Weakness Name`, …); sheets found: {}", path.display(), template::OPEN_SHEET, template::CLOSED_SHEET, sheets.join(", "))]
     NotATemplate { path: PathBuf, sheets: Vec<String> },
+}
+
+/// The file an imported item is written to: `<id>.yaml`, as `poam` names new items.
+pub fn item_file_name(id: &str) -> String {
+    format!("{id}.yaml")
 }
 
 /// Reads the Open and Closed sheets of the workbook at `path`.
@@ -413,14 +408,14 @@ pub fn parse_milestones(text: &str) -> Result<Vec<Fields>, String> {
             )
         })?;
         let mut fields = vec![
-            ("id".to_owned(), FieldValue::Int(i64::from(id))),
-            ("date".to_owned(), FieldValue::Date(date)),
+            ("id".to_owned(), NewValue::Int(i64::from(id))),
+            ("date".to_owned(), NewValue::Date(date)),
         ];
         let description = description.trim();
         if !description.is_empty() {
             fields.push((
                 "description".to_owned(),
-                FieldValue::Str(description.to_owned()),
+                NewValue::Str(description.to_owned()),
             ));
         }
         out.push(fields);
@@ -446,8 +441,8 @@ pub fn parse_milestone_changes(text: &str) -> Result<Vec<Fields>, String> {
             }
         };
         let mut fields = vec![
-            ("milestone".to_owned(), FieldValue::Int(i64::from(id))),
-            ("kind".to_owned(), FieldValue::Str(kind.to_owned())),
+            ("milestone".to_owned(), NewValue::Int(i64::from(id))),
+            ("kind".to_owned(), NewValue::Str(kind.to_owned())),
         ];
         let rest: Vec<&str> = words.collect();
         if !rest.is_empty() {
@@ -455,13 +450,13 @@ pub fn parse_milestone_changes(text: &str) -> Result<Vec<Fields>, String> {
             let date = text_date(&date_text).ok_or_else(|| {
                 format!("milestone change ({id}): `{date_text}` is not a date; write `({id}) {} YYYY-MM-DD : description`", capitalized(kind))
             })?;
-            fields.push(("date".to_owned(), FieldValue::Date(date)));
+            fields.push(("date".to_owned(), NewValue::Date(date)));
         }
         let description = description.trim();
         if !description.is_empty() {
             fields.push((
                 "description".to_owned(),
-                FieldValue::Str(description.to_owned()),
+                NewValue::Str(description.to_owned()),
             ));
         }
         out.push(fields);
@@ -524,8 +519,8 @@ fn split_list(text: &str, separators: &[char]) -> Vec<String> {
         .collect()
 }
 
-fn strings(values: Vec<String>) -> FieldValue {
-    FieldValue::List(values.into_iter().map(FieldValue::Str).collect())
+fn strings(values: Vec<String>) -> NewValue {
+    NewValue::List(values.into_iter().map(NewValue::Str).collect())
 }
 
 /// True when the row repeats the template's description or hint texts.
@@ -609,14 +604,14 @@ fn convert_row(
         }
     };
     let mut fields: Fields = Vec::new();
-    let mut put = |key: &str, value: Option<FieldValue>| {
+    let mut put = |key: &str, value: Option<NewValue>| {
         if let Some(value) = value {
             fields.push((key.to_owned(), value));
         }
     };
-    put("id", id.clone().map(FieldValue::Str));
-    put("title", r.line(col::TITLE).map(FieldValue::Str));
-    put("description", r.text(col::DESCRIPTION).map(FieldValue::Str));
+    put("id", id.clone().map(NewValue::Str));
+    put("title", r.line(col::TITLE).map(NewValue::Str));
+    put("description", r.text(col::DESCRIPTION).map(NewValue::Str));
 
     let controls = r.text(col::CONTROLS).map(|text| {
         let mut out = Vec::new();
@@ -634,8 +629,8 @@ fn convert_row(
         out
     });
     put("controls", controls.filter(|c| !c.is_empty()).map(strings));
-    put("detector", r.text(col::DETECTOR).map(FieldValue::Str));
-    put("detector_id", r.line(col::DETECTOR_ID).map(FieldValue::Str));
+    put("detector", r.text(col::DETECTOR).map(NewValue::Str));
+    put("detector_id", r.line(col::DETECTOR_ID).map(NewValue::Str));
     put(
         "assets",
         r.text(col::ASSETS)
@@ -643,22 +638,22 @@ fn convert_row(
             .filter(|a| !a.is_empty())
             .map(strings),
     );
-    put("owner", r.text(col::OWNER).map(FieldValue::Str));
-    put("resources", r.text(col::RESOURCES).map(FieldValue::Str));
-    put("remediation", r.text(col::REMEDIATION).map(FieldValue::Str));
-    put("detected", r.date(col::DETECTED).map(FieldValue::Date));
-    put("due", r.date(col::DUE).map(FieldValue::Date));
+    put("owner", r.text(col::OWNER).map(NewValue::Str));
+    put("resources", r.text(col::RESOURCES).map(NewValue::Str));
+    put("remediation", r.text(col::REMEDIATION).map(NewValue::Str));
+    put("detected", r.date(col::DETECTED).map(NewValue::Date));
+    put("due", r.date(col::DUE).map(NewValue::Date));
     put(
         "risk",
         r.rating(col::RISK, false)
-            .map(|s| FieldValue::Str(s.to_owned())),
+            .map(|s| NewValue::Str(s.to_owned())),
     );
     if let Some(text) = r.text(col::MILESTONES) {
         match parse_milestones(&text) {
             Ok(list) => put(
                 "milestones",
-                Some(FieldValue::List(
-                    list.into_iter().map(FieldValue::Map).collect(),
+                Some(NewValue::List(
+                    list.into_iter().map(NewValue::Map).collect(),
                 )),
             ),
             Err(reason) => r.problem(col::MILESTONES, reason),
@@ -668,8 +663,8 @@ fn convert_row(
         match parse_milestone_changes(&text) {
             Ok(list) => put(
                 "milestone_changes",
-                Some(FieldValue::List(
-                    list.into_iter().map(FieldValue::Map).collect(),
+                Some(NewValue::List(
+                    list.into_iter().map(NewValue::Map).collect(),
                 )),
             ),
             Err(reason) => r.problem(col::MILESTONE_CHANGES, reason),
@@ -678,12 +673,12 @@ fn convert_row(
     let status_date = r.date(col::STATUS_DATE);
     put(
         "status",
-        Some(FieldValue::Str(
+        Some(NewValue::Str(
             if closed { "closed" } else { "open" }.to_owned(),
         )),
     );
     // On the Closed sheet the Status Date is the closing date; it is kept as both.
-    put("status_date", status_date.map(FieldValue::Date));
+    put("status_date", status_date.map(NewValue::Date));
 
     // Vendor dependency: Yes, or a check-in date or product given anyway.
     let vendor_answer = r.answer(col::VENDOR_DEPENDENCY, false);
@@ -692,12 +687,12 @@ fn convert_row(
     if vendor_answer == Some(Answer::Yes) || product.is_some() || checkin.is_some() {
         let mut vendor = Vec::new();
         if let Some(product) = product {
-            vendor.push(("product".to_owned(), FieldValue::Str(product)));
+            vendor.push(("product".to_owned(), NewValue::Str(product)));
         }
         if let Some(date) = checkin {
-            vendor.push(("last_checkin".to_owned(), FieldValue::Date(date)));
+            vendor.push(("last_checkin".to_owned(), NewValue::Date(date)));
         }
-        put("vendor_dependency", Some(FieldValue::Map(vendor)));
+        put("vendor_dependency", Some(NewValue::Map(vendor)));
     }
 
     // Deviations.
@@ -724,18 +719,18 @@ fn convert_row(
     {
         let mut ra = deviation_status(ra_answer);
         if let Some(risk) = adjusted {
-            ra.push(("adjusted_risk".to_owned(), FieldValue::Str(risk.to_owned())));
+            ra.push(("adjusted_risk".to_owned(), NewValue::Str(risk.to_owned())));
         }
         if let Some(text) = ra_rationale {
-            ra.push(("rationale".to_owned(), FieldValue::Str(text)));
+            ra.push(("rationale".to_owned(), NewValue::Str(text)));
         }
         if let Some(answer) = auto_approved {
             ra.push((
                 "auto_approved".to_owned(),
-                FieldValue::Bool(answer == Answer::Yes),
+                NewValue::Bool(answer == Answer::Yes),
             ));
         }
-        deviations.push(("risk_adjustment".to_owned(), FieldValue::Map(ra)));
+        deviations.push(("risk_adjustment".to_owned(), NewValue::Map(ra)));
     }
     for (key, column, rationale) in [
         ("false_positive", col::FALSE_POSITIVE, fp_rationale),
@@ -749,18 +744,18 @@ fn convert_row(
         if matches!(answer, Some(Answer::Yes | Answer::Pending)) || rationale.is_some() {
             let mut deviation = deviation_status(answer);
             if let Some(text) = rationale {
-                deviation.push(("rationale".to_owned(), FieldValue::Str(text)));
+                deviation.push(("rationale".to_owned(), NewValue::Str(text)));
             }
-            deviations.push((key.to_owned(), FieldValue::Map(deviation)));
+            deviations.push((key.to_owned(), NewValue::Map(deviation)));
         }
     }
     if !deviations.is_empty() {
-        put("deviations", Some(FieldValue::Map(deviations)));
+        put("deviations", Some(NewValue::Map(deviations)));
     }
 
     // BOD 22-01: only the due date is kept; `Yes` without a date has nowhere to go.
     let _ = r.answer(col::KEV, false);
-    put("kev_due", r.date(col::KEV_DUE).map(FieldValue::Date));
+    put("kev_due", r.date(col::KEV_DUE).map(NewValue::Date));
     let cves = r.text(col::CVES).map(|text| {
         let mut out = Vec::new();
         for cve in split_list(&text, &[',', ';', '\n', ' ']) {
@@ -786,7 +781,7 @@ fn convert_row(
     );
 
     let mut evidence = None;
-    let documents: Vec<FieldValue> = r
+    let documents: Vec<NewValue> = r
         .text(col::DOCUMENTS)
         .map(|text| {
             split_list(&text, &['\n'])
@@ -803,29 +798,29 @@ fn convert_row(
                     }
                     let mut document = Vec::new();
                     if let Some(kind) = kind.filter(|k| !k.is_empty()) {
-                        document.push(("type".to_owned(), FieldValue::Str(kind.to_owned())));
+                        document.push(("type".to_owned(), NewValue::Str(kind.to_owned())));
                     }
                     if !name.is_empty() {
-                        document.push(("name".to_owned(), FieldValue::Str(name.to_owned())));
+                        document.push(("name".to_owned(), NewValue::Str(name.to_owned())));
                     }
-                    Some(FieldValue::Map(document))
+                    Some(NewValue::Map(document))
                 })
                 .collect()
         })
         .unwrap_or_default();
     if !documents.is_empty() {
-        put("documents", Some(FieldValue::List(documents)));
+        put("documents", Some(NewValue::List(documents)));
     }
-    put("comments", r.text(col::COMMENTS).map(FieldValue::Str));
+    put("comments", r.text(col::COMMENTS).map(NewValue::Str));
     if closed {
         let mut closing = Vec::new();
         if let Some(date) = status_date {
-            closing.push(("date".to_owned(), FieldValue::Date(date)));
+            closing.push(("date".to_owned(), NewValue::Date(date)));
         }
         if let Some(evidence) = evidence {
-            closing.push(("evidence".to_owned(), FieldValue::Str(evidence)));
+            closing.push(("evidence".to_owned(), NewValue::Str(evidence)));
         }
-        put("closed", Some(FieldValue::Map(closing)));
+        put("closed", Some(NewValue::Map(closing)));
     }
     Some((id?, fields))
 }
@@ -838,7 +833,7 @@ fn deviation_status(answer: Option<Answer>) -> Fields {
         Some(Answer::No) => "rejected",
         None => return Vec::new(),
     };
-    vec![("status".to_owned(), FieldValue::Str(status.to_owned()))]
+    vec![("status".to_owned(), NewValue::Str(status.to_owned()))]
 }
 
 #[cfg(test)]
@@ -871,11 +866,11 @@ mod tests {
         assert_eq!(
             parsed[1],
             vec![
-                ("id".to_owned(), FieldValue::Int(2)),
-                ("date".to_owned(), FieldValue::Date(date(2014, 6, 12))),
+                ("id".to_owned(), NewValue::Int(2)),
+                ("date".to_owned(), NewValue::Date(date(2014, 6, 12))),
                 (
                     "description".to_owned(),
-                    FieldValue::Str("Milestone Description".to_owned())
+                    NewValue::Str("Milestone Description".to_owned())
                 ),
             ]
         );
@@ -889,11 +884,11 @@ mod tests {
         let parsed = parse_milestone_changes(text).expect("parses");
         assert_eq!(
             parsed[1][1],
-            ("kind".to_owned(), FieldValue::Str("new".to_owned()))
+            ("kind".to_owned(), NewValue::Str("new".to_owned()))
         );
         assert_eq!(
             parsed[0][2],
-            ("date".to_owned(), FieldValue::Date(date(2014, 6, 18)))
+            ("date".to_owned(), NewValue::Date(date(2014, 6, 18)))
         );
         assert!(parse_milestone_changes("(2) Moved 2014-06-18 : x").is_err());
     }

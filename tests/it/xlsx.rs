@@ -247,8 +247,9 @@ mod round_trip {
     use proptest::prelude::*;
     use serde_json::{json, Map, Value};
 
+    use poam::edit::NewValue;
     use poam::export::{xlsx, HeaderBlock};
-    use poam::import::xlsx::{read, FieldValue, ImportOptions};
+    use poam::import::xlsx::{read, ImportOptions};
 
     /// Single-line text: no leading or trailing space, no colon (document types and names
     /// are split at one), nothing that starts a numbered block.
@@ -511,20 +512,8 @@ mod round_trip {
         (1usize..5).prop_flat_map(|n| (0..n).map(item).collect::<Vec<_>>())
     }
 
-    pub fn field_json(value: &FieldValue) -> Value {
-        match value {
-            FieldValue::Str(s) => json!(s),
-            FieldValue::Date(d) => json!(d.format("%Y-%m-%d").to_string()),
-            FieldValue::Int(i) => json!(i),
-            FieldValue::Bool(b) => json!(b),
-            FieldValue::List(items) => Value::Array(items.iter().map(field_json).collect()),
-            FieldValue::Map(entries) => Value::Object(
-                entries
-                    .iter()
-                    .map(|(k, v)| (k.clone(), field_json(v)))
-                    .collect(),
-            ),
-        }
+    pub fn field_json(value: &NewValue) -> Value {
+        value.to_json()
     }
 
     /// The views of items given as data (YAML is a superset of JSON: the item file is its JSON).
@@ -567,8 +556,12 @@ mod round_trip {
                 .rows
                 .iter()
                 .map(|row| {
-                    let fields = FieldValue::Map(row.fields.clone());
-                    (row.id.clone(), field_json(&fields))
+                    // Through the item editor's rendering of a new file, and back.
+                    let text = poam::edit::render_new_item(&row.fields);
+                    let node = poam::parse::parse_str(&text).expect("a new item parses");
+                    let item = poam::model::item::Item::from_node(&node, &text);
+                    assert!(item.problems.is_empty(), "{:?}\n{text}", item.problems);
+                    (row.id.clone(), node.to_json())
                 })
                 .collect();
             let expected: BTreeMap<String, Value> = items
@@ -586,8 +579,9 @@ mod import {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     use serde_json::json;
 
+    use poam::edit::NewValue;
     use poam::export::template::COLUMNS;
-    use poam::import::xlsx::{read, FieldValue, ImportOptions, RowProblem};
+    use poam::import::xlsx::{read, ImportOptions, RowProblem};
 
     use super::round_trip::field_json;
     use super::template_path;
@@ -614,7 +608,7 @@ mod import {
             ("Open POA&M Items", 8, "V-1Example")
         );
         assert_eq!(
-            field_json(&FieldValue::Map(row.fields.clone())),
+            field_json(&NewValue::Map(row.fields.clone())),
             json!({
                 "id": "V-1Example",
                 "title": "Open port on Example Firewall",
@@ -667,7 +661,7 @@ mod import {
 
     /// A workbook laid out by hand: header in row 3 instead of 5, an extra column inserted
     /// before the template's, and rows good and bad.
-    fn hand_made(path: &std::path::Path) {
+    pub fn hand_made(path: &std::path::Path) {
         let mut workbook = Workbook::new();
         let date_format = Format::new().set_num_format("mm/dd/yyyy");
         let sheet = workbook.add_worksheet();
@@ -766,7 +760,7 @@ mod import {
                 "Open POA&M Items, row 6, column B (POAM ID): the row has data but no POAM ID",
             ]
         );
-        let fields = |i: usize| field_json(&FieldValue::Map(imported.rows[i].fields.clone()));
+        let fields = |i: usize| field_json(&NewValue::Map(imported.rows[i].fields.clone()));
         let first = fields(0);
         assert_eq!(first["risk"], "critical");
         assert_eq!(first["detected"], "2026-03-04");
@@ -804,5 +798,181 @@ mod import {
         let missing =
             read(&temp.path().join("nope.xlsx"), ImportOptions::default()).expect_err("missing");
         assert!(missing.to_string().starts_with("cannot read"), "{missing}");
+    }
+}
+
+// ----- the commands -----
+
+mod commands {
+    use std::path::Path;
+
+    use crate::common::{copy_dir, poam, TODAY};
+
+    use super::{demo_dir, template_path};
+
+    /// A repository with `poam.yaml` (items in `poams/`) and no items.
+    fn empty_repo() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp");
+        std::fs::create_dir(dir.path().join("poams")).expect("mkdir");
+        std::fs::write(
+            dir.path().join("poam.yaml"),
+            "system: {csp: Example, name: Example SaaS, impact: high}\nitems: poams\n",
+        )
+        .expect("write");
+        dir
+    }
+
+    fn run(dir: &Path, args: &[&str]) -> (i32, String) {
+        let output = poam()
+            .current_dir(dir)
+            .args(args)
+            .args(["--today", TODAY])
+            .output()
+            .expect("run poam");
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
+    /// `poam lint --format short`, without the file and line of each finding.
+    fn findings(dir: &Path) -> Vec<String> {
+        let output = poam()
+            .current_dir(dir)
+            .args([
+                "lint",
+                "--no-history",
+                "--format",
+                "short",
+                "--today",
+                TODAY,
+            ])
+            .output()
+            .expect("run poam");
+        let mut lines: Vec<String> = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|line| {
+                let file = line.split(':').next().unwrap_or_default();
+                let rest = line.splitn(4, ':').nth(3).unwrap_or_default();
+                let name = Path::new(file)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned());
+                format!("{}:{rest}", name.unwrap_or_default())
+            })
+            .collect();
+        lines.sort();
+        lines
+    }
+
+    #[test]
+    fn the_template_example_imports_into_items_that_lint_only_for_their_dates() {
+        let repo = empty_repo();
+        let template = template_path();
+        let template = template.to_str().expect("utf-8 path");
+        let (code, stderr) = run(repo.path(), &["import", "xlsx", template]);
+        assert_eq!(
+            (code, stderr.as_str()),
+            (0, "0 item files created in `poams`; 0 rows skipped\n")
+        );
+        let (code, stderr) = run(
+            repo.path(),
+            &["import", "xlsx", template, "--include-example"],
+        );
+        assert_eq!(code, 0, "{stderr}");
+        assert!(repo.path().join("poams/V-1Example.yaml").is_file());
+        let codes: Vec<String> = findings(repo.path())
+            .iter()
+            .filter_map(|f| f.split('[').nth(1)?.split(']').next().map(str::to_owned))
+            .collect();
+        // A 2014 example is overdue and stale, and that is all.
+        assert!(!codes.is_empty());
+        for code in &codes {
+            assert!(
+                [
+                    "overdue",
+                    "milestone-overdue",
+                    "status-stale",
+                    "vendor-checkin-stale"
+                ]
+                .contains(&code.as_str()),
+                "{codes:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_demo_exported_and_imported_lints_exactly_as_the_demo() {
+        let repo = empty_repo();
+        std::fs::copy(demo_dir().join("poam.yaml"), repo.path().join("poam.yaml")).expect("copy");
+        std::fs::copy(demo_dir().join("kev.json"), repo.path().join("kev.json")).expect("copy");
+        let workbook = repo.path().join("demo.xlsx");
+        let output = poam()
+            .current_dir(demo_dir())
+            .args(["export", "xlsx", "-o"])
+            .arg(&workbook)
+            .args(["--today", TODAY])
+            .output()
+            .expect("run poam");
+        assert!(output.status.success());
+        let (code, stderr) = run(repo.path(), &["import", "xlsx", "demo.xlsx"]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stderr.starts_with("10 item files created"), "{stderr}");
+        let demo = tempfile::tempdir().expect("temp");
+        copy_dir(&demo_dir(), demo.path());
+        assert_eq!(findings(repo.path()), findings(demo.path()));
+    }
+
+    #[test]
+    fn exit_codes_skipped_rows_existing_files_and_force() {
+        let repo = empty_repo();
+        let workbook = repo.path().join("in.xlsx");
+        super::import::hand_made(&workbook);
+        let (code, stderr) = run(repo.path(), &["import", "xlsx", "in.xlsx", "--into", "out"]);
+        assert_eq!(code, 1, "{stderr}");
+        assert_eq!(
+            stderr,
+            "skipped: Open POA&M Items, row 5, column L (Original Detection Date): `next week` is not a date (write YYYY-MM-DD, MM/DD/YYYY or an Excel date)\n\
+             skipped: Open POA&M Items, row 5, column T (Original Risk Rating): `Severe` is not a rating (Low, Moderate, High or Critical)\n\
+             skipped: Open POA&M Items, row 6, column B (POAM ID): the row has data but no POAM ID\n\
+             3 item files created in `out`; 3 rows skipped\n"
+        );
+        let first = std::fs::read_to_string(repo.path().join("out/V-10.yaml")).expect("written");
+        // Again: the files exist and are left alone.
+        let (code, stderr) = run(
+            repo.path(),
+            &["-q", "import", "xlsx", "in.xlsx", "--into", "out"],
+        );
+        assert_eq!(code, 1);
+        assert!(stderr.contains("skipped: Open POA&M Items, row 4: `out/V-10.yaml` exists; nothing was written (pass --force to overwrite it)"), "{stderr}");
+        // With --force, an edited file is brought back to the workbook's values, keeping its comment.
+        let edited = first.replace(
+            "title: Weak TLS",
+            "# checked by Ann\ntitle: Weaker TLS\nextra: 1",
+        );
+        std::fs::write(repo.path().join("out/V-10.yaml"), &edited).expect("write");
+        let (code, stderr) = run(
+            repo.path(),
+            &["import", "xlsx", "in.xlsx", "--into", "out", "--force"],
+        );
+        assert_eq!(code, 1, "the bad rows are still bad: {stderr}");
+        assert!(
+            stderr.ends_with("0 item files created, 3 replaced in `out`; 3 rows skipped\n"),
+            "{stderr}"
+        );
+        let replaced = std::fs::read_to_string(repo.path().join("out/V-10.yaml")).expect("read");
+        assert!(
+            replaced.contains("# checked by Ann\ntitle: Weak TLS\n"),
+            "{replaced}"
+        );
+        let data = |text: &str| poam::parse::parse_str(text).expect("parses").to_json();
+        assert_eq!(data(&replaced), data(&first));
+        // Not a workbook at all: a tool failure.
+        std::fs::write(repo.path().join("bad.xlsx"), "not a zip").expect("write");
+        let (code, stderr) = run(repo.path(), &["import", "xlsx", "bad.xlsx"]);
+        assert_eq!(code, 2);
+        assert!(
+            stderr.starts_with("error: cannot read `bad.xlsx`"),
+            "{stderr}"
+        );
     }
 }
