@@ -2,7 +2,7 @@
 """Times `poam export xlsx` on 10,000 generated items and `poam import xlsx` of the
 resulting 10,000-row workbook; reports wall time and peak memory.
 
-Usage: python3 bench/xlsx.py [--runs N] [--size 10000]
+Usage: python3 bench/xlsx.py [--runs N] [--size 10000] [--binary PATH]
 Builds the release binary (into $CARGO_TARGET_DIR when set), generates the items with
 bench/gen_items.py into a temp folder, exports them several times and imports the workbook
 into a fresh empty folder per run, then prints the median wall times and the peak resident
@@ -31,10 +31,13 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--size", type=int, default=10000)
+    parser.add_argument("--binary", help="time this poam binary instead of building one")
     args = parser.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-    binary = os.path.join(target, "release", "poam")
+    binary = args.binary
+    if binary is None:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+        target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+        binary = os.path.join(target, "release", "poam")
     print(f"machine: {os.cpu_count()} cores, {cpu_model()}")
     with tempfile.TemporaryDirectory() as tmp:
         repo = os.path.join(tmp, "items")

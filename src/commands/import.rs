@@ -3,8 +3,10 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use rayon::prelude::*;
 
 use crate::cli::{GlobalArgs, ImportArgs, ImportCommand, ImportXlsxArgs};
 use crate::edit::{self, EditError, ItemDocument, Key};
@@ -34,35 +36,55 @@ fn import_xlsx(args: &ImportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, E
     let imported =
         xlsx::read(&args.file, options).map_err(|e| Error::Spreadsheet(e.to_string()))?;
     let mut problems = imported.problems;
+    // Duplicate ids first, in sheet order: the first row of an id is the one imported.
     let mut first_row: HashMap<String, (&'static str, u32)> = HashMap::new();
-    let (mut created, mut replaced) = (0usize, 0usize);
+    let mut unique: Vec<&ImportedRow> = Vec::new();
     for row in &imported.rows {
-        let skip = |reason: String| RowProblem {
-            sheet: row.sheet.to_owned(),
-            row: row.row,
-            column: None,
-            reason,
-        };
         if let Some((sheet, line)) = first_row.get(&row.id.to_ascii_lowercase()) {
-            problems.push(skip(format!(
-                "POAM ID `{}` is also on {sheet}, row {line}; only the first is imported",
-                row.id
-            )));
+            problems.push(row_problem(
+                row,
+                format!(
+                    "POAM ID `{}` is also on {sheet}, row {line}; only the first is imported",
+                    row.id
+                ),
+            ));
             continue;
         }
         first_row.insert(row.id.to_ascii_lowercase(), (row.sheet, row.row));
-        let path = into.join(xlsx::item_file_name(&row.id));
-        match write_item(&path, row, args.force) {
+        unique.push(row);
+    }
+    // Each new file is synced to disk before its rename: many in flight at once keep the
+    // disk, not the wait for it, the limit.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(WRITERS)
+        .build()
+        .map_err(|e| Error::Spreadsheet(format!("cannot start the writer threads: {e}")))?;
+    let outcomes: Vec<(PathBuf, Result<Written, EditError>)> = pool.install(|| {
+        unique
+            .par_iter()
+            .map(|row| {
+                let path = into.join(xlsx::item_file_name(&row.id));
+                let outcome = write_item(&path, row, args.force);
+                (path, outcome)
+            })
+            .collect()
+    });
+    let (mut created, mut replaced) = (0usize, 0usize);
+    for (row, (path, outcome)) in unique.iter().zip(outcomes) {
+        match outcome {
             Ok(Written::Created) => created += 1,
             Ok(Written::Replaced) => replaced += 1,
-            Err(EditError::Exists { .. }) => problems.push(skip(format!(
-                "`{}` exists; nothing was written (pass --force to overwrite it)",
-                path.display()
-            ))),
+            Err(EditError::Exists { .. }) => problems.push(row_problem(
+                row,
+                format!(
+                    "`{}` exists; nothing was written (pass --force to overwrite it)",
+                    path.display()
+                ),
+            )),
             Err(error @ (EditError::Read { .. } | EditError::Write { .. })) => {
                 return Err(Error::Spreadsheet(error.to_string()))
             }
-            Err(error) => problems.push(skip(format!("not written: {error}"))),
+            Err(error) => problems.push(row_problem(row, format!("not written: {error}"))),
         }
     }
     problems.sort_by_key(|p| (p.sheet != crate::export::template::OPEN_SHEET, p.row));
@@ -95,6 +117,18 @@ fn shown(dir: &Path) -> &Path {
         .and_then(|cwd| dir.strip_prefix(cwd).ok())
         .filter(|relative| !relative.as_os_str().is_empty())
         .unwrap_or(dir)
+}
+
+/// Item files written at once.
+const WRITERS: usize = 64;
+
+fn row_problem(row: &ImportedRow, reason: String) -> RowProblem {
+    RowProblem {
+        sheet: row.sheet.to_owned(),
+        row: row.row,
+        column: None,
+        reason,
+    }
 }
 
 fn plural(count: usize) -> &'static str {

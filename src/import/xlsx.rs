@@ -523,17 +523,31 @@ fn strings(values: Vec<String>) -> NewValue {
     NewValue::List(values.into_iter().map(NewValue::Str).collect())
 }
 
-/// True when the row repeats the template's description or hint texts.
-fn is_template_text(reader: &mut RowReader<'_>) -> bool {
-    let mut matches = 0;
-    for (index, column) in COLUMNS.iter().enumerate() {
-        if let Some(Data::String(text)) = reader.cell(index) {
-            if same_text(text, column.description) || same_text(text, column.hint) {
-                matches += 1;
+/// The template's description and hint texts of each column, normalized once per sheet.
+struct TemplateTexts(Vec<[String; 2]>);
+
+impl TemplateTexts {
+    fn new() -> TemplateTexts {
+        TemplateTexts(
+            COLUMNS
+                .iter()
+                .map(|c| [normalized(c.description), normalized(c.hint)])
+                .collect(),
+        )
+    }
+
+    /// True when the row repeats the template's description or hint texts.
+    fn in_row(&self, reader: &RowReader<'_>) -> bool {
+        let mut matches = 0;
+        for (index, texts) in self.0.iter().enumerate() {
+            if let Some(Data::String(text)) = reader.cell(index) {
+                if texts.contains(&normalized(text)) {
+                    matches += 1;
+                }
             }
         }
+        matches >= 3
     }
-    matches >= 3
 }
 
 fn read_sheet(
@@ -547,6 +561,7 @@ fn read_sheet(
     let Some((end_row, _)) = range.end() else {
         return;
     };
+    let template_texts = TemplateTexts::new();
     for row in header.row + 1..=end_row {
         let mut reader = RowReader {
             range,
@@ -562,10 +577,12 @@ fn read_sheet(
         if filled.iter().all(|c| *c == col::DUE) {
             continue;
         }
-        if is_template_text(&mut reader) {
+        let id = reader.line(col::ID);
+        // A row with a usable id is data; only others can be the template's own text rows.
+        let usable_id = id.as_deref().is_some_and(is_valid_item_id);
+        if !usable_id && template_texts.in_row(&reader) {
             continue;
         }
-        let id = reader.line(col::ID);
         if id.as_deref() == Some(template::EXAMPLE_ID) && !options.include_example {
             continue;
         }
