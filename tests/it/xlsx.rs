@@ -238,6 +238,29 @@ fn csv_has_the_template_columns_and_a_status() {
     assert_eq!(closed, ["V-1009", "V-1010"]);
 }
 
+#[test]
+fn status_date_falls_back_to_the_last_change_in_git() {
+    let (_temp, repo) = crate::common::build_repo("timeline");
+    let output = poam()
+        .current_dir(&repo)
+        .args(["export", "csv", "--today", TODAY])
+        .output()
+        .expect("run poam");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();
+    let first = rows
+        .iter()
+        .find(|r| &r[0] == "POAM-0001")
+        .expect("POAM-0001");
+    // No `status_date`: its last commit, 2026-02-21 (UTC).
+    assert_eq!(&first[14], "2026-02-21");
+}
+
 // ----- round trip: import(export(items)) gives the items back -----
 
 mod round_trip {
