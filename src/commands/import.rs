@@ -120,7 +120,7 @@ fn shown(dir: &Path) -> &Path {
 }
 
 /// Item files written at once.
-const WRITERS: usize = 64;
+const WRITERS: usize = 16;
 
 fn row_problem(row: &ImportedRow, reason: String) -> RowProblem {
     RowProblem {
