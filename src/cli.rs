@@ -68,6 +68,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Build a static status site: dashboard, items, controls, findings, downloads.
     Site(SiteArgs),
+    /// Turn another format into item files: a filled FedRAMP Excel template.
+    Import(ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -104,6 +106,11 @@ pub struct ExportArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCommand {
+    /// The FedRAMP POA&M Template Rev5 workbook: open items on `Open POA&M Items`, closed ones
+    /// on `Closed POA&M Items`.
+    Xlsx(ExportXlsxArgs),
+    /// The template's 31 columns plus a status column, one row per item.
+    Csv(ExportCsvArgs),
     /// An OSCAL 1.2.1 plan-of-action-and-milestones JSON document (FedRAMP conventions).
     Oscal(ExportOscalArgs),
     /// FedRAMP 2026 VER reports (fedramp-cr26): vulnerability detail report, accepted
@@ -369,6 +376,48 @@ pub struct SiteArgs {
     /// The folder to build the site in; an earlier build there is replaced.
     #[arg(long, short = 'o', value_name = "DIR")]
     pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportXlsxArgs {
+    /// Write the workbook to FILE [default: standard output, unless it is a terminal].
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportCsvArgs {
+    /// Write the CSV to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub what: ImportCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A filled FedRAMP POA&M template (.xlsx): one item file per row of the Open and Closed
+    /// sheets. Exit 1 when some rows were skipped (each is reported).
+    Xlsx(ImportXlsxArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportXlsxArgs {
+    /// The workbook to read.
+    pub file: PathBuf,
+    /// Folder to write the item files to [default: the items folder of poam.yaml].
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
+    /// Overwrite item files that already exist.
+    #[arg(long)]
+    pub force: bool,
+    /// Also import the template's example row (`V-1Example`).
+    #[arg(long)]
+    pub include_example: bool,
 }
 
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {

@@ -46,6 +46,9 @@ pub enum Error {
         nearest_codes(name)
     )]
     UnknownRule { name: String },
+    /// A spreadsheet export or import that could not be done (not a row-level problem).
+    #[error("{0}")]
+    Spreadsheet(String),
     #[error("no item with id `{id}`{}", nearest_ids(candidates))]
     UnknownItem { id: String, candidates: Vec<String> },
     /// A request poam refuses, with why and what to do instead.

@@ -13,6 +13,7 @@ pub mod error;
 pub mod export;
 pub mod history;
 pub mod ids;
+pub mod import;
 pub mod init;
 pub mod kev;
 pub mod lifecycle;

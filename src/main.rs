@@ -43,6 +43,7 @@ fn main() -> ExitCode {
         Command::Migrate(args) => commands::migrate::run(&args, global),
         Command::Report(args) => commands::report::run(&args, global),
         Command::Site(args) => commands::site::run(&args, global),
+        Command::Import(args) => commands::import::run(&args, global),
     };
     match result {
         Ok(code) => code,

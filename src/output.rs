@@ -7,7 +7,7 @@ use crate::error::Error;
 
 /// Writes `contents` to `path` through a temporary file in the same folder and a rename, so a
 /// reader never sees half a report and a failed write leaves the old file intact.
-pub fn write_atomic(path: &Path, contents: &str) -> Result<(), Error> {
+pub fn write_atomic(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), Error> {
     let write_error = |source| Error::Write {
         path: path.to_path_buf(),
         source,
@@ -23,7 +23,7 @@ pub fn write_atomic(path: &Path, contents: &str) -> Result<(), Error> {
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = std::fs::File::create(&temp)?;
-        file.write_all(contents.as_bytes())?;
+        file.write_all(contents.as_ref())?;
         file.sync_all()?;
         std::fs::rename(&temp, path)
     })();

@@ -9,5 +9,7 @@ pub fn run(args: &ExportArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     match &args.what {
         ExportCommand::Ver(ver) => super::export_ver::run(ver, global),
         ExportCommand::Oscal(oscal) => super::export_oscal::run(oscal, global),
+        ExportCommand::Xlsx(xlsx) => super::export_xlsx::xlsx(xlsx, global),
+        ExportCommand::Csv(csv) => super::export_xlsx::csv(csv, global),
     }
 }

@@ -15,6 +15,8 @@ pub mod completions;
 pub mod export;
 pub mod export_oscal;
 pub mod export_ver;
+pub mod export_xlsx;
+pub mod import;
 pub mod init;
 pub mod lifecycle;
 pub mod lint;

@@ -1,5 +1,362 @@
-//! Exports: the POA&M in the formats agencies and FedRAMP consume. Each format is one module
-//! that reads item views (fields plus assessment) and returns the document; commands write it.
+//! Exports: the POA&M in the formats agencies and FedRAMP consume, one module per format:
+//! OSCAL ([`oscal`]), the FedRAMP Excel template ([`xlsx`]) and a flat CSV of the same columns
+//! ([`csv`]), and FedRAMP's 2026 VER reports ([`ver`]).
+//!
+//! Every format reads only [`ItemView`]s (fields plus assessment): nothing about deadlines is
+//! decided here. [`item_cells`] builds the 31 template cells A..AE of one item once, for the
+//! workbook and the CSV.
 
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+
+use crate::config::Config;
+use crate::view::{DeviationView, ItemView};
+
+pub mod csv;
 pub mod oscal;
+pub mod template;
 pub mod ver;
+pub mod xlsx;
+
+use template::{col, COLUMN_COUNT};
+
+/// A failed export (exit code 2): the workbook library refused a value or could not write.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ExportError(pub String);
+
+/// One cell of an item row.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Date(NaiveDate),
+    Number(f64),
+}
+
+impl Cell {
+    fn text(value: impl Into<String>) -> Cell {
+        let value = value.into();
+        if value.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(value)
+        }
+    }
+
+    fn optional(value: Option<&str>) -> Cell {
+        value.map_or(Cell::Empty, Cell::text)
+    }
+
+    fn date(value: Option<NaiveDate>) -> Cell {
+        value.map_or(Cell::Empty, Cell::Date)
+    }
+
+    /// The cell as CSV text: dates `YYYY-MM-DD`, whole numbers without a decimal point.
+    pub fn to_text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(text) => text.clone(),
+            Cell::Date(date) => date.format("%Y-%m-%d").to_string(),
+            Cell::Number(number) => number.to_string(),
+        }
+    }
+}
+
+/// Rows 2 and 3 of each data sheet: who and what the POA&M is about, and when it was made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeaderBlock {
+    pub csp: String,
+    pub system_name: String,
+    /// `Low`, `Moderate` or `High` as the template writes it (empty when not configured).
+    pub impact: String,
+    pub poam_date: NaiveDate,
+}
+
+impl HeaderBlock {
+    /// The block from the config's `system:` and the run's date.
+    pub fn new(config: &Config, today: NaiveDate) -> HeaderBlock {
+        let system = &config.system;
+        HeaderBlock {
+            csp: system.csp.clone().unwrap_or_default(),
+            system_name: system.name.clone().unwrap_or_default(),
+            impact: system
+                .impact
+                .as_deref()
+                .map(capitalized)
+                .unwrap_or_default(),
+            poam_date: today,
+        }
+    }
+}
+
+/// Whether an item belongs on the Closed sheet (anything not closed stays on the Open sheet,
+/// where a reviewer will look for it).
+pub fn is_closed(view: &ItemView) -> bool {
+    view.status == Some("closed")
+}
+
+/// `moderate` → `Moderate`.
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first
+            .to_uppercase()
+            .chain(chars.flat_map(char::to_lowercase))
+            .collect()
+    })
+}
+
+/// The template's rating: Critical is part of High (the template has no Critical).
+pub fn template_rating(risk: &str) -> String {
+    match risk {
+        "critical" => "High".to_owned(),
+        other => capitalized(other),
+    }
+}
+
+/// Yes/No/Pending of a deviation column: approved is Yes, pending is Pending, rejected,
+/// withdrawn and none are No.
+pub fn deviation_answer(status: Option<&str>) -> &'static str {
+    match status {
+        Some("approved") => "Yes",
+        Some("pending") => "Pending",
+        _ => "No",
+    }
+}
+
+fn yes_no(value: bool) -> &'static str {
+    if value {
+        "Yes"
+    } else {
+        "No"
+    }
+}
+
+/// The Status Date: `status_date`, else the closing date of a closed item, else the day git last
+/// saw the item change (the assessment's status age when it came from a commit).
+pub fn status_date(view: &ItemView) -> Option<NaiveDate> {
+    let closing = view
+        .closed
+        .as_ref()
+        .and_then(|c| c.date)
+        .filter(|_| is_closed(view));
+    let last_commit = view
+        .assessment
+        .status_age
+        .as_ref()
+        .filter(|s| s.source == "last-commit")
+        .map(|s| s.date);
+    view.status_date.or(closing).or(last_commit)
+}
+
+/// Planned milestones as the template writes them: `(n) YYYY-MM-DD: description` blocks
+/// separated by a blank line. Milestones added by a `new` change appear in Milestone Changes.
+pub fn milestones_text(view: &ItemView) -> String {
+    let mut out = String::new();
+    for milestone in &view.milestones {
+        let Some(planned) = milestone.planned_date else {
+            continue;
+        };
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        let _ = write!(out, "({}) {}:", milestone.id, planned.format("%Y-%m-%d"));
+        if let Some(description) = &milestone.description {
+            let _ = write!(out, " {}", description.trim());
+        }
+    }
+    out
+}
+
+/// Milestone changes: `(n) New|Update|Complete YYYY-MM-DD : description`, blank-line separated.
+pub fn milestone_changes_text(view: &ItemView) -> String {
+    let mut out = String::new();
+    for change in &view.milestone_changes {
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        if let Some(id) = change.milestone {
+            let _ = write!(out, "({id})");
+        }
+        if let Some(kind) = change.kind {
+            let _ = write!(out, " {}", capitalized(kind));
+        }
+        if let Some(date) = change.date {
+            let _ = write!(out, " {}", date.format("%Y-%m-%d"));
+        }
+        out.push_str(" :");
+        if let Some(description) = &change.description {
+            let _ = write!(out, " {}", description.trim());
+        }
+    }
+    out
+}
+
+/// Deviation Rationale: one `Type : rationale` block per deviation that has a rationale.
+fn rationale_text(view: &ItemView) -> String {
+    let d = &view.deviations;
+    let blocks = [
+        (
+            template::RISK_ADJUSTMENT,
+            d.risk_adjustment
+                .as_ref()
+                .and_then(|r| r.rationale.as_deref()),
+        ),
+        (
+            template::FALSE_POSITIVE,
+            d.false_positive
+                .as_ref()
+                .and_then(|r: &DeviationView| r.rationale.as_deref()),
+        ),
+        (
+            template::OPERATIONAL_REQUIREMENT,
+            d.operational_requirement
+                .as_ref()
+                .and_then(|r| r.rationale.as_deref()),
+        ),
+    ];
+    blocks
+        .iter()
+        .filter_map(|(kind, text)| Some(format!("{kind} : {}", (*text)?.trim())))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// The document type under which a closed item's evidence is listed in Supporting Documents
+/// (the template has no column of its own for it).
+pub const CLOSURE_EVIDENCE: &str = "Closure Evidence";
+
+/// Supporting Documents: `Type : Name`, one per line; a closed item's evidence last.
+fn documents_text(view: &ItemView) -> String {
+    let mut lines: Vec<String> = view
+        .documents
+        .iter()
+        .filter_map(|d| match (d.kind.as_deref(), d.name.as_deref()) {
+            (Some(kind), Some(name)) => Some(format!("{kind} : {name}")),
+            (None, Some(name)) => Some(name.to_owned()),
+            (Some(kind), None) => Some(format!("{kind} :")),
+            (None, None) => None,
+        })
+        .collect();
+    if let Some(evidence) = view.closed.as_ref().and_then(|c| c.evidence.as_deref()) {
+        lines.push(format!("{CLOSURE_EVIDENCE} : {}", evidence.trim()));
+    }
+    lines.join("\n")
+}
+
+/// A plugin id of plain digits is written as a number (the template validates column F as
+/// one); anything else, leading zeros included, stays text.
+fn detector_id_cell(id: Option<&str>) -> Cell {
+    match id {
+        Some(text)
+            if (1..=15).contains(&text.len())
+                && text.bytes().all(|b| b.is_ascii_digit())
+                && (text == "0" || !text.starts_with('0')) =>
+        {
+            text.parse::<f64>()
+                .map_or_else(|_| Cell::text(text), Cell::Number)
+        }
+        other => Cell::optional(other),
+    }
+}
+
+/// The 31 cells A..AE of one item, in the template's formats.
+pub fn item_cells(view: &ItemView) -> Vec<Cell> {
+    let mut cells = vec![Cell::Empty; COLUMN_COUNT];
+    let deviations = &view.deviations;
+    let adjustment = deviations.risk_adjustment.as_ref();
+    let vendor = view.vendor_dependency.as_ref();
+    cells[col::ID] = Cell::optional(view.id.as_deref());
+    cells[col::CONTROLS] = Cell::text(view.controls.join(", "));
+    cells[col::TITLE] = Cell::optional(view.title.as_deref());
+    cells[col::DESCRIPTION] = Cell::optional(view.description.as_deref().map(str::trim_end));
+    cells[col::DETECTOR] = Cell::optional(view.detector.as_deref());
+    cells[col::DETECTOR_ID] = detector_id_cell(view.detector_id.as_deref());
+    cells[col::ASSETS] = Cell::text(view.assets.join("\n"));
+    cells[col::OWNER] = Cell::optional(view.owner.as_deref());
+    cells[col::RESOURCES] = Cell::optional(view.resources.as_deref().map(str::trim_end));
+    cells[col::REMEDIATION] = Cell::optional(view.remediation.as_deref().map(str::trim_end));
+    cells[col::DETECTED] = Cell::date(view.detected);
+    cells[col::DUE] = Cell::date(view.due);
+    cells[col::MILESTONES] = Cell::text(milestones_text(view));
+    cells[col::MILESTONE_CHANGES] = Cell::text(milestone_changes_text(view));
+    cells[col::STATUS_DATE] = Cell::date(status_date(view));
+    cells[col::VENDOR_DEPENDENCY] = Cell::text(yes_no(vendor.is_some()));
+    cells[col::VENDOR_CHECKIN] = Cell::date(vendor.and_then(|v| v.last_checkin));
+    cells[col::VENDOR_PRODUCT] = Cell::optional(vendor.and_then(|v| v.product.as_deref()));
+    cells[col::RISK] = Cell::optional(view.risk.map(template_rating).as_deref());
+    cells[col::ADJUSTED_RISK] = Cell::text(
+        adjustment
+            .and_then(|a| a.adjusted_risk)
+            .map_or_else(|| "N/A".to_owned(), template_rating),
+    );
+    cells[col::RISK_ADJUSTMENT] = Cell::text(deviation_answer(adjustment.and_then(|a| a.status)));
+    cells[col::FALSE_POSITIVE] = Cell::text(deviation_answer(
+        deviations.false_positive.as_ref().and_then(|d| d.status),
+    ));
+    cells[col::OPERATIONAL_REQUIREMENT] = Cell::text(deviation_answer(
+        deviations
+            .operational_requirement
+            .as_ref()
+            .and_then(|d| d.status),
+    ));
+    cells[col::DEVIATION_RATIONALE] = Cell::text(rationale_text(view));
+    cells[col::DOCUMENTS] = Cell::text(documents_text(view));
+    cells[col::COMMENTS] = Cell::optional(view.comments.as_deref().map(str::trim_end));
+    cells[col::AUTO_APPROVE] = adjustment
+        .and_then(|a| a.auto_approved)
+        .map_or(Cell::Empty, |a| Cell::text(yes_no(a)));
+    cells[col::KEV] = Cell::text(yes_no(view.kev_due.is_some()));
+    cells[col::KEV_DUE] = Cell::date(view.kev_due);
+    cells[col::CVES] = Cell::text(view.cves.join(", "));
+    cells[col::SERVICES] = Cell::text(view.services.join("\n"));
+    cells
+}
+
+/// The day git last saw each item change, by item id, for Status Date of items without a
+/// `status_date`. Empty when the items are not in a git repository or history cannot be read:
+/// the export then leaves those Status Dates blank rather than failing.
+pub fn last_changes(config: &Config) -> HashMap<String, NaiveDate> {
+    let mut dates = HashMap::new();
+    let Ok(repo) = crate::history::open(&config.items_dir) else {
+        return dates;
+    };
+    let Ok(history) = repo.full_history(crate::history::WalkOptions { progress: false }) else {
+        return dates;
+    };
+    for item in &history.items {
+        // At a shallow boundary the last change is unknown: better no date than a wrong one.
+        if let Some(change) = history.last_change(&item.id).filter(|c| c.exact) {
+            let date = change.commit.time.with_timezone(&chrono::Utc).date_naive();
+            dates.insert(item.id.clone(), date);
+        }
+    }
+    dates
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratings_follow_the_template() {
+        assert_eq!(template_rating("critical"), "High");
+        assert_eq!(template_rating("moderate"), "Moderate");
+        assert_eq!(deviation_answer(Some("approved")), "Yes");
+        assert_eq!(deviation_answer(Some("pending")), "Pending");
+        assert_eq!(deviation_answer(Some("rejected")), "No");
+        assert_eq!(deviation_answer(Some("withdrawn")), "No");
+        assert_eq!(deviation_answer(None), "No");
+    }
+
+    #[test]
+    fn plugin_ids_of_digits_are_numbers() {
+        assert_eq!(detector_id_cell(Some("104743")), Cell::Number(104_743.0));
+        assert_eq!(detector_id_cell(Some("00123")), Cell::Text("00123".into()));
+        assert_eq!(detector_id_cell(Some("QID-1")), Cell::Text("QID-1".into()));
+        assert_eq!(detector_id_cell(None), Cell::Empty);
+    }
+}

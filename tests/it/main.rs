@@ -26,3 +26,4 @@ mod site;
 mod trust;
 mod vdr;
 mod vdr_history;
+mod xlsx;

@@ -1,0 +1,78 @@
+//! `poam export xlsx` and `poam export csv`: the item views of the workspace, written as the
+//! FedRAMP template workbook or as CSV.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use crate::cli::{ExportCsvArgs, ExportXlsxArgs, GlobalArgs};
+use crate::error::Error;
+use crate::export::{self, HeaderBlock};
+use crate::view::{self, ItemView};
+use crate::workspace::Workspace;
+
+use super::{config, emit, today};
+
+/// `poam export xlsx`.
+pub fn xlsx(args: &ExportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
+    let output = args.output.as_deref();
+    if output.is_none() && std::io::stdout().is_terminal() {
+        return Err(Error::Spreadsheet(
+            "refusing to write a binary workbook to the terminal; pass `-o FILE.xlsx` or redirect standard output".to_owned(),
+        ));
+    }
+    let (views, block) = load(global)?;
+    let bytes =
+        export::xlsx::workbook(&views, &block).map_err(|e| Error::Spreadsheet(e.to_string()))?;
+    match output {
+        Some(path) => crate::output::write_atomic(path, &bytes)?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(&bytes)
+                .and_then(|()| stdout.flush())
+                .map_err(|source| Error::Write {
+                    path: "<stdout>".into(),
+                    source,
+                })?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `poam export csv`.
+pub fn csv(args: &ExportCsvArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
+    let (views, _) = load(global)?;
+    let text = export::csv::csv(&views).map_err(|e| Error::Spreadsheet(e.to_string()))?;
+    emit(args.output.as_deref(), &text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The views of every item, and the header block. Item files that do not parse are named on
+/// standard error and left out (`poam lint` explains them).
+fn load(global: &GlobalArgs) -> Result<(Vec<ItemView>, HeaderBlock), Error> {
+    let workspace = Workspace::open(config(global, None)?)?;
+    let today = today(global);
+    let mut stderr = std::io::stderr();
+    for file in &workspace.items {
+        if file.item.is_none() {
+            let _ = writeln!(
+                stderr,
+                "warning: `{}` is not a readable item and is left out of the export; run `poam lint` for details",
+                file.source.name
+            );
+        }
+    }
+    // Status Date falls back to git only for items without `status_date`: skip the walk when
+    // none needs it.
+    let needs_history = workspace
+        .parsed()
+        .any(|(_, item)| item.status_date.is_none());
+    let last_changes = if needs_history {
+        export::last_changes(&workspace.config)
+    } else {
+        Default::default()
+    };
+    let views = view::views(&workspace, today, &|id| last_changes.get(id).copied());
+    let block = HeaderBlock::new(&workspace.config, today);
+    Ok((views, block))
+}

@@ -1,0 +1,932 @@
+//! `poam import xlsx`: a filled FedRAMP POA&M template back into item fields.
+//!
+//! Reads the Open and Closed sheets. The header row is found by its text, so inserted columns,
+//! shifted rows and extra sheets do no harm; the template's description, hint and example rows
+//! are skipped (the example only imports when asked). Each cell is converted to the item
+//! format: dates from Excel serial numbers or text, milestone and milestone-change blocks from
+//! their text formats, Yes/No/Pending back to deviation states, one asset or service per line,
+//! ratings in any case with Critical accepted. A row with a cell that cannot be converted is
+//! reported with its sheet, row, column and reason, and the other rows still import.
+//!
+//! This module only reads: it returns the fields of each item in the item format's key order;
+//! writing files is the command's job, through the item editor.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Range, Reader};
+use chrono::NaiveDate;
+
+use crate::edit::NewValue;
+use crate::export::template::{self, col, COLUMNS, COLUMN_COUNT};
+use crate::export::CLOSURE_EVIDENCE;
+use crate::model::item::{is_valid_cve, is_valid_item_id, normalize_control, parse_date};
+
+/// The fields of one item, in the item format's key order.
+pub type Fields = Vec<(String, NewValue)>;
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ImportOptions {
+    /// Import the template's own example row (`V-1Example`, Open sheet row 8).
+    pub include_example: bool,
+}
+
+/// One row that converted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportedRow {
+    pub sheet: &'static str,
+    /// The Excel row number (1-based).
+    pub row: u32,
+    pub id: String,
+    pub fields: Fields,
+}
+
+/// Why a row was not imported, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowProblem {
+    pub sheet: String,
+    /// The Excel row number (1-based).
+    pub row: u32,
+    /// The column letter as it stands in the file, and the template header it carries.
+    pub column: Option<(String, &'static str)>,
+    pub reason: String,
+}
+
+impl fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}, row {}", self.sheet, self.row)?;
+        if let Some((letter, header)) = &self.column {
+            write!(f, ", column {letter} ({header})")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+/// Everything read from a workbook.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Imported {
+    pub rows: Vec<ImportedRow>,
+    pub problems: Vec<RowProblem>,
+}
+
+/// The workbook cannot be read at all (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot read `{}`: {message}", path.display())]
+    Open { path: PathBuf, message: String },
+    #[error("`{}` has neither an `{}` nor a `{}` sheet with the template's header row (`POAM ID`, `Weakness Name`, …); sheets found: {}", path.display(), template::OPEN_SHEET, template::CLOSED_SHEET, sheets.join(", "))]
+    NotATemplate { path: PathBuf, sheets: Vec<String> },
+}
+
+/// The file an imported item is written to: `<id>.yaml`, as `poam` names new items.
+pub fn item_file_name(id: &str) -> String {
+    format!("{id}.yaml")
+}
+
+/// Reads the Open and Closed sheets of the workbook at `path`.
+pub fn read(path: &Path, options: ImportOptions) -> Result<Imported, ImportError> {
+    let open_error = |message: String| ImportError::Open {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut workbook = calamine::open_workbook_auto(path).map_err(|e| open_error(e.to_string()))?;
+    let names = workbook.sheet_names();
+    let mut imported = Imported::default();
+    let mut found_header = false;
+    for (sheet, closed) in [
+        (template::OPEN_SHEET, false),
+        (template::CLOSED_SHEET, true),
+    ] {
+        let Some(name) = names.iter().find(|n| same_text(n, sheet)) else {
+            continue;
+        };
+        let range = workbook
+            .worksheet_range(name)
+            .map_err(|e| open_error(format!("sheet `{name}`: {e}")))?;
+        let Some(header) = find_header(&range) else {
+            continue;
+        };
+        found_header = true;
+        read_sheet(&range, &header, sheet, closed, options, &mut imported);
+    }
+    if !found_header {
+        return Err(ImportError::NotATemplate {
+            path: path.to_path_buf(),
+            sheets: names,
+        });
+    }
+    Ok(imported)
+}
+
+/// Where the header row is and which absolute column holds each template column.
+struct Header {
+    row: u32,
+    columns: [Option<u32>; COLUMN_COUNT],
+}
+
+fn normalized(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+fn same_text(a: &str, b: &str) -> bool {
+    normalized(a) == normalized(b)
+}
+
+/// How far down a sheet the header row is looked for.
+const HEADER_SEARCH_ROWS: u32 = 50;
+
+fn find_header(range: &Range<Data>) -> Option<Header> {
+    let (start_row, start_col) = range.start()?;
+    let (end_row, end_col) = range.end()?;
+    let wanted: Vec<String> = COLUMNS.iter().map(|c| normalized(c.header)).collect();
+    for row in start_row..=end_row.min(start_row + HEADER_SEARCH_ROWS) {
+        let mut columns = [None; COLUMN_COUNT];
+        for column in start_col..=end_col {
+            let Some(Data::String(text)) = range.get_value((row, column)) else {
+                continue;
+            };
+            let text = normalized(text);
+            if let Some(index) = wanted.iter().position(|w| *w == text) {
+                columns[index].get_or_insert(column);
+            }
+        }
+        let matched = columns.iter().filter(|c| c.is_some()).count();
+        if columns[col::ID].is_some() && matched >= 5 {
+            return Some(Header { row, columns });
+        }
+    }
+    None
+}
+
+/// Excel column letters of a zero-based column number.
+fn column_letter(mut column: u32) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(char::from(b'A' + u8::try_from(column % 26).unwrap_or(0)));
+        if column < 26 {
+            break;
+        }
+        column = column / 26 - 1;
+    }
+    letters.iter().rev().collect()
+}
+
+/// One sheet row being converted: reads cells by template column, collects problems.
+struct RowReader<'r> {
+    range: &'r Range<Data>,
+    header: &'r Header,
+    sheet: &'static str,
+    row: u32,
+    problems: Vec<RowProblem>,
+}
+
+impl RowReader<'_> {
+    fn cell(&self, column: usize) -> Option<&Data> {
+        let absolute = self.header.columns[column]?;
+        self.range
+            .get_value((self.row, absolute))
+            .filter(|d| !matches!(d, Data::Empty))
+    }
+
+    fn problem(&mut self, column: usize, reason: String) {
+        let letter = self.header.columns[column].map_or_else(String::new, column_letter);
+        self.problems.push(RowProblem {
+            sheet: self.sheet.to_owned(),
+            row: self.row + 1,
+            column: Some((letter, COLUMNS[column].header)),
+            reason,
+        });
+    }
+
+    /// The cell as text, `None` when blank. Numbers print without a trailing `.0`.
+    fn text(&mut self, column: usize) -> Option<String> {
+        let text = match self.cell(column)? {
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+            Data::Int(i) => i.to_string(),
+            Data::Float(f) => number_text(*f),
+            Data::DateTime(d) => number_text(d.as_f64()),
+            Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+            Data::Error(e) => {
+                self.problem(column, format!("the cell holds the Excel error {e}"));
+                return None;
+            }
+            Data::Empty => return None,
+        };
+        // Excel writes line breaks as CR LF in some files; the item format wants LF.
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        let trimmed = text.trim();
+        (!trimmed.is_empty()).then(|| trimmed.to_owned())
+    }
+
+    /// Text as one line (titles are single-line in the item format).
+    fn line(&mut self, column: usize) -> Option<String> {
+        self.text(column).map(|t| {
+            t.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+    }
+
+    fn date(&mut self, column: usize) -> Option<NaiveDate> {
+        let value = match self.cell(column)? {
+            Data::DateTime(d) if d.is_datetime() => {
+                let (year, month, day, ..) = d.to_ymd_hms_milli();
+                NaiveDate::from_ymd_opt(i32::from(year), u32::from(month), u32::from(day))
+            }
+            Data::DateTime(d) => serial_date(d.as_f64()),
+            Data::Float(f) => serial_date(*f),
+            Data::Int(i) => i32::try_from(*i)
+                .ok()
+                .and_then(|i| serial_date(f64::from(i))),
+            Data::String(s) | Data::DateTimeIso(s) => {
+                let s = s.trim();
+                if s.is_empty() {
+                    return None;
+                }
+                text_date(s)
+            }
+            _ => None,
+        };
+        if value.is_none() {
+            let shown = self.text(column).unwrap_or_default();
+            self.problem(
+                column,
+                format!("`{shown}` is not a date (write YYYY-MM-DD, MM/DD/YYYY or an Excel date)"),
+            );
+        }
+        value
+    }
+
+    /// Low/Moderate/High (and Critical), any case.
+    fn rating(&mut self, column: usize, allow_na: bool) -> Option<&'static str> {
+        let text = self.text(column)?;
+        let lower = text.to_lowercase();
+        match lower.as_str() {
+            "low" => Some("low"),
+            "moderate" | "medium" => Some("moderate"),
+            "high" => Some("high"),
+            "critical" => Some("critical"),
+            "n/a" | "na" | "none" if allow_na => None,
+            _ => {
+                let allowed = if allow_na {
+                    "Low, Moderate, High, Critical or N/A"
+                } else {
+                    "Low, Moderate, High or Critical"
+                };
+                self.problem(column, format!("`{text}` is not a rating ({allowed})"));
+                None
+            }
+        }
+    }
+
+    fn answer(&mut self, column: usize, allow_pending: bool) -> Option<Answer> {
+        let text = self.text(column)?;
+        match text.to_lowercase().as_str() {
+            "yes" | "y" | "true" => Some(Answer::Yes),
+            "no" | "n" | "false" => Some(Answer::No),
+            "pending" if allow_pending => Some(Answer::Pending),
+            _ => {
+                let allowed = if allow_pending {
+                    "Yes, No or Pending"
+                } else {
+                    "Yes or No"
+                };
+                self.problem(column, format!("`{text}` is not {allowed}"));
+                None
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Answer {
+    Yes,
+    No,
+    Pending,
+}
+
+fn number_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{f:.0}")
+    } else {
+        f.to_string()
+    }
+}
+
+/// An Excel serial date (1900 system): day 1 is 1900-01-01 and Excel counts a 29 February
+/// 1900 that never was, so serials from 61 on count from 1899-12-30. Times are dropped.
+pub fn serial_date(serial: f64) -> Option<NaiveDate> {
+    if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    // Truncation is the point: the fraction is the time of day.
+    #[allow(clippy::cast_possible_truncation)]
+    let days = serial.floor() as i64;
+    let epoch = if days >= 61 {
+        NaiveDate::from_ymd_opt(1899, 12, 30)
+    } else {
+        NaiveDate::from_ymd_opt(1899, 12, 31)
+    }?;
+    epoch.checked_add_signed(chrono::Duration::days(days))
+}
+
+/// Dates as the template accepts them in text: `YYYY-MM-DD`, `YYYY/MM/DD`, `MM/DD/YYYY`,
+/// `MM-DD-YYYY` and `MM/DD/YY` (20YY), optionally followed by a time.
+pub fn text_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    let date_part = text.split([' ', 'T']).next().unwrap_or(text);
+    if let Some(date) = parse_date(date_part) {
+        return Some(date);
+    }
+    let parts: Vec<&str> = date_part.split(['-', '/', '.']).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return None;
+    };
+    let number = |s: &str| -> Option<u32> {
+        (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let (a_n, b_n, c_n) = (number(a)?, number(b)?, number(c)?);
+    let (year, month, day) = if a.len() == 4 {
+        (a_n, b_n, c_n)
+    } else if c.len() == 4 {
+        (c_n, a_n, b_n)
+    } else if c.len() == 2 {
+        (2000 + c_n, a_n, b_n)
+    } else {
+        return None;
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+}
+
+/// Blocks that start with `(n)` at the start of a line; continuation lines belong to the
+/// block above. Text before the first block is an error.
+fn numbered_blocks(text: &str) -> Result<Vec<(u32, String)>, String> {
+    let mut blocks: Vec<(u32, String)> = Vec::new();
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let number = trimmed
+            .strip_prefix('(')
+            .and_then(|rest| rest.split_once(')'))
+            .and_then(|(n, rest)| Some((n.trim().parse::<u32>().ok()?, rest)));
+        match (number, blocks.last_mut()) {
+            (Some((n, rest)), _) => blocks.push((n, rest.trim().to_owned())),
+            (None, Some((_, body))) => {
+                if !body.is_empty() {
+                    body.push(' ');
+                }
+                body.push_str(trimmed);
+            }
+            (None, None) => {
+                return Err(format!(
+                    "`{trimmed}` does not start with a milestone number `(n)`"
+                ))
+            }
+        }
+    }
+    Ok(blocks)
+}
+
+/// `(n) YYYY-MM-DD: description` blocks.
+pub fn parse_milestones(text: &str) -> Result<Vec<Fields>, String> {
+    let mut out = Vec::new();
+    for (id, body) in numbered_blocks(text)? {
+        let (date_text, description) = body.split_once(':').unwrap_or((body.as_str(), ""));
+        let date = text_date(date_text).ok_or_else(|| {
+            format!(
+                "milestone ({id}): `{}` is not a date; write `({id}) YYYY-MM-DD: description`",
+                date_text.trim()
+            )
+        })?;
+        let mut fields = vec![
+            ("id".to_owned(), NewValue::Int(i64::from(id))),
+            ("date".to_owned(), NewValue::Date(date)),
+        ];
+        let description = description.trim();
+        if !description.is_empty() {
+            fields.push((
+                "description".to_owned(),
+                NewValue::Str(description.to_owned()),
+            ));
+        }
+        out.push(fields);
+    }
+    Ok(out)
+}
+
+/// `(n) New|Update|Complete YYYY-MM-DD : description` blocks.
+pub fn parse_milestone_changes(text: &str) -> Result<Vec<Fields>, String> {
+    let mut out = Vec::new();
+    for (id, body) in numbered_blocks(text)? {
+        let (head, description) = body.split_once(':').unwrap_or((body.as_str(), ""));
+        let mut words = head.split_whitespace();
+        let kind = match words.next().map(str::to_lowercase).as_deref() {
+            Some("new") => "new",
+            Some("update") => "update",
+            Some("complete" | "completed") => "complete",
+            other => {
+                return Err(format!(
+                    "milestone change ({id}): `{}` is not New, Update or Complete",
+                    other.unwrap_or("")
+                ))
+            }
+        };
+        let mut fields = vec![
+            ("milestone".to_owned(), NewValue::Int(i64::from(id))),
+            ("kind".to_owned(), NewValue::Str(kind.to_owned())),
+        ];
+        let rest: Vec<&str> = words.collect();
+        if !rest.is_empty() {
+            let date_text = rest.join(" ");
+            let date = text_date(&date_text).ok_or_else(|| {
+                format!("milestone change ({id}): `{date_text}` is not a date; write `({id}) {} YYYY-MM-DD : description`", capitalized(kind))
+            })?;
+            fields.push(("date".to_owned(), NewValue::Date(date)));
+        }
+        let description = description.trim();
+        if !description.is_empty() {
+            fields.push((
+                "description".to_owned(),
+                NewValue::Str(description.to_owned()),
+            ));
+        }
+        out.push(fields);
+    }
+    Ok(out)
+}
+
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Deviation Rationale: `Type : rationale` blocks; a line starting with a deviation type and
+/// a colon starts a block, other lines continue the one above.
+fn parse_rationales(text: &str) -> Result<[Option<String>; 3], String> {
+    let kinds = [
+        template::RISK_ADJUSTMENT,
+        template::FALSE_POSITIVE,
+        template::OPERATIONAL_REQUIREMENT,
+    ];
+    let mut out: [Option<String>; 3] = [None, None, None];
+    let mut current: Option<usize> = None;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        let start = kinds.iter().position(|k| {
+            trimmed.len() > k.len()
+                && trimmed.is_char_boundary(k.len())
+                && trimmed[..k.len()].eq_ignore_ascii_case(k)
+                && trimmed[k.len()..].trim_start().starts_with(':')
+        });
+        if let Some(index) = start {
+            let rest = trimmed[kinds[index].len()..].trim_start();
+            let rest = rest.strip_prefix(':').unwrap_or(rest).trim();
+            out[index] = Some(rest.to_owned());
+            current = Some(index);
+        } else if trimmed.is_empty() {
+            continue;
+        } else if let Some(slot) = current.and_then(|i| out[i].as_mut()) {
+            if !slot.is_empty() {
+                slot.push('\n');
+            }
+            slot.push_str(trimmed);
+        } else {
+            return Err(format!(
+                "`{trimmed}` names no deviation type; write `Risk Adjustment : …`, `False Positive : …` or `Operational Requirement : …`"
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn split_list(text: &str, separators: &[char]) -> Vec<String> {
+    text.split(separators)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn strings(values: Vec<String>) -> NewValue {
+    NewValue::List(values.into_iter().map(NewValue::Str).collect())
+}
+
+/// The template's description and hint texts of each column, normalized once per sheet.
+struct TemplateTexts(Vec<[String; 2]>);
+
+impl TemplateTexts {
+    fn new() -> TemplateTexts {
+        TemplateTexts(
+            COLUMNS
+                .iter()
+                .map(|c| [normalized(c.description), normalized(c.hint)])
+                .collect(),
+        )
+    }
+
+    /// True when the row repeats the template's description or hint texts.
+    fn in_row(&self, reader: &RowReader<'_>) -> bool {
+        let mut matches = 0;
+        for (index, texts) in self.0.iter().enumerate() {
+            if let Some(Data::String(text)) = reader.cell(index) {
+                if texts.contains(&normalized(text)) {
+                    matches += 1;
+                }
+            }
+        }
+        matches >= 3
+    }
+}
+
+fn read_sheet(
+    range: &Range<Data>,
+    header: &Header,
+    sheet: &'static str,
+    closed: bool,
+    options: ImportOptions,
+    imported: &mut Imported,
+) {
+    let Some((end_row, _)) = range.end() else {
+        return;
+    };
+    let template_texts = TemplateTexts::new();
+    for row in header.row + 1..=end_row {
+        let mut reader = RowReader {
+            range,
+            header,
+            sheet,
+            row,
+            problems: Vec::new(),
+        };
+        let filled: Vec<usize> = (0..COLUMN_COUNT)
+            .filter(|c| reader.cell(*c).is_some())
+            .collect();
+        // Blank rows, and the template's rows that hold only the Scheduled Completion formula.
+        if filled.iter().all(|c| *c == col::DUE) {
+            continue;
+        }
+        let id = reader.line(col::ID);
+        // A row with a usable id is data; only others can be the template's own text rows.
+        let usable_id = id.as_deref().is_some_and(is_valid_item_id);
+        if !usable_id && template_texts.in_row(&reader) {
+            continue;
+        }
+        if id.as_deref() == Some(template::EXAMPLE_ID) && !options.include_example {
+            continue;
+        }
+        match convert_row(&mut reader, id, closed) {
+            Some((id, fields)) if reader.problems.is_empty() => imported.rows.push(ImportedRow {
+                sheet,
+                row: row + 1,
+                id,
+                fields,
+            }),
+            _ => imported.problems.append(&mut reader.problems),
+        }
+    }
+}
+
+/// The fields of one row; problems go to the reader.
+fn convert_row(
+    r: &mut RowReader<'_>,
+    id: Option<String>,
+    closed: bool,
+) -> Option<(String, Fields)> {
+    let id = match id {
+        Some(id) if is_valid_item_id(&id) => Some(id),
+        Some(id) => {
+            r.problem(
+                col::ID,
+                format!(
+                    "`{id}` is not a valid item id (letters, digits, `.`, `_`, `-`, e.g. `V-123`)"
+                ),
+            );
+            None
+        }
+        None => {
+            r.problem(col::ID, "the row has data but no POAM ID".to_owned());
+            None
+        }
+    };
+    let mut fields: Fields = Vec::new();
+    let mut put = |key: &str, value: Option<NewValue>| {
+        if let Some(value) = value {
+            fields.push((key.to_owned(), value));
+        }
+    };
+    put("id", id.clone().map(NewValue::Str));
+    put("title", r.line(col::TITLE).map(NewValue::Str));
+    put("description", r.text(col::DESCRIPTION).map(NewValue::Str));
+
+    let controls = r.text(col::CONTROLS).map(|text| {
+        let mut out = Vec::new();
+        for control in split_list(&text, &[',', ';', '\n']) {
+            match normalize_control(&control) {
+                Some(c) => out.push(c),
+                None => r.problem(
+                    col::CONTROLS,
+                    format!(
+                        "`{control}` is not a NIST SP 800-53 control id (e.g. `AC-2`, `SI-2(1)`)"
+                    ),
+                ),
+            }
+        }
+        out
+    });
+    put("controls", controls.filter(|c| !c.is_empty()).map(strings));
+    put("detector", r.text(col::DETECTOR).map(NewValue::Str));
+    put("detector_id", r.line(col::DETECTOR_ID).map(NewValue::Str));
+    put(
+        "assets",
+        r.text(col::ASSETS)
+            .map(|t| split_list(&t, &['\n']))
+            .filter(|a| !a.is_empty())
+            .map(strings),
+    );
+    put("owner", r.text(col::OWNER).map(NewValue::Str));
+    put("resources", r.text(col::RESOURCES).map(NewValue::Str));
+    put("remediation", r.text(col::REMEDIATION).map(NewValue::Str));
+    put("detected", r.date(col::DETECTED).map(NewValue::Date));
+    put("due", r.date(col::DUE).map(NewValue::Date));
+    put(
+        "risk",
+        r.rating(col::RISK, false)
+            .map(|s| NewValue::Str(s.to_owned())),
+    );
+    if let Some(text) = r.text(col::MILESTONES) {
+        match parse_milestones(&text) {
+            Ok(list) => put(
+                "milestones",
+                Some(NewValue::List(
+                    list.into_iter().map(NewValue::Map).collect(),
+                )),
+            ),
+            Err(reason) => r.problem(col::MILESTONES, reason),
+        }
+    }
+    if let Some(text) = r.text(col::MILESTONE_CHANGES) {
+        match parse_milestone_changes(&text) {
+            Ok(list) => put(
+                "milestone_changes",
+                Some(NewValue::List(
+                    list.into_iter().map(NewValue::Map).collect(),
+                )),
+            ),
+            Err(reason) => r.problem(col::MILESTONE_CHANGES, reason),
+        }
+    }
+    let status_date = r.date(col::STATUS_DATE);
+    put(
+        "status",
+        Some(NewValue::Str(
+            if closed { "closed" } else { "open" }.to_owned(),
+        )),
+    );
+    // On the Closed sheet the Status Date is the closing date; it is kept as both.
+    put("status_date", status_date.map(NewValue::Date));
+
+    // Vendor dependency: Yes, or a check-in date or product given anyway.
+    let vendor_answer = r.answer(col::VENDOR_DEPENDENCY, false);
+    let product = r.text(col::VENDOR_PRODUCT);
+    let checkin = r.date(col::VENDOR_CHECKIN);
+    if vendor_answer == Some(Answer::Yes) || product.is_some() || checkin.is_some() {
+        let mut vendor = Vec::new();
+        if let Some(product) = product {
+            vendor.push(("product".to_owned(), NewValue::Str(product)));
+        }
+        if let Some(date) = checkin {
+            vendor.push(("last_checkin".to_owned(), NewValue::Date(date)));
+        }
+        put("vendor_dependency", Some(NewValue::Map(vendor)));
+    }
+
+    // Deviations.
+    let rationales = match r
+        .text(col::DEVIATION_RATIONALE)
+        .map(|t| parse_rationales(&t))
+    {
+        Some(Ok(found)) => found,
+        Some(Err(reason)) => {
+            r.problem(col::DEVIATION_RATIONALE, reason);
+            [None, None, None]
+        }
+        None => [None, None, None],
+    };
+    let [ra_rationale, fp_rationale, or_rationale] = rationales;
+    let adjusted = r.rating(col::ADJUSTED_RISK, true);
+    let auto_approved = r.answer(col::AUTO_APPROVE, false);
+    let mut deviations = Vec::new();
+    let ra_answer = r.answer(col::RISK_ADJUSTMENT, true);
+    if matches!(ra_answer, Some(Answer::Yes | Answer::Pending))
+        || adjusted.is_some()
+        || ra_rationale.is_some()
+        || auto_approved.is_some()
+    {
+        let mut ra = deviation_status(ra_answer);
+        if let Some(risk) = adjusted {
+            ra.push(("adjusted_risk".to_owned(), NewValue::Str(risk.to_owned())));
+        }
+        if let Some(text) = ra_rationale {
+            ra.push(("rationale".to_owned(), NewValue::Str(text)));
+        }
+        if let Some(answer) = auto_approved {
+            ra.push((
+                "auto_approved".to_owned(),
+                NewValue::Bool(answer == Answer::Yes),
+            ));
+        }
+        deviations.push(("risk_adjustment".to_owned(), NewValue::Map(ra)));
+    }
+    for (key, column, rationale) in [
+        ("false_positive", col::FALSE_POSITIVE, fp_rationale),
+        (
+            "operational_requirement",
+            col::OPERATIONAL_REQUIREMENT,
+            or_rationale,
+        ),
+    ] {
+        let answer = r.answer(column, true);
+        if matches!(answer, Some(Answer::Yes | Answer::Pending)) || rationale.is_some() {
+            let mut deviation = deviation_status(answer);
+            if let Some(text) = rationale {
+                deviation.push(("rationale".to_owned(), NewValue::Str(text)));
+            }
+            deviations.push((key.to_owned(), NewValue::Map(deviation)));
+        }
+    }
+    if !deviations.is_empty() {
+        put("deviations", Some(NewValue::Map(deviations)));
+    }
+
+    // BOD 22-01: only the due date is kept; `Yes` without a date has nowhere to go.
+    let _ = r.answer(col::KEV, false);
+    put("kev_due", r.date(col::KEV_DUE).map(NewValue::Date));
+    let cves = r.text(col::CVES).map(|text| {
+        let mut out = Vec::new();
+        for cve in split_list(&text, &[',', ';', '\n', ' ']) {
+            let upper = cve.to_ascii_uppercase();
+            if is_valid_cve(&upper) {
+                out.push(upper);
+            } else {
+                r.problem(
+                    col::CVES,
+                    format!("`{cve}` is not a CVE id (e.g. `CVE-2021-44228`)"),
+                );
+            }
+        }
+        out
+    });
+    put("cves", cves.filter(|c| !c.is_empty()).map(strings));
+    put(
+        "services",
+        r.text(col::SERVICES)
+            .map(|t| split_list(&t, &['\n']))
+            .filter(|s| !s.is_empty())
+            .map(strings),
+    );
+
+    let mut evidence = None;
+    let documents: Vec<NewValue> = r
+        .text(col::DOCUMENTS)
+        .map(|text| {
+            split_list(&text, &['\n'])
+                .into_iter()
+                .filter_map(|line| {
+                    let (kind, name) = match line.split_once(" : ").or_else(|| line.split_once(':'))
+                    {
+                        Some((kind, name)) => (Some(kind.trim()), name.trim()),
+                        None => (None, line.as_str()),
+                    };
+                    if closed && kind.is_some_and(|k| same_text(k, CLOSURE_EVIDENCE)) {
+                        evidence = Some(name.to_owned());
+                        return None;
+                    }
+                    let mut document = Vec::new();
+                    if let Some(kind) = kind.filter(|k| !k.is_empty()) {
+                        document.push(("type".to_owned(), NewValue::Str(kind.to_owned())));
+                    }
+                    if !name.is_empty() {
+                        document.push(("name".to_owned(), NewValue::Str(name.to_owned())));
+                    }
+                    Some(NewValue::Map(document))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if !documents.is_empty() {
+        put("documents", Some(NewValue::List(documents)));
+    }
+    put("comments", r.text(col::COMMENTS).map(NewValue::Str));
+    if closed {
+        let mut closing = Vec::new();
+        if let Some(date) = status_date {
+            closing.push(("date".to_owned(), NewValue::Date(date)));
+        }
+        if let Some(evidence) = evidence {
+            closing.push(("evidence".to_owned(), NewValue::Str(evidence)));
+        }
+        put("closed", Some(NewValue::Map(closing)));
+    }
+    Some((id?, fields))
+}
+
+fn deviation_status(answer: Option<Answer>) -> Fields {
+    let status = match answer {
+        Some(Answer::Yes) => "approved",
+        Some(Answer::Pending) => "pending",
+        // The template's No is "denied or not requested": with a rationale or rating, denied.
+        Some(Answer::No) => "rejected",
+        None => return Vec::new(),
+    };
+    vec![("status".to_owned(), NewValue::Str(status.to_owned()))]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+    }
+
+    #[test]
+    fn serials_and_text_dates() {
+        assert_eq!(serial_date(41764.0), Some(date(2014, 5, 5)));
+        assert_eq!(serial_date(45168.75), Some(date(2023, 8, 30)));
+        assert_eq!(serial_date(0.0), None);
+        assert_eq!(text_date("2014/05/23"), Some(date(2014, 5, 23)));
+        assert_eq!(text_date("05/23/2014"), Some(date(2014, 5, 23)));
+        assert_eq!(text_date("5-23-14"), Some(date(2014, 5, 23)));
+        assert_eq!(text_date("2014-06-12 00:00:00"), Some(date(2014, 6, 12)));
+        assert_eq!(text_date("23.14"), None);
+        assert_eq!(text_date("2014-02-30"), None);
+    }
+
+    #[test]
+    fn milestone_blocks_of_the_template_example() {
+        let text =
+            "(1) 2014/05/23: Milestone Description\n\n(2) 2014-06-12: Milestone \nDescription";
+        let parsed = parse_milestones(text).expect("parses");
+        assert_eq!(parsed.len(), 2);
+        assert_eq!(
+            parsed[1],
+            vec![
+                ("id".to_owned(), NewValue::Int(2)),
+                ("date".to_owned(), NewValue::Date(date(2014, 6, 12))),
+                (
+                    "description".to_owned(),
+                    NewValue::Str("Milestone Description".to_owned())
+                ),
+            ]
+        );
+        assert!(parse_milestones("first do this").is_err());
+        assert!(parse_milestones("(1) soon: do this").is_err());
+    }
+
+    #[test]
+    fn milestone_change_blocks() {
+        let text = "(2) Update 2014-06-18 : delayed\n\n(3) new 2014-06-13 : added";
+        let parsed = parse_milestone_changes(text).expect("parses");
+        assert_eq!(
+            parsed[1][1],
+            ("kind".to_owned(), NewValue::Str("new".to_owned()))
+        );
+        assert_eq!(
+            parsed[0][2],
+            ("date".to_owned(), NewValue::Date(date(2014, 6, 18)))
+        );
+        assert!(parse_milestone_changes("(2) Moved 2014-06-18 : x").is_err());
+    }
+
+    #[test]
+    fn rationale_blocks() {
+        let text = "Risk Adjustment : preliminary\n\nOperational Requirement: needed\nfor service";
+        let [ra, fp, or] = parse_rationales(text).expect("parses");
+        assert_eq!(ra.as_deref(), Some("preliminary"));
+        assert_eq!(fp, None);
+        assert_eq!(or.as_deref(), Some("needed\nfor service"));
+        assert!(parse_rationales("just because").is_err());
+    }
+
+    #[test]
+    fn column_letters() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(30), "AE");
+        assert_eq!(column_letter(701), "ZZ");
+        assert_eq!(column_letter(702), "AAA");
+    }
+}
