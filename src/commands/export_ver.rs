@@ -26,7 +26,7 @@ pub fn run(args: &ExportVerArgs, global: &GlobalArgs) -> Result<ExitCode, Error>
     {
         crate::output::write_atomic(
             &args.output.join(ver::MARKDOWN_FILE),
-            &render::vdr::markdown(&summary),
+            render::vdr::markdown(&summary),
         )?;
     }
     if !global.quiet {
