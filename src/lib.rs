@@ -8,6 +8,7 @@ pub mod config;
 pub mod diag;
 pub mod error;
 pub mod history;
+pub mod import;
 pub mod kev;
 pub mod lint;
 pub mod log;

@@ -8,3 +8,4 @@ mod history_lint;
 mod robustness;
 mod rules;
 mod sarif;
+mod scan;
