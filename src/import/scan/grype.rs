@@ -197,6 +197,9 @@ fn finding(source: &str, found: Match, location: String) -> Result<Finding, Stri
     })
 }
 
+/// How much of the description a title takes.
+const TITLE_CHARS: usize = 100;
+
 /// Grype has no titles: the id and the description's first sentence, kept short.
 fn title(id: &str, description: &str) -> String {
     let first_line = description.lines().next().unwrap_or_default();
@@ -207,11 +210,12 @@ fn title(id: &str, description: &str) -> String {
     if sentence.is_empty() {
         return id.to_owned();
     }
-    let short: String = sentence.chars().take(100).collect();
-    let ellipsis = if short.len() < sentence.len() {
-        "…"
-    } else {
-        ""
-    };
-    format!("{id}: {short}{ellipsis}")
+    if sentence.chars().count() <= TITLE_CHARS {
+        return format!("{id}: {sentence}");
+    }
+    let cut: String = sentence.chars().take(TITLE_CHARS).collect();
+    let cut = cut
+        .rsplit_once(' ')
+        .map_or(cut.as_str(), |(words, _)| words);
+    format!("{id}: {}…", cut.trim_end())
 }

@@ -98,6 +98,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Scan, ScanError> {
     let mut item: Option<Item> = None;
     let mut capture = Capture::None;
     let mut text = String::new();
+    let mut open_elements = 0usize;
     let mut host_dates: Vec<NaiveDate> = Vec::new();
 
     loop {
@@ -105,6 +106,11 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Scan, ScanError> {
             Ok(event) => event,
             Err(err) => return Err(xml::error(file, bytes, &reader, &err)),
         };
+        match &event {
+            Event::Start(_) => open_elements += 1,
+            Event::End(_) => open_elements = open_elements.saturating_sub(1),
+            _ => {}
+        }
         match event {
             Event::Start(element) | Event::Empty(element)
                 if !saw_root && matches!(capture, Capture::None) =>
@@ -204,6 +210,13 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Scan, ScanError> {
                     }
                 }
             },
+            Event::Eof if open_elements > 0 => {
+                return Err(ScanError::new(
+                    file,
+                    "end of file",
+                    "the file ends inside an element: truncated or not well-formed XML",
+                ));
+            }
             Event::Eof => break,
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
         }

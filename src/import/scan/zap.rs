@@ -244,12 +244,18 @@ fn parse_xml(file: &str, bytes: &[u8]) -> Result<Scan, ScanError> {
     let mut alert: Option<(Alert, String)> = None;
     let mut capture: Option<Field> = None;
     let mut text = String::new();
+    let mut open_elements = 0usize;
 
     loop {
         let event = match reader.read_event() {
             Ok(event) => event,
             Err(err) => return Err(xml::error(file, bytes, &reader, &err)),
         };
+        match &event {
+            Event::Start(_) => open_elements += 1,
+            Event::End(_) => open_elements = open_elements.saturating_sub(1),
+            _ => {}
+        }
         match event {
             Event::Start(element) | Event::Empty(element) if !saw_root => {
                 let name = xml::local_name(&element);
@@ -339,6 +345,13 @@ fn parse_xml(file: &str, bytes: &[u8]) -> Result<Scan, ScanError> {
                     }
                 }
             },
+            Event::Eof if open_elements > 0 => {
+                return Err(ScanError::new(
+                    file,
+                    "end of file",
+                    "the file ends inside an element: truncated or not well-formed XML",
+                ));
+            }
             Event::Eof => break,
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
         }
