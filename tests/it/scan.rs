@@ -262,7 +262,7 @@ fn every_sample_parses_with_the_expected_counts_and_risks() {
     for expected in SAMPLES {
         let scan = parse(expected.file);
         let file = expected.file;
-        assert_eq!(scan.format, Some(expected.format), "{file}");
+        assert_eq!(scan.format, expected.format, "{file}");
         assert_eq!(scan.problems, [], "{file}");
         assert_eq!(scan.findings.len(), expected.findings, "{file}: findings");
         let informational = scan.findings.iter().filter(|f| f.informational).count();

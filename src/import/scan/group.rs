@@ -139,6 +139,7 @@ impl PlannedItem {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::scan::ScanFormat;
 
     fn finding(id: &str, asset: &str) -> Finding {
         Finding {
@@ -155,7 +156,6 @@ mod tests {
     fn one_item_per_vulnerability_with_every_asset_and_the_highest_risk() {
         let day = |d| NaiveDate::from_ymd_opt(2026, 1, d);
         let scan = Scan {
-            file: "a.nessus".into(),
             scanned_at: day(20),
             findings: vec![
                 Finding {
@@ -185,7 +185,7 @@ mod tests {
                     ..finding("4", "a")
                 },
             ],
-            ..Scan::default()
+            ..Scan::new("a.nessus", ScanFormat::Nessus)
         };
         let items = group(&[scan]);
         let ids: Vec<&str> = items.iter().map(|i| i.detector_id.as_str()).collect();

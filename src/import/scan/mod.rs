@@ -71,11 +71,11 @@ pub enum ScanFormat {
 }
 
 /// One scanner file, normalized.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Scan {
     /// The display name the file was read under.
     pub file: String,
-    pub format: Option<ScanFormat>,
+    pub format: ScanFormat,
     /// When the scan ran (the earliest host start, the report's creation time...), if the
     /// file says.
     #[serde(serialize_with = "serialize_date")]
@@ -89,11 +89,15 @@ pub struct Scan {
 }
 
 impl Scan {
-    fn new(file: &str, format: ScanFormat) -> Self {
+    /// An empty scan of `file`; the parsers fill it.
+    pub fn new(file: &str, format: ScanFormat) -> Self {
         Self {
             file: file.to_owned(),
-            format: Some(format),
-            ..Self::default()
+            format,
+            scanned_at: None,
+            assets_scanned: Vec::new(),
+            findings: Vec::new(),
+            problems: Vec::new(),
         }
     }
 
@@ -309,7 +313,7 @@ mod tests {
     fn covers_matches_the_target_part_of_an_asset() {
         let scan = Scan {
             assets_scanned: vec!["10.0.0.1".into(), "img:1".into()],
-            ..Scan::default()
+            ..Scan::new("f", ScanFormat::Nessus)
         };
         assert!(scan.covers("10.0.0.1"));
         assert!(scan.covers("10.0.0.1 (443/TCP)"));

@@ -277,7 +277,16 @@ fn parse_xml(file: &str, bytes: &[u8]) -> Result<Scan, ScanError> {
                 "site" => {
                     site_count += 1;
                     alert_count = 0;
-                    site = Some(site_from(&element));
+                    let found = site_from(&element);
+                    if found.host.is_empty() {
+                        scan.problem(
+                            format!("site {site_count}"),
+                            "site without a host or name attribute: its alerts are skipped",
+                        );
+                        site = None;
+                    } else {
+                        site = Some(found);
+                    }
                 }
                 "alertitem" if site.is_some() => {
                     alert_count += 1;
@@ -293,7 +302,10 @@ fn parse_xml(file: &str, bytes: &[u8]) -> Result<Scan, ScanError> {
             Event::Empty(element) => {
                 if element.local_name().as_ref() == "site" {
                     site_count += 1;
-                    scan.assets_scanned.push(site_from(&element).asset());
+                    let found = site_from(&element);
+                    if !found.host.is_empty() {
+                        scan.assets_scanned.push(found.asset());
+                    }
                 }
             }
             Event::Text(content) => {
