@@ -65,12 +65,13 @@ const SAMPLES: &[Expected] = &[
         file: "nessus/ruby-nessus_example_v2.nessus",
         format: ScanFormat::Nessus,
         findings: 69,
-        // 19 severity 0 and 33 severity 1 with risk factor None.
-        informational: 52,
+        // 19 severity 0, and 46 severity 1 without a CVSS score: 33 with risk factor None,
+        // 13 without a risk factor.
+        informational: 65,
         assets_scanned: 2,
         scanned_at: Some("2009-12-11"),
-        items: 8,
-        risks: [0, 0, 3, 5, 0],
+        items: 4,
+        risks: [0, 0, 3, 1, 0],
     },
     Expected {
         file: "tenable-csv/nessus-pro_all-columns.csv",
@@ -566,11 +567,13 @@ fn a_row_or_element_that_cannot_be_converted_is_a_problem_and_the_rest_imports()
 
     let nessus = r#"<NessusClientData_v2><Report name="r"><ReportHost name="h">
 <ReportItem port="22" protocol="tcp" severity="9" pluginID="1" pluginName="bad"/>
-<ReportItem port="22" protocol="tcp" severity="2" pluginID="2" pluginName="good"/>
+<ReportItem port="22" protocol="tcp" severity="2" pluginID="2" pluginName="good"><risk_factor>Medium</risk_factor></ReportItem>
 </ReportHost></Report></NessusClientData_v2>"#;
     let scan = parse_text(ScanFormat::Nessus, nessus);
     assert_eq!(scan.findings.len(), 1);
     assert_eq!(scan.findings[0].asset, "h (22/TCP)");
+    assert!(!scan.findings[0].informational);
+    assert_eq!(scan.findings[0].risk(), Some(Risk::Moderate));
     assert_eq!(scan.problems[0].location, "ReportHost h, ReportItem 1");
 
     let zap = r#"{"@version": "2.11.0", "site": [{"@host": "h", "@port": "443", "alerts": [

@@ -5,8 +5,9 @@
 //!   list without a `ReportHost` did not answer: they are not scanned (a missing host is not
 //!   a fix), so TARGET is not read.
 //! - The scan date is the earliest `HOST_START_TIMESTAMP` (else `HOST_START`) of the hosts.
-//! - Severity 0 is informational. So is `risk_factor` "None" outside compliance checks: 2009
-//!   era files (ruby-nessus' example) rate notes severity 1 with risk factor None.
+//! - Severity 0 is informational. So is an item without a CVSS score whose `risk_factor` is
+//!   "None" or missing, outside compliance checks: 2009-era files (ruby-nessus' example) rate
+//!   notes such as "Service Detection" severity 1 with risk factor None or none at all.
 //! - Compliance checks (`cm:compliance-*` children, `<compliance>true</compliance>` or a
 //!   "Compliance" plugin family) are configuration findings; their id is the check's own id
 //!   (else its name), since one audit plugin id covers hundreds of distinct checks. A PASSED
@@ -267,7 +268,7 @@ fn finish_item(scan: &mut Scan, host: &mut Host, item: Item) {
         || (!configuration
             && cvss3.is_none()
             && cvss2.is_none()
-            && risk_factor.is_some_and(|r| r.eq_ignore_ascii_case("none")));
+            && risk_factor.is_none_or(|r| r.eq_ignore_ascii_case("none")));
 
     let (detector_id, title, description, solution) = if configuration {
         let check_name = item.field("compliance-check-name");
