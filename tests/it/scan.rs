@@ -373,6 +373,23 @@ fn detection_reads_the_content_not_the_name() {
 }
 
 #[test]
+fn a_byte_order_mark_changes_nothing() {
+    for expected in SAMPLES {
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(sample(expected.file));
+        assert_eq!(
+            scan::detect(&bytes),
+            Some(expected.format),
+            "{}",
+            expected.file
+        );
+        let with_bom =
+            scan::parse(expected.format, expected.file, &bytes).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(with_bom, parse(expected.file), "{}", expected.file);
+    }
+}
+
+#[test]
 fn a_qualys_report_preamble_is_skipped() {
     let preamble =
         "\"Scan Results\"\n\"Acme Corp\",\"123 Road\"\n\"Report date\",\"06/09/2021\"\n\n";
@@ -584,6 +601,11 @@ fn a_row_or_element_that_cannot_be_converted_is_a_problem_and_the_rest_imports()
     assert_eq!(scan.findings.len(), 1);
     assert_eq!(scan.findings[0].detector_id, "2");
     assert_eq!(scan.problems[0].location, "site[0].alerts[0]");
+    // Some ZAP versions write a lone site as an object, not a list.
+    let lone = zap
+        .replacen("\"site\": [", "\"site\": ", 1)
+        .replacen("]}]}", "]}}", 1);
+    assert_eq!(parse_text(ScanFormat::Zap, &lone).findings.len(), 1);
 }
 
 #[test]

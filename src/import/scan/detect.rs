@@ -8,11 +8,12 @@ use quick_xml::events::Event;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use super::table::Rows;
+use super::text::without_bom;
 use super::{nessus, qualys, tenable_csv, xml, zap, ScanFormat};
 
 /// The format of `bytes`, or `None` when it is none poam reads.
 pub fn detect(bytes: &[u8]) -> Option<ScanFormat> {
-    let content = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let content = without_bom(bytes);
     match content.iter().find(|b| !b.is_ascii_whitespace())? {
         b'<' => detect_xml(content),
         b'{' => detect_json(content),

@@ -6,11 +6,12 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::text::without_bom;
 use super::{Scan, ScanError};
 
 /// The whole document as `T`; a syntax error is a [`ScanError`] at its line and column.
 pub fn document<T: DeserializeOwned>(file: &str, bytes: &[u8], what: &str) -> Result<T, ScanError> {
-    serde_json::from_slice(bytes).map_err(|err| {
+    serde_json::from_slice(without_bom(bytes)).map_err(|err| {
         ScanError::new(
             file,
             format!("line {}, column {}", err.line(), err.column()),

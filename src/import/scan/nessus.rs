@@ -92,6 +92,7 @@ enum Capture {
 }
 
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Scan, ScanError> {
+    let bytes = super::text::without_bom(bytes);
     let mut scan = Scan::new(file, ScanFormat::Nessus);
     let mut reader = xml::reader(bytes);
     let mut saw_root = false;

@@ -4,6 +4,7 @@
 
 use csv::{ByteRecord, Reader, ReaderBuilder};
 
+use super::text::without_bom;
 use super::ScanError;
 
 /// Rows of a CSV file, each with the line it starts on.
@@ -18,7 +19,7 @@ impl<'a> Rows<'a> {
         let reader = ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(bytes);
+            .from_reader(without_bom(bytes));
         Self {
             file,
             reader,

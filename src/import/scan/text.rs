@@ -2,6 +2,11 @@
 
 use chrono::{DateTime, NaiveDate};
 
+/// `bytes` without a leading UTF-8 byte-order mark (Excel and Windows tools write one).
+pub fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
 /// A CVSS base score at the start of `text` ("7.5", "8.1 (AV:N/...)"); `None` when there is
 /// none or it lies outside 0-10.
 pub fn score(text: &str) -> Option<f64> {

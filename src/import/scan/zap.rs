@@ -104,8 +104,8 @@ fn finding(site: &Site, alert: Alert, location: String) -> Result<Finding, Strin
 struct JsonReport {
     #[serde(rename = "@generated")]
     generated: Option<String>,
-    #[serde(deserialize_with = "or_default")]
-    site: Vec<Value>,
+    /// A list of sites; some ZAP versions write a single site as an object.
+    site: Option<Value>,
 }
 
 #[derive(Deserialize, Default)]
@@ -142,11 +142,10 @@ struct JsonInstance {
 }
 
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Scan, ScanError> {
-    let first = bytes
+    let first = super::text::without_bom(bytes)
         .iter()
-        .copied()
-        .find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
-    if first == Some(b'<') {
+        .find(|b| !b.is_ascii_whitespace());
+    if first == Some(&b'<') {
         parse_xml(file, bytes)
     } else {
         parse_json(file, bytes)
@@ -157,8 +156,12 @@ fn parse_json(file: &str, bytes: &[u8]) -> Result<Scan, ScanError> {
     let report: JsonReport = json::document(file, bytes, "ZAP")?;
     let mut scan = Scan::new(file, ScanFormat::Zap);
     scan.scanned_at = report.generated.as_deref().and_then(rfc2822ish_date);
-    let sites: Vec<(usize, JsonSite)> =
-        json::elements(&mut scan, report.site, |i| format!("site[{i}]"));
+    let sites = match report.site {
+        Some(Value::Array(sites)) => sites,
+        Some(Value::Null) | None => Vec::new(),
+        Some(one) => vec![one],
+    };
+    let sites: Vec<(usize, JsonSite)> = json::elements(&mut scan, sites, |i| format!("site[{i}]"));
     for (site_index, site) in sites {
         let host = site
             .host
@@ -235,6 +238,7 @@ impl Field {
 }
 
 fn parse_xml(file: &str, bytes: &[u8]) -> Result<Scan, ScanError> {
+    let bytes = super::text::without_bom(bytes);
     let mut scan = Scan::new(file, ScanFormat::Zap);
     let mut reader = xml::reader(bytes);
     let mut saw_root = false;
