@@ -140,9 +140,12 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Scan, ScanError> {
                         });
                     }
                     "tag" if host.is_some() && item.is_none() => {
-                        capture =
-                            Capture::HostTag(xml::attribute(&element, "name").unwrap_or_default());
-                        text.clear();
+                        // Only the start stamps are read; other tags can be large (pd-*).
+                        let name = xml::attribute(&element, "name").unwrap_or_default();
+                        if name == "HOST_START" || name == "HOST_START_TIMESTAMP" {
+                            capture = Capture::HostTag(name);
+                            text.clear();
+                        }
                     }
                     "ReportItem" if host.is_some() => {
                         item = Some(Item::from_start(&element));
