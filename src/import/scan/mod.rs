@@ -33,7 +33,7 @@ use serde::{Serialize, Serializer};
 use crate::model::item::Risk;
 
 pub use detect::detect;
-pub use group::{group, PlannedItem, SourceLocation};
+pub use group::{group, PlannedItem, SourceLocation, FLAGGED_VENDOR_STATUSES, NOT_AFFECTED};
 
 /// The file formats `poam import scan` reads; names as in `--format`.
 #[derive(
