@@ -1,9 +1,9 @@
-//! Command-line arguments.
+//! Command-line arguments. Global options work before or after the subcommand.
 
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 use crate::render::Format;
 
@@ -14,6 +14,8 @@ use crate::render::Format;
     about = "POA&Ms as code: lint FedRAMP POA&M items kept as YAML in a Git repo"
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -24,26 +26,50 @@ pub enum Command {
     Lint(LintArgs),
     /// Show the audit trail of items from git history: who changed what, when.
     Log(LogArgs),
+    /// Show one item and where it stands: effective rating, deadline, days left, excuses.
+    Show(ShowArgs),
     /// List the rules, or explain one.
     Rules(RulesArgs),
 }
 
+/// When to colour output.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// Options every command takes, before or after its name.
 #[derive(Debug, Args)]
-pub struct Common {
-    /// The date rules measure against [default: the current UTC date].
-    #[arg(long, env = "POAM_TODAY", value_parser = parse_date, global = true)]
-    pub today: Option<NaiveDate>,
+pub struct GlobalArgs {
+    /// Colour output: auto (terminal and no NO_COLOR), always or never.
+    #[arg(long, value_enum, default_value = "auto", global = true)]
+    pub color: ColorChoice,
+    /// Print only findings and errors: no summaries, no progress.
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Say more about what poam reads and decides (repeat for more).
+    #[arg(long, short = 'v', action = ArgAction::Count, global = true)]
+    pub verbose: u8,
     /// Use this poam.yaml instead of searching for one.
     #[arg(long, value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
+    /// Run as if poam was started in DIR (a folder of items without poam.yaml is then
+    /// taken as the items folder).
+    #[arg(short = 'C', value_name = "DIR", global = true)]
+    pub directory: Option<PathBuf>,
+    /// The date rules measure against [default: the current UTC date].
+    #[arg(long, env = "POAM_TODAY", value_parser = parse_date, global = true)]
+    pub today: Option<NaiveDate>,
 }
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
     /// A repo root holding poam.yaml, or a bare folder of items [default: search upward for poam.yaml].
     pub path: Option<PathBuf>,
-    #[command(flatten)]
-    pub common: Common,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "human")]
     pub format: Format,
@@ -66,20 +92,35 @@ pub struct LintArgs {
 pub struct LogArgs {
     /// Item ids to show [default: all items].
     pub ids: Vec<String>,
-    /// A repo root holding poam.yaml, or a folder of items [default: search upward for poam.yaml].
-    #[arg(long, short = 'C', value_name = "PATH")]
-    pub path: Option<PathBuf>,
-    #[command(flatten)]
-    pub common: Common,
     /// Only events on or after this date.
     #[arg(long, value_parser = parse_date)]
     pub since: Option<NaiveDate>,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "human")]
-    pub format: crate::log::LogFormat,
+    pub format: crate::render::log::LogFormat,
     /// Write the log to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// Output format of `poam show`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    #[default]
+    Human,
+    /// The versioned item view.
+    Json,
+    /// The item view as YAML.
+    Yaml,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The item's id.
+    pub id: String,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "human")]
+    pub format: ShowFormat,
 }
 
 #[derive(Debug, Args)]

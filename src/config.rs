@@ -3,12 +3,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::diag::Severity;
+use crate::code::Code;
+use crate::code::Severity;
 use crate::error::{ConfigError, ConfigProblem, Error};
 use crate::model::item::suggest;
-use crate::model::{Node, Span, Value};
+use crate::model::{Node, Sp, Span, Value};
 use crate::parse;
-use crate::rules::Code;
+pub use crate::policy::profile::{Deadlines, Policy, Profile};
 use crate::source::SourceFile;
 
 pub const CONFIG_FILE: &str = "poam.yaml";
@@ -27,26 +28,6 @@ const CONFIG_KEYS: &[&str] = &[
 ];
 const SYSTEM_KEYS: &[&str] = &["csp", "name", "impact"];
 const DEADLINE_KEYS: &[&str] = &["critical", "high", "moderate", "low"];
-const PROFILES: &[&str] = &["fedramp-rev5"];
-
-/// Remediation days per rating.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Deadlines {
-    pub critical: u32,
-    pub high: u32,
-    pub moderate: u32,
-    pub low: u32,
-}
-
-impl Deadlines {
-    /// FedRAMP Rev5 RA-5(d): High (and Critical) 30, Moderate 90, Low 180 days.
-    pub const FEDRAMP_REV5: Deadlines = Deadlines {
-        critical: 30,
-        high: 30,
-        moderate: 90,
-        low: 180,
-    };
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
@@ -82,14 +63,17 @@ pub struct Config {
     pub root: PathBuf,
     pub items_dir: PathBuf,
     pub system: System,
-    pub profile: String,
-    pub deadlines: Deadlines,
-    pub vendor_checkin_days: u32,
-    pub stale_days: u32,
-    pub due_soon_days: u32,
+    /// The profile with the deadlines and day limits of this file applied.
+    pub policy: Policy,
+    /// `deadlines:` as written, applied over the profile's defaults once the file is read.
+    deadline_overrides: [Option<u32>; 4],
     pub kev_catalog: Option<PathBuf>,
     pub rules: BTreeMap<Code, Level>,
-    pub history_since: Option<String>,
+    pub history_since: Option<Sp<String>>,
+    /// Where `deadlines:` is written, for findings about it.
+    pub deadlines_span: Option<Span>,
+    /// The text of `poam.yaml`, for findings and errors that point into it.
+    pub source: Option<SourceFile>,
 }
 
 impl Config {
@@ -100,14 +84,13 @@ impl Config {
             root: dir.to_path_buf(),
             items_dir: dir.to_path_buf(),
             system: System::default(),
-            profile: PROFILES[0].to_owned(),
-            deadlines: Deadlines::FEDRAMP_REV5,
-            vendor_checkin_days: 30,
-            stale_days: 30,
-            due_soon_days: 14,
+            policy: Policy::of(Profile::default()),
+            deadline_overrides: [None; 4],
             kev_catalog: None,
             rules: BTreeMap::new(),
             history_since: None,
+            deadlines_span: None,
+            source: None,
         }
     }
 
@@ -119,46 +102,54 @@ impl Config {
         }
     }
 
-    /// Finds the configuration for `path` (a repo root holding `poam.yaml`, or a bare folder
-    /// of items), or by walking up from the working directory when no path is given.
+    /// Finds the configuration for `path` (a repo root holding `poam.yaml`, its items folder,
+    /// or a bare folder of items), or by walking up from the working directory when no path
+    /// is given. A folder inside a repository whose `poam.yaml` keeps items elsewhere is an
+    /// error: linting it would silently check nothing.
     pub fn discover(path: Option<&Path>, explicit: Option<&Path>) -> Result<Config, Error> {
         if let Some(file) = explicit {
             return Config::load(file);
         }
-        match path {
-            Some(path) => {
-                let meta = std::fs::metadata(path).map_err(|source| Error::Io {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
-                if meta.is_file() {
-                    if path.file_name().is_some_and(|n| n == CONFIG_FILE) {
-                        return Config::load(path);
-                    }
-                    return Err(Error::NotAFolder {
-                        path: path.to_path_buf(),
-                    });
-                }
-                let candidate = path.join(CONFIG_FILE);
-                if candidate.is_file() {
-                    Config::load(&candidate)
-                } else {
-                    Ok(Config::for_items_dir(path))
-                }
+        let Some(path) = path else {
+            let cwd = std::env::current_dir().map_err(|source| Error::Io {
+                path: PathBuf::from("."),
+                source,
+            })?;
+            return match find_upward(&cwd) {
+                Some(file) => Config::load(&file),
+                None => Err(Error::NoConfig { start: cwd }),
+            };
+        };
+        let meta = std::fs::metadata(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        if meta.is_file() {
+            if path.file_name().is_some_and(|n| n == CONFIG_FILE) {
+                return Config::load(path);
             }
-            None => {
-                let cwd = std::env::current_dir().map_err(|source| Error::Io {
-                    path: PathBuf::from("."),
-                    source,
-                })?;
-                for dir in cwd.ancestors() {
-                    let candidate = dir.join(CONFIG_FILE);
-                    if candidate.is_file() {
-                        return Config::load(&candidate);
-                    }
-                }
-                Err(Error::NoConfig { start: cwd })
-            }
+            return Err(Error::NotAFolder {
+                path: path.to_path_buf(),
+            });
+        }
+        let folder = std::fs::canonicalize(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let Some(file) = find_upward(&folder) else {
+            return Ok(Config::for_items_dir(path));
+        };
+        let config = Config::load(&file)?;
+        let items = std::fs::canonicalize(&config.items_dir).unwrap_or(config.items_dir.clone());
+        let root = std::fs::canonicalize(&config.root).unwrap_or(config.root.clone());
+        if folder == root || folder.starts_with(&items) {
+            Ok(config)
+        } else {
+            Err(Error::OutsideItems {
+                path: path.to_path_buf(),
+                config: PathBuf::from(name_from_cwd(&file)),
+                items: PathBuf::from(name_from_cwd(&config.items_dir)),
+            })
         }
     }
 
@@ -175,49 +166,67 @@ impl Config {
         let mut config = Config::for_items_dir(&root.join("poams"));
         config.root = root;
         config.file = Some(file.to_path_buf());
-        let name = file.display().to_string();
-        let (text, node) = match parse::parse_bytes(&bytes) {
-            Ok(parsed) => parsed,
-            Err(err) => {
-                let source = SourceFile::new(name, String::from_utf8_lossy(&bytes).into_owned());
-                return Err(Error::Config(ConfigError::new(
-                    source,
-                    vec![ConfigProblem::new(err.span, err.message, None)],
-                )));
+        let name = name_from_cwd(file);
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let mut problems = Vec::new();
+        // Every key is optional: an empty or comment-only file is the default configuration.
+        let node = if parse::is_blank(&text) {
+            None
+        } else {
+            match parse::parse_bytes(&bytes) {
+                Ok((_, node)) => Some(node),
+                Err(err) => {
+                    problems.push(ConfigProblem::new(err.span, err.message, None));
+                    None
+                }
             }
         };
-        let mut problems = Vec::new();
-        config.read(&node, &mut problems);
-        if !config.items_dir.is_dir() && problems.is_empty() {
-            let span = node.get("items").map_or(Span::new(0, 0), |e| e.value.span);
+        if let Some(node) = &node {
+            config.read(node, &mut problems);
+        }
+        config.apply_deadline_overrides();
+        let span_of = |key: &str| {
+            node.as_ref()
+                .and_then(|n| n.get(key))
+                .map_or(Span::new(0, 0), |e| e.value.span)
+        };
+        if !config.items_dir.is_dir() {
             problems.push(ConfigProblem::new(
-                span,
+                span_of("items"),
                 format!(
                     "items folder `{}` does not exist",
-                    config.items_dir.display()
+                    name_from_cwd(&config.items_dir)
                 ),
                 Some("create it, or point `items:` at the folder that holds the item files".into()),
             ));
         }
         if let Some(kev) = &config.kev_catalog {
-            if !kev.is_file() && problems.is_empty() {
-                let span = node
-                    .get("kev_catalog")
-                    .map_or(Span::new(0, 0), |e| e.value.span);
+            if !kev.is_file() {
                 problems.push(ConfigProblem::new(
-                    span,
-                    format!("KEV catalog `{}` does not exist", kev.display()),
+                    span_of("kev_catalog"),
+                    format!("KEV catalog `{}` does not exist", name_from_cwd(kev)),
                     Some("download CISA's known_exploited_vulnerabilities.json, or remove `kev_catalog`".into()),
                 ));
             }
         }
+        let source = SourceFile::new(name, text);
         if problems.is_empty() {
+            config.source = Some(source);
             Ok(config)
         } else {
-            Err(Error::Config(ConfigError::new(
-                SourceFile::new(name, text),
-                problems,
-            )))
+            Err(Error::Config(ConfigError::new(source, problems)))
+        }
+    }
+
+    /// A problem found after loading (e.g. `history_since` naming no commit), located in
+    /// `poam.yaml` when there is one.
+    pub fn problem(&self, span: Span, message: String, help: Option<String>) -> Error {
+        match &self.source {
+            Some(source) => Error::Config(ConfigError::new(
+                source.clone(),
+                vec![ConfigProblem::new(span, message, help)],
+            )),
+            None => Error::History(message),
         }
     }
 
@@ -240,32 +249,37 @@ impl Config {
                     }
                 }
                 "profile" => {
-                    if let Some(profile) = string(value, "profile", problems) {
-                        if PROFILES.contains(&profile.as_str()) {
-                            self.profile = profile;
-                        } else {
-                            problems.push(ConfigProblem::new(
+                    if let Some(name) = string(value, "profile", problems) {
+                        match Profile::from_name(&name) {
+                            Some(profile) => {
+                                self.policy.profile = profile;
+                                self.policy.deadlines = profile.default_deadlines();
+                            }
+                            None => problems.push(ConfigProblem::new(
                                 value.span,
-                                format!("unknown deadline profile `{profile}`"),
-                                Some(format!("known profiles: {}", PROFILES.join(", "))),
-                            ));
+                                format!("unknown profile `{name}`"),
+                                Some(format!("known profiles: {}", Profile::names().join(", "))),
+                            )),
                         }
                     }
                 }
-                "deadlines" => self.read_deadlines(value, problems),
+                "deadlines" => {
+                    self.deadlines_span = Some(value.span);
+                    self.read_deadlines(value, problems);
+                }
                 "vendor_checkin_days" => {
                     if let Some(days) = days(value, "vendor_checkin_days", problems) {
-                        self.vendor_checkin_days = days;
+                        self.policy.vendor_checkin_days = days;
                     }
                 }
                 "stale_days" => {
                     if let Some(days) = days(value, "stale_days", problems) {
-                        self.stale_days = days;
+                        self.policy.stale_days = days;
                     }
                 }
                 "due_soon_days" => {
                     if let Some(days) = days(value, "due_soon_days", problems) {
-                        self.due_soon_days = days;
+                        self.policy.due_soon_days = days;
                     }
                 }
                 "kev_catalog" => {
@@ -276,7 +290,7 @@ impl Config {
                 "rules" => self.read_rules(value, problems),
                 "history_since" => {
                     if let Some(since) = string(value, "history_since", problems) {
-                        self.history_since = Some(since);
+                        self.history_since = Some(Sp::new(since, value.span));
                     }
                 }
                 other => problems.push(unknown_key(other, entry.key_span, CONFIG_KEYS)),
@@ -308,23 +322,33 @@ impl Config {
         }
     }
 
+    /// `deadlines:` wins over the profile's defaults, wherever the two keys stand in the file.
+    fn apply_deadline_overrides(&mut self) {
+        let [critical, high, moderate, low] = self.deadline_overrides;
+        let d = &mut self.policy.deadlines;
+        d.critical = critical.unwrap_or(d.critical);
+        d.high = high.unwrap_or(d.high);
+        d.moderate = moderate.unwrap_or(d.moderate);
+        d.low = low.unwrap_or(d.low);
+    }
+
     fn read_deadlines(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {
         let Some(entries) = mapping(node, "deadlines", problems) else {
             return;
         };
         for entry in entries {
             let slot = match entry.key.as_str() {
-                "critical" => &mut self.deadlines.critical,
-                "high" => &mut self.deadlines.high,
-                "moderate" => &mut self.deadlines.moderate,
-                "low" => &mut self.deadlines.low,
+                "critical" => &mut self.deadline_overrides[0],
+                "high" => &mut self.deadline_overrides[1],
+                "moderate" => &mut self.deadline_overrides[2],
+                "low" => &mut self.deadline_overrides[3],
                 other => {
                     problems.push(unknown_key(other, entry.key_span, DEADLINE_KEYS));
                     continue;
                 }
             };
             if let Some(days) = days(&entry.value, &format!("deadlines.{}", entry.key), problems) {
-                *slot = days;
+                *slot = Some(days);
             }
         }
     }
@@ -421,4 +445,32 @@ fn days(node: &Node, path: &str, problems: &mut Vec<ConfigProblem>) -> Option<u3
             None
         }
     }
+}
+
+/// The nearest `poam.yaml` in `dir` or a folder above it.
+fn find_upward(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .map(|d| d.join(CONFIG_FILE))
+        .find(|candidate| candidate.is_file())
+}
+
+/// `path` as the user would type it from the working directory: relative when it lies below
+/// it, else as it is.
+pub fn name_from_cwd(path: &Path) -> String {
+    let absolute = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| {
+            let cwd = std::fs::canonicalize(cwd).ok()?;
+            let full = std::fs::canonicalize(path).ok().or_else(|| {
+                // A path that does not exist yet: canonicalize its parent.
+                let parent = std::fs::canonicalize(path.parent()?).ok()?;
+                Some(parent.join(path.file_name()?))
+            })?;
+            full.strip_prefix(&cwd).ok().map(Path::to_path_buf)
+        })
+        .filter(|relative| !relative.as_os_str().is_empty());
+    absolute
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
 }

@@ -1,45 +1,11 @@
 //! Findings as data. Every output format is a pure renderer of [`Diagnostic`]s.
+use std::collections::BTreeMap;
 
-use std::fmt;
-
+use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::{LineCol, Span};
-use crate::rules::Code;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Note,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Note => "note",
-            Self::Warning => "warning",
-            Self::Error => "error",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A place in a file: byte span plus its resolved 1-based line and column range.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Location {
-    /// Relative to the repository root, with `/` separators.
-    pub file: String,
-    pub span: Span,
-    pub start: LineCol,
-    pub end: LineCol,
-}
+pub use crate::code::{Code, Severity};
+pub use crate::source::{Location, SourceFile};
 
 /// A further place the finding concerns (the other file of a duplicate id, say).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -122,4 +88,16 @@ impl Summary {
         }
         summary
     }
+}
+
+/// Everything a renderer needs.
+#[derive(Debug)]
+pub struct Report {
+    pub today: NaiveDate,
+    /// How many item files were found (readable or not).
+    pub items: usize,
+    /// Sorted by file, line, column, code.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The text of every file a diagnostic points into, by its relative name.
+    pub sources: BTreeMap<String, SourceFile>,
 }

@@ -25,10 +25,41 @@ pub enum Error {
     NotAFolder { path: PathBuf },
     #[error("{0}")]
     Config(ConfigError),
+    #[error("`{}` is not where items are kept: {} keeps them in `{}`; run `poam lint` in the repository or pass `{}`", path.display(), config.display(), items.display(), items.display())]
+    OutsideItems {
+        path: PathBuf,
+        config: PathBuf,
+        items: PathBuf,
+    },
+    #[error("no item files (*.yaml, *.yml) in `{}`: pass the folder that holds the items, or the repository root with its poam.yaml", dir.display())]
+    NoItems { dir: PathBuf },
     #[error("KEV catalog `{}`: {message}", path.display())]
     Kev { path: PathBuf, message: String },
     #[error("{0}")]
     History(String),
+    #[error(
+        "unknown rule `{name}`; the nearest are {}\n  run `poam rules` to list every rule",
+        nearest_codes(name)
+    )]
+    UnknownRule { name: String },
+    #[error("no item with id `{id}`{}", nearest_ids(candidates))]
+    UnknownItem { id: String, candidates: Vec<String> },
+}
+
+fn nearest_codes(name: &str) -> String {
+    crate::model::item::nearest(name, &crate::code::Code::names(), 3)
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn nearest_ids(candidates: &[String]) -> String {
+    if candidates.is_empty() {
+        return "; the workspace has no items".to_owned();
+    }
+    let list: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
+    format!("; the nearest ids are {}", list.join(", "))
 }
 
 /// Every problem of one config file, each with its location.
@@ -76,18 +107,17 @@ impl ConfigError {
 
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let first = self.problems.first();
-        let position = first
-            .map(|p| self.source.line_col(p.span.start))
-            .unwrap_or_default();
-        write!(
-            f,
-            "{}:{}:{}: invalid configuration: {}",
-            self.source.name,
-            position.line,
-            position.column,
-            first.map_or("", |p| p.message.as_str())
-        )
+        match self.problems.as_slice() {
+            [only] => {
+                let position = self.source.line_col(only.span.start);
+                write!(
+                    f,
+                    "{}:{}:{}: {}",
+                    self.source.name, position.line, position.column, only.message
+                )
+            }
+            many => write!(f, "{}: {} problems", self.source.name, many.len()),
+        }
     }
 }
 

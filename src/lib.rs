@@ -4,6 +4,8 @@
 //! [`diag::Diagnostic`] → [`render`].
 
 pub mod cli;
+pub mod code;
+pub mod commands;
 pub mod config;
 pub mod diag;
 pub mod error;
@@ -11,7 +13,7 @@ pub mod history;
 pub mod import;
 pub mod kev;
 pub mod lint;
-pub mod log;
+
 pub mod model;
 pub mod output;
 pub mod parse;
@@ -19,3 +21,5 @@ pub mod policy;
 pub mod render;
 pub mod rules;
 pub mod source;
+pub mod view;
+pub mod workspace;

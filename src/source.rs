@@ -2,7 +2,6 @@
 
 use std::sync::{Arc, OnceLock};
 
-use crate::diag::Location;
 use crate::model::{LineCol, LineIndex, Span};
 
 #[derive(Clone, Debug)]
@@ -38,4 +37,14 @@ impl SourceFile {
             end: self.line_col(span.end),
         }
     }
+}
+
+/// A place in a file: byte span plus its resolved 1-based line and column range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// Relative to the repository root, with `/` separators.
+    pub file: String,
+    pub span: Span,
+    pub start: LineCol,
+    pub end: LineCol,
 }

@@ -24,11 +24,13 @@
 
 pub mod audit;
 pub mod diff;
+mod error;
 mod event;
 mod pr;
 mod progress;
 mod raw;
 mod since;
+mod timeline;
 mod track;
 mod walk;
 
@@ -44,50 +46,14 @@ pub use event::{
 };
 pub use pr::PrHistory;
 pub use since::Cutoff;
+pub use timeline::{select, Timeline};
 pub use track::item_id;
 
+use error::git_error;
+pub use error::HistoryError;
 use progress::Progress;
 use track::{FileChange, Tracker};
-use walk::{git_error, BlobParser, ItemsLocation, ItemsTrees, TreeDiffer};
-
-/// Why history could not be read. [`HistoryError::NotARepo`] is not a failure for `lint`: it
-/// skips the history rules with one note.
-#[derive(Debug, thiserror::Error)]
-pub enum HistoryError {
-    #[error("{} is not inside a git repository", path.display())]
-    NotARepo { path: PathBuf },
-    #[error("the git repository at {} has no working tree", path.display())]
-    Bare { path: PathBuf },
-    #[error("the items folder {} is outside the git working tree {}", items.display(), root.display())]
-    OutsideWorkTree { items: PathBuf, root: PathBuf },
-    #[error("HEAD has no commits yet")]
-    NoCommits,
-    #[error("base revision `{rev}` was not found in this repository{}", shallow_hint(*shallow))]
-    BaseNotFound { rev: String, shallow: bool },
-    #[error("`{rev}` and HEAD have no common ancestor{}", shallow_hint(*shallow))]
-    NoMergeBase { rev: String, shallow: bool },
-    #[error(
-        "history_since `{spec}` is neither a date (YYYY-MM-DD) nor a commit in this repository"
-    )]
-    BadSince { spec: String },
-    #[error("no committed history for {}", ids.join(", "))]
-    UnknownItems { ids: Vec<String> },
-    #[error("git failed while {context}: {message}")]
-    Git { context: String, message: String },
-    #[error("cannot read {}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-}
-
-fn shallow_hint(shallow: bool) -> &'static str {
-    if shallow {
-        "; this is a shallow clone: fetch the full history (actions/checkout `fetch-depth: 0`)"
-    } else {
-        ""
-    }
-}
+use walk::{BlobParser, ItemsLocation, ItemsTrees, TreeDiffer};
 
 /// The repository that holds an items folder. Not `Sync`: use it from one thread.
 pub struct GitRepo {
@@ -109,6 +75,14 @@ impl std::fmt::Debug for GitRepo {
 
 /// Opens the repository containing `items_dir`, searching upward from it (or from its nearest
 /// existing parent). A path outside any repository gives [`HistoryError::NotARepo`].
+/// The canonical root of the git work tree holding `path`, if any.
+pub fn work_tree_root(path: &Path) -> Option<PathBuf> {
+    let start = absolute(path).ok()?;
+    let existing = start.ancestors().find(|p| p.exists())?;
+    let repo = Repository::discover(existing).ok()?;
+    canonical(repo.workdir()?).ok()
+}
+
 pub fn open(items_dir: &Path) -> Result<GitRepo, HistoryError> {
     // libgit2 re-hashes every object it reads by default (with SHA-1 collision detection, a
     // third of a history walk); git itself trusts its object store on reads and leaves

@@ -8,11 +8,12 @@ use std::sync::Arc;
 
 use git2::{ErrorCode, ObjectType, Oid, Sort};
 
+use super::error::git_error;
 use super::event::{CommitMeta, ItemHistory, Source};
 use super::progress::Progress;
 use super::raw;
 use super::track::{FileChange, Tracker};
-use super::walk::{git_error, is_item_file_name, BlobParser, ItemsTrees, TreeDiffer};
+use super::walk::{is_item_file_name, BlobParser, ItemsTrees, TreeDiffer};
 use super::{GitRepo, HistoryError, WalkOptions};
 
 /// What a pull request changes, item by item.

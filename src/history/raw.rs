@@ -6,11 +6,11 @@
 
 use std::cmp::Ordering;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, Offset, Utc};
 use git2::{ErrorCode, ObjectType, Odb, OdbObject, Oid};
 
+use super::error::git_error;
 use super::event::{CommitMeta, Person};
-use super::walk::{datetime, git_error};
 use super::HistoryError;
 
 /// Length of a SHA-1 object id in a raw tree entry.
@@ -326,6 +326,14 @@ fn parse_hex_oid(hex: &[u8]) -> Option<Oid> {
     Oid::from_str(std::str::from_utf8(hex).ok()?).ok()
 }
 
+/// A commit time: seconds since the epoch shown at a UTC offset in minutes.
+pub(crate) fn datetime(seconds: i64, offset_minutes: i32) -> DateTime<FixedOffset> {
+    let offset = FixedOffset::east_opt(offset_minutes.saturating_mul(60)).unwrap_or(Utc.fix());
+    DateTime::from_timestamp(seconds, 0)
+        .unwrap_or_default()
+        .with_timezone(&offset)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -409,5 +417,16 @@ mod tests {
             b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor A <a@x> 1 +0000\n\nmsg\n";
         assert_eq!(parse_commit_links(root).expect("parses").first_parent, None);
         assert!(parse_commit_links(b"author A <a@x> 1 +0000\n\n").is_none());
+    }
+
+    #[test]
+    fn commit_times_keep_their_offset() {
+        let time = datetime(1_767_348_000, -330);
+        assert_eq!(time.to_rfc3339(), "2026-01-02T04:30:00-05:30");
+        // An offset chrono cannot represent falls back to UTC instead of failing.
+        assert_eq!(
+            datetime(0, 100_000).to_rfc3339(),
+            "1970-01-01T00:00:00+00:00"
+        );
     }
 }

@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use git2::{ErrorCode, Sort};
 
+use super::error::git_error;
 use super::event::{CommitMeta, Source};
-use super::walk::git_error;
 use super::{GitRepo, HistoryError};
 
 /// Changes before this line are not checked by history rules (the log still shows them).

@@ -8,7 +8,6 @@ use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::mpsc::{self, Sender};
 use std::sync::Arc;
 
-use chrono::{DateTime, FixedOffset, Offset, Utc};
 use git2::{ObjectType, Odb, OdbObject, Oid};
 use rayon::iter::{IntoParallelIterator, ParallelIterator};
 
@@ -37,13 +36,6 @@ impl ItemsLocation {
             prefix.push('/');
         }
         prefix
-    }
-}
-
-pub(crate) fn git_error(context: &str, err: &git2::Error) -> HistoryError {
-    HistoryError::Git {
-        context: context.to_owned(),
-        message: err.message().to_owned(),
     }
 }
 
@@ -594,14 +586,6 @@ pub(crate) fn parse_blob(bytes: &[u8]) -> Parsed {
     }
 }
 
-/// A commit time: seconds since the epoch shown at a UTC offset in minutes.
-pub(crate) fn datetime(seconds: i64, offset_minutes: i32) -> DateTime<FixedOffset> {
-    let offset = FixedOffset::east_opt(offset_minutes.saturating_mul(60)).unwrap_or(Utc.fix());
-    DateTime::from_timestamp(seconds, 0)
-        .unwrap_or_default()
-        .with_timezone(&offset)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -690,16 +674,5 @@ mod tests {
         assert_eq!(common_suffix(&a, &b), 69);
         assert_eq!(common_prefix(&a, &a[..50]), 50);
         assert_eq!(common_suffix(&a, &a[150..]), 50);
-    }
-
-    #[test]
-    fn commit_times_keep_their_offset() {
-        let time = datetime(1_767_348_000, -330);
-        assert_eq!(time.to_rfc3339(), "2026-01-02T04:30:00-05:30");
-        // An offset chrono cannot represent falls back to UTC instead of failing.
-        assert_eq!(
-            datetime(0, 100_000).to_rfc3339(),
-            "1970-01-01T00:00:00+00:00"
-        );
     }
 }

@@ -55,6 +55,15 @@ pub enum Status {
     Closed,
 }
 
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChangeKind {
     New,
@@ -62,12 +71,33 @@ pub enum ChangeKind {
     Complete,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+impl ChangeKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Update => "update",
+            Self::Complete => "complete",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DeviationStatus {
     Pending,
     Approved,
     Rejected,
     Withdrawn,
+}
+
+impl DeviationStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -421,10 +451,26 @@ impl Reader<'_> {
         match parse_date(&text.value) {
             Some(date) => Some(Sp::new(date, node.span)),
             None => {
+                let shaped_like_a_date = text.value.len() == 10
+                    && text.value.bytes().enumerate().all(|(i, b)| {
+                        if i == 4 || i == 7 {
+                            b == b'-'
+                        } else {
+                            b.is_ascii_digit()
+                        }
+                    });
+                let message = if shaped_like_a_date {
+                    format!(
+                        "`{path}` is `{}`, a date that does not exist (no such day in that month)",
+                        text.value
+                    )
+                } else {
+                    format!("`{path}` must be a date YYYY-MM-DD, found `{}`", text.value)
+                };
                 self.invalid(
                     path,
                     node.span,
-                    format!("`{path}` must be a date YYYY-MM-DD, found `{}`", text.value),
+                    message,
                     "write dates as YYYY-MM-DD, e.g. 2026-01-31",
                 );
                 None
@@ -440,7 +486,8 @@ impl Reader<'_> {
         parse: impl Fn(&str) -> Option<T>,
     ) -> Option<Sp<T>> {
         let text = self.text(node, path)?;
-        match parse(&text.value) {
+        // `Open`, `HIGH` and `high` are the same word in every enumerated field.
+        match parse(text.value.trim().to_ascii_lowercase().as_str()) {
             Some(value) => Some(Sp::new(value, node.span)),
             None => {
                 let allowed = names
@@ -448,8 +495,11 @@ impl Reader<'_> {
                     .map(|n| format!("`{n}`"))
                     .collect::<Vec<_>>()
                     .join(", ");
-                let hint = suggest(&text.value.to_ascii_lowercase(), names)
-                    .map(|s| format!("did you mean `{s}`? "))
+                let hint = synonym(&text.value, names)
+                    .or_else(|| {
+                        suggest(&text.value.to_ascii_lowercase(), names)
+                            .map(|s| format!("did you mean `{s}`? "))
+                    })
                     .unwrap_or_default();
                 self.invalid(
                     path,
@@ -812,6 +862,56 @@ impl fmt::Display for FieldPath<'_> {
     }
 }
 
+/// Words people write for the enumerated values, and the value they mean (or why there is
+/// none).
+const SYNONYMS: &[(&str, &str)] = &[
+    ("medium", "moderate"),
+    ("med", "moderate"),
+    ("severe", "high"),
+    ("informational", "low"),
+    ("info", "low"),
+    ("none", "low"),
+    ("done", "closed"),
+    ("resolved", "closed"),
+    ("fixed", "closed"),
+    ("remediated", "closed"),
+    ("completed", "closed"),
+    ("in-progress", "open"),
+    ("in progress", "open"),
+    ("ongoing", "open"),
+    ("active", "open"),
+    ("granted", "approved"),
+    ("accepted", "approved"),
+    ("denied", "rejected"),
+    ("declined", "rejected"),
+    ("submitted", "pending"),
+    ("requested", "pending"),
+    ("cancelled", "withdrawn"),
+    ("canceled", "withdrawn"),
+    ("added", "new"),
+    ("created", "new"),
+    ("updated", "update"),
+    ("changed", "update"),
+    ("moved", "update"),
+    ("finished", "complete"),
+    ("closed", "complete"),
+    ("done", "complete"),
+];
+
+/// "did you mean" for a word that means one of `names` (`medium` → `moderate`).
+fn synonym(word: &str, names: &[&'static str]) -> Option<String> {
+    let word = word.trim().to_ascii_lowercase();
+    let (_, meant) = SYNONYMS
+        .iter()
+        .find(|(synonym, meant)| *synonym == word && names.contains(meant))?;
+    let note = if word == "informational" || word == "info" || word == "none" {
+        " (FedRAMP has no informational rating: informational findings need no POA&M item)"
+    } else {
+        ""
+    };
+    Some(format!("`{word}` means `{meant}` here{note}; "))
+}
+
 /// The closest known key, when it is close enough to be a likely typo.
 pub fn suggest(key: &str, known: &[&'static str]) -> Option<&'static str> {
     let key = key.to_ascii_lowercase();
@@ -829,6 +929,22 @@ pub fn suggest(key: &str, known: &[&'static str]) -> Option<&'static str> {
         })
         .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)))
         .map(|(_, _, k)| k)
+}
+
+/// Up to `count` known names nearest to `name` (closest first), for "did you mean" lists where
+/// no single suggestion is certain.
+pub fn nearest<'k>(name: &str, known: &[&'k str], count: usize) -> Vec<&'k str> {
+    let name = name.to_ascii_lowercase();
+    let mut scored: Vec<(f64, &str)> = known
+        .iter()
+        .map(|k| {
+            let contains = k.contains(name.as_str()) || name.contains(*k);
+            let score = strsim::jaro_winkler(&name, k) + if contains { 0.5 } else { 0.0 };
+            (score, *k)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.into_iter().take(count).map(|(_, k)| k).collect()
 }
 
 /// `YYYY-MM-DD`, strictly (chrono's format parser is slow for the thousands of dates a run reads).

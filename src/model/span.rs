@@ -29,7 +29,7 @@ impl Span {
 }
 
 /// A value with the span of the YAML text it came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Sp<T> {
     pub value: T,
     pub span: Span,

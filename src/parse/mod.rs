@@ -84,6 +84,15 @@ pub fn parse_owned(bytes: Vec<u8>) -> Result<(String, Node), (String, ParseError
     }
 }
 
+/// True when `text` holds no YAML content: only whitespace, comments and document markers.
+pub fn is_blank(text: &str) -> bool {
+    text.strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .lines()
+        .map(str::trim)
+        .all(|line| line.is_empty() || line.starts_with('#') || line == "---" || line == "...")
+}
+
 /// Parses one YAML document held in a string.
 pub fn parse_str(text: &str) -> Result<Node, ParseError> {
     if let Some(at) = text.find('\0') {
@@ -102,7 +111,45 @@ pub fn parse_str(text: &str) -> Result<Node, ParseError> {
     if let Some(node) = fast::parse(text) {
         return Ok(node);
     }
-    TreeBuilder::new(text).build()
+    TreeBuilder::new(text)
+        .build()
+        .map_err(|error| tab_in_indentation(text, &error).unwrap_or(error))
+}
+
+/// A tab in a line's indentation near the place the parser gave up: YAML indents with spaces
+/// only, and the parser's own message points elsewhere and speaks of its internal context.
+fn tab_in_indentation(text: &str, error: &ParseError) -> Option<ParseError> {
+    let error_line = text[..error.span.start.min(text.len())]
+        .matches('\n')
+        .count();
+    let mut offset = 0;
+    for (number, line) in text.split_inclusive('\n').enumerate() {
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        if let Some(tab) = line[..indent].find('\t') {
+            if number + 1 >= error_line && number <= error_line + 1 {
+                let at = offset + tab;
+                return Some(ParseError {
+                    message: format!(
+                        "tab in the indentation of line {}: YAML indentation must be spaces",
+                        number + 1
+                    ),
+                    span: Span::new(at, at + 1),
+                });
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The value of a top-level `key: value` line, read from the text without parsing it: for
+/// naming the item of a file that does not parse.
+pub fn top_level_scalar(text: &str, key: &str) -> Option<String> {
+    text.lines().find_map(|line| {
+        let rest = line.strip_prefix(key)?.strip_prefix(':')?;
+        let value = rest.split(" #").next()?.trim().trim_matches(['"', '\'']);
+        (!value.is_empty()).then(|| value.to_owned())
+    })
 }
 
 /// Builds a [`Node`] tree from the parser's event stream, refusing what items never need.

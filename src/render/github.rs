@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
+use crate::diag::Report;
 use crate::diag::Severity;
-use crate::lint::Report;
 
 /// Escaping of a workflow command's message.
 fn escape_data(text: &str) -> String {

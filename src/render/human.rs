@@ -4,8 +4,8 @@ use std::fmt;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
 
+use crate::diag::Report;
 use crate::diag::{Diagnostic, Severity};
-use crate::lint::Report;
 
 struct Rendered<'a> {
     diagnostic: &'a Diagnostic,

@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
+use crate::diag::Report;
 use crate::diag::{Severity, Summary};
-use crate::lint::Report;
 
 #[derive(Serialize)]
 struct Output<'a> {

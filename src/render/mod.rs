@@ -1,12 +1,16 @@
-//! Output formats. Each is a pure function of the [`Report`].
+//! Output formats. Each is a pure function of what it renders: the findings [`Report`], the
+//! audit trail, an item view.
 
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod log;
 pub mod sarif;
 pub mod short;
+pub mod show;
+pub mod yaml;
 
-use crate::lint::Report;
+use crate::diag::Report;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -44,4 +48,11 @@ pub fn summary_line(report: &Report) -> String {
         plural(s.note, "note"),
         plural(report.items, "item")
     )
+}
+
+/// Pretty JSON with a final newline, for any serializable document.
+pub fn json_document<T: serde::Serialize>(document: &T) -> String {
+    let mut text = serde_json::to_string_pretty(document).unwrap_or_default();
+    text.push('\n');
+    text
 }

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 use strum::IntoEnumIterator;
 
+use crate::code::Code;
+use crate::diag::Report;
 use crate::diag::{Location, Severity};
-use crate::lint::Report;
-use crate::rules::Code;
 
 #[derive(Serialize)]
 struct Log {

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::lint::Report;
+use crate::diag::Report;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();

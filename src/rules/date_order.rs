@@ -1,12 +1,12 @@
 //! Dates are in an impossible order.
 //!
 //! ## What it does
-//! Reports a `detected` date after today, a `due` date before `detected`, and a milestone,
-//! milestone change or `closed.date` before `detected`.
+//! Reports a `due` date before `detected`, and a milestone, milestone change or `closed.date`
+//! before `detected`. (A `detected` date after today is `future-date`.)
 //!
 //! ## Why it matters
-//! Deadlines count from detection. A detection date in the future or a plan that ends before
-//! the weakness was found is a typo that corrupts every deadline check.
+//! Deadlines count from detection. A plan that ends before the weakness was found is a typo
+//! that corrupts every deadline check.
 //!
 //! ## Example
 //! ```yaml
@@ -30,16 +30,6 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let Some(detected) = &item.detected else {
         return;
     };
-    if detected.value > ctx.today {
-        out.push(
-            ctx.report(
-                Code::DateOrder,
-                detected.span,
-                format!("detected {} is after today ({})", detected.value, ctx.today),
-            )
-            .with_help("the detection date cannot be in the future"),
-        );
-    }
     let mut before = |span, what: String, date: chrono::NaiveDate| {
         let gap = (detected.value - date).num_days();
         out.push(

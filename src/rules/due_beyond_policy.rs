@@ -28,12 +28,12 @@
 //! restart the clock at the release date.
 
 use crate::diag::Diagnostic;
-use crate::policy::{days_between, policy_deadline};
+use crate::policy::days_between;
 
 use super::{days, Code, ItemContext};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
-    let (Some(due), Some(deadline)) = (&ctx.item.due, policy_deadline(ctx.item, ctx.config)) else {
+    let (Some(due), Some(deadline)) = (&ctx.item.due, ctx.assessment.policy_deadline) else {
         return;
     };
     if due.value <= deadline.date {

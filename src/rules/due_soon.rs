@@ -26,11 +26,11 @@ use super::{days, Code, ItemContext};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let item = ctx.item;
-    let Some(due) = item.due.as_ref().filter(|_| item.is_open()) else {
+    let Some(due) = item.due.as_ref().filter(|_| ctx.assessment.due_soon) else {
         return;
     };
     let left = days_between(ctx.today, due.value);
-    if (0..=i64::from(ctx.config.due_soon_days)).contains(&left) {
+    {
         let when = if left == 0 {
             "today".to_owned()
         } else {

@@ -1,7 +1,9 @@
 //! A milestone is planned after the item's scheduled completion date.
 //!
 //! ## What it does
-//! Reports each milestone whose effective date (after `update` changes) is later than `due`.
+//! Reports each milestone whose effective date (after `update` changes) is later than `due`,
+//! except on an item waiting on a vendor fix: there the vendor sets the pace, and `due` stays
+//! as scheduled while the check-ins excuse the delay.
 //!
 //! ## Why it matters
 //! FedRAMP presumes completion at the last milestone. A milestone after `due` means the plan
@@ -22,13 +24,18 @@
 //! milestone date.
 
 use crate::diag::Diagnostic;
-use crate::policy::{days_between, effective_milestones};
+use crate::policy::days_between;
 
 use super::{days, Code, ItemContext};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let Some(due) = &ctx.item.due else { return };
-    for m in effective_milestones(ctx.item) {
+    // The vendor, not the plan, sets when a vendor-dependent item can finish: its milestones
+    // follow the vendor's release, and the due date is not the limit for them.
+    if ctx.assessment.vendor_checkin.is_some_and(|v| v.pending) {
+        return;
+    }
+    for m in &ctx.assessment.milestones {
         if m.date > due.value {
             out.push(
                 ctx.report(

@@ -23,16 +23,13 @@
 //! `(##) Update/Complete <date> : <description>`.
 
 use crate::diag::Diagnostic;
-use crate::policy::{days_between, effective_milestones};
+use crate::policy::days_between;
 
 use super::{days, Code, ItemContext};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
-    if !ctx.item.is_open() {
-        return;
-    }
-    for m in effective_milestones(ctx.item) {
-        if !m.complete && m.date < ctx.today {
+    for m in &ctx.assessment.milestones {
+        if m.overdue {
             out.push(
                 ctx.report(
                     Code::MilestoneOverdue,
@@ -45,8 +42,9 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .with_help(format!(
-                    "append a milestone change `{{milestone: {}, kind: complete}}` or `kind: update` with the new date",
-                    m.id
+                    "when it is done, append to `milestone_changes`: `{{milestone: {id}, kind: complete, date: {today}, description: <what was delivered>}}`; if it slipped: `{{milestone: {id}, kind: update, date: <new date>, description: <why>}}`",
+                    id = m.id,
+                    today = ctx.today,
                 )),
             );
         }

@@ -28,27 +28,10 @@
 //! Deviation Request Form (rationale for every deviation).
 
 use crate::diag::Diagnostic;
-use crate::model::item::Item;
+use crate::model::item::{Item, Problem};
 use crate::model::Span;
 
 use super::{Code, ItemContext};
-
-const REQUIRED: &[&str] = &[
-    "id",
-    "title",
-    "description",
-    "controls",
-    "detector",
-    "detector_id",
-    "assets",
-    "owner",
-    "remediation",
-    "detected",
-    "due",
-    "risk",
-    "milestones",
-    "status",
-];
 
 fn top_level_present(item: &Item, key: &str) -> bool {
     match key {
@@ -73,10 +56,48 @@ fn top_level_present(item: &Item, key: &str) -> bool {
     }
 }
 
+/// The span of a required list that is present but empty, to point at it instead of at the
+/// item.
+fn empty_list_span(item: &Item, key: &str) -> Option<Span> {
+    let span = match key {
+        "controls" => item.controls.as_ref().filter(|c| c.value.is_empty())?.span,
+        "assets" => item.assets.as_ref().filter(|a| a.value.is_empty())?.span,
+        "milestones" => {
+            item.milestones
+                .as_ref()
+                .filter(|m| m.value.is_empty())?
+                .span
+        }
+        _ => return None,
+    };
+    Some(span)
+}
+
+/// The keys that misspelt keys were probably meant to be (`remediaton` → `remediation`), by
+/// path: `unknown-field` already speaks about them.
+fn meant_by_misspelling(item: &Item) -> Vec<String> {
+    item.problems
+        .iter()
+        .filter_map(|problem| match problem {
+            Problem::UnknownKey {
+                path,
+                key,
+                suggestion: Some(meant),
+                ..
+            } => Some(format!("{}{meant}", path.strip_suffix(key.as_str())?)),
+            _ => None,
+        })
+        .collect()
+}
+
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let item = ctx.item;
     let text = &ctx.file.text;
+    let misspelt = meant_by_misspelling(item);
     let mut missing = |span: Span, path: String, what: &str| {
+        if misspelt.contains(&path) {
+            return;
+        }
         // Point at the first line of the mapping, not all of it: a whole-file underline helps nobody.
         let line_end = text
             .get(span.start..span.end)
@@ -98,9 +119,22 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
             );
         }
     };
-    for key in REQUIRED {
-        if !top_level_present(item, key) {
-            missing(item.span, (*key).to_owned(), what_for(key));
+    let mut empty_lists = Vec::new();
+    for key in ctx.config.policy.profile.required_fields() {
+        if top_level_present(item, key) {
+            continue;
+        }
+        match empty_list_span(item, key) {
+            Some(span) => empty_lists.push(
+                ctx.report(
+                    Code::MissingField,
+                    span,
+                    format!("required field `{key}` is an empty list"),
+                )
+                .with_label("empty")
+                .with_help(format!("list at least one entry: {}", what_for(key))),
+            ),
+            None => missing(item.span, (*key).to_owned(), what_for(key)),
         }
     }
     if item.is_closed() && item.closed.is_none() {
@@ -235,6 +269,7 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    out.extend(empty_lists);
 }
 
 fn what_for(key: &str) -> &'static str {

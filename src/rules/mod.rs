@@ -5,26 +5,29 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use strum::{EnumIter, IntoEnumIterator, IntoStaticStr};
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, Location, Severity};
+use crate::diag::{Diagnostic, Location};
 use crate::history::audit::{AuditRule, Violation};
 use crate::history::diff::lookup_nearest;
 use crate::kev::KevCatalog;
 use crate::model::item::Item;
 use crate::model::{Node, Span};
+use crate::policy::{Assessment, Profile};
 use crate::source::SourceFile;
+use strum::IntoEnumIterator;
 
 mod auto_approve_too_far;
 mod closed_inconsistent;
 mod closed_operational_requirement;
 mod date_order;
+mod deadlines_inverted;
 mod detected_changed;
 mod due_beyond_policy;
 mod due_changed;
 mod due_soon;
 pub mod duplicate_id;
+mod future_date;
 mod history_shallow;
 mod history_unavailable;
 mod id_changed;
@@ -48,109 +51,7 @@ mod unknown_field;
 mod vendor_checkin_stale;
 mod vendor_dependency_high;
 
-include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
-
-/// Every finding's code. Kebab-case names are the stable public identifiers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, EnumIter, IntoStaticStr)]
-#[strum(serialize_all = "kebab-case")]
-pub enum Code {
-    ParseError,
-    UnknownField,
-    MissingField,
-    InvalidValue,
-    DuplicateId,
-    IdMismatch,
-    MilestoneReference,
-    DateOrder,
-    DueBeyondPolicy,
-    Overdue,
-    DueSoon,
-    MilestoneOverdue,
-    MilestoneAfterDue,
-    VendorCheckinStale,
-    VendorDependencyHigh,
-    OperationalRequirementHigh,
-    AutoApproveTooFar,
-    ClosedOperationalRequirement,
-    ClosedInconsistent,
-    StatusStale,
-    KevMismatch,
-    DetectedChanged,
-    RiskChanged,
-    DueChanged,
-    MilestonesRewritten,
-    MilestoneChangesRewritten,
-    ItemDeleted,
-    IdChanged,
-    Reopened,
-    HistoryUnavailable,
-    HistoryShallow,
-}
-
-impl Code {
-    /// Every code's name, in declaration order.
-    pub fn names() -> Vec<&'static str> {
-        Code::iter().map(Code::as_str).collect()
-    }
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn from_name(name: &str) -> Option<Code> {
-        Code::iter().find(|c| c.as_str() == name)
-    }
-
-    pub fn default_severity(self) -> Severity {
-        match self {
-            Code::DueSoon | Code::HistoryUnavailable => Severity::Note,
-            Code::MilestoneOverdue
-            | Code::MilestoneAfterDue
-            | Code::StatusStale
-            | Code::Reopened
-            | Code::HistoryShallow => Severity::Warning,
-            _ => Severity::Error,
-        }
-    }
-
-    /// The rule's documentation, from its file's `//!` comment.
-    pub fn doc(self) -> &'static str {
-        RULE_DOCS
-            .iter()
-            .find(|(code, _)| *code == self.as_str())
-            .map_or("", |(_, doc)| doc)
-    }
-
-    /// The first line of the documentation.
-    pub fn summary(self) -> &'static str {
-        self.doc().lines().next().unwrap_or("")
-    }
-
-    /// Where the rule's documentation page lives.
-    pub fn help_uri(self) -> String {
-        format!("{DOCS_BASE}/{}.md", self.as_str())
-    }
-}
-
-pub const DOCS_BASE: &str = "https://github.com/poam-dev/poam/blob/main/docs/rules";
-
-/// Rules that compare versions of an item along git history.
-pub fn is_history_code(code: Code) -> bool {
-    HISTORY_CODES.contains(&code)
-}
-
-pub const HISTORY_CODES: &[Code] = &[
-    Code::DetectedChanged,
-    Code::RiskChanged,
-    Code::DueChanged,
-    Code::MilestonesRewritten,
-    Code::MilestoneChangesRewritten,
-    Code::ItemDeleted,
-    Code::IdChanged,
-    Code::Reopened,
-    Code::HistoryUnavailable,
-    Code::HistoryShallow,
-];
+pub use crate::code::{is_history_code, Code, DOCS_BASE, HISTORY_CODES, RULE_DOCS};
 
 /// The current file of an item, for pointing history findings at today's line.
 pub struct CurrentFile<'a> {
@@ -228,6 +129,16 @@ pub fn check_history(
     apply_levels(config, diagnostics)
 }
 
+/// Findings about `poam.yaml` itself.
+pub fn check_config(config: &Config, source: &SourceFile) -> Vec<Diagnostic> {
+    apply_levels(
+        config,
+        deadlines_inverted::check(config, source)
+            .into_iter()
+            .collect(),
+    )
+}
+
 /// Where folder-level findings point: `poam.yaml` when there is one, else the items folder.
 pub struct ItemsFolder {
     pub name: String,
@@ -275,8 +186,8 @@ pub struct ItemContext<'a> {
     pub kev: Option<&'a KevCatalog>,
     /// The file name without extension.
     pub file_stem: &'a str,
-    /// When the item last changed in git history; stands in for a missing `status_date`.
-    pub last_changed: Option<NaiveDate>,
+    /// Everything computed about the item as of `today`.
+    pub assessment: &'a Assessment,
 }
 
 impl ItemContext<'_> {
@@ -305,6 +216,7 @@ pub const ITEM_RULES: &[(Code, ItemRule)] = &[
     (Code::IdMismatch, id_mismatch::check),
     (Code::MilestoneReference, milestone_reference::check),
     (Code::DateOrder, date_order::check),
+    (Code::FutureDate, future_date::check),
     (Code::DueBeyondPolicy, due_beyond_policy::check),
     (Code::Overdue, overdue::check),
     (Code::DueSoon, due_soon::check),
@@ -326,26 +238,64 @@ pub const ITEM_RULES: &[(Code, ItemRule)] = &[
     (Code::KevMismatch, kev_mismatch::check),
 ];
 
+/// Every profile.
+const EVERY_PROFILE: &[Profile] = &[Profile::FedrampRev5];
+/// The Rev5 POA&M's deadline model: 30/90/180 days, deviations moving deadlines, vendor
+/// dependency excuses.
+const REV5: &[Profile] = &[Profile::FedrampRev5];
+
+/// The profiles a rule belongs to. Rules about the item format and the audit trail apply to
+/// every profile; deadline rules to the profile whose deadline model they judge.
+pub fn profiles(code: Code) -> &'static [Profile] {
+    match code {
+        Code::DueBeyondPolicy
+        | Code::Overdue
+        | Code::DueSoon
+        | Code::MilestoneOverdue
+        | Code::MilestoneAfterDue
+        | Code::VendorCheckinStale
+        | Code::VendorDependencyHigh
+        | Code::OperationalRequirementHigh
+        | Code::AutoApproveTooFar
+        | Code::DueChanged => REV5,
+        _ => EVERY_PROFILE,
+    }
+}
+
+/// The rules of `profile`, in code order.
+pub fn rules_of(profile: Profile) -> Vec<Code> {
+    Code::iter()
+        .filter(|code| profiles(*code).contains(&profile))
+        .collect()
+}
+
+/// Whether findings of `code` are reported: the rule belongs to the configured profile and
+/// `rules:` does not turn it off.
+pub fn enabled(config: &Config, code: Code) -> bool {
+    profiles(code).contains(&config.policy.profile)
+        && config.level_of(code, code.default_severity()).is_some()
+}
+
 /// Runs every enabled item rule and applies the configured severities.
 pub fn check_item(ctx: &ItemContext) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (code, rule) in ITEM_RULES {
-        if ctx
-            .config
-            .level_of(*code, code.default_severity())
-            .is_some()
-        {
+        if enabled(ctx.config, *code) {
             rule(ctx, &mut out);
         }
     }
     apply_levels(ctx.config, out)
 }
 
-/// Applies `rules:` from the config: overrides severities and drops what is off.
+/// Applies the profile and `rules:` from the config: drops findings of rules outside the
+/// profile or turned off, and overrides severities.
 pub fn apply_levels(config: &Config, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diagnostics
         .into_iter()
         .filter_map(|mut d| {
+            if !profiles(d.code).contains(&config.policy.profile) {
+                return None;
+            }
             d.severity = config.level_of(d.code, d.severity)?;
             Some(d)
         })

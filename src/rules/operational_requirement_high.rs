@@ -25,7 +25,6 @@
 
 use crate::diag::Diagnostic;
 use crate::model::item::DeviationStatus;
-use crate::policy::effective_rating;
 
 use super::{Code, ItemContext};
 
@@ -46,7 +45,11 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     }) else {
         return;
     };
-    let Some(rating) = effective_rating(ctx.item).filter(|r| r.rating.is_high_or_critical()) else {
+    let Some(rating) = ctx
+        .assessment
+        .rating
+        .filter(|r| r.rating.is_high_or_critical())
+    else {
         return;
     };
     let state = if status.value == DeviationStatus::Approved {

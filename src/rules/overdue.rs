@@ -25,22 +25,15 @@
 //! dependencies are not late while check-ins are current).
 
 use crate::diag::Diagnostic;
-use crate::policy::{days_between, excuse};
+use crate::policy::days_between;
 
 use super::{days, Code, ItemContext};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let item = ctx.item;
-    let Some(due) = item
-        .due
-        .as_ref()
-        .filter(|d| item.is_open() && d.value < ctx.today)
-    else {
+    let Some(due) = item.due.as_ref().filter(|_| ctx.assessment.overdue) else {
         return;
     };
-    if excuse(item, ctx.config, ctx.today).is_some() {
-        return;
-    }
     out.push(
         ctx.report(
             Code::Overdue,

@@ -34,13 +34,17 @@ pub fn diagnostic(file: &SourceFile, error: &ParseError) -> Diagnostic {
     Diagnostic {
         code: Code::ParseError,
         severity: Code::ParseError.default_severity(),
-        item: None,
+        item: crate::parse::top_level_scalar(&file.text, "id")
+            .filter(|id| crate::model::item::is_valid_item_id(id)),
         location: file.location(error.span),
         label: None,
         message: error.message.clone(),
-        help: Some(
-            "each item file holds one YAML mapping; see the item format in the README".into(),
-        ),
+        help: Some(if error.message.starts_with("tab in the indentation") {
+            "replace the tab with spaces (set your editor to insert spaces for Tab in YAML files)"
+                .into()
+        } else {
+            "each item file holds one YAML mapping; see the item format in the README".into()
+        }),
         related: Vec::new(),
     }
 }

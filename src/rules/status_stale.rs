@@ -21,26 +21,26 @@
 //! FedRAMP POA&M Template, column O (Status Date); Rev5 baseline CA-5: POA&Ms at least monthly.
 
 use crate::diag::Diagnostic;
-use crate::policy::days_between;
+use crate::policy::assess::StatusSource;
 
 use super::{days, Code, ItemContext};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let item = ctx.item;
-    if !item.is_open() {
+    let Some(status) = ctx.assessment.status.filter(|s| s.stale) else {
         return;
-    }
-    let limit = i64::from(ctx.config.stale_days);
-    if let Some(date) = &item.status_date {
-        let age = days_between(date.value, ctx.today);
-        if age > limit {
+    };
+    let limit = i64::from(ctx.config.policy.stale_days);
+    let age = status.age_days;
+    match (status.source, status.span) {
+        (StatusSource::StatusDate, Some(span)) => {
             out.push(
                 ctx.report(
                     Code::StatusStale,
-                    date.span,
+                    span,
                     format!(
                         "status date {} is {} old (limit {})",
-                        date.value,
+                        status.date,
                         days(age),
                         days(limit)
                     ),
@@ -48,9 +48,8 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
                 .with_help("review the item and update `status_date`"),
             );
         }
-    } else if let Some(changed) = ctx.last_changed {
-        let age = days_between(changed, ctx.today);
-        if age > limit {
+        _ => {
+            let changed = status.date;
             let span = item.status.as_ref().map_or(item.span, |s| s.span);
             out.push(
                 ctx.report(

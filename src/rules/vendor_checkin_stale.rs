@@ -24,27 +24,17 @@
 //! App. D: check in at least every 30 days.
 
 use crate::diag::Diagnostic;
-use crate::policy::days_between;
 
 use super::{days, Code, ItemContext};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
-    let Some(vendor) = ctx
-        .item
-        .vendor_dependency
-        .as_ref()
-        .filter(|_| ctx.item.is_open())
-    else {
+    let Some(vendor) = ctx.assessment.vendor_checkin.filter(|v| v.stale) else {
         return;
     };
-    if vendor.fix_released.is_some() {
-        return;
-    }
-    let Some(checkin) = &vendor.last_checkin else {
+    let (Some(checkin), Some(age)) = (vendor.last, vendor.age_days) else {
         return;
     };
-    let age = days_between(checkin.value, ctx.today);
-    if age > i64::from(ctx.config.vendor_checkin_days) {
+    {
         out.push(
             ctx.report(
                 Code::VendorCheckinStale,
@@ -53,7 +43,7 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
                     "last vendor check-in {} is {} old; check in at least every {}",
                     checkin.value,
                     days(age),
-                    days(i64::from(ctx.config.vendor_checkin_days))
+                    days(i64::from(ctx.config.policy.vendor_checkin_days))
                 ),
             )
             .with_help("check in with the vendor and update `vendor_dependency.last_checkin`"),

@@ -26,7 +26,7 @@
 use chrono::Days;
 
 use crate::diag::Diagnostic;
-use crate::policy::{days_between, effective_rating};
+use crate::policy::days_between;
 
 use super::{days, Code, ItemContext};
 
@@ -37,7 +37,7 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     if !item.is_open() || item.vendor_dependency.is_none() {
         return;
     }
-    let (Some(rating), Some(detected)) = (effective_rating(item), &item.detected) else {
+    let (Some(rating), Some(detected)) = (ctx.assessment.rating, &item.detected) else {
         return;
     };
     let limit = detected.value + Days::new(MITIGATION_DAYS);

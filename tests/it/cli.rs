@@ -16,7 +16,10 @@ fn mixed_repo() -> tempfile::TempDir {
     fs::write(dir.path().join("poams/V-1.yaml"), valid_item("V-1")).expect("write");
     let broken = valid_item("V-2")
         .replace("due: 2027-01-20", "due: 2027-06-20")
-        .replace("owner: Jane Doe - Platform Team\n", "ownr: Jane Doe\n");
+        .replace(
+            "owner: Jane Doe - Platform Team\n",
+            "point_of_contact: Jane Doe\n",
+        );
     fs::write(dir.path().join("poams/V-2.yaml"), broken).expect("write");
     let stale = valid_item("V-3").replace("status_date: 2026-11-20", "status_date: 2026-09-01");
     fs::write(dir.path().join("poams/V-3.yaml"), stale).expect("write");
@@ -90,7 +93,7 @@ fn short_format_is_one_line_per_finding() {
     let (_, out) = lint(dir.path(), &["--format", "short"]);
     insta::assert_snapshot!(out, @r"
     poams/V-2.yaml:1:1: error[missing-field] missing required field `owner`
-    poams/V-2.yaml:8:1: error[unknown-field] unknown field `ownr`
+    poams/V-2.yaml:8:1: error[unknown-field] unknown field `point_of_contact`
     poams/V-2.yaml:11:6: error[due-beyond-policy] due 2027-06-20 is 231 days after detection; moderate allows 90 (deadline 2027-01-30)
     poams/V-3.yaml:18:14: warning[status-stale] status date 2026-09-01 is 85 days old (limit 30 days)
     ");

@@ -6,11 +6,13 @@ use std::path::Path;
 use std::process::Command;
 
 use chrono::NaiveDate;
+use poam::commands::log::render_log;
 use poam::history::audit::{self, AuditRule, Violation};
+use poam::history::select;
 use poam::history::{
     self, EventKind, GitRepo, History, HistoryError, ItemHistory, Source, VersionState, WalkOptions,
 };
-use poam::log::{self, LogFormat};
+use poam::render::log::{render, LogFormat};
 
 use crate::common::build_repo;
 
@@ -272,7 +274,7 @@ fn a_repository_without_commits_has_an_empty_history() {
         opened.pr_history("main", WalkOptions::default()),
         Err(HistoryError::NoCommits)
     ));
-    let text = log::render(&history, &[], LogFormat::Human);
+    let text = render(&history, &[], LogFormat::Human);
     assert_eq!(text, "no item history to show\n");
 }
 
@@ -285,7 +287,7 @@ fn a_folder_outside_any_repository_is_reported_as_such() {
         Err(HistoryError::NotARepo { path }) => assert_eq!(path, items),
         other => panic!("expected NotARepo, got {other:?}"),
     }
-    let err = log::run_log(&items, &[], None, LogFormat::Json).expect_err("not a repo");
+    let err = render_log(&items, &[], None, LogFormat::Json, false).expect_err("not a repo");
     assert!(err.to_string().contains("is not inside a git repository"));
 }
 
@@ -562,29 +564,34 @@ fn log_filters_by_id_and_date() {
     let (_temp, repo) = build_repo("timeline");
     let items = repo.join("compliance/poams");
     let history = full(&items);
-    let picked = log::select(&history, &["POAM-0003".to_owned()], None).expect("known id");
+    let picked = select(&history, &["POAM-0003".to_owned()], None).expect("known id");
     assert_eq!(picked.len(), 1);
     assert_eq!(picked[0].id, "POAM-0103");
 
     let since = NaiveDate::from_ymd_opt(2026, 2, 21);
-    let recent = log::select(&history, &[], since).expect("select");
+    let recent = select(&history, &[], since).expect("select");
     let ids: Vec<&str> = recent.iter().map(|t| t.id).collect();
     assert_eq!(ids, ["POAM-0001", "POAM-0002", "POAM-0103"]);
     assert_eq!(recent[0].events.len(), 1);
-    let later = log::select(&history, &[], NaiveDate::from_ymd_opt(2026, 3, 2)).expect("select");
+    let later = select(&history, &[], NaiveDate::from_ymd_opt(2026, 3, 2)).expect("select");
     let ids: Vec<&str> = later.iter().map(|t| t.id).collect();
     assert_eq!(ids, ["POAM-0002", "POAM-0103"]);
 
-    let err =
-        log::select(&history, &["POAM-0001".into(), "NOPE".into()], None).expect_err("unknown id");
+    let err = select(&history, &["POAM-0001".into(), "NOPE".into()], None).expect_err("unknown id");
     assert_eq!(err.to_string(), "no committed history for NOPE");
 }
 
 #[test]
 fn log_json_snapshot() {
     let (_temp, repo) = build_repo("timeline");
-    let text = log::run_log(&repo.join("compliance/poams"), &[], None, LogFormat::Json)
-        .expect("log renders");
+    let text = render_log(
+        &repo.join("compliance/poams"),
+        &[],
+        None,
+        LogFormat::Json,
+        false,
+    )
+    .expect("log renders");
     let parsed: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
     assert_eq!(parsed["version"], 1);
     insta::assert_snapshot!("log_timeline_json", text);
@@ -593,19 +600,26 @@ fn log_json_snapshot() {
 #[test]
 fn log_human_snapshot() {
     let (_temp, repo) = build_repo("timeline");
-    let text = log::run_log(&repo.join("compliance/poams"), &[], None, LogFormat::Human)
-        .expect("log renders");
+    let text = render_log(
+        &repo.join("compliance/poams"),
+        &[],
+        None,
+        LogFormat::Human,
+        false,
+    )
+    .expect("log renders");
     insta::assert_snapshot!("log_timeline_human", text);
 }
 
 #[test]
 fn log_markdown_snapshot() {
     let (_temp, repo) = build_repo("timeline");
-    let text = log::run_log(
+    let text = render_log(
         &repo.join("compliance/poams"),
         &["POAM-0001".to_owned(), "POAM-0002".to_owned()],
         None,
         LogFormat::Md,
+        false,
     )
     .expect("log renders");
     insta::assert_snapshot!("log_timeline_md", text);
@@ -614,11 +628,23 @@ fn log_markdown_snapshot() {
 #[test]
 fn log_of_a_shallow_clone_carries_the_warning() {
     let (_temp, root) = build_repo("shallow");
-    let text = log::run_log(&root.join("shallow/poams"), &[], None, LogFormat::Human)
-        .expect("log renders");
+    let text = render_log(
+        &root.join("shallow/poams"),
+        &[],
+        None,
+        LogFormat::Human,
+        false,
+    )
+    .expect("log renders");
     insta::assert_snapshot!("log_shallow_human", text);
-    let json =
-        log::run_log(&root.join("shallow/poams"), &[], None, LogFormat::Json).expect("log renders");
+    let json = render_log(
+        &root.join("shallow/poams"),
+        &[],
+        None,
+        LogFormat::Json,
+        false,
+    )
+    .expect("log renders");
     let parsed: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
     assert_eq!(parsed["warnings"].as_array().map(Vec::len), Some(1));
     assert_eq!(parsed["items"][0]["pre_existing"], true);
@@ -628,8 +654,14 @@ fn log_of_a_shallow_clone_carries_the_warning() {
 #[test]
 fn log_from_a_subdirectory_finds_the_repository_and_its_items() {
     let (_temp, repo) = build_repo("timeline");
-    let expected = log::run_log(&repo.join("compliance/poams"), &[], None, LogFormat::Json)
-        .expect("log renders");
+    let expected = render_log(
+        &repo.join("compliance/poams"),
+        &[],
+        None,
+        LogFormat::Json,
+        false,
+    )
+    .expect("log renders");
     let output = crate::common::poam()
         .current_dir(repo.join("compliance"))
         .args(["log", "--format", "json"])

@@ -156,8 +156,7 @@ proptest! {
             let config = poam::config::Config::for_items_dir(std::path::Path::new("."));
             let file = poam::source::SourceFile::new("V-7.yaml".into(), text.clone());
             let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
-            let ctx = poam::rules::ItemContext { file: &file, item: &item, config: &config, today, kev: None, file_stem: "V-7", last_changed: None };
-            for d in poam::rules::check_item(&ctx) {
+            for d in poam::lint::check_item(&config, today, None, &file, &item, "V-7", None) {
                 prop_assert!(d.location.span.end <= text.len());
                 prop_assert!(d.location.start.line >= 1);
             }

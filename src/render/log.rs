@@ -1,5 +1,5 @@
-//! `poam log`: each item's timeline from git history, rendered as text, JSON or Markdown.
-//! The renderers are pure functions of a [`History`].
+//! The audit trail of `poam log` rendered as text, JSON or Markdown: pure functions of a
+//! [`History`] and the selected [`Timeline`]s.
 //!
 //! # JSON shape (`--format json`, version 1)
 //!
@@ -54,14 +54,11 @@
 //! - With `--since DATE`, only events whose commit time is on or after DATE (00:00 UTC) are
 //!   listed, and items without such events are left out unless named.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::path::Path;
 
-use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::history::{self, Event, EventKind, FieldChange, History, HistoryError, WalkOptions};
+use crate::history::{Event, EventKind, FieldChange, History, Timeline};
 
 /// Output format of `poam log`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -70,113 +67,6 @@ pub enum LogFormat {
     Human,
     Json,
     Md,
-}
-
-/// `poam log`: reads the history of the repository holding `items_dir` and renders the
-/// timelines of `ids` (all items when empty). Shows a progress bar on a terminal when the
-/// walk takes a while. Ids with no committed history are an error.
-pub fn run_log(
-    items_dir: &Path,
-    ids: &[String],
-    since: Option<NaiveDate>,
-    format: LogFormat,
-) -> Result<String, HistoryError> {
-    let repo = history::open(items_dir)?;
-    let history = repo.full_history(WalkOptions { progress: true })?;
-    let text = {
-        let timelines = select(&history, ids, since)?;
-        render(&history, &timelines, format)
-    };
-    // Freeing every parsed version and closing the object database take a tenth of a long
-    // walk, and nobody waits for them: let another thread do it while the output is written.
-    let _ = std::thread::Builder::new()
-        .name("poam-history-free".to_owned())
-        .spawn(move || drop((history, repo)));
-    Ok(text)
-}
-
-/// The events of one item id, ready to render.
-#[derive(Clone, Debug)]
-pub struct Timeline<'a> {
-    pub id: &'a str,
-    pub former_ids: Vec<&'a str>,
-    pub path: &'a str,
-    pub exists: bool,
-    pub pre_existing: bool,
-    pub events: Vec<&'a Event>,
-}
-
-/// Picks the timelines to show: `ids` (matching current or former ids; all when empty),
-/// events on or after `since`. Files that claim the same id share one timeline.
-pub fn select<'a>(
-    history: &'a History,
-    ids: &[String],
-    since: Option<NaiveDate>,
-) -> Result<Vec<Timeline<'a>>, HistoryError> {
-    let unknown: Vec<String> = ids
-        .iter()
-        .filter(|id| !history.items.iter().any(|item| item.answers_to(id)))
-        .cloned()
-        .collect();
-    if !unknown.is_empty() {
-        return Err(HistoryError::UnknownItems { ids: unknown });
-    }
-    let order: HashMap<&str, usize> = history
-        .changed_commits
-        .iter()
-        .enumerate()
-        .map(|(index, commit)| (commit.id.as_str(), index))
-        .collect();
-    let position = |event: &Event| {
-        event
-            .commit()
-            .and_then(|c| order.get(c.id.as_str()))
-            .copied()
-            .unwrap_or(usize::MAX)
-    };
-    let mut timelines: Vec<Timeline<'a>> = Vec::new();
-    for item in &history.items {
-        let named = ids.iter().any(|id| item.answers_to(id));
-        if !ids.is_empty() && !named {
-            continue;
-        }
-        let events = item
-            .events
-            .iter()
-            .filter(|e| match (since, e.commit()) {
-                (Some(date), Some(commit)) => commit.is_on_or_after(date),
-                _ => true,
-            })
-            .collect::<Vec<_>>();
-        let quiet = since.is_some() && events.is_empty() && !named;
-        if quiet {
-            continue;
-        }
-        // `history.items` is sorted by id, so a shared id is always the previous timeline.
-        match timelines.last_mut().filter(|t| t.id == item.id) {
-            Some(timeline) => {
-                timeline.events.extend(events);
-                timeline.events.sort_by_key(|e| position(e));
-                timeline
-                    .former_ids
-                    .extend(item.former_ids.iter().map(String::as_str));
-                if item.exists {
-                    timeline.exists = true;
-                    timeline.path = &item.path;
-                }
-                timeline.pre_existing |= item.pre_existing;
-            }
-            None => timelines.push(Timeline {
-                id: &item.id,
-                former_ids: item.former_ids.iter().map(String::as_str).collect(),
-                path: &item.path,
-                exists: item.exists,
-                pre_existing: item.pre_existing,
-                events,
-            }),
-        }
-    }
-    Ok(timelines)
 }
 
 pub fn render(history: &History, timelines: &[Timeline<'_>], format: LogFormat) -> String {

@@ -1,0 +1,140 @@
+//! Every finding's code and severity: the leaf the rest of poam names findings by.
+//!
+//! Codes are stable public identifiers and never reused. Each rule's documentation comes from
+//! its file's `//!` comment (collected by build.rs).
+
+use std::fmt;
+
+use serde::Serialize;
+use strum::{EnumIter, IntoEnumIterator, IntoStaticStr};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Note => "note",
+            Self::Warning => "warning",
+            Self::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
+
+/// Every finding's code. Kebab-case names are the stable public identifiers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, EnumIter, IntoStaticStr)]
+#[strum(serialize_all = "kebab-case")]
+pub enum Code {
+    ParseError,
+    UnknownField,
+    MissingField,
+    InvalidValue,
+    DuplicateId,
+    IdMismatch,
+    MilestoneReference,
+    DateOrder,
+    FutureDate,
+    DueBeyondPolicy,
+    Overdue,
+    DueSoon,
+    MilestoneOverdue,
+    MilestoneAfterDue,
+    VendorCheckinStale,
+    VendorDependencyHigh,
+    OperationalRequirementHigh,
+    AutoApproveTooFar,
+    ClosedOperationalRequirement,
+    ClosedInconsistent,
+    StatusStale,
+    KevMismatch,
+    DeadlinesInverted,
+    DetectedChanged,
+    RiskChanged,
+    DueChanged,
+    MilestonesRewritten,
+    MilestoneChangesRewritten,
+    ItemDeleted,
+    IdChanged,
+    Reopened,
+    HistoryUnavailable,
+    HistoryShallow,
+}
+
+impl Code {
+    /// Every code's name, in declaration order.
+    pub fn names() -> Vec<&'static str> {
+        Code::iter().map(Code::as_str).collect()
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn from_name(name: &str) -> Option<Code> {
+        Code::iter().find(|c| c.as_str() == name)
+    }
+
+    pub fn default_severity(self) -> Severity {
+        match self {
+            Code::DueSoon | Code::HistoryUnavailable => Severity::Note,
+            Code::MilestoneOverdue
+            | Code::MilestoneAfterDue
+            | Code::StatusStale
+            | Code::Reopened
+            | Code::DeadlinesInverted
+            | Code::HistoryShallow => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// The rule's documentation, from its file's `//!` comment.
+    pub fn doc(self) -> &'static str {
+        RULE_DOCS
+            .iter()
+            .find(|(code, _)| *code == self.as_str())
+            .map_or("", |(_, doc)| doc)
+    }
+
+    /// The first line of the documentation.
+    pub fn summary(self) -> &'static str {
+        self.doc().lines().next().unwrap_or("")
+    }
+
+    /// Where the rule's documentation page lives.
+    pub fn help_uri(self) -> String {
+        format!("{DOCS_BASE}/{}.md", self.as_str())
+    }
+}
+
+pub const DOCS_BASE: &str = "https://github.com/poam-dev/poam/blob/main/docs/rules";
+
+/// Rules that compare versions of an item along git history.
+pub fn is_history_code(code: Code) -> bool {
+    HISTORY_CODES.contains(&code)
+}
+
+pub const HISTORY_CODES: &[Code] = &[
+    Code::DetectedChanged,
+    Code::RiskChanged,
+    Code::DueChanged,
+    Code::MilestonesRewritten,
+    Code::MilestoneChangesRewritten,
+    Code::ItemDeleted,
+    Code::IdChanged,
+    Code::Reopened,
+    Code::HistoryUnavailable,
+    Code::HistoryShallow,
+];

@@ -1,0 +1,80 @@
+//! One file per subcommand. A command parses nothing and decides nothing: it wires a workspace
+//! to a capability and a renderer, and says which exit code the outcome means.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+
+use crate::cli::{ColorChoice, GlobalArgs};
+use crate::config::Config;
+use crate::error::Error;
+
+pub mod lint;
+pub mod log;
+pub mod rules;
+pub mod show;
+
+/// Findings at error level (or warnings with `--strict`).
+pub const EXIT_FINDINGS: u8 = 1;
+/// Usage errors and tool failures.
+pub const EXIT_FAILURE: u8 = 2;
+
+/// The date rules measure against: `--today`, `POAM_TODAY`, else the current UTC date. The
+/// one place poam reads the clock.
+pub fn today(global: &GlobalArgs) -> NaiveDate {
+    global
+        .today
+        .unwrap_or_else(|| chrono::Utc::now().date_naive())
+}
+
+/// Whether to colour a stream: `--color always|never`, else only on a terminal and never
+/// with `NO_COLOR` set.
+pub fn use_color(choice: ColorChoice, stream_is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// The configuration for a command: `--config`, else `path`, else the folder `-C` named,
+/// else `poam.yaml` found upward from the working directory.
+pub fn config(global: &GlobalArgs, path: Option<&Path>) -> Result<Config, Error> {
+    let named_folder = global.directory.as_ref().map(|_| Path::new("."));
+    Config::discover(path.or(named_folder), global.config.as_deref())
+}
+
+/// True when standard output is a terminal and nothing redirects the output to a file.
+pub fn stdout_is_terminal(output: Option<&Path>) -> bool {
+    output.is_none() && std::io::stdout().is_terminal()
+}
+
+/// Writes `text` to `output` atomically, or to standard output.
+pub fn emit(output: Option<&Path>, text: &str) -> Result<(), Error> {
+    match output {
+        Some(path) => crate::output::write_atomic(path, text),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+                .map_err(|source| Error::Write {
+                    path: "<stdout>".into(),
+                    source,
+                })
+        }
+    }
+}
+
+/// Exit code 1 when `failing`, else 0.
+pub fn exit_for(failing: bool) -> ExitCode {
+    if failing {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,48 @@
+//! `poam show ID`: one item and where it stands, without running the whole lint.
+
+use std::process::ExitCode;
+
+use crate::cli::{GlobalArgs, ShowArgs, ShowFormat};
+use crate::error::Error;
+use crate::policy;
+use crate::render;
+use crate::view::{ItemView, ShowDocument, VIEW_VERSION};
+use crate::workspace::Workspace;
+
+use super::{config, emit, stdout_is_terminal, today, use_color};
+
+pub fn run(args: &ShowArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
+    let workspace = Workspace::open(config(global, None)?)?;
+    let today = today(global);
+    let Some((file, item)) = workspace.find(&args.id) else {
+        let ids = workspace.ids();
+        return Err(Error::UnknownItem {
+            id: args.id.clone(),
+            candidates: crate::model::item::nearest(&args.id, &ids, 3)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        });
+    };
+    // `show` reads no git history: an item without `status_date` has no status age here.
+    let assessment = policy::assess(item, &workspace.config.policy, today, None);
+    let view = ItemView::new(&file.source.name, item, &assessment);
+    let text = match args.format {
+        ShowFormat::Human => {
+            render::show::render(&view, use_color(global.color, stdout_is_terminal(None)))
+        }
+        ShowFormat::Json => render::json_document(&ShowDocument {
+            version: VIEW_VERSION,
+            item: &view,
+        }),
+        ShowFormat::Yaml => render::yaml::render(
+            &serde_json::to_value(ShowDocument {
+                version: VIEW_VERSION,
+                item: &view,
+            })
+            .unwrap_or_default(),
+        ),
+    };
+    emit(None, &text)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,107 @@
+//! Profiles: the set of FedRAMP rules a system is held to, chosen by `profile:` in `poam.yaml`.
+//!
+//! A profile owns its default deadlines and its required fields; the rule registry
+//! (`crate::rules`) says per rule which profiles it belongs to. Adding a profile means a
+//! variant here, its tables below, and its rules' membership in the registry.
+
+use serde::Serialize;
+use strum::{EnumIter, IntoEnumIterator, IntoStaticStr};
+
+/// Remediation days per rating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Deadlines {
+    pub critical: u32,
+    pub high: u32,
+    pub moderate: u32,
+    pub low: u32,
+}
+
+impl Deadlines {
+    /// FedRAMP Rev5 RA-5(d): High (and Critical) 30, Moderate 90, Low 180 days.
+    pub const FEDRAMP_REV5: Deadlines = Deadlines {
+        critical: 30,
+        high: 30,
+        moderate: 90,
+        low: 180,
+    };
+}
+
+/// The FedRAMP model a system follows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, EnumIter, IntoStaticStr, Serialize)]
+#[strum(serialize_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
+pub enum Profile {
+    /// The Rev5 POA&M: 30/90/180-day deadlines from detection, deviation requests, vendor
+    /// dependencies (FedRAMP ConMon Strategy Guide, POA&M Template Completion Guide).
+    #[default]
+    FedrampRev5,
+}
+
+/// Required item fields of the Rev5 POA&M: the template columns FedRAMP rejects when blank.
+const REV5_REQUIRED: &[&str] = &[
+    "id",
+    "title",
+    "description",
+    "controls",
+    "detector",
+    "detector_id",
+    "assets",
+    "owner",
+    "remediation",
+    "detected",
+    "due",
+    "risk",
+    "milestones",
+    "status",
+];
+
+impl Profile {
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn from_name(name: &str) -> Option<Profile> {
+        Profile::iter().find(|p| p.name() == name)
+    }
+
+    pub fn names() -> Vec<&'static str> {
+        Profile::iter().map(Profile::name).collect()
+    }
+
+    /// Remediation days per rating when `deadlines:` does not override them.
+    pub fn default_deadlines(self) -> Deadlines {
+        match self {
+            Profile::FedrampRev5 => Deadlines::FEDRAMP_REV5,
+        }
+    }
+
+    /// Top-level item keys that must be present and non-empty.
+    pub fn required_fields(self) -> &'static [&'static str] {
+        match self {
+            Profile::FedrampRev5 => REV5_REQUIRED,
+        }
+    }
+}
+
+/// The settings deadline arithmetic reads: the profile with the config's overrides applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Policy {
+    pub profile: Profile,
+    pub deadlines: Deadlines,
+    pub vendor_checkin_days: u32,
+    pub stale_days: u32,
+    pub due_soon_days: u32,
+}
+
+impl Policy {
+    /// A profile's defaults.
+    pub fn of(profile: Profile) -> Policy {
+        Policy {
+            profile,
+            deadlines: profile.default_deadlines(),
+            vendor_checkin_days: 30,
+            stale_days: 30,
+            due_soon_days: 14,
+        }
+    }
+}

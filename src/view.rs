@@ -1,0 +1,405 @@
+//! The item view: an item's fields plus its assessment, as plain serializable data. The one
+//! shape that JSON outputs, templates and exports read.
+//!
+//! Versioned: [`VIEW_VERSION`] changes when a key is removed or changes meaning; new keys may
+//! be added within a version. Every key is always present (`null` or `[]` when unset), dates
+//! are `YYYY-MM-DD`, enumerations are lower-case words.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::model::item::{Deviation, Item, RiskAdjustment};
+use crate::model::Sp;
+use crate::policy::assess::{ClockStart, Excuse, StatusSource};
+use crate::policy::Assessment;
+
+/// Version of the item view's shape.
+pub const VIEW_VERSION: u32 = 1;
+
+/// One item as written plus everything computed about it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ItemView {
+    pub id: Option<String>,
+    /// The item file, relative to the repository root, `/`-separated.
+    pub path: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub controls: Vec<String>,
+    pub detector: Option<String>,
+    pub detector_id: Option<String>,
+    pub assets: Vec<String>,
+    pub owner: Option<String>,
+    pub resources: Option<String>,
+    pub remediation: Option<String>,
+    pub detected: Option<NaiveDate>,
+    pub due: Option<NaiveDate>,
+    pub risk: Option<&'static str>,
+    pub milestones: Vec<MilestoneView>,
+    pub milestone_changes: Vec<MilestoneChangeView>,
+    pub status: Option<&'static str>,
+    pub status_date: Option<NaiveDate>,
+    pub vendor_dependency: Option<VendorView>,
+    pub deviations: DeviationsView,
+    pub kev_due: Option<NaiveDate>,
+    pub cves: Vec<String>,
+    pub services: Vec<String>,
+    pub documents: Vec<DocumentView>,
+    pub comments: Option<String>,
+    pub closed: Option<ClosedView>,
+    pub assessment: AssessmentView,
+}
+
+/// A milestone of `milestones:` or one added by a `new` change, with changes applied.
+#[derive(Clone, Debug, Serialize)]
+pub struct MilestoneView {
+    pub id: u32,
+    /// The date as planned in `milestones:` (`null` for a milestone added by a change).
+    pub planned_date: Option<NaiveDate>,
+    /// The date after `update` changes.
+    pub date: NaiveDate,
+    pub description: Option<String>,
+    pub completed: Option<NaiveDate>,
+    pub overdue: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MilestoneChangeView {
+    pub milestone: Option<u32>,
+    pub kind: Option<&'static str>,
+    pub date: Option<NaiveDate>,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct VendorView {
+    pub product: Option<String>,
+    pub last_checkin: Option<NaiveDate>,
+    pub fix_released: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct DeviationsView {
+    pub risk_adjustment: Option<RiskAdjustmentView>,
+    pub false_positive: Option<DeviationView>,
+    pub operational_requirement: Option<DeviationView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RiskAdjustmentView {
+    pub status: Option<&'static str>,
+    pub adjusted_risk: Option<&'static str>,
+    pub rationale: Option<String>,
+    pub auto_approved: Option<bool>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DeviationView {
+    pub status: Option<&'static str>,
+    pub rationale: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DocumentView {
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub name: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ClosedView {
+    pub date: Option<NaiveDate>,
+    pub evidence: Option<String>,
+}
+
+/// What poam computed about the item as of `today`.
+#[derive(Clone, Debug, Serialize)]
+pub struct AssessmentView {
+    pub today: NaiveDate,
+    pub open: bool,
+    /// The rating deadlines count from: an approved risk adjustment's, else `risk`.
+    pub effective_risk: Option<&'static str>,
+    /// `risk` or `risk-adjustment`.
+    pub effective_risk_source: Option<&'static str>,
+    pub clock_start: Option<NaiveDate>,
+    /// `detected` or `fix-released`.
+    pub clock_start_source: Option<&'static str>,
+    /// The days the profile allows for the effective rating.
+    pub policy_days: Option<u32>,
+    /// Clock start + policy days, or the KEV due date when earlier.
+    pub policy_deadline: Option<NaiveDate>,
+    pub policy_deadline_kev: bool,
+    /// Days from today to `due` (negative once passed).
+    pub days_left: Option<i64>,
+    /// Days past `due` for an open item.
+    pub days_late: Option<i64>,
+    pub overdue: bool,
+    pub due_soon: bool,
+    pub excuse: Option<ExcuseView>,
+    pub vendor_checkin: Option<VendorCheckinView>,
+    pub status_age: Option<StatusAgeView>,
+    pub next_milestone: Option<NextMilestoneView>,
+    /// Dates of past events that lie after `today` (each is an error and counts for nothing).
+    pub future_dates: Vec<FutureDateView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ExcuseView {
+    /// `vendor-dependency` or `operational-requirement`.
+    pub kind: &'static str,
+    pub description: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct VendorCheckinView {
+    pub last: Option<NaiveDate>,
+    pub next_due: Option<NaiveDate>,
+    pub age_days: Option<i64>,
+    /// True until the vendor has released the fix.
+    pub pending: bool,
+    pub stale: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StatusAgeView {
+    pub date: NaiveDate,
+    /// `status-date` or `last-commit`.
+    pub source: &'static str,
+    pub age_days: i64,
+    pub stale: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct NextMilestoneView {
+    pub id: u32,
+    pub date: NaiveDate,
+    pub description: Option<String>,
+    pub days_left: i64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FutureDateView {
+    pub field: String,
+    pub date: NaiveDate,
+}
+
+fn text(value: Option<&Sp<String>>) -> Option<String> {
+    value.map(|v| v.value.clone())
+}
+
+fn texts(value: Option<&Sp<Vec<Sp<String>>>>) -> Vec<String> {
+    value
+        .map(|list| list.value.iter().map(|v| v.value.clone()).collect())
+        .unwrap_or_default()
+}
+
+fn date(value: Option<&Sp<NaiveDate>>) -> Option<NaiveDate> {
+    value.map(|v| v.value)
+}
+
+fn deviation(d: &Deviation) -> DeviationView {
+    DeviationView {
+        status: d.status.as_ref().map(|s| s.value.name()),
+        rationale: text(d.rationale.as_ref()),
+    }
+}
+
+fn risk_adjustment(r: &RiskAdjustment) -> RiskAdjustmentView {
+    RiskAdjustmentView {
+        status: r.status.as_ref().map(|s| s.value.name()),
+        adjusted_risk: r.adjusted_risk.as_ref().map(|r| r.value.name()),
+        rationale: text(r.rationale.as_ref()),
+        auto_approved: r.auto_approved.as_ref().map(|a| a.value),
+    }
+}
+
+impl ItemView {
+    /// The view of `item`, read from the file named `path`, assessed as `assessment`.
+    pub fn new(path: &str, item: &Item, assessment: &Assessment) -> ItemView {
+        let planned: Vec<(u32, NaiveDate)> = item
+            .milestones
+            .iter()
+            .flat_map(|m| m.value.iter())
+            .filter_map(|m| Some((m.id.as_ref()?.value, m.date.as_ref()?.value)))
+            .collect();
+        ItemView {
+            id: text(item.id.as_ref()),
+            path: path.to_owned(),
+            title: text(item.title.as_ref()),
+            description: text(item.description.as_ref()),
+            controls: texts(item.controls.as_ref()),
+            detector: text(item.detector.as_ref()),
+            detector_id: text(item.detector_id.as_ref()),
+            assets: texts(item.assets.as_ref()),
+            owner: text(item.owner.as_ref()),
+            resources: text(item.resources.as_ref()),
+            remediation: text(item.remediation.as_ref()),
+            detected: date(item.detected.as_ref()),
+            due: date(item.due.as_ref()),
+            risk: item.risk.as_ref().map(|r| r.value.name()),
+            milestones: assessment
+                .milestones
+                .iter()
+                .map(|m| MilestoneView {
+                    id: m.id,
+                    planned_date: planned
+                        .iter()
+                        .find(|(id, _)| *id == m.id && m.planned)
+                        .map(|(_, d)| *d),
+                    date: m.date,
+                    description: m.description.clone(),
+                    completed: m.completed,
+                    overdue: m.overdue,
+                })
+                .collect(),
+            milestone_changes: item
+                .milestone_changes
+                .iter()
+                .flat_map(|c| c.value.iter())
+                .map(|c| MilestoneChangeView {
+                    milestone: c.milestone.as_ref().map(|m| m.value),
+                    kind: c.kind.as_ref().map(|k| k.value.name()),
+                    date: date(c.date.as_ref()),
+                    description: text(c.description.as_ref()),
+                })
+                .collect(),
+            status: item.status.as_ref().map(|s| s.value.name()),
+            status_date: date(item.status_date.as_ref()),
+            vendor_dependency: item.vendor_dependency.as_ref().map(|v| VendorView {
+                product: text(v.product.as_ref()),
+                last_checkin: date(v.last_checkin.as_ref()),
+                fix_released: date(v.fix_released.as_ref()),
+            }),
+            deviations: item
+                .deviations
+                .as_ref()
+                .map(|d| DeviationsView {
+                    risk_adjustment: d.risk_adjustment.as_ref().map(risk_adjustment),
+                    false_positive: d.false_positive.as_ref().map(deviation),
+                    operational_requirement: d.operational_requirement.as_ref().map(deviation),
+                })
+                .unwrap_or_default(),
+            kev_due: date(item.kev_due.as_ref()),
+            cves: texts(item.cves.as_ref()),
+            services: texts(item.services.as_ref()),
+            documents: item
+                .documents
+                .iter()
+                .flat_map(|d| d.value.iter())
+                .map(|d| DocumentView {
+                    kind: text(d.kind.as_ref()),
+                    name: text(d.name.as_ref()),
+                })
+                .collect(),
+            comments: text(item.comments.as_ref()),
+            closed: item.closed.as_ref().map(|c| ClosedView {
+                date: date(c.date.as_ref()),
+                evidence: text(c.evidence.as_ref()),
+            }),
+            assessment: AssessmentView::new(assessment),
+        }
+    }
+}
+
+impl AssessmentView {
+    pub fn new(a: &Assessment) -> AssessmentView {
+        AssessmentView {
+            today: a.today,
+            open: a.open,
+            effective_risk: a.rating.map(|r| r.rating.name()),
+            effective_risk_source: a.rating.map(|r| {
+                if r.adjusted {
+                    "risk-adjustment"
+                } else {
+                    "risk"
+                }
+            }),
+            clock_start: a.clock_start.map(|(d, _)| d),
+            clock_start_source: a.clock_start.map(|(_, kind)| match kind {
+                ClockStart::Detected => "detected",
+                ClockStart::FixReleased => "fix-released",
+            }),
+            policy_days: a.policy_deadline.map(|p| p.days),
+            policy_deadline: a.policy_deadline.map(|p| p.date),
+            policy_deadline_kev: a.policy_deadline.is_some_and(|p| p.kev_bound),
+            days_left: a.days_left,
+            days_late: a.days_late(),
+            overdue: a.overdue,
+            due_soon: a.due_soon,
+            excuse: a.excuse.map(|e| ExcuseView {
+                kind: match e {
+                    Excuse::VendorPending { .. } => "vendor-dependency",
+                    Excuse::OperationalRequirement => "operational-requirement",
+                },
+                description: e.describe(),
+            }),
+            vendor_checkin: a.vendor_checkin.map(|v| VendorCheckinView {
+                last: v.last.map(|l| l.value),
+                next_due: v.next_due,
+                age_days: v.age_days,
+                pending: v.pending,
+                stale: v.stale,
+            }),
+            status_age: a.status.map(|s| StatusAgeView {
+                date: s.date,
+                source: match s.source {
+                    StatusSource::StatusDate => "status-date",
+                    StatusSource::LastCommit => "last-commit",
+                },
+                age_days: s.age_days,
+                stale: s.stale,
+            }),
+            next_milestone: a.next_milestone().map(|m| NextMilestoneView {
+                id: m.id,
+                date: m.date,
+                description: m.description.clone(),
+                days_left: crate::policy::days_between(a.today, m.date),
+            }),
+            future_dates: a
+                .future_dates
+                .iter()
+                .map(|f| FutureDateView {
+                    field: f.field.clone(),
+                    date: f.date,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A versioned JSON document holding one item view (`poam show --format json`).
+#[derive(Serialize)]
+pub struct ShowDocument<'a> {
+    pub version: u32,
+    pub item: &'a ItemView,
+}
+
+/// A versioned JSON document holding every item view (`items.json`).
+#[derive(Serialize)]
+pub struct ItemsDocument<'a> {
+    pub version: u32,
+    pub today: NaiveDate,
+    pub items: &'a [ItemView],
+}
+
+/// The views of every parsed item of the workspace, sorted by id then path. `last_changed`
+/// gives the date git last saw an item change, for items without a `status_date`.
+pub fn views(
+    workspace: &crate::workspace::Workspace,
+    today: NaiveDate,
+    last_changed: &(dyn Fn(&str) -> Option<NaiveDate> + Sync),
+) -> Vec<ItemView> {
+    use rayon::prelude::*;
+    let policy = &workspace.config.policy;
+    let mut views: Vec<ItemView> = workspace
+        .items
+        .par_iter()
+        .filter_map(|file| {
+            let item = file.item.as_ref()?;
+            let changed = item.id_text().and_then(last_changed);
+            let assessment = crate::policy::assess(item, policy, today, changed);
+            Some(ItemView::new(&file.source.name, item, &assessment))
+        })
+        .collect();
+    views.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.path.cmp(&b.path)));
+    views
+}

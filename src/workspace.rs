@@ -1,0 +1,256 @@
+//! The workspace every command starts from: `poam.yaml`, the item files read and parsed in
+//! parallel, and the KEV catalog.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::kev::KevCatalog;
+use crate::model::item::Item;
+use crate::model::Span;
+use crate::parse::{self, ParseError, MAX_FILE_BYTES};
+use crate::source::SourceFile;
+
+/// The loaded items of one `poam.yaml`.
+pub struct Workspace {
+    pub config: Config,
+    /// What file names in findings are relative to: the git work tree's root, or the folder
+    /// of `poam.yaml` outside git.
+    pub display_root: PathBuf,
+    /// Every item file under the items folder, sorted by path.
+    pub items: Vec<LoadedItem>,
+    pub kev: Option<KevCatalog>,
+}
+
+impl Workspace {
+    /// Loads the workspace of `config`, naming files relative to the git work tree that holds
+    /// the items (or to the folder of `poam.yaml` outside git).
+    pub fn open(config: Config) -> Result<Workspace, Error> {
+        let display_root = crate::history::work_tree_root(&config.items_dir)
+            .unwrap_or_else(|| config.root.clone());
+        Workspace::load(config, display_root)
+    }
+
+    /// Reads the KEV catalog and every item file of `config`, in parallel.
+    pub fn load(config: Config, display_root: PathBuf) -> Result<Workspace, Error> {
+        // Names are relative to the root however the paths were spelt (`./poams`, `poams/`).
+        let display_root = std::fs::canonicalize(&display_root).unwrap_or(display_root);
+        let kev = load_kev(&config)?;
+        let items = load_items(&config, &display_root)?;
+        // A bare folder is named on purpose: holding no items means it is the wrong folder. An
+        // empty items folder under poam.yaml is a fresh start and fine.
+        if items.is_empty() && config.file.is_none() {
+            return Err(Error::NoItems {
+                dir: config.items_dir.clone(),
+            });
+        }
+        Ok(Workspace {
+            config,
+            display_root,
+            items,
+            kev,
+        })
+    }
+
+    /// The parsed items (files that could not be parsed are left out).
+    pub fn parsed(&self) -> impl Iterator<Item = (&LoadedItem, &Item)> {
+        self.items
+            .iter()
+            .filter_map(|file| file.item.as_ref().map(|item| (file, item)))
+    }
+
+    /// The item with this id, compared exactly.
+    pub fn find(&self, id: &str) -> Option<(&LoadedItem, &Item)> {
+        self.parsed().find(|(_, item)| item.id_text() == Some(id))
+    }
+
+    /// Every item id, sorted.
+    pub fn ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = self.parsed().filter_map(|(_, i)| i.id_text()).collect();
+        ids.sort_unstable();
+        ids
+    }
+}
+
+/// One item file after reading and parsing.
+pub struct LoadedItem {
+    pub path: PathBuf,
+    pub source: SourceFile,
+    /// `None` when the file could not be parsed.
+    pub item: Option<Item>,
+    /// Why the file could not be read or parsed as an item.
+    pub error: Option<ParseError>,
+}
+
+/// An item file found in the items folder.
+#[derive(Clone, Debug)]
+pub struct ItemPath {
+    pub path: PathBuf,
+    /// What the directory listing said, so regular files need no extra `stat`.
+    pub kind: EntryKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    File,
+    Symlink,
+    /// A FIFO, socket or device: never opened, since reading a FIFO would block.
+    Other,
+}
+
+/// Lists the item files under the items folder, sorted, skipping hidden entries.
+pub fn item_files(items_dir: &Path) -> Result<Vec<ItemPath>, Error> {
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(items_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry.map_err(|err| Error::Io {
+            path: err.path().unwrap_or(items_dir).to_path_buf(),
+            source: err
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("filesystem loop")),
+        })?;
+        let is_yaml = entry
+            .path()
+            .extension()
+            .is_some_and(|e| e == "yaml" || e == "yml");
+        let file_type = entry.file_type();
+        if !is_yaml || file_type.is_dir() {
+            continue;
+        }
+        let kind = if file_type.is_file() {
+            EntryKind::File
+        } else if file_type.is_symlink() {
+            EntryKind::Symlink
+        } else {
+            EntryKind::Other
+        };
+        files.push(ItemPath {
+            path: entry.into_path(),
+            kind,
+        });
+    }
+    Ok(files)
+}
+
+/// Relative name with `/` separators, as findings show it.
+pub fn display_name(path: &Path, root: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads one file without following it out of `root`, refusing non-files and huge files.
+fn read_item_file(file: &ItemPath, root: &Path) -> Result<Vec<u8>, String> {
+    let path = &file.path;
+    match file.kind {
+        EntryKind::File => {}
+        EntryKind::Other => return Err("not a regular file".to_owned()),
+        EntryKind::Symlink => {
+            let target = std::fs::canonicalize(path).map_err(|e| format!("broken symlink: {e}"))?;
+            let root = std::fs::canonicalize(root)
+                .map_err(|e| format!("cannot resolve repository root: {e}"))?;
+            if !target.starts_with(&root) {
+                return Err(format!(
+                    "symlink points outside the repository (to {})",
+                    target.display()
+                ));
+            }
+            if !std::fs::metadata(&target).is_ok_and(|m| m.is_file()) {
+                return Err("symlink does not point to a regular file".to_owned());
+            }
+        }
+    }
+    let mut handle = std::fs::File::open(path).map_err(|e| format!("cannot read file: {e}"))?;
+    // Sizing the buffer from the file's length saves the growth and probe reads.
+    let length = handle.metadata().map_or(0, |m| m.len());
+    let mut bytes =
+        Vec::with_capacity(usize::try_from(length).unwrap_or(0).min(MAX_FILE_BYTES) + 1);
+    // Read one byte past the limit so the parser can say the file is too large.
+    (&mut handle)
+        .take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read file: {e}"))?;
+    Ok(bytes)
+}
+
+/// Reads and parses one file. Never fails: problems are kept in [`LoadedItem::error`].
+pub fn load_item(file: &ItemPath, display_root: &Path) -> LoadedItem {
+    let path = &file.path;
+    let name = display_name(path, display_root);
+    let parsed = read_item_file(file, display_root)
+        .map_err(|message| {
+            (
+                String::new(),
+                ParseError {
+                    message,
+                    span: Span::new(0, 0),
+                },
+            )
+        })
+        .and_then(parse::parse_owned);
+    match parsed {
+        Ok((text, node)) => {
+            let item = if node.as_map().is_some() {
+                Some(Item::from_node(&node, &text))
+            } else {
+                None
+            };
+            let error = item.is_none().then(|| ParseError {
+                message: format!("an item must be a YAML mapping, found {}", node.kind()),
+                span: node.span,
+            });
+            LoadedItem {
+                path: path.to_path_buf(),
+                source: SourceFile::new(name, text),
+                item,
+                error,
+            }
+        }
+        Err((text, err)) => LoadedItem {
+            path: path.to_path_buf(),
+            source: SourceFile::new(name, text),
+            item: None,
+            error: Some(err),
+        },
+    }
+}
+
+/// Loads every item file in parallel.
+pub fn load_items(config: &Config, display_root: &Path) -> Result<Vec<LoadedItem>, Error> {
+    let items_dir =
+        std::fs::canonicalize(&config.items_dir).unwrap_or_else(|_| config.items_dir.clone());
+    let mut files = item_files(&items_dir)?;
+    // With `items: .` the config file sits among the items; it is not one.
+    if let Some(config_file) = config
+        .file
+        .as_deref()
+        .and_then(|f| std::fs::canonicalize(f).ok())
+    {
+        files.retain(|f| {
+            f.path.file_name() != config_file.file_name()
+                || std::fs::canonicalize(&f.path).map_or(true, |p| p != config_file)
+        });
+    }
+    Ok(files
+        .par_iter()
+        .map(|path| load_item(path, display_root))
+        .collect())
+}
+
+pub fn load_kev(config: &Config) -> Result<Option<KevCatalog>, Error> {
+    config
+        .kev_catalog
+        .as_deref()
+        .map(KevCatalog::load)
+        .transpose()
+}
