@@ -8,6 +8,7 @@ pub mod code;
 pub mod commands;
 pub mod config;
 pub mod diag;
+pub mod edit;
 pub mod error;
 pub mod history;
 pub mod import;

@@ -242,18 +242,19 @@ pub const ITEM_KEYS: &[&str] = &[
     "comments",
     "closed",
 ];
-const MILESTONE_KEYS: &[&str] = &["id", "date", "description"];
-const MILESTONE_CHANGE_KEYS: &[&str] = &["milestone", "kind", "date", "description"];
-const VENDOR_KEYS: &[&str] = &["product", "last_checkin", "fix_released"];
-const DEVIATIONS_KEYS: &[&str] = &[
+pub const MILESTONE_KEYS: &[&str] = &["id", "date", "description"];
+pub const MILESTONE_CHANGE_KEYS: &[&str] = &["milestone", "kind", "date", "description"];
+pub const VENDOR_KEYS: &[&str] = &["product", "last_checkin", "fix_released"];
+pub const DEVIATIONS_KEYS: &[&str] = &[
     "risk_adjustment",
     "false_positive",
     "operational_requirement",
 ];
-const RISK_ADJUSTMENT_KEYS: &[&str] = &["status", "adjusted_risk", "rationale", "auto_approved"];
-const DEVIATION_KEYS: &[&str] = &["status", "rationale"];
-const DOCUMENT_KEYS: &[&str] = &["type", "name"];
-const CLOSED_KEYS: &[&str] = &["date", "evidence"];
+pub const RISK_ADJUSTMENT_KEYS: &[&str] =
+    &["status", "adjusted_risk", "rationale", "auto_approved"];
+pub const DEVIATION_KEYS: &[&str] = &["status", "rationale"];
+pub const DOCUMENT_KEYS: &[&str] = &["type", "name"];
+pub const CLOSED_KEYS: &[&str] = &["date", "evidence"];
 
 impl Item {
     /// True when a value was present at `path` but could not be read; `missing-field`

@@ -3,6 +3,7 @@
 mod cli;
 mod common;
 mod docs;
+mod edit;
 mod history;
 mod history_lint;
 mod robustness;
