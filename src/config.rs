@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::code::Code;
 use crate::code::Severity;
 use crate::error::{ConfigError, ConfigProblem, Error};
-use crate::model::item::suggest;
+use crate::model::item::{normalize_control, suggest};
 use crate::model::{Node, Sp, Span, Value};
 use crate::parse;
 pub use crate::policy::profile::{Deadlines, Policy, Profile};
@@ -25,8 +25,13 @@ const CONFIG_KEYS: &[&str] = &[
     "kev_catalog",
     "rules",
     "history_since",
+    "import",
+    "id_prefix",
 ];
 const SYSTEM_KEYS: &[&str] = &["csp", "name", "impact"];
+const IMPORT_KEYS: &[&str] = &["default_owner", "default_controls"];
+/// What new item ids start with when `id_prefix:` does not say.
+pub const DEFAULT_ID_PREFIX: &str = "V-";
 const DEADLINE_KEYS: &[&str] = &["critical", "high", "moderate", "low"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,6 +60,15 @@ pub struct System {
     pub impact: Option<String>,
 }
 
+/// `import:`: what `poam import` fills into new items that the scanner file cannot say.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportSettings {
+    /// The owner of new items; without it they get an empty owner that `poam lint` flags.
+    pub default_owner: Option<String>,
+    /// Controls of new items (normalized, e.g. `RA-5`); empty means the importer's defaults.
+    pub default_controls: Vec<String>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// The config file, when there is one (a bare folder of items has none).
@@ -70,6 +84,9 @@ pub struct Config {
     pub kev_catalog: Option<PathBuf>,
     pub rules: BTreeMap<Code, Level>,
     pub history_since: Option<Sp<String>>,
+    pub import: ImportSettings,
+    /// What new item ids start with ([`DEFAULT_ID_PREFIX`] unless set).
+    pub id_prefix: String,
     /// Where `deadlines:` is written, for findings about it.
     pub deadlines_span: Option<Span>,
     /// The text of `poam.yaml`, for findings and errors that point into it.
@@ -89,6 +106,8 @@ impl Config {
             kev_catalog: None,
             rules: BTreeMap::new(),
             history_since: None,
+            import: ImportSettings::default(),
+            id_prefix: DEFAULT_ID_PREFIX.to_owned(),
             deadlines_span: None,
             source: None,
         }
@@ -293,7 +312,59 @@ impl Config {
                         self.history_since = Some(Sp::new(since, value.span));
                     }
                 }
+                "import" => self.read_import(value, problems),
+                "id_prefix" => {
+                    if let Some(prefix) = string(value, "id_prefix", problems) {
+                        // The prefix plus a number must be a valid item id.
+                        if crate::model::item::is_valid_item_id(&format!("{prefix}1")) {
+                            self.id_prefix = prefix;
+                        } else {
+                            problems.push(ConfigProblem::new(
+                                value.span,
+                                format!("`id_prefix` `{prefix}` cannot start an item id"),
+                                Some("use letters, digits, `.`, `_` and `-`, starting with a letter or digit (e.g. `V-`)".into()),
+                            ));
+                        }
+                    }
+                }
                 other => problems.push(unknown_key(other, entry.key_span, CONFIG_KEYS)),
+            }
+        }
+    }
+
+    fn read_import(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {
+        let Some(entries) = mapping(node, "import", problems) else {
+            return;
+        };
+        for entry in entries {
+            match entry.key.as_str() {
+                "default_owner" => {
+                    self.import.default_owner =
+                        string(&entry.value, "import.default_owner", problems);
+                }
+                "default_controls" => {
+                    let Value::Seq(controls) = &entry.value.value else {
+                        problems.push(ConfigProblem::new(
+                            entry.value.span,
+                            "`import.default_controls` must be a list of control ids".into(),
+                            Some("e.g. `default_controls: [RA-5, SI-2]`".into()),
+                        ));
+                        continue;
+                    };
+                    for control in controls {
+                        let text = string(control, "import.default_controls[]", problems);
+                        match text.as_deref().map(normalize_control) {
+                            Some(Some(id)) => self.import.default_controls.push(id),
+                            Some(None) => problems.push(ConfigProblem::new(
+                                control.span,
+                                format!("`{}` is not a control id", text.unwrap_or_default()),
+                                Some("write NIST SP 800-53 ids such as `RA-5` or `AC-2(1)`".into()),
+                            )),
+                            None => {}
+                        }
+                    }
+                }
+                other => problems.push(unknown_key(other, entry.key_span, IMPORT_KEYS)),
             }
         }
     }

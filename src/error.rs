@@ -42,6 +42,8 @@ pub enum Error {
         nearest_codes(name)
     )]
     UnknownRule { name: String },
+    #[error("{0}")]
+    Edit(#[from] crate::edit::EditError),
     #[error("no item with id `{id}`{}", nearest_ids(candidates))]
     UnknownItem { id: String, candidates: Vec<String> },
 }

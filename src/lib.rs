@@ -11,6 +11,7 @@ pub mod diag;
 pub mod edit;
 pub mod error;
 pub mod history;
+pub mod ids;
 pub mod import;
 pub mod kev;
 pub mod lint;

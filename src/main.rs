@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Command::Log(args) => commands::log::run(&args, global),
         Command::Show(args) => commands::show::run(&args, global),
         Command::Rules(args) => commands::rules::run(&args),
+        Command::Import(args) => commands::import::run(&args, global),
     };
     match result {
         Ok(code) => code,

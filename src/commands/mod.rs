@@ -11,6 +11,8 @@ use crate::cli::{ColorChoice, GlobalArgs};
 use crate::config::Config;
 use crate::error::Error;
 
+pub mod import;
+pub mod import_scan;
 pub mod lint;
 pub mod log;
 pub mod rules;

@@ -1,0 +1,12 @@
+//! `poam import ...`: one subcommand per kind of file.
+
+use std::process::ExitCode;
+
+use crate::cli::{GlobalArgs, ImportArgs, ImportCommand};
+use crate::error::Error;
+
+pub fn run(args: &ImportArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
+    match &args.what {
+        ImportCommand::Scan(scan) => super::import_scan::run(scan, global),
+    }
+}

@@ -1,0 +1,106 @@
+//! New item ids: the prefix (`V-` unless `id_prefix:` says otherwise) and the number after the
+//! highest one in use, zero-padded to the widest existing id (`V-0042` after `V-0041`).
+//!
+//! Numbers are never reused: the next id follows the highest, so an id freed by a deleted item
+//! (which `item-deleted` reports from history) does not come back for a different weakness.
+//! The file name is taken with an exclusive create, so two writers never share an id.
+
+use std::path::{Path, PathBuf};
+
+use crate::edit::{create_new, EditError};
+
+/// An id and the file it lives in (`<items_dir>/<id>.yaml`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewId {
+    pub id: String,
+    pub path: PathBuf,
+}
+
+/// Hands out ids after the highest `prefix` + number in use.
+#[derive(Clone, Debug)]
+pub struct IdAllocator {
+    items_dir: PathBuf,
+    prefix: String,
+    width: usize,
+    next: u64,
+}
+
+/// An allocator for `items_dir`, counting from the highest id of `existing` that is `prefix`
+/// followed by digits only.
+pub fn allocate(items_dir: &Path, prefix: &str, existing: &[&str]) -> IdAllocator {
+    let mut highest = 0;
+    let mut width = 0;
+    for digits in existing.iter().filter_map(|id| id.strip_prefix(prefix)) {
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        width = width.max(digits.len());
+        // More digits than a u64 holds is nobody's numbering; such an id is only skipped.
+        if let Ok(number) = digits.parse::<u64>() {
+            highest = highest.max(number);
+        }
+    }
+    IdAllocator {
+        items_dir: items_dir.to_path_buf(),
+        prefix: prefix.to_owned(),
+        width,
+        next: highest.saturating_add(1),
+    }
+}
+
+impl IdAllocator {
+    /// The next id whose file does not exist yet. Reserves nothing on disk: [`Self::create`]
+    /// does that.
+    pub fn next_id(&mut self) -> NewId {
+        loop {
+            let id = format!("{}{:0width$}", self.prefix, self.next, width = self.width);
+            self.next = self.next.saturating_add(1);
+            let path = self.items_dir.join(format!("{id}.yaml"));
+            if !path.exists() {
+                return NewId { id, path };
+            }
+        }
+    }
+
+    /// Writes a new item file under the next free id, taking the name exclusively; when
+    /// another writer took it first, moves on to the following id. `render` gives the file's
+    /// text for an id.
+    pub fn create(&mut self, render: impl Fn(&str) -> String) -> Result<NewId, EditError> {
+        loop {
+            let new = self.next_id();
+            match create_new(&new.path, &render(&new.id)) {
+                Ok(()) => return Ok(new),
+                Err(EditError::Exists { .. }) => continue,
+                Err(other) => return Err(other),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_follows_the_highest_and_keeps_the_width() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut ids = allocate(dir.path(), "V-", &["V-007", "V-12", "X-99", "V-a1", "V-"]);
+        assert_eq!(ids.next_id().id, "V-013");
+        assert_eq!(ids.next_id().id, "V-014");
+        let mut fresh = allocate(dir.path(), "POAM-", &[]);
+        assert_eq!(fresh.next_id().id, "POAM-1");
+    }
+
+    #[test]
+    fn a_taken_file_name_is_skipped() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("V-2.yaml"), "id: V-2\n").expect("write");
+        let mut ids = allocate(dir.path(), "V-", &["V-1"]);
+        let created = ids.create(|id| format!("id: {id}\n")).expect("created");
+        assert_eq!(created.id, "V-3");
+        assert_eq!(
+            std::fs::read_to_string(&created.path).expect("read"),
+            "id: V-3\n"
+        );
+    }
+}
