@@ -23,6 +23,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::edit::{create_new, render_new_item, EditError, ItemDocument, Key, NewValue};
@@ -571,18 +572,27 @@ pub fn apply(
     settings: &Settings<'_>,
     close_fixed: bool,
 ) -> Result<Applied, EditError> {
+    let pool = write_pool();
+    let pool = pool.as_ref();
+    let render = |creation: &Creation, id: &str| {
+        let mut fields = vec![("id".to_owned(), NewValue::Str(id.to_owned()))];
+        fields.extend(creation.fields.iter().cloned());
+        render_new_item(&fields)
+    };
+    let outcomes: Vec<Result<(), EditError>> = install(pool, || {
+        plan.created
+            .par_iter()
+            .map(|c| create_new(&c.file, &render(c, &c.entry.id)))
+            .collect()
+    });
+    // Ids another writer took meanwhile move on to the next free one, one at a time.
     let ids: Vec<&str> = workspace.ids();
     let mut allocator = ids::allocate(&workspace.config.items_dir, settings.id_prefix, &ids);
-    for creation in &mut plan.created {
-        let render = |id: &str| {
-            let mut fields = vec![("id".to_owned(), NewValue::Str(id.to_owned()))];
-            fields.extend(creation.fields.iter().cloned());
-            render_new_item(&fields)
-        };
-        match create_new(&creation.file, &render(&creation.entry.id)) {
+    for (creation, outcome) in plan.created.iter_mut().zip(outcomes) {
+        match outcome {
             Ok(()) => {}
             Err(EditError::Exists { .. }) => {
-                let new = allocator.create(render)?;
+                let new = allocator.create(|id| render(creation, id))?;
                 creation.entry.path = display_name(&new.path, &workspace.display_root);
                 creation.entry.id = new.id;
                 creation.file = new.path;
@@ -590,41 +600,60 @@ pub fn apply(
             Err(other) => return Err(other),
         }
     }
-    for update in &plan.updated {
-        let mut doc = ItemDocument::open(&update.file)?;
-        for asset in &update.entry.assets {
-            doc.append(&[Key::from("assets")], NewValue::Str(asset.clone()))?;
-        }
-        for cve in &update.added_cves {
-            doc.append(&[Key::from("cves")], NewValue::Str(cve.clone()))?;
-        }
-        if let Some(severity) = &update.scanner_severity {
-            doc.set(
-                &[Key::from("scanner_severity")],
-                NewValue::Str(severity.clone()),
-            )?;
-        }
-        doc.save()?;
-    }
+    install(pool, || plan.updated.par_iter().try_for_each(write_update))?;
     let mut applied = Applied::default();
     if close_fixed {
-        for fix in &plan.fixed {
-            let date = closing_date(fix, settings.today);
-            let mut doc = ItemDocument::open(&fix.file)?;
-            doc.set(&[Key::from("status")], NewValue::Str("closed".into()))?;
-            doc.set(&[Key::from("status_date")], NewValue::Date(date))?;
-            doc.set(
-                &[Key::from("closed")],
-                NewValue::Map(vec![
-                    ("date".into(), NewValue::Date(date)),
-                    ("evidence".into(), NewValue::Str(closing_note(fix))),
-                ]),
-            )?;
-            doc.save()?;
-            applied.closed.push(fix.entry.id.clone());
-        }
+        install(pool, || {
+            plan.fixed
+                .par_iter()
+                .try_for_each(|fix| close(fix, settings.today))
+        })?;
+        applied.closed = plan.fixed.iter().map(|f| f.entry.id.clone()).collect();
     }
     Ok(applied)
+}
+
+/// Writing thousands of small files waits on the disk (each save is synced), not on the
+/// CPU: more writers than cores let the file system commit them together. Without a pool of
+/// its own the import writes on the current thread's pool.
+fn write_pool() -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new().num_threads(8).build().ok()
+}
+
+fn install<R: Send>(pool: Option<&rayon::ThreadPool>, work: impl FnOnce() -> R + Send) -> R {
+    match pool {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
+}
+
+fn write_update(update: &Update) -> Result<(), EditError> {
+    let mut doc = ItemDocument::open(&update.file)?;
+    for asset in &update.entry.assets {
+        doc.append(&[Key::from("assets")], NewValue::Str(asset.clone()))?;
+    }
+    for cve in &update.added_cves {
+        doc.append(&[Key::from("cves")], NewValue::Str(cve.clone()))?;
+    }
+    if let Some(severity) = &update.scanner_severity {
+        doc.set(&[Key::from("scanner_severity")], NewValue::Str(severity.clone()))?;
+    }
+    doc.save()
+}
+
+fn close(fix: &Fix, today: NaiveDate) -> Result<(), EditError> {
+    let date = closing_date(fix, today);
+    let mut doc = ItemDocument::open(&fix.file)?;
+    doc.set(&[Key::from("status")], NewValue::Str("closed".into()))?;
+    doc.set(&[Key::from("status_date")], NewValue::Date(date))?;
+    doc.set(
+        &[Key::from("closed")],
+        NewValue::Map(vec![
+            ("date".into(), NewValue::Date(date)),
+            ("evidence".into(), NewValue::Str(closing_note(fix))),
+        ]),
+    )?;
+    doc.save()
 }
 
 /// The latest date of the scans that proved the fix, never after today.
