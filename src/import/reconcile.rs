@@ -85,6 +85,7 @@ pub struct ItemEntry {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Creation {
     pub entry: ItemEntry,
+    pub title: String,
     /// Where the file goes; the id may still move on if another writer takes it first.
     pub file: PathBuf,
     /// Every field but `id`, in any order (the editor writes them in the documented order).
@@ -462,6 +463,7 @@ fn create(
             path: display_name(&new.path, display_root),
         },
         file: new.path,
+        title: single_line(&planned.title),
         fields,
         risk: planned.risk,
         due,
@@ -636,7 +638,10 @@ fn write_update(update: &Update) -> Result<(), EditError> {
         doc.append(&[Key::from("cves")], NewValue::Str(cve.clone()))?;
     }
     if let Some(severity) = &update.scanner_severity {
-        doc.set(&[Key::from("scanner_severity")], NewValue::Str(severity.clone()))?;
+        doc.set(
+            &[Key::from("scanner_severity")],
+            NewValue::Str(severity.clone()),
+        )?;
     }
     doc.save()
 }

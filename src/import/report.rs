@@ -111,10 +111,11 @@ pub fn render_human(plan: &Plan, mode: Mode) -> String {
             };
             let _ = writeln!(
                 out,
-                "  {}  {} {}  {risk}{due}, {}{notes}",
+                "  {}  {} {}  {}: {risk}{due}, {}{notes}",
                 c.entry.id,
                 c.entry.detector,
                 c.entry.detector_id,
+                c.title,
                 plural(c.entry.assets.len(), "asset"),
             );
         }
@@ -193,11 +194,11 @@ pub fn render_human(plan: &Plan, mode: Mode) -> String {
             plan.unreadable_items.join(", ")
         );
     }
-    let nothing =
-        plan.created.is_empty() && plan.updated.is_empty() && (plan.fixed.is_empty() || !closes);
+    let writes =
+        !plan.created.is_empty() || !plan.updated.is_empty() || (closes && !plan.fixed.is_empty());
     out.push('\n');
     if dry {
-        if nothing && plan.fixed.is_empty() {
+        if plan.created.is_empty() && plan.updated.is_empty() && plan.fixed.is_empty() {
             out.push_str("Nothing to write.\n");
         } else {
             out.push_str("Dry run: nothing written. Run with --write to apply");
@@ -206,9 +207,12 @@ pub fn render_human(plan: &Plan, mode: Mode) -> String {
             }
             out.push_str(".\n");
         }
-    } else if nothing {
+        return out;
+    }
+    if !writes {
         out.push_str("Nothing written: the items already match the scans.\n");
-    } else if !plan.fixed.is_empty() && !closes {
+    }
+    if !plan.fixed.is_empty() && !closes {
         out.push_str("Fixed items were left open: run again with --close-fixed to close them.\n");
     }
     out

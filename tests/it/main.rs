@@ -6,6 +6,7 @@ mod docs;
 mod edit;
 mod history;
 mod history_lint;
+mod import_scan;
 mod robustness;
 mod rules;
 mod sarif;
