@@ -695,3 +695,31 @@ fn serialize_date<S: serde::Serializer>(date: &Option<NaiveDate>, s: S) -> Resul
         None => s.serialize_none(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_cover_assets_as_scan_covers_them() {
+        let scan = Scan {
+            assets_scanned: vec!["10.0.0.1".into(), "img (a) b".into(), "img:1".into()],
+            ..Scan::new("f", ScanFormat::Nessus)
+        };
+        let scans = [scan];
+        let coverage = Coverage::new(&scans);
+        let targets = &coverage.by_detector["Nessus"];
+        for asset in [
+            "10.0.0.1",
+            "10.0.0.1 (443/TCP)",
+            "10.0.0.10 (443/TCP)",
+            "img (a) b (openssl 1.1)",
+            "img (a) c",
+            "img:1 (zlib 1.2)",
+            "img:2 (zlib 1.2)",
+            "",
+        ] {
+            assert_eq!(targets.covers(asset), scans[0].covers(asset), "{asset}");
+        }
+    }
+}

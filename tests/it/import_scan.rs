@@ -540,3 +540,21 @@ fn usage_and_io_errors_exit_2() {
     let close_without_write = import(dir.path(), TODAY, &[&file, "--close-fixed"]);
     assert_eq!(close_without_write.code, 2);
 }
+
+#[test]
+fn bad_import_settings_are_located_config_errors() {
+    let dir =
+        repo("import: {default_ownr: Ops, default_controls: [RA-5, XYZ]}\nid_prefix: \"-V\"\n");
+    let file = add_scan(dir.path(), THREE_HOSTS);
+    let run = import(dir.path(), TODAY, &[&file]);
+    assert_eq!(run.code, 2);
+    for expected in [
+        "unknown key `default_ownr`",
+        "did you mean `default_owner`?",
+        "`XYZ` is not a control id",
+        "`id_prefix` `-V` cannot start an item id",
+        "poam.yaml:2:",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
+    }
+}
