@@ -3,13 +3,11 @@
 
 use std::process::ExitCode;
 
-use rayon::prelude::*;
-
 use crate::cli::{GlobalArgs, ImportReportFormat, ImportScanArgs, ScanFormatArg};
 use crate::error::Error;
 use crate::import::reconcile::{self, Settings};
 use crate::import::report::{self, Mode};
-use crate::import::scan::{self, Scan, ScanError, ScanFormat};
+use crate::import::scan::{self, ScanFormat};
 use crate::workspace::Workspace;
 
 use super::{config, emit, exit_for, today};
@@ -31,21 +29,7 @@ pub fn run(args: &ImportScanArgs, global: &GlobalArgs) -> Result<ExitCode, Error
                 })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let parsed: Vec<Result<Scan, ScanError>> = files
-        .par_iter()
-        .map(|(name, bytes)| match format {
-            Some(format) => scan::parse(format, name, bytes),
-            None => scan::parse_detected(name, bytes),
-        })
-        .collect();
-    let mut scans = Vec::new();
-    let mut failed = Vec::new();
-    for result in parsed {
-        match result {
-            Ok(scan) => scans.push(scan),
-            Err(error) => failed.push(error),
-        }
-    }
+    let (scans, failed) = scan::parse_all(&files, format);
     let settings = Settings::of(&workspace, today);
     let mut plan = reconcile::plan(&workspace, &scans, &failed, &settings);
     let mode = if args.write {

@@ -232,6 +232,31 @@ pub fn parse_detected(file: &str, bytes: &[u8]) -> Result<Scan, ScanError> {
     parse(format, file, bytes)
 }
 
+/// Reads every `(name, bytes)` file, in parallel: as `format`, or detected when `None`. The
+/// scans read come first, the files that could not be read second, each in the given order.
+pub fn parse_all(
+    files: &[(String, Vec<u8>)],
+    format: Option<ScanFormat>,
+) -> (Vec<Scan>, Vec<ScanError>) {
+    use rayon::prelude::*;
+    let results: Vec<Result<Scan, ScanError>> = files
+        .par_iter()
+        .map(|(name, bytes)| match format {
+            Some(format) => parse(format, name, bytes),
+            None => parse_detected(name, bytes),
+        })
+        .collect();
+    let mut scans = Vec::new();
+    let mut failed = Vec::new();
+    for result in results {
+        match result {
+            Ok(scan) => scans.push(scan),
+            Err(error) => failed.push(error),
+        }
+    }
+    (scans, failed)
+}
+
 /// FedRAMP's bands over a CVSS base score: 0.1-3.9 low, 4.0-6.9 moderate, 7.0-8.9 high,
 /// 9.0-10.0 critical. A score of 0 (or outside 0-10) gives no risk.
 pub fn risk_from_score(score: f64) -> Option<Risk> {
