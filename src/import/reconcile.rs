@@ -9,8 +9,8 @@
 //! - **unchanged**: an open item whose finding is still there with nothing new;
 //! - **fixed**: an open item of a scanner whose scans reached every one of its assets and
 //!   found the vulnerability on none;
-//! - **not scanned**: an open item of that scanner with an asset the scans did not reach: a
-//!   host missing from the scan is not a fix;
+//! - **not scanned**: an open item of that scanner with an asset the scans did not reach (a
+//!   host missing from the scan is not a fix), or reached only by scans older than the item;
 //! - **skipped**: rows, elements or whole files that could not be read, with their location.
 //!
 //! A closed item is never reopened: when its vulnerability is found again a new item is
@@ -286,13 +286,24 @@ pub fn plan(
         if assets.is_empty() || !missed.is_empty() {
             plan.not_scanned
                 .push(e.entry(missed.iter().map(|a| (*a).to_owned()).collect()));
-        } else {
-            plan.fixed.push(Fix {
-                entry: e.entry(clean.iter().map(|a| (*a).to_owned()).collect()),
-                file: e.file.to_path_buf(),
-                scans: targets.scans_covering(&clean),
-            });
+            continue;
         }
+        let scans = targets.scans_covering(&clean);
+        // A scan dated before the item was detected says nothing about a fix.
+        let latest = scans.iter().filter_map(|(_, date)| *date).max();
+        let detected = e.item.detected.as_ref().map(|d| d.value);
+        if let (Some(latest), Some(detected)) = (latest, detected) {
+            if latest < detected {
+                plan.not_scanned
+                    .push(e.entry(clean.iter().map(|a| (*a).to_owned()).collect()));
+                continue;
+            }
+        }
+        plan.fixed.push(Fix {
+            entry: e.entry(clean.iter().map(|a| (*a).to_owned()).collect()),
+            file: e.file.to_path_buf(),
+            scans,
+        });
     }
     plan
 }

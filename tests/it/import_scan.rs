@@ -558,3 +558,35 @@ fn bad_import_settings_are_located_config_errors() {
         assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
     }
 }
+
+#[test]
+fn a_scan_older_than_the_item_proves_no_fix() {
+    let dir = repo("");
+    let first = add_scan(dir.path(), THREE_HOSTS);
+    let report = json(&import(
+        dir.path(),
+        TODAY,
+        &[&first, "--write", "--report", "json"],
+    ));
+    let entry = report["created"]
+        .as_array()
+        .expect("created")
+        .iter()
+        .find(|e| e["detector_id"] == "57582")
+        .expect("57582")
+        .clone();
+    let path = dir.path().join(entry["path"].as_str().expect("path"));
+    let text = std::fs::read_to_string(&path).expect("item");
+    std::fs::write(
+        &path,
+        text.replace("detected: 2022-03-22", "detected: 2022-04-01"),
+    )
+    .expect("edit");
+    let rescan = add_scan_bytes(dir.path(), "rescan.nessus", trimmed_rescan().as_bytes());
+    let report = json(&import(dir.path(), TODAY, &[&rescan, "--report", "json"]));
+    assert_eq!(detector_ids(&report, "fixed"), Vec::<String>::new());
+    assert_eq!(
+        detector_ids(&report, "not_scanned"),
+        ["154345", "156888", "57582"]
+    );
+}
