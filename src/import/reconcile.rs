@@ -118,6 +118,25 @@ pub struct Fix {
     pub scans: Vec<(String, Option<NaiveDate>)>,
 }
 
+/// An open item the scans could not judge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotScanned {
+    /// Its assets are the ones not reached, or (for [`NotScannedWhy::OlderScan`]) the ones
+    /// reached by scans older than the item.
+    pub entry: ItemEntry,
+    pub why: NotScannedWhy,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotScannedWhy {
+    /// Some asset is on a target the scans did not reach.
+    Unreached,
+    /// The item lists no assets: nothing can show it fixed.
+    NoAssets,
+    /// Every scan that reached its assets is dated before the item's detection.
+    OlderScan,
+}
+
 /// A row, element or file that could not be imported.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Skipped {
@@ -147,7 +166,7 @@ pub struct Plan {
     pub updated: Vec<Update>,
     pub unchanged: Vec<ItemEntry>,
     pub fixed: Vec<Fix>,
-    pub not_scanned: Vec<ItemEntry>,
+    pub not_scanned: Vec<NotScanned>,
     pub skipped: Vec<Skipped>,
     /// Item files that could not be read: their findings may be imported twice.
     pub unreadable_items: Vec<String>,
@@ -284,8 +303,14 @@ pub fn plan(
         let (clean, missed): (Vec<&str>, Vec<&str>) =
             assets.iter().partition(|a| targets.covers(a));
         if assets.is_empty() || !missed.is_empty() {
-            plan.not_scanned
-                .push(e.entry(missed.iter().map(|a| (*a).to_owned()).collect()));
+            plan.not_scanned.push(NotScanned {
+                entry: e.entry(missed.iter().map(|a| (*a).to_owned()).collect()),
+                why: if assets.is_empty() {
+                    NotScannedWhy::NoAssets
+                } else {
+                    NotScannedWhy::Unreached
+                },
+            });
             continue;
         }
         let scans = targets.scans_covering(&clean);
@@ -294,8 +319,10 @@ pub fn plan(
         let detected = e.item.detected.as_ref().map(|d| d.value);
         if let (Some(latest), Some(detected)) = (latest, detected) {
             if latest < detected {
-                plan.not_scanned
-                    .push(e.entry(clean.iter().map(|a| (*a).to_owned()).collect()));
+                plan.not_scanned.push(NotScanned {
+                    entry: e.entry(clean.iter().map(|a| (*a).to_owned()).collect()),
+                    why: NotScannedWhy::OlderScan,
+                });
                 continue;
             }
         }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::reconcile::{closing_note, ItemEntry, Plan, ScanSummary, Skipped};
+use super::reconcile::{closing_note, ItemEntry, NotScannedWhy, Plan, ScanSummary, Skipped};
 
 /// Version of the JSON report; bumped when a field changes meaning or goes away.
 pub const REPORT_VERSION: u32 = 1;
@@ -21,7 +21,7 @@ pub struct ImportReport<'p> {
     pub updated: Vec<&'p ItemEntry>,
     pub unchanged: &'p [ItemEntry],
     pub fixed: Vec<&'p ItemEntry>,
-    pub not_scanned: &'p [ItemEntry],
+    pub not_scanned: Vec<&'p ItemEntry>,
     pub skipped: &'p [Skipped],
 }
 
@@ -34,7 +34,7 @@ impl<'p> ImportReport<'p> {
             updated: plan.updated.iter().map(|u| &u.entry).collect(),
             unchanged: &plan.unchanged,
             fixed: plan.fixed.iter().map(|f| &f.entry).collect(),
-            not_scanned: &plan.not_scanned,
+            not_scanned: plan.not_scanned.iter().map(|n| &n.entry).collect(),
             skipped: &plan.skipped,
         }
     }
@@ -165,16 +165,18 @@ pub fn render_human(plan: &Plan, mode: Mode) -> String {
     if !plan.not_scanned.is_empty() {
         let _ = writeln!(
             out,
-            "\nNot scanned (kept open: a missing asset is not a fix): {}",
+            "\nNot scanned (kept open: a missing host is not a fix): {}",
             plural(plan.not_scanned.len(), "item")
         );
         for n in &plan.not_scanned {
-            let missed = if n.assets.is_empty() {
-                "the item lists no assets".to_owned()
-            } else {
-                format!("not reached: {}", n.assets.join(", "))
+            let why = match n.why {
+                NotScannedWhy::Unreached => format!("not reached: {}", n.entry.assets.join(", ")),
+                NotScannedWhy::NoAssets => "the item lists no assets".to_owned(),
+                NotScannedWhy::OlderScan => {
+                    "the scans are older than the item's detection".to_owned()
+                }
             };
-            let _ = writeln!(out, "  {}  {missed}", n.id);
+            let _ = writeln!(out, "  {}  {why}", n.entry.id);
         }
     }
     if !plan.skipped.is_empty() {

@@ -202,6 +202,9 @@ fn a_rescan_reconciles_to_the_expected_fixed_and_not_scanned_items() {
     assert_eq!(import(dir.path(), TODAY, &[&first, "--write"]).code, 0);
     let rescan = add_scan_bytes(dir.path(), "rescan.nessus", trimmed_rescan().as_bytes());
 
+    let human = import(dir.path(), TODAY, &[&rescan]);
+    assert_eq!(human.code, 0, "{}", human.stderr);
+    insta::assert_snapshot!("rescan_dry_run_human", human.stdout);
     let report = json(&import(dir.path(), TODAY, &[&rescan, "--report", "json"]));
     assert_eq!(detector_ids(&report, "fixed"), ["57582"]);
     assert_eq!(detector_ids(&report, "not_scanned"), ["154345", "156888"]);
