@@ -259,8 +259,7 @@ pub fn plan(
         }
     }
 
-    let all_ids: Vec<&str> = existing.iter().map(|e| e.id).collect();
-    let mut allocator = ids::allocate(&workspace.config.items_dir, settings.id_prefix, &all_ids);
+    let mut allocator = allocator(workspace, settings);
     let mut present: HashSet<(&str, &str)> = HashSet::new();
     for item in &planned {
         let key = (item.detector.as_str(), item.detector_id.as_str());
@@ -333,6 +332,19 @@ pub fn plan(
         });
     }
     plan
+}
+
+/// Ids count from every id in use: those of the parsed items and the names of every item
+/// file, readable or not.
+fn allocator(workspace: &Workspace, settings: &Settings<'_>) -> IdAllocator {
+    let mut taken: Vec<&str> = workspace.ids();
+    taken.extend(
+        workspace
+            .items
+            .iter()
+            .filter_map(|f| f.path.file_stem().and_then(|s| s.to_str())),
+    );
+    ids::allocate(&workspace.config.items_dir, settings.id_prefix, &taken)
 }
 
 fn summary(scan: &Scan) -> ScanSummary {
@@ -626,8 +638,7 @@ pub fn apply(
             .collect()
     });
     // Ids another writer took meanwhile move on to the next free one, one at a time.
-    let ids: Vec<&str> = workspace.ids();
-    let mut allocator = ids::allocate(&workspace.config.items_dir, settings.id_prefix, &ids);
+    let mut allocator = allocator(workspace, settings);
     for (creation, outcome) in plan.created.iter_mut().zip(outcomes) {
         match outcome {
             Ok(()) => {}

@@ -593,3 +593,19 @@ fn a_scan_older_than_the_item_proves_no_fix() {
         ["154345", "156888", "57582"]
     );
 }
+
+#[test]
+fn new_ids_follow_unreadable_item_files_too() {
+    let dir = repo("");
+    std::fs::write(dir.path().join("poams/V-09.yaml"), "id: [unclosed\n").expect("item");
+    let file = add_scan(dir.path(), "trivy/trivy_alpine-310.json");
+    let run = import(dir.path(), TODAY, &[&file]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("  V-10  Trivy"), "{}", run.stdout);
+    assert!(run.stdout.contains("  V-11  Trivy"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Unreadable item files") && run.stdout.contains("poams/V-09.yaml"),
+        "{}",
+        run.stdout
+    );
+}
