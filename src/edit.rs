@@ -779,8 +779,9 @@ const SECTIONS: &[(&str, &str)] = &[
     ("closed", "Closing: the date and the evidence."),
 ];
 
-/// A new item file: the given fields in the documented key order (unknown keys last, in the
-/// given order) under fixed section comments. Lists of scalars are written `[a, b]`, lists of
+/// A new item file: the given fields in the documented key order, at the top and inside the
+/// mappings the item format knows (unknown keys last, in the given order), under fixed section
+/// comments. Lists of scalars are written `[a, b]`, lists of
 /// mappings and mappings in block style, multi-line text as a `|` block.
 pub fn render_new_item(fields: &[(String, NewValue)]) -> String {
     let r = Renderer { eol: "\n" };
@@ -812,6 +813,7 @@ pub fn render_new_item(fields: &[(String, NewValue)]) -> String {
         if let Some(text) = comment {
             out.push_str(&format!("\n# {text}\n"));
         }
+        let value = &in_documented_order(value, &[Key::Name(key.clone())]);
         let rendered = match value {
             NewValue::List(items) if !items.is_empty() && items.iter().all(is_scalar) => {
                 format!(" {}", r.flow(value))
@@ -821,6 +823,35 @@ pub fn render_new_item(fields: &[(String, NewValue)]) -> String {
         out.push_str(&format!("{}:{rendered}\n", r.key(key)));
     }
     out
+}
+
+/// `value` with the keys of every mapping the item format knows in documented order.
+fn in_documented_order(value: &NewValue, path: &[Key]) -> NewValue {
+    match value {
+        NewValue::Map(entries) => {
+            let order = known_keys(path).unwrap_or(&[]);
+            let rank = |key: &str| order.iter().position(|k| *k == key).unwrap_or(usize::MAX);
+            let mut entries: Vec<(String, NewValue)> = entries
+                .iter()
+                .map(|(k, v)| {
+                    let path = [path, &[Key::Name(k.clone())]].concat();
+                    (k.clone(), in_documented_order(v, &path))
+                })
+                .collect();
+            entries.sort_by_key(|(k, _)| rank(k));
+            NewValue::Map(entries)
+        }
+        NewValue::List(items) => {
+            let path = [path, &[Key::Index(0)]].concat();
+            NewValue::List(
+                items
+                    .iter()
+                    .map(|v| in_documented_order(v, &path))
+                    .collect(),
+            )
+        }
+        scalar => scalar.clone(),
+    }
 }
 
 fn is_scalar(value: &NewValue) -> bool {
@@ -1498,6 +1529,17 @@ mod tests {
         assert_eq!(slice(text, m.span), "a");
         assert!(!is_flow(text, m));
         assert_eq!(dash_before(text, m.span.start), Some(m.span.start - 2));
+        // A nested block scalar's span runs on to the next token, indentation included; a
+        // `|+` block keeps the blank lines after it.
+        let text = "l:\n  - d: >-\n      x\n    e: 1\nc: |+\n  y\n\nz: 2\n";
+        let node = parse::parse_str(text).expect("parses");
+        let item = &seq_items(&node.get("l").expect("l").value)[0];
+        let d = &item.get("d").expect("d").value;
+        assert_eq!(slice(text, d.span), "x\n    ");
+        assert_eq!(&text[d.span.start..node_end(text, d)], "x");
+        let c = &node.get("c").expect("c").value;
+        assert_eq!(&text[c.span.start..node_end(text, c)], "y\n");
+        assert_eq!(dash_before(text, item.span.start), Some(5));
     }
 
     #[test]
@@ -1697,9 +1739,9 @@ mod tests {
             (
                 "milestones".into(),
                 NewValue::List(vec![NewValue::Map(vec![
+                    ("description".into(), s("Fix deployed.")),
                     ("id".into(), NewValue::Int(1)),
                     ("date".into(), date("2026-08-15")),
-                    ("description".into(), s("Fix deployed.")),
                 ])]),
             ),
         ]);
