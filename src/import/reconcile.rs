@@ -106,6 +106,8 @@ pub struct Update {
     pub added_cves: Vec<String>,
     /// Set only when the item has none.
     pub scanner_severity: Option<String>,
+    /// The earliest KEV due date of the added CVEs, when the item has no `kev_due`.
+    pub kev_due: Option<NaiveDate>,
     pub vendor_status_flags: Vec<String>,
 }
 
@@ -266,7 +268,7 @@ pub fn plan(
         present.insert(key);
         let matches = by_key.get(&key).map(Vec::as_slice).unwrap_or_default();
         match matches.iter().find(|e| !e.item.is_closed()) {
-            Some(open) => match update(open, item) {
+            Some(open) => match update(open, item, settings.kev) {
                 Some(update) => plan.updated.push(update),
                 None => plan.unchanged.push(open.entry(item.assets.clone())),
             },
@@ -358,7 +360,11 @@ fn summary(scan: &Scan) -> ScanSummary {
 }
 
 /// What an open matched item gains; `None` when nothing.
-fn update(existing: &Existing<'_>, planned: &PlannedItem) -> Option<Update> {
+fn update(
+    existing: &Existing<'_>,
+    planned: &PlannedItem,
+    kev: Option<&KevCatalog>,
+) -> Option<Update> {
     let have: HashSet<&str> = existing.assets().into_iter().collect();
     let added: Vec<String> = planned
         .assets
@@ -382,6 +388,12 @@ fn update(existing: &Existing<'_>, planned: &PlannedItem) -> Option<Update> {
     let scanner_severity = (existing.item.scanner_severity.is_none()
         && !planned.scanner_severity.trim().is_empty())
     .then(|| planned.scanner_severity.trim().to_owned());
+    // An added CVE in the KEV catalog brings its due date, when the item has none yet.
+    let kev_due = if existing.item.kev_due.is_none() {
+        kev_due_of(kev, &added_cves)
+    } else {
+        None
+    };
     if added.is_empty() && added_cves.is_empty() && scanner_severity.is_none() {
         return None;
     }
@@ -390,8 +402,18 @@ fn update(existing: &Existing<'_>, planned: &PlannedItem) -> Option<Update> {
         file: existing.file.to_path_buf(),
         added_cves,
         scanner_severity,
+        kev_due,
         vendor_status_flags: planned.vendor_status_flags.clone(),
     })
+}
+
+/// The earliest KEV due date of `cves`, when the catalog lists any.
+fn kev_due_of(kev: Option<&KevCatalog>, cves: &[String]) -> Option<NaiveDate> {
+    let kev = kev?;
+    cves.iter()
+        .filter_map(|cve| kev.due_dates.get(cve))
+        .min()
+        .copied()
 }
 
 /// A new item from a planned one.
@@ -404,14 +426,7 @@ fn create(
 ) -> Creation {
     let new = allocator.next_id();
     let detected = planned.detected.unwrap_or(settings.today);
-    let kev_due = settings.kev.and_then(|kev| {
-        planned
-            .cves
-            .iter()
-            .filter_map(|cve| kev.due_dates.get(cve))
-            .min()
-            .copied()
-    });
+    let kev_due = kev_due_of(settings.kev, &planned.cves);
     let due = match planned.risk {
         Some(risk) => Some(new_item_deadline(
             settings.deadlines,
@@ -691,6 +706,9 @@ fn write_update(update: &Update) -> Result<(), EditError> {
             &[Key::from("scanner_severity")],
             NewValue::Str(severity.clone()),
         )?;
+    }
+    if let Some(kev_due) = update.kev_due {
+        doc.set(&[Key::from("kev_due")], NewValue::Date(kev_due))?;
     }
     doc.save()
 }

@@ -138,6 +138,9 @@ pub fn render_human(plan: &Plan, mode: Mode) -> String {
             if let Some(severity) = &u.scanner_severity {
                 changes.push(format!("scanner_severity {severity}"));
             }
+            if let Some(kev_due) = u.kev_due {
+                changes.push(format!("kev_due {kev_due}"));
+            }
             if !u.vendor_status_flags.is_empty() {
                 changes.push(format!("[vendor: {}]", u.vendor_status_flags.join(", ")));
             }

@@ -609,3 +609,30 @@ fn new_ids_follow_unreadable_item_files_too() {
         run.stdout
     );
 }
+
+#[test]
+fn an_added_kev_cve_brings_its_due_date_and_nothing_else_moves() {
+    let dir = repo("kev_catalog: kev.json\n");
+    std::fs::write(
+        dir.path().join("kev.json"),
+        r#"{"vulnerabilities": [{"cveID": "CVE-2022-22965", "dueDate": "2022-04-25"}]}"#,
+    )
+    .expect("kev");
+    // A hand-written item for the finding, without its CVE.
+    let item = crate::common::valid_item("V-1")
+        .replace("detector: Nessus", "detector: Trivy")
+        .replace("detector_id: 187315", "detector_id: CVE-2022-22965");
+    std::fs::write(dir.path().join("poams/V-1.yaml"), &item).expect("item");
+    let file = add_scan(dir.path(), "trivy/trivy_spring4shell-jre8.json");
+    let run = import(dir.path(), TODAY, &[&file, "--write"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("kev_due 2022-04-25"), "{}", run.stdout);
+    let after = std::fs::read_to_string(dir.path().join("poams/V-1.yaml")).expect("item");
+    assert!(after.contains("kev_due: 2022-04-25"), "{after}");
+    assert!(after.contains("cves:\n  - CVE-2022-22965\n"), "{after}");
+    // The person's due date and everything else stay.
+    assert!(after.contains("due: 2027-01-20"), "{after}");
+    assert!(after.contains("owner: Jane Doe - Platform Team"), "{after}");
+    // Debian rates it LOW; the NVD score makes the risk critical.
+    assert!(after.contains("scanner_severity: LOW"), "{after}");
+}
