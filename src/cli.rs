@@ -403,6 +403,60 @@ pub enum ImportCommand {
     /// A filled FedRAMP POA&M template (.xlsx): one item file per row of the Open and Closed
     /// sheets. Exit 1 when some rows were skipped (each is reported).
     Xlsx(ImportXlsxArgs),
+    /// Scanner findings become items; a re-scan adds assets and finds fixed items. A dry run
+    /// unless --write.
+    Scan(ImportScanArgs),
+}
+
+/// `--format` of `poam import scan`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormatArg {
+    /// Detect the format from each file's content.
+    #[default]
+    Auto,
+    /// Nessus .nessus (v2 XML).
+    Nessus,
+    /// Nessus Pro, Tenable VM or Tenable.sc CSV.
+    TenableCsv,
+    /// Trivy JSON.
+    Trivy,
+    /// Grype JSON.
+    Grype,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// Qualys VM detections CSV.
+    Qualys,
+    /// OWASP ZAP JSON or XML report.
+    Zap,
+}
+
+/// `--report` of `poam import scan`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ImportReportFormat {
+    #[default]
+    Human,
+    /// The versioned JSON report.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportScanArgs {
+    /// Scanner files (one month's scans are imported together).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The files' format.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub format: ScanFormatArg,
+    /// Write the changes (without it, only report what would change).
+    #[arg(long)]
+    pub write: bool,
+    /// Close fixed items, with a note naming the scan file, its date and the assets scanned
+    /// clean (with --write).
+    #[arg(long, requires = "write")]
+    pub close_fixed: bool,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub report: ImportReportFormat,
 }
 
 #[derive(Debug, Args)]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::code::Code;
 use crate::code::Severity;
 use crate::error::{ConfigError, ConfigProblem, Error};
-use crate::model::item::suggest;
+use crate::model::item::{normalize_control, suggest};
 use crate::model::LineCol;
 use crate::model::{Node, Sp, Span, Value};
 use crate::parse;
@@ -32,7 +32,9 @@ pub const CONFIG_KEYS: &[&str] = &[
     "templates",
     "repo_url",
     "history_waivers",
+    "import",
 ];
+const IMPORT_KEYS: &[&str] = &["default_owner", "default_controls"];
 /// Prefix of the ids `poam new` allocates when `id_prefix` is not set.
 pub const DEFAULT_ID_PREFIX: &str = "V-";
 
@@ -68,6 +70,15 @@ pub struct System {
     pub fedramp_id: Option<String>,
 }
 
+/// `import:`: what `poam import` fills into new items that the scanner file cannot say.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportSettings {
+    /// The owner of new items; without it they get an empty owner that `poam lint` flags.
+    pub default_owner: Option<String>,
+    /// Controls of new items (normalized, e.g. `RA-5`); empty means the importer's defaults.
+    pub default_controls: Vec<String>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// The config file, when there is one (a bare folder of items has none).
@@ -98,6 +109,8 @@ pub struct Config {
     pub repo_url: Option<String>,
     /// `history_waivers:`: past history violations acknowledged, with a reason.
     pub history_waivers: Vec<HistoryWaiver>,
+    /// `import:`: defaults for items created by `poam import scan`.
+    pub import: ImportSettings,
 }
 
 /// The `cr26:` block: what the `fedramp-cr26` profile needs to know about the offering.
@@ -128,6 +141,7 @@ impl Config {
             templates: None,
             repo_url: None,
             history_waivers: Vec::new(),
+            import: ImportSettings::default(),
         }
     }
 
@@ -358,6 +372,7 @@ impl Config {
                     }
                 }
                 "cr26" => self.read_cr26(value, problems),
+                "import" => self.read_import(value, problems),
                 "templates" | "repo_url" => self.read_report_key(&entry.key, value, problems),
                 "history_waivers" => self.history_waivers = read_history_waivers(value, problems),
                 other => problems.push(unknown_key(other, entry.key_span, CONFIG_KEYS)),
@@ -436,6 +451,43 @@ impl Config {
                 format!("`repo_url` must start with https:// or http://, found `{text}`"),
                 Some("e.g. `repo_url: https://github.com/example/poams`".into()),
             ));
+        }
+    }
+
+    fn read_import(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {
+        let Some(entries) = mapping(node, "import", problems) else {
+            return;
+        };
+        for entry in entries {
+            match entry.key.as_str() {
+                "default_owner" => {
+                    self.import.default_owner =
+                        string(&entry.value, "import.default_owner", problems);
+                }
+                "default_controls" => {
+                    let Value::Seq(controls) = &entry.value.value else {
+                        problems.push(ConfigProblem::new(
+                            entry.value.span,
+                            "`import.default_controls` must be a list of control ids".into(),
+                            Some("e.g. `default_controls: [RA-5, SI-2]`".into()),
+                        ));
+                        continue;
+                    };
+                    for control in controls {
+                        let text = string(control, "import.default_controls[]", problems);
+                        match text.as_deref().map(normalize_control) {
+                            Some(Some(id)) => self.import.default_controls.push(id),
+                            Some(None) => problems.push(ConfigProblem::new(
+                                control.span,
+                                format!("`{}` is not a control id", text.unwrap_or_default()),
+                                Some("write NIST SP 800-53 ids such as `RA-5` or `AC-2(1)`".into()),
+                            )),
+                            None => {}
+                        }
+                    }
+                }
+                other => problems.push(unknown_key(other, entry.key_span, IMPORT_KEYS)),
+            }
         }
     }
 

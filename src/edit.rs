@@ -1764,3 +1764,11 @@ mod tests {
         );
     }
 }
+
+/// A failed edit is a tool failure of the command that asked for it (exit 2); the message names
+/// the file.
+impl From<EditError> for crate::error::Error {
+    fn from(err: EditError) -> Self {
+        crate::error::Error::Edit(err.to_string())
+    }
+}

@@ -1,33 +1,51 @@
-//! New item ids: the next free number after a prefix, zero-padded like the widest existing id,
-//! and a file created exclusively under that id, so two concurrent runs (`poam new`, a scanner
-//! import) never take the same one.
+//! New item ids: the prefix (`V-` unless `id_prefix:` says otherwise) and the number after the
+//! highest one in use, zero-padded to the widest existing id (`V-0042` after `V-0041`).
+//!
+//! Numbers are never reused: the next id follows the highest, so an id freed by a deleted item
+//! (which `item-deleted` reports from history) does not come back for a different weakness.
+//! The file name is taken with an exclusive create, so two writers never share an id.
 
 use std::path::{Path, PathBuf};
 
-use crate::edit::{self, EditError};
+use crate::edit::{create_new, EditError};
 
-/// How many taken names a single allocation steps over before giving up.
-const MAX_ATTEMPTS: u64 = 10_000;
-
-/// The ids that follow `prefix` with a number, as (number, digits written).
-fn numbered<'a>(prefix: &'a str, taken: &'a [&str]) -> impl Iterator<Item = (u64, usize)> + 'a {
-    taken.iter().filter_map(move |id| {
-        let digits = id.strip_prefix(prefix)?;
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        Some((digits.parse().ok()?, digits.len()))
-    })
+/// An id and the file it lives in (`<items_dir>/<id>.yaml`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewId {
+    pub id: String,
+    pub path: PathBuf,
 }
 
-/// The first id to try after `taken` (ids and file stems of the items folder): one more than
-/// the highest number after `prefix`, padded with zeros to the widest such number
-/// (`V-0042` after `V-0041`; `V-1` when there are none).
-pub fn next_id(prefix: &str, taken: &[&str]) -> String {
-    let (highest, width) = numbered(prefix, taken).fold((0, 1), |(n, w), (number, digits)| {
-        (n.max(number), w.max(digits))
-    });
-    format_id(prefix, highest + 1, width)
+/// Hands out ids after the highest `prefix` + number in use.
+#[derive(Clone, Debug)]
+pub struct IdAllocator {
+    items_dir: PathBuf,
+    prefix: String,
+    width: usize,
+    next: u64,
+}
+
+/// An allocator for `items_dir`, counting from the highest id of `existing` that is `prefix`
+/// followed by digits only.
+pub fn allocate(items_dir: &Path, prefix: &str, existing: &[&str]) -> IdAllocator {
+    let mut highest = 0;
+    let mut width = 0;
+    for digits in existing.iter().filter_map(|id| id.strip_prefix(prefix)) {
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        width = width.max(digits.len());
+        // More digits than a u64 holds is nobody's numbering; such an id is only skipped.
+        if let Ok(number) = digits.parse::<u64>() {
+            highest = highest.max(number);
+        }
+    }
+    IdAllocator {
+        items_dir: items_dir.to_path_buf(),
+        prefix: prefix.to_owned(),
+        width,
+        next: highest.saturating_add(1),
+    }
 }
 
 /// `prefix` and `number` padded with zeros to `width` digits.
@@ -35,31 +53,45 @@ pub fn format_id(prefix: &str, number: u64, width: usize) -> String {
     format!("{prefix}{number:0width$}")
 }
 
-/// Creates `<items_dir>/<id>.yaml` for the next free id with the text `render(id)`, taking the
-/// name with an exclusive create: when another process took that name first, the next number
-/// is tried. Returns the id and the path.
+/// Creates `<items_dir>/<id>.yaml` for the next free id after `taken` with the text
+/// `render(id)` (`poam new`). Returns the id and the path.
 pub fn create_next_item(
     items_dir: &Path,
     prefix: &str,
     taken: &[&str],
     render: impl Fn(&str) -> String,
 ) -> Result<(String, PathBuf), EditError> {
-    let first = next_id(prefix, taken);
-    let width = first.len() - prefix.len();
-    let start: u64 = first[prefix.len()..].parse().unwrap_or(1);
-    let mut last_error = None;
-    for number in start..start + MAX_ATTEMPTS {
-        let id = format_id(prefix, number, width);
-        let path = items_dir.join(format!("{id}.yaml"));
-        match edit::create_new(&path, &render(&id)) {
-            Ok(()) => return Ok((id, path)),
-            Err(err @ EditError::Exists { .. }) => last_error = Some(err),
-            Err(err) => return Err(err),
+    let new = allocate(items_dir, prefix, taken).create(render)?;
+    Ok((new.id, new.path))
+}
+
+impl IdAllocator {
+    /// The next id whose file does not exist yet. Reserves nothing on disk: [`Self::create`]
+    /// does that.
+    pub fn next_id(&mut self) -> NewId {
+        loop {
+            let id = format_id(&self.prefix, self.next, self.width);
+            self.next = self.next.saturating_add(1);
+            let path = self.items_dir.join(format!("{id}.yaml"));
+            if !path.exists() {
+                return NewId { id, path };
+            }
         }
     }
-    Err(last_error.unwrap_or_else(|| EditError::Exists {
-        path: items_dir.to_path_buf(),
-    }))
+
+    /// Writes a new item file under the next free id, taking the name exclusively; when
+    /// another writer took it first, moves on to the following id. `render` gives the file's
+    /// text for an id.
+    pub fn create(&mut self, render: impl Fn(&str) -> String) -> Result<NewId, EditError> {
+        loop {
+            let new = self.next_id();
+            match create_new(&new.path, &render(&new.id)) {
+                Ok(()) => return Ok(new),
+                Err(EditError::Exists { .. }) => continue,
+                Err(other) => return Err(other),
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -67,24 +99,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn next_id_pads_to_the_widest_number() {
-        assert_eq!(next_id("V-", &[]), "V-1");
-        assert_eq!(next_id("V-", &["V-1001", "V-1010", "V-7"]), "V-1011");
-        assert_eq!(next_id("V-", &["V-0041", "V-3"]), "V-0042");
-        assert_eq!(next_id("V-", &["V-99"]), "V-100");
-        // Other prefixes and non-numeric tails do not count.
-        assert_eq!(next_id("V-", &["POAM-77", "V-x12", "V-", "V-2a"]), "V-1");
-        assert_eq!(next_id("POAM-", &["POAM-009", "V-1000"]), "POAM-010");
+    fn next_follows_the_highest_and_keeps_the_width() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut ids = allocate(dir.path(), "V-", &["V-007", "V-12", "X-99", "V-a1", "V-"]);
+        assert_eq!(ids.next_id().id, "V-013");
+        assert_eq!(ids.next_id().id, "V-014");
+        let mut fresh = allocate(dir.path(), "POAM-", &[]);
+        assert_eq!(fresh.next_id().id, "POAM-1");
     }
 
     #[test]
-    fn a_taken_name_moves_to_the_next_number() {
+    fn a_taken_file_name_is_skipped() {
         let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::write(dir.path().join("V-03.yaml"), "id: V-03\n").expect("write");
-        let (id, path) = create_next_item(dir.path(), "V-", &["V-02"], |id| format!("id: {id}\n"))
-            .expect("created");
-        assert_eq!(id, "V-04");
-        assert_eq!(std::fs::read_to_string(path).expect("read"), "id: V-04\n");
+        std::fs::write(dir.path().join("V-2.yaml"), "id: V-2\n").expect("write");
+        let mut ids = allocate(dir.path(), "V-", &["V-1"]);
+        let created = ids.create(|id| format!("id: {id}\n")).expect("created");
+        assert_eq!(created.id, "V-3");
+        assert_eq!(
+            std::fs::read_to_string(&created.path).expect("read"),
+            "id: V-3\n"
+        );
     }
 
     #[test]

@@ -167,6 +167,9 @@ pub struct PoamItem {
     pub comments: Option<Text>,
     /// How the item was closed; required when `status` is `closed`, absent while open.
     pub closed: Option<Closed>,
+    /// The scanner's own rating of the finding (kept beside `risk`, which follows FedRAMP's
+    /// CVSS bands); written by `poam import scan`.
+    pub scanner_severity: Option<Text>,
     /// FedRAMP 2026 vulnerability detection and response (profile fedramp-cr26): the
     /// evaluation, reductions, acceptance and disposition.
     pub vdr: Option<VdrBlock>,
@@ -455,6 +458,8 @@ pub struct PoamConfig {
     pub id_prefix: Option<String>,
     /// The offering under profile fedramp-cr26 (required there).
     pub cr26: Option<Cr26>,
+    /// Defaults for items `poam import scan` creates.
+    pub import: Option<ImportDefaults>,
     /// A folder (relative to poam.yaml) whose files override the built-in report and site
     /// templates by name.
     pub templates: Option<String>,
@@ -462,6 +467,17 @@ pub struct PoamConfig {
     /// `<repo_url>/commit/<id>`.
     #[schemars(pattern(r"^https?://"))]
     pub repo_url: Option<String>,
+}
+
+/// Defaults for items `poam import scan` creates.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ImportDefaults {
+    /// The owner of new items; without it they get an empty owner that `poam lint` flags.
+    pub default_owner: Option<String>,
+    /// Controls of new items [default: RA-5 and SI-2, CM-6 for configuration findings].
+    #[schemars(inner(pattern(r"^[A-Za-z]{2}-\d{1,3}(\(\d{1,3}\))?$")))]
+    pub default_controls: Option<Vec<String>>,
 }
 
 /// The offering under FedRAMP's 2026 rules.

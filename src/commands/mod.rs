@@ -17,6 +17,8 @@ pub mod export_oscal;
 pub mod export_ver;
 pub mod export_xlsx;
 pub mod import;
+pub mod import_scan;
+pub mod import_xlsx;
 pub mod init;
 pub mod lifecycle;
 pub mod lint;

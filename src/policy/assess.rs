@@ -303,11 +303,12 @@ fn policy_deadline(
     let rating = rating?;
     let (start, start_kind) = clock_start?;
     let days = days_for(deadlines, rating.rating);
-    let by_rating = start + chrono::Days::new(u64::from(days));
-    let (date, kev_bound) = match item.kev_due.as_ref().map(|k| k.value) {
-        Some(kev) if kev < by_rating => (kev, true),
-        _ => (by_rating, false),
-    };
+    let (date, kev_bound) = capped_deadline(
+        deadlines,
+        rating.rating,
+        start,
+        item.kev_due.as_ref().map(|k| k.value),
+    );
     Some(PolicyDeadline {
         date,
         start,
@@ -316,6 +317,31 @@ fn policy_deadline(
         days,
         kev_bound,
     })
+}
+
+/// The due date the profile gives a new item of `rating` whose clock starts on `detected`,
+/// capped by its KEV due date: what `poam import` writes into the items it creates.
+pub fn new_item_deadline(
+    deadlines: &Deadlines,
+    rating: Risk,
+    detected: NaiveDate,
+    kev_due: Option<NaiveDate>,
+) -> NaiveDate {
+    capped_deadline(deadlines, rating, detected, kev_due).0
+}
+
+/// Clock start + the rating's days, or the KEV due date when earlier (then `true`).
+fn capped_deadline(
+    deadlines: &Deadlines,
+    rating: Risk,
+    start: NaiveDate,
+    kev_due: Option<NaiveDate>,
+) -> (NaiveDate, bool) {
+    let by_rating = start + chrono::Days::new(u64::from(days_for(deadlines, rating)));
+    match kev_due {
+        Some(kev) if kev < by_rating => (kev, true),
+        _ => (by_rating, false),
+    }
 }
 
 fn excuse(item: &Item, vendor: Option<&VendorCheckin>, policy: &Policy) -> Option<Excuse> {

@@ -1,0 +1,64 @@
+//! `poam import scan FILE...`: scanner files become and update items (a dry run unless
+//! `--write`).
+
+use std::process::ExitCode;
+
+use crate::cli::{GlobalArgs, ImportReportFormat, ImportScanArgs, ScanFormatArg};
+use crate::error::Error;
+use crate::import::reconcile::{self, Settings};
+use crate::import::report::{self, Mode};
+use crate::import::scan::{self, ScanFormat};
+use crate::workspace::Workspace;
+
+use super::{config, emit, exit_for, today};
+
+pub fn run(args: &ImportScanArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
+    let workspace = Workspace::open(config(global, None)?)?;
+    let today = today(global);
+    let format = scan_format(args.format);
+    // Every file is read first: an unreadable file is an I/O error and nothing is imported.
+    let files = args
+        .files
+        .iter()
+        .map(|path| {
+            std::fs::read(path)
+                .map(|bytes| (path.display().to_string(), bytes))
+                .map_err(|source| Error::Io {
+                    path: path.clone(),
+                    source,
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let (scans, failed) = scan::parse_all(&files, format);
+    let settings = Settings::of(&workspace, today);
+    let mut plan = reconcile::plan(&workspace, &scans, &failed, &settings);
+    let mode = if args.write {
+        reconcile::apply(&mut plan, &workspace, &settings, args.close_fixed)?;
+        Mode::Write {
+            close_fixed: args.close_fixed,
+        }
+    } else {
+        Mode::DryRun
+    };
+    let text = match args.report {
+        ImportReportFormat::Human => report::render_human(&plan, mode),
+        ImportReportFormat::Json => report::render_json(&plan),
+    };
+    if !(global.quiet && args.report == ImportReportFormat::Human) {
+        emit(None, &text)?;
+    }
+    Ok(exit_for(!plan.skipped.is_empty()))
+}
+
+fn scan_format(arg: ScanFormatArg) -> Option<ScanFormat> {
+    match arg {
+        ScanFormatArg::Auto => None,
+        ScanFormatArg::Nessus => Some(ScanFormat::Nessus),
+        ScanFormatArg::TenableCsv => Some(ScanFormat::TenableCsv),
+        ScanFormatArg::Trivy => Some(ScanFormat::Trivy),
+        ScanFormatArg::Grype => Some(ScanFormat::Grype),
+        ScanFormatArg::Sarif => Some(ScanFormat::Sarif),
+        ScanFormatArg::Qualys => Some(ScanFormat::Qualys),
+        ScanFormatArg::Zap => Some(ScanFormat::Zap),
+    }
+}

@@ -1,0 +1,169 @@
+//! `poam import xlsx FILE`: item files from a filled FedRAMP POA&M template, written through
+//! the item editor. Rows that cannot be converted or written are reported and skipped.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use rayon::prelude::*;
+
+use crate::cli::{GlobalArgs, ImportXlsxArgs};
+use crate::edit::{self, EditError, ItemDocument, Key};
+use crate::error::Error;
+use crate::import::xlsx::{self, ImportOptions, ImportedRow, RowProblem};
+
+use super::{config, exit_for};
+
+pub fn run(args: &ImportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
+    let into = match &args.into {
+        Some(dir) => dir.clone(),
+        None => config(global, None)?.items_dir,
+    };
+    std::fs::create_dir_all(&into).map_err(|source| Error::Write {
+        path: into.clone(),
+        source,
+    })?;
+    let options = ImportOptions {
+        include_example: args.include_example,
+    };
+    let imported =
+        xlsx::read(&args.file, options).map_err(|e| Error::Spreadsheet(e.to_string()))?;
+    let mut problems = imported.problems;
+    // Duplicate ids first, in sheet order: the first row of an id is the one imported.
+    let mut first_row: HashMap<String, (&'static str, u32)> = HashMap::new();
+    let mut unique: Vec<&ImportedRow> = Vec::new();
+    for row in &imported.rows {
+        if let Some((sheet, line)) = first_row.get(&row.id.to_ascii_lowercase()) {
+            problems.push(row_problem(
+                row,
+                format!(
+                    "POAM ID `{}` is also on {sheet}, row {line}; only the first is imported",
+                    row.id
+                ),
+            ));
+            continue;
+        }
+        first_row.insert(row.id.to_ascii_lowercase(), (row.sheet, row.row));
+        unique.push(row);
+    }
+    // Each new file is synced to disk before its rename: many in flight at once keep the
+    // disk, not the wait for it, the limit.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(WRITERS)
+        .build()
+        .map_err(|e| Error::Spreadsheet(format!("cannot start the writer threads: {e}")))?;
+    let outcomes: Vec<(PathBuf, Result<Written, EditError>)> = pool.install(|| {
+        unique
+            .par_iter()
+            .map(|row| {
+                let path = into.join(xlsx::item_file_name(&row.id));
+                let outcome = write_item(&path, row, args.force);
+                (path, outcome)
+            })
+            .collect()
+    });
+    let (mut created, mut replaced) = (0usize, 0usize);
+    for (row, (path, outcome)) in unique.iter().zip(outcomes) {
+        match outcome {
+            Ok(Written::Created) => created += 1,
+            Ok(Written::Replaced) => replaced += 1,
+            Err(EditError::Exists { .. }) => problems.push(row_problem(
+                row,
+                format!(
+                    "`{}` exists; nothing was written (pass --force to overwrite it)",
+                    path.display()
+                ),
+            )),
+            Err(error @ (EditError::Read { .. } | EditError::Write { .. })) => {
+                return Err(Error::Spreadsheet(error.to_string()))
+            }
+            Err(error) => problems.push(row_problem(row, format!("not written: {error}"))),
+        }
+    }
+    problems.sort_by_key(|p| (p.sheet != crate::export::template::OPEN_SHEET, p.row));
+    let mut stderr = std::io::stderr().lock();
+    for problem in &problems {
+        let _ = writeln!(stderr, "skipped: {problem}");
+    }
+    if !global.quiet {
+        let _ = writeln!(
+            stderr,
+            "{created} item file{} created{} in `{}`; {} row{} skipped",
+            plural(created),
+            if replaced > 0 {
+                format!(", {replaced} replaced")
+            } else {
+                String::new()
+            },
+            shown(&into).display(),
+            problems.len(),
+            plural(problems.len()),
+        );
+    }
+    Ok(exit_for(!problems.is_empty()))
+}
+
+/// `dir` relative to the working directory when it lies below it.
+fn shown(dir: &Path) -> &Path {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| dir.strip_prefix(cwd).ok())
+        .filter(|relative| !relative.as_os_str().is_empty())
+        .unwrap_or(dir)
+}
+
+/// Item files written at once.
+const WRITERS: usize = 16;
+
+fn row_problem(row: &ImportedRow, reason: String) -> RowProblem {
+    RowProblem {
+        sheet: row.sheet.to_owned(),
+        row: row.row,
+        column: None,
+        reason,
+    }
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+enum Written {
+    Created,
+    Replaced,
+}
+
+/// A new file through the editor's exclusive create; with `force`, an existing file is edited
+/// in place instead (every imported key set, every other key removed), so its comments survive
+/// where the keys do.
+fn write_item(path: &Path, row: &ImportedRow, force: bool) -> Result<Written, EditError> {
+    let text = edit::render_new_item(&row.fields);
+    match edit::create_new(path, &text) {
+        Ok(()) => Ok(Written::Created),
+        Err(EditError::Exists { .. }) if force => {
+            let mut document = ItemDocument::open(path)?;
+            for (key, value) in &row.fields {
+                document.set(&[Key::from(key.as_str())], value.clone())?;
+            }
+            let stale: Vec<String> = document
+                .node()
+                .as_map()
+                .unwrap_or_default()
+                .iter()
+                .map(|entry| entry.key.clone())
+                .filter(|key| !row.fields.iter().any(|(k, _)| k == key))
+                .collect();
+            for key in stale {
+                document.remove(&[Key::from(key.as_str())])?;
+            }
+            document.save()?;
+            Ok(Written::Replaced)
+        }
+        Err(error) => Err(error),
+    }
+}

@@ -1,0 +1,232 @@
+//! What an import did or would do, as JSON (a versioned document) and as text for people.
+//!
+//! Both are pure functions of the [`Plan`]. They live beside the importer rather than in
+//! `src/render/`, which sits on a lower floor than the capabilities it would have to name.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::reconcile::{closing_note, ItemEntry, NotScannedWhy, Plan, ScanSummary, Skipped};
+
+/// Version of the JSON report; bumped when a field changes meaning or goes away.
+pub const REPORT_VERSION: u32 = 1;
+
+/// `poam import scan --report json`.
+#[derive(Debug, Serialize)]
+pub struct ImportReport<'p> {
+    pub version: u32,
+    pub scans: &'p [ScanSummary],
+    pub created: Vec<&'p ItemEntry>,
+    pub updated: Vec<&'p ItemEntry>,
+    pub unchanged: &'p [ItemEntry],
+    pub fixed: Vec<&'p ItemEntry>,
+    pub not_scanned: Vec<&'p ItemEntry>,
+    pub skipped: &'p [Skipped],
+}
+
+impl<'p> ImportReport<'p> {
+    pub fn new(plan: &'p Plan) -> Self {
+        ImportReport {
+            version: REPORT_VERSION,
+            scans: &plan.scans,
+            created: plan.created.iter().map(|c| &c.entry).collect(),
+            updated: plan.updated.iter().map(|u| &u.entry).collect(),
+            unchanged: &plan.unchanged,
+            fixed: plan.fixed.iter().map(|f| &f.entry).collect(),
+            not_scanned: plan.not_scanned.iter().map(|n| &n.entry).collect(),
+            skipped: &plan.skipped,
+        }
+    }
+}
+
+/// Pretty JSON with a final newline.
+pub fn render_json(plan: &Plan) -> String {
+    let mut text = serde_json::to_string_pretty(&ImportReport::new(plan)).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// How the human report words its verbs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Nothing written: "would create".
+    DryRun,
+    /// `--write`: "created".
+    Write { close_fixed: bool },
+}
+
+/// The text report: every scan, then each outcome with its items, then what to do next.
+pub fn render_human(plan: &Plan, mode: Mode) -> String {
+    let dry = mode == Mode::DryRun;
+    let closes = matches!(mode, Mode::Write { close_fixed: true });
+    let verb = |would: &str, did: &str| {
+        if dry {
+            would.to_owned()
+        } else {
+            did.to_owned()
+        }
+    };
+    let mut out = String::new();
+    for scan in &plan.scans {
+        let date = scan
+            .scanned_at
+            .map_or("undated".to_owned(), |d| d.to_string());
+        let _ = writeln!(
+            out,
+            "{} ({}, {date}): {}, {}",
+            scan.file,
+            scan.format,
+            plural(scan.assets_scanned.len(), "asset"),
+            plural(scan.findings, "finding"),
+        );
+    }
+    if !plan.created.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} {}:",
+            verb("Would create", "Created"),
+            plural(plan.created.len(), "item")
+        );
+        for c in &plan.created {
+            let risk = c.risk.map_or("unrated", |r| r.name());
+            let due = c.due.map_or(String::new(), |d| format!(", due {d}"));
+            let mut notes = Vec::new();
+            if let Some(kev) = c.kev_due {
+                notes.push(format!("KEV due {kev}"));
+            }
+            if c.risk.is_none() {
+                notes.push("no rating in the scan: rate it".to_owned());
+            }
+            if !c.vendor_status_flags.is_empty() {
+                notes.push(format!("vendor: {}", c.vendor_status_flags.join(", ")));
+            }
+            if !c.recurs_closed.is_empty() {
+                notes.push(format!("came back after {}", c.recurs_closed.join(", ")));
+            }
+            let notes = if notes.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", notes.join("; "))
+            };
+            let _ = writeln!(
+                out,
+                "  {}  {} {}  {}: {risk}{due}, {}{notes}",
+                c.entry.id,
+                c.entry.detector,
+                c.entry.detector_id,
+                c.title,
+                plural(c.entry.assets.len(), "asset"),
+            );
+        }
+    }
+    if !plan.updated.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} {}:",
+            verb("Would update", "Updated"),
+            plural(plan.updated.len(), "item")
+        );
+        for u in &plan.updated {
+            let mut changes = Vec::new();
+            if !u.entry.assets.is_empty() {
+                changes.push(format!("add {}", u.entry.assets.join(", ")));
+            }
+            if !u.added_cves.is_empty() {
+                changes.push(format!("add {}", u.added_cves.join(", ")));
+            }
+            if let Some(severity) = &u.scanner_severity {
+                changes.push(format!("scanner_severity {severity}"));
+            }
+            if let Some(kev_due) = u.kev_due {
+                changes.push(format!("kev_due {kev_due}"));
+            }
+            if !u.vendor_status_flags.is_empty() {
+                changes.push(format!("[vendor: {}]", u.vendor_status_flags.join(", ")));
+            }
+            let _ = writeln!(out, "  {}  {}", u.entry.id, changes.join("; "));
+        }
+    }
+    if !plan.unchanged.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nUnchanged: {} (still found, nothing new)",
+            plural(plan.unchanged.len(), "item")
+        );
+    }
+    if !plan.fixed.is_empty() {
+        let heading = if closes {
+            "Fixed and closed"
+        } else {
+            "Fixed (gone from every asset, all scanned)"
+        };
+        let _ = writeln!(out, "\n{heading}: {}", plural(plan.fixed.len(), "item"));
+        for f in &plan.fixed {
+            let _ = writeln!(out, "  {}  {}", f.entry.id, closing_note(f));
+        }
+    }
+    if !plan.not_scanned.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nNot scanned (kept open: a missing host is not a fix): {}",
+            plural(plan.not_scanned.len(), "item")
+        );
+        for n in &plan.not_scanned {
+            let why = match n.why {
+                NotScannedWhy::Unreached => format!("not reached: {}", n.entry.assets.join(", ")),
+                NotScannedWhy::NoAssets => "the item lists no assets".to_owned(),
+                NotScannedWhy::OlderScan => {
+                    "the scans are older than the item's detection".to_owned()
+                }
+            };
+            let _ = writeln!(out, "  {}  {why}", n.entry.id);
+        }
+    }
+    if !plan.skipped.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nSkipped {}:",
+            plural(plan.skipped.len(), "finding or file")
+        );
+        for s in &plan.skipped {
+            let _ = writeln!(out, "  {}: {}: {}", s.file, s.location, s.reason);
+        }
+    }
+    if !plan.unreadable_items.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nUnreadable item files (their findings may be imported again; run `poam lint`): {}",
+            plan.unreadable_items.join(", ")
+        );
+    }
+    let writes =
+        !plan.created.is_empty() || !plan.updated.is_empty() || (closes && !plan.fixed.is_empty());
+    out.push('\n');
+    if dry {
+        if plan.created.is_empty() && plan.updated.is_empty() && plan.fixed.is_empty() {
+            out.push_str("Nothing to write.\n");
+        } else {
+            out.push_str("Dry run: nothing written. Run with --write to apply");
+            if !plan.fixed.is_empty() {
+                out.push_str(" (and --close-fixed to close the fixed items)");
+            }
+            out.push_str(".\n");
+        }
+        return out;
+    }
+    if !writes {
+        out.push_str("Nothing written: the items already match the scans.\n");
+    }
+    if !plan.fixed.is_empty() && !closes {
+        out.push_str("Fixed items were left open: run again with --close-fixed to close them.\n");
+    }
+    out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}

@@ -1,0 +1,638 @@
+//! `poam import scan`: every real sample imports as the expected items; a re-scan reconciles
+//! to exactly the expected fixed and not-scanned items; what people wrote survives; a second
+//! import changes nothing; written items lint clean apart from the data's own problems; bad
+//! files give located skips, never a panic.
+
+use std::path::Path;
+
+use poam::config::Config;
+use poam::model::item::Risk;
+use poam::workspace::Workspace;
+
+use crate::common::{fixtures, poam};
+
+/// A repository with `poam.yaml` (plus `config`) and an empty `poams/`.
+fn repo(config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(dir.path().join("poams")).expect("poams");
+    std::fs::write(
+        dir.path().join("poam.yaml"),
+        format!("system: {{name: Test}}\n{config}"),
+    )
+    .expect("poam.yaml");
+    dir
+}
+
+/// Copies a sample into `<dir>/scans/` and returns the relative path to pass.
+fn add_scan(dir: &Path, relative: &str) -> String {
+    let bytes = std::fs::read(fixtures().join("scans").join(relative)).expect("sample");
+    add_scan_bytes(dir, relative, &bytes)
+}
+
+fn add_scan_bytes(dir: &Path, relative: &str, bytes: &[u8]) -> String {
+    let target = dir.join("scans").join(relative);
+    std::fs::create_dir_all(target.parent().expect("parent")).expect("scans dir");
+    std::fs::write(&target, bytes).expect("write scan");
+    format!("scans/{relative}")
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn import(dir: &Path, today: &str, args: &[&str]) -> Run {
+    let out = poam()
+        .current_dir(dir)
+        .args(["--today", today, "import", "scan"])
+        .args(args)
+        .output()
+        .expect("poam runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn json(run: &Run) -> serde_json::Value {
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", run.stdout, run.stderr))
+}
+
+/// The `detector_id`s of one outcome list of the JSON report, sorted.
+fn detector_ids(report: &serde_json::Value, outcome: &str) -> Vec<String> {
+    let mut ids: Vec<String> = report[outcome]
+        .as_array()
+        .unwrap_or_else(|| panic!("no `{outcome}` in {report}"))
+        .iter()
+        .map(|e| e["detector_id"].as_str().expect("detector_id").to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+fn workspace(dir: &Path) -> Workspace {
+    Workspace::open(Config::load(&dir.join("poam.yaml")).expect("config")).expect("workspace")
+}
+
+/// Items per risk: critical, high, moderate, low, unrated.
+fn risks(dir: &Path) -> [usize; 5] {
+    let mut counts = [0; 5];
+    for (_, item) in workspace(dir).parsed() {
+        let slot = match item.risk.as_ref().map(|r| r.value) {
+            Some(Risk::Critical) => 0,
+            Some(Risk::High) => 1,
+            Some(Risk::Moderate) => 2,
+            Some(Risk::Low) => 3,
+            None => 4,
+        };
+        counts[slot] += 1;
+    }
+    counts
+}
+
+/// Every sample, its item count and its items per risk (critical, high, moderate, low,
+/// unrated), as counted for the parser tests in `scan.rs`.
+const SAMPLES: &[(&str, usize, [usize; 5])] = &[
+    (
+        "nessus/defectdojo_nessus_with_cvssv3.trimmed.nessus",
+        25,
+        [1, 11, 12, 1, 0],
+    ),
+    (
+        "nessus/mitre-saf_sample_3hosts.trimmed.nessus",
+        8,
+        [1, 1, 4, 2, 0],
+    ),
+    ("nessus/ruby-nessus_example_v2.nessus", 4, [0, 0, 3, 1, 0]),
+    ("tenable-csv/nessus-pro_all-columns.csv", 1, [0, 0, 1, 0, 0]),
+    (
+        "tenable-csv/nessus-pro_default-columns.csv",
+        1,
+        [0, 0, 1, 0, 0],
+    ),
+    ("tenable-csv/tenable-sc_export.csv", 4, [0, 1, 3, 0, 0]),
+    ("tenable-csv/tenable-vm_export.csv", 7, [0, 3, 4, 0, 0]),
+    ("trivy/trivy_alpine-310.json", 2, [0, 0, 2, 0, 0]),
+    ("trivy/trivy_debian-all-statuses.json", 7, [1, 4, 0, 2, 0]),
+    ("trivy/trivy_spring4shell-jre8.json", 1, [1, 0, 0, 0, 0]),
+    (
+        "grype/grype-0.75.0_ubuntu-fix-available.json",
+        1,
+        [0, 1, 0, 0, 0],
+    ),
+    ("grype/grype-0.79.3_amazonlinux2.json", 16, [2, 6, 4, 1, 3]),
+    ("sarif/grype-0.34.7_cxf-3.4.6.sarif", 22, [1, 11, 4, 6, 0]),
+    ("sarif/semgrep-1.69.0.sarif", 17, [6, 1, 10, 0, 0]),
+    ("sarif/trivy_alpine-310.sarif", 2, [0, 0, 2, 0, 0]),
+    ("qualys/qualys_vm_detections.csv", 3, [1, 2, 0, 0, 0]),
+    ("zap/zap-2.10.0_bodgeit_scan1.xml", 11, [0, 4, 3, 4, 0]),
+    ("zap/zap-2.10.0_bodgeit_scan2.xml", 13, [0, 4, 3, 6, 0]),
+    (
+        "zap/zap-2.7.0_zero-webappsecurity.json",
+        10,
+        [0, 5, 2, 3, 0],
+    ),
+];
+
+const TODAY: &str = "2026-11-25";
+
+#[test]
+fn every_sample_imports_as_the_expected_items() {
+    for (sample, items, expected_risks) in SAMPLES {
+        let dir = repo("");
+        let file = add_scan(dir.path(), sample);
+        let dry = import(dir.path(), TODAY, &[&file, "--report", "json"]);
+        let written = import(dir.path(), TODAY, &[&file, "--write", "--report", "json"]);
+        assert_eq!(written.code, 0, "{sample}: {}", written.stderr);
+        assert_eq!(
+            dry.stdout, written.stdout,
+            "{sample}: dry run and write differ"
+        );
+        let report = json(&written);
+        assert_eq!(
+            report["created"].as_array().map(Vec::len),
+            Some(*items),
+            "{sample}"
+        );
+        assert_eq!(risks(dir.path()), *expected_risks, "{sample}");
+        let name = sample.replace(['/', '.'], "_");
+        insta::assert_snapshot!(format!("import_{name}"), written.stdout);
+    }
+}
+
+/// The mitre-saf sample: 10.0.0.1 has plugins 33850, 104743, 57582, 51192 (443), 153953 and
+/// 10663; 10.0.0.3 has 156888, 154345 and 51192 (8834); 10.0.0.2 is clean.
+const THREE_HOSTS: &str = "nessus/mitre-saf_sample_3hosts.trimmed.nessus";
+
+fn three_hosts() -> String {
+    std::fs::read_to_string(fixtures().join("scans").join(THREE_HOSTS)).expect("sample")
+}
+
+/// `text` without the element that starts at the last `<open` before `marker` and ends at the
+/// first `</close>` after it.
+fn without_element(text: &str, marker: &str, open: &str, close: &str) -> String {
+    let at = text
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} not found"));
+    let start = text[..at + open.len()].rfind(open).expect("element start");
+    let end_tag = format!("</{close}>");
+    let end = at + text[at..].find(&end_tag).expect("element end") + end_tag.len();
+    format!("{}{}", &text[..start], &text[end..])
+}
+
+/// The sample with plugin 57582 gone from 10.0.0.1 (a fix) and host 10.0.0.3 missing.
+fn trimmed_rescan() -> String {
+    let text = three_hosts();
+    let text = without_element(&text, "pluginID=\"57582\"", "<ReportItem", "ReportItem");
+    without_element(
+        &text,
+        "<ReportHost name=\"10.0.0.3\">",
+        "<ReportHost",
+        "ReportHost",
+    )
+}
+
+#[test]
+fn a_rescan_reconciles_to_the_expected_fixed_and_not_scanned_items() {
+    let dir = repo("");
+    let first = add_scan(dir.path(), THREE_HOSTS);
+    assert_eq!(import(dir.path(), TODAY, &[&first, "--write"]).code, 0);
+    let rescan = add_scan_bytes(dir.path(), "rescan.nessus", trimmed_rescan().as_bytes());
+
+    let human = import(dir.path(), TODAY, &[&rescan]);
+    assert_eq!(human.code, 0, "{}", human.stderr);
+    insta::assert_snapshot!("rescan_dry_run_human", human.stdout);
+    let report = json(&import(dir.path(), TODAY, &[&rescan, "--report", "json"]));
+    assert_eq!(detector_ids(&report, "fixed"), ["57582"]);
+    assert_eq!(detector_ids(&report, "not_scanned"), ["154345", "156888"]);
+    assert_eq!(
+        detector_ids(&report, "unchanged"),
+        ["104743", "10663", "153953", "33850", "51192"]
+    );
+    assert_eq!(detector_ids(&report, "created"), Vec::<String>::new());
+    assert_eq!(detector_ids(&report, "updated"), Vec::<String>::new());
+    assert_eq!(
+        report["fixed"][0]["assets"],
+        serde_json::json!(["10.0.0.1 (443/TCP)"])
+    );
+    assert_eq!(report["not_scanned"][0]["assets"][0], "10.0.0.3");
+    assert_eq!(
+        report["scans"][0]["assets_scanned"],
+        serde_json::json!(["10.0.0.1", "10.0.0.2"])
+    );
+
+    // Without --close-fixed nothing is closed; with it, the fixed item is, with its evidence.
+    let run = import(dir.path(), TODAY, &[&rescan, "--write"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("--close-fixed"), "{}", run.stdout);
+    let fixed_path = report["fixed"][0]["path"]
+        .as_str()
+        .expect("path")
+        .to_owned();
+    let before = std::fs::read_to_string(dir.path().join(&fixed_path)).expect("item");
+    assert!(before.contains("status: open"));
+    let run = import(dir.path(), TODAY, &[&rescan, "--write", "--close-fixed"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let after = std::fs::read_to_string(dir.path().join(&fixed_path)).expect("item");
+    insta::assert_snapshot!("closed_by_rescan", after);
+    assert!(after.contains("status: closed"), "{after}");
+    // Closed, it is no longer reported; the items on the missing host stay open.
+    let again = json(&import(dir.path(), TODAY, &[&rescan, "--report", "json"]));
+    assert_eq!(detector_ids(&again, "fixed"), Vec::<String>::new());
+    assert_eq!(detector_ids(&again, "not_scanned"), ["154345", "156888"]);
+}
+
+#[test]
+fn edited_owner_and_remediation_survive_a_reimport_that_adds_assets() {
+    let dir = repo("");
+    // First the scan without 10.0.0.3: plugin 51192 is on 10.0.0.1 only.
+    let partial = add_scan_bytes(
+        dir.path(),
+        "partial.nessus",
+        without_element(
+            &three_hosts(),
+            "<ReportHost name=\"10.0.0.3\">",
+            "<ReportHost",
+            "ReportHost",
+        )
+        .as_bytes(),
+    );
+    assert_eq!(import(dir.path(), TODAY, &[&partial, "--write"]).code, 0);
+    let report = json(&import(dir.path(), TODAY, &[&partial, "--report", "json"]));
+    let entry = report["unchanged"]
+        .as_array()
+        .expect("unchanged")
+        .iter()
+        .find(|e| e["detector_id"] == "51192")
+        .expect("51192")
+        .clone();
+    let path = dir.path().join(entry["path"].as_str().expect("path"));
+    let text = std::fs::read_to_string(&path).expect("item");
+    let edited = text
+        .replace("owner: \"\"", "owner: Jane Doe - Platform Team # on call")
+        .replace(
+            "remediation: Purchase or generate a proper SSL certificate for this service.",
+            "remediation: Replace the certificate with one from the internal CA.",
+        );
+    assert_ne!(edited, text, "the test edits the owner and the remediation");
+    std::fs::write(&path, &edited).expect("edit");
+
+    let full = add_scan(dir.path(), THREE_HOSTS);
+    let report = json(&import(
+        dir.path(),
+        TODAY,
+        &[&full, "--write", "--report", "json"],
+    ));
+    assert_eq!(detector_ids(&report, "updated"), ["51192"]);
+    assert_eq!(
+        report["updated"][0]["assets"],
+        serde_json::json!(["10.0.0.3 (8834/TCP)"])
+    );
+    let after = std::fs::read_to_string(&path).expect("item");
+    assert!(
+        after.contains("owner: Jane Doe - Platform Team # on call"),
+        "{after}"
+    );
+    assert!(after.contains("remediation: Replace the certificate with one from the internal CA."));
+    assert_eq!(
+        after,
+        edited.replace(
+            "assets: [10.0.0.1 (443/TCP)]",
+            "assets: [10.0.0.1 (443/TCP), 10.0.0.3 (8834/TCP)]"
+        ),
+        "only the new asset was added"
+    );
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.invalid",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn importing_the_same_files_twice_changes_nothing() {
+    let dir = repo("");
+    git(dir.path(), &["init", "-q"]);
+    let files: Vec<String> = [
+        THREE_HOSTS,
+        "trivy/trivy_debian-all-statuses.json",
+        "zap/zap-2.10.0_bodgeit_scan1.xml",
+        "sarif/semgrep-1.69.0.sarif",
+    ]
+    .iter()
+    .map(|s| add_scan(dir.path(), s))
+    .collect();
+    let mut args: Vec<&str> = files.iter().map(String::as_str).collect();
+    args.push("--write");
+    assert_eq!(import(dir.path(), TODAY, &args).code, 0);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "import"]);
+    let second = import(dir.path(), TODAY, &args);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(
+        second.stdout.contains("Nothing written"),
+        "{}",
+        second.stdout
+    );
+    assert_eq!(git(dir.path(), &["status", "--porcelain"]), "");
+}
+
+/// Codes a freshly imported item may get from `poam lint`, when the scan itself lacks the
+/// data (no rating, no solution, no description) or is old (overdue by now).
+const DATA_PROBLEMS: &[&str] = &["missing-field", "overdue", "milestone-overdue", "due-soon"];
+
+#[test]
+fn written_items_lint_clean_apart_from_the_data() {
+    for (sample, _, _) in SAMPLES {
+        let dir = repo("import: {default_owner: Jane Doe - Platform Team}\n");
+        let file = add_scan(dir.path(), sample);
+        assert_eq!(import(dir.path(), TODAY, &[&file, "--write"]).code, 0);
+        let (_, report) = crate::common::lint_json(dir.path());
+        for finding in report["diagnostics"].as_array().expect("diagnostics") {
+            let code = finding["code"].as_str().expect("code");
+            assert!(DATA_PROBLEMS.contains(&code), "{sample}: {finding}");
+            if code == "missing-field" {
+                let message = finding["message"].as_str().expect("message");
+                assert!(
+                    ["remediation", "risk", "due", "milestones", "description"]
+                        .iter()
+                        .any(|f| message.contains(&format!("`{f}`"))),
+                    "{sample}: {message}"
+                );
+            }
+        }
+    }
+    // Imported on its scan date, a sample with every field lints without a finding.
+    let dir = repo("import: {default_owner: Jane Doe - Platform Team}\n");
+    let file = add_scan(dir.path(), THREE_HOSTS);
+    assert_eq!(
+        import(dir.path(), "2022-03-23", &[&file, "--write"]).code,
+        0
+    );
+    let lint = poam()
+        .arg("lint")
+        .arg(dir.path())
+        .args(["--today", "2022-03-23", "--no-history"])
+        .output()
+        .expect("poam runs");
+    let output = String::from_utf8_lossy(&lint.stdout);
+    assert_eq!(
+        lint.status.code(),
+        Some(0),
+        "{output}{}",
+        String::from_utf8_lossy(&lint.stderr)
+    );
+    assert!(
+        output.contains("0 errors, 0 warnings, 0 notes in 8 items"),
+        "{output}"
+    );
+}
+
+#[test]
+fn new_items_take_the_configured_owner_controls_prefix_and_kev_dates() {
+    let dir = repo(
+        "import: {default_owner: Web Team, default_controls: [si-2, ra-5(2)]}\nid_prefix: POAM-\nkev_catalog: kev.json\n",
+    );
+    std::fs::write(
+        dir.path().join("kev.json"),
+        r#"{"vulnerabilities": [{"cveID": "CVE-2022-22965", "dueDate": "2022-04-25"}]}"#,
+    )
+    .expect("kev");
+    std::fs::write(
+        dir.path().join("poams/POAM-007.yaml"),
+        crate::common::valid_item("POAM-007"),
+    )
+    .expect("item");
+    let file = add_scan(dir.path(), "trivy/trivy_spring4shell-jre8.json");
+    let report = json(&import(
+        dir.path(),
+        TODAY,
+        &[&file, "--write", "--report", "json"],
+    ));
+    assert_eq!(report["created"][0]["id"], "POAM-008");
+    let text = std::fs::read_to_string(dir.path().join("poams/POAM-008.yaml")).expect("item");
+    assert!(text.contains("owner: Web Team"), "{text}");
+    assert!(text.contains("controls: [SI-2, RA-5(2)]"), "{text}");
+    assert!(text.contains("kev_due: 2022-04-25"), "{text}");
+    assert!(
+        text.contains("due: 2022-04-25"),
+        "the KEV date caps the deadline: {text}"
+    );
+    assert!(text.contains("risk: critical"), "{text}");
+}
+
+#[test]
+fn vendor_statuses_are_recorded_and_flagged() {
+    let dir = repo("");
+    let file = add_scan(dir.path(), "trivy/trivy_debian-all-statuses.json");
+    let run = import(dir.path(), TODAY, &[&file, "--write"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!("trivy_statuses_human", run.stdout);
+    let flagged: Vec<String> = workspace(dir.path())
+        .parsed()
+        .filter_map(|(_, item)| item.comments.as_ref().map(|c| c.value.clone()))
+        .collect();
+    assert!(!flagged.is_empty());
+    assert!(flagged
+        .iter()
+        .all(|c| c.starts_with("Trivy vendor status: ")));
+}
+
+#[test]
+fn a_closed_item_is_not_reopened_when_its_finding_comes_back() {
+    let dir = repo("");
+    let file = add_scan(dir.path(), "trivy/trivy_spring4shell-jre8.json");
+    assert_eq!(import(dir.path(), TODAY, &[&file, "--write"]).code, 0);
+    let path = dir.path().join("poams/V-1.yaml");
+    let text = std::fs::read_to_string(&path).expect("item");
+    std::fs::write(
+        &path,
+        text.replace(
+            "status: open",
+            "status: closed\nclosed: {date: 2026-11-20, evidence: Upgraded.}",
+        ),
+    )
+    .expect("close");
+    let report = json(&import(dir.path(), TODAY, &[&file, "--report", "json"]));
+    assert_eq!(report["created"][0]["id"], "V-2");
+    assert_eq!(report["unchanged"], serde_json::json!([]));
+}
+
+#[test]
+fn bad_files_are_skipped_with_their_location_and_the_rest_imports() {
+    for (sample, _, _) in SAMPLES {
+        let bytes = std::fs::read(fixtures().join("scans").join(sample)).expect("sample");
+        for cut in [bytes.len() / 3, bytes.len() / 2, bytes.len() - 7] {
+            let dir = repo("");
+            let good = add_scan(dir.path(), THREE_HOSTS);
+            let bad = add_scan_bytes(dir.path(), &format!("bad/{sample}"), &bytes[..cut]);
+            let format = sample.split('/').next().expect("format folder");
+            let run = import(
+                dir.path(),
+                TODAY,
+                &[&bad, "--format", format, "--report", "json"],
+            );
+            assert!(
+                matches!(run.code, 0 | 1),
+                "{sample} cut at {cut}: {}",
+                run.stderr
+            );
+            let report = json(&run);
+            for skipped in report["skipped"].as_array().expect("skipped") {
+                assert_eq!(skipped["file"], bad.as_str());
+                assert!(
+                    !skipped["location"].as_str().unwrap_or("").is_empty(),
+                    "{skipped}"
+                );
+                assert!(
+                    !skipped["reason"].as_str().unwrap_or("").is_empty(),
+                    "{skipped}"
+                );
+            }
+            assert_eq!(
+                run.code == 1,
+                !report["skipped"].as_array().expect("skipped").is_empty()
+            );
+            // With a good file beside it, the good one still imports.
+            let both = import(dir.path(), TODAY, &[&good, &bad, "--report", "json"]);
+            assert!(matches!(both.code, 0 | 1), "{sample}: {}", both.stderr);
+            assert!(json(&both)["created"].as_array().expect("created").len() >= 8);
+        }
+    }
+    // Not a scanner file at all: skipped, exit 1.
+    let dir = repo("");
+    let file = add_scan_bytes(dir.path(), "notes.txt", b"just some notes\n");
+    let run = import(dir.path(), TODAY, &[&file, "--report", "json"]);
+    assert_eq!(run.code, 1);
+    insta::assert_json_snapshot!("not_a_scan", json(&run)["skipped"]);
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    let dir = repo("");
+    let missing = import(dir.path(), TODAY, &["scans/none.nessus"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("scans/none.nessus"),
+        "{}",
+        missing.stderr
+    );
+    let no_files = import(dir.path(), TODAY, &[]);
+    assert_eq!(no_files.code, 2);
+    let file = add_scan(dir.path(), THREE_HOSTS);
+    let close_without_write = import(dir.path(), TODAY, &[&file, "--close-fixed"]);
+    assert_eq!(close_without_write.code, 2);
+}
+
+#[test]
+fn bad_import_settings_are_located_config_errors() {
+    let dir =
+        repo("import: {default_ownr: Ops, default_controls: [RA-5, XYZ]}\nid_prefix: \"-V\"\n");
+    let file = add_scan(dir.path(), THREE_HOSTS);
+    let run = import(dir.path(), TODAY, &[&file]);
+    assert_eq!(run.code, 2);
+    for expected in [
+        "unknown key `default_ownr`",
+        "did you mean `default_owner`?",
+        "`XYZ` is not a control id",
+        "`id_prefix` `-V` cannot start an item id",
+        "poam.yaml:2:",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn a_scan_older_than_the_item_proves_no_fix() {
+    let dir = repo("");
+    let first = add_scan(dir.path(), THREE_HOSTS);
+    let report = json(&import(
+        dir.path(),
+        TODAY,
+        &[&first, "--write", "--report", "json"],
+    ));
+    let entry = report["created"]
+        .as_array()
+        .expect("created")
+        .iter()
+        .find(|e| e["detector_id"] == "57582")
+        .expect("57582")
+        .clone();
+    let path = dir.path().join(entry["path"].as_str().expect("path"));
+    let text = std::fs::read_to_string(&path).expect("item");
+    std::fs::write(
+        &path,
+        text.replace("detected: 2022-03-22", "detected: 2022-04-01"),
+    )
+    .expect("edit");
+    let rescan = add_scan_bytes(dir.path(), "rescan.nessus", trimmed_rescan().as_bytes());
+    let report = json(&import(dir.path(), TODAY, &[&rescan, "--report", "json"]));
+    assert_eq!(detector_ids(&report, "fixed"), Vec::<String>::new());
+    assert_eq!(
+        detector_ids(&report, "not_scanned"),
+        ["154345", "156888", "57582"]
+    );
+}
+
+#[test]
+fn new_ids_follow_unreadable_item_files_too() {
+    let dir = repo("");
+    std::fs::write(dir.path().join("poams/V-09.yaml"), "id: [unclosed\n").expect("item");
+    let file = add_scan(dir.path(), "trivy/trivy_alpine-310.json");
+    let run = import(dir.path(), TODAY, &[&file]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("  V-10  Trivy"), "{}", run.stdout);
+    assert!(run.stdout.contains("  V-11  Trivy"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Unreadable item files") && run.stdout.contains("poams/V-09.yaml"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn an_added_kev_cve_brings_its_due_date_and_nothing_else_moves() {
+    let dir = repo("kev_catalog: kev.json\n");
+    std::fs::write(
+        dir.path().join("kev.json"),
+        r#"{"vulnerabilities": [{"cveID": "CVE-2022-22965", "dueDate": "2022-04-25"}]}"#,
+    )
+    .expect("kev");
+    // A hand-written item for the finding, without its CVE.
+    let item = crate::common::valid_item("V-1")
+        .replace("detector: Nessus", "detector: Trivy")
+        .replace("detector_id: 187315", "detector_id: CVE-2022-22965");
+    std::fs::write(dir.path().join("poams/V-1.yaml"), &item).expect("item");
+    let file = add_scan(dir.path(), "trivy/trivy_spring4shell-jre8.json");
+    let run = import(dir.path(), TODAY, &[&file, "--write"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("kev_due 2022-04-25"), "{}", run.stdout);
+    let after = std::fs::read_to_string(dir.path().join("poams/V-1.yaml")).expect("item");
+    assert!(after.contains("kev_due: 2022-04-25"), "{after}");
+    assert!(after.contains("cves:\n  - CVE-2022-22965\n"), "{after}");
+    // The person's due date and everything else stay.
+    assert!(after.contains("due: 2027-01-20"), "{after}");
+    assert!(after.contains("owner: Jane Doe - Platform Team"), "{after}");
+    // Debian rates it LOW; the NVD score makes the risk critical.
+    assert!(after.contains("scanner_severity: LOW"), "{after}");
+}
