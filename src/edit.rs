@@ -1473,6 +1473,14 @@ fn json_remove(root: &mut Json, path: &[Key]) -> bool {
     }
 }
 
+/// A failed edit is a tool failure of the command that asked for it (exit 2); the message names
+/// the file.
+impl From<EditError> for crate::error::Error {
+    fn from(err: EditError) -> Self {
+        crate::error::Error::Edit(err.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1762,13 +1770,5 @@ mod tests {
             node.get("description").map(|e| e.value.to_json()),
             Some(Json::from("Line one.\nLine two.\n"))
         );
-    }
-}
-
-/// A failed edit is a tool failure of the command that asked for it (exit 2); the message names
-/// the file.
-impl From<EditError> for crate::error::Error {
-    fn from(err: EditError) -> Self {
-        crate::error::Error::Edit(err.to_string())
     }
 }
