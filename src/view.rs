@@ -301,7 +301,7 @@ impl ItemView {
                 date: date(c.date.as_ref()),
                 evidence: text(c.evidence.as_ref()),
             }),
-            vdr: item.vdr.as_ref().map(VdrView::new),
+            vdr: item.vdr.as_deref().map(VdrView::new),
             assessment: AssessmentView::new(assessment),
         }
     }

@@ -215,7 +215,7 @@ pub struct Item {
     pub comments: Option<Sp<String>>,
     pub closed: Option<Closed>,
     /// The CR26 vulnerability evaluation (`fedramp-cr26` profile).
-    pub vdr: Option<Vdr>,
+    pub vdr: Option<Box<Vdr>>,
     /// Problems met while reading the fields, in source order.
     pub problems: Vec<Problem>,
 }
@@ -332,7 +332,7 @@ impl Item {
                 "documents" => item.documents = r.list(value, at, Reader::document),
                 "comments" => item.comments = r.text(value, at),
                 "closed" => item.closed = r.closed(value, at, key_span),
-                "vdr" => item.vdr = r.vdr(value, at, key_span),
+                "vdr" => item.vdr = r.vdr(value, at, key_span).map(Box::new),
                 _ => {}
             }
         }
