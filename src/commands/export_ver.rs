@@ -29,6 +29,17 @@ pub fn run(args: &ExportVerArgs, global: &GlobalArgs) -> Result<ExitCode, Error>
             render::vdr::markdown(&summary),
         )?;
     }
+    let unbacked = unbacked_reductions(&workspace)?;
+    for violation in &unbacked {
+        let by = violation.source.commit().map_or_else(
+            || "the working tree".to_owned(),
+            |c| format!("commit {}", c.short_id()),
+        );
+        eprintln!(
+            "warning: {} ({}): {} ({by}); the reports carry what the item says",
+            violation.path, violation.item_id, violation.message
+        );
+    }
     if !global.quiet {
         for skip in &reports.skipped {
             eprintln!(
@@ -51,5 +62,31 @@ pub fn run(args: &ExportVerArgs, global: &GlobalArgs) -> Result<ExitCode, Error>
             args.output.display()
         );
     }
-    Ok(ExitCode::SUCCESS)
+    // Reported reductions git does not back (rewritten, backdated) make the run fail the way
+    // lint findings do: the files are written, and the exit code says they need a look.
+    Ok(super::exit_for(!unbacked.is_empty()))
+}
+
+/// The evaluations and reductions whose record git contradicts: rewritten after the commit
+/// that recorded them, or added long after the time they claim (the CR26 history rules).
+/// Outside git there is nothing to check.
+fn unbacked_reductions(workspace: &Workspace) -> Result<Vec<crate::rules::VdrViolation>, Error> {
+    let config = &workspace.config;
+    let repo = match crate::history::open(&config.items_dir) {
+        Ok(repo) => repo,
+        Err(crate::history::HistoryError::NotARepo { .. }) => return Ok(Vec::new()),
+        Err(err) => return Err(Error::History(err.to_string())),
+    };
+    let history = repo
+        .full_history(crate::history::WalkOptions { progress: false })
+        .map_err(|err| Error::History(err.to_string()))?;
+    let cutoff = config
+        .history_since
+        .as_ref()
+        .and_then(|since| repo.resolve_since(&since.value).ok());
+    Ok(crate::rules::vdr_history(
+        config,
+        &history.items,
+        cutoff.as_ref(),
+    ))
 }

@@ -76,3 +76,36 @@ fn rev5_repositories_get_no_cr26_history_findings() {
     std::fs::write(&config, "items: poams\n").expect("write");
     assert!(vdr_history_findings(&repo, &[]).is_empty());
 }
+
+#[test]
+fn export_ver_checks_the_reported_reductions_against_git() {
+    let (temp, repo) = build_repo("vdr");
+    let out = temp.path().join("ver");
+    let output = poam()
+        .current_dir(&repo)
+        .args([
+            "export",
+            "ver",
+            "--period",
+            "2026-11",
+            "--today",
+            "2026-11-25",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .expect("run poam");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // The files are written; the reductions git contradicts are named and fail the run.
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(out.join("vulnerability-detail-report.json").is_file());
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: ") && l.contains("(commit "))
+        .collect();
+    assert_eq!(
+        warnings.len(),
+        vdr_history_findings(&repo, &[]).len(),
+        "one warning per CR26 history finding of lint: {stderr}"
+    );
+}
