@@ -23,6 +23,7 @@ pub mod migrate;
 pub mod model;
 pub mod output;
 pub mod parse;
+pub mod paths;
 pub mod policy;
 pub mod render;
 pub mod report;

@@ -150,23 +150,8 @@ fn absolute(path: &Path) -> Result<PathBuf, HistoryError> {
 
 /// Canonical form of a path whose tail may not exist yet (an items folder deleted on disk).
 fn canonical(path: &Path) -> Result<PathBuf, HistoryError> {
-    let mut missing = Vec::new();
-    let mut existing = path;
-    while !existing.exists() {
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                missing.push(name.to_owned());
-                existing = parent;
-            }
-            _ => break,
-        }
-    }
-    let mut resolved = existing.canonicalize().map_err(|source| HistoryError::Io {
-        path: existing.to_path_buf(),
-        source,
-    })?;
-    resolved.extend(missing.iter().rev());
-    Ok(resolved)
+    crate::paths::canonical_lenient(path)
+        .map_err(|(path, source)| HistoryError::Io { path, source })
 }
 
 /// The commits whose parents a shallow clone cut off (`.git/shallow`).

@@ -413,23 +413,7 @@ fn resolve(path: &Path) -> Result<PathBuf, Error> {
             })?
             .join(path)
     };
-    let mut missing = Vec::new();
-    let mut existing = absolute.as_path();
-    while !existing.exists() {
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                missing.push(name.to_owned());
-                existing = parent;
-            }
-            _ => break,
-        }
-    }
-    let mut resolved = existing.canonicalize().map_err(|source| Error::Io {
-        path: existing.to_path_buf(),
-        source,
-    })?;
-    resolved.extend(missing.iter().rev());
-    Ok(resolved)
+    crate::paths::canonical_lenient(&absolute).map_err(|(path, source)| Error::Io { path, source })
 }
 
 /// Refuses an output folder that is or holds one of `protected` (the repository root, the

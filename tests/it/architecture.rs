@@ -11,6 +11,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("code", 1),
     ("model", 1),
     ("source", 1),
+    ("paths", 1),
     // Profiles are data the config chooses between: below the config, above nothing.
     ("policy::profile", 1),
     ("parse", 2),
