@@ -22,9 +22,7 @@
 //! ```
 
 use std::fmt;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::NaiveDate;
 use serde_json::Value as Json;
@@ -692,45 +690,14 @@ fn insert_at(at: usize, replacement: String) -> Splice {
     }
 }
 
-/// Writes `contents` to `path` through an exclusive temporary file in the same folder and a
-/// rename; the file keeps its permissions. On error the temporary file is removed.
+/// Writes `contents` to `path` atomically (see [`crate::output::replace_atomically`]).
 fn write_atomic(path: &Path, contents: &str) -> Result<(), EditError> {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let write_error = |source| EditError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(
-        ".{name}.{}.{}.tmp",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&temp)
-        .map_err(write_error)?;
-    let result = (|| {
-        file.write_all(contents.as_bytes())?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            file.set_permissions(meta.permissions())?;
+    crate::output::replace_atomically(path, contents.as_bytes()).map_err(|source| {
+        EditError::Write {
+            path: path.to_path_buf(),
+            source,
         }
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result.map_err(write_error)
+    })
 }
 
 /// Creates `path` holding `text`, refusing when the file exists: the name is taken with an
