@@ -215,23 +215,13 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Scan, ScanError> {
                     }
                 }
             },
-            Event::Eof if open_elements > 0 => {
-                return Err(ScanError::new(
-                    file,
-                    "end of file",
-                    "the file ends inside an element: truncated or not well-formed XML",
-                ));
-            }
+            Event::Eof if open_elements > 0 => return Err(xml::truncated(file)),
             Event::Eof => break,
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
         }
     }
     if !saw_root {
-        return Err(ScanError::new(
-            file,
-            "end of file",
-            format!("no <{ROOT}> element: not a .nessus v2 file"),
-        ));
+        return Err(xml::missing_root(file, ROOT, "a .nessus v2 file"));
     }
     scan.scanned_at = host_dates.into_iter().min();
     Ok(scan)

@@ -36,6 +36,25 @@ pub fn error(
     )
 }
 
+/// The file ended while elements were still open: truncated, so nothing of it is trusted (a
+/// partial scan would make the findings after the cut look fixed).
+pub fn truncated(file: &str) -> ScanError {
+    ScanError::new(
+        file,
+        "end of file",
+        "the file ends inside an element: truncated or not well-formed XML",
+    )
+}
+
+/// The file held no `<root>` element: not the format it was read as.
+pub fn missing_root(file: &str, root: &str, format: &str) -> ScanError {
+    ScanError::new(
+        file,
+        "end of file",
+        format!("no <{root}> element: not {format}"),
+    )
+}
+
 /// Appends a `&name;` or `&#N;` reference to `out`; an unknown entity is kept as written.
 pub fn push_reference(out: &mut String, reference: &BytesRef<'_>) {
     if let Ok(Some(c)) = reference.resolve_char_ref() {

@@ -361,23 +361,13 @@ fn parse_xml(file: &str, bytes: &[u8]) -> Result<Scan, ScanError> {
                     }
                 }
             },
-            Event::Eof if open_elements > 0 => {
-                return Err(ScanError::new(
-                    file,
-                    "end of file",
-                    "the file ends inside an element: truncated or not well-formed XML",
-                ));
-            }
+            Event::Eof if open_elements > 0 => return Err(xml::truncated(file)),
             Event::Eof => break,
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
         }
     }
     if !saw_root {
-        return Err(ScanError::new(
-            file,
-            "end of file",
-            format!("no <{XML_ROOT}> element: not a ZAP XML report"),
-        ));
+        return Err(xml::missing_root(file, XML_ROOT, "a ZAP XML report"));
     }
     Ok(scan)
 }
