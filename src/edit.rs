@@ -32,6 +32,7 @@ use crate::model::item::{
     MILESTONE_KEYS, RISK_ADJUSTMENT_KEYS, VENDOR_KEYS,
 };
 use crate::model::{Entry, Node, Span, Value};
+use crate::output::{create_atomically, Staging};
 use crate::parse;
 
 /// One step of a path into an item: a mapping key or a list position.
@@ -700,35 +701,36 @@ fn write_atomic(path: &Path, contents: &str) -> Result<(), EditError> {
     })
 }
 
-/// Creates `path` holding `text`, refusing when the file exists: the name is taken with an
-/// exclusive create, so two concurrent `poam new` never write the same file; the content is
-/// then written atomically. `text` must parse as an item file.
+/// Creates `path` holding `text`, refusing when the file exists: the file appears whole and
+/// only where nothing was (see [`create_atomically`]), so two concurrent `poam new` never
+/// write the same file. `text` must parse as an item file.
 pub fn create_new(path: &Path, text: &str) -> Result<(), EditError> {
+    create_new_in(path, text, None)
+}
+
+/// [`create_new`] for one of many new files in one folder, with its temporary file in the
+/// writer thread's [`Staging`] folder.
+pub fn create_new_staged(path: &Path, text: &str, staging: &Staging) -> Result<(), EditError> {
+    create_new_in(path, text, staging.for_this_thread())
+}
+
+fn create_new_in(path: &Path, text: &str, staging: Option<&Path>) -> Result<(), EditError> {
     parse::parse_str(text).map_err(|e| EditError::Parse {
         path: path.to_path_buf(),
         message: e.message,
         span: e.span,
     })?;
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-    {
-        Ok(_) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return Err(EditError::Exists {
+    create_atomically(path, text.as_bytes(), staging).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::AlreadyExists {
+            EditError::Exists {
                 path: path.to_path_buf(),
-            })
-        }
-        Err(source) => {
-            return Err(EditError::Write {
+            }
+        } else {
+            EditError::Write {
                 path: path.to_path_buf(),
                 source,
-            })
+            }
         }
-    }
-    write_atomic(path, text).inspect_err(|_| {
-        let _ = std::fs::remove_file(path);
     })
 }
 

@@ -12,6 +12,7 @@ use crate::cli::{GlobalArgs, ImportXlsxArgs};
 use crate::edit::{self, EditError, ItemDocument, Key};
 use crate::error::Error;
 use crate::import::xlsx::{self, ImportOptions, ImportedRow, RowProblem};
+use crate::output::Staging;
 
 use super::{config, exit_for};
 
@@ -47,8 +48,9 @@ pub fn run(args: &ImportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Error
         first_row.insert(row.id.to_ascii_lowercase(), (row.sheet, row.row));
         unique.push(row);
     }
-    // Each new file is synced to disk before its rename: many in flight at once keep the
-    // disk, not the wait for it, the limit.
+    // Each new file is synced to disk before it is linked in: many in flight at once, each
+    // writer staging in a folder of its own, keep the disk, not the wait for it, the limit.
+    let staging = Staging::new(&into, WRITERS);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(WRITERS)
         .build()
@@ -58,7 +60,7 @@ pub fn run(args: &ImportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Error
             .par_iter()
             .map(|row| {
                 let path = into.join(xlsx::item_file_name(&row.id));
-                let outcome = write_item(&path, row, args.force);
+                let outcome = write_item(&path, row, args.force, &staging);
                 (path, outcome)
             })
             .collect()
@@ -114,7 +116,7 @@ fn shown(dir: &Path) -> &Path {
 }
 
 /// Item files written at once.
-const WRITERS: usize = 16;
+const WRITERS: usize = 8;
 
 fn row_problem(row: &ImportedRow, reason: String) -> RowProblem {
     RowProblem {
@@ -141,9 +143,14 @@ enum Written {
 /// A new file through the editor's exclusive create; with `force`, an existing file is edited
 /// in place instead (every imported key set, every other key removed), so its comments survive
 /// where the keys do.
-fn write_item(path: &Path, row: &ImportedRow, force: bool) -> Result<Written, EditError> {
+fn write_item(
+    path: &Path,
+    row: &ImportedRow,
+    force: bool,
+    staging: &Staging,
+) -> Result<Written, EditError> {
     let text = edit::render_new_item(&row.fields);
-    match edit::create_new(path, &text) {
+    match edit::create_new_staged(path, &text, staging) {
         Ok(()) => Ok(Written::Created),
         Err(EditError::Exists { .. }) if force => {
             let mut document = ItemDocument::open(path)?;

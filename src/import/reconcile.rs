@@ -26,11 +26,12 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::edit::{create_new, render_new_item, EditError, ItemDocument, Key, NewValue};
+use crate::edit::{create_new_staged, render_new_item, EditError, ItemDocument, Key, NewValue};
 use crate::ids::{self, IdAllocator};
 use crate::import::scan::{PlannedItem, Scan, ScanError, ScanFormat};
 use crate::kev::KevCatalog;
 use crate::model::item::{Item, Risk};
+use crate::output::Staging;
 use crate::policy::assess::new_item_deadline;
 use crate::policy::Deadlines;
 use crate::workspace::{display_name, Workspace};
@@ -646,12 +647,17 @@ pub fn apply(
         fields.extend(creation.fields.iter().cloned());
         render_new_item(&fields)
     };
-    let outcomes: Vec<Result<(), EditError>> = install(pool, || {
-        plan.created
-            .par_iter()
-            .map(|c| create_new(&c.file, &render(c, &c.entry.id)))
-            .collect()
-    });
+    let outcomes: Vec<Result<(), EditError>> = if plan.created.is_empty() {
+        Vec::new()
+    } else {
+        let staging = Staging::new(&workspace.config.items_dir, WRITERS);
+        install(pool, || {
+            plan.created
+                .par_iter()
+                .map(|c| create_new_staged(&c.file, &render(c, &c.entry.id), &staging))
+                .collect()
+        })
+    };
     // Ids another writer took meanwhile move on to the next free one, one at a time.
     let mut allocator = allocator(workspace, settings);
     for (creation, outcome) in plan.created.iter_mut().zip(outcomes) {
@@ -683,8 +689,14 @@ pub fn apply(
 /// CPU: more writers than cores let the file system commit them together. Without a pool of
 /// its own the import writes on the current thread's pool.
 fn write_pool() -> Option<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new().num_threads(8).build().ok()
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(WRITERS)
+        .build()
+        .ok()
 }
+
+/// Writer threads, each with its own staging folder for new files.
+const WRITERS: usize = 8;
 
 fn install<R: Send>(pool: Option<&rayon::ThreadPool>, work: impl FnOnce() -> R + Send) -> R {
     match pool {
