@@ -53,7 +53,7 @@ pub use track::item_id;
 use error::git_error;
 pub use error::HistoryError;
 use progress::Progress;
-use track::{FileChange, Tracker};
+use track::{FileChange, Memo, Tracker};
 use walk::{BlobParser, ItemsLocation, ItemsTrees, TreeDiffer};
 
 /// The repository that holds an items folder. Not `Sync`: use it from one thread.
@@ -271,6 +271,40 @@ pub struct WalkOptions {
     pub progress: bool,
 }
 
+/// A commit whose items tree differs from its parent's.
+struct Link {
+    meta: CommitMeta,
+    old: Option<Oid>,
+    new: Option<Oid>,
+    /// A shallow clone's boundary: its items are the known start, not changes.
+    baseline: bool,
+}
+
+/// Links below which a walk stays on one thread: starting a second costs more than it saves.
+const PARALLEL_WALK_MIN: usize = 256;
+
+/// The file changes of each link, in order, and the parsed new blobs.
+fn diff_range(
+    odb: &git2::Odb<'_>,
+    location: &ItemsLocation,
+    links: &[Link],
+) -> Result<(Vec<Vec<FileChange>>, Memo), HistoryError> {
+    let mut differ = TreeDiffer::new(odb, location);
+    let mut parser = BlobParser::new(odb);
+    let mut out = Vec::with_capacity(links.len());
+    for link in links {
+        let mut changes = Vec::new();
+        differ.diff(link.old, link.new, &mut changes)?;
+        for change in &changes {
+            if let Some((_, blob)) = &change.new {
+                parser.request(*blob)?;
+            }
+        }
+        out.push(changes);
+    }
+    Ok((out, parser.finish()))
+}
+
 enum Parent<'o> {
     Commit(raw::RawCommit<'o>),
     Root,
@@ -305,10 +339,9 @@ impl GitRepo {
             .odb()
             .map_err(|e| git_error("opening the object database", &e))?;
         let mut items_trees = ItemsTrees::new(&odb, &self.location);
-        let mut differ = TreeDiffer::new(&odb, &self.location);
-        let mut parser = BlobParser::new(&odb);
-        // Newest first while walking; reversed afterwards.
-        let mut steps: Vec<(CommitMeta, Vec<FileChange>, bool)> = Vec::new();
+        // The first-parent chain, newest first: each commit whose items tree differs from its
+        // parent's, with both trees. Reading commits is cheap; diffing the trees is not.
+        let mut links: Vec<Link> = Vec::new();
         let mut boundary = None;
         let mut walked = 0usize;
         let mut commit = raw::read_commit(&odb, head.id())?.ok_or_else(|| HistoryError::Git {
@@ -319,7 +352,7 @@ impl GitRepo {
         let mut items = items_trees.resolve(commit.links.tree)?;
         loop {
             walked += 1;
-            progress.walking(walked, parser.count());
+            progress.walking(walked, 0);
             let (parent, parent_items, baseline) = match self.first_parent(&odb, &commit)? {
                 Parent::Commit(parent) => {
                     let parent_items = items_trees.resolve(parent.links.tree)?;
@@ -332,14 +365,12 @@ impl GitRepo {
                 }
             };
             if parent_items != items {
-                let mut changes = Vec::new();
-                differ.diff(parent_items, items, &mut changes)?;
-                for change in &changes {
-                    if let Some((_, blob)) = &change.new {
-                        parser.request(*blob)?;
-                    }
-                }
-                steps.push((commit.meta(), changes, baseline));
+                links.push(Link {
+                    meta: commit.meta(),
+                    old: parent_items,
+                    new: items,
+                    baseline,
+                });
             }
             match parent {
                 Some(parent) => {
@@ -349,9 +380,14 @@ impl GitRepo {
                 None => break,
             }
         }
+        let (changes, memo) = self.diff_links(&odb, &links)?;
+        let mut steps: Vec<(CommitMeta, Vec<FileChange>, bool)> = links
+            .into_iter()
+            .zip(changes)
+            .map(|(link, changes)| (link.meta, changes, link.baseline))
+            .collect();
         steps.reverse();
         progress.building();
-        let memo = parser.finish();
         let mut tracker = Tracker::new();
         let mut changed_commits = Vec::with_capacity(steps.len());
         for (meta, changes, baseline) in steps {
@@ -374,6 +410,42 @@ impl GitRepo {
             commits_walked: walked,
             changed_commits,
             items,
+        })
+    }
+
+    /// The file changes of each link, in order, with every new blob parsed. A long history
+    /// is cut in two halves diffed at once, the second on a thread with a handle of its own
+    /// on the repository (git2's is not `Sync`): reading the trees is most of a walk.
+    fn diff_links(
+        &self,
+        odb: &git2::Odb<'_>,
+        links: &[Link],
+    ) -> Result<(Vec<Vec<FileChange>>, Memo), HistoryError> {
+        let second_repo = (links.len() >= PARALLEL_WALK_MIN && rayon::current_num_threads() > 1)
+            .then(|| Repository::open(self.repo.path()).ok())
+            .flatten();
+        let Some(second_repo) = second_repo else {
+            return diff_range(odb, &self.location, links);
+        };
+        let (first, second) = links.split_at(links.len() / 2);
+        let location = &self.location;
+        std::thread::scope(|scope| {
+            let other = scope.spawn(move || {
+                let odb = second_repo
+                    .odb()
+                    .map_err(|e| git_error("opening the object database", &e))?;
+                diff_range(&odb, location, second)
+            });
+            let mine = diff_range(odb, location, first);
+            let theirs = other.join().map_err(|_| HistoryError::Git {
+                context: "reading history".to_owned(),
+                message: "a history walker thread failed".to_owned(),
+            })?;
+            let (mut changes, mut memo) = mine?;
+            let (more, more_memo) = theirs?;
+            changes.extend(more);
+            memo.extend(more_memo);
+            Ok((changes, memo))
         })
     }
 

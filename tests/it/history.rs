@@ -683,3 +683,29 @@ fn log_from_a_subdirectory_finds_the_repository_and_its_items() {
     assert!(output.status.success(), "{output:?}");
     assert_eq!(String::from_utf8(output.stdout).expect("utf-8"), expected);
 }
+
+#[test]
+fn a_long_history_read_in_two_halves_equals_one_read_in_order() {
+    let (_temp, repo) = build_repo("long");
+    let history = full(&repo.join("poams"));
+    assert_eq!(history.commits_walked, 321);
+    // The later moves find V-14 moved already: seven commits change no item.
+    assert_eq!(history.changed_commits.len(), 314);
+    // Created, moved once, and eight change logs appended.
+    assert_eq!(item(&history, "V-14").events.len(), 10);
+    let log = |threads: &str| {
+        let output = crate::common::poam()
+            .current_dir(&repo)
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["log", "--format", "json", "--today", "2026-01-01"])
+            .output()
+            .expect("run poam");
+        assert!(output.status.success(), "{output:?}");
+        output.stdout
+    };
+    let (one_thread, two_threads) = (log("1"), log("2"));
+    assert!(
+        one_thread == two_threads,
+        "the split walk reads the history differently"
+    );
+}
