@@ -13,7 +13,7 @@ use crate::history::{self, History, HistoryError, WalkOptions};
 use crate::view;
 use crate::workspace::Workspace;
 
-use super::{config, emit, today};
+use super::{config, emit_with, today};
 
 pub fn run(args: &ExportOscalArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let workspace = Workspace::open(config(global, None)?)?;
@@ -25,11 +25,18 @@ pub fn run(args: &ExportOscalArgs, global: &GlobalArgs) -> Result<ExitCode, Erro
             let _ = writeln!(std::io::stderr(), "warning: {warning}");
         }
     }
+    // One lookup per item: an index, not a search of every item's history.
+    let index = history.as_ref().map(History::index);
     let last_changed = |id: &str| {
-        let history = history.as_ref()?;
-        Some(history.last_change(id)?.commit.time.date_naive())
+        let item = index.as_ref()?.get(id)?;
+        Some(item.last_change()?.commit.time.date_naive())
     };
-    let views = view::views(&workspace, today, &last_changed);
+    // The views and the risk logs are independent: built side by side.
+    let (views, logs) = rayon::join(
+        || view::views(&workspace, today, &last_changed),
+        || history.as_ref().map(oscal::item_logs).unwrap_or_default(),
+    );
+    drop(index);
     if views.is_empty() {
         return Err(Error::Export(format!(
             "no items to export in `{}`: an OSCAL POA&M needs at least one poam-item",
@@ -37,7 +44,6 @@ pub fn run(args: &ExportOscalArgs, global: &GlobalArgs) -> Result<ExitCode, Erro
         )));
     }
     refuse_duplicate_ids(&views)?;
-    let logs = history.as_ref().map(oscal::item_logs).unwrap_or_default();
     // The document changes when a commit changes the items; outside git, on the POA&M date.
     let last_modified = history
         .as_ref()
@@ -47,20 +53,19 @@ pub fn run(args: &ExportOscalArgs, global: &GlobalArgs) -> Result<ExitCode, Erro
             Utc.from_utc_datetime(&today.and_time(NaiveTime::MIN))
                 .fixed_offset()
         });
-    let document = oscal::document(&ExportInput {
+    let document = oscal::rendered(&ExportInput {
         system: &workspace.config.system,
         today,
         last_modified,
         items: &views,
         logs: &logs,
     });
-    let text = oscal::to_json(&document);
-    // Freeing a large document and the items takes a noticeable share of the run, and nobody
+    // Freeing the items and the history takes a noticeable share of the run, and nobody
     // waits for it: another thread does it while the output is written.
     let _ = std::thread::Builder::new()
         .name("poam-export-free".to_owned())
-        .spawn(move || drop((document, views, logs, history, workspace)));
-    emit(args.output.as_deref(), &text)?;
+        .spawn(move || drop((views, logs, history, workspace)));
+    emit_with(args.output.as_deref(), |out| document.write_to(out))?;
     Ok(ExitCode::SUCCESS)
 }
 
