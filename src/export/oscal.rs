@@ -17,6 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
+use std::sync::mpsc::{self, SyncSender};
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, SecondsFormat, TimeZone, Utc};
 use serde::Serialize;
@@ -173,55 +174,25 @@ fn item_log(item: &ItemHistory) -> ItemLog {
 pub fn render(input: &ExportInput<'_>) -> String {
     let mut out = Vec::new();
     // Writing into memory cannot fail, and serde_json writes UTF-8.
-    let _ = rendered(input).write_to(&mut out);
+    let _ = write(input, &mut out);
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// The document rendered as pretty-printed JSON, in pieces to be written one after the other:
-/// the same bytes as `serde_json::to_string_pretty` of [`document`] and a final newline.
-/// Items are built and serialised in parallel, batch by batch, and each batch's objects are
-/// freed as soon as they are written out: the document never exists as a tree, nor the text
-/// as one string.
-pub struct Rendered {
-    pieces: Vec<Vec<u8>>,
-}
-
-impl Rendered {
-    /// The size of the document in bytes.
-    pub fn len(&self) -> usize {
-        self.pieces.iter().map(Vec::len).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    pub fn write_to(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        self.pieces
-            .iter()
-            .try_for_each(|piece| out.write_all(piece))
-    }
-}
-
-/// Renders the document (see [`Rendered`]).
-pub fn rendered(input: &ExportInput<'_>) -> Rendered {
-    Builder::new(input).render()
+/// Writes the document as pretty-printed JSON with a final newline: the same bytes as
+/// `serde_json::to_string_pretty` of [`document`] and a newline. Items are built and
+/// serialised on the rayon pool a wave at a time while earlier waves are written, so neither
+/// the document nor its text is ever whole in memory.
+pub fn write(input: &ExportInput<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    Builder::new(input).write(out)
 }
 
 /// Items built and serialised together: few enough that the pool stays balanced, enough that
 /// the buffers are few.
 const BATCH: usize = 32;
 
-/// What one batch of items contributes: each section's elements, already serialised at their
-/// depth, each preceded by `,`, a line break and its indentation.
-#[derive(Default)]
-struct Batch {
-    observations: Vec<u8>,
-    risks: Vec<u8>,
-    poam_items: Vec<u8>,
-    resources: Vec<u8>,
-    definitions: Definitions,
-}
+/// Items whose serialised objects are in memory at once (and as many more waiting to be
+/// written): the document is written while it is built, and never held whole.
+const WAVE: usize = 8 * BATCH;
 
 /// `serde_json`'s pretty printer (two spaces) for a value that stands `depth` levels deep.
 struct Indented {
@@ -781,6 +752,11 @@ struct ItemParts {
     definitions: Definitions,
 }
 
+/// What an item's UUIDs are named after: its id, else its path.
+fn item_key(view: &ItemView) -> String {
+    view.id.clone().unwrap_or_else(|| view.path.clone())
+}
+
 /// The parts of the document that are not an item's.
 struct Head {
     uuid: String,
@@ -789,31 +765,6 @@ struct Head {
     system_id: SystemId,
     local_definitions: Option<LocalDefinitions>,
     system_resource: Resource,
-}
-
-/// An array field of the document from its elements, serialised by batch (each element
-/// preceded by `,`): `"key": [`, the elements, `]`. Left out when empty and `skip_empty`, as
-/// `skip_serializing_if` does.
-fn array_field(pieces: &mut Vec<Vec<u8>>, key: &str, batches: Vec<Vec<u8>>, skip_empty: bool) {
-    let mut batches: Vec<Vec<u8>> = batches.into_iter().filter(|b| !b.is_empty()).collect();
-    if batches.is_empty() && skip_empty {
-        return;
-    }
-    let mut open = Vec::new();
-    field(&mut open, key);
-    if batches.is_empty() {
-        open.extend_from_slice(b"[],\n");
-        pieces.push(open);
-        return;
-    }
-    open.push(b'[');
-    pieces.push(open);
-    // The first element has no comma before it.
-    if let Some(first) = batches.first_mut() {
-        first.remove(0);
-    }
-    pieces.extend(batches);
-    pieces.push(b"\n    ],\n".to_vec());
 }
 
 /// One risk log entry before sorting: when, then the order of kinds on the same instant.
@@ -851,7 +802,7 @@ impl<'a> Builder<'a> {
     }
 
     fn item(&self, view: &ItemView) -> ItemParts {
-        let key = view.id.clone().unwrap_or_else(|| view.path.clone());
+        let key = item_key(view);
         let mut definitions = Definitions::default();
         let documents = self.documents(view, &key);
         ItemParts {
@@ -897,40 +848,27 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// The same bytes as [`Builder::build`] serialised, without building the document.
-    fn render(self) -> Rendered {
+    /// Writes the bytes of [`Builder::build`] serialised, without building the document:
+    /// the shared definitions first (they come before the items), then each array of the
+    /// document, wave by wave. A helper thread builds and serialises the items of a wave on
+    /// the pool while this one writes the wave before it.
+    fn write(&self, out: &mut dyn Write) -> std::io::Result<()> {
         use rayon::prelude::*;
-        let batches: Vec<Batch> = self
+        let definitions = self
             .input
             .items
             .par_chunks(BATCH)
             .map(|views| {
-                let mut batch = Batch::default();
+                let mut definitions = Definitions::default();
                 for view in views {
-                    let part = self.item(view);
-                    append_element(&mut batch.observations, &part.observation, 3);
-                    append_element(&mut batch.risks, &part.risk, 3);
-                    append_element(&mut batch.poam_items, &part.poam_item, 3);
-                    for document in &part.documents {
-                        append_element(&mut batch.resources, document, 4);
-                    }
-                    batch.definitions.merge(part.definitions);
+                    self.register(&mut definitions, view);
                 }
-                batch
+                definitions
             })
-            .collect();
-        let mut observations = Vec::with_capacity(batches.len());
-        let mut risks = Vec::with_capacity(batches.len());
-        let mut poam_items = Vec::with_capacity(batches.len());
-        let mut resources = Vec::with_capacity(batches.len());
-        let mut definitions = Definitions::default();
-        for batch in batches {
-            observations.push(batch.observations);
-            risks.push(batch.risks);
-            poam_items.push(batch.poam_items);
-            resources.push(batch.resources);
-            definitions.merge(batch.definitions);
-        }
+            .reduce(Definitions::default, |mut all, more| {
+                all.merge(more);
+                all
+            });
         let head = self.head(definitions);
         let mut text = Vec::with_capacity(1 << 16);
         text.extend_from_slice(b"{\n  \"plan-of-action-and-milestones\": {\n");
@@ -951,18 +889,128 @@ impl<'a> Builder<'a> {
             append(&mut text, local, 2);
             text.extend_from_slice(b",\n");
         }
-        let mut pieces = vec![text];
-        array_field(&mut pieces, "observations", observations, true);
-        array_field(&mut pieces, "risks", risks, true);
-        array_field(&mut pieces, "poam-items", poam_items, false);
-        let mut back_matter = Vec::new();
-        field(&mut back_matter, "back-matter");
-        back_matter.extend_from_slice(b"{\n      \"resources\": [\n        ");
-        append(&mut back_matter, &head.system_resource, 4);
-        pieces.push(back_matter);
-        pieces.extend(resources.into_iter().filter(|r| !r.is_empty()));
-        pieces.push(b"\n      ]\n    }\n  }\n}\n".to_vec());
-        Rendered { pieces }
+        out.write_all(&text)?;
+        let (pieces, received) = mpsc::sync_channel::<Vec<u8>>(2 * WAVE / BATCH);
+        std::thread::scope(|scope| {
+            let renderer = std::thread::Builder::new()
+                .name("poam-oscal-render".to_owned())
+                .spawn_scoped(scope, move || {
+                    self.send_arrays(&head.system_resource, &pieces)
+                });
+            let mut result = Ok(());
+            for piece in &received {
+                result = out.write_all(&piece);
+                if result.is_err() {
+                    break;
+                }
+            }
+            // Dropping the receiver stops the renderer at its next piece.
+            drop(received);
+            match renderer {
+                Ok(renderer) => {
+                    if let Err(panic) = renderer.join() {
+                        std::panic::resume_unwind(panic);
+                    }
+                }
+                Err(err) => result = Err(err),
+            }
+            result
+        })
+    }
+
+    /// Sends the document from `"observations"` to its end, in pieces; stops when the
+    /// receiver is gone.
+    fn send_arrays(&self, system_resource: &Resource, pieces: &SyncSender<Vec<u8>>) {
+        let items = self.input.items;
+        let sent = (|| -> Option<()> {
+            if !items.is_empty() {
+                self.send_array(pieces, "observations", |out, view| {
+                    let key = item_key(view);
+                    let documents = self.documents(view, &key);
+                    let mut defs = Definitions::default();
+                    let observation = self.observation(&mut defs, view, &key, &documents);
+                    append_element(out, &observation, 3);
+                })?;
+                self.send_array(pieces, "risks", |out, view| {
+                    let mut defs = Definitions::default();
+                    append_element(out, &self.risk(&mut defs, view, &item_key(view)), 3);
+                })?;
+                self.send_array(pieces, "poam-items", |out, view| {
+                    append_element(out, &self.poam_item(view, &item_key(view)), 3);
+                })?;
+            } else {
+                let mut empty = Vec::new();
+                field(&mut empty, "poam-items");
+                empty.extend_from_slice(b"[],\n");
+                pieces.send(empty).ok()?;
+            }
+            let mut back_matter = Vec::new();
+            field(&mut back_matter, "back-matter");
+            back_matter.extend_from_slice(b"{\n      \"resources\": [\n        ");
+            append(&mut back_matter, system_resource, 4);
+            pieces.send(back_matter).ok()?;
+            self.send_elements(pieces, false, |out, view| {
+                for document in self.documents(view, &item_key(view)) {
+                    append_element(out, &document, 4);
+                }
+            })?;
+            pieces.send(b"\n      ]\n    }\n  }\n}\n".to_vec()).ok()
+        })();
+        // `None`: the writer stopped; it reports why.
+        let _ = sent;
+    }
+
+    /// `"key": [`, one element per item (none is empty), `],`.
+    fn send_array(
+        &self,
+        pieces: &SyncSender<Vec<u8>>,
+        key: &str,
+        element: impl Fn(&mut Vec<u8>, &ItemView) + Sync,
+    ) -> Option<()> {
+        let mut open = Vec::new();
+        field(&mut open, key);
+        open.push(b'[');
+        pieces.send(open).ok()?;
+        self.send_elements(pieces, true, element)?;
+        pieces.send(b"\n    ],\n".to_vec()).ok()
+    }
+
+    /// The elements every item adds, serialised by batch on the pool, a wave at a time, in
+    /// order; with `first`, the comma before the very first element is left out.
+    fn send_elements(
+        &self,
+        pieces: &SyncSender<Vec<u8>>,
+        mut first: bool,
+        element: impl Fn(&mut Vec<u8>, &ItemView) + Sync,
+    ) -> Option<()> {
+        use rayon::prelude::*;
+        for wave in self.input.items.chunks(WAVE) {
+            let batches: Vec<Vec<u8>> = wave
+                .par_chunks(BATCH)
+                .map(|views| {
+                    let mut out = Vec::new();
+                    for (n, view) in views.iter().enumerate() {
+                        element(&mut out, view);
+                        if n == 0 {
+                            // Room for the rest if they are like the first, and a quarter more.
+                            out.reserve(out.len() * (views.len() - 1) * 5 / 4);
+                        }
+                    }
+                    out
+                })
+                .collect();
+            for mut batch in batches {
+                if batch.is_empty() {
+                    continue;
+                }
+                if first {
+                    batch.remove(0);
+                    first = false;
+                }
+                pieces.send(batch).ok()?;
+            }
+        }
+        Some(())
     }
 
     /// Everything of the document that is not an item's: shared definitions, metadata, the
@@ -1155,15 +1203,9 @@ impl<'a> Builder<'a> {
         resources
     }
 
-    fn observation(
-        &self,
-        defs: &mut Definitions,
-        view: &ItemView,
-        key: &str,
-        documents: &[Resource],
-    ) -> Observation {
-        let actor = self.detector_actor(defs, view, true);
-        let has_tool_id = actor.props.iter().any(|p| p.ns.is_some());
+    /// What the observation is about: the item's assets, then the vendor's product; each a
+    /// shared definition.
+    fn subjects(&self, defs: &mut Definitions, view: &ItemView) -> Vec<Subject> {
         let mut subjects = Vec::new();
         for asset in &view.assets {
             let Some(asset) = line(asset) else { continue };
@@ -1206,6 +1248,26 @@ impl<'a> Builder<'a> {
                 title: product,
             });
         }
+        subjects
+    }
+
+    /// Adds the shared definitions `view` uses, as building its objects does.
+    fn register(&self, defs: &mut Definitions, view: &ItemView) {
+        self.detector_actor(defs, view, false);
+        self.subjects(defs, view);
+        self.owner_actor(defs, view);
+    }
+
+    fn observation(
+        &self,
+        defs: &mut Definitions,
+        view: &ItemView,
+        key: &str,
+        documents: &[Resource],
+    ) -> Observation {
+        let actor = self.detector_actor(defs, view, true);
+        let has_tool_id = actor.props.iter().any(|p| p.ns.is_some());
+        let subjects = self.subjects(defs, view);
         let title = opt_line(view.title.as_ref()).unwrap_or_else(|| format!("POA&M item {key}"));
         let assets = subjects
             .iter()
@@ -1710,7 +1772,7 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
         let logs = BTreeMap::new();
         // Across batches too, and with items without documents.
-        for items in [0, 1, 3, BATCH * 2 + 5] {
+        for items in [0, 1, 3, BATCH * 2 + 5, WAVE * 2 + 5] {
             let views: Vec<ItemView> = (0..items).map(|n| sample_view(n, today)).collect();
             let input = ExportInput {
                 system: &system,
