@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
-use std::sync::mpsc::{self, SyncSender};
+use std::sync::mpsc;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, SecondsFormat, TimeZone, Utc};
 use serde::Serialize;
@@ -752,6 +752,9 @@ struct ItemParts {
     definitions: Definitions,
 }
 
+/// Where the pieces of the document go, in order; `None` when they are no longer wanted.
+type Sink<'s> = dyn FnMut(Vec<u8>) -> Option<()> + 's;
+
 /// What an item's UUIDs are named after: its id, else its path.
 fn item_key(view: &ItemView) -> String {
     view.id.clone().unwrap_or_else(|| view.path.clone())
@@ -890,12 +893,23 @@ impl<'a> Builder<'a> {
             text.extend_from_slice(b",\n");
         }
         out.write_all(&text)?;
+        if rayon::current_thread_index().is_some() {
+            // Called on the pool: a helper thread waiting for the pool could be waiting for
+            // this very thread. Build and write in turn.
+            let mut failure = None;
+            self.send_arrays(&head.system_resource, &mut |piece| {
+                out.write_all(&piece)
+                    .map_err(|err| failure = Some(err))
+                    .ok()
+            });
+            return failure.map_or(Ok(()), Err);
+        }
         let (pieces, received) = mpsc::sync_channel::<Vec<u8>>(2 * WAVE / BATCH);
         std::thread::scope(|scope| {
             let renderer = std::thread::Builder::new()
                 .name("poam-oscal-render".to_owned())
                 .spawn_scoped(scope, move || {
-                    self.send_arrays(&head.system_resource, &pieces)
+                    self.send_arrays(&head.system_resource, &mut |piece| pieces.send(piece).ok());
                 });
             let mut result = Ok(());
             for piece in &received {
@@ -918,9 +932,9 @@ impl<'a> Builder<'a> {
         })
     }
 
-    /// Sends the document from `"observations"` to its end, in pieces; stops when the
-    /// receiver is gone.
-    fn send_arrays(&self, system_resource: &Resource, pieces: &SyncSender<Vec<u8>>) {
+    /// Sends the document from `"observations"` to its end, in pieces; stops when the sink
+    /// wants no more.
+    fn send_arrays(&self, system_resource: &Resource, pieces: &mut Sink<'_>) {
         let items = self.input.items;
         let sent = (|| -> Option<()> {
             if !items.is_empty() {
@@ -942,19 +956,19 @@ impl<'a> Builder<'a> {
                 let mut empty = Vec::new();
                 field(&mut empty, "poam-items");
                 empty.extend_from_slice(b"[],\n");
-                pieces.send(empty).ok()?;
+                pieces(empty)?;
             }
             let mut back_matter = Vec::new();
             field(&mut back_matter, "back-matter");
             back_matter.extend_from_slice(b"{\n      \"resources\": [\n        ");
             append(&mut back_matter, system_resource, 4);
-            pieces.send(back_matter).ok()?;
+            pieces(back_matter)?;
             self.send_elements(pieces, false, |out, view| {
                 for document in self.documents(view, &item_key(view)) {
                     append_element(out, &document, 4);
                 }
             })?;
-            pieces.send(b"\n      ]\n    }\n  }\n}\n".to_vec()).ok()
+            pieces(b"\n      ]\n    }\n  }\n}\n".to_vec())
         })();
         // `None`: the writer stopped; it reports why.
         let _ = sent;
@@ -963,23 +977,23 @@ impl<'a> Builder<'a> {
     /// `"key": [`, one element per item (none is empty), `],`.
     fn send_array(
         &self,
-        pieces: &SyncSender<Vec<u8>>,
+        pieces: &mut Sink<'_>,
         key: &str,
         element: impl Fn(&mut Vec<u8>, &ItemView) + Sync,
     ) -> Option<()> {
         let mut open = Vec::new();
         field(&mut open, key);
         open.push(b'[');
-        pieces.send(open).ok()?;
+        pieces(open)?;
         self.send_elements(pieces, true, element)?;
-        pieces.send(b"\n    ],\n".to_vec()).ok()
+        pieces(b"\n    ],\n".to_vec())
     }
 
     /// The elements every item adds, serialised by batch on the pool, a wave at a time, in
     /// order; with `first`, the comma before the very first element is left out.
     fn send_elements(
         &self,
-        pieces: &SyncSender<Vec<u8>>,
+        pieces: &mut Sink<'_>,
         mut first: bool,
         element: impl Fn(&mut Vec<u8>, &ItemView) + Sync,
     ) -> Option<()> {
@@ -1007,7 +1021,7 @@ impl<'a> Builder<'a> {
                     batch.remove(0);
                     first = false;
                 }
-                pieces.send(batch).ok()?;
+                pieces(batch)?;
             }
         }
         Some(())
@@ -1784,6 +1798,16 @@ mod tests {
             let mut expected = serde_json::to_string_pretty(&document(&input)).expect("json");
             expected.push('\n');
             assert_eq!(render(&input), expected, "{items} items");
+            // On a pool of one thread, which must not wait for itself.
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .build()
+                .expect("pool");
+            assert_eq!(
+                pool.install(|| render(&input)),
+                expected,
+                "{items} items, pool"
+            );
         }
     }
 
