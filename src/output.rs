@@ -15,17 +15,40 @@ pub fn write_atomic(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), Error
     })
 }
 
+/// Like [`write_atomic`], with the contents written by `write` (through a buffer): a large
+/// document need not be one string first.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    replace_atomically_with(path, write).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 /// Writes `contents` to an exclusive temporary file beside `path` (named after the process and
 /// a counter, so concurrent writers never share one), syncs it, keeps the permissions of the
 /// file it replaces, and renames it over `path`. On error the temporary file is removed.
 pub fn replace_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    replace_atomically_with(path, |file| file.write_all(contents))
+}
+
+fn replace_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let temp = temp_path(parent(path), path);
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&temp)?;
     let result = (|| {
-        file.write_all(contents)?;
+        // Large writes pass the buffer by; small ones are gathered.
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut file);
+        write(&mut buffered)?;
+        buffered.flush()?;
+        drop(buffered);
         if let Ok(meta) = std::fs::metadata(path) {
             file.set_permissions(meta.permissions())?;
         }

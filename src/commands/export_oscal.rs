@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
 use chrono::{NaiveTime, TimeZone, Utc};
@@ -13,23 +14,48 @@ use crate::history::{self, History, HistoryError, WalkOptions};
 use crate::view;
 use crate::workspace::Workspace;
 
-use super::{config, emit, today};
+use super::{config, emit_with, today};
 
 pub fn run(args: &ExportOscalArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
-    let workspace = Workspace::open(config(global, None)?)?;
+    let config = config(global, None)?;
+    let items_dir = config.items_dir.clone();
+    let progress = !global.quiet;
+    // Walking the history and reading the item files are independent: the walk runs on its
+    // own thread while the pool parses the files.
+    let (workspace, history) = std::thread::scope(|scope| {
+        let walk = std::thread::Builder::new()
+            .name("poam-export-history".to_owned())
+            .spawn_scoped(scope, || read_history(&items_dir, progress));
+        let workspace = Workspace::open(config);
+        let history = match walk {
+            Ok(walk) => walk
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => read_history(&items_dir, progress),
+        };
+        (workspace, history)
+    });
+    let workspace = workspace?;
     refuse_unexportable(&workspace)?;
     let today = today(global);
-    let history = read_history(&workspace, !global.quiet)?;
+    let history = history?;
     if let Some(warning) = history.as_ref().and_then(History::shallow_warning) {
         if !global.quiet {
             let _ = writeln!(std::io::stderr(), "warning: {warning}");
         }
     }
+    // One lookup per item: an index, not a search of every item's history.
+    let index = history.as_ref().map(History::index);
     let last_changed = |id: &str| {
-        let history = history.as_ref()?;
-        Some(history.last_change(id)?.commit.time.date_naive())
+        let item = index.as_ref()?.get(id)?;
+        Some(item.last_change()?.commit.time.date_naive())
     };
-    let views = view::views(&workspace, today, &last_changed);
+    // The views and the risk logs are independent: built side by side.
+    let (views, logs) = rayon::join(
+        || view::views(&workspace, today, &last_changed),
+        || history.as_ref().map(oscal::item_logs).unwrap_or_default(),
+    );
+    drop(index);
     if views.is_empty() {
         return Err(Error::Export(format!(
             "no items to export in `{}`: an OSCAL POA&M needs at least one poam-item",
@@ -37,7 +63,6 @@ pub fn run(args: &ExportOscalArgs, global: &GlobalArgs) -> Result<ExitCode, Erro
         )));
     }
     refuse_duplicate_ids(&views)?;
-    let logs = history.as_ref().map(oscal::item_logs).unwrap_or_default();
     // The document changes when a commit changes the items; outside git, on the POA&M date.
     let last_modified = history
         .as_ref()
@@ -47,26 +72,25 @@ pub fn run(args: &ExportOscalArgs, global: &GlobalArgs) -> Result<ExitCode, Erro
             Utc.from_utc_datetime(&today.and_time(NaiveTime::MIN))
                 .fixed_offset()
         });
-    let document = oscal::document(&ExportInput {
+    let input = ExportInput {
         system: &workspace.config.system,
         today,
         last_modified,
         items: &views,
         logs: &logs,
-    });
-    let text = oscal::to_json(&document);
-    // Freeing a large document and the items takes a noticeable share of the run, and nobody
-    // waits for it: another thread does it while the output is written.
+    };
+    emit_with(args.output.as_deref(), |out| oscal::write(&input, out))?;
+    // Freeing the items and the history takes a noticeable share of the run, and nobody
+    // waits for it: another thread does it while the process ends.
     let _ = std::thread::Builder::new()
         .name("poam-export-free".to_owned())
-        .spawn(move || drop((document, views, logs, history, workspace)));
-    emit(args.output.as_deref(), &text)?;
+        .spawn(move || drop((views, logs, history, workspace)));
     Ok(ExitCode::SUCCESS)
 }
 
 /// The history of the repository holding the items; `None` outside git.
-fn read_history(workspace: &Workspace, progress: bool) -> Result<Option<History>, Error> {
-    let repo = match history::open(&workspace.config.items_dir) {
+fn read_history(items_dir: &Path, progress: bool) -> Result<Option<History>, Error> {
+    let repo = match history::open(items_dir) {
         Ok(repo) => repo,
         Err(HistoryError::NotARepo { .. }) => return Ok(None),
         Err(err) => return Err(Error::History(err.to_string())),

@@ -85,6 +85,26 @@ pub fn emit(output: Option<&Path>, text: &str) -> Result<(), Error> {
     }
 }
 
+/// Like [`emit`], with the text written by `write`: to `output` atomically, else to
+/// standard output, buffered either way.
+pub fn emit_with(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    match output {
+        Some(path) => crate::output::write_atomic_with(path, write),
+        None => {
+            let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            write(&mut stdout)
+                .and_then(|()| stdout.flush())
+                .map_err(|source| Error::Write {
+                    path: "<stdout>".into(),
+                    source,
+                })
+        }
+    }
+}
+
 /// Says `message` on standard error with `-v` (level 1) or `-vv` (level 2). What `-v` reports
 /// is the same on every command: which configuration and how many items were read, and how
 /// long each step took.

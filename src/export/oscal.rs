@@ -16,13 +16,15 @@
 //! and every date-time carries a timezone.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::sync::mpsc;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, SecondsFormat, TimeZone, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::config::System;
-use crate::history::History;
+use crate::history::{History, ItemHistory};
 use crate::model::item::{normalize_control, Item};
 use crate::view::{ItemView, MilestoneChangeView, MilestoneView};
 
@@ -116,117 +118,188 @@ fn item_status(item: &Item) -> &'static str {
     )
 }
 
-/// The status changes and vendor check-ins of every item that exists at HEAD, by id.
+/// The status changes and vendor check-ins of every item that exists at HEAD, by id. Items
+/// are read in parallel.
 pub fn item_logs(history: &History) -> BTreeMap<String, ItemLog> {
-    let mut logs = BTreeMap::new();
-    for item in history.items.iter().filter(|i| i.exists) {
-        let mut log = ItemLog::default();
-        for version in &item.versions {
-            let (Some(node), Some(commit)) = (version.node(), version.source.commit()) else {
-                continue;
-            };
-            let parsed = Item::from_node(node, &version.path);
-            let status = item_status(&parsed);
-            if log.status_changes.last().map(|c| c.status) != Some(status) {
-                log.status_changes.push(StatusChange {
-                    time: commit.time,
-                    status,
-                    commit: commit.short_id().to_owned(),
-                    summary: commit.summary.clone(),
-                });
-            }
-            let changes = parsed
-                .milestone_changes
-                .as_ref()
-                .map_or(0, |c| c.value.len());
-            while log.milestone_changes_committed.len() < changes {
-                log.milestone_changes_committed.push(commit.time);
-            }
-            if let Some(date) = parsed
-                .vendor_dependency
-                .as_ref()
-                .and_then(|v| v.last_checkin.as_ref())
-            {
-                log.vendor_checkins.insert(date.value);
-            }
-        }
-        logs.insert(item.id.clone(), log);
+    use rayon::prelude::*;
+    let logs: Vec<(String, ItemLog)> = history
+        .items
+        .par_iter()
+        .filter(|i| i.exists)
+        .map(|item| (item.id.clone(), item_log(item)))
+        .collect();
+    let mut by_id = BTreeMap::new();
+    for (id, log) in logs {
+        // Two existing files with one id: the later one's log, as before.
+        by_id.insert(id, log);
     }
-    logs
+    by_id
+}
+
+fn item_log(item: &ItemHistory) -> ItemLog {
+    let mut log = ItemLog::default();
+    for version in &item.versions {
+        let (Some(node), Some(commit)) = (version.node(), version.source.commit()) else {
+            continue;
+        };
+        let parsed = Item::from_node(node, &version.path);
+        let status = item_status(&parsed);
+        if log.status_changes.last().map(|c| c.status) != Some(status) {
+            log.status_changes.push(StatusChange {
+                time: commit.time,
+                status,
+                commit: commit.short_id().to_owned(),
+                summary: commit.summary.clone(),
+            });
+        }
+        let changes = parsed
+            .milestone_changes
+            .as_ref()
+            .map_or(0, |c| c.value.len());
+        while log.milestone_changes_committed.len() < changes {
+            log.milestone_changes_committed.push(commit.time);
+        }
+        if let Some(date) = parsed
+            .vendor_dependency
+            .as_ref()
+            .and_then(|v| v.last_checkin.as_ref())
+        {
+            log.vendor_checkins.insert(date.value);
+        }
+    }
+    log
 }
 
 /// The document as pretty-printed JSON with a final newline.
 pub fn render(input: &ExportInput<'_>) -> String {
-    to_json(&document(input))
+    let mut out = Vec::new();
+    // Writing into memory cannot fail, and serde_json writes UTF-8.
+    let _ = write(input, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
-/// `document` as pretty-printed JSON with a final newline: the same bytes as
-/// `serde_json::to_string_pretty`, with the per-item arrays rendered in parallel.
-pub fn to_json(document: &Document) -> String {
-    let poam = &document.poam;
-    let mut fields: Vec<(&str, String)> = vec![
-        ("uuid", pretty(&poam.uuid, 2)),
-        ("metadata", pretty(&poam.metadata, 2)),
-        ("import-ssp", pretty(&poam.import_ssp, 2)),
-        ("system-id", pretty(&poam.system_id, 2)),
-    ];
-    if let Some(local) = &poam.local_definitions {
-        fields.push(("local-definitions", pretty(local, 2)));
-    }
-    if !poam.observations.is_empty() {
-        fields.push(("observations", pretty_array(&poam.observations, 2)));
-    }
-    if !poam.risks.is_empty() {
-        fields.push(("risks", pretty_array(&poam.risks, 2)));
-    }
-    fields.push(("poam-items", pretty_array(&poam.poam_items, 2)));
-    fields.push(("back-matter", pretty(&poam.back_matter, 2)));
-    let size: usize = fields.iter().map(|(k, v)| k.len() + v.len() + 9).sum();
-    let mut out = String::with_capacity(size + 64);
-    out.push_str("{\n  \"plan-of-action-and-milestones\": {\n");
-    let last = fields.len() - 1;
-    for (i, (key, value)) in fields.iter().enumerate() {
-        out.push_str("    \"");
-        out.push_str(key);
-        out.push_str("\": ");
-        out.push_str(value);
-        out.push_str(if i == last { "\n" } else { ",\n" });
-    }
-    out.push_str("  }\n}\n");
-    out
+/// Writes the document as pretty-printed JSON with a final newline: the same bytes as
+/// `serde_json::to_string_pretty` of [`document`] and a newline. Items are built and
+/// serialised on the rayon pool a wave at a time while earlier waves are written, so neither
+/// the document nor its text is ever whole in memory.
+pub fn write(input: &ExportInput<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    Builder::new(input).write(out)
 }
 
-/// `value` pretty-printed as if it stood `depth` levels deep (its first line unindented).
-fn pretty<T: Serialize>(value: &T, depth: usize) -> String {
-    let text = serde_json::to_string_pretty(value).unwrap_or_default();
-    // Line breaks inside JSON strings are escaped: every raw newline is formatting.
-    text.replace('\n', &format!("\n{}", "  ".repeat(depth)))
+/// Items built and serialised together: few enough that the pool stays balanced, enough that
+/// the buffers are few.
+const BATCH: usize = 32;
+
+/// Items whose serialised objects are in memory at once (and as many more waiting to be
+/// written): the document is written while it is built, and never held whole.
+const WAVE: usize = 8 * BATCH;
+
+/// `serde_json`'s pretty printer (two spaces) for a value that stands `depth` levels deep.
+struct Indented {
+    depth: usize,
+    has_value: bool,
 }
 
-fn pretty_array<T: Serialize + Sync>(items: &[T], depth: usize) -> String {
-    use rayon::prelude::*;
-    if items.is_empty() {
-        return "[]".to_owned();
+const SPACES: &[u8] = &[b' '; 64];
+
+fn indent(out: &mut (impl Write + ?Sized), depth: usize) -> std::io::Result<()> {
+    let mut width = depth * 2;
+    while width > 0 {
+        let now = width.min(SPACES.len());
+        out.write_all(&SPACES[..now])?;
+        width -= now;
     }
-    let inner = "  ".repeat(depth + 1);
-    let rendered: Vec<String> = items
-        .par_iter()
-        .map(|item| pretty(item, depth + 1))
-        .collect();
-    let size: usize = rendered.iter().map(|r| r.len() + inner.len() + 2).sum();
-    let mut out = String::with_capacity(size + depth * 2 + 4);
-    out.push_str("[\n");
-    for (i, item) in rendered.iter().enumerate() {
-        if i > 0 {
-            out.push_str(",\n");
+    Ok(())
+}
+
+impl serde_json::ser::Formatter for Indented {
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            writer.write_all(b"\n")?;
+            indent(writer, self.depth)?;
         }
-        out.push_str(&inner);
-        out.push_str(item);
+        writer.write_all(b"]")
     }
-    out.push('\n');
-    out.push_str(&"  ".repeat(depth));
-    out.push(']');
-    out
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        writer.write_all(if first { b"\n" } else { b",\n" })?;
+        indent(writer, self.depth)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            writer.write_all(b"\n")?;
+            indent(writer, self.depth)?;
+        }
+        writer.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        writer.write_all(if first { b"\n" } else { b",\n" })?;
+        indent(writer, self.depth)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+/// Appends `value` pretty-printed as if it stood `depth` levels deep (its first line
+/// unindented).
+fn append<T: Serialize>(out: &mut Vec<u8>, value: &T, depth: usize) {
+    let formatter = Indented {
+        depth,
+        has_value: false,
+    };
+    // Serialising these types into memory cannot fail: every map key is a string.
+    let _ = value.serialize(&mut serde_json::Serializer::with_formatter(out, formatter));
+}
+
+/// Appends `value` as an element of an array at `depth - 1`: `,`, a line break, the
+/// indentation, the value.
+fn append_element<T: Serialize>(out: &mut Vec<u8>, value: &T, depth: usize) {
+    out.extend_from_slice(b",\n");
+    let _ = indent(out, depth);
+    append(out, value, depth);
+}
+
+/// The opening of a document field: `"key": `.
+fn field(out: &mut Vec<u8>, key: &str) {
+    out.extend_from_slice(b"    \"");
+    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(b"\": ");
 }
 
 /// The document.
@@ -679,6 +752,24 @@ struct ItemParts {
     definitions: Definitions,
 }
 
+/// Where the pieces of the document go, in order; `None` when they are no longer wanted.
+type Sink<'s> = dyn FnMut(Vec<u8>) -> Option<()> + 's;
+
+/// What an item's UUIDs are named after: its id, else its path.
+fn item_key(view: &ItemView) -> String {
+    view.id.clone().unwrap_or_else(|| view.path.clone())
+}
+
+/// The parts of the document that are not an item's.
+struct Head {
+    uuid: String,
+    metadata: Metadata,
+    import_ssp: ImportSsp,
+    system_id: SystemId,
+    local_definitions: Option<LocalDefinitions>,
+    system_resource: Resource,
+}
+
 /// One risk log entry before sorting: when, then the order of kinds on the same instant.
 struct PendingEntry {
     at: DateTime<FixedOffset>,
@@ -714,7 +805,7 @@ impl<'a> Builder<'a> {
     }
 
     fn item(&self, view: &ItemView) -> ItemParts {
-        let key = view.id.clone().unwrap_or_else(|| view.path.clone());
+        let key = item_key(view);
         let mut definitions = Definitions::default();
         let documents = self.documents(view, &key);
         ItemParts {
@@ -733,15 +824,212 @@ impl<'a> Builder<'a> {
         let mut observations = Vec::with_capacity(count);
         let mut risks = Vec::with_capacity(count);
         let mut poam_items = Vec::with_capacity(count);
-        let mut resources = vec![self.system_resource()];
+        let mut documents = Vec::new();
         let mut definitions = Definitions::default();
         for part in parts {
             observations.push(part.observation);
             risks.push(part.risk);
             poam_items.push(part.poam_item);
-            resources.extend(part.documents);
+            documents.extend(part.documents);
             definitions.merge(part.definitions);
         }
+        let head = self.head(definitions);
+        let mut resources = vec![head.system_resource];
+        resources.extend(documents);
+        Document {
+            poam: Poam {
+                uuid: head.uuid,
+                metadata: head.metadata,
+                import_ssp: head.import_ssp,
+                system_id: head.system_id,
+                local_definitions: head.local_definitions,
+                observations,
+                risks,
+                poam_items,
+                back_matter: BackMatter { resources },
+            },
+        }
+    }
+
+    /// Writes the bytes of [`Builder::build`] serialised, without building the document:
+    /// the shared definitions first (they come before the items), then each array of the
+    /// document, wave by wave. A helper thread builds and serialises the items of a wave on
+    /// the pool while this one writes the wave before it.
+    fn write(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        use rayon::prelude::*;
+        let definitions = self
+            .input
+            .items
+            .par_chunks(BATCH)
+            .map(|views| {
+                let mut definitions = Definitions::default();
+                for view in views {
+                    self.register(&mut definitions, view);
+                }
+                definitions
+            })
+            .reduce(Definitions::default, |mut all, more| {
+                all.merge(more);
+                all
+            });
+        let head = self.head(definitions);
+        let mut text = Vec::with_capacity(1 << 16);
+        text.extend_from_slice(b"{\n  \"plan-of-action-and-milestones\": {\n");
+        field(&mut text, "uuid");
+        append(&mut text, &head.uuid, 2);
+        text.extend_from_slice(b",\n");
+        field(&mut text, "metadata");
+        append(&mut text, &head.metadata, 2);
+        text.extend_from_slice(b",\n");
+        field(&mut text, "import-ssp");
+        append(&mut text, &head.import_ssp, 2);
+        text.extend_from_slice(b",\n");
+        field(&mut text, "system-id");
+        append(&mut text, &head.system_id, 2);
+        text.extend_from_slice(b",\n");
+        if let Some(local) = &head.local_definitions {
+            field(&mut text, "local-definitions");
+            append(&mut text, local, 2);
+            text.extend_from_slice(b",\n");
+        }
+        out.write_all(&text)?;
+        if rayon::current_thread_index().is_some() {
+            // Called on the pool: a helper thread waiting for the pool could be waiting for
+            // this very thread. Build and write in turn.
+            let mut failure = None;
+            self.send_arrays(&head.system_resource, &mut |piece| {
+                out.write_all(&piece)
+                    .map_err(|err| failure = Some(err))
+                    .ok()
+            });
+            return failure.map_or(Ok(()), Err);
+        }
+        let (pieces, received) = mpsc::sync_channel::<Vec<u8>>(2 * WAVE / BATCH);
+        std::thread::scope(|scope| {
+            let renderer = std::thread::Builder::new()
+                .name("poam-oscal-render".to_owned())
+                .spawn_scoped(scope, move || {
+                    self.send_arrays(&head.system_resource, &mut |piece| pieces.send(piece).ok());
+                });
+            let mut result = Ok(());
+            for piece in &received {
+                result = out.write_all(&piece);
+                if result.is_err() {
+                    break;
+                }
+            }
+            // Dropping the receiver stops the renderer at its next piece.
+            drop(received);
+            match renderer {
+                Ok(renderer) => {
+                    if let Err(panic) = renderer.join() {
+                        std::panic::resume_unwind(panic);
+                    }
+                }
+                Err(err) => result = Err(err),
+            }
+            result
+        })
+    }
+
+    /// Sends the document from `"observations"` to its end, in pieces; stops when the sink
+    /// wants no more.
+    fn send_arrays(&self, system_resource: &Resource, pieces: &mut Sink<'_>) {
+        let items = self.input.items;
+        let sent = (|| -> Option<()> {
+            if !items.is_empty() {
+                self.send_array(pieces, "observations", |out, view| {
+                    let key = item_key(view);
+                    let documents = self.documents(view, &key);
+                    let mut defs = Definitions::default();
+                    let observation = self.observation(&mut defs, view, &key, &documents);
+                    append_element(out, &observation, 3);
+                })?;
+                self.send_array(pieces, "risks", |out, view| {
+                    let mut defs = Definitions::default();
+                    append_element(out, &self.risk(&mut defs, view, &item_key(view)), 3);
+                })?;
+                self.send_array(pieces, "poam-items", |out, view| {
+                    append_element(out, &self.poam_item(view, &item_key(view)), 3);
+                })?;
+            } else {
+                let mut empty = Vec::new();
+                field(&mut empty, "poam-items");
+                empty.extend_from_slice(b"[],\n");
+                pieces(empty)?;
+            }
+            let mut back_matter = Vec::new();
+            field(&mut back_matter, "back-matter");
+            back_matter.extend_from_slice(b"{\n      \"resources\": [\n        ");
+            append(&mut back_matter, system_resource, 4);
+            pieces(back_matter)?;
+            self.send_elements(pieces, false, |out, view| {
+                for document in self.documents(view, &item_key(view)) {
+                    append_element(out, &document, 4);
+                }
+            })?;
+            pieces(b"\n      ]\n    }\n  }\n}\n".to_vec())
+        })();
+        // `None`: the writer stopped; it reports why.
+        let _ = sent;
+    }
+
+    /// `"key": [`, one element per item (none is empty), `],`.
+    fn send_array(
+        &self,
+        pieces: &mut Sink<'_>,
+        key: &str,
+        element: impl Fn(&mut Vec<u8>, &ItemView) + Sync,
+    ) -> Option<()> {
+        let mut open = Vec::new();
+        field(&mut open, key);
+        open.push(b'[');
+        pieces(open)?;
+        self.send_elements(pieces, true, element)?;
+        pieces(b"\n    ],\n".to_vec())
+    }
+
+    /// The elements every item adds, serialised by batch on the pool, a wave at a time, in
+    /// order; with `first`, the comma before the very first element is left out.
+    fn send_elements(
+        &self,
+        pieces: &mut Sink<'_>,
+        mut first: bool,
+        element: impl Fn(&mut Vec<u8>, &ItemView) + Sync,
+    ) -> Option<()> {
+        use rayon::prelude::*;
+        for wave in self.input.items.chunks(WAVE) {
+            let batches: Vec<Vec<u8>> = wave
+                .par_chunks(BATCH)
+                .map(|views| {
+                    let mut out = Vec::new();
+                    for (n, view) in views.iter().enumerate() {
+                        element(&mut out, view);
+                        if n == 0 {
+                            // Room for the rest if they are like the first, and a quarter more.
+                            out.reserve(out.len() * (views.len() - 1) * 5 / 4);
+                        }
+                    }
+                    out
+                })
+                .collect();
+            for mut batch in batches {
+                if batch.is_empty() {
+                    continue;
+                }
+                if first {
+                    batch.remove(0);
+                    first = false;
+                }
+                pieces(batch)?;
+            }
+        }
+        Some(())
+    }
+
+    /// Everything of the document that is not an item's: shared definitions, metadata, the
+    /// system's back-matter resource.
+    fn head(&self, definitions: Definitions) -> Head {
         let components: Vec<Component> = definitions.components.into_values().collect();
         let inventory_items: Vec<InventoryItem> = definitions.inventory.into_values().collect();
         let local_definitions =
@@ -749,21 +1037,16 @@ impl<'a> Builder<'a> {
                 components,
                 inventory_items,
             });
-        let system_resource = resources[0].uuid.clone();
-        Document {
-            poam: Poam {
-                uuid: self.uuid(&["document"]),
-                metadata: self.metadata(definitions.owners),
-                import_ssp: ImportSsp {
-                    href: format!("#{system_resource}"),
-                },
-                system_id: self.system_id(),
-                local_definitions,
-                observations,
-                risks,
-                poam_items,
-                back_matter: BackMatter { resources },
+        let system_resource = self.system_resource();
+        Head {
+            uuid: self.uuid(&["document"]),
+            metadata: self.metadata(definitions.owners),
+            import_ssp: ImportSsp {
+                href: format!("#{}", system_resource.uuid),
             },
+            system_id: self.system_id(),
+            local_definitions,
+            system_resource,
         }
     }
 
@@ -934,15 +1217,9 @@ impl<'a> Builder<'a> {
         resources
     }
 
-    fn observation(
-        &self,
-        defs: &mut Definitions,
-        view: &ItemView,
-        key: &str,
-        documents: &[Resource],
-    ) -> Observation {
-        let actor = self.detector_actor(defs, view, true);
-        let has_tool_id = actor.props.iter().any(|p| p.ns.is_some());
+    /// What the observation is about: the item's assets, then the vendor's product; each a
+    /// shared definition.
+    fn subjects(&self, defs: &mut Definitions, view: &ItemView) -> Vec<Subject> {
         let mut subjects = Vec::new();
         for asset in &view.assets {
             let Some(asset) = line(asset) else { continue };
@@ -985,6 +1262,26 @@ impl<'a> Builder<'a> {
                 title: product,
             });
         }
+        subjects
+    }
+
+    /// Adds the shared definitions `view` uses, as building its objects does.
+    fn register(&self, defs: &mut Definitions, view: &ItemView) {
+        self.detector_actor(defs, view, false);
+        self.subjects(defs, view);
+        self.owner_actor(defs, view);
+    }
+
+    fn observation(
+        &self,
+        defs: &mut Definitions,
+        view: &ItemView,
+        key: &str,
+        documents: &[Resource],
+    ) -> Observation {
+        let actor = self.detector_actor(defs, view, true);
+        let has_tool_id = actor.props.iter().any(|p| p.ns.is_some());
+        let subjects = self.subjects(defs, view);
         let title = opt_line(view.title.as_ref()).unwrap_or_else(|| format!("POA&M item {key}"));
         let assets = subjects
             .iter()
@@ -1488,18 +1785,29 @@ mod tests {
         };
         let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
         let logs = BTreeMap::new();
-        for items in [0, 1, 3] {
+        // Across batches too, and with items without documents.
+        for items in [0, 1, 3, BATCH * 2 + 5, WAVE * 2 + 5] {
             let views: Vec<ItemView> = (0..items).map(|n| sample_view(n, today)).collect();
-            let document = document(&ExportInput {
+            let input = ExportInput {
                 system: &system,
                 today,
                 last_modified: instant(today),
                 items: &views,
                 logs: &logs,
-            });
-            let mut expected = serde_json::to_string_pretty(&document).expect("json");
+            };
+            let mut expected = serde_json::to_string_pretty(&document(&input)).expect("json");
             expected.push('\n');
-            assert_eq!(to_json(&document), expected, "{items} items");
+            assert_eq!(render(&input), expected, "{items} items");
+            // On a pool of one thread, which must not wait for itself.
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .build()
+                .expect("pool");
+            assert_eq!(
+                pool.install(|| render(&input)),
+                expected,
+                "{items} items, pool"
+            );
         }
     }
 
@@ -1510,8 +1818,10 @@ mod tests {
              detector: Nessus\ndetector_id: 1{n}\nassets: [host-{n}, shared]\nowner: Jane\n\
              remediation: Patch.\ndetected: 2026-10-01\ndue: 2026-10-31\nrisk: high\n\
              milestones:\n  - id: 1\n    date: 2026-10-20\n    description: Patch.\n\
-             status: open\ndocuments:\n  - {{type: Scan Report, name: scan-{n}.nessus}}\n"
+             status: open\n"
         );
+        let documents = format!("documents:\n  - {{type: Scan Report, name: scan-{n}.nessus}}\n");
+        let text = if n % 3 == 2 { text } else { text + &documents };
         let (_, node): (String, Node) = crate::parse::parse_bytes(text.as_bytes()).expect("item");
         let item = Item::from_node(&node, "poams/V.yaml");
         let policy = crate::policy::Policy::of(crate::policy::Profile::default());

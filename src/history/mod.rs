@@ -238,11 +238,24 @@ impl History {
                 }
             }
         }
+        // An id no item has now answers with the items that had it: the first that exists,
+        // else the last.
+        let mut formerly: std::collections::HashMap<&str, &ItemHistory> =
+            std::collections::HashMap::new();
         for item in &self.items {
             for former in &item.former_ids {
-                index.entry(former.as_str()).or_insert(item);
+                if index.contains_key(former.as_str()) {
+                    continue;
+                }
+                match formerly.get(former.as_str()) {
+                    Some(current) if current.exists => {}
+                    _ => {
+                        formerly.insert(former.as_str(), item);
+                    }
+                }
             }
         }
+        index.extend(formerly);
         index
     }
 }
