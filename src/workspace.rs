@@ -1,7 +1,7 @@
 //! The workspace every command starts from: `poam.yaml`, the item files read and parsed in
 //! parallel, and the KEV catalog.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -117,24 +117,84 @@ impl Listing {
         }
     }
 
-    /// Loads only what the findings about a change's items depend on: the files at `paths`
+    /// Reads every item file (without parsing it), in parallel.
+    pub fn read(self) -> ReadListing {
+        let reads = self
+            .files
+            .par_iter()
+            .map(|file| read_item_file(file, &self.display_root))
+            .collect();
+        ReadListing {
+            listing: self,
+            reads,
+        }
+    }
+}
+
+/// A listing whose files have been read but not parsed: `poam report --base` parses only the
+/// few its findings depend on.
+pub struct ReadListing {
+    listing: Listing,
+    /// Per file of the listing, its bytes or why it could not be read.
+    reads: Vec<FileRead>,
+}
+
+/// A file's bytes, or why it could not be read.
+type FileRead = Result<Vec<u8>, String>;
+
+impl ReadListing {
+    pub fn config(&self) -> &Config {
+        &self.listing.config
+    }
+
+    /// The bytes of the regular files read whole, by path, so git can hash the working tree
+    /// without reading it again.
+    pub fn contents(&self) -> HashMap<&Path, &[u8]> {
+        self.listing
+            .files
+            .iter()
+            .zip(&self.reads)
+            .filter_map(|(file, read)| {
+                let bytes = read.as_ref().ok()?;
+                (file.kind == EntryKind::File && bytes.len() <= MAX_FILE_BYTES)
+                    .then_some((file.path.as_path(), bytes.as_slice()))
+            })
+            .collect()
+    }
+
+    /// Parses only what the findings about a change's items depend on: the files at `paths`
     /// (names as findings show them) and every file whose `id` is one of `ids` or one of those
     /// files' ids (for `duplicate-id`, and for history findings that point at an item by id).
     ///
-    /// The other files are read but not parsed: a file is skipped when none of those ids
-    /// occurs in its text. That is exact because an id without whitespace, quotes or
-    /// backslashes can only be written literally: YAML folds line breaks into whitespace,
-    /// and only double-quoted escapes (`\x2D`) spell characters otherwise, so files holding
-    /// a backslash are parsed too. Ids outside that alphabet load every file.
+    /// A file is left out when none of those ids occurs in its text. That is exact because an
+    /// id without whitespace, quotes or backslashes can only be written literally: YAML folds
+    /// line breaks into whitespace, and only double-quoted escapes (`\x2D`) spell characters
+    /// otherwise, so files holding a backslash are parsed too. Ids outside that alphabet
+    /// parse every file.
     pub fn load_touched(self, paths: &BTreeSet<String>, ids: &[String]) -> Workspace {
-        let root = &self.display_root;
-        let mut loaded: Vec<Option<LoadedItem>> = self
+        let ReadListing { listing, reads } = self;
+        let root = &listing.display_root;
+        let names: Vec<String> = listing
             .files
             .par_iter()
-            .map(|file| {
-                paths
-                    .contains(&display_name(&file.path, root))
-                    .then(|| load_item(file, root))
+            .map(|file| display_name(&file.path, root))
+            .collect();
+        let mut slots: Vec<(Option<String>, FileRead)> =
+            names.into_iter().map(Some).zip(reads).collect();
+        let mut loaded: Vec<Option<LoadedItem>> = listing
+            .files
+            .par_iter()
+            .zip(slots.par_iter_mut())
+            .map(|(file, (name, read))| {
+                if !name.as_ref().is_some_and(|n| paths.contains(n)) {
+                    return None;
+                }
+                let name = name.take().unwrap_or_default();
+                Some(parse_item(
+                    &file.path,
+                    name,
+                    std::mem::replace(read, Ok(Vec::new())),
+                ))
             })
             .collect();
         // A file whose id is `s` holds `s.trim()`; a blank id is no id.
@@ -156,23 +216,24 @@ impl Listing {
             !id.chars()
                 .any(|c| c.is_whitespace() || matches!(c, '\'' | '"' | '\\'))
         });
-        let others: Vec<Option<LoadedItem>> = self
+        let others: Vec<Option<LoadedItem>> = listing
             .files
             .par_iter()
-            .zip(loaded.par_iter())
-            .map(|(file, done)| {
-                if done.is_some() {
-                    return None;
-                }
-                if !literal {
-                    return Some(load_item(file, root));
-                }
-                let bytes = read_item_file(file, root).ok()?;
-                let wanted = bytes.contains(&b'\\')
-                    || needles
-                        .iter()
-                        .any(|id| contains_bytes(&bytes, id.as_bytes()));
-                wanted.then(|| parse_item(&file.path, display_name(&file.path, root), Ok(bytes)))
+            .zip(slots.into_par_iter())
+            .map(|(file, (name, read))| {
+                let name = name?;
+                let wanted = match &read {
+                    Ok(bytes) => {
+                        !literal
+                            || bytes.contains(&b'\\')
+                            || needles
+                                .iter()
+                                .any(|id| contains_bytes(bytes, id.as_bytes()))
+                    }
+                    // An unreadable file has no id: its finding names no item.
+                    Err(_) => !literal,
+                };
+                wanted.then(|| parse_item(&file.path, name, read))
             })
             .collect();
         for (slot, other) in loaded.iter_mut().zip(others) {
@@ -181,10 +242,10 @@ impl Listing {
             }
         }
         Workspace {
-            config: self.config,
-            display_root: self.display_root,
+            config: listing.config,
+            display_root: listing.display_root,
             items: loaded.into_iter().flatten().collect(),
-            kev: self.kev,
+            kev: listing.kev,
         }
     }
 }

@@ -243,7 +243,7 @@ pub fn gather(config: Config, today: NaiveDate, progress: bool) -> Result<Inputs
 /// working tree, with the lint findings of the touched items.
 ///
 /// Only the files those findings depend on are parsed and linted (see
-/// [`Listing::load_touched`]): the cost follows the change, not the size of the POA&M.
+/// [`crate::workspace::ReadListing::load_touched`]): the cost follows the change, not the size of the POA&M.
 pub fn gather_pr(
     listing: Listing,
     base: &str,
@@ -252,11 +252,14 @@ pub fn gather_pr(
 ) -> Result<(Meta, PrSummary), Error> {
     let history_error = |e: HistoryError| Error::History(e.to_string());
     let repo = crate::history::open(&listing.config().items_dir).map_err(history_error)?;
+    // The files are read once: git hashes them to find uncommitted changes, then the few the
+    // findings depend on are parsed.
+    let files = listing.read();
     let pr = repo
-        .pr_history(base, WalkOptions { progress })
+        .pr_history_with(base, WalkOptions { progress }, &files.contents())
         .map_err(history_error)?;
     let (ids, paths) = PrSummary::touched(&pr);
-    let workspace = listing.load_touched(&paths.iter().cloned().collect(), &finding_ids(&pr));
+    let workspace = files.load_touched(&paths.iter().cloned().collect(), &finding_ids(&pr));
     let config = workspace.config.clone();
     let mut lint = crate::lint::lint_with_pr(workspace, today, &pr)?;
     lint.diagnostics.retain(|d| {

@@ -261,6 +261,7 @@ fn pull_request_findings_match_a_lint_of_every_file() {
     // And only those files were parsed: not B1, whose text names no touched id.
     let workspace = Listing::open(config)
         .expect("listing")
+        .read()
         .load_touched(&paths.iter().cloned().collect(), &ids);
     let loaded: Vec<&str> = workspace
         .items
@@ -270,4 +271,22 @@ fn pull_request_findings_match_a_lint_of_every_file() {
     assert!(!loaded.contains(&"poams/B1.yaml"), "{loaded:?}");
     assert!(loaded.contains(&"poams/escaped.yaml"), "{loaded:?}");
     assert!(loaded.contains(&"poams/broken.yaml"), "{loaded:?}");
+}
+
+/// An id that could be written in more than one way (here with a space) parses every file.
+#[test]
+fn unusual_ids_parse_every_file() {
+    let (_temp, repo) = build_repo("report_partial");
+    let config = poam::config::Config::discover(Some(&repo), None).expect("config");
+    let workspace = poam::workspace::Listing::open(config)
+        .expect("listing")
+        .read()
+        .load_touched(&Default::default(), &["A 1".to_owned()]);
+    let loaded: Vec<&str> = workspace
+        .items
+        .iter()
+        .map(|f| f.source.name.as_str())
+        .collect();
+    assert!(loaded.contains(&"poams/B1.yaml"), "{loaded:?}");
+    assert_eq!(loaded.len(), 10, "{loaded:?}");
 }
