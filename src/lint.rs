@@ -264,6 +264,7 @@ pub fn lint_with_history(
 pub fn lint_with_pr(
     mut workspace: Workspace,
     today: NaiveDate,
+    repo: &history::GitRepo,
     pr: &history::PrHistory,
 ) -> Result<Report, Error> {
     let folder = items_folder(&workspace);
@@ -271,12 +272,11 @@ pub fn lint_with_pr(
         waiver.location.file.clone_from(&folder.name);
     }
     let config = &workspace.config;
-    let repo = history::open(&config.items_dir).map_err(|err| Error::History(err.to_string()))?;
     let cutoff = match &config.history_since {
-        Some(since) => Some(resolve_since(config, &repo, since, today)?),
+        Some(since) => Some(resolve_since(config, repo, since, today)?),
         None => None,
     };
-    let unknown = unknown_waivers(config, &repo);
+    let unknown = unknown_waivers(config, repo);
     let found = pr_history_findings(config, pr, cutoff.as_ref(), &unknown);
     Ok(assemble(workspace, &folder, today, found))
 }

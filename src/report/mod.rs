@@ -261,7 +261,7 @@ pub fn gather_pr(
     let (ids, paths) = PrSummary::touched(&pr);
     let workspace = files.load_touched(&paths.iter().cloned().collect(), &finding_ids(&pr));
     let config = workspace.config.clone();
-    let mut lint = crate::lint::lint_with_pr(workspace, today, &pr)?;
+    let mut lint = crate::lint::lint_with_pr(workspace, today, &repo, &pr)?;
     lint.diagnostics.retain(|d| {
         d.item
             .as_ref()
