@@ -210,14 +210,7 @@ pub fn lint(mut workspace: Workspace, input: &LintInput) -> Result<Report, Error
         match &input.history {
             HistoryMode::Base(rev) => {
                 let pr = repo.pr_history(rev, options).map_err(history_error)?;
-                let judged = rules::judge_history(&audit::pr_runs(&pr, cutoff.as_ref()));
-                // A pull request sees only its own commits: a waiver of a mainline commit
-                // matching nothing here is expected.
-                found.violations = apply_waivers(judged, &config.history_waivers).kept;
-                found
-                    .notes
-                    .extend(rules::check_waivers(config, &unknown, None));
-                found.vdr_violations = rules::vdr_pr_history(config, &pr.items, cutoff.as_ref());
+                found = pr_history_findings(config, &pr, cutoff.as_ref(), &unknown);
             }
             _ => {
                 let history = repo.full_history(options).map_err(history_error)?;
@@ -264,6 +257,46 @@ pub fn lint_with_history(
         &unknown,
     );
     Ok(assemble(workspace, &folder, today, found))
+}
+
+/// Lints the workspace in pull-request mode against a change already read (`poam report
+/// --base` reads the same change for its summary).
+pub fn lint_with_pr(
+    mut workspace: Workspace,
+    today: NaiveDate,
+    repo: &history::GitRepo,
+    pr: &history::PrHistory,
+) -> Result<Report, Error> {
+    let folder = items_folder(&workspace);
+    for waiver in &mut workspace.config.history_waivers {
+        waiver.location.file.clone_from(&folder.name);
+    }
+    let config = &workspace.config;
+    let cutoff = match &config.history_since {
+        Some(since) => Some(resolve_since(config, repo, since, today)?),
+        None => None,
+    };
+    let unknown = unknown_waivers(config, repo);
+    let found = pr_history_findings(config, pr, cutoff.as_ref(), &unknown);
+    Ok(assemble(workspace, &folder, today, found))
+}
+
+fn pr_history_findings(
+    config: &Config,
+    pr: &history::PrHistory,
+    cutoff: Option<&history::Cutoff>,
+    unknown_waivers: &[bool],
+) -> HistoryFindings {
+    let mut found = HistoryFindings::default();
+    let judged = rules::judge_history(&audit::pr_runs(pr, cutoff));
+    // A pull request sees only its own commits: a waiver of a mainline commit matching
+    // nothing here is expected.
+    found.violations = apply_waivers(judged, &config.history_waivers).kept;
+    found
+        .notes
+        .extend(rules::check_waivers(config, unknown_waivers, None));
+    found.vdr_violations = rules::vdr_pr_history(config, &pr.items, cutoff);
+    found
 }
 
 /// What the history contributes to a lint: notes about the history itself, the dates items

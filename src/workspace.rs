@@ -1,6 +1,7 @@
 //! The workspace every command starts from: `poam.yaml`, the item files read and parsed in
 //! parallel, and the KEV catalog.
 
+use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -29,30 +30,12 @@ impl Workspace {
     /// Loads the workspace of `config`, naming files relative to the git work tree that holds
     /// the items (or to the folder of `poam.yaml` outside git).
     pub fn open(config: Config) -> Result<Workspace, Error> {
-        let display_root = crate::history::work_tree_root(&config.items_dir)
-            .unwrap_or_else(|| config.root.clone());
-        Workspace::load(config, display_root)
+        Ok(Listing::open(config)?.load_all())
     }
 
     /// Reads the KEV catalog and every item file of `config`, in parallel.
     pub fn load(config: Config, display_root: PathBuf) -> Result<Workspace, Error> {
-        // Names are relative to the root however the paths were spelt (`./poams`, `poams/`).
-        let display_root = std::fs::canonicalize(&display_root).unwrap_or(display_root);
-        let kev = load_kev(&config)?;
-        let items = load_items(&config, &display_root)?;
-        // A bare folder is named on purpose: holding no items means it is the wrong folder. An
-        // empty items folder under poam.yaml is a fresh start and fine.
-        if items.is_empty() && config.file.is_none() {
-            return Err(Error::NoItems {
-                dir: config.items_dir.clone(),
-            });
-        }
-        Ok(Workspace {
-            config,
-            display_root,
-            items,
-            kev,
-        })
+        Ok(Listing::new(config, display_root)?.load_all())
     }
 
     /// The parsed items (files that could not be parsed are left out).
@@ -72,6 +55,207 @@ impl Workspace {
         let mut ids: Vec<&str> = self.parsed().filter_map(|(_, i)| i.id_text()).collect();
         ids.sort_unstable();
         ids
+    }
+}
+
+/// A workspace whose item files are listed but not yet read: the step before loading all of
+/// them, or only the few a change touches.
+pub struct Listing {
+    config: Config,
+    display_root: PathBuf,
+    kev: Option<KevCatalog>,
+    /// Every item file under the items folder, sorted by path.
+    files: Vec<ItemPath>,
+}
+
+impl Listing {
+    /// Lists the item files of `config`, naming them relative to the git work tree that holds
+    /// the items (or to the folder of `poam.yaml` outside git).
+    pub fn open(config: Config) -> Result<Listing, Error> {
+        let display_root = crate::history::work_tree_root(&config.items_dir)
+            .unwrap_or_else(|| config.root.clone());
+        Listing::new(config, display_root)
+    }
+
+    /// Reads the KEV catalog and lists the item files of `config`.
+    pub fn new(config: Config, display_root: PathBuf) -> Result<Listing, Error> {
+        // Names are relative to the root however the paths were spelt (`./poams`, `poams/`).
+        let display_root = std::fs::canonicalize(&display_root).unwrap_or(display_root);
+        let kev = load_kev(&config)?;
+        let files = list_item_files(&config)?;
+        // A bare folder is named on purpose: holding no items means it is the wrong folder. An
+        // empty items folder under poam.yaml is a fresh start and fine.
+        if files.is_empty() && config.file.is_none() {
+            return Err(Error::NoItems {
+                dir: config.items_dir.clone(),
+            });
+        }
+        Ok(Listing {
+            config,
+            display_root,
+            kev,
+            files,
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Reads and parses every item file, in parallel.
+    pub fn load_all(self) -> Workspace {
+        let items = self
+            .files
+            .par_iter()
+            .map(|path| load_item(path, &self.display_root))
+            .collect();
+        Workspace {
+            config: self.config,
+            display_root: self.display_root,
+            items,
+            kev: self.kev,
+        }
+    }
+
+    /// Reads every item file (without parsing it), in parallel.
+    pub fn read(self) -> ReadListing {
+        let reads = self
+            .files
+            .par_iter()
+            .map(|file| read_item_file(file, &self.display_root))
+            .collect();
+        ReadListing {
+            listing: self,
+            reads,
+        }
+    }
+}
+
+/// A listing whose files have been read but not parsed: `poam report --base` parses only the
+/// few its findings depend on.
+pub struct ReadListing {
+    listing: Listing,
+    /// Per file of the listing, its bytes or why it could not be read.
+    reads: Vec<FileRead>,
+}
+
+/// A file's bytes, or why it could not be read.
+type FileRead = Result<Vec<u8>, String>;
+
+impl ReadListing {
+    pub fn config(&self) -> &Config {
+        &self.listing.config
+    }
+
+    /// The bytes of the regular files read whole, by path, so git can hash the working tree
+    /// without reading it again.
+    pub fn contents(&self) -> HashMap<&Path, &[u8]> {
+        self.listing
+            .files
+            .iter()
+            .zip(&self.reads)
+            .filter_map(|(file, read)| {
+                let bytes = read.as_ref().ok()?;
+                (file.kind == EntryKind::File && bytes.len() <= MAX_FILE_BYTES)
+                    .then_some((file.path.as_path(), bytes.as_slice()))
+            })
+            .collect()
+    }
+
+    /// Parses only what the findings about a change's items depend on: the files at `paths`
+    /// (names as findings show them) and every file whose `id` is one of `ids` or one of those
+    /// files' ids (for `duplicate-id`, and for history findings that point at an item by id).
+    ///
+    /// A file is left out when none of those ids occurs in its text. That is exact because an
+    /// id without whitespace, quotes or backslashes can only be written literally: YAML folds
+    /// line breaks into whitespace, and only double-quoted escapes (`\x2D`) spell characters
+    /// otherwise, so files holding a backslash are parsed too. Ids outside that alphabet
+    /// parse every file.
+    pub fn load_touched(self, paths: &BTreeSet<String>, ids: &[String]) -> Workspace {
+        let ReadListing { listing, reads } = self;
+        let root = &listing.display_root;
+        let names: Vec<String> = listing
+            .files
+            .par_iter()
+            .map(|file| display_name(&file.path, root))
+            .collect();
+        let mut slots: Vec<(Option<String>, FileRead)> =
+            names.into_iter().map(Some).zip(reads).collect();
+        let mut loaded: Vec<Option<LoadedItem>> = listing
+            .files
+            .par_iter()
+            .zip(slots.par_iter_mut())
+            .map(|(file, (name, read))| {
+                if !name.as_ref().is_some_and(|n| paths.contains(n)) {
+                    return None;
+                }
+                let name = name.take().unwrap_or_default();
+                Some(parse_item(
+                    &file.path,
+                    name,
+                    std::mem::replace(read, Ok(Vec::new())),
+                ))
+            })
+            .collect();
+        // A file whose id is `s` holds `s.trim()`; a blank id is no id.
+        let mut needles: Vec<&str> = ids
+            .iter()
+            .map(String::as_str)
+            .chain(
+                loaded
+                    .iter()
+                    .flatten()
+                    .filter_map(|file| file.item.as_ref()?.id_text()),
+            )
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .collect();
+        needles.sort_unstable();
+        needles.dedup();
+        let literal = needles.iter().all(|id| {
+            !id.chars()
+                .any(|c| c.is_whitespace() || matches!(c, '\'' | '"' | '\\'))
+        });
+        let others: Vec<Option<LoadedItem>> = listing
+            .files
+            .par_iter()
+            .zip(slots.into_par_iter())
+            .map(|(file, (name, read))| {
+                let name = name?;
+                let wanted = match &read {
+                    Ok(bytes) => {
+                        !literal
+                            || bytes.contains(&b'\\')
+                            || needles
+                                .iter()
+                                .any(|id| contains_bytes(bytes, id.as_bytes()))
+                    }
+                    // An unreadable file has no id: its finding names no item.
+                    Err(_) => !literal,
+                };
+                wanted.then(|| parse_item(&file.path, name, read))
+            })
+            .collect();
+        for (slot, other) in loaded.iter_mut().zip(others) {
+            if slot.is_none() {
+                *slot = other;
+            }
+        }
+        Workspace {
+            config: listing.config,
+            display_root: listing.display_root,
+            items: loaded.into_iter().flatten().collect(),
+            kev: listing.kev,
+        }
+    }
+}
+
+/// True when `needle` occurs in `haystack`.
+fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
+    match std::str::from_utf8(haystack) {
+        // The standard library's substring search is vectorised for short needles.
+        Ok(text) => std::str::from_utf8(needle).is_ok_and(|n| text.contains(n)),
+        Err(_) => needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle),
     }
 }
 
@@ -185,9 +369,14 @@ fn read_item_file(file: &ItemPath, root: &Path) -> Result<Vec<u8>, String> {
 
 /// Reads and parses one file. Never fails: problems are kept in [`LoadedItem::error`].
 pub fn load_item(file: &ItemPath, display_root: &Path) -> LoadedItem {
-    let path = &file.path;
-    let name = display_name(path, display_root);
-    let parsed = read_item_file(file, display_root)
+    let name = display_name(&file.path, display_root);
+    parse_item(&file.path, name, read_item_file(file, display_root))
+}
+
+/// Parses the bytes read from `path` (named `name` in findings), or keeps why they could not
+/// be read.
+fn parse_item(path: &Path, name: String, read: Result<Vec<u8>, String>) -> LoadedItem {
+    let parsed = read
         .map_err(|message| {
             (
                 String::new(),
@@ -227,6 +416,14 @@ pub fn load_item(file: &ItemPath, display_root: &Path) -> LoadedItem {
 
 /// Loads every item file in parallel.
 pub fn load_items(config: &Config, display_root: &Path) -> Result<Vec<LoadedItem>, Error> {
+    Ok(list_item_files(config)?
+        .par_iter()
+        .map(|path| load_item(path, display_root))
+        .collect())
+}
+
+/// The item files of `config`, sorted, without `poam.yaml` itself.
+fn list_item_files(config: &Config) -> Result<Vec<ItemPath>, Error> {
     let items_dir =
         std::fs::canonicalize(&config.items_dir).unwrap_or_else(|_| config.items_dir.clone());
     let mut files = item_files(&items_dir)?;
@@ -241,10 +438,7 @@ pub fn load_items(config: &Config, display_root: &Path) -> Result<Vec<LoadedItem
                 || std::fs::canonicalize(&f.path).map_or(true, |p| p != config_file)
         });
     }
-    Ok(files
-        .par_iter()
-        .map(|path| load_item(path, display_root))
-        .collect())
+    Ok(files)
 }
 
 pub fn load_kev(config: &Config) -> Result<Option<KevCatalog>, Error> {

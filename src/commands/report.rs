@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use crate::cli::{GlobalArgs, ReportArgs, ReportFormatArg};
 use crate::error::Error;
 use crate::report::{self, ReportFormat, Summary, Templates};
-use crate::workspace::Workspace;
+use crate::workspace::Listing;
 
 use super::{config, emit, today};
 
@@ -22,7 +22,7 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
                     "`poam report --base` writes Markdown only; drop `--format html`".into(),
                 ));
             }
-            let (meta, pr) = report::gather_pr(Workspace::open(config)?, base, today, progress)?;
+            let (meta, pr) = report::gather_pr(Listing::open(config)?, base, today, progress)?;
             report::pull_request(&templates, &meta, &pr)?
         }
         None => {

@@ -54,6 +54,17 @@ impl GitRepo {
         base_rev: &str,
         options: WalkOptions,
     ) -> Result<PrHistory, HistoryError> {
+        self.pr_history_with(base_rev, options, &HashMap::new())
+    }
+
+    /// [`GitRepo::pr_history`], given the bytes of working-tree files already read (by
+    /// absolute path), which are hashed instead of read again.
+    pub fn pr_history_with(
+        &self,
+        base_rev: &str,
+        options: WalkOptions,
+        read: &HashMap<&Path, &[u8]>,
+    ) -> Result<PrHistory, HistoryError> {
         let repo = &self.repo;
         let head = self.head_commit()?.ok_or(HistoryError::NoCommits)?;
         let not_found = || HistoryError::BaseNotFound {
@@ -113,7 +124,7 @@ impl GitRepo {
             Some(tree) => differ.list(tree)?,
             None => Vec::new(),
         };
-        let changes = self.working_tree_changes(&head_files, &mut parser)?;
+        let changes = self.working_tree_changes(&head_files, &mut parser, read)?;
         steps.push((Source::WorkingTree, changes));
 
         progress.building();
@@ -190,6 +201,7 @@ impl GitRepo {
         &self,
         head_files: &[(String, Oid)],
         parser: &mut BlobParser<'_>,
+        read: &HashMap<&Path, &[u8]>,
     ) -> Result<Vec<FileChange>, HistoryError> {
         let in_head: HashMap<&str, Oid> = head_files
             .iter()
@@ -219,10 +231,16 @@ impl GitRepo {
                 {
                     continue;
                 }
-                let bytes = std::fs::read(entry.path()).map_err(|source| HistoryError::Io {
-                    path: entry.path().to_path_buf(),
-                    source,
-                })?;
+                let bytes =
+                    match read.get(entry.path()) {
+                        Some(bytes) => std::borrow::Cow::Borrowed(*bytes),
+                        None => std::borrow::Cow::Owned(std::fs::read(entry.path()).map_err(
+                            |source| HistoryError::Io {
+                                path: entry.path().to_path_buf(),
+                                source,
+                            },
+                        )?),
+                    };
                 let blob = Oid::hash_object(ObjectType::Blob, &bytes)
                     .map_err(|e| git_error("hashing a working-tree file", &e))?;
                 let path = format!(
@@ -230,7 +248,7 @@ impl GitRepo {
                     relative_slash_path(&self.items_abs, entry.path())
                 );
                 if in_head.get(path.as_str()) != Some(&blob) {
-                    parser.parse(blob, bytes);
+                    parser.parse(blob, bytes.into_owned());
                 }
                 on_disk.insert(path, blob);
             }

@@ -26,7 +26,7 @@ use crate::error::Error;
 use crate::history::{History, HistoryError, WalkOptions};
 use crate::lint::{HistoryMode, LintInput};
 use crate::view::{ItemView, VIEW_VERSION};
-use crate::workspace::Workspace;
+use crate::workspace::{Listing, Workspace};
 
 pub use pr::PrSummary;
 pub use summary::Summary;
@@ -241,27 +241,27 @@ pub fn gather(config: Config, today: NaiveDate, progress: bool) -> Result<Inputs
 
 /// The pull-request summary of the change from the merge base of `base` and HEAD to the
 /// working tree, with the lint findings of the touched items.
+///
+/// Only the files those findings depend on are parsed and linted (see
+/// [`crate::workspace::ReadListing::load_touched`]): the cost follows the change, not the size of the POA&M.
 pub fn gather_pr(
-    workspace: Workspace,
+    listing: Listing,
     base: &str,
     today: NaiveDate,
     progress: bool,
 ) -> Result<(Meta, PrSummary), Error> {
-    let config = workspace.config.clone();
     let history_error = |e: HistoryError| Error::History(e.to_string());
-    let repo = crate::history::open(&config.items_dir).map_err(history_error)?;
+    let repo = crate::history::open(&listing.config().items_dir).map_err(history_error)?;
+    // The files are read once: git hashes them to find uncommitted changes, then the few the
+    // findings depend on are parsed.
+    let files = listing.read();
     let pr = repo
-        .pr_history(base, WalkOptions { progress })
+        .pr_history_with(base, WalkOptions { progress }, &files.contents())
         .map_err(history_error)?;
-    let mut lint = crate::lint::lint(
-        workspace,
-        &LintInput {
-            today,
-            history: HistoryMode::Base(base.to_owned()),
-            progress,
-        },
-    )?;
     let (ids, paths) = PrSummary::touched(&pr);
+    let workspace = files.load_touched(&paths.iter().cloned().collect(), &finding_ids(&pr));
+    let config = workspace.config.clone();
+    let mut lint = crate::lint::lint_with_pr(workspace, today, &repo, &pr)?;
     lint.diagnostics.retain(|d| {
         d.item
             .as_ref()
@@ -271,4 +271,20 @@ pub fn gather_pr(
     let meta = Meta::new(&config, today, Some(&pr.head));
     let summary = PrSummary::new(base, &pr, summary::FindingsSummary::new(&lint));
     Ok((meta, summary))
+}
+
+/// Every id a finding about the change's items can carry or look an item up by: the touched
+/// items' ids, former ids included, and the id of each of their versions (history findings
+/// name the version's id and point at the current file holding it).
+fn finding_ids(pr: &crate::history::PrHistory) -> Vec<String> {
+    let (mut ids, _) = PrSummary::touched(pr);
+    ids.extend(
+        pr.items
+            .iter()
+            .flat_map(|item| &item.versions)
+            .filter_map(|version| crate::history::item_id(version.node()?)),
+    );
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }

@@ -186,3 +186,107 @@ fn a_missing_templates_folder_is_an_error() {
     assert_eq!(code, 2);
     assert!(err.contains("no-such-folder"), "{err}");
 }
+
+/// `poam report --base` parses only the files its findings depend on; its findings must be
+/// those of linting every file and keeping the touched items' (what it did before).
+#[test]
+fn pull_request_findings_match_a_lint_of_every_file() {
+    use poam::lint::{HistoryMode, LintInput};
+    use poam::report::summary::FindingsSummary;
+    use poam::report::PrSummary;
+    use poam::workspace::{Listing, Workspace};
+
+    let (_temp, repo) = build_repo("report_partial");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 20).expect("date");
+    let config = poam::config::Config::discover(Some(&repo), None).expect("config");
+    let pr = poam::history::open(&config.items_dir)
+        .expect("repo")
+        .pr_history("main", poam::history::WalkOptions { progress: false })
+        .expect("pr history");
+    let (ids, paths) = PrSummary::touched(&pr);
+    let mut full = poam::lint::lint(
+        Workspace::open(config.clone()).expect("workspace"),
+        &LintInput {
+            today,
+            history: HistoryMode::Base("main".into()),
+            progress: false,
+        },
+    )
+    .expect("lint");
+    full.diagnostics.retain(|d| {
+        d.item
+            .as_ref()
+            .is_some_and(|id| ids.binary_search(id).is_ok())
+            || paths.binary_search(&d.location.file).is_ok()
+    });
+    let expected = serde_json::to_value(FindingsSummary::new(&full)).expect("json");
+    let (_, summary) = poam::report::gather_pr(
+        Listing::open(config.clone()).expect("listing"),
+        "main",
+        today,
+        false,
+    )
+    .expect("gather");
+    let found = serde_json::to_value(&summary.findings).expect("json");
+    assert_eq!(found, expected);
+    // Every kind of finding the fixture is built for is there.
+    let findings: Vec<(String, String, String)> = found["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let text = |key: &str| f[key].as_str().unwrap_or_default().to_owned();
+            (text("code"), text("item"), text("file"))
+        })
+        .collect();
+    for (code, item, file) in [
+        // an untouched copy of the id, sorting first, that the history finding points at
+        ("due-changed", "A1", "poams/0dup.yaml"),
+        ("duplicate-id", "A1", "poams/escaped.yaml"),
+        ("parse-error", "A1", "poams/broken.yaml"),
+        ("milestone-overdue", "R1", "poams/old/R1.yaml"),
+        ("item-deleted", "D1", "poams/z/D1.yaml"),
+    ] {
+        let wanted = (code.to_owned(), item.to_owned(), file.to_owned());
+        assert!(
+            findings.contains(&wanted),
+            "{wanted:?} missing: {findings:?}"
+        );
+    }
+    assert!(
+        !findings.iter().any(|(_, _, file)| file == "poams/B1.yaml"),
+        "{findings:?}"
+    );
+
+    // And only those files were parsed: not B1, whose text names no touched id.
+    let workspace = Listing::open(config)
+        .expect("listing")
+        .read()
+        .load_touched(&paths.iter().cloned().collect(), &ids);
+    let loaded: Vec<&str> = workspace
+        .items
+        .iter()
+        .map(|f| f.source.name.as_str())
+        .collect();
+    assert!(!loaded.contains(&"poams/B1.yaml"), "{loaded:?}");
+    assert!(loaded.contains(&"poams/escaped.yaml"), "{loaded:?}");
+    assert!(loaded.contains(&"poams/broken.yaml"), "{loaded:?}");
+}
+
+/// An id that could be written in more than one way (here with a space) parses every file.
+#[test]
+fn unusual_ids_parse_every_file() {
+    let (_temp, repo) = build_repo("report_partial");
+    let config = poam::config::Config::discover(Some(&repo), None).expect("config");
+    let workspace = poam::workspace::Listing::open(config)
+        .expect("listing")
+        .read()
+        .load_touched(&Default::default(), &["A 1".to_owned()]);
+    let loaded: Vec<&str> = workspace
+        .items
+        .iter()
+        .map(|f| f.source.name.as_str())
+        .collect();
+    assert!(loaded.contains(&"poams/B1.yaml"), "{loaded:?}");
+    assert_eq!(loaded.len(), 10, "{loaded:?}");
+}
