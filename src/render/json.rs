@@ -38,6 +38,17 @@ struct JsonRelated<'a> {
 }
 
 pub fn render(report: &Report) -> String {
+    // Sized up front: growing a buffer of megabytes by doubling copies it again and again.
+    let mut buffer = Vec::with_capacity(estimated_len(report));
+    if write(report, &mut buffer).is_err() {
+        return "\n".to_owned();
+    }
+    String::from_utf8(buffer).unwrap_or_default()
+}
+
+/// Writes what [`render`] returns to `out`, without holding it all in memory first (for
+/// thousands of findings, megabytes of fresh memory cost more than the writing).
+pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<()> {
     let output = Output {
         version: 1,
         today: report.today.to_string(),
@@ -70,13 +81,8 @@ pub fn render(report: &Report) -> String {
             })
             .collect(),
     };
-    // Sized up front: growing a buffer of megabytes by doubling copies it again and again.
-    let mut buffer = Vec::with_capacity(estimated_len(report));
-    if serde_json::to_writer_pretty(&mut buffer, &output).is_err() {
-        return "\n".to_owned();
-    }
-    buffer.push(b'\n');
-    String::from_utf8(buffer).unwrap_or_default()
+    serde_json::to_writer_pretty(&mut *out, &output)?;
+    out.write_all(b"\n")
 }
 
 /// About the length of the rendered report: the strings it carries plus the keys and
