@@ -386,13 +386,14 @@ fn assemble(
     if let Some(source) = &config_source {
         diagnostics.extend(rules::check_config(config, source));
     }
-    diagnostics.extend(check_items(
-        config,
-        today,
-        &found.input,
-        kev.as_ref(),
-        &loaded,
-    ));
+    let item_findings = check_items(config, today, &found.input, kev.as_ref(), &loaded);
+    // Usually nothing precedes them: take the (possibly tens of thousands of) item findings
+    // as they are rather than copying them after nothing.
+    if diagnostics.is_empty() {
+        diagnostics = item_findings;
+    } else {
+        diagnostics.extend(item_findings);
+    }
     let (violations, vdr_violations) = (&found.violations, &found.vdr_violations);
     if !violations.is_empty() || !vdr_violations.is_empty() {
         let ids = violations
