@@ -76,7 +76,11 @@ pub fn check_items(
             let last_changed = item
                 .id_text()
                 .and_then(|id| input.last_changed.get(id).copied());
-            check_item(config, today, kev, &file.source, item, &stem, last_changed)
+            let mut found = check_item(config, today, kev, &file.source, item, &stem, last_changed);
+            // Sorted here, in parallel, the findings of files in name order form one sorted
+            // run that the final (stable, so same-order) sort of the report merely confirms.
+            diag::sort(&mut found);
+            found
         })
         .collect();
     let sites: Vec<IdSite> = loaded
@@ -84,8 +88,9 @@ pub fn check_items(
         .filter_map(|file| {
             let id = file.item.as_ref()?.id.as_ref()?;
             Some(IdSite {
-                id: id.value.clone(),
-                location: file.source.location(id.span),
+                id: &id.value,
+                file: &file.source,
+                span: id.span,
             })
         })
         .collect();
@@ -119,7 +124,7 @@ pub fn check_item(
 pub fn finish(
     today: NaiveDate,
     config_source: Option<&crate::source::SourceFile>,
-    loaded: Vec<LoadedItem>,
+    mut loaded: Vec<LoadedItem>,
     mut diagnostics: Vec<Diagnostic>,
 ) -> Report {
     let items = loaded.len();
@@ -131,18 +136,25 @@ pub fn finish(
                 .chain(d.related.iter().map(|r| r.location.file.as_str()))
         })
         .collect();
-    let (kept, unused): (Vec<_>, Vec<_>) = loaded
-        .into_iter()
-        .partition(|file| wanted.contains(file.source.name.as_str()));
-    let mut sources: std::collections::BTreeMap<String, crate::source::SourceFile> = kept
-        .into_iter()
-        .map(|file| (file.source.name.clone(), file.source))
+    // The sources of files with findings are taken out; everything else is dropped. The
+    // loaded files stay where they are: an item is large, and moving thousands costs more
+    // than the placeholder left behind.
+    let mut sources: std::collections::BTreeMap<String, crate::source::SourceFile> = loaded
+        .iter_mut()
+        .filter(|file| wanted.contains(file.source.name.as_str()))
+        .map(|file| {
+            let source = std::mem::replace(
+                &mut file.source,
+                crate::source::SourceFile::new(String::new(), String::new()),
+            );
+            (source.name.clone(), source)
+        })
         .collect();
     if let Some(source) = config_source.filter(|s| wanted.contains(s.name.as_str())) {
         sources.insert(source.name.clone(), source.clone());
     }
     // Freeing thousands of parsed items takes a noticeable moment; nothing waits for it.
-    std::thread::spawn(move || drop(unused));
+    std::thread::spawn(move || drop(loaded));
     Report {
         today,
         items,
@@ -407,13 +419,14 @@ fn assemble(
     if let Some(source) = &config_source {
         diagnostics.extend(rules::check_config(config, source));
     }
-    diagnostics.extend(check_items(
-        config,
-        today,
-        &found.input,
-        kev.as_ref(),
-        &loaded,
-    ));
+    let item_findings = check_items(config, today, &found.input, kev.as_ref(), &loaded);
+    // Usually nothing precedes them: take the (possibly tens of thousands of) item findings
+    // as they are rather than copying them after nothing.
+    if diagnostics.is_empty() {
+        diagnostics = item_findings;
+    } else {
+        diagnostics.extend(item_findings);
+    }
     let (violations, vdr_violations) = (&found.violations, &found.vdr_violations);
     if !violations.is_empty() || !vdr_violations.is_empty() {
         let ids = violations

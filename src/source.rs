@@ -1,16 +1,35 @@
 //! Source files as read from disk, with what is needed to locate spans in them.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use crate::model::{LineCol, LineIndex, Span};
+use crate::model::{scan_line_col, LineCol, LineIndex, Span};
 
-#[derive(Clone, Debug)]
+/// Positions located by scanning a file before its line index is built: most files have a
+/// finding or two, and scanning the text before a position costs less than indexing every
+/// line of the file.
+const SCANS_BEFORE_INDEX: usize = 16;
+
+#[derive(Debug)]
 pub struct SourceFile {
     /// Relative to the repository root, with `/` separators.
     pub name: String,
     pub text: Arc<String>,
-    /// Built on first use: most files of a run have no finding to locate.
+    /// Built once a file has had more positions to locate than are worth scanning for.
     index: OnceLock<LineIndex>,
+    /// Positions located so far without the index.
+    scans: AtomicUsize,
+}
+
+impl Clone for SourceFile {
+    fn clone(&self) -> Self {
+        Self {
+            name: self.name.clone(),
+            text: Arc::clone(&self.text),
+            index: self.index.clone(),
+            scans: AtomicUsize::new(self.scans.load(Ordering::Relaxed)),
+        }
+    }
 }
 
 impl SourceFile {
@@ -20,10 +39,17 @@ impl SourceFile {
             // Arc<String>, not Arc<str>: wrapping moves the buffer instead of copying it.
             text: Arc::new(text),
             index: OnceLock::new(),
+            scans: AtomicUsize::new(0),
         }
     }
 
     pub fn line_col(&self, offset: usize) -> LineCol {
+        if let Some(index) = self.index.get() {
+            return index.line_col(&self.text, offset);
+        }
+        if self.scans.fetch_add(1, Ordering::Relaxed) < SCANS_BEFORE_INDEX {
+            return scan_line_col(&self.text, offset);
+        }
         self.index
             .get_or_init(|| LineIndex::new(&self.text))
             .line_col(&self.text, offset)

@@ -3,7 +3,7 @@
 //! and only the named files are reported on).
 
 use std::collections::BTreeSet;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -90,17 +90,33 @@ pub fn run(args: LintArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     );
     let color = args.format == Format::Human
         && use_color(global.color, stdout_is_terminal(args.output.as_deref()));
-    let text = if global.quiet && args.format == Format::Human {
-        render::human::findings(&report, color)
+    let text = if args.format == Format::Json && args.output.is_none() {
+        // Streamed: a migrated repository can have tens of thousands of findings.
+        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        render::json::write(&report, &mut stdout)
+            .and_then(|()| stdout.flush())
+            .map_err(|source| Error::Write {
+                path: "<stdout>".into(),
+                source,
+            })?;
+        String::new()
     } else {
-        render::render(&report, args.format, color)
+        let text = if global.quiet && args.format == Format::Human {
+            render::human::findings(&report, color)
+        } else {
+            render::render(&report, args.format, color)
+        };
+        emit(args.output.as_deref(), &text)?;
+        text
     };
-    emit(args.output.as_deref(), &text)?;
     let failing = match report.diagnostics.iter().map(|d| d.severity).max() {
         Some(Severity::Error) => true,
         Some(Severity::Warning) => args.strict,
         _ => false,
     };
+    // Freeing thousands of findings and their sources takes a noticeable moment; the process
+    // is about to exit and nothing waits for it.
+    std::thread::spawn(move || drop((report, text)));
     Ok(exit_for(failing))
 }
 

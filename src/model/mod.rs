@@ -6,4 +6,4 @@ pub mod vdr;
 mod vdr_reader;
 
 pub use node::{Entry, Node, Value};
-pub use span::{LineCol, LineIndex, Sp, Span};
+pub use span::{scan_line_col, LineCol, LineIndex, Sp, Span};

@@ -4,7 +4,7 @@
 //! Read as leniently as the rest of the item: every field optional and spanned, every problem
 //! collected. Ranges (a PAIN rating of 7) are left to the `vdr-*` rules, which say why.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Timelike, Utc};
 
 use super::span::{Sp, Span};
 
@@ -56,7 +56,17 @@ impl std::fmt::Display for Moment {
     /// A bare date as it was written; a date-time in UTC, to the second.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.has_time {
-            write!(f, "{}", self.at.format("%Y-%m-%dT%H:%M:%SZ"))
+            // What `format("%Y-%m-%dT%H:%M:%SZ")` writes (a leap second as :60), without
+            // parsing a format string for every moment of every finding.
+            let time = self.at.time();
+            let second = time.second() + time.nanosecond() / 1_000_000_000;
+            write!(
+                f,
+                "{}T{:02}:{:02}:{second:02}Z",
+                self.at.date_naive(),
+                time.hour(),
+                time.minute()
+            )
         } else {
             write!(f, "{}", self.date())
         }
@@ -169,6 +179,28 @@ pub const VDR_KEYS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn date_times_display_as_formatted() {
+        let leap = NaiveDate::from_ymd_opt(2016, 12, 31)
+            .and_then(|d| d.and_hms_nano_opt(23, 59, 59, 1_500_000_000))
+            .expect("leap second")
+            .and_utc();
+        let moments = [
+            Moment::parse("2026-11-12T09:05:07Z"),
+            Moment::parse("2026-11-12T23:30:00.25-05:00"),
+            Moment::parse("0099-01-02T03:04:05Z"),
+            Some(Moment {
+                at: leap,
+                has_time: true,
+            }),
+        ];
+        for moment in moments {
+            let moment = moment.expect("moment");
+            let formatted = moment.at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+            assert_eq!(moment.to_string(), formatted);
+        }
+    }
 
     #[test]
     fn moments_read_dates_and_date_times() {

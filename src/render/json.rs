@@ -38,6 +38,17 @@ struct JsonRelated<'a> {
 }
 
 pub fn render(report: &Report) -> String {
+    // Sized up front: growing a buffer of megabytes by doubling copies it again and again.
+    let mut buffer = Vec::with_capacity(estimated_len(report));
+    if write(report, &mut buffer).is_err() {
+        return "\n".to_owned();
+    }
+    String::from_utf8(buffer).unwrap_or_default()
+}
+
+/// Writes what [`render`] returns to `out`, without holding it all in memory first (for
+/// thousands of findings, megabytes of fresh memory cost more than the writing).
+pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<()> {
     let output = Output {
         version: 1,
         today: report.today.to_string(),
@@ -70,7 +81,28 @@ pub fn render(report: &Report) -> String {
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&output).unwrap_or_default();
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &output)?;
+    out.write_all(b"\n")
+}
+
+/// About the length of the rendered report: the strings it carries plus the keys and
+/// indentation around them.
+fn estimated_len(report: &Report) -> usize {
+    const PER_DIAGNOSTIC: usize = 320;
+    const PER_RELATED: usize = 120;
+    let strings = |d: &crate::diag::Diagnostic| {
+        d.message.len()
+            + d.location.file.len()
+            + d.help.as_ref().map_or(0, String::len)
+            + d.item.as_ref().map_or(0, String::len)
+            + d.related
+                .iter()
+                .map(|r| PER_RELATED + r.message.len() + r.location.file.len())
+                .sum::<usize>()
+    };
+    256 + report
+        .diagnostics
+        .iter()
+        .map(|d| PER_DIAGNOSTIC + strings(d))
+        .sum::<usize>()
 }

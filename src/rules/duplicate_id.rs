@@ -21,48 +21,52 @@
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide, column A: a unique identifier for each POA&M item.
 
-use std::collections::BTreeMap;
-
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Diagnostic, Location, SourceFile};
+use crate::model::Span;
 
 use super::Code;
 
 /// One item's id and where it is written.
-pub struct IdSite {
-    pub id: String,
-    pub location: Location,
+pub struct IdSite<'a> {
+    pub id: &'a str,
+    pub file: &'a SourceFile,
+    pub span: Span,
 }
 
 pub fn check(sites: &[IdSite]) -> Vec<Diagnostic> {
-    let mut by_id: BTreeMap<&str, Vec<&IdSite>> = BTreeMap::new();
-    for site in sites {
-        by_id.entry(site.id.as_str()).or_default().push(site);
-    }
+    // By id, each id's sites in the order given (a stable sort).
+    let mut by_id: Vec<&IdSite> = sites.iter().collect();
+    by_id.sort_by(|a, b| a.id.cmp(b.id));
     let mut out = Vec::new();
-    for (id, group) in by_id.into_iter().filter(|(_, g)| g.len() > 1) {
-        for site in &group {
-            let others: Vec<&&IdSite> =
-                group.iter().filter(|o| !std::ptr::eq(**o, *site)).collect();
+    for group in by_id.chunk_by(|a, b| a.id == b.id).filter(|g| g.len() > 1) {
+        let id = group[0].id;
+        // Located only here: nearly every id is unique, and locating costs a line lookup.
+        let locations: Vec<Location> = group.iter().map(|s| s.file.location(s.span)).collect();
+        for (index, location) in locations.iter().enumerate() {
+            let others: Vec<&Location> = locations
+                .iter()
+                .enumerate()
+                .filter(|(other, _)| *other != index)
+                .map(|(_, l)| l)
+                .collect();
             let names = others
                 .iter()
-                .map(|o| format!("{}:{}", o.location.file, o.location.start.line))
+                .map(|o| format!("{}:{}", o.file, o.start.line))
                 .collect::<Vec<_>>()
                 .join(", ");
             let mut diagnostic = Diagnostic {
                 code: Code::DuplicateId,
                 severity: Code::DuplicateId.default_severity(),
                 item: Some(id.to_owned()),
-                location: site.location.clone(),
+                location: location.clone(),
                 label: Some("duplicate id".into()),
                 message: format!("id `{id}` is also used by {names}"),
                 help: Some("every item needs its own id; merge the items or renumber one".into()),
                 related: Vec::new(),
             };
             for other in others {
-                diagnostic = diagnostic.with_related(
-                    other.location.clone(),
-                    format!("`{id}` is also defined here"),
-                );
+                diagnostic =
+                    diagnostic.with_related(other.clone(), format!("`{id}` is also defined here"));
             }
             out.push(diagnostic);
         }
