@@ -29,3 +29,14 @@ def timed_run(argv, cwd=None, env=None, ok=(0,)):
     if code not in ok:
         sys.exit(f"{' '.join(argv)} failed ({code}): {proc.stderr.read().decode()}")
     return wall, usage.ru_maxrss
+
+
+def release_binary(given=None):
+    """`given`, else the release build of this checkout (built now, into $CARGO_TARGET_DIR
+    when set)."""
+    if given:
+        return given
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=root, check=True)
+    target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(root, "target")
+    return os.path.join(target, "release", "poam")

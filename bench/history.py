@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 
-from common import cpu_model, timed_run
+from common import cpu_model, release_binary, timed_run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GIT_ENV = dict(
@@ -71,8 +71,7 @@ def main():
     parser.add_argument("--keep", help="generate the repository here and keep it")
     parser.add_argument("--baseline", help="another poam binary to time in the same run")
     args = parser.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    poam = os.path.join(ROOT, "target", "release", "poam")
+    poam = release_binary()
     print(f"machine: {os.cpu_count()} cores (nproc), {cpu_model()}; {subprocess.run(['git', '--version'], capture_output=True, text=True).stdout.strip()}")
     with tempfile.TemporaryDirectory() as tmp:
         repo = args.keep or os.path.join(tmp, "repo")

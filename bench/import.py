@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 
-from common import cpu_model, timed_run
+from common import cpu_model, release_binary, timed_run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -56,11 +56,7 @@ def main():
     parser.add_argument("--hosts", type=int, default=2_000)
     parser.add_argument("--binary", help="time this poam binary instead of building one")
     args = parser.parse_args()
-    built = args.binary
-    if built is None:
-        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-        target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-        built = os.path.join(target, "release", "poam")
+    built = release_binary(args.binary)
     print(f"machine: {os.cpu_count()} cores, {cpu_model()}")
     with tempfile.TemporaryDirectory() as tmp:
         # A copy, so another build into a shared target folder cannot swap it mid-run.

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 
-from common import cpu_model, timed_run
+from common import cpu_model, release_binary, timed_run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -31,8 +31,7 @@ def main():
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--baseline", help="another poam binary to time in the same run")
     args = parser.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    binary = os.path.join(ROOT, "target", "release", "poam")
+    binary = release_binary()
     print(f"machine: {os.cpu_count()} cores, {cpu_model()}")
     with tempfile.TemporaryDirectory() as tmp:
         for size in [int(s) for s in args.sizes.split(",")]:

@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 
-from common import cpu_model
+from common import cpu_model, release_binary
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GIT_ENV = {
@@ -60,12 +60,7 @@ def main():
     parser.add_argument("--binary", help="time this poam binary instead of building one")
     parser.add_argument("--baseline", help="another poam binary to time in the same run")
     args = parser.parse_args()
-    if args.binary:
-        built = args.binary
-    else:
-        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-        target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
-        built = os.path.join(target, "release", "poam")
+    built = release_binary(args.binary)
     print(f"machine: {os.cpu_count()} cores, {cpu_model()}, load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as tmp:
         # Private copies: a target folder shared with other checkouts may be rebuilt meanwhile.

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 
-from common import cpu_model, timed_run
+from common import cpu_model, release_binary, timed_run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GIT_ENV = dict(
@@ -63,11 +63,7 @@ def main():
     parser.add_argument("--keep", help="generate the repository here and keep it (reused when it exists)")
     parser.add_argument("--poam", help="time this binary instead of building one")
     args = parser.parse_args()
-    poam = args.poam
-    if not poam:
-        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-        target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-        poam = os.path.join(target, "release", "poam")
+    poam = release_binary(args.poam)
     print(f"machine: {os.cpu_count()} cores (nproc), {cpu_model()}; load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as tmp:
         repo = args.keep or os.path.join(tmp, "repo")

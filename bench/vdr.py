@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 
-from common import cpu_model, timed_run
+from common import cpu_model, release_binary, timed_run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -77,9 +77,7 @@ def main():
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--size", type=int, default=10000)
     args = parser.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-    binary = os.path.join(target, "release", "poam")
+    binary = release_binary()
     print(f"machine: {os.cpu_count()} cores, {cpu_model()}")
     with tempfile.TemporaryDirectory() as tmp:
         rev5 = os.path.join(tmp, "rev5")

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 
-from common import cpu_model, timed_run
+from common import cpu_model, release_binary, timed_run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TODAY = "2026-11-25"
@@ -32,11 +32,7 @@ def main():
     parser.add_argument("--size", type=int, default=10000)
     parser.add_argument("--binary", help="time this poam binary instead of building one")
     args = parser.parse_args()
-    binary = args.binary
-    if binary is None:
-        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-        target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-        binary = os.path.join(target, "release", "poam")
+    binary = release_binary(args.binary)
     print(f"machine: {os.cpu_count()} cores, {cpu_model()}")
     with tempfile.TemporaryDirectory() as tmp:
         repo = os.path.join(tmp, "items")

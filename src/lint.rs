@@ -195,11 +195,7 @@ pub fn lint(mut workspace: Workspace, input: &LintInput) -> Result<Report, Error
             }
         }
     };
-    let folder = items_folder(&workspace);
-    // Waiver findings point into poam.yaml, named like the item files.
-    for waiver in &mut workspace.config.history_waivers {
-        waiver.location.file.clone_from(&folder.name);
-    }
+    let folder = name_waivers(&mut workspace);
     let config = &workspace.config;
     let mut found = HistoryFindings::default();
     if input.history == HistoryMode::Full && repo.is_none() {
@@ -214,11 +210,7 @@ pub fn lint(mut workspace: Workspace, input: &LintInput) -> Result<Report, Error
             progress: input.progress,
         };
         let history_error = |err: HistoryError| Error::History(err.to_string());
-        let cutoff = match &config.history_since {
-            Some(since) => Some(resolve_since(config, repo, since, input.today)?),
-            None => None,
-        };
-        let unknown = unknown_waivers(config, repo);
+        let (cutoff, unknown) = repository_context(config, repo, input.today)?;
         match &input.history {
             HistoryMode::Base(rev) => {
                 let pr = repo.pr_history(rev, options).map_err(history_error)?;
@@ -249,17 +241,10 @@ pub fn lint_with_history(
     today: NaiveDate,
     history: &history::History,
 ) -> Result<Report, Error> {
-    let folder = items_folder(&workspace);
-    for waiver in &mut workspace.config.history_waivers {
-        waiver.location.file.clone_from(&folder.name);
-    }
+    let folder = name_waivers(&mut workspace);
     let config = &workspace.config;
     let repo = history::open(&config.items_dir).map_err(|err| Error::History(err.to_string()))?;
-    let cutoff = match &config.history_since {
-        Some(since) => Some(resolve_since(config, &repo, since, today)?),
-        None => None,
-    };
-    let unknown = unknown_waivers(config, &repo);
+    let (cutoff, unknown) = repository_context(config, &repo, today)?;
     let found = full_history_findings(
         config,
         &folder,
@@ -279,16 +264,9 @@ pub fn lint_with_pr(
     repo: &history::GitRepo,
     pr: &history::PrHistory,
 ) -> Result<Report, Error> {
-    let folder = items_folder(&workspace);
-    for waiver in &mut workspace.config.history_waivers {
-        waiver.location.file.clone_from(&folder.name);
-    }
+    let folder = name_waivers(&mut workspace);
     let config = &workspace.config;
-    let cutoff = match &config.history_since {
-        Some(since) => Some(resolve_since(config, repo, since, today)?),
-        None => None,
-    };
-    let unknown = unknown_waivers(config, repo);
+    let (cutoff, unknown) = repository_context(config, repo, today)?;
     let found = pr_history_findings(config, pr, cutoff.as_ref(), &unknown);
     Ok(assemble(workspace, &folder, today, found))
 }
@@ -335,6 +313,30 @@ fn items_folder(workspace: &Workspace) -> ItemsFolder {
             name
         },
     }
+}
+
+/// The items folder's name, which the waivers' findings now carry too: they point into
+/// `poam.yaml`, named like the item files.
+fn name_waivers(workspace: &mut Workspace) -> ItemsFolder {
+    let folder = items_folder(workspace);
+    for waiver in &mut workspace.config.history_waivers {
+        waiver.location.file.clone_from(&folder.name);
+    }
+    folder
+}
+
+/// What every history mode reads of the repository besides the history: the
+/// `history_since` cutoff, and for each waiver whether its commit is unknown.
+fn repository_context(
+    config: &Config,
+    repo: &history::GitRepo,
+    today: NaiveDate,
+) -> Result<(Option<history::Cutoff>, Vec<bool>), Error> {
+    let cutoff = match &config.history_since {
+        Some(since) => Some(resolve_since(config, repo, since, today)?),
+        None => None,
+    };
+    Ok((cutoff, unknown_waivers(config, repo)))
 }
 
 /// For each `history_waivers` entry, whether its commit is unknown to the repository.

@@ -99,6 +99,10 @@ pub fn create_atomically(
     result
 }
 
+/// Threads that write many new files at once, each staging in a folder of its own: creating
+/// files waits on the file system more than on the CPU, so more writers than cores help.
+pub const WRITERS: usize = 8;
+
 /// Hidden folders inside a folder where many new files are created at once, one per writer
 /// thread, each holding that thread's temporary files. Creating files in one folder is
 /// serialised by the folder's lock, and on a busy disk the inode each new file needs is slow

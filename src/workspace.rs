@@ -414,14 +414,6 @@ fn parse_item(path: &Path, name: String, read: Result<Vec<u8>, String>) -> Loade
     }
 }
 
-/// Loads every item file in parallel.
-pub fn load_items(config: &Config, display_root: &Path) -> Result<Vec<LoadedItem>, Error> {
-    Ok(list_item_files(config)?
-        .par_iter()
-        .map(|path| load_item(path, display_root))
-        .collect())
-}
-
 /// The item files of `config`, sorted, without `poam.yaml` itself.
 fn list_item_files(config: &Config) -> Result<Vec<ItemPath>, Error> {
     let items_dir =

@@ -12,7 +12,7 @@ use crate::cli::{GlobalArgs, ImportXlsxArgs};
 use crate::edit::{self, EditError, ItemDocument, Key};
 use crate::error::Error;
 use crate::import::xlsx::{self, ImportOptions, ImportedRow, RowProblem};
-use crate::output::Staging;
+use crate::output::{Staging, WRITERS};
 
 use super::{config, exit_for};
 
@@ -114,9 +114,6 @@ fn shown(dir: &Path) -> &Path {
         .filter(|relative| !relative.as_os_str().is_empty())
         .unwrap_or(dir)
 }
-
-/// Item files written at once.
-const WRITERS: usize = 8;
 
 fn row_problem(row: &ImportedRow, reason: String) -> RowProblem {
     RowProblem {

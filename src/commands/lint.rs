@@ -3,7 +3,7 @@
 //! and only the named files are reported on).
 
 use std::collections::BTreeSet;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -17,7 +17,7 @@ use crate::render::{self, Format};
 use crate::workspace::Workspace;
 
 use super::{
-    config, elapsed, emit, exit_for, stdout_is_terminal, today, use_color, verbose,
+    config, elapsed, emit, emit_with, exit_for, stdout_is_terminal, today, use_color, verbose,
     verbose_workspace,
 };
 
@@ -90,15 +90,11 @@ pub fn run(args: LintArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     );
     let color = args.format == Format::Human
         && use_color(global.color, stdout_is_terminal(args.output.as_deref()));
-    let text = if args.format == Format::Json && args.output.is_none() {
+    let text = if args.format == Format::Json {
         // Streamed: a migrated repository can have tens of thousands of findings.
-        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        render::json::write(&report, &mut stdout)
-            .and_then(|()| stdout.flush())
-            .map_err(|source| Error::Write {
-                path: "<stdout>".into(),
-                source,
-            })?;
+        emit_with(args.output.as_deref(), |mut out| {
+            render::json::write(&report, &mut out)
+        })?;
         String::new()
     } else {
         let text = if global.quiet && args.format == Format::Human {

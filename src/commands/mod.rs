@@ -70,19 +70,7 @@ pub fn stdout_is_terminal(output: Option<&Path>) -> bool {
 
 /// Writes `text` to `output` atomically, or to standard output.
 pub fn emit(output: Option<&Path>, text: &str) -> Result<(), Error> {
-    match output {
-        Some(path) => crate::output::write_atomic(path, text),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-                .map_err(|source| Error::Write {
-                    path: "<stdout>".into(),
-                    source,
-                })
-        }
-    }
+    emit_with(output, |out| out.write_all(text.as_bytes()))
 }
 
 /// Like [`emit`], with the text written by `write`: to `output` atomically, else to

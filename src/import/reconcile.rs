@@ -31,7 +31,7 @@ use crate::ids::{self, IdAllocator};
 use crate::import::scan::{PlannedItem, Scan, ScanError, ScanFormat};
 use crate::kev::KevCatalog;
 use crate::model::item::{Item, Risk};
-use crate::output::Staging;
+use crate::output::{Staging, WRITERS};
 use crate::policy::assess::new_item_deadline;
 use crate::policy::Deadlines;
 use crate::workspace::{display_name, Workspace};
@@ -694,9 +694,6 @@ fn write_pool() -> Option<rayon::ThreadPool> {
         .build()
         .ok()
 }
-
-/// Writer threads, each with its own staging folder for new files.
-const WRITERS: usize = 8;
 
 fn install<R: Send>(pool: Option<&rayon::ThreadPool>, work: impl FnOnce() -> R + Send) -> R {
     match pool {

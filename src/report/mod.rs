@@ -259,7 +259,7 @@ pub fn gather_pr(
         .pr_history_with(base, WalkOptions { progress }, &files.contents())
         .map_err(history_error)?;
     let (ids, paths) = PrSummary::touched(&pr);
-    let workspace = files.load_touched(&paths.iter().cloned().collect(), &finding_ids(&pr));
+    let workspace = files.load_touched(&paths.iter().cloned().collect(), &finding_ids(&pr, &ids));
     let config = workspace.config.clone();
     let mut lint = crate::lint::lint_with_pr(workspace, today, &repo, &pr)?;
     lint.diagnostics.retain(|d| {
@@ -273,11 +273,12 @@ pub fn gather_pr(
     Ok((meta, summary))
 }
 
-/// Every id a finding about the change's items can carry or look an item up by: the touched
-/// items' ids, former ids included, and the id of each of their versions (history findings
+/// Every id a finding about the change's items can carry or look an item up by: the
+/// `touched` items' ids (former ids included, see [`PrSummary::touched`]) and the id of each
+/// of their versions (history findings
 /// name the version's id and point at the current file holding it).
-fn finding_ids(pr: &crate::history::PrHistory) -> Vec<String> {
-    let (mut ids, _) = PrSummary::touched(pr);
+fn finding_ids(pr: &crate::history::PrHistory, touched: &[String]) -> Vec<String> {
+    let mut ids = touched.to_vec();
     ids.extend(
         pr.items
             .iter()

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::history::{History, ItemHistory};
-use crate::output::Staging;
+use crate::output::{Staging, WRITERS};
 use crate::view::{ItemView, ItemsDocument, VIEW_VERSION};
 
 use super::charts::{self, Chart, HistorySeries};
@@ -24,8 +24,6 @@ use super::summary::{display_id, ItemRef, Summary};
 use super::templates::Templates;
 use super::Meta;
 
-/// Threads writing the site's files, each with its own staging folder.
-const WRITERS: usize = 8;
 /// The marker file that says a folder is a site poam built (and may replace).
 pub const MARKER: &str = ".poam-site";
 /// Events shown on an item page, newest first.
