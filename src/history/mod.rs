@@ -27,6 +27,7 @@ pub mod audit;
 pub mod diff;
 mod error;
 mod event;
+mod pack;
 mod pr;
 mod progress;
 mod raw;
@@ -298,7 +299,7 @@ const PARALLEL_WALK_MIN: usize = 256;
 
 /// The file changes of each link, in order, and the parsed new blobs.
 fn diff_range(
-    odb: &git2::Odb<'_>,
+    odb: &raw::Objects<'_>,
     location: &ItemsLocation,
     links: &[Link],
 ) -> Result<(Vec<Vec<FileChange>>, Memo), HistoryError> {
@@ -343,14 +344,11 @@ impl GitRepo {
     /// Every item's timeline along the first-parent history of HEAD (commits only: the
     /// working tree is not part of it). A repository without commits has an empty history.
     pub fn full_history(&self, options: WalkOptions) -> Result<History, HistoryError> {
-        let repo = &self.repo;
         let Some(head) = self.head_commit()? else {
             return Ok(History::empty(self.items_dir()));
         };
         let mut progress = Progress::new(options.progress);
-        let odb = repo
-            .odb()
-            .map_err(|e| git_error("opening the object database", &e))?;
+        let odb = self.objects()?;
         let mut items_trees = ItemsTrees::new(&odb, &self.location);
         // The first-parent chain, newest first: each commit whose items tree differs from its
         // parent's, with both trees. Reading commits is cheap; diffing the trees is not.
@@ -431,7 +429,7 @@ impl GitRepo {
     /// on the repository (git2's is not `Sync`): reading the trees is most of a walk.
     fn diff_links(
         &self,
-        odb: &git2::Odb<'_>,
+        odb: &raw::Objects<'_>,
         links: &[Link],
     ) -> Result<(Vec<Vec<FileChange>>, Memo), HistoryError> {
         let second_repo = (links.len() >= PARALLEL_WALK_MIN && rayon::current_num_threads() > 1)
@@ -443,10 +441,9 @@ impl GitRepo {
         let (first, second) = links.split_at(links.len() / 2);
         let location = &self.location;
         std::thread::scope(|scope| {
+            let packs = odb.packs();
             let other = scope.spawn(move || {
-                let odb = second_repo
-                    .odb()
-                    .map_err(|e| git_error("opening the object database", &e))?;
+                let odb = raw::Objects::open(&second_repo, packs)?;
                 diff_range(&odb, location, second)
             });
             let mine = diff_range(odb, location, first);
@@ -460,6 +457,11 @@ impl GitRepo {
             memo.extend(more_memo);
             Ok((changes, memo))
         })
+    }
+
+    /// The object database for this thread (see [`raw::Objects`]).
+    fn objects(&self) -> Result<raw::Objects<'_>, HistoryError> {
+        raw::Objects::open(&self.repo, pack::Packs::load(self.repo.commondir()))
     }
 
     /// HEAD's commit, or `None` in a repository without commits. Works on a detached HEAD.
@@ -480,7 +482,7 @@ impl GitRepo {
     /// have their parents cut off: the graft list says which they are.
     fn first_parent<'o>(
         &self,
-        odb: &'o git2::Odb<'_>,
+        odb: &'o raw::Objects<'_>,
         commit: &raw::RawCommit<'_>,
     ) -> Result<Parent<'o>, HistoryError> {
         if self.shallow_commits.contains(&commit.id) {

@@ -89,9 +89,9 @@ impl GitRepo {
         let mut progress = Progress::new(options.progress);
         let (chain, folded) = self.pr_chain(head.id(), merge_base)?;
 
-        let odb = repo
-            .odb()
-            .map_err(|e| git_error("opening the object database", &e))?;
+        // A pull request reads a few trees: libgit2 alone serves them without loading every
+        // pack index first.
+        let odb = raw::Objects::open(repo, super::pack::Packs::empty())?;
         let mut items_trees = ItemsTrees::new(&odb, &self.location);
         let mut differ = TreeDiffer::new(&odb, &self.location);
         let mut parser = BlobParser::new(&odb);
@@ -284,7 +284,7 @@ impl GitRepo {
     }
 }
 
-fn read_commit<'o>(odb: &'o git2::Odb<'_>, id: Oid) -> Result<raw::RawCommit<'o>, HistoryError> {
+fn read_commit<'o>(odb: &'o raw::Objects<'_>, id: Oid) -> Result<raw::RawCommit<'o>, HistoryError> {
     raw::read_commit(odb, id)?.ok_or_else(|| HistoryError::Git {
         context: "reading the PR's commits".to_owned(),
         message: format!("commit {id} is missing"),

@@ -4,13 +4,16 @@
 //! each; parsing the raw bytes here costs no allocation per entry, where libgit2's tree and
 //! commit objects allocate, parse every mode and signature, and go through its object cache.
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, Offset, Utc};
-use git2::{ErrorCode, ObjectType, Odb, OdbObject, Oid};
+use git2::{ErrorCode, ObjectType, Odb, OdbObject, Oid, Repository};
 
 use super::error::git_error;
 use super::event::{CommitMeta, Person};
+use super::pack::{PackReader, Packed, Packs};
 use super::HistoryError;
 
 /// Length of a SHA-1 object id in a raw tree entry.
@@ -20,15 +23,86 @@ pub(crate) const MODE_FOLDER: u32 = 0o040_000;
 const MODE_FILE: u32 = 0o100_644;
 const MODE_EXECUTABLE: u32 = 0o100_755;
 
+/// One thread's view of the object database: packed objects through a [`PackReader`] of its
+/// own, anything else (loose objects, alternates, what the reader cannot read) through
+/// libgit2. Not `Sync`, like libgit2's handle.
+pub(crate) struct Objects<'r> {
+    odb: Odb<'r>,
+    packs: Arc<Packs>,
+    reader: RefCell<PackReader>,
+}
+
+/// An object's type and bytes, from either reader.
+pub(crate) enum Object<'o> {
+    Git(OdbObject<'o>),
+    Packed(Packed),
+}
+
+impl Object<'_> {
+    pub fn kind(&self) -> ObjectType {
+        match self {
+            Object::Git(object) => object.kind(),
+            Object::Packed(object) => object.kind,
+        }
+    }
+
+    pub fn data(&self) -> &[u8] {
+        match self {
+            Object::Git(object) => object.data(),
+            Object::Packed(object) => &object.data,
+        }
+    }
+}
+
+impl<'r> Objects<'r> {
+    /// The objects of `repo`, reading the pack indexes `packs` (see [`Packs::load`]); threads
+    /// walking one repository share them.
+    pub fn open(repo: &'r Repository, packs: Arc<Packs>) -> Result<Self, HistoryError> {
+        let odb = repo
+            .odb()
+            .map_err(|e| git_error("opening the object database", &e))?;
+        Ok(Self::with_odb(odb, packs))
+    }
+
+    pub fn with_odb(odb: Odb<'r>, packs: Arc<Packs>) -> Self {
+        Self {
+            odb,
+            reader: RefCell::new(PackReader::new(Arc::clone(&packs))),
+            packs,
+        }
+    }
+
+    /// The pack indexes, for another thread's [`Objects`].
+    pub fn packs(&self) -> Arc<Packs> {
+        Arc::clone(&self.packs)
+    }
+
+    /// The object `id`, or `None` when the repository does not have it.
+    pub fn find(&self, id: Oid) -> Result<Option<Object<'_>>, git2::Error> {
+        if let Some(packed) = self.reader.borrow_mut().read(id) {
+            return Ok(Some(Object::Packed(packed)));
+        }
+        match self.odb.read(id) {
+            Ok(object) => Ok(Some(Object::Git(object))),
+            Err(err) if err.code() == ErrorCode::NotFound => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+}
+
 /// Reads objects of an expected type.
 pub(crate) fn read<'o>(
-    odb: &'o Odb<'_>,
+    objects: &'o Objects<'_>,
     id: Oid,
     kind: ObjectType,
-) -> Result<OdbObject<'o>, HistoryError> {
-    let object = odb
-        .read(id)
-        .map_err(|e| git_error("reading the object database", &e))?;
+) -> Result<Object<'o>, HistoryError> {
+    let object = objects
+        .find(id)
+        .map_err(|e| git_error("reading the object database", &e))?
+        .ok_or_else(|| HistoryError::Git {
+            context: "reading the object database".to_owned(),
+            message: format!("object {id} is missing"),
+        })?;
     if object.kind() != kind {
         return Err(HistoryError::Git {
             context: "reading the object database".to_owned(),
@@ -168,7 +242,7 @@ pub(crate) struct CommitLinks {
 pub(crate) struct RawCommit<'o> {
     pub id: Oid,
     pub links: CommitLinks,
-    object: OdbObject<'o>,
+    object: Object<'o>,
 }
 
 impl RawCommit<'_> {
@@ -181,12 +255,12 @@ impl RawCommit<'_> {
 /// Reads a commit and its `tree` and first `parent` header lines; `None` when the object is
 /// not in the repository (a shallow clone's cut-off parent).
 pub(crate) fn read_commit<'o>(
-    odb: &'o Odb<'_>,
+    objects: &'o Objects<'_>,
     id: Oid,
 ) -> Result<Option<RawCommit<'o>>, HistoryError> {
-    let object = match odb.read(id) {
-        Ok(object) => object,
-        Err(err) if err.code() == ErrorCode::NotFound => return Ok(None),
+    let object = match objects.find(id) {
+        Ok(Some(object)) => object,
+        Ok(None) => return Ok(None),
         Err(err) => return Err(git_error("reading a commit", &err)),
     };
     if object.kind() != ObjectType::Commit {

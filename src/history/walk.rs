@@ -8,12 +8,12 @@ use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::mpsc::{self, Sender};
 use std::sync::Arc;
 
-use git2::{ObjectType, Odb, OdbObject, Oid};
+use git2::{ObjectType, Oid};
 use rayon::iter::{IntoParallelIterator, ParallelIterator};
 
 use crate::model::LineIndex;
 
-use super::raw::{self, RawEntries, RawEntry};
+use super::raw::{self, Object, Objects, RawEntries, RawEntry};
 use super::track::{FileChange, Memo, Parsed};
 use super::HistoryError;
 
@@ -42,13 +42,13 @@ impl ItemsLocation {
 /// Finds the items subtree of commit trees, remembering answers by tree id so unchanged
 /// parts of the path are not read again.
 pub(crate) struct ItemsTrees<'o> {
-    odb: &'o Odb<'o>,
+    odb: &'o Objects<'o>,
     components: Vec<String>,
     known: HashMap<(usize, Oid), Option<Oid>>,
 }
 
 impl<'o> ItemsTrees<'o> {
-    pub fn new(odb: &'o Odb<'o>, location: &ItemsLocation) -> Self {
+    pub fn new(odb: &'o Objects<'o>, location: &ItemsLocation) -> Self {
         Self {
             odb,
             components: location.components.clone(),
@@ -89,7 +89,8 @@ impl<'o> ItemsTrees<'o> {
 
 /// A tree object with the byte offset of each entry (and its length as the last offset).
 struct IndexedTree<'o> {
-    object: OdbObject<'o>,
+    id: Oid,
+    object: Object<'o>,
     starts: Vec<usize>,
 }
 
@@ -109,13 +110,13 @@ fn entry_starts(data: &[u8]) -> Result<Vec<usize>, HistoryError> {
 }
 
 impl<'o> IndexedTree<'o> {
-    fn new(object: OdbObject<'o>) -> Result<Self, HistoryError> {
+    fn new(id: Oid, object: Object<'o>) -> Result<Self, HistoryError> {
         let starts = entry_starts(object.data())?;
-        Ok(Self { object, starts })
+        Ok(Self { id, object, starts })
     }
 
     fn id(&self) -> Oid {
-        self.object.id()
+        self.id
     }
 
     fn data(&self) -> &[u8] {
@@ -177,13 +178,15 @@ fn align(
     }
 }
 
-/// Compared in blocks first: slice equality is a `memcmp`.
+/// Compared in large blocks, then small ones, then bytes: slice equality is a `memcmp`, and
+/// trees of ten thousand entries share hundreds of kilobytes at each end.
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    const BLOCK: usize = 64;
     let len = a.len().min(b.len());
     let mut at = 0;
-    while at + BLOCK <= len && a[at..at + BLOCK] == b[at..at + BLOCK] {
-        at += BLOCK;
+    for block in [4096, 64] {
+        while at + block <= len && a[at..at + block] == b[at..at + block] {
+            at += block;
+        }
     }
     while at < len && a[at] == b[at] {
         at += 1;
@@ -192,12 +195,14 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
 }
 
 fn common_suffix(a: &[u8], b: &[u8]) -> usize {
-    const BLOCK: usize = 64;
     let len = a.len().min(b.len());
     let (a_end, b_end) = (a.len(), b.len());
     let mut n = 0;
-    while n + BLOCK <= len && a[a_end - n - BLOCK..a_end - n] == b[b_end - n - BLOCK..b_end - n] {
-        n += BLOCK;
+    for block in [4096, 64] {
+        while n + block <= len && a[a_end - n - block..a_end - n] == b[b_end - n - block..b_end - n]
+        {
+            n += block;
+        }
     }
     while n < len && a[a_end - n - 1] == b[b_end - n - 1] {
         n += 1;
@@ -208,7 +213,7 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
 /// Compares two items trees and lists the item files (`*.yaml`, `*.yml`, regular files) that
 /// differ. Subfolders are followed only where their tree ids differ.
 pub(crate) struct TreeDiffer<'o> {
-    odb: &'o Odb<'o>,
+    odb: &'o Objects<'o>,
     prefix: String,
     /// The trees of the last comparison: walking backwards one commit's old tree is the next
     /// one's new tree, walking forwards the other way round.
@@ -216,7 +221,7 @@ pub(crate) struct TreeDiffer<'o> {
 }
 
 impl<'o> TreeDiffer<'o> {
-    pub fn new(odb: &'o Odb<'o>, location: &ItemsLocation) -> Self {
+    pub fn new(odb: &'o Objects<'o>, location: &ItemsLocation) -> Self {
         Self {
             odb,
             prefix: location.prefix(),
@@ -233,11 +238,16 @@ impl<'o> TreeDiffer<'o> {
         let mut prefix = self.prefix.clone();
         match (old, new) {
             (Some(old), Some(new)) => {
-                let (known, fresh, known_is_new) = match self.take_cached(new) {
-                    Some(known) => (known, self.read(old)?, true),
+                let (known, fresh, fresh_id, known_is_new) = match self.take_cached(new) {
+                    Some(known) => (known, self.read(old)?, old, true),
                     None => match self.take_cached(old) {
-                        Some(known) => (known, self.read(new)?, false),
-                        None => (IndexedTree::new(self.read(new)?)?, self.read(old)?, true),
+                        Some(known) => (known, self.read(new)?, new, false),
+                        None => (
+                            IndexedTree::new(new, self.read(new)?)?,
+                            self.read(old)?,
+                            old,
+                            true,
+                        ),
                     },
                 };
                 let alignment = align(known.data(), &known.starts, fresh.data())?;
@@ -250,6 +260,7 @@ impl<'o> TreeDiffer<'o> {
                 };
                 diff_trees(self.odb, Some(old_part), Some(new_part), &mut prefix, out)?;
                 let fresh = IndexedTree {
+                    id: fresh_id,
                     object: fresh,
                     starts: alignment.fresh_starts,
                 };
@@ -259,7 +270,7 @@ impl<'o> TreeDiffer<'o> {
                 let Some(id) = old.or(new) else { return Ok(()) };
                 let tree = match self.take_cached(id) {
                     Some(tree) => tree,
-                    None => IndexedTree::new(self.read(id)?)?,
+                    None => IndexedTree::new(id, self.read(id)?)?,
                 };
                 let data = Some(tree.data());
                 let (old_data, new_data) = if old.is_some() {
@@ -279,7 +290,7 @@ impl<'o> TreeDiffer<'o> {
         Some(self.last.swap_remove(at))
     }
 
-    fn read(&self, id: Oid) -> Result<OdbObject<'o>, HistoryError> {
+    fn read(&self, id: Oid) -> Result<Object<'o>, HistoryError> {
         raw::read(self.odb, id, ObjectType::Tree)
     }
 
@@ -315,7 +326,7 @@ pub(crate) fn is_item_file_name(name: &[u8]) -> bool {
 }
 
 fn diff_trees(
-    odb: &Odb<'_>,
+    odb: &Objects<'_>,
     old: Option<&[u8]>,
     new: Option<&[u8]>,
     prefix: &mut String,
@@ -360,7 +371,7 @@ fn diff_trees(
 
 /// One name present in either tree (or both, with different content).
 fn compare_entries(
-    odb: &Odb<'_>,
+    odb: &Objects<'_>,
     before: Option<RawEntry<'_>>,
     after: Option<RawEntry<'_>>,
     prefix: &mut String,
@@ -398,7 +409,7 @@ fn compare_entries(
 }
 
 fn side(
-    odb: &Odb<'_>,
+    odb: &Objects<'_>,
     kind: EntryKind,
     entry: Option<&RawEntry<'_>>,
     removed: bool,
@@ -429,7 +440,7 @@ fn side(
 }
 
 fn descend(
-    odb: &Odb<'_>,
+    odb: &Objects<'_>,
     before: Option<&RawEntry<'_>>,
     after: Option<&RawEntry<'_>>,
     prefix: &mut String,
@@ -444,8 +455,8 @@ fn descend(
     prefix.push('/');
     diff_trees(
         odb,
-        old.as_ref().map(OdbObject::data),
-        new.as_ref().map(OdbObject::data),
+        old.as_ref().map(Object::data),
+        new.as_ref().map(Object::data),
         prefix,
         out,
     )
@@ -466,7 +477,7 @@ const HELPER_BATCH: usize = 64;
 /// would spin and take the walker's core). [`BlobParser::finish`] parses what is left on the
 /// rayon pool.
 pub(crate) struct BlobParser<'o> {
-    odb: &'o Odb<'o>,
+    odb: &'o Objects<'o>,
     requested: HashSet<Oid>,
     pending: VecDeque<(Oid, Vec<u8>)>,
     helper: Option<Helper>,
@@ -503,7 +514,7 @@ impl Helper {
 }
 
 impl<'o> BlobParser<'o> {
-    pub fn new(odb: &'o Odb<'o>) -> Self {
+    pub fn new(odb: &'o Objects<'o>) -> Self {
         Self {
             odb,
             requested: HashSet::new(),
@@ -603,7 +614,10 @@ mod tests {
     fn full_diff(old: &[u8], new: &[u8]) -> Vec<(Option<String>, Option<String>)> {
         let mut out = Vec::new();
         let mut prefix = String::new();
-        let odb = git2::Odb::new().expect("in-memory odb");
+        let odb = Objects::with_odb(
+            git2::Odb::new().expect("in-memory odb"),
+            super::super::pack::Packs::empty(),
+        );
         diff_trees(&odb, Some(old), Some(new), &mut prefix, &mut out).expect("diff");
         out.into_iter()
             .map(|c| (c.old.map(|o| o.0), c.new.map(|n| n.0)))

@@ -709,3 +709,75 @@ fn a_long_history_read_in_two_halves_equals_one_read_in_order() {
         "the split walk reads the history differently"
     );
 }
+
+/// The walk reads packed objects with a reader of its own (and libgit2 for the rest): a
+/// repository packed with offset deltas, then with deltas naming their base by id, and then
+/// holding a pack and loose objects at once, reads exactly as its loose objects did.
+#[test]
+fn a_packed_history_reads_as_the_loose_one() {
+    let (_temp, repo) = build_repo("long");
+    let log = || {
+        let output = crate::common::poam()
+            .current_dir(&repo)
+            .env("RAYON_NUM_THREADS", "2")
+            .args(["log", "--format", "json", "--today", "2026-01-01"])
+            .output()
+            .expect("run poam");
+        assert!(output.status.success(), "{output:?}");
+        output.stdout
+    };
+    let git = |args: &[&str]| {
+        let output = std::process::Command::new("git")
+            .current_dir(&repo)
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(output.status.success(), "git {args:?}: {output:?}");
+        String::from_utf8(output.stdout).expect("utf-8")
+    };
+    let loose = log();
+    let deltas = |pack_listing: String| {
+        pack_listing
+            .lines()
+            .filter(|line| line.split_whitespace().count() >= 7)
+            .count()
+    };
+    for offsets in ["true", "false"] {
+        git(&[
+            "-c",
+            &format!("repack.useDeltaBaseOffset={offsets}"),
+            "repack",
+            "-adfq",
+            "--depth=50",
+            "--window=50",
+        ]);
+        let pack = std::fs::read_dir(repo.join(".git/objects/pack"))
+            .expect("pack folder")
+            .map(|e| e.expect("entry").path())
+            .find(|p| p.extension().is_some_and(|e| e == "idx"))
+            .expect("a pack index");
+        let listing = git(&["verify-pack", "-v", pack.to_str().expect("utf-8 path")]);
+        assert!(deltas(listing) > 100, "the pack holds deltas");
+        assert!(
+            log() == loose,
+            "a pack (offset deltas: {offsets}) reads differently"
+        );
+    }
+    // One more commit leaves loose objects beside the pack.
+    let item = repo.join("poams/V-01.yaml");
+    let mut text = std::fs::read_to_string(&item).expect("item");
+    text.push_str("comments: after the pack\n");
+    std::fs::write(&item, text).expect("write item");
+    git(&["add", "-A"]);
+    git(&[
+        "-c",
+        "user.name=Alice",
+        "-c",
+        "user.email=alice@example.com",
+        "commit",
+        "-qm",
+        "After the pack",
+    ]);
+    let mixed = String::from_utf8(log()).expect("utf-8");
+    assert!(mixed.contains("After the pack"), "{mixed}");
+}

@@ -1,0 +1,670 @@
+//! Objects read straight from the repository's pack files.
+//!
+//! A history walk reads the same large trees, each a delta of another, thousands of times.
+//! libgit2's pack reader caches only the bases it passes on the way to an object, copies a
+//! cached base out before using it, and empties its whole 16 MB base cache whenever it is
+//! full: on a 10,000-item folder (a 400 KB tree) it rebuilt about three trees per commit and
+//! inflated a chain's full base again after every flush. This reader keeps every object it
+//! builds, bases and results alike, in a least-recently-used cache of its own and hands out
+//! shared buffers.
+//!
+//! It reads version 2 pack indexes of SHA-1 repositories. An object it cannot find (a loose
+//! object, an alternate's) or cannot read (a base in another pack, a damaged entry) is left to
+//! libgit2, which reads everything and reports damage in its own words.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use flate2::{Decompress, FlushDecompress, Status};
+use git2::{ObjectType, Oid};
+
+const INDEX_MAGIC: &[u8; 4] = b"\xfftOc";
+const INDEX_HEADER: usize = 8;
+const FANOUT: usize = 256 * 4;
+const OID_BYTES: usize = 20;
+/// Pack entry types (git's `OBJ_*`).
+const OFS_DELTA: u8 = 6;
+const REF_DELTA: u8 = 7;
+/// Memory the cache of built objects may hold, per reader: a walk reads its trees in history
+/// order, so a delta chain (at most 50 long by default) is built once and then read down.
+const CACHE_BYTES: usize = 32 << 20;
+/// Objects larger than this are left to libgit2 (item files and trees are far smaller).
+const LARGEST_INFLATED: usize = 1 << 30;
+/// Objects larger than this are not cached: one would push out everything else.
+const LARGEST_CACHED: usize = 16 << 20;
+
+/// Why a packed object could not be read here (libgit2 then reads it).
+#[derive(Debug)]
+pub(crate) struct Unreadable;
+
+/// The index of one pack: which objects it holds and where.
+struct PackIndex {
+    pack: PathBuf,
+    /// The whole `.idx` file (version 2).
+    index: Vec<u8>,
+    count: usize,
+}
+
+impl PackIndex {
+    fn load(idx: &Path) -> Option<Self> {
+        let index = std::fs::read(idx).ok()?;
+        if index.len() < INDEX_HEADER + FANOUT || &index[..4] != INDEX_MAGIC {
+            return None;
+        }
+        if u32::from_be_bytes(index[4..8].try_into().ok()?) != 2 {
+            return None;
+        }
+        let count = be32(&index, INDEX_HEADER + 255 * 4)? as usize;
+        // Names, checksums and 32-bit offsets, then the pack's and the index's own checksums.
+        let minimum = INDEX_HEADER + FANOUT + count * (OID_BYTES + 8) + 2 * OID_BYTES;
+        if index.len() < minimum {
+            return None;
+        }
+        Some(Self {
+            pack: idx.with_extension("pack"),
+            index,
+            count,
+        })
+    }
+
+    fn names_at(&self) -> usize {
+        INDEX_HEADER + FANOUT
+    }
+
+    /// The pack offset of `id`, when this pack holds it.
+    fn find(&self, id: &[u8]) -> Option<u64> {
+        let first = *id.first()? as usize;
+        let low = match first {
+            0 => 0,
+            _ => be32(&self.index, INDEX_HEADER + (first - 1) * 4)? as usize,
+        };
+        let high = (be32(&self.index, INDEX_HEADER + first * 4)? as usize).min(self.count);
+        let names = self.names_at();
+        let (mut low, mut high) = (low, high);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            let at = names + middle * OID_BYTES;
+            match self.index.get(at..at + OID_BYTES)?.cmp(id) {
+                std::cmp::Ordering::Less => low = middle + 1,
+                std::cmp::Ordering::Greater => high = middle,
+                std::cmp::Ordering::Equal => return self.offset(middle),
+            }
+        }
+        None
+    }
+
+    fn offset(&self, position: usize) -> Option<u64> {
+        let offsets = self.names_at() + self.count * (OID_BYTES + 4);
+        let small = be32(&self.index, offsets + position * 4)?;
+        if small & 0x8000_0000 == 0 {
+            return Some(u64::from(small));
+        }
+        let large = offsets + self.count * 4 + (small & 0x7fff_ffff) as usize * 8;
+        let bytes = self.index.get(large..large + 8)?;
+        Some(u64::from_be_bytes(bytes.try_into().ok()?))
+    }
+}
+
+fn be32(bytes: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// The indexes of every pack of a repository, loaded once and shared by the walk's threads.
+pub(crate) struct Packs {
+    indexes: Vec<PackIndex>,
+}
+
+impl Packs {
+    /// The packs in `objects/pack` of the repository whose common git folder is `git_dir`.
+    /// A pack whose index cannot be read is skipped: libgit2 reads its objects.
+    pub fn load(git_dir: &Path) -> Arc<Self> {
+        let folder = git_dir.join("objects").join("pack");
+        let mut idx_files: Vec<PathBuf> = std::fs::read_dir(&folder)
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| path.extension().is_some_and(|e| e == "idx"))
+            .collect();
+        // Newest packs first would suit fetches better, but any order finds every object;
+        // sorting keeps the reads the same from run to run.
+        idx_files.sort();
+        let indexes = idx_files
+            .iter()
+            .filter_map(|idx| PackIndex::load(idx))
+            .filter(|index| index.pack.is_file())
+            .collect();
+        Arc::new(Self { indexes })
+    }
+
+    /// No packs: every object is libgit2's to read.
+    pub fn empty() -> Arc<Self> {
+        Arc::new(Self {
+            indexes: Vec::new(),
+        })
+    }
+}
+
+/// An object as the cache holds it.
+#[derive(Clone)]
+pub(crate) struct Packed {
+    pub kind: ObjectType,
+    /// A `Vec` behind the `Arc`: making an `Arc<[u8]>` from one copies it.
+    pub data: Arc<Vec<u8>>,
+}
+
+/// Reads packed objects for one thread: its own file handles, inflater and cache.
+pub(crate) struct PackReader {
+    packs: Arc<Packs>,
+    files: Vec<Option<File>>,
+    inflater: Decompress,
+    cache: Cache,
+    buffer: Vec<u8>,
+}
+
+/// What an entry's header says.
+struct Entry {
+    kind: u8,
+    size: usize,
+    /// Where the compressed data starts.
+    data_at: u64,
+    /// For a delta: where its base is, in the same pack.
+    base_at: Option<u64>,
+}
+
+impl PackReader {
+    pub fn new(packs: Arc<Packs>) -> Self {
+        let files = packs.indexes.iter().map(|_| None).collect();
+        Self {
+            packs,
+            files,
+            inflater: Decompress::new(true),
+            cache: Cache::default(),
+            buffer: Vec::new(),
+        }
+    }
+
+    /// The object `id` if a pack holds it and it reads cleanly; `None` otherwise.
+    pub fn read(&mut self, id: Oid) -> Option<Packed> {
+        let (pack, offset) = self.locate(id.as_bytes())?;
+        self.read_at(pack, offset).ok()
+    }
+
+    fn locate(&self, id: &[u8]) -> Option<(usize, u64)> {
+        self.packs
+            .indexes
+            .iter()
+            .enumerate()
+            .find_map(|(pack, index)| Some((pack, index.find(id)?)))
+    }
+
+    fn read_at(&mut self, pack: usize, offset: u64) -> Result<Packed, Unreadable> {
+        // Down the delta chain to a cached object or a whole one, then up again.
+        let mut deltas: Vec<(u64, Entry)> = Vec::new();
+        let mut at = offset;
+        let mut object = loop {
+            if let Some(hit) = self.cache.get(pack, at) {
+                break hit;
+            }
+            let entry = self.entry(pack, at)?;
+            if let Some(base_at) = entry.base_at {
+                deltas.push((at, entry));
+                if deltas.len() > 10_000 {
+                    return Err(Unreadable);
+                }
+                at = base_at;
+                continue;
+            }
+            let kind = match entry.kind {
+                1 => ObjectType::Commit,
+                2 => ObjectType::Tree,
+                3 => ObjectType::Blob,
+                4 => ObjectType::Tag,
+                _ => return Err(Unreadable),
+            };
+            let data = Arc::new(self.inflate(pack, &entry)?);
+            let object = Packed { kind, data };
+            self.cache.put(pack, at, &object);
+            break object;
+        };
+        while let Some((at, entry)) = deltas.pop() {
+            let delta = self.inflate(pack, &entry)?;
+            let data = Arc::new(apply_delta(&object.data, &delta).ok_or(Unreadable)?);
+            object = Packed {
+                kind: object.kind,
+                data,
+            };
+            self.cache.put(pack, at, &object);
+        }
+        Ok(object)
+    }
+
+    fn file(&mut self, pack: usize) -> Result<&File, Unreadable> {
+        let slot = self.files.get_mut(pack).ok_or(Unreadable)?;
+        if slot.is_none() {
+            let path = &self.packs.indexes[pack].pack;
+            *slot = Some(File::open(path).map_err(|_| Unreadable)?);
+        }
+        slot.as_ref().ok_or(Unreadable)
+    }
+
+    /// Parses the entry header at `at`: type and size, then a delta's base.
+    fn entry(&mut self, pack: usize, at: u64) -> Result<Entry, Unreadable> {
+        // A header is at most 10 bytes of type and size and 10 of base offset (or 20 of id).
+        let mut header = [0u8; 32];
+        let read = read_at(self.file(pack)?, &mut header, at)?;
+        let header = &header[..read];
+        let mut bytes = header.iter().copied();
+        let first = bytes.next().ok_or(Unreadable)?;
+        let kind = (first >> 4) & 0x7;
+        let mut size = u64::from(first & 0x0f);
+        let mut shift = 4;
+        let mut byte = first;
+        while byte & 0x80 != 0 {
+            byte = bytes.next().ok_or(Unreadable)?;
+            if shift > 57 {
+                return Err(Unreadable);
+            }
+            size |= u64::from(byte & 0x7f) << shift;
+            shift += 7;
+        }
+        let mut used = header.len() - bytes.len();
+        let base_at = match kind {
+            OFS_DELTA => {
+                let mut byte = bytes.next().ok_or(Unreadable)?;
+                let mut back = u64::from(byte & 0x7f);
+                while byte & 0x80 != 0 {
+                    byte = bytes.next().ok_or(Unreadable)?;
+                    back = back
+                        .checked_add(1)
+                        .and_then(|b| b.checked_mul(128))
+                        .ok_or(Unreadable)?
+                        | u64::from(byte & 0x7f);
+                }
+                used = header.len() - bytes.len();
+                Some(
+                    at.checked_sub(back)
+                        .filter(|&b| back > 0 && b < at)
+                        .ok_or(Unreadable)?,
+                )
+            }
+            REF_DELTA => {
+                let id = header.get(used..used + OID_BYTES).ok_or(Unreadable)?;
+                used += OID_BYTES;
+                // A base in another pack (or loose) is libgit2's to find.
+                let (base_pack, base_at) = self.locate(id).ok_or(Unreadable)?;
+                if base_pack != pack || base_at == at {
+                    return Err(Unreadable);
+                }
+                Some(base_at)
+            }
+            _ => None,
+        };
+        Ok(Entry {
+            kind,
+            size: usize::try_from(size).map_err(|_| Unreadable)?,
+            data_at: at + used as u64,
+            base_at,
+        })
+    }
+
+    /// Inflates an entry's data, which must come to exactly its declared size.
+    fn inflate(&mut self, pack: usize, entry: &Entry) -> Result<Vec<u8>, Unreadable> {
+        // A damaged size must not reserve memory the machine does not have.
+        if entry.size > LARGEST_INFLATED {
+            return Err(Unreadable);
+        }
+        let mut out = vec![0u8; entry.size];
+        self.inflater.reset(true);
+        let mut at = entry.data_at;
+        // Compressed data is rarely much larger than the data (zlib adds 5 bytes per 16 KB
+        // block at worst): one read usually holds the whole stream.
+        let mut chunk = entry.size + entry.size / 1024 + 64;
+        let mut buffer = std::mem::take(&mut self.buffer);
+        let result = loop {
+            buffer.resize(chunk, 0);
+            let read = match read_at(self.file(pack)?, &mut buffer, at) {
+                Ok(0) | Err(_) => break Err(Unreadable),
+                Ok(read) => read,
+            };
+            let in_before = self.inflater.total_in();
+            let out_before = self.inflater.total_out() as usize;
+            let status = self.inflater.decompress(
+                &buffer[..read],
+                &mut out[out_before..],
+                FlushDecompress::None,
+            );
+            let out_after = self.inflater.total_out() as usize;
+            let consumed = self.inflater.total_in() - in_before;
+            match status {
+                Ok(Status::StreamEnd) if out_after == entry.size => break Ok(()),
+                Ok(Status::Ok | Status::BufError) if consumed > 0 || out_after > out_before => {
+                    at += consumed;
+                    chunk = 64 << 10;
+                }
+                _ => break Err(Unreadable),
+            }
+        };
+        self.buffer = buffer;
+        result.map(|()| out)
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buffer: &mut [u8], at: u64) -> Result<usize, Unreadable> {
+    use std::os::unix::fs::FileExt;
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read_at(&mut buffer[filled..], at + filled as u64) {
+            Ok(0) => break,
+            Ok(read) => filled += read,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return Err(Unreadable),
+        }
+    }
+    Ok(filled)
+}
+
+#[cfg(not(unix))]
+fn read_at(file: &File, buffer: &mut [u8], at: u64) -> Result<usize, Unreadable> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = file;
+    file.seek(SeekFrom::Start(at)).map_err(|_| Unreadable)?;
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(read) => filled += read,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return Err(Unreadable),
+        }
+    }
+    Ok(filled)
+}
+
+/// Builds an object from its base and a git delta: the two sizes, then copy and insert
+/// instructions. `None` when the delta does not fit the base or its own declared size.
+pub(crate) fn apply_delta(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
+    let mut rest = delta;
+    let base_size = varint(&mut rest)?;
+    let target_size = varint(&mut rest)?;
+    if base_size != base.len() as u64 {
+        return None;
+    }
+    let target_size = usize::try_from(target_size).ok()?;
+    // The delta's instructions bound what they can produce: refuse a size they cannot reach
+    // before reserving it.
+    if target_size > rest.len().saturating_mul(0x10000) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(target_size);
+    while let Some((&op, tail)) = rest.split_first() {
+        rest = tail;
+        if op & 0x80 != 0 {
+            let mut offset = 0usize;
+            let mut size = 0usize;
+            for bit in 0..4 {
+                if op & (1 << bit) != 0 {
+                    let (&byte, tail) = rest.split_first()?;
+                    rest = tail;
+                    offset |= usize::from(byte) << (8 * bit);
+                }
+            }
+            for bit in 0..3 {
+                if op & (0x10 << bit) != 0 {
+                    let (&byte, tail) = rest.split_first()?;
+                    rest = tail;
+                    size |= usize::from(byte) << (8 * bit);
+                }
+            }
+            if size == 0 {
+                size = 0x10000;
+            }
+            let copied = base.get(offset..offset.checked_add(size)?)?;
+            if out.len() + copied.len() > target_size {
+                return None;
+            }
+            out.extend_from_slice(copied);
+        } else if op != 0 {
+            let inserted = rest.get(..usize::from(op))?;
+            rest = &rest[usize::from(op)..];
+            if out.len() + inserted.len() > target_size {
+                return None;
+            }
+            out.extend_from_slice(inserted);
+        } else {
+            return None;
+        }
+    }
+    (out.len() == target_size).then_some(out)
+}
+
+/// A little-endian base-128 size, as deltas start with.
+fn varint(bytes: &mut &[u8]) -> Option<u64> {
+    let mut value = 0u64;
+    let mut shift = 0;
+    loop {
+        let (&byte, rest) = bytes.split_first()?;
+        *bytes = rest;
+        if shift > 63 {
+            return None;
+        }
+        value |= u64::from(byte & 0x7f) << shift;
+        shift += 7;
+        if byte & 0x80 == 0 {
+            return Some(value);
+        }
+    }
+}
+
+/// Built objects by pack and offset, the least recently used dropped first once they hold
+/// more than [`CACHE_BYTES`].
+#[derive(Default)]
+struct Cache {
+    entries: HashMap<(usize, u64), (Packed, u64)>,
+    by_use: BTreeMap<u64, (usize, u64)>,
+    clock: u64,
+    bytes: usize,
+}
+
+impl Cache {
+    fn get(&mut self, pack: usize, at: u64) -> Option<Packed> {
+        let (object, used) = self.entries.get_mut(&(pack, at))?;
+        self.clock += 1;
+        self.by_use.remove(used);
+        *used = self.clock;
+        self.by_use.insert(self.clock, (pack, at));
+        Some(object.clone())
+    }
+
+    fn put(&mut self, pack: usize, at: u64, object: &Packed) {
+        let size = object.data.len();
+        if size > LARGEST_CACHED || self.entries.contains_key(&(pack, at)) {
+            return;
+        }
+        while self.bytes + size > CACHE_BYTES {
+            let Some((_, key)) = self.by_use.pop_first() else {
+                break;
+            };
+            if let Some((old, _)) = self.entries.remove(&key) {
+                self.bytes -= old.data.len();
+            }
+        }
+        self.clock += 1;
+        self.entries
+            .insert((pack, at), (object.clone(), self.clock));
+        self.by_use.insert(self.clock, (pack, at));
+        self.bytes += size;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use git2::Repository;
+
+    fn git(repo: &Path, args: &[&str]) -> String {
+        let output = std::process::Command::new("git")
+            .current_dir(repo)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "Alice")
+            .env("GIT_AUTHOR_EMAIL", "alice@example.com")
+            .env("GIT_COMMITTER_NAME", "Alice")
+            .env("GIT_COMMITTER_EMAIL", "alice@example.com")
+            .env("GIT_AUTHOR_DATE", "2025-01-01T09:00:00+00:00")
+            .env("GIT_COMMITTER_DATE", "2025-01-01T09:00:00+00:00")
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(output.status.success(), "git {args:?}: {output:?}");
+        String::from_utf8(output.stdout).expect("utf-8")
+    }
+
+    /// Every object of a packed repository (many similar trees and blobs, so long delta
+    /// chains) reads here exactly as libgit2 reads it, with offset deltas and with deltas
+    /// naming their base by id, and from a reader whose cache is cold or warm.
+    #[test]
+    fn every_packed_object_reads_as_libgit2_reads_it() {
+        let temp = tempfile::tempdir().expect("temp dir");
+        let repo_path = temp.path();
+        git(repo_path, &["init", "-q"]);
+        for step in 0..60 {
+            for file in 0..40 {
+                let path = repo_path.join(format!("file-{file:02}.txt"));
+                let mut text = std::fs::read_to_string(&path).unwrap_or_default();
+                if file % 7 == step % 7 {
+                    text.push_str(&format!("line {step} of file {file}\n"));
+                }
+                std::fs::write(&path, text).expect("write");
+            }
+            git(repo_path, &["add", "-A"]);
+            git(
+                repo_path,
+                &["commit", "-qm", &format!("step {step}"), "--allow-empty"],
+            );
+        }
+        let repo = Repository::open(repo_path).expect("open");
+        for offsets in ["true", "false"] {
+            git(
+                repo_path,
+                &[
+                    "-c",
+                    &format!("repack.useDeltaBaseOffset={offsets}"),
+                    "repack",
+                    "-adfq",
+                    "--depth=50",
+                    "--window=50",
+                ],
+            );
+            let ids: Vec<Oid> = git(
+                repo_path,
+                &[
+                    "cat-file",
+                    "--batch-all-objects",
+                    "--batch-check=%(objectname)",
+                ],
+            )
+            .lines()
+            .map(|line| Oid::from_str(line).expect("object id"))
+            .collect();
+            assert!(ids.len() > 200, "{} objects", ids.len());
+            let packs = Packs::load(repo.commondir());
+            assert_eq!(packs.indexes.len(), 1);
+            let odb = repo.odb().expect("odb");
+            let mut reader = PackReader::new(Arc::clone(&packs));
+            // Newest first, as a walk reads, then oldest first on the warm cache.
+            for id in ids.iter().chain(ids.iter().rev()) {
+                let ours = reader.read(*id).expect("packed object reads");
+                let theirs = odb.read(*id).expect("libgit2 reads it");
+                assert_eq!(ours.kind, theirs.kind(), "{id}");
+                assert!(ours.data.as_slice() == theirs.data(), "{id} differs");
+            }
+            assert!(reader.read(Oid::ZERO_SHA1).is_none());
+        }
+    }
+
+    #[test]
+    fn a_damaged_pack_is_left_to_libgit2() {
+        let temp = tempfile::tempdir().expect("temp dir");
+        let repo_path = temp.path();
+        git(repo_path, &["init", "-q"]);
+        std::fs::write(repo_path.join("a.txt"), "some text\n".repeat(50)).expect("write");
+        git(repo_path, &["add", "-A"]);
+        git(repo_path, &["commit", "-qm", "one"]);
+        git(repo_path, &["repack", "-adq"]);
+        let repo = Repository::open(repo_path).expect("open");
+        let packs = Packs::load(repo.commondir());
+        let blob = Oid::from_str(git(repo_path, &["rev-parse", "HEAD:a.txt"]).trim()).expect("id");
+        let pack = packs.indexes[0].pack.clone();
+        let bytes = std::fs::read(&pack).expect("pack");
+        // Every byte after the pack header overwritten: no entry reads, nothing panics.
+        let mut damaged = bytes.clone();
+        for byte in damaged.iter_mut().skip(12) {
+            *byte = 0xff;
+        }
+        std::fs::write(&pack, &damaged).expect("write pack");
+        assert!(PackReader::new(Arc::clone(&packs)).read(blob).is_none());
+        // Cut off inside the object's data: the same.
+        let at = packs.indexes[0].find(blob.as_bytes()).expect("indexed") as usize;
+        std::fs::write(&pack, &bytes[..at + 4]).expect("write pack");
+        assert!(PackReader::new(Arc::clone(&packs)).read(blob).is_none());
+    }
+
+    /// A delta from its parts: sizes, then raw instruction bytes.
+    fn delta(base: usize, target: usize, ops: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for mut value in [base, target] {
+            loop {
+                let byte = (value & 0x7f) as u8;
+                value >>= 7;
+                if value == 0 {
+                    out.push(byte);
+                    break;
+                }
+                out.push(byte | 0x80);
+            }
+        }
+        out.extend_from_slice(ops);
+        out
+    }
+
+    #[test]
+    fn a_delta_copies_and_inserts() {
+        let base = b"hello, world";
+        // Copy 5 bytes from offset 0, insert "!!", copy 5 bytes from offset 7.
+        let ops = [0x90, 5, 2, b'!', b'!', 0x91, 7, 5];
+        assert_eq!(
+            apply_delta(base, &delta(12, 12, &ops)).as_deref(),
+            Some(&b"hello!!world"[..])
+        );
+    }
+
+    #[test]
+    fn a_copy_of_size_zero_means_sixty_four_kib() {
+        let base = vec![7u8; 0x10000];
+        let out = apply_delta(&base, &delta(0x10000, 0x10000, &[0x80])).expect("applies");
+        assert_eq!(out.len(), 0x10000);
+    }
+
+    #[test]
+    fn a_delta_that_does_not_fit_is_refused() {
+        let base = b"short";
+        // Wrong base size.
+        assert!(apply_delta(base, &delta(6, 5, &[0x90, 5])).is_none());
+        // A copy past the base's end.
+        assert!(apply_delta(base, &delta(5, 9, &[0x91, 1, 9])).is_none());
+        // Output longer than declared.
+        assert!(apply_delta(base, &delta(5, 2, &[0x90, 5])).is_none());
+        // Output shorter than declared.
+        assert!(apply_delta(base, &delta(5, 9, &[0x90, 5])).is_none());
+        // Instruction 0 is reserved; an insert runs past the delta's end.
+        assert!(apply_delta(base, &delta(5, 1, &[0])).is_none());
+        assert!(apply_delta(base, &delta(5, 3, &[3, b'a'])).is_none());
+        // A huge declared size is refused before anything is reserved.
+        assert!(apply_delta(base, &delta(5, 1 << 40, &[0x90, 5])).is_none());
+        // Truncated sizes.
+        assert!(apply_delta(base, &[0x85]).is_none());
+    }
+}
