@@ -56,11 +56,21 @@ impl SourceFile {
     }
 
     pub fn location(&self, span: Span) -> Location {
+        let start = self.line_col(span.start);
+        // Most spans lie on one line: the end is counted on from the start rather than
+        // located again from the top of the file.
+        let end = match self.text.get(span.start..span.end) {
+            Some(inside) if !inside.contains('\n') => LineCol {
+                line: start.line,
+                column: start.column + inside.chars().count(),
+            },
+            _ => self.line_col(span.end),
+        };
         Location {
             file: self.name.clone(),
             span,
-            start: self.line_col(span.start),
-            end: self.line_col(span.end),
+            start,
+            end,
         }
     }
 }
@@ -73,4 +83,34 @@ pub struct Location {
     pub span: Span,
     pub start: LineCol,
     pub end: LineCol,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Both ends located from the top of the file, as before the end was counted on.
+    fn located_twice(file: &SourceFile, span: Span) -> (LineCol, LineCol) {
+        (
+            scan_line_col(&file.text, span.start),
+            scan_line_col(&file.text, span.end),
+        )
+    }
+
+    #[test]
+    fn an_end_counted_on_from_the_start_is_where_a_fresh_scan_finds_it() {
+        let text = "id: V-1\ntitle: café au lait\nsteps: |\n  one\n  two\n";
+        let file = SourceFile::new("a.yaml".into(), text.into());
+        for start in 0..=text.len() {
+            for end in start..=text.len() + 2 {
+                let span = Span::new(start, end);
+                let location = file.location(span);
+                assert_eq!(
+                    (location.start, location.end),
+                    located_twice(&file, span),
+                    "{span:?}"
+                );
+            }
+        }
+    }
 }

@@ -34,6 +34,9 @@ impl Moment {
         if text.len() < 20 {
             return None;
         }
+        if let Some(at) = parse_utc_seconds(text) {
+            return Some(Moment { at, has_time: true });
+        }
         DateTime::parse_from_rfc3339(text).ok().map(|at| Moment {
             at: at.with_timezone(&Utc),
             has_time: true,
@@ -50,6 +53,27 @@ impl Moment {
     pub fn date(&self) -> NaiveDate {
         self.at.date_naive()
     }
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ`, the form nearly every date-time in an item takes, read without
+/// chrono's general RFC 3339 parser (a CR26 item holds several). Anything else, a leap second
+/// included, is left to that parser.
+fn parse_utc_seconds(text: &str) -> Option<DateTime<Utc>> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 20 || bytes[10] != b'T' || bytes[19] != b'Z' {
+        return None;
+    }
+    if bytes[13] != b':' || bytes[16] != b':' {
+        return None;
+    }
+    let date = super::date::parse_date(text.get(..10)?)?;
+    let number = |at: usize| {
+        let (tens, ones) = (bytes[at], bytes[at + 1]);
+        (tens.is_ascii_digit() && ones.is_ascii_digit())
+            .then(|| u32::from(tens - b'0') * 10 + u32::from(ones - b'0'))
+    };
+    let time = NaiveTime::from_hms_opt(number(11)?, number(14)?, number(17)?)?;
+    Some(date.and_time(time).and_utc())
 }
 
 impl std::fmt::Display for Moment {
@@ -179,6 +203,29 @@ pub const VDR_KEYS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_utc_fast_path_reads_as_chrono_does() {
+        for text in [
+            "2026-11-12T09:00:00Z",
+            "2024-02-29T23:59:59Z",
+            "2023-02-29T10:00:00Z",
+            "2026-11-12T24:00:00Z",
+            "2026-11-12T09:60:00Z",
+            "2026-11-12T09:00:60Z",
+            "2026-11-12t09:00:00z",
+            "2026-11-12 09:00:00Z",
+            "2026-11-12T09:00:00+02:00",
+            "2026-11-12T9:00:000Z",
+            "2026-11-12T09:0a:00Z",
+        ] {
+            let chrono = DateTime::parse_from_rfc3339(text)
+                .ok()
+                .map(|at| at.with_timezone(&Utc));
+            let expected = chrono.map(|at| Moment { at, has_time: true });
+            assert_eq!(Moment::parse(text), expected, "{text}");
+        }
+    }
 
     #[test]
     fn date_times_display_as_formatted() {

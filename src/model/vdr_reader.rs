@@ -51,6 +51,12 @@ impl Reader<'_> {
     }
 
     fn moment(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<Moment>> {
+        // The usual case, a string that parses, needs no copy of it.
+        if let Value::Str(text) = &node.value {
+            if let Some(moment) = Moment::parse(text) {
+                return Some(Sp::new(moment, node.span));
+            }
+        }
         let text = self.text(node, path)?;
         match Moment::parse(&text.value) {
             Some(moment) => Some(Sp::new(moment, node.span)),

@@ -5,6 +5,7 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod log;
+pub mod pretty;
 pub mod sarif;
 pub mod short;
 pub mod show;
