@@ -27,6 +27,7 @@ pub mod paths;
 pub mod policy;
 pub mod render;
 pub mod report;
+pub mod retire;
 pub mod rules;
 pub mod schema;
 pub mod source;

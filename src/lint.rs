@@ -129,20 +129,24 @@ pub fn finish(
 ) -> Report {
     let items = loaded.len();
     diag::sort(&mut diagnostics);
-    // Hashed: a migrated repository has findings in nearly every one of thousands of files.
-    let wanted: std::collections::HashSet<&str> = diagnostics
-        .iter()
-        .flat_map(|d| {
-            std::iter::once(d.location.file.as_str())
-                .chain(d.related.iter().map(|r| r.location.file.as_str()))
-        })
-        .collect();
-    // The sources of files with findings are taken out; everything else is dropped. The
-    // loaded files stay where they are: an item is large, and moving thousands costs more
-    // than the placeholder left behind.
+    // The files with findings, sorted: the findings are, so their files come in runs.
+    let mut wanted: Vec<&str> = Vec::new();
+    for d in &diagnostics {
+        if wanted.last() != Some(&d.location.file.as_str()) {
+            wanted.push(&d.location.file);
+        }
+        wanted.extend(d.related.iter().map(|r| r.location.file.as_str()));
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    let is_wanted = |name: &str| wanted.binary_search(&name).is_ok();
+    // The sources of files with findings are taken out, in parallel: a migrated repository
+    // has findings in nearly every one of thousands of files. The loaded files stay where
+    // they are: an item is large, and moving thousands costs more than the placeholder left
+    // behind.
     let mut sources: std::collections::BTreeMap<String, crate::source::SourceFile> = loaded
-        .iter_mut()
-        .filter(|file| wanted.contains(file.source.name.as_str()))
+        .par_iter_mut()
+        .filter(|file| is_wanted(&file.source.name))
         .map(|file| {
             let source = std::mem::replace(
                 &mut file.source,
@@ -150,12 +154,14 @@ pub fn finish(
             );
             (source.name.clone(), source)
         })
+        .collect::<Vec<_>>()
+        .into_iter()
         .collect();
-    if let Some(source) = config_source.filter(|s| wanted.contains(s.name.as_str())) {
+    if let Some(source) = config_source.filter(|s| is_wanted(&s.name)) {
         sources.insert(source.name.clone(), source.clone());
     }
-    // Freeing thousands of parsed items takes a noticeable moment; nothing waits for it.
-    std::thread::spawn(move || drop(loaded));
+    // Freeing thousands of parsed items takes a noticeable moment (see `retire`).
+    crate::retire::retire(loaded);
     Report {
         today,
         items,
@@ -227,8 +233,8 @@ pub fn lint(mut workspace: Workspace, input: &LintInput) -> Result<Report, Error
                     cutoff.as_ref(),
                     &unknown,
                 );
-                // Freeing a large history takes a noticeable moment; nothing waits for it.
-                std::thread::spawn(move || drop(history));
+                // Freeing a large history takes a noticeable moment (see `retire`).
+                crate::retire::retire(history);
             }
         }
     }

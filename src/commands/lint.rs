@@ -110,9 +110,9 @@ pub fn run(args: LintArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         Some(Severity::Warning) => args.strict,
         _ => false,
     };
-    // Freeing thousands of findings and their sources takes a noticeable moment; the process
-    // is about to exit and nothing waits for it.
-    std::thread::spawn(move || drop((report, text)));
+    // Freeing thousands of findings and their sources takes a noticeable moment, and the
+    // process is about to exit (see `retire`).
+    crate::retire::retire((report, text));
     Ok(exit_for(failing))
 }
 

@@ -12,6 +12,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("model", 1),
     ("source", 1),
     ("paths", 1),
+    ("retire", 1),
     // Profiles are data the config chooses between: below the config, above nothing.
     ("policy::profile", 1),
     ("parse", 2),
