@@ -140,6 +140,16 @@ impl Staging {
     }
 }
 
+impl Staging {
+    /// The staging folder of writer thread `writer` (counted from 0).
+    pub fn for_writer(&self, writer: usize) -> Option<&Path> {
+        match self.dirs.len() {
+            0 => None,
+            len => self.dirs.get(writer % len).map(PathBuf::as_path),
+        }
+    }
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         for dir in &self.dirs {

@@ -524,18 +524,18 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
 }
 
 /// Builds the site as the folder `target` (already checked), replacing an earlier build, and
-/// returns how many files it wrote. `build` (e.g. [`render`]) runs in a pool of writer threads
-/// and hands every file to the sink it is given, which writes it at once into a fresh private
+/// returns how many files it wrote. `build` (e.g. [`render`]) hands every file to the sink it
+/// is given, which passes it at once to the writer threads, writing into a fresh private
 /// folder; only when all are written does that folder take the place of `target`.
 ///
 /// Creating ten thousand files is what a build spends most on, most of it in the file system
 /// finding free inodes (and, on the next build, freeing them again). So a page whose bytes
 /// equal the earlier build's is hard-linked from it rather than written again, and new pages
-/// are written by several threads, each staging in a folder of its own (see [`Staging`]);
-/// while one thread waits on the disk, the others render.
+/// are written by several threads, each staging in a folder of its own (see [`Staging`]),
+/// while the next ones are rendered.
 pub fn publish(
     target: &Path,
-    build: impl FnOnce(&Sink<'_>) -> Result<(), Error> + Send,
+    build: impl FnOnce(&Sink<'_>) -> Result<(), Error>,
 ) -> Result<usize, Error> {
     if target.exists() {
         let is_empty = std::fs::read_dir(target)
@@ -569,7 +569,7 @@ pub fn publish(
         let made: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
         let written = AtomicUsize::new(0);
         let staging = Staging::new(&fresh, WRITERS);
-        let write = |relative: &str, text: String| -> Result<(), Error> {
+        let write = |relative: &str, text: String, stage: Option<&Path>| -> Result<(), Error> {
             if let Some(dir) = Path::new(relative).parent() {
                 if !dir.as_os_str().is_empty() {
                     // Held while the folder is made, so no thread writes into it before.
@@ -595,7 +595,7 @@ pub fn publish(
             }
             // The fresh folder is private until the swap: no temporary file is needed for
             // atomicity, only to create the file in the thread's own folder.
-            match staging.for_this_thread() {
+            match stage {
                 Some(dir) => {
                     let temp = dir.join(number.to_string());
                     std::fs::write(&temp, text).map_err(io(&temp))?;
@@ -604,13 +604,52 @@ pub fn publish(
                 None => std::fs::write(&path, text).map_err(io(&path)),
             }
         };
-        // More threads than cores: rendering fills the cores while the writes wait on the
-        // file system.
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(WRITERS)
-            .build()
-            .map_err(|e| Error::Site(format!("cannot start the writer threads: {e}")))?;
-        pool.install(|| build(&write))?;
+        // The files are rendered on the rayon pool (one thread a core) and written by more
+        // threads than cores, which mostly wait on the file system; the bounded queue between
+        // them keeps only a few rendered files in memory.
+        let (send, receive) = std::sync::mpsc::sync_channel::<(String, String)>(WRITERS * 4);
+        let receive = Mutex::new(receive);
+        let failure: Mutex<Option<Error>> = Mutex::new(None);
+        let failed = AtomicBool::new(false);
+        let built = std::thread::scope(|threads| {
+            for writer in 0..WRITERS {
+                let (receive, failure, failed, write) = (&receive, &failure, &failed, &write);
+                let stage = staging.for_writer(writer);
+                threads.spawn(move || loop {
+                    let next = receive
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .recv();
+                    let Ok((relative, text)) = next else { break };
+                    // After a failure the queue is still drained, so the renderers never wait.
+                    if failed.load(Ordering::Relaxed) {
+                        continue;
+                    }
+                    if let Err(err) = write(&relative, text, stage) {
+                        failed.store(true, Ordering::Relaxed);
+                        failure
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .get_or_insert(err);
+                    }
+                });
+            }
+            let sink = |relative: &str, text: String| -> Result<(), Error> {
+                if failed.load(Ordering::Relaxed) {
+                    return Err(Error::Site("a page could not be written".into()));
+                }
+                send.send((relative.to_owned(), text))
+                    .map_err(|_| Error::Site("the writer threads stopped".into()))
+            };
+            let built = build(&sink);
+            drop(send);
+            built
+        });
+        // A write error explains a stopped build better than the renderer's own.
+        if let Some(err) = failure.into_inner().unwrap_or_else(PoisonError::into_inner) {
+            return Err(err);
+        }
+        built?;
         Ok(written.into_inner())
     };
     let written = match write_all() {
