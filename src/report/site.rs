@@ -689,6 +689,69 @@ mod tests {
         assert_eq!(slug(""), "_");
     }
 
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn published_files_land_in_the_folder_and_are_counted() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("site");
+        let written = publish(&target, |sink| {
+            sink(MARKER, "marker\n".into())?;
+            sink("index.html", "<p>index</p>\n".into())?;
+            sink("items/v-1.html", "<p>V-1</p>\n".into())
+        })
+        .expect("published");
+        assert_eq!(written, 3);
+        assert_eq!(names(dir.path()), ["site"], "no temporary folder is left");
+        assert_eq!(names(&target), [MARKER, "index.html", "items"]);
+        assert_eq!(
+            std::fs::read_to_string(target.join("items/v-1.html")).expect("read"),
+            "<p>V-1</p>\n"
+        );
+    }
+
+    #[test]
+    fn a_failed_build_leaves_the_earlier_site_and_no_fresh_folder() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("site");
+        publish(&target, |sink| sink(MARKER, "first\n".into())).expect("first build");
+        let err = publish(&target, |sink| {
+            sink(MARKER, "second\n".into())?;
+            sink("items/v-1.html", "<p>V-1</p>\n".into())?;
+            Err(Error::Site("the template failed".into()))
+        })
+        .expect_err("the build fails");
+        assert!(err.to_string().contains("the template failed"), "{err}");
+        assert_eq!(names(dir.path()), ["site"], "the fresh folder is removed");
+        assert_eq!(names(&target), [MARKER]);
+        assert_eq!(
+            std::fs::read_to_string(target.join(MARKER)).expect("read"),
+            "first\n"
+        );
+    }
+
+    #[test]
+    fn a_write_error_names_the_path_and_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("site");
+        // `clash` cannot be both a file and a folder: one of the two writes fails.
+        let err = publish(&target, |sink| {
+            sink("clash", "a file\n".into())?;
+            sink("clash/page.html", "a page\n".into())
+        })
+        .expect_err("the write fails");
+        assert!(matches!(err, Error::Write { .. }), "{err:?}");
+        assert!(err.to_string().contains("clash"), "{err}");
+        assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
+    }
+
     #[test]
     fn csv_cells_are_quoted_and_defused() {
         assert_eq!(csv_cell("a,b"), "\"a,b\"");
