@@ -274,9 +274,8 @@ enum Job<'a> {
     Marker,
 }
 
-/// Renders every file of the site and hands each to `sink` as soon as it is ready, from
-/// whichever rayon thread rendered it (so in the pool the caller runs this in). Stops at the
-/// first error.
+/// Renders every file of the site on the rayon pool and hands each to `sink` as soon as it is
+/// ready, from whichever thread rendered it. Stops at the first error.
 ///
 /// Each file is a task of its own: the big single ones (`findings.html`, `items.json`, the
 /// control pages, ...) are started first, one per thread that is free, while the item pages
@@ -611,11 +610,18 @@ pub fn publish(
         let receive = Mutex::new(receive);
         let failure: Mutex<Option<Error>> = Mutex::new(None);
         let failed = AtomicBool::new(false);
+        let fail = |err: Error| {
+            failed.store(true, Ordering::Relaxed);
+            failure
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get_or_insert(err);
+        };
         let built = std::thread::scope(|threads| {
             for writer in 0..WRITERS {
-                let (receive, failure, failed, write) = (&receive, &failure, &failed, &write);
+                let (receive, failed, write, fail) = (&receive, &failed, &write, &fail);
                 let stage = staging.for_writer(writer);
-                threads.spawn(move || loop {
+                let started = std::thread::Builder::new().spawn_scoped(threads, move || loop {
                     let next = receive
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner)
@@ -626,13 +632,14 @@ pub fn publish(
                         continue;
                     }
                     if let Err(err) = write(&relative, text, stage) {
-                        failed.store(true, Ordering::Relaxed);
-                        failure
-                            .lock()
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .get_or_insert(err);
+                        fail(err);
                     }
                 });
+                if let Err(e) = started {
+                    // Nothing is sent once this is set, so no renderer waits on a full queue.
+                    fail(Error::Site(format!("cannot start the writer threads: {e}")));
+                    break;
+                }
             }
             let sink = |relative: &str, text: String| -> Result<(), Error> {
                 if failed.load(Ordering::Relaxed) {
