@@ -132,10 +132,14 @@ impl Staging {
 
     /// The staging folder of the current rayon worker thread (the first one elsewhere).
     pub fn for_this_thread(&self) -> Option<&Path> {
-        let index = rayon::current_thread_index().unwrap_or(0);
+        self.for_writer(rayon::current_thread_index().unwrap_or(0))
+    }
+
+    /// The staging folder of writer thread `writer` (counted from 0).
+    pub fn for_writer(&self, writer: usize) -> Option<&Path> {
         match self.dirs.len() {
             0 => None,
-            len => self.dirs.get(index % len).map(PathBuf::as_path),
+            len => self.dirs.get(writer % len).map(PathBuf::as_path),
         }
     }
 }

@@ -26,23 +26,24 @@ pub fn run(args: &SiteArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let summary = Summary::new(&inputs.views, today, &inputs.lint, &|i| {
         pages.get(i).cloned().unwrap_or_default()
     });
-    let files = site::render(
-        &SiteInput {
-            meta: &inputs.meta,
-            views: &inputs.views,
-            summary: &summary,
-            history: inputs.history.as_ref(),
-            policy: &inputs.config.policy,
-            repo_url: inputs.config.repo_url.as_deref(),
-        },
-        &templates,
-    )?;
-    site::publish(&target, &files)?;
+    let input = SiteInput {
+        meta: &inputs.meta,
+        views: &inputs.views,
+        summary: &summary,
+        history: inputs.history.as_ref(),
+        policy: &inputs.config.policy,
+        repo_url: inputs.config.repo_url.as_deref(),
+    };
+    let written = site::publish(&target, |sink| site::render(&input, &templates, sink))?;
     if !global.quiet {
         super::emit(
             None,
-            &format!("wrote {} files to {}\n", files.len(), args.output.display()),
+            &format!("wrote {written} files to {}\n", args.output.display()),
         )?;
     }
+    // Freeing the gathered history, items and findings piece by piece takes a noticeable part
+    // of a build (~0.15 s for 20,000 commits); the process ends right after this command and
+    // the system takes all of its memory back at once.
+    std::mem::forget((inputs, summary, pages));
     Ok(ExitCode::SUCCESS)
 }

@@ -70,17 +70,30 @@ pub fn to_html(text: &str) -> String {
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+    // Writing to a String cannot fail.
+    let _ = write_escaped_html(&mut out, text);
     out
+}
+
+/// Writes `text` escaped as [`escape_html`] does to `out`, each run without a character to
+/// escape in one piece: the site's templates print every value through this.
+pub fn write_escaped_html(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
+    let mut start = 0;
+    for (index, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // The five are ASCII, so `index` is on a character boundary.
+        out.write_str(&text[start..index])?;
+        out.write_str(entity)?;
+        start = index + 1;
+    }
+    out.write_str(&text[start..])
 }
 
 /// Escapes a value for one cell of a GitHub-flavoured Markdown table (or one line of text):
@@ -114,6 +127,20 @@ pub fn escape_md_cell(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_is_escaped_around_any_text() {
+        for (text, escaped) in [
+            ("", ""),
+            ("plain", "plain"),
+            ("<b>&\"'</b>", "&lt;b&gt;&amp;&quot;&#39;&lt;/b&gt;"),
+            ("é<ü>ß", "é&lt;ü&gt;ß"),
+            ("&", "&amp;"),
+            ("a&b", "a&amp;b"),
+        ] {
+            assert_eq!(escape_html(text), escaped);
+        }
+    }
 
     #[test]
     fn raw_html_is_shown_as_text() {

@@ -1,13 +1,15 @@
 //! `poam site`: a static status site, written into a folder in one swap.
 //!
-//! Every page is rendered in memory first (item pages in parallel), then written into a
-//! sibling temporary folder, which replaces the previous build by two renames: a reader sees
-//! the old site or the new one, never half of one. The folder must be new, empty, or an
+//! Every page is rendered in parallel and written as soon as it is rendered into a sibling
+//! temporary folder, which replaces the previous build by two renames: a reader sees the old
+//! site or the new one, never half of one. The folder must be new, empty, or an
 //! earlier build (it holds the `.poam-site` marker); it may not be the repository root, the
 //! items folder, or a folder holding either.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use minijinja::context;
 use minijinja::value::{Serde, Value};
@@ -255,11 +257,30 @@ fn chart_value(chart: &Chart) -> Value {
     }
 }
 
-/// Renders every file of the site, as (path relative to the site root, contents), sorted.
-pub fn render(
-    input: &SiteInput<'_>,
-    templates: &Templates,
-) -> Result<Vec<(String, String)>, Error> {
+/// Where [`render`] hands each file the moment it is rendered: (path relative to the site
+/// root, contents). Called from several threads at once.
+pub type Sink<'a> = dyn Fn(&str, String) -> Result<(), Error> + Sync + 'a;
+
+/// A single page or data file of the site other than the item pages, rendered on its own.
+enum Job<'a> {
+    Findings,
+    ItemsJson,
+    Control(&'a ControlPage),
+    ItemsHtml,
+    Csv,
+    Index,
+    ControlsHtml,
+    Style,
+    Marker,
+}
+
+/// Renders every file of the site on the rayon pool and hands each to `sink` as soon as it is
+/// ready, from whichever thread rendered it. Stops at the first error.
+///
+/// Each file is a task of its own: the big single ones (`findings.html`, `items.json`, the
+/// control pages, ...) are started first, one per thread that is free, while the item pages
+/// are shared out among all threads; no core is left idle while one thread renders a big file.
+pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> Result<(), Error> {
     let pages = item_pages(input.views);
     let refs: Vec<ItemRef> = input
         .views
@@ -268,6 +289,18 @@ pub fn render(
         .map(|(view, page)| ItemRef::new(view, page.clone()))
         .collect();
     let controls = controls(input.views, &refs);
+    // Serialized once: every page shares the value.
+    let meta = Value::from(Serde(input.meta));
+    let site = |root: &str, page: &str| {
+        context! { root => root, page => page, meta => meta.clone() }
+    };
+    let histories = input.history.map(History::index).unwrap_or_default();
+    let control_pages: BTreeMap<&str, &str> = controls
+        .iter()
+        .map(|c| (c.control.as_str(), c.page.as_str()))
+        .collect();
+    // Before the pages, not in the index's task: the replay runs on all threads, and a task
+    // waiting on it would take on item pages meanwhile and finish late.
     let series = input
         .history
         .map(|h| HistorySeries::new(h, input.policy, input.meta.today))
@@ -278,128 +311,162 @@ pub fn render(
         chart_list.push(charts::overdue_over_time(&series));
     }
     chart_list.push(charts::age_against_deadline(input.views));
-    // Serialized once: every page shares the value.
-    let meta = Value::from(Serde(input.meta));
-    let site = |root: &str, page: &str| {
-        context! { root => root, page => page, meta => meta.clone() }
+    let run = |job: &Job<'_>| -> Result<(String, String), Error> {
+        Ok(match job {
+            Job::Findings => {
+                let page_of_file: HashMap<&str, &str> = input
+                    .views
+                    .iter()
+                    .zip(&pages)
+                    .map(|(view, page)| (view.path.as_str(), page.as_str()))
+                    .collect();
+                let finding_pages: Vec<Option<String>> = input
+                    .summary
+                    .findings
+                    .findings
+                    .iter()
+                    .map(|f| page_of_file.get(f.file.as_str()).map(|p| (*p).to_owned()))
+                    .collect();
+                (
+                    "findings.html".into(),
+                    templates.render(
+                        "site/findings.html.j2",
+                        context! {
+                            site => site("", "findings"),
+                            findings => Serde(&input.summary.findings),
+                            pages => finding_pages,
+                        },
+                    )?,
+                )
+            }
+            Job::ItemsJson => (
+                "items.json".into(),
+                crate::render::json_document(&ItemsDocument {
+                    version: VIEW_VERSION,
+                    today: input.meta.today,
+                    items: input.views,
+                }),
+            ),
+            Job::Control(control) => (
+                control.page.clone(),
+                templates.render(
+                    "site/control.html.j2",
+                    context! { site => site("../", "controls"), control => Serde(control) },
+                )?,
+            ),
+            Job::ItemsHtml => (
+                "items.html".into(),
+                templates.render(
+                    "site/items.html.j2",
+                    context! { site => site("", "items"), items => Serde(&refs) },
+                )?,
+            ),
+            Job::Csv => ("poam.csv".into(), csv(input.views)),
+            Job::Index => (
+                "index.html".into(),
+                templates.render(
+                    "site/index.html.j2",
+                    context! {
+                        site => site("", "index"),
+                        summary => Serde(input.summary),
+                        charts => chart_list.iter().map(chart_value).collect::<Vec<_>>(),
+                        has_history => input.history.is_some(),
+                    },
+                )?,
+            ),
+            Job::ControlsHtml => (
+                "controls.html".into(),
+                templates.render(
+                    "site/controls.html.j2",
+                    context! { site => site("", "controls"), controls => Serde(&controls) },
+                )?,
+            ),
+            Job::Style => ("style.css".into(), templates.raw("style.css")?),
+            Job::Marker => (
+                MARKER.into(),
+                "A status site generated by poam site. poam replaces this folder on the next build.\n"
+                    .into(),
+            ),
+        })
     };
-    let summary = Value::from(Serde(input.summary));
-    let mut files: Vec<(String, String)> = Vec::new();
-    files.push((
-        "index.html".into(),
-        templates.render(
-            "site/index.html.j2",
+    let render_item = |((view, page), item_ref): ((&ItemView, &String), &ItemRef)| {
+        let history = view.id.as_deref().and_then(|id| histories.get(id)).copied();
+        let events = history
+            .map(|h| timeline(h, input.repo_url))
+            .unwrap_or_default();
+        let links: Vec<Option<String>> = view
+            .controls
+            .iter()
+            .map(|c| {
+                control_pages
+                    .get(c.trim().to_ascii_uppercase().as_str())
+                    .map(|p| (*p).to_owned())
+            })
+            .collect();
+        let text = templates.render(
+            "site/item.html.j2",
             context! {
-                site => site("", "index"),
-                summary => summary.clone(),
-                charts => chart_list.iter().map(chart_value).collect::<Vec<_>>(),
+                site => site("../", "items"),
+                item => Serde(view),
+                item_ref => Serde(item_ref),
+                control_pages => links,
+                timeline => Serde(&events),
                 has_history => input.history.is_some(),
             },
-        )?,
-    ));
-    files.push((
-        "items.html".into(),
-        templates.render(
-            "site/items.html.j2",
-            context! { site => site("", "items"), items => Serde(&refs) },
-        )?,
-    ));
-    files.push((
-        "controls.html".into(),
-        templates.render(
-            "site/controls.html.j2",
-            context! { site => site("", "controls"), controls => Serde(&controls) },
-        )?,
-    ));
-    let page_of_file: HashMap<&str, &str> = input
-        .views
-        .iter()
-        .zip(&pages)
-        .map(|(view, page)| (view.path.as_str(), page.as_str()))
-        .collect();
-    let finding_pages: Vec<Option<String>> = input
-        .summary
-        .findings
-        .findings
-        .iter()
-        .map(|f| page_of_file.get(f.file.as_str()).map(|p| (*p).to_owned()))
-        .collect();
-    let histories = input.history.map(History::index).unwrap_or_default();
-    files.push((
-        "findings.html".into(),
-        templates.render(
-            "site/findings.html.j2",
-            context! {
-                site => site("", "findings"),
-                findings => Serde(&input.summary.findings),
-                pages => finding_pages,
-            },
-        )?,
-    ));
-    for control in &controls {
-        files.push((
-            control.page.clone(),
-            templates.render(
-                "site/control.html.j2",
-                context! { site => site("../", "controls"), control => Serde(control) },
-            )?,
-        ));
+        )?;
+        sink(page, text)
+    };
+    // Biggest first: a free thread takes the oldest task waiting.
+    let mut jobs = vec![Job::Findings, Job::ItemsJson];
+    jobs.extend(controls.iter().map(Job::Control));
+    jobs.extend([
+        Job::ItemsHtml,
+        Job::Csv,
+        Job::Index,
+        Job::ControlsHtml,
+        Job::Style,
+        Job::Marker,
+    ]);
+    let failure: Mutex<Option<Error>> = Mutex::new(None);
+    let failed = AtomicBool::new(false);
+    let fail = |err: Error| {
+        failed.store(true, Ordering::Relaxed);
+        failure
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_or_insert(err);
+    };
+    rayon::scope(|scope| {
+        for job in &jobs {
+            scope.spawn(|_| {
+                if failed.load(Ordering::Relaxed) {
+                    return;
+                }
+                if let Err(err) = run(job).and_then(|(path, text)| sink(&path, text)) {
+                    fail(err);
+                }
+            });
+        }
+        let items = input
+            .views
+            .par_iter()
+            .zip(&pages)
+            .zip(&refs)
+            .try_for_each(|item| {
+                if failed.load(Ordering::Relaxed) {
+                    // Another file failed: the build is abandoned, its error is reported.
+                    return Ok(());
+                }
+                render_item(item)
+            });
+        if let Err(err) = items {
+            fail(err);
+        }
+    });
+    match failure.into_inner().unwrap_or_else(PoisonError::into_inner) {
+        Some(err) => Err(err),
+        None => Ok(()),
     }
-    let control_pages: BTreeMap<&str, &str> = controls
-        .iter()
-        .map(|c| (c.control.as_str(), c.page.as_str()))
-        .collect();
-    let item_files: Result<Vec<(String, String)>, Error> = input
-        .views
-        .par_iter()
-        .zip(&pages)
-        .zip(&refs)
-        .map(|((view, page), item_ref)| {
-            let history = view.id.as_deref().and_then(|id| histories.get(id)).copied();
-            let events = history
-                .map(|h| timeline(h, input.repo_url))
-                .unwrap_or_default();
-            let links: Vec<Option<String>> = view
-                .controls
-                .iter()
-                .map(|c| {
-                    control_pages
-                        .get(c.trim().to_ascii_uppercase().as_str())
-                        .map(|p| (*p).to_owned())
-                })
-                .collect();
-            let text = templates.render(
-                "site/item.html.j2",
-                context! {
-                    site => site("../", "items"),
-                    item => Serde(view),
-                    item_ref => Serde(item_ref),
-                    control_pages => links,
-                    timeline => Serde(&events),
-                    has_history => input.history.is_some(),
-                },
-            )?;
-            Ok((page.clone(), text))
-        })
-        .collect();
-    files.extend(item_files?);
-    files.push(("style.css".into(), templates.raw("style.css")?));
-    files.push((
-        "items.json".into(),
-        crate::render::json_document(&ItemsDocument {
-            version: VIEW_VERSION,
-            today: input.meta.today,
-            items: input.views,
-        }),
-    ));
-    files.push(("poam.csv".into(), csv(input.views)));
-    files.push((
-        MARKER.into(),
-        "A status site generated by poam site. poam replaces this folder on the next build.\n"
-            .into(),
-    ));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(files)
 }
 
 /// Canonical form of a path that may not exist yet.
@@ -455,14 +522,20 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     }
 }
 
-/// Writes `files` as the folder `target` (already checked), replacing an earlier build.
+/// Builds the site as the folder `target` (already checked), replacing an earlier build, and
+/// returns how many files it wrote. `build` (e.g. [`render`]) hands every file to the sink it
+/// is given, which passes it at once to the writer threads, writing into a fresh private
+/// folder; only when all are written does that folder take the place of `target`.
 ///
 /// Creating ten thousand files is what a build spends most on, most of it in the file system
 /// finding free inodes (and, on the next build, freeing them again). So a page whose bytes
 /// equal the earlier build's is hard-linked from it rather than written again, and new pages
-/// are written by several threads, each staging in a folder of its own (see
-/// [`Staging`]).
-pub fn publish(target: &Path, files: &[(String, String)]) -> Result<(), Error> {
+/// are written by several threads, each staging in a folder of its own (see [`Staging`]),
+/// while the next ones are rendered.
+pub fn publish(
+    target: &Path,
+    build: impl FnOnce(&Sink<'_>) -> Result<(), Error>,
+) -> Result<usize, Error> {
     if target.exists() {
         let is_empty = std::fs::read_dir(target)
             .map_err(io(target))?
@@ -490,53 +563,109 @@ pub fn publish(target: &Path, files: &[(String, String)]) -> Result<(), Error> {
         }
     }
     let previous = target.join(MARKER).is_file().then_some(target);
-    let write_all = || -> Result<(), Error> {
+    let write_all = || -> Result<usize, Error> {
         std::fs::create_dir(&fresh).map_err(io(&fresh))?;
-        let mut made: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
-        for (relative, _) in files {
+        let made: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+        let written = AtomicUsize::new(0);
+        let staging = Staging::new(&fresh, WRITERS);
+        let write = |relative: &str, text: String, stage: Option<&Path>| -> Result<(), Error> {
             if let Some(dir) = Path::new(relative).parent() {
-                if !dir.as_os_str().is_empty() && made.insert(dir.to_path_buf()) {
-                    let dir = fresh.join(dir);
-                    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+                if !dir.as_os_str().is_empty() {
+                    // Held while the folder is made, so no thread writes into it before.
+                    let mut made = made.lock().unwrap_or_else(PoisonError::into_inner);
+                    if !made.contains(dir) {
+                        let path = fresh.join(dir);
+                        std::fs::create_dir_all(&path).map_err(io(&path))?;
+                        made.insert(dir.to_path_buf());
+                    }
                 }
             }
+            let number = written.fetch_add(1, Ordering::Relaxed);
+            let path = fresh.join(relative);
+            let unchanged = previous.map(|p| p.join(relative)).filter(|earlier| {
+                // The size first: a changed page is usually a different length.
+                std::fs::metadata(earlier).is_ok_and(|m| m.len() == text.len() as u64)
+                    && std::fs::read(earlier).is_ok_and(|bytes| bytes == text.as_bytes())
+            });
+            if let Some(earlier) = unchanged {
+                if std::fs::hard_link(&earlier, &path).is_ok() {
+                    return Ok(());
+                }
+            }
+            // The fresh folder is private until the swap: no temporary file is needed for
+            // atomicity, only to create the file in the thread's own folder.
+            match stage {
+                Some(dir) => {
+                    let temp = dir.join(number.to_string());
+                    std::fs::write(&temp, text).map_err(io(&temp))?;
+                    std::fs::rename(&temp, &path).map_err(io(&path))
+                }
+                None => std::fs::write(&path, text).map_err(io(&path)),
+            }
+        };
+        // The files are rendered on the rayon pool (one thread a core) and written by more
+        // threads than cores, which mostly wait on the file system; the bounded queue between
+        // them keeps only a few rendered files in memory.
+        let (send, receive) = std::sync::mpsc::sync_channel::<(String, String)>(WRITERS * 4);
+        let receive = Mutex::new(receive);
+        let failure: Mutex<Option<Error>> = Mutex::new(None);
+        let failed = AtomicBool::new(false);
+        let fail = |err: Error| {
+            failed.store(true, Ordering::Relaxed);
+            failure
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get_or_insert(err);
+        };
+        let built = std::thread::scope(|threads| {
+            for writer in 0..WRITERS {
+                let (receive, failed, write, fail) = (&receive, &failed, &write, &fail);
+                let stage = staging.for_writer(writer);
+                let started = std::thread::Builder::new().spawn_scoped(threads, move || loop {
+                    let next = receive
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .recv();
+                    let Ok((relative, text)) = next else { break };
+                    // After a failure the queue is still drained, so the renderers never wait.
+                    if failed.load(Ordering::Relaxed) {
+                        continue;
+                    }
+                    if let Err(err) = write(&relative, text, stage) {
+                        fail(err);
+                    }
+                });
+                if let Err(e) = started {
+                    // Nothing is sent once this is set, so no renderer waits on a full queue.
+                    fail(Error::Site(format!("cannot start the writer threads: {e}")));
+                    break;
+                }
+            }
+            let sink = |relative: &str, text: String| -> Result<(), Error> {
+                if failed.load(Ordering::Relaxed) {
+                    return Err(Error::Site("a page could not be written".into()));
+                }
+                send.send((relative.to_owned(), text))
+                    .map_err(|_| Error::Site("the writer threads stopped".into()))
+            };
+            let built = build(&sink);
+            drop(send);
+            built
+        });
+        // A write error explains a stopped build better than the renderer's own.
+        if let Some(err) = failure.into_inner().unwrap_or_else(PoisonError::into_inner) {
+            return Err(err);
         }
-        let staging = Staging::new(&fresh, WRITERS);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(WRITERS)
-            .build()
-            .map_err(|e| Error::Site(format!("cannot start the writer threads: {e}")))?;
-        pool.install(|| {
-            files
-                .par_iter()
-                .enumerate()
-                .try_for_each(|(index, (relative, text))| {
-                    let path = fresh.join(relative);
-                    let unchanged = previous.map(|p| p.join(relative)).filter(|earlier| {
-                        std::fs::read(earlier).is_ok_and(|bytes| bytes == text.as_bytes())
-                    });
-                    if let Some(earlier) = unchanged {
-                        if std::fs::hard_link(&earlier, &path).is_ok() {
-                            return Ok(());
-                        }
-                    }
-                    // The fresh folder is private until the swap: no temporary file is needed
-                    // for atomicity, only to create the file in the thread's own folder.
-                    match staging.for_this_thread() {
-                        Some(dir) => {
-                            let temp = dir.join(index.to_string());
-                            std::fs::write(&temp, text).map_err(io(&temp))?;
-                            std::fs::rename(&temp, &path).map_err(io(&path))
-                        }
-                        None => std::fs::write(&path, text).map_err(io(&path)),
-                    }
-                })
-        })
+        built?;
+        Ok(written.into_inner())
     };
-    if let Err(err) = write_all() {
-        let _ = std::fs::remove_dir_all(&fresh);
-        return Err(err);
-    }
+    let written = match write_all() {
+        Ok(written) => written,
+        Err(err) => {
+            let _ = std::fs::remove_dir_all(&fresh);
+            return Err(err);
+        }
+    };
     if target.exists() {
         std::fs::rename(target, &old).map_err(io(target))?;
         if let Err(source) = std::fs::rename(&fresh, target) {
@@ -552,7 +681,7 @@ pub fn publish(target: &Path, files: &[(String, String)]) -> Result<(), Error> {
     } else {
         std::fs::rename(&fresh, target).map_err(io(target))?;
     }
-    Ok(())
+    Ok(written)
 }
 
 #[cfg(test)]
@@ -565,6 +694,69 @@ mod tests {
         assert_eq!(slug("../etc/passwd"), "_.._etc_passwd");
         assert_eq!(slug("<script>"), "_script_");
         assert_eq!(slug(""), "_");
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn published_files_land_in_the_folder_and_are_counted() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("site");
+        let written = publish(&target, |sink| {
+            sink(MARKER, "marker\n".into())?;
+            sink("index.html", "<p>index</p>\n".into())?;
+            sink("items/v-1.html", "<p>V-1</p>\n".into())
+        })
+        .expect("published");
+        assert_eq!(written, 3);
+        assert_eq!(names(dir.path()), ["site"], "no temporary folder is left");
+        assert_eq!(names(&target), [MARKER, "index.html", "items"]);
+        assert_eq!(
+            std::fs::read_to_string(target.join("items/v-1.html")).expect("read"),
+            "<p>V-1</p>\n"
+        );
+    }
+
+    #[test]
+    fn a_failed_build_leaves_the_earlier_site_and_no_fresh_folder() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("site");
+        publish(&target, |sink| sink(MARKER, "first\n".into())).expect("first build");
+        let err = publish(&target, |sink| {
+            sink(MARKER, "second\n".into())?;
+            sink("items/v-1.html", "<p>V-1</p>\n".into())?;
+            Err(Error::Site("the template failed".into()))
+        })
+        .expect_err("the build fails");
+        assert!(err.to_string().contains("the template failed"), "{err}");
+        assert_eq!(names(dir.path()), ["site"], "the fresh folder is removed");
+        assert_eq!(names(&target), [MARKER]);
+        assert_eq!(
+            std::fs::read_to_string(target.join(MARKER)).expect("read"),
+            "first\n"
+        );
+    }
+
+    #[test]
+    fn a_write_error_names_the_path_and_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("site");
+        // `clash` cannot be both a file and a folder: one of the two writes fails.
+        let err = publish(&target, |sink| {
+            sink("clash", "a file\n".into())?;
+            sink("clash/page.html", "a page\n".into())
+        })
+        .expect_err("the write fails");
+        assert!(matches!(err, Error::Write { .. }), "{err:?}");
+        assert!(err.to_string().contains("clash"), "{err}");
+        assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
     }
 
     #[test]

@@ -131,7 +131,7 @@ impl Templates {
         env.set_formatter(
             |out, state, value| match (state.auto_escape(), value.as_str()) {
                 (AutoEscape::Html, Some(text)) if !value.is_safe() => {
-                    out.write_str(&markdown::escape_html(text)).map_err(|_| {
+                    markdown::write_escaped_html(out, text).map_err(|_| {
                         minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "writing output")
                     })
                 }
