@@ -75,10 +75,7 @@ pub fn render_log_with_waivers(
         let timelines = history::select(&history, ids, since)?;
         render_with_waivers(&history, &timelines, waivers, format)
     };
-    // Freeing every parsed version and closing the object database take a tenth of a long
-    // walk, and nobody waits for them: let another thread do it while the output is written.
-    let _ = std::thread::Builder::new()
-        .name("poam-history-free".to_owned())
-        .spawn(move || drop((history, repo)));
+    // Freeing every parsed version takes a tenth of a long walk (see `retire`).
+    crate::retire::retire((history, repo));
     Ok(text)
 }

@@ -35,7 +35,11 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
                 ReportFormatArg::Md => ReportFormat::Markdown,
                 ReportFormatArg::Html => ReportFormat::Html,
             };
-            report::monthly(&templates, format, &inputs.meta, &summary)?
+            let text = report::monthly(&templates, format, &inputs.meta, &summary)?;
+            // Freeing the gathered history, items and findings takes a noticeable moment; see
+            // `retire`.
+            crate::retire::retire((inputs, summary, pages));
+            text
         }
     };
     emit(args.output.as_deref(), &text)?;
