@@ -157,10 +157,75 @@ pub(crate) struct Packed {
 /// Reads packed objects for one thread: its own file handles, inflater and cache.
 pub(crate) struct PackReader {
     packs: Arc<Packs>,
-    files: Vec<Option<File>>,
+    source: Window,
     inflater: Decompress,
     cache: Cache,
-    buffer: Vec<u8>,
+}
+
+/// Bytes read ahead from the packs. A walk reads commits, root trees, items trees and item
+/// files, each kind from a region of its own in a pack and mostly in the order the pack keeps
+/// them, and most objects are a few hundred bytes: a few windows read ahead serve many reads
+/// each, where a read per object (libgit2 maps the packs into memory, which would need
+/// `unsafe` here) cost more than the inflating.
+struct Window {
+    paths: Vec<PathBuf>,
+    files: Vec<Option<File>>,
+    /// `(pack, start, bytes, last use)`.
+    windows: Vec<(usize, u64, Vec<u8>, u64)>,
+    clock: u64,
+}
+
+/// How much a window reads at least, and how many are kept.
+const WINDOW: usize = 16 << 10;
+const WINDOWS: usize = 8;
+
+impl Window {
+    fn new(packs: &Packs) -> Self {
+        Self {
+            paths: packs.indexes.iter().map(|i| i.pack.clone()).collect(),
+            files: packs.indexes.iter().map(|_| None).collect(),
+            windows: Vec::with_capacity(WINDOWS),
+            clock: 0,
+        }
+    }
+
+    /// Up to `len` bytes of `pack` from `at` (fewer at the end of the file).
+    fn bytes(&mut self, pack: usize, at: u64, len: usize) -> Result<&[u8], Unreadable> {
+        self.clock += 1;
+        let found = self.windows.iter().position(|(p, start, data, _)| {
+            *p == pack && at >= *start && at + len as u64 <= start + data.len() as u64
+        });
+        let index = match found {
+            Some(index) => index,
+            None => {
+                let slot = self.files.get_mut(pack).ok_or(Unreadable)?;
+                if slot.is_none() {
+                    *slot = Some(File::open(&self.paths[pack]).map_err(|_| Unreadable)?);
+                }
+                let file = slot.as_ref().ok_or(Unreadable)?;
+                let index = if self.windows.len() < WINDOWS {
+                    self.windows.push((pack, at, Vec::new(), 0));
+                    self.windows.len() - 1
+                } else {
+                    (0..self.windows.len())
+                        .min_by_key(|&i| self.windows[i].3)
+                        .unwrap_or(0)
+                };
+                let window = &mut self.windows[index];
+                window.2.resize(len.max(WINDOW), 0);
+                let read = read_at(file, &mut window.2, at)?;
+                window.2.truncate(read);
+                window.0 = pack;
+                window.1 = at;
+                index
+            }
+        };
+        let window = &mut self.windows[index];
+        window.3 = self.clock;
+        let from = usize::try_from(at - window.1).map_err(|_| Unreadable)?;
+        let to = (from + len).min(window.2.len());
+        Ok(&window.2[from..to])
+    }
 }
 
 /// What an entry's header says.
@@ -175,13 +240,11 @@ struct Entry {
 
 impl PackReader {
     pub fn new(packs: Arc<Packs>) -> Self {
-        let files = packs.indexes.iter().map(|_| None).collect();
         Self {
+            source: Window::new(&packs),
             packs,
-            files,
             inflater: Decompress::new(true),
             cache: Cache::default(),
-            buffer: Vec::new(),
         }
     }
 
@@ -225,7 +288,10 @@ impl PackReader {
             };
             let data = Arc::new(self.inflate(pack, &entry)?);
             let object = Packed { kind, data };
-            self.cache.put(pack, at, &object);
+            // A walk reads each commit once: caching them would only push trees out.
+            if kind != ObjectType::Commit {
+                self.cache.put(pack, at, &object);
+            }
             break object;
         };
         while let Some((at, entry)) = deltas.pop() {
@@ -240,21 +306,16 @@ impl PackReader {
         Ok(object)
     }
 
-    fn file(&mut self, pack: usize) -> Result<&File, Unreadable> {
-        let slot = self.files.get_mut(pack).ok_or(Unreadable)?;
-        if slot.is_none() {
-            let path = &self.packs.indexes[pack].pack;
-            *slot = Some(File::open(path).map_err(|_| Unreadable)?);
-        }
-        slot.as_ref().ok_or(Unreadable)
-    }
-
     /// Parses the entry header at `at`: type and size, then a delta's base.
     fn entry(&mut self, pack: usize, at: u64) -> Result<Entry, Unreadable> {
         // A header is at most 10 bytes of type and size and 10 of base offset (or 20 of id).
         let mut header = [0u8; 32];
-        let read = read_at(self.file(pack)?, &mut header, at)?;
-        let header = &header[..read];
+        let available = {
+            let bytes = self.source.bytes(pack, at, header.len())?;
+            header[..bytes.len()].copy_from_slice(bytes);
+            bytes.len()
+        };
+        let header = &header[..available];
         let mut bytes = header.iter().copied();
         let first = bytes.next().ok_or(Unreadable)?;
         let kind = (first >> 4) & 0x7;
@@ -321,33 +382,27 @@ impl PackReader {
         // Compressed data is rarely much larger than the data (zlib adds 5 bytes per 16 KB
         // block at worst): one read usually holds the whole stream.
         let mut chunk = entry.size + entry.size / 1024 + 64;
-        let mut buffer = std::mem::take(&mut self.buffer);
-        let result = loop {
-            buffer.resize(chunk, 0);
-            let read = match read_at(self.file(pack)?, &mut buffer, at) {
-                Ok(0) | Err(_) => break Err(Unreadable),
-                Ok(read) => read,
-            };
+        loop {
+            let input = self.source.bytes(pack, at, chunk)?;
+            if input.is_empty() {
+                return Err(Unreadable);
+            }
             let in_before = self.inflater.total_in();
             let out_before = self.inflater.total_out() as usize;
-            let status = self.inflater.decompress(
-                &buffer[..read],
-                &mut out[out_before..],
-                FlushDecompress::None,
-            );
+            let status =
+                self.inflater
+                    .decompress(input, &mut out[out_before..], FlushDecompress::None);
             let out_after = self.inflater.total_out() as usize;
             let consumed = self.inflater.total_in() - in_before;
             match status {
-                Ok(Status::StreamEnd) if out_after == entry.size => break Ok(()),
+                Ok(Status::StreamEnd) if out_after == entry.size => return Ok(out),
                 Ok(Status::Ok | Status::BufError) if consumed > 0 || out_after > out_before => {
                     at += consumed;
-                    chunk = 64 << 10;
+                    chunk = WINDOW;
                 }
-                _ => break Err(Unreadable),
+                _ => return Err(Unreadable),
             }
-        };
-        self.buffer = buffer;
-        result.map(|()| out)
+        }
     }
 }
 
