@@ -39,6 +39,10 @@ pub struct LintInput {
     pub history: HistoryMode,
     /// Show a progress bar on a terminal when the history walk takes a while.
     pub progress: bool,
+    /// Keep the text of the files with findings in the report, for a renderer that shows
+    /// source snippets (the human format). Taking thousands out costs a few milliseconds
+    /// the other formats need not pay.
+    pub sources: bool,
 }
 
 /// What the field rules need from history.
@@ -126,9 +130,19 @@ pub fn finish(
     config_source: Option<&crate::source::SourceFile>,
     mut loaded: Vec<LoadedItem>,
     mut diagnostics: Vec<Diagnostic>,
+    keep_sources: bool,
 ) -> Report {
     let items = loaded.len();
     diag::sort(&mut diagnostics);
+    if !keep_sources {
+        crate::retire::retire(loaded);
+        return Report {
+            today,
+            items,
+            diagnostics,
+            sources: std::collections::BTreeMap::new(),
+        };
+    }
     // The files with findings, sorted: the findings are, so their files come in runs.
     let mut wanted: Vec<&str> = Vec::new();
     for d in &diagnostics {
@@ -238,7 +252,13 @@ pub fn lint(mut workspace: Workspace, input: &LintInput) -> Result<Report, Error
             }
         }
     }
-    Ok(assemble(workspace, &folder, input.today, found))
+    Ok(assemble(
+        workspace,
+        &folder,
+        input.today,
+        found,
+        input.sources,
+    ))
 }
 
 /// Lints the workspace against a full history already walked (the site reads the same walk
@@ -260,7 +280,8 @@ pub fn lint_with_history(
         cutoff.as_ref(),
         &unknown,
     );
-    Ok(assemble(workspace, &folder, today, found))
+    // For the reports, which show no source snippets.
+    Ok(assemble(workspace, &folder, today, found, false))
 }
 
 /// Lints the workspace in pull-request mode against a change already read (`poam report
@@ -275,7 +296,8 @@ pub fn lint_with_pr(
     let config = &workspace.config;
     let (cutoff, unknown) = repository_context(config, repo, today)?;
     let found = pr_history_findings(config, pr, cutoff.as_ref(), &unknown);
-    Ok(assemble(workspace, &folder, today, found))
+    // For the reports, which show no source snippets.
+    Ok(assemble(workspace, &folder, today, found, false))
 }
 
 fn pr_history_findings(
@@ -411,6 +433,7 @@ fn assemble(
     folder: &ItemsFolder,
     today: NaiveDate,
     found: HistoryFindings,
+    keep_sources: bool,
 ) -> Report {
     let Workspace {
         config,
@@ -452,7 +475,13 @@ fn assemble(
         diagnostics.extend(rules::check_history(config, violations, &ctx));
         diagnostics.extend(rules::check_vdr_history(config, vdr_violations, &ctx));
     }
-    finish(today, config_source.as_ref(), loaded, diagnostics)
+    finish(
+        today,
+        config_source.as_ref(),
+        loaded,
+        diagnostics,
+        keep_sources,
+    )
 }
 
 /// Resolves `history_since`, pointing at it in `poam.yaml` when it names nothing or lies in

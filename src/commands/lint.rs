@@ -69,6 +69,7 @@ pub fn run(args: LintArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         today: today(global),
         history,
         progress: !global.quiet && args.format == Format::Human && std::io::stderr().is_terminal(),
+        sources: args.format == Format::Human,
     };
     let workspace = Workspace::open(config)?;
     verbose_workspace(global, &workspace, started);

@@ -222,6 +222,7 @@ pub fn gather(config: Config, today: NaiveDate, progress: bool) -> Result<Inputs
                 today,
                 history: HistoryMode::Off,
                 progress,
+                sources: false,
             },
         )?,
     };

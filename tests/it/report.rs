@@ -210,6 +210,7 @@ fn pull_request_findings_match_a_lint_of_every_file() {
             today,
             history: HistoryMode::Base("main".into()),
             progress: false,
+            sources: true,
         },
     )
     .expect("lint");
