@@ -296,7 +296,10 @@ impl<'a> Parser<'a> {
             return None;
         }
         let inner = &rest[1..end];
-        if inner.bytes().any(|b| b"[]{}#'\"".contains(&b)) {
+        if inner
+            .bytes()
+            .any(|b| matches!(b, b'[' | b']' | b'{' | b'}' | b'#' | b'\'' | b'"'))
+        {
             return None;
         }
         self.enter()?;
@@ -426,13 +429,19 @@ fn flow_plain(element: &str, at: usize) -> Option<Node> {
     // In a flow collection `:` is an indicator only before a space or at the element's end (the
     // caller splits at `,` and refuses brackets), so date-times like 2026-11-15T17:00:00Z stay
     // on the fast path.
-    if is_indicator(first) || element.contains(": ") || element.ends_with(':') {
+    if is_indicator(first) || has_colon_space(element) || element.ends_with(':') {
         return None;
     }
     Some(Node {
         value: resolve_plain(element),
         span: Span::new(at, at + element.len()),
     })
+}
+
+/// Whether `text` holds `: ` (a byte scan: a substring search sets up a searcher per call,
+/// which costs more than these short elements).
+fn has_colon_space(text: &str) -> bool {
+    text.as_bytes().windows(2).any(|pair| pair == b": ")
 }
 
 /// A one-line plain scalar in block context, up to a ` #` comment.
