@@ -99,13 +99,18 @@ def main():
             print(f"  ratio poam / baseline: {full['poam log --format json'][0] / full['baseline log --format json'][0]:.2f}")
 
         # A pull request that changes one item.
-        subprocess.run(["git", "checkout", "-q", "-b", "pr"], cwd=repo, check=True, env=GIT_ENV)
-        item = os.path.join(repo, "poams", "POAM-0001.yaml")
-        if not os.path.exists(item):
-            item = os.path.join(repo, "poams", "closed", "POAM-0001.yaml")
-        with open(item, "a") as f:
-            f.write("comments: Vendor contacted again.\n")
-        subprocess.run(["git", "commit", "-q", "-am", "Comment on POAM-0001"], cwd=repo, check=True, env=GIT_ENV)
+        # A kept repository (--keep) has the branch from an earlier run.
+        has_pr = subprocess.run(["git", "rev-parse", "--verify", "-q", "pr"], cwd=repo, capture_output=True).returncode == 0
+        if has_pr:
+            subprocess.run(["git", "checkout", "-q", "pr"], cwd=repo, check=True, env=GIT_ENV)
+        else:
+            subprocess.run(["git", "checkout", "-q", "-b", "pr"], cwd=repo, check=True, env=GIT_ENV)
+            item = os.path.join(repo, "poams", "POAM-0001.yaml")
+            if not os.path.exists(item):
+                item = os.path.join(repo, "poams", "closed", "POAM-0001.yaml")
+            with open(item, "a") as f:
+                f.write("comments: Vendor contacted again.\n")
+            subprocess.run(["git", "commit", "-q", "-am", "Comment on POAM-0001"], cwd=repo, check=True, env=GIT_ENV)
         lint = [poam, "lint", "--today", "2026-11-25", "--format", "json"]
         commands = {
             "poam lint --base main": (lint + ["--base", "main"], repo, (0, 1)),
@@ -122,6 +127,7 @@ def main():
         print(f"  PR history walk (difference of medians): {walk * 1000:.1f} ms")
         if args.baseline:
             print(f"  ratio poam / baseline (--base): {pr['poam lint --base main'][0] / pr['baseline lint --base main'][0]:.2f}")
+        subprocess.run(["git", "checkout", "-q", "main"], cwd=repo, check=True, env=GIT_ENV)
 
 
 if __name__ == "__main__":
