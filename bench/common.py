@@ -40,3 +40,21 @@ def release_binary(given=None):
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=root, check=True)
     target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(root, "target")
     return os.path.join(target, "release", "poam")
+
+
+def checkout_pr_branch(repo, env, item_name="POAM-0001.yaml"):
+    """Checks out the `pr` branch: one commit on top of main that appends a comment to one item.
+    A kept repository (--keep) has it from an earlier run; otherwise it is made here."""
+    import os
+    import subprocess
+    has_pr = subprocess.run(["git", "rev-parse", "--verify", "-q", "pr"], cwd=repo, capture_output=True).returncode == 0
+    if has_pr:
+        subprocess.run(["git", "checkout", "-q", "pr"], cwd=repo, check=True, env=env)
+        return
+    subprocess.run(["git", "checkout", "-q", "-b", "pr"], cwd=repo, check=True, env=env)
+    item = os.path.join(repo, "poams", item_name)
+    if not os.path.exists(item):
+        item = os.path.join(repo, "poams", "closed", item_name)
+    with open(item, "a") as f:
+        f.write("comments: Vendor contacted again.\n")
+    subprocess.run(["git", "commit", "-q", "-am", "Comment on POAM-0001"], cwd=repo, check=True, env=env)

@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 
-from common import cpu_model, release_binary, timed_run
+from common import checkout_pr_branch, cpu_model, release_binary, timed_run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GIT_ENV = dict(
@@ -99,18 +99,7 @@ def main():
             print(f"  ratio poam / baseline: {full['poam log --format json'][0] / full['baseline log --format json'][0]:.2f}")
 
         # A pull request that changes one item.
-        # A kept repository (--keep) has the branch from an earlier run.
-        has_pr = subprocess.run(["git", "rev-parse", "--verify", "-q", "pr"], cwd=repo, capture_output=True).returncode == 0
-        if has_pr:
-            subprocess.run(["git", "checkout", "-q", "pr"], cwd=repo, check=True, env=GIT_ENV)
-        else:
-            subprocess.run(["git", "checkout", "-q", "-b", "pr"], cwd=repo, check=True, env=GIT_ENV)
-            item = os.path.join(repo, "poams", "POAM-0001.yaml")
-            if not os.path.exists(item):
-                item = os.path.join(repo, "poams", "closed", "POAM-0001.yaml")
-            with open(item, "a") as f:
-                f.write("comments: Vendor contacted again.\n")
-            subprocess.run(["git", "commit", "-q", "-am", "Comment on POAM-0001"], cwd=repo, check=True, env=GIT_ENV)
+        checkout_pr_branch(repo, GIT_ENV)
         lint = [poam, "lint", "--today", "2026-11-25", "--format", "json"]
         commands = {
             "poam lint --base main": (lint + ["--base", "main"], repo, (0, 1)),

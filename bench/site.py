@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 
-from common import cpu_model, release_binary, timed_run
+from common import checkout_pr_branch, cpu_model, release_binary, timed_run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GIT_ENV = dict(
@@ -101,17 +101,7 @@ def main():
         report = [poam, "report", "--today", TODAY, "-q"]
         print("poam report:")
         show("monthly (full history)", measure(report, repo, args.runs))
-        has_pr = subprocess.run(["git", "rev-parse", "--verify", "-q", "pr"], cwd=repo, capture_output=True).returncode == 0
-        if has_pr:
-            subprocess.run(["git", "checkout", "-q", "pr"], cwd=repo, check=True, env=GIT_ENV)
-        else:
-            subprocess.run(["git", "checkout", "-q", "-b", "pr"], cwd=repo, check=True, env=GIT_ENV)
-            item = os.path.join(repo, "poams", "POAM-0001.yaml")
-            if not os.path.exists(item):
-                item = os.path.join(repo, "poams", "closed", "POAM-0001.yaml")
-            with open(item, "a") as f:
-                f.write("comments: Vendor contacted again.\n")
-            subprocess.run(["git", "commit", "-q", "-am", "Comment on POAM-0001"], cwd=repo, check=True, env=GIT_ENV)
+        checkout_pr_branch(repo, GIT_ENV)
         show("--base main, one changed item", measure(report + ["--base", "main"], repo, args.runs))
         lint = [poam, "lint", "--today", TODAY, "--format", "json"]
         show("(poam lint --base main, for scale)", measure(lint + ["--base", "main"], repo, args.runs, ok=(0, 1)))

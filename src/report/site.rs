@@ -427,19 +427,12 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
         Job::Style,
         Job::Marker,
     ]);
-    let failure: Mutex<Option<Error>> = Mutex::new(None);
-    let failed = AtomicBool::new(false);
-    let fail = |err: Error| {
-        failed.store(true, Ordering::Relaxed);
-        failure
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get_or_insert(err);
-    };
+    let failure = FirstError::default();
+    let (failed, fail) = (&failure, |err| failure.fail(err));
     rayon::scope(|scope| {
         for job in &jobs {
             scope.spawn(|_| {
-                if failed.load(Ordering::Relaxed) {
+                if failed.is_set() {
                     return;
                 }
                 if let Err(err) = run(job).and_then(|(path, text)| sink(&path, text)) {
@@ -453,7 +446,7 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
             .zip(&pages)
             .zip(&refs)
             .try_for_each(|item| {
-                if failed.load(Ordering::Relaxed) {
+                if failed.is_set() {
                     // Another file failed: the build is abandoned, its error is reported.
                     return Ok(());
                 }
@@ -463,9 +456,36 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
             fail(err);
         }
     });
-    match failure.into_inner().unwrap_or_else(PoisonError::into_inner) {
+    match failure.into_error() {
         Some(err) => Err(err),
         None => Ok(()),
+    }
+}
+
+/// The first error of many threads, and whether there was one yet (so the others can stop).
+#[derive(Default)]
+struct FirstError {
+    set: AtomicBool,
+    error: Mutex<Option<Error>>,
+}
+
+impl FirstError {
+    fn fail(&self, err: Error) {
+        self.set.store(true, Ordering::Relaxed);
+        self.error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_or_insert(err);
+    }
+
+    fn is_set(&self) -> bool {
+        self.set.load(Ordering::Relaxed)
+    }
+
+    fn into_error(self) -> Option<Error> {
+        self.error
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -608,15 +628,8 @@ pub fn publish(
         // them keeps only a few rendered files in memory.
         let (send, receive) = std::sync::mpsc::sync_channel::<(String, String)>(WRITERS * 4);
         let receive = Mutex::new(receive);
-        let failure: Mutex<Option<Error>> = Mutex::new(None);
-        let failed = AtomicBool::new(false);
-        let fail = |err: Error| {
-            failed.store(true, Ordering::Relaxed);
-            failure
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .get_or_insert(err);
-        };
+        let failure = FirstError::default();
+        let (failed, fail) = (&failure, |err| failure.fail(err));
         let built = std::thread::scope(|threads| {
             for writer in 0..WRITERS {
                 let (receive, failed, write, fail) = (&receive, &failed, &write, &fail);
@@ -628,7 +641,7 @@ pub fn publish(
                         .recv();
                     let Ok((relative, text)) = next else { break };
                     // After a failure the queue is still drained, so the renderers never wait.
-                    if failed.load(Ordering::Relaxed) {
+                    if failed.is_set() {
                         continue;
                     }
                     if let Err(err) = write(&relative, text, stage) {
@@ -642,7 +655,7 @@ pub fn publish(
                 }
             }
             let sink = |relative: &str, text: String| -> Result<(), Error> {
-                if failed.load(Ordering::Relaxed) {
+                if failed.is_set() {
                     return Err(Error::Site("a page could not be written".into()));
                 }
                 send.send((relative.to_owned(), text))
@@ -653,7 +666,7 @@ pub fn publish(
             built
         });
         // A write error explains a stopped build better than the renderer's own.
-        if let Some(err) = failure.into_inner().unwrap_or_else(PoisonError::into_inner) {
+        if let Some(err) = failure.into_error() {
             return Err(err);
         }
         built?;
