@@ -134,18 +134,31 @@ pub fn finish(
 ) -> Report {
     let items = loaded.len();
     diag::sort(&mut diagnostics);
-    if !keep_sources {
-        crate::retire::retire(loaded);
-        return Report {
-            today,
-            items,
-            diagnostics,
-            sources: std::collections::BTreeMap::new(),
-        };
+    let sources = if keep_sources {
+        take_sources(&mut loaded, &diagnostics, config_source)
+    } else {
+        std::collections::BTreeMap::new()
+    };
+    // Freeing thousands of parsed items takes a noticeable moment (see `retire`).
+    crate::retire::retire(loaded);
+    Report {
+        today,
+        items,
+        diagnostics,
+        sources,
     }
+}
+
+/// The sources of the files the findings (sorted) point into, taken out of `loaded`, with
+/// `poam.yaml`'s when a finding points there.
+fn take_sources(
+    loaded: &mut [LoadedItem],
+    diagnostics: &[Diagnostic],
+    config_source: Option<&crate::source::SourceFile>,
+) -> std::collections::BTreeMap<String, crate::source::SourceFile> {
     // The files with findings, sorted: the findings are, so their files come in runs.
     let mut wanted: Vec<&str> = Vec::new();
-    for d in &diagnostics {
+    for d in diagnostics {
         if wanted.last() != Some(&d.location.file.as_str()) {
             wanted.push(&d.location.file);
         }
@@ -174,14 +187,7 @@ pub fn finish(
     if let Some(source) = config_source.filter(|s| is_wanted(&s.name)) {
         sources.insert(source.name.clone(), source.clone());
     }
-    // Freeing thousands of parsed items takes a noticeable moment (see `retire`).
-    crate::retire::retire(loaded);
-    Report {
-        today,
-        items,
-        diagnostics,
-        sources,
-    }
+    sources
 }
 
 /// Keeps only the findings about the files named `names` (and the count of those files):

@@ -363,7 +363,8 @@ impl GitRepo {
         let mut items = items_trees.resolve(commit.links.tree)?;
         loop {
             walked += 1;
-            progress.walking(walked, 0);
+            // The item versions are read after the commits, when the trees are compared.
+            progress.walking(walked, None);
             let (parent, parent_items, baseline) = match self.first_parent(&odb, &commit)? {
                 Parent::Commit(parent) => {
                     let parent_items = items_trees.resolve(parent.links.tree)?;

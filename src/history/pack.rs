@@ -157,7 +157,7 @@ pub(crate) struct Packed {
 /// Reads packed objects for one thread: its own file handles, inflater and cache.
 pub(crate) struct PackReader {
     packs: Arc<Packs>,
-    source: Window,
+    source: ReadAhead,
     inflater: Decompress,
     cache: Cache,
 }
@@ -167,22 +167,35 @@ pub(crate) struct PackReader {
 /// them, and most objects are a few hundred bytes: a few windows read ahead serve many reads
 /// each, where a read per object (libgit2 maps the packs into memory, which would need
 /// `unsafe` here) cost more than the inflating.
-struct Window {
-    paths: Vec<PathBuf>,
+struct ReadAhead {
     files: Vec<Option<File>>,
-    /// `(pack, start, bytes, last use)`.
-    windows: Vec<(usize, u64, Vec<u8>, u64)>,
+    windows: Vec<Window>,
     clock: u64,
+}
+
+/// Bytes of one pack from `start`, last used at `used` (a tick of [`ReadAhead::clock`]).
+struct Window {
+    pack: usize,
+    start: u64,
+    data: Vec<u8>,
+    used: u64,
+}
+
+impl Window {
+    fn covers(&self, pack: usize, at: u64, len: usize) -> bool {
+        self.pack == pack
+            && at >= self.start
+            && at + len as u64 <= self.start + self.data.len() as u64
+    }
 }
 
 /// How much a window reads at least, and how many are kept.
 const WINDOW: usize = 16 << 10;
 const WINDOWS: usize = 8;
 
-impl Window {
+impl ReadAhead {
     fn new(packs: &Packs) -> Self {
         Self {
-            paths: packs.indexes.iter().map(|i| i.pack.clone()).collect(),
             files: packs.indexes.iter().map(|_| None).collect(),
             windows: Vec::with_capacity(WINDOWS),
             clock: 0,
@@ -190,41 +203,51 @@ impl Window {
     }
 
     /// Up to `len` bytes of `pack` from `at` (fewer at the end of the file).
-    fn bytes(&mut self, pack: usize, at: u64, len: usize) -> Result<&[u8], Unreadable> {
+    fn bytes(
+        &mut self,
+        packs: &Packs,
+        pack: usize,
+        at: u64,
+        len: usize,
+    ) -> Result<&[u8], Unreadable> {
         self.clock += 1;
-        let found = self.windows.iter().position(|(p, start, data, _)| {
-            *p == pack && at >= *start && at + len as u64 <= start + data.len() as u64
-        });
-        let index = match found {
+        let index = match self.windows.iter().position(|w| w.covers(pack, at, len)) {
             Some(index) => index,
             None => {
                 let slot = self.files.get_mut(pack).ok_or(Unreadable)?;
                 if slot.is_none() {
-                    *slot = Some(File::open(&self.paths[pack]).map_err(|_| Unreadable)?);
+                    let path = &packs.indexes.get(pack).ok_or(Unreadable)?.pack;
+                    *slot = Some(File::open(path).map_err(|_| Unreadable)?);
                 }
                 let file = slot.as_ref().ok_or(Unreadable)?;
+                // The least recently used window is read again, once all are in use.
                 let index = if self.windows.len() < WINDOWS {
-                    self.windows.push((pack, at, Vec::new(), 0));
+                    self.windows.push(Window {
+                        pack,
+                        start: at,
+                        data: Vec::new(),
+                        used: 0,
+                    });
                     self.windows.len() - 1
                 } else {
                     (0..self.windows.len())
-                        .min_by_key(|&i| self.windows[i].3)
+                        .min_by_key(|&i| self.windows[i].used)
                         .unwrap_or(0)
                 };
                 let window = &mut self.windows[index];
-                window.2.resize(len.max(WINDOW), 0);
-                let read = read_at(file, &mut window.2, at)?;
-                window.2.truncate(read);
-                window.0 = pack;
-                window.1 = at;
+                window.data.resize(len.max(WINDOW), 0);
+                let read = read_at(file, &mut window.data, at)?;
+                window.data.truncate(read);
+                window.pack = pack;
+                window.start = at;
                 index
             }
         };
         let window = &mut self.windows[index];
-        window.3 = self.clock;
-        let from = usize::try_from(at - window.1).map_err(|_| Unreadable)?;
-        let to = (from + len).min(window.2.len());
-        Ok(&window.2[from..to])
+        window.used = self.clock;
+        let from = usize::try_from(at - window.start).map_err(|_| Unreadable)?;
+        let to = (from + len).min(window.data.len());
+        Ok(&window.data[from..to])
     }
 }
 
@@ -241,11 +264,16 @@ struct Entry {
 impl PackReader {
     pub fn new(packs: Arc<Packs>) -> Self {
         Self {
-            source: Window::new(&packs),
+            source: ReadAhead::new(&packs),
             packs,
             inflater: Decompress::new(true),
             cache: Cache::default(),
         }
+    }
+
+    /// The pack indexes this reader reads, for another thread's reader.
+    pub fn packs(&self) -> Arc<Packs> {
+        Arc::clone(&self.packs)
     }
 
     /// The object `id` if a pack holds it and it reads cleanly; `None` otherwise.
@@ -311,7 +339,7 @@ impl PackReader {
         // A header is at most 10 bytes of type and size and 10 of base offset (or 20 of id).
         let mut header = [0u8; 32];
         let available = {
-            let bytes = self.source.bytes(pack, at, header.len())?;
+            let bytes = self.source.bytes(&self.packs, pack, at, header.len())?;
             header[..bytes.len()].copy_from_slice(bytes);
             bytes.len()
         };
@@ -383,7 +411,7 @@ impl PackReader {
         // block at worst): one read usually holds the whole stream.
         let mut chunk = entry.size + entry.size / 1024 + 64;
         loop {
-            let input = self.source.bytes(pack, at, chunk)?;
+            let input = self.source.bytes(&self.packs, pack, at, chunk)?;
             if input.is_empty() {
                 return Err(Unreadable);
             }

@@ -100,7 +100,7 @@ impl GitRepo {
         let mut steps: Vec<(Source, Vec<FileChange>)> = Vec::new();
         let mut commits = Vec::new();
         for (walked, id) in chain.iter().enumerate() {
-            progress.walking(walked + 1, parser.count());
+            progress.walking(walked + 1, Some(parser.count()));
             let commit = read_commit(&odb, *id)?;
             let meta = Arc::new(commit.meta());
             commits.push(Arc::clone(&meta));

@@ -37,14 +37,18 @@ impl Progress {
     }
 
     /// Called once per commit; cheap when no bar is shown.
-    pub fn walking(&mut self, commits: usize, blobs: usize) {
+    /// `versions`: item versions read so far, when the walk reads them as it goes.
+    pub fn walking(&mut self, commits: usize, versions: Option<usize>) {
         if !self.enabled || !commits.is_multiple_of(64) {
             return;
         }
         if let Some(bar) = self.bar() {
-            bar.set_message(format!(
-                "reading history: {commits} commits, {blobs} item versions"
-            ));
+            bar.set_message(match versions {
+                Some(versions) => {
+                    format!("reading history: {commits} commits, {versions} item versions")
+                }
+                None => format!("reading history: {commits} commits"),
+            });
             bar.tick();
         }
     }

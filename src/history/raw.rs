@@ -28,7 +28,6 @@ const MODE_EXECUTABLE: u32 = 0o100_755;
 /// libgit2. Not `Sync`, like libgit2's handle.
 pub(crate) struct Objects<'r> {
     odb: Odb<'r>,
-    packs: Arc<Packs>,
     reader: RefCell<PackReader>,
 }
 
@@ -67,14 +66,13 @@ impl<'r> Objects<'r> {
     pub fn with_odb(odb: Odb<'r>, packs: Arc<Packs>) -> Self {
         Self {
             odb,
-            reader: RefCell::new(PackReader::new(Arc::clone(&packs))),
-            packs,
+            reader: RefCell::new(PackReader::new(packs)),
         }
     }
 
     /// The pack indexes, for another thread's [`Objects`].
     pub fn packs(&self) -> Arc<Packs> {
-        Arc::clone(&self.packs)
+        self.reader.borrow().packs()
     }
 
     /// The object `id`, or `None` when the repository does not have it.

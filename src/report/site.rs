@@ -428,15 +428,14 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
         Job::Marker,
     ]);
     let failure = FirstError::default();
-    let (failed, fail) = (&failure, |err| failure.fail(err));
     rayon::scope(|scope| {
         for job in &jobs {
             scope.spawn(|_| {
-                if failed.is_set() {
+                if failure.is_set() {
                     return;
                 }
                 if let Err(err) = run(job).and_then(|(path, text)| sink(&path, text)) {
-                    fail(err);
+                    failure.fail(err);
                 }
             });
         }
@@ -446,20 +445,17 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
             .zip(&pages)
             .zip(&refs)
             .try_for_each(|item| {
-                if failed.is_set() {
+                if failure.is_set() {
                     // Another file failed: the build is abandoned, its error is reported.
                     return Ok(());
                 }
                 render_item(item)
             });
         if let Err(err) = items {
-            fail(err);
+            failure.fail(err);
         }
     });
-    match failure.into_error() {
-        Some(err) => Err(err),
-        None => Ok(()),
-    }
+    failure.into_error().map_or(Ok(()), Err)
 }
 
 /// The first error of many threads, and whether there was one yet (so the others can stop).
@@ -629,10 +625,9 @@ pub fn publish(
         let (send, receive) = std::sync::mpsc::sync_channel::<(String, String)>(WRITERS * 4);
         let receive = Mutex::new(receive);
         let failure = FirstError::default();
-        let (failed, fail) = (&failure, |err| failure.fail(err));
         let built = std::thread::scope(|threads| {
             for writer in 0..WRITERS {
-                let (receive, failed, write, fail) = (&receive, &failed, &write, &fail);
+                let (receive, failure, write) = (&receive, &failure, &write);
                 let stage = staging.for_writer(writer);
                 let started = std::thread::Builder::new().spawn_scoped(threads, move || loop {
                     let next = receive
@@ -641,21 +636,21 @@ pub fn publish(
                         .recv();
                     let Ok((relative, text)) = next else { break };
                     // After a failure the queue is still drained, so the renderers never wait.
-                    if failed.is_set() {
+                    if failure.is_set() {
                         continue;
                     }
                     if let Err(err) = write(&relative, text, stage) {
-                        fail(err);
+                        failure.fail(err);
                     }
                 });
                 if let Err(e) = started {
                     // Nothing is sent once this is set, so no renderer waits on a full queue.
-                    fail(Error::Site(format!("cannot start the writer threads: {e}")));
+                    failure.fail(Error::Site(format!("cannot start the writer threads: {e}")));
                     break;
                 }
             }
             let sink = |relative: &str, text: String| -> Result<(), Error> {
-                if failed.is_set() {
+                if failure.is_set() {
                     return Err(Error::Site("a page could not be written".into()));
                 }
                 send.send((relative.to_owned(), text))
