@@ -16,9 +16,7 @@ pub(super) fn parse(text: &str) -> Option<Node> {
     if !text.ends_with('\n') {
         return None;
     }
-    let printable_ascii = text
-        .bytes()
-        .all(|b| b == b'\n' || (b' '..=b'~').contains(&b));
+    let printable_ascii = is_printable_ascii(text.as_bytes());
     if !printable_ascii && !text.chars().all(allowed_char) {
         return None;
     }
@@ -53,6 +51,20 @@ pub(super) fn parse(text: &str) -> Option<Node> {
         return None;
     }
     Some(root)
+}
+
+/// Whether `bytes` are all printable ASCII or `\n`. Checked 32 bytes at a time without stopping
+/// early, which the compiler turns into vector instructions (an early-exit `all` runs byte by
+/// byte, and this check reads every byte of every item).
+fn is_printable_ascii(bytes: &[u8]) -> bool {
+    let printable = |b: u8| (b == b'\n') | (b' '..=b'~').contains(&b);
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        if !block.iter().fold(true, |all, &b| all & printable(b)) {
+            return false;
+        }
+    }
+    blocks.remainder().iter().all(|&b| printable(b))
 }
 
 /// Printable characters other than the ones YAML treats as line breaks or marks.
@@ -446,22 +458,51 @@ fn has_colon_space(text: &str) -> bool {
 
 /// A one-line plain scalar in block context, up to a ` #` comment.
 fn plain(rest: &str, base: usize) -> Option<Node> {
-    let text = rest
-        .find(" #")
-        .map_or(rest, |i| &rest[..i])
-        .trim_end_matches(' ');
+    let bytes = rest.as_bytes();
+    let mut end = bytes.len();
+    // Most values (prose, dates, names) hold none of `#`, `:` or a bracket: one vector pass
+    // tells, and only the others are walked byte by byte.
+    if has_plain_marks(bytes) {
+        for (i, &b) in bytes.iter().enumerate() {
+            match b {
+                b'#' if i > 0 && bytes[i - 1] == b' ' => {
+                    end = i - 1;
+                    break;
+                }
+                // `: ` inside the value (before any comment) and brackets are left to the
+                // full parser.
+                b':' if bytes.get(i + 1) == Some(&b' ') => return None,
+                b'[' | b']' | b'{' | b'}' => return None,
+                _ => {}
+            }
+        }
+    }
+    let text = rest[..end].trim_end_matches(' ');
     let bytes = text.as_bytes();
     let first = *bytes.first()?;
     if is_indicator(first) && !(first == b'-' && bytes.get(1).is_some_and(|b| *b != b' ')) {
         return None;
     }
-    if text.contains(": ") || text.ends_with(':') || text.contains(['[', ']', '{', '}']) {
+    if text.ends_with(':') {
         return None;
     }
     Some(Node {
         value: resolve_plain(text),
         span: Span::new(base, base + text.len()),
     })
+}
+
+/// Whether `bytes` hold `#`, `:` or a bracket. Checked 16 bytes at a time without stopping
+/// early, which the compiler turns into vector instructions.
+fn has_plain_marks(bytes: &[u8]) -> bool {
+    let mark = |b: u8| (b == b'#') | (b == b':') | (b | 0x20 == b'{') | (b | 0x20 == b'}');
+    let mut blocks = bytes.chunks_exact(16);
+    for block in &mut blocks {
+        if block.iter().fold(false, |found, &b| found | mark(b)) {
+            return true;
+        }
+    }
+    blocks.remainder().iter().any(|&b| mark(b))
 }
 
 /// A single-quoted scalar on one line (`''` is a quote).
@@ -585,6 +626,20 @@ mod tests {
                 Some((p, text))
             })
             .collect()
+    }
+
+    #[test]
+    fn a_byte_outside_printable_ascii_is_found_at_every_position_of_the_blocks() {
+        for len in 0..70 {
+            assert!(super::is_printable_ascii("a\n~ ".repeat(len).as_bytes()));
+            for at in 0..len {
+                for odd in [b'\t', b'\r', 0x7f, 0xc3, 0] {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = odd;
+                    assert!(!super::is_printable_ascii(&bytes), "{odd} at {at} of {len}");
+                }
+            }
+        }
     }
 
     #[test]

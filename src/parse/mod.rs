@@ -374,6 +374,14 @@ fn unexpected(span: Span) -> ParseError {
 /// YAML 1.2 core schema resolution of a plain scalar, with booleans only as `true`/`false`
 /// (so `yes`, `no`, `on` and `off` stay strings).
 fn resolve_plain(text: &str) -> Value {
+    if is_plainly_text(text) {
+        return Value::Str(text.to_owned());
+    }
+    resolve_by_schema(text)
+}
+
+/// [`resolve_plain`] without the shortcut for text.
+fn resolve_by_schema(text: &str) -> Value {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
@@ -409,6 +417,17 @@ fn resolve_plain(text: &str) -> Value {
     Value::Str(text.to_owned())
 }
 
+/// Whether `text` is a string without looking further: every null, boolean, integer and float
+/// of the core schema starts with a digit, a sign, `.`, `~` or the first letter of `null`,
+/// `true` or `false`, and none of those words is longer than five letters.
+fn is_plainly_text(text: &str) -> bool {
+    match text.as_bytes().first() {
+        Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'~') | None => false,
+        Some(b'n' | b'N' | b't' | b'T' | b'f' | b'F') => text.len() > 5,
+        Some(_) => true,
+    }
+}
+
 /// `[0-9]*(.[0-9]*)?([eE][-+]?[0-9]+)?` with at least one digit before the exponent.
 fn looks_like_float(text: &str) -> bool {
     let (mantissa, exponent) = match text.find(['e', 'E']) {
@@ -429,6 +448,29 @@ fn looks_like_float(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The shortcut only ever answers what the schema would: a string.
+        #[test]
+        fn plainly_text_is_text_by_the_schema(text in "[-+.~0-9a-zA-Z_ :]{0,12}|(?s).{0,12}") {
+            if is_plainly_text(&text) {
+                prop_assert_eq!(resolve_by_schema(&text), Value::Str(text.clone()));
+            }
+        }
+    }
+
+    #[test]
+    fn every_word_of_the_schema_is_left_to_it() {
+        for word in [
+            "", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE",
+            ".inf", "-.Inf", "+.INF", ".nan", ".NaN", "0x1f", "0o17", "12", "-3", "+4", "1e5",
+            "2.5", ".5",
+        ] {
+            assert!(!is_plainly_text(word), "{word}");
+            assert_ne!(resolve_plain(word), Value::Str(word.to_owned()), "{word}");
+        }
+    }
 
     fn text_of(text: &str, span: Span) -> &str {
         &text[span.start..span.end]
