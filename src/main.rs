@@ -10,6 +10,10 @@ use poam::cli::{Cli, ColorChoice, Command};
 use poam::commands::{self, use_color, EXIT_FAILURE};
 use poam::error::Error;
 
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let global = &cli.global;
