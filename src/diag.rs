@@ -1,4 +1,5 @@
 //! Findings as data. Every output format is a pure renderer of [`Diagnostic`]s.
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -22,19 +23,20 @@ pub struct Diagnostic {
     pub item: Option<String>,
     pub location: Location,
     /// Short text shown under the source snippet.
-    pub label: Option<String>,
+    pub label: Option<Cow<'static, str>>,
     pub message: String,
-    pub help: Option<String>,
+    /// Fixed text for most rules: borrowed, so thousands of findings allocate none.
+    pub help: Option<Cow<'static, str>>,
     pub related: Vec<Related>,
 }
 
 impl Diagnostic {
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
         self.help = Some(help.into());
         self
     }
 
-    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+    pub fn with_label(mut self, label: impl Into<Cow<'static, str>>) -> Self {
         self.label = Some(label.into());
         self
     }

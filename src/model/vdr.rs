@@ -4,7 +4,7 @@
 //! Read as leniently as the rest of the item: every field optional and spanned, every problem
 //! collected. Ranges (a PAIN rating of 7) are left to the `vdr-*` rules, which say why.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Timelike, Utc};
 
 use super::span::{Sp, Span};
 
@@ -79,21 +79,42 @@ fn parse_utc_seconds(text: &str) -> Option<DateTime<Utc>> {
 impl std::fmt::Display for Moment {
     /// A bare date as it was written; a date-time in UTC, to the second.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.has_time {
-            // What `format("%Y-%m-%dT%H:%M:%SZ")` writes (a leap second as :60), without
-            // parsing a format string for every moment of every finding.
-            let time = self.at.time();
-            let second = time.second() + time.nanosecond() / 1_000_000_000;
-            write!(
-                f,
-                "{}T{:02}:{:02}:{second:02}Z",
-                self.at.date_naive(),
-                time.hour(),
-                time.minute()
-            )
-        } else {
-            write!(f, "{}", self.date())
-        }
+        let date = self.at.date_naive();
+        let time = self.at.time();
+        // A leap second is written as :60, as `format("%S")` writes it.
+        let second = time.second() + time.nanosecond() / 1_000_000_000;
+        // Written digit by digit: CR26 findings name several moments each, and going through
+        // chrono's general formatting for every one was a visible share of a lint.
+        let year = u32::try_from(date.year()).ok().filter(|y| *y <= 9999);
+        let Some(year) = year else {
+            return if self.has_time {
+                write!(
+                    f,
+                    "{date}T{:02}:{:02}:{second:02}Z",
+                    time.hour(),
+                    time.minute()
+                )
+            } else {
+                write!(f, "{date}")
+            };
+        };
+        let mut text = *b"0000-00-00T00:00:00Z";
+        let mut put = |at: usize, value: u32, width: usize| {
+            let mut rest = value;
+            for slot in text[at..at + width].iter_mut().rev() {
+                *slot = b'0' + (rest % 10) as u8;
+                rest /= 10;
+            }
+        };
+        put(0, year, 4);
+        put(5, date.month(), 2);
+        put(8, date.day(), 2);
+        put(11, time.hour(), 2);
+        put(14, time.minute(), 2);
+        put(17, second, 2);
+        let len = if self.has_time { text.len() } else { 10 };
+        // Only ASCII digits and separators were written.
+        f.write_str(std::str::from_utf8(&text[..len]).map_err(|_| std::fmt::Error)?)
     }
 }
 
@@ -203,6 +224,33 @@ pub const VDR_KEYS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_moment_is_written_as_chrono_formats_it() {
+        use chrono::TimeZone;
+        let leap = NaiveDate::from_ymd_opt(2016, 12, 31)
+            .and_then(|d| d.and_hms_milli_opt(23, 59, 59, 1_500))
+            .map(|t| t.and_utc());
+        let moments = [
+            Utc.with_ymd_and_hms(2026, 11, 2, 16, 0, 0).single(),
+            Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0).single(),
+            Utc.with_ymd_and_hms(999, 9, 9, 9, 9, 9).single(),
+            Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).single(),
+            Utc.with_ymd_and_hms(10000, 1, 1, 0, 0, 0).single(),
+            Utc.with_ymd_and_hms(0, 6, 15, 12, 30, 45).single(),
+            Utc.with_ymd_and_hms(-1, 6, 15, 12, 30, 45).single(),
+            leap,
+        ];
+        for at in moments.into_iter().map(|m| m.expect("a valid moment")) {
+            let with_time = Moment { at, has_time: true };
+            assert_eq!(
+                with_time.to_string(),
+                at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+            );
+            let bare = Moment::start_of(at.date_naive());
+            assert_eq!(bare.to_string(), at.date_naive().to_string());
+        }
+    }
 
     #[test]
     fn the_utc_fast_path_reads_as_chrono_does() {

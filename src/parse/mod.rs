@@ -422,10 +422,22 @@ fn resolve_by_schema(text: &str) -> Value {
 /// `true` or `false`, and none of those words is longer than five letters.
 fn is_plainly_text(text: &str) -> bool {
     match text.as_bytes().first() {
-        Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'~') | None => false,
+        Some(b'0'..=b'9') => digit_led_text(text.as_bytes()),
+        Some(b'-' | b'+' | b'.' | b'~') | None => false,
         Some(b'n' | b'N' | b't' | b'T' | b'f' | b'F') => text.len() > 5,
         Some(_) => true,
     }
+}
+
+/// Whether `bytes`, starting with a digit, are text: a number holds nothing but digits, hex
+/// letters, `.`, `x`, `o`, and a sign only after an exponent's `e`. So `2026-11-02` and
+/// `2026-11-02T09:00:00Z` are text without trying every number form.
+fn digit_led_text(bytes: &[u8]) -> bool {
+    bytes.iter().enumerate().skip(1).any(|(i, &b)| match b {
+        b'0'..=b'9' | b'a'..=b'f' | b'A'..=b'F' | b'.' | b'x' | b'o' => false,
+        b'-' | b'+' => !matches!(bytes[i - 1], b'e' | b'E'),
+        _ => true,
+    })
 }
 
 /// `[0-9]*(.[0-9]*)?([eE][-+]?[0-9]+)?` with at least one digit before the exponent.
@@ -453,10 +465,23 @@ mod tests {
     proptest! {
         /// The shortcut only ever answers what the schema would: a string.
         #[test]
-        fn plainly_text_is_text_by_the_schema(text in "[-+.~0-9a-zA-Z_ :]{0,12}|(?s).{0,12}") {
+        fn plainly_text_is_text_by_the_schema(text in "[-+.~0-9a-fA-FxoeET_ :]{0,12}|[0-9][-+.0-9eExo]{0,8}|(?s).{0,12}") {
             if is_plainly_text(&text) {
                 prop_assert_eq!(resolve_by_schema(&text), Value::Str(text.clone()));
             }
+        }
+    }
+
+    #[test]
+    fn dates_and_prose_take_the_shortcut() {
+        for text in [
+            "2026-11-02",
+            "2026-11-02T09:00:00Z",
+            "09:30",
+            "Malformed requests",
+            "nullable",
+        ] {
+            assert!(is_plainly_text(text), "{text}");
         }
     }
 
@@ -465,7 +490,7 @@ mod tests {
         for word in [
             "", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE",
             ".inf", "-.Inf", "+.INF", ".nan", ".NaN", "0x1f", "0o17", "12", "-3", "+4", "1e5",
-            "2.5", ".5",
+            "2.5", ".5", "1e-5", "1E+3", "0x1F", "0o17", "12.5e-3",
         ] {
             assert!(!is_plainly_text(word), "{word}");
             assert_ne!(resolve_plain(word), Value::Str(word.to_owned()), "{word}");

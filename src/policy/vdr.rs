@@ -86,10 +86,17 @@ impl Timeframe {
     }
 
     pub fn describe(self) -> String {
+        self.to_string()
+    }
+}
+
+/// `12 hours`, `1 day`, `32 days`: written straight into a finding's message.
+impl std::fmt::Display for Timeframe {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Timeframe::Hours(h) => format!("{h} hours"),
-            Timeframe::Days(1) => "1 day".to_owned(),
-            Timeframe::Days(d) => format!("{d} days"),
+            Timeframe::Hours(h) => write!(f, "{h} hours"),
+            Timeframe::Days(1) => f.write_str("1 day"),
+            Timeframe::Days(d) => write!(f, "{d} days"),
         }
     }
 }
@@ -174,7 +181,14 @@ impl Rating {
 
     /// `N4 LEV+IRV`.
     pub fn describe(self) -> String {
-        format!("N{} {}", self.pain, self.column().label())
+        self.to_string()
+    }
+}
+
+/// `N4 LEV+IRV`: written straight into a finding's message.
+impl std::fmt::Display for Rating {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "N{} {}", self.pain, self.column().label())
     }
 }
 
@@ -253,18 +267,14 @@ impl VdrAssessment {
             (self.current?, self.reduction_deadline?, self.timeframe?);
         if self.reduction_late {
             return Some(format!(
-                "{} must be reduced within {} of evaluation, by {deadline}, which has passed",
-                current.describe(),
-                timeframe.describe()
+                "{current} must be reduced within {timeframe} of evaluation, by {deadline}, which has passed"
             ));
         }
         if self.planned_late {
             let next = self.next_reduction?;
             return Some(format!(
-                "the next reduction is planned for {}, after the {} deadline {deadline} for {}",
-                next.at,
-                timeframe.describe(),
-                current.describe()
+                "the next reduction is planned for {}, after the {timeframe} deadline {deadline} for {current}",
+                next.at
             ));
         }
         None

@@ -46,7 +46,7 @@ impl miette::Diagnostic for Rendered<'_> {
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         let d = self.diagnostic;
-        let mut lines: Vec<String> = d.help.iter().cloned().collect();
+        let mut lines: Vec<String> = d.help.iter().map(|h| h.to_string()).collect();
         for related in &d.related {
             lines.push(format!(
                 "{} ({}:{}:{})",
@@ -67,7 +67,7 @@ impl miette::Diagnostic for Rendered<'_> {
         self.source.as_ref()?;
         let span = self.diagnostic.location.span;
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            self.diagnostic.label.clone(),
+            self.diagnostic.label.as_deref().map(str::to_owned),
             (span.start, span.len()),
         ))))
     }

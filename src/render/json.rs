@@ -161,7 +161,7 @@ fn estimated_len(report: &Report) -> usize {
     let strings = |d: &crate::diag::Diagnostic| {
         d.message.len()
             + d.location.file.len()
-            + d.help.as_ref().map_or(0, String::len)
+            + d.help.as_ref().map_or(0, |h| h.len())
             + d.item.as_ref().map_or(0, String::len)
             + d.related
                 .iter()
@@ -262,7 +262,7 @@ mod tests {
             location: location(text, 0),
             label: None,
             message: text.to_owned(),
-            help: help.map(str::to_owned),
+            help: help.map(|h| h.to_owned().into()),
             related: (0..related)
                 .map(|n| Related {
                     location: location(&format!("{text}{n}"), n * 1000),

@@ -189,7 +189,7 @@ impl FindingsSummary {
                 file: d.location.file.clone(),
                 line: d.location.start.line,
                 message: d.message.clone(),
-                help: d.help.clone(),
+                help: d.help.as_deref().map(str::to_owned),
             });
         }
         summary.by_code = counts

@@ -50,11 +50,11 @@ pub fn check(config: &Config, source: &SourceFile) -> Option<Diagnostic> {
         severity: Code::DeadlinesInverted.default_severity(),
         item: None,
         location: source.location(span),
-        label: Some("inverted".to_owned()),
+        label: Some("inverted".into()),
         message: format!("deadlines are inverted: {}", inverted.join("; ")),
         help: Some(
             "a higher rating gets at most the days of a lower one (FedRAMP Rev5: 30/30/90/180)"
-                .to_owned(),
+                .into(),
         ),
         related: Vec::new(),
     })

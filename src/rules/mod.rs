@@ -2,6 +2,7 @@
 //!
 //! One rule per file. Codes are stable and never reused.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -107,7 +108,7 @@ impl HistoryContext<'_> {
             breach.message.clone(),
         );
         diagnostic.severity = breach.severity;
-        diagnostic.help = Some(breach.help.clone()).filter(|h| !h.is_empty());
+        diagnostic.help = Some(breach.help.clone().into()).filter(|h: &Cow<str>| !h.is_empty());
         diagnostic
     }
 
@@ -148,7 +149,7 @@ impl HistoryContext<'_> {
             severity: code.default_severity(),
             item: Some(item_id.to_owned()),
             location,
-            label: Some(by.clone()),
+            label: Some(by.clone().into()),
             message: format!("{message} ({by})"),
             help: None,
             related: Vec::new(),
@@ -523,12 +524,21 @@ pub fn apply_levels(config: &Config, diagnostics: Vec<Diagnostic>) -> Vec<Diagno
         .collect()
 }
 
-/// `n day(s)`.
-pub(crate) fn days(n: i64) -> String {
-    if n.abs() == 1 {
-        format!("{n} day")
-    } else {
-        format!("{n} days")
+/// `n day(s)`, written straight into a finding's message.
+pub(crate) fn days(n: i64) -> Days {
+    Days(n)
+}
+
+pub(crate) struct Days(i64);
+
+impl std::fmt::Display for Days {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.0;
+        if n.abs() == 1 {
+            write!(f, "{n} day")
+        } else {
+            write!(f, "{n} days")
+        }
     }
 }
 

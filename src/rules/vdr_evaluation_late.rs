@@ -43,7 +43,7 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let late = evaluated.value.at - deadline.at;
     let amount = |d: chrono::Duration| {
         if d.num_days() >= 1 || !evaluated.value.has_time {
-            days(d.num_days().max(1))
+            days(d.num_days().max(1)).to_string()
         } else {
             match d.num_hours().max(1) {
                 1 => "1 hour".to_owned(),

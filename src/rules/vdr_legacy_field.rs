@@ -31,7 +31,8 @@ use super::{Code, ItemContext};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let item = ctx.item;
-    let mut present: Vec<(Span, &str)> = [
+    // An array, not a Vec: a migrated repository has this note on nearly every item.
+    let mut fields: [(Option<Span>, &str); 4] = [
         (item.risk.as_ref().map(|r| r.span), "risk"),
         (item.due.as_ref().map(|d| d.span), "due"),
         (item.deviations.as_ref().map(|d| d.span), "deviations"),
@@ -39,19 +40,16 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
             item.vendor_dependency.as_ref().map(|v| v.span),
             "vendor_dependency",
         ),
-    ]
-    .into_iter()
-    .filter_map(|(span, name)| Some((span?, name)))
-    .collect();
-    present.sort_by_key(|(span, _)| span.start);
-    let Some((first, _)) = present.first() else {
+    ];
+    // Present fields first, in the order they are written.
+    fields.sort_by_key(|(span, _)| span.map_or(usize::MAX, |s| s.start));
+    let Some(first) = fields[0].0 else {
         return;
     };
-    // Written into one buffer: a migrated repository has this note on nearly every item.
     const WHY: &str =
         ": Rev5 POA&M fields are informational under fedramp-cr26 and move no deadline";
     let mut message = String::with_capacity(64 + WHY.len());
-    for (index, (_, name)) in present.iter().enumerate() {
+    for (index, (_, name)) in fields.iter().filter(|(span, _)| span.is_some()).enumerate() {
         if index > 0 {
             message.push_str(", ");
         }
@@ -63,7 +61,7 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     out.push(
         ctx.report(
             Code::VdrLegacyField,
-            super::first_line(&ctx.file.text, *first),
+            super::first_line(&ctx.file.text, first),
             message,
         )
         .with_help("timeframes come from `vdr:`; keep these for the record or remove them"),

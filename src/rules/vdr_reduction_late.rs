@@ -46,9 +46,7 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
             Code::VdrReductionLate,
             current_rating_span(ctx.item, ctx.today),
             format!(
-                "{} must be reduced within {} of evaluation {evaluated} (Class {}): deadline {deadline} passed {} ago (today {})",
-                current.describe(),
-                timeframe.describe(),
+                "{current} must be reduced within {timeframe} of evaluation {evaluated} (Class {}): deadline {deadline} passed {} ago (today {})",
                 v.class.label(),
                 days(days_between(deadline.date(), ctx.today)),
                 ctx.today

@@ -41,7 +41,7 @@ pub fn check(waiver: &HistoryWaiver) -> Diagnostic {
             waiver.commit
         ),
         help: Some(
-            "use the commit id from the finding or from `poam log`; in a shallow clone fetch the full history".to_owned(),
+            "use the commit id from the finding or from `poam log`; in a shallow clone fetch the full history".into(),
         ),
         related: Vec::new(),
     }

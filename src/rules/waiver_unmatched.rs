@@ -40,7 +40,7 @@ pub fn check(waiver: &HistoryWaiver) -> Diagnostic {
             waiver.commit
         ),
         help: Some(
-            "name the rule the commit broke (see `poam lint` without the waiver), or remove the waiver".to_owned(),
+            "name the rule the commit broke (see `poam lint` without the waiver), or remove the waiver".into(),
         ),
         related: Vec::new(),
     }
