@@ -10,7 +10,11 @@ use poam::cli::{Cli, ColorChoice, Command};
 use poam::commands::{self, use_color, EXIT_FAILURE};
 use poam::error::Error;
 
-#[cfg(not(target_env = "msvc"))]
+#[cfg(all(
+    unix,
+    not(target_os = "openbsd"),
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
