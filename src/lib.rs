@@ -3,6 +3,7 @@
 //! Data flows one way: files → [`parse`] → [`model`] → [`rules`] and [`policy`] →
 //! [`diag::Diagnostic`] → [`render`].
 
+pub mod bytes;
 pub mod cli;
 pub mod code;
 pub mod commands;

@@ -6,6 +6,7 @@
 //! input the full parser rejects must come back as `None`.
 
 use super::resolve_plain;
+use crate::bytes::any_byte;
 use crate::model::{Entry, Node, Span, Value};
 
 /// Deeper nesting is left to the full parser (items are at most four levels deep).
@@ -53,18 +54,9 @@ pub(super) fn parse(text: &str) -> Option<Node> {
     Some(root)
 }
 
-/// Whether `bytes` are all printable ASCII or `\n`. Checked 32 bytes at a time without stopping
-/// early, which the compiler turns into vector instructions (an early-exit `all` runs byte by
-/// byte, and this check reads every byte of every item).
+/// Whether `bytes` are all printable ASCII or `\n`.
 fn is_printable_ascii(bytes: &[u8]) -> bool {
-    let printable = |b: u8| (b == b'\n') | (b' '..=b'~').contains(&b);
-    let mut blocks = bytes.chunks_exact(32);
-    for block in &mut blocks {
-        if !block.iter().fold(true, |all, &b| all & printable(b)) {
-            return false;
-        }
-    }
-    blocks.remainder().iter().all(|&b| printable(b))
+    !any_byte(bytes, |b| (b != b'\n') & !(b' '..=b'~').contains(&b))
 }
 
 /// Printable characters other than the ones YAML treats as line breaks or marks.
@@ -492,17 +484,11 @@ fn plain(rest: &str, base: usize) -> Option<Node> {
     })
 }
 
-/// Whether `bytes` hold `#`, `:` or a bracket. Checked 16 bytes at a time without stopping
-/// early, which the compiler turns into vector instructions.
+/// Whether `bytes` hold `#`, `:` or a bracket (`| 0x20` folds `[` onto `{` and `]` onto `}`).
 fn has_plain_marks(bytes: &[u8]) -> bool {
-    let mark = |b: u8| (b == b'#') | (b == b':') | (b | 0x20 == b'{') | (b | 0x20 == b'}');
-    let mut blocks = bytes.chunks_exact(16);
-    for block in &mut blocks {
-        if block.iter().fold(false, |found, &b| found | mark(b)) {
-            return true;
-        }
-    }
-    blocks.remainder().iter().any(|&b| mark(b))
+    any_byte(bytes, |b| {
+        (b == b'#') | (b == b':') | (b | 0x20 == b'{') | (b | 0x20 == b'}')
+    })
 }
 
 /// A single-quoted scalar on one line (`''` is a quote).

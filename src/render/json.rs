@@ -118,17 +118,9 @@ fn string(out: &mut Vec<u8>, text: &str) {
     }
 }
 
-/// Whether JSON must escape any of `bytes`. Checked 16 bytes at a time without stopping early,
-/// which the compiler turns into vector instructions (an early-exit `any` runs byte by byte).
+/// Whether JSON must escape any of `bytes`.
 fn needs_escape(bytes: &[u8]) -> bool {
-    let escaped = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\');
-    let mut blocks = bytes.chunks_exact(16);
-    for block in &mut blocks {
-        if block.iter().fold(false, |found, &b| found | escaped(b)) {
-            return true;
-        }
-    }
-    blocks.remainder().iter().any(|&b| escaped(b))
+    crate::bytes::any_byte(bytes, |b| (b < 0x20) | (b == b'"') | (b == b'\\'))
 }
 
 fn optional_string(out: &mut Vec<u8>, text: Option<&str>) {

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 /// The floor of each top-level module (or sub-module, where it differs from its parent);
 /// a module may name only modules on its own floor or below.
 const FLOORS: &[(&str, u8)] = &[
+    ("bytes", 1),
     ("code", 1),
     ("model", 1),
     ("source", 1),
