@@ -288,9 +288,10 @@ pub enum EntryKind {
 /// Lists the item files under the items folder, sorted, skipping hidden entries.
 pub fn item_files(items_dir: &Path) -> Result<Vec<ItemPath>, Error> {
     let mut files = Vec::new();
+    // Unsorted: walkdir's sort compares file names it re-derives from each path on every
+    // comparison, a tenth of a 10,000-item lint on one thread. The files are sorted below.
     let walker = walkdir::WalkDir::new(items_dir)
         .follow_links(false)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
@@ -320,17 +321,54 @@ pub fn item_files(items_dir: &Path) -> Result<Vec<ItemPath>, Error> {
             kind,
         });
     }
+    files.sort_by_cached_key(|file| walk_order_key(&file.path));
     Ok(files)
+}
+
+/// A key that sorts paths as a walk visiting each folder's entries by name does: component by
+/// component. The components are joined by a zero byte, which sorts before every byte a name
+/// can hold, so `a/z` comes before `a-b` as the folder `a` comes before the file `a-b`.
+fn walk_order_key(path: &Path) -> Vec<u8> {
+    let mut key = Vec::with_capacity(path.as_os_str().len());
+    for (index, component) in path.components().enumerate() {
+        if index > 0 {
+            key.push(0);
+        }
+        key.extend_from_slice(component.as_os_str().as_encoded_bytes());
+    }
+    key
 }
 
 /// Relative name with `/` separators, as findings show it.
 pub fn display_name(path: &Path, root: &Path) -> String {
     let relative = path.strip_prefix(root).unwrap_or(path);
+    if let Some(name) = clean_unix_name(relative) {
+        return name.to_owned();
+    }
     relative
         .components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// `path` as it is when joining its components with `/` would give the same text (Unix, valid
+/// UTF-8, relative, no `.` component, doubled or trailing separator): the common case, which then costs
+/// no component walk and no allocation per component.
+fn clean_unix_name(path: &Path) -> Option<&str> {
+    if !cfg!(unix) {
+        return None;
+    }
+    let text = path.to_str()?;
+    let clean = !text.is_empty()
+        && text != "."
+        && !text.starts_with('/')
+        && !text.starts_with("./")
+        && !text.ends_with('/')
+        && !text.ends_with("/.")
+        && !text.contains("//")
+        && !text.contains("/./");
+    clean.then_some(text)
 }
 
 /// Reads one file without following it out of `root`, refusing non-files and huge files.
@@ -439,4 +477,93 @@ pub fn load_kev(config: &Config) -> Result<Option<KevCatalog>, Error> {
         .as_deref()
         .map(KevCatalog::load)
         .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// [`display_name`] without its shortcut.
+    fn joined_components(path: &Path) -> String {
+        path.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    #[test]
+    fn item_files_come_in_the_order_of_a_walk_sorted_by_name() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let root = dir.path();
+        let names = [
+            "a.yaml",
+            "a/z.yaml",
+            "a/b/c.yaml",
+            "a-b.yaml",
+            "a0.yaml",
+            "B.yaml",
+            "b/a.yaml",
+            "é.yaml",
+            "z/y/x.yml",
+            "z.yaml",
+            ".hidden/x.yaml",
+            "a/.x.yaml",
+        ];
+        for name in names {
+            let path = root.join(name);
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("a folder");
+            std::fs::write(&path, "id: X\n").expect("a file");
+        }
+        let listed: Vec<PathBuf> = item_files(root)
+            .expect("a listing")
+            .into_iter()
+            .map(|f| f.path)
+            .collect();
+        let walked: Vec<PathBuf> = walkdir::WalkDir::new(root)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(walkdir::DirEntry::into_path)
+            .collect();
+        assert_eq!(listed, walked);
+        assert_eq!(listed.len(), 10);
+    }
+
+    #[test]
+    fn display_names_join_components_with_slashes() {
+        let root = Path::new("/repo");
+        for path in [
+            "/repo/poams/a.yaml",
+            "/repo/poams/sub/b.yaml",
+            "/elsewhere/c.yaml",
+            "relative/./d.yaml",
+            "./e.yaml",
+            "f//g.yaml",
+            "h/",
+            "i/.",
+            ".",
+            "",
+            "../j.yaml",
+        ] {
+            let path = Path::new(path);
+            let relative = path.strip_prefix(root).unwrap_or(path);
+            assert_eq!(
+                display_name(path, root),
+                joined_components(relative),
+                "{path:?}"
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_display_name_shortcut_answers_what_the_components_give(text in "[a./é]{0,12}") {
+            let path = Path::new(&text);
+            prop_assert_eq!(display_name(path, Path::new("/nowhere")), joined_components(path));
+        }
+    }
 }
