@@ -13,8 +13,9 @@ Two comparisons, both against a Rev5 lint timed in the same run:
   (the same files, only `profile:` differs: what choosing the profile costs);
 - the migration: the CR26 item files under fedramp-cr26 against the Rev5 item files (without
   `vdr:` blocks, 14.5 % smaller) under fedramp-rev5.
-Lints the three interleaved, times `poam export ver --period 2026-11`, prints medians and both
-ratios. Compare figures from one run only: the machines are shared and noisy.
+A fourth lint, the CR26 repository with `rules: {vdr-legacy-field: off}`, shows what the
+10,000 notes cost. Lints the four interleaved, times `poam export ver --period 2026-11`, prints
+medians and the ratios. Compare figures from one run only: the machines are shared and noisy.
 """
 import argparse
 import os
@@ -84,6 +85,13 @@ def make_same_files(rev5, cr26, same):
     shutil.copy(os.path.join(rev5, "poam.yaml"), os.path.join(same, "poam.yaml"))
 
 
+def make_note_off(cr26, off):
+    """The CR26 repository with the `vdr-legacy-field` note turned off."""
+    shutil.copytree(os.path.join(cr26, "poams"), os.path.join(off, "poams"))
+    with open(os.path.join(off, "poam.yaml"), "w") as f:
+        f.write(CR26_CONFIG + "rules:\n  vdr-legacy-field: off\n")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
@@ -98,10 +106,12 @@ def main():
         make_cr26(rev5, cr26)
         same = os.path.join(tmp, "cr26-as-rev5")
         make_same_files(rev5, cr26, same)
+        off = os.path.join(tmp, "cr26-note-off")
+        make_note_off(cr26, off)
         lint = lambda repo: [binary, "lint", repo, "--today", "2026-11-25", "--format", "json", "--no-history"]
         out = os.path.join(tmp, "ver")
         export = [binary, "export", "ver", "-C", cr26, "--period", "2026-11", "--today", "2026-11-25", "-o", out, "-q"]
-        runs = {"rev5": lint(rev5), "same": lint(same), "cr26": lint(cr26), "export": export}
+        runs = {"rev5": lint(rev5), "same": lint(same), "cr26": lint(cr26), "off": lint(off), "export": export}
         for argv in runs.values():
             timed_run(argv, ok=(0, 1))  # warm the page cache
         times = {key: [] for key in runs}
@@ -116,8 +126,11 @@ def main():
         print(line("rev5", f"lint rev5 files, fedramp-rev5, {args.size} items"))
         print(line("same", f"lint cr26 files, fedramp-rev5, {args.size} items"))
         print(line("cr26", f"lint cr26 files, fedramp-cr26, {args.size} items"))
+        print(line("off", f"lint cr26 files, fedramp-cr26, vdr-legacy-field off, {args.size} items"))
         print(f"the profile alone (same files):  {med['cr26'] / med['same']:.2f}x")
         print(f"the migration (rev5 files):      {med['cr26'] / med['rev5']:.2f}x")
+        print(f"the profile, note off:           {med['off'] / med['same']:.2f}x")
+        print(f"the migration, note off:         {med['off'] / med['rev5']:.2f}x")
         print(line("export", f"export ver {args.size} items"))
 
 
