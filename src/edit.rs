@@ -278,8 +278,11 @@ impl ItemDocument {
         let rest = &self.text[end..];
         let blank = rest.len() - rest.trim_start_matches([' ', '\r', '\n']).len();
         let blank = rest[..blank].rfind('\n').map_or(0, |i| i + 1);
-        let line_start = line_start(&self.text, end.saturating_sub(1).max(start));
-        for (start, end) in [(start, end + blank), (line_start.max(start), end)] {
+        // The removed lines without the line breaks before them (taken when they end a file
+        // without a final newline): from the start of their first line.
+        let removed = &self.text[start..end];
+        let own_lines = start + removed.len() - removed.trim_start_matches(['\r', '\n']).len();
+        for (start, end) in [(start, end + blank), (own_lines, end)] {
             let splice = Splice {
                 start,
                 end,
