@@ -6,7 +6,7 @@
 //! input the full parser rejects must come back as `None`.
 
 use super::resolve_plain;
-use crate::bytes::any_byte;
+use crate::bytes::{any_byte, for_each_newline};
 use crate::model::{Entry, Node, Span, Value};
 
 /// Deeper nesting is left to the full parser (items are at most four levels deep).
@@ -23,18 +23,22 @@ pub(super) fn parse(text: &str) -> Option<Node> {
     }
     let mut lines = Vec::with_capacity(text.len() / 32 + 1);
     let mut start = 0;
-    for raw in text.split_inclusive('\n') {
-        let content = raw.strip_suffix('\n')?;
-        if content.starts_with("---") || content.starts_with("...") {
-            return None;
-        }
+    let mut marker = false;
+    // The text ends with a newline (checked above), so every line is found by its own.
+    for_each_newline(text.as_bytes(), |end| {
+        // A newline is ASCII: both ends are character boundaries.
+        let content = &text[start..end];
+        marker |= content.starts_with("---") || content.starts_with("...");
         let indent = content.len() - content.trim_start_matches(' ').len();
         lines.push(Line {
             start,
             indent,
             content,
         });
-        start += raw.len();
+        start = end + 1;
+    });
+    if marker {
+        return None;
     }
     let mut parser = Parser {
         text,
@@ -973,6 +977,26 @@ mod tests {
         }
         // Most of them are in the subset, so the comparison is not vacuous.
         assert!(fast > 60, "only {fast} snippets took the fast path");
+    }
+
+    /// `parse_str` relies on this to skip its own checks for what the fast path accepts.
+    #[test]
+    fn nul_bytes_and_blank_files_are_left_to_the_full_parser() {
+        for text in [
+            "",
+            "\n",
+            "  \n\n",
+            "# only a comment\n",
+            "\u{feff}\n",
+            "a: b\0\n",
+            "a: \0\n",
+            "\0a: b\n",
+            "a: b\nc: \0d\n",
+            "a: [x, \0]\n",
+            "a: >\n  x\0\n",
+        ] {
+            assert!(parse(text).is_none(), "{text:?}");
+        }
     }
 
     #[test]
