@@ -13,24 +13,26 @@ pub fn any_byte(bytes: &[u8], hit: impl Fn(u8) -> bool) -> bool {
     blocks.remainder().iter().any(|&b| hit(b))
 }
 
-/// Calls `each` with the offset of every `\n` in `bytes`, in order. Each 16-byte block's
-/// newlines are gathered into one bit mask (one vector compare), then read bit by bit: twice as
-/// fast on item files as a search per line (`split('\n')`), which sets up again for every line.
+/// Calls `each` with the offset of every `\n` in `bytes`, in order. Eight bytes are tested at
+/// once as one 64-bit word, and each newline is then read off as one bit: twice as fast on item
+/// files as a search per line (`split('\n')`), which sets up again for every line.
 pub fn for_each_newline(bytes: &[u8], mut each: impl FnMut(usize)) {
-    let mut blocks = bytes.chunks_exact(16);
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const NEWLINES: u64 = 0x0a0a_0a0a_0a0a_0a0a;
+    let (words, rest) = bytes.as_chunks::<8>();
     let mut base = 0;
-    for block in &mut blocks {
-        let mut mask = 0u32;
-        for (i, &b) in block.iter().enumerate() {
-            mask |= u32::from(b == b'\n') << i;
+    for word in words {
+        let x = u64::from_le_bytes(*word) ^ NEWLINES;
+        // The top bit of each byte that was a newline (is now zero), exactly: adding 0x7f to
+        // the low seven bits cannot carry into the next byte.
+        let mut hits = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+        while hits != 0 {
+            each(base + hits.trailing_zeros() as usize / 8);
+            hits &= hits - 1;
         }
-        while mask != 0 {
-            each(base + mask.trailing_zeros() as usize);
-            mask &= mask - 1;
-        }
-        base += 16;
+        base += 8;
     }
-    for (i, &b) in blocks.remainder().iter().enumerate() {
+    for (i, &b) in rest.iter().enumerate() {
         if b == b'\n' {
             each(base + i);
         }
