@@ -45,8 +45,15 @@ impl Moment {
 
     /// RFC 3339 in UTC, to the second (`2026-11-12T00:00:00Z` for a bare date), as JSON
     /// Schema's `date-time` wants it.
+    /// The moment as an RFC 3339 date-time in UTC, with its time even when none was written
+    /// (as FedRAMP's report schemas want). The `Display` writer, which is chrono's
+    /// `%Y-%m-%dT%H:%M:%SZ` digit for digit (tested below) without its format parser.
     pub fn rfc3339(&self) -> String {
-        self.at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+        Moment {
+            at: self.at,
+            has_time: true,
+        }
+        .to_string()
     }
 
     /// The UTC calendar date.
@@ -243,12 +250,15 @@ mod tests {
         ];
         for at in moments.into_iter().map(|m| m.expect("a valid moment")) {
             let with_time = Moment { at, has_time: true };
-            assert_eq!(
-                with_time.to_string(),
-                at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-            );
+            let formatted = at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+            assert_eq!(with_time.to_string(), formatted);
+            assert_eq!(with_time.rfc3339(), formatted);
             let bare = Moment::start_of(at.date_naive());
             assert_eq!(bare.to_string(), at.date_naive().to_string());
+            assert_eq!(
+                bare.rfc3339(),
+                bare.at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+            );
         }
     }
 
