@@ -288,8 +288,9 @@ pub enum EntryKind {
 /// Lists the item files under the items folder, sorted, skipping hidden entries.
 pub fn item_files(items_dir: &Path) -> Result<Vec<ItemPath>, Error> {
     let mut files = Vec::new();
-    // Unsorted: walkdir's sort compares file names it re-derives from each path on every
-    // comparison, a tenth of a 10,000-item lint on one thread. The files are sorted below.
+    // Unsorted: walkdir's sort re-derives both file names from their paths on every
+    // comparison, 7 % of the instructions of a 10,000-item lint, on one thread. The files are
+    // sorted below, each key built once.
     let walker = walkdir::WalkDir::new(items_dir)
         .follow_links(false)
         .into_iter()

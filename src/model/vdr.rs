@@ -44,10 +44,8 @@ impl Moment {
     }
 
     /// RFC 3339 in UTC, to the second (`2026-11-12T00:00:00Z` for a bare date), as JSON
-    /// Schema's `date-time` wants it.
-    /// The moment as an RFC 3339 date-time in UTC, with its time even when none was written
-    /// (as FedRAMP's report schemas want). The `Display` writer, which is chrono's
-    /// `%Y-%m-%dT%H:%M:%SZ` digit for digit (tested below) without its format parser.
+    /// Schema's `date-time` wants it. Written by `Display`, which gives chrono's
+    /// `%Y-%m-%dT%H:%M:%SZ` digit for digit (tested below) without parsing a format.
     pub fn rfc3339(&self) -> String {
         Moment {
             at: self.at,

@@ -24,7 +24,7 @@ pub(super) fn parse(text: &str) -> Option<Node> {
     let mut lines = Vec::with_capacity(text.len() / 32 + 1);
     let mut start = 0;
     let mut marker = false;
-    // The text ends with a newline (checked above), so every line is found by its own.
+    // The text ends with a newline (checked above): each line ends at one found here.
     for_each_newline(text.as_bytes(), |end| {
         // A newline is ASCII: both ends are character boundaries.
         let content = &text[start..end];
