@@ -12,7 +12,7 @@ use crate::model::item::{Deviation, Item, RiskAdjustment};
 use crate::model::vdr::{Disposition, Moment, Vdr};
 use crate::model::Sp;
 use crate::policy::assess::{ClockStart, Excuse, StatusSource};
-use crate::policy::vdr::{Incident, Rating, Timeframe, VdrAssessment};
+use crate::policy::vdr::{Incident, Rating, VdrAssessment};
 use crate::policy::Assessment;
 
 /// Version of the item view's shape.
@@ -544,9 +544,9 @@ impl VdrAssessmentView {
             evaluation_late: v.evaluation_late,
             initial: v.initial,
             current: v.current,
-            current_label: v.current.map(Rating::describe),
+            current_label: v.current.map(|r| r.to_string()),
             current_since: show(v.current_since),
-            timeframe: v.timeframe.map(Timeframe::describe),
+            timeframe: v.timeframe.map(|t| t.to_string()),
             reduction_deadline: show(v.reduction_deadline),
             reduction_late: v.reduction_late,
             next_reduction_at: show(v.next_reduction.map(|n| n.at)),

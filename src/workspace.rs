@@ -354,8 +354,8 @@ pub fn display_name(path: &Path, root: &Path) -> String {
 }
 
 /// `path` as it is when joining its components with `/` would give the same text (Unix, valid
-/// UTF-8, relative, no `.` component, doubled or trailing separator): the common case, which then costs
-/// no component walk and no allocation per component.
+/// UTF-8, relative, no `.` component, doubled or trailing separator): the common case, which
+/// then costs no component walk and no allocation per component.
 fn clean_unix_name(path: &Path) -> Option<&str> {
     if !cfg!(unix) {
         return None;

@@ -231,14 +231,14 @@ fn entry(
     let open = item.is_open();
     let impact = v.initial.map(|initial| {
         let now = match v.current.filter(|c| *c != initial) {
-            Some(current) => format!("; now {}", current.describe()),
+            Some(current) => format!("; now {current}"),
             None => String::new(),
         };
         let why = vdr
             .and_then(|v| v.rationale.as_ref())
             .map(|r| format!(". {}", r.value.trim()))
             .unwrap_or_default();
-        format!("{} at evaluation{now}{why}", initial.describe())
+        format!("{initial} at evaluation{now}{why}")
     });
     let events = vdr
         .map(|vdr| {

@@ -84,10 +84,6 @@ impl Timeframe {
             Timeframe::Days(d) => Duration::days(i64::from(d)),
         }
     }
-
-    pub fn describe(self) -> String {
-        self.to_string()
-    }
 }
 
 /// `12 hours`, `1 day`, `32 days`: written straight into a finding's message.
@@ -177,11 +173,6 @@ pub struct Rating {
 impl Rating {
     pub fn column(self) -> Column {
         Column::of(self.irv, self.lev)
-    }
-
-    /// `N4 LEV+IRV`.
-    pub fn describe(self) -> String {
-        self.to_string()
     }
 }
 

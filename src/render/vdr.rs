@@ -113,7 +113,7 @@ impl VdrSummary {
                     .unwrap_or_default(),
                 rating: v
                     .current
-                    .map_or_else(|| "not evaluated".to_owned(), |c| c.describe()),
+                    .map_or_else(|| "not evaluated".to_owned(), |c| c.to_string()),
                 reduction_deadline: v.reduction_deadline.map(|d| d.to_string()),
                 next_reduction: v.next_reduction.map(|n| format!("N{} by {}", n.pain, n.at)),
                 note,

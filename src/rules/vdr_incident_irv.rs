@@ -46,8 +46,7 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
             Code::VdrIncidentIrv,
             current_rating_span(ctx.item, ctx.today),
             format!(
-                "open {} vulnerability: Class {} {verb} treat it as a FedRAMP Reportable Incident until partially mitigated to N3 or below",
-                current.describe(),
+                "open {current} vulnerability: Class {} {verb} treat it as a FedRAMP Reportable Incident until partially mitigated to N3 or below",
                 v.class.label()
             ),
         )

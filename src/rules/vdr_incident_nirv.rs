@@ -45,8 +45,7 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
             Code::VdrIncidentNirv,
             current_rating_span(ctx.item, ctx.today),
             format!(
-                "open {} vulnerability: Class {} {verb} treat it as a FedRAMP Reportable Incident until partially mitigated to N4 or below",
-                current.describe(),
+                "open {current} vulnerability: Class {} {verb} treat it as a FedRAMP Reportable Incident until partially mitigated to N4 or below",
                 v.class.label()
             ),
         )

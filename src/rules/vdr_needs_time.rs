@@ -47,8 +47,7 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
             Code::VdrNeedsTime,
             evaluated.span,
             format!(
-                "{} in Class {} must be reduced within {hours} hours of evaluation, but `evaluated` {} has no time (read as 00:00 UTC)",
-                initial.describe(),
+                "{initial} in Class {} must be reduced within {hours} hours of evaluation, but `evaluated` {} has no time (read as 00:00 UTC)",
                 v.class.label(),
                 evaluated.value
             ),

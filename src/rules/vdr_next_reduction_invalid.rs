@@ -68,8 +68,7 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
                     Code::VdrNextReductionInvalid,
                     pain.span,
                     format!(
-                        "next_reduction to N{target} is not lower than the current rating {}",
-                        current.describe()
+                        "next_reduction to N{target} is not lower than the current rating {current}"
                     ),
                 )
                 .with_help(format!("plan a rating below N{}", current.pain)),

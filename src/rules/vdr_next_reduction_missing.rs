@@ -37,9 +37,8 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     }
     let by = match (v.reduction_deadline, v.timeframe) {
         (Some(deadline), Some(timeframe)) => format!(
-            "; it must go below N{} by {deadline} ({} from evaluation)",
-            current.pain,
-            timeframe.describe()
+            "; it must go below N{} by {deadline} ({timeframe} from evaluation)",
+            current.pain
         ),
         _ => String::new(),
     };
@@ -47,10 +46,7 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
         ctx.report(
             Code::VdrNextReductionMissing,
             vdr.key_span,
-            format!(
-                "open {} vulnerability has no `next_reduction`{by}",
-                current.describe()
-            ),
+            format!("open {current} vulnerability has no `next_reduction`{by}"),
         )
         .with_label("no next reduction planned")
         .with_help(format!(
