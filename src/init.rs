@@ -9,7 +9,7 @@ use crate::config::{Config, CONFIG_FILE, DEFAULT_ID_PREFIX};
 use crate::edit::{self, EditError, NewValue};
 use crate::error::Error;
 use crate::model::item::Risk;
-use crate::policy::assess::days_for;
+use crate::policy::rev5::days_for;
 
 /// The commented `poam.yaml`: every key, its default and what it does.
 pub const CONFIG_TEMPLATE: &str = include_str!("../templates/init/poam.yaml");

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::config::{Cr26Class, Profile};
 use crate::edit::{ItemDocument, Key, NewValue};
 use crate::error::Error;
-use crate::policy::vdr::evaluation_days;
+use crate::policy::cr26::evaluation_days;
 use crate::workspace::Workspace;
 
 /// One open item that needs an evaluation after the switch.

@@ -11,8 +11,8 @@ use serde::Serialize;
 use crate::model::item::{Deviation, Item, RiskAdjustment};
 use crate::model::vdr::{Disposition, Moment, Vdr};
 use crate::model::Sp;
-use crate::policy::assess::{ClockStart, Excuse, StatusSource};
-use crate::policy::vdr::{Incident, Rating, VdrAssessment};
+use crate::policy::cr26::{Incident, Rating, VdrAssessment};
+use crate::policy::rev5::{ClockStart, Excuse, StatusSource};
 use crate::policy::Assessment;
 
 /// Version of the item view's shape.

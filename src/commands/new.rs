@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::edit::{self, NewValue};
 use crate::error::Error;
 use crate::model::item::{is_valid_cve, Risk};
-use crate::policy::assess::days_for;
+use crate::policy::rev5::days_for;
 use crate::workspace::Workspace;
 
 use super::{config, emit, today, verbose, verbose_workspace};

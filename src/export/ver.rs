@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::model::item::Item;
 use crate::model::vdr::{Disposition, Moment};
-use crate::policy::vdr::{valid_pain, VdrAssessment};
+use crate::policy::cr26::{valid_pain, VdrAssessment};
 use crate::policy::{assess, Profile};
 use crate::workspace::Workspace;
 

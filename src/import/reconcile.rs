@@ -32,7 +32,7 @@ use crate::import::scan::{PlannedItem, Scan, ScanError, ScanFormat};
 use crate::kev::KevCatalog;
 use crate::model::item::{Item, Risk};
 use crate::output::{Staging, WRITERS};
-use crate::policy::assess::new_item_deadline;
+use crate::policy::rev5::new_item_deadline;
 use crate::policy::Deadlines;
 use crate::workspace::{display_name, Workspace};
 

@@ -2,12 +2,12 @@
 //!
 //! Every date computed about an item (effective rating, clock start, policy deadline, days
 //! left, excuses, check-in and status ages, effective milestone dates) is computed once, in
-//! [`assess`], and read by the rules, the item view, reports and exports.
+//! [`rev5::assess`], and read by the rules, the item view, reports and exports.
 
-pub mod assess;
+pub mod cr26;
 pub mod profile;
-pub mod vdr;
+pub mod rev5;
 
-pub use assess::{assess, days_between, Assessment};
+pub use cr26::VdrAssessment;
 pub use profile::{Cr26Class, Deadlines, Policy, Profile};
-pub use vdr::VdrAssessment;
+pub use rev5::{assess, days_between, Assessment};

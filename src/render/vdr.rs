@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::policy::vdr::{incident_irv_force, incident_nirv_force, Incident};
+use crate::policy::cr26::{incident_irv_force, incident_nirv_force, Incident};
 use crate::policy::{assess, Profile};
 use crate::workspace::Workspace;
 

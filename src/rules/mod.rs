@@ -554,7 +554,7 @@ pub(crate) fn current_rating_span(item: &Item, today: NaiveDate) -> Span {
         .find_map(|r| {
             let at = r.at.as_ref()?;
             let pain = r.pain.as_ref()?;
-            (at.value.date() <= today && crate::policy::vdr::valid_pain(pain.value).is_some())
+            (at.value.date() <= today && crate::policy::cr26::valid_pain(pain.value).is_some())
                 .then_some(pain.span)
         })
         .or_else(|| vdr.pain.as_ref().map(|p| p.span))

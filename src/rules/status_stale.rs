@@ -21,7 +21,7 @@
 //! FedRAMP POA&M Template, column O (Status Date); Rev5 baseline CA-5: POA&Ms at least monthly.
 
 use crate::diag::Diagnostic;
-use crate::policy::assess::StatusSource;
+use crate::policy::rev5::StatusSource;
 
 use super::{days, Code, ItemContext};
 

@@ -27,7 +27,7 @@
 //! exploitability and potential agency impact (N1-N5) of each vulnerability.
 
 use crate::diag::Diagnostic;
-use crate::policy::vdr::valid_pain;
+use crate::policy::cr26::valid_pain;
 
 use super::{Code, ItemContext};
 

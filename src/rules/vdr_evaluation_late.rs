@@ -25,7 +25,7 @@
 //! Class B/C/D.
 
 use crate::diag::Diagnostic;
-use crate::policy::vdr::evaluation_days;
+use crate::policy::cr26::evaluation_days;
 
 use super::{days, Code, ItemContext};
 

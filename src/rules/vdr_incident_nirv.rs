@@ -22,7 +22,7 @@
 
 use crate::code::Severity;
 use crate::diag::Diagnostic;
-use crate::policy::vdr::{incident_nirv_force, Force, Incident};
+use crate::policy::cr26::{incident_nirv_force, Force, Incident};
 
 use super::{current_rating_span, Code, ItemContext};
 

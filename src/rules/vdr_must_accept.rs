@@ -25,8 +25,8 @@
 //! remediated within 192 days of evaluation as accepted; FRD-ACV.
 
 use crate::diag::Diagnostic;
+use crate::policy::cr26::ACCEPT_DAYS;
 use crate::policy::days_between;
-use crate::policy::vdr::ACCEPT_DAYS;
 
 use super::{days, Code, ItemContext};
 

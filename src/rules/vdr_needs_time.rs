@@ -21,7 +21,7 @@
 //! VDR-TFR-PVR, Class D table: PAIN-5 LEV+IRV is 12 hours (`timeframe_type: hours`).
 
 use crate::diag::Diagnostic;
-use crate::policy::vdr::{reduction_timeframe, Timeframe};
+use crate::policy::cr26::{reduction_timeframe, Timeframe};
 
 use super::{Code, ItemContext};
 

@@ -24,7 +24,7 @@
 //! VER-RPT-VDT item 8 (MUST): estimated time and target N-rating of the next reduction.
 
 use crate::diag::Diagnostic;
-use crate::policy::vdr::valid_pain;
+use crate::policy::cr26::valid_pain;
 
 use super::{Code, ItemContext};
 

@@ -24,8 +24,8 @@
 //! Class B/C/D; VER-EVA.
 
 use crate::diag::Diagnostic;
+use crate::policy::cr26::evaluation_days;
 use crate::policy::days_between;
-use crate::policy::vdr::evaluation_days;
 
 use super::{days, Code, ItemContext};
 

@@ -29,7 +29,7 @@
 
 use crate::diag::Diagnostic;
 use crate::model::vdr::Moment;
-use crate::policy::vdr::valid_pain;
+use crate::policy::cr26::valid_pain;
 
 use super::{Code, ItemContext};
 

@@ -1,7 +1,7 @@
 //! The `fedramp-cr26` profile: FedRAMP's own numbers, profile membership of rules, config,
 //! class-dependent severities and `poam show`.
 
-use poam::policy::vdr::{
+use poam::policy::cr26::{
     evaluation_days, incident_irv_force, incident_nirv_force, reduction_timeframe, Column, Force,
     Timeframe, ACCEPT_DAYS,
 };

@@ -12,8 +12,8 @@ use serde::Serialize;
 use crate::model::item::{ChangeKind, DeviationStatus, Item, Risk};
 use crate::model::{Sp, Span};
 
+use super::cr26::{assess_vdr, VdrAssessment};
 use super::profile::{Deadlines, Policy, Profile};
-use super::vdr::{assess_vdr, VdrAssessment};
 
 /// The rating deadlines count from, and where it was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
