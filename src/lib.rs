@@ -26,6 +26,7 @@ pub mod output;
 pub mod parse;
 pub mod paths;
 pub mod policy;
+pub mod profiles;
 pub mod render;
 pub mod report;
 pub mod retire;

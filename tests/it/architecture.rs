@@ -30,6 +30,8 @@ const FLOORS: &[(&str, u8)] = &[
     ("ids", 4),
     ("rules", 5),
     ("view", 5),
+    // What each profile means for the commands: just above the item view, below the renderers.
+    ("profiles", 5),
     ("render", 5),
     ("lint", 6),
     ("init", 6),
