@@ -243,9 +243,10 @@ pub struct InitArgs {
 
 #[derive(Debug, Args)]
 pub struct NewArgs {
-    /// The original risk rating; the due date follows from it.
-    #[arg(long, value_enum, default_value = "moderate")]
-    pub risk: RiskArg,
+    /// The original risk rating; the due date follows from it [default: moderate]. Refused
+    /// under fedramp-cr26, where the item's evaluation rates it.
+    #[arg(long, value_enum)]
+    pub risk: Option<RiskArg>,
     /// The weakness name.
     #[arg(long)]
     pub title: Option<String>,

@@ -749,6 +749,10 @@ const SECTIONS: &[(&str, &str)] = &[
     ("status", "Where it stands."),
     ("vendor_dependency", "Optional details."),
     ("closed", "Closing: the date and the evidence."),
+    (
+        "vdr",
+        "The CR26 evaluation (fedramp-cr26): reachability, exploitability, N-rating, reductions.",
+    ),
 ];
 
 /// A new item file: the given fields in the documented key order, at the top and inside the

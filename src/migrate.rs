@@ -10,11 +10,14 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::config::{Cr26Class, Profile};
+use crate::config::Cr26Class;
 use crate::edit::{ItemDocument, Key, NewValue};
 use crate::error::Error;
 use crate::policy::cr26::evaluation_days;
 use crate::workspace::Workspace;
+
+/// The profile `poam migrate cr26` switches to, as `poam.yaml` names it.
+const TARGET: &str = "fedramp-cr26";
 
 /// One open item that needs an evaluation after the switch.
 #[derive(Clone, Debug, Serialize)]
@@ -99,7 +102,7 @@ pub fn plan(workspace: &Workspace, class: Cr26Class, uri: Option<&str>) -> Plan 
         from_profile: config.policy.profile.name(),
         class,
         config_file: config.file.clone(),
-        set_profile: config.policy.profile != Profile::FedrampCr26,
+        set_profile: config.policy.profile.name() != TARGET,
         set_class: config.cr26.class != Some(class),
         open_items,
         to_evaluate,
@@ -133,11 +136,8 @@ pub fn write(workspace: &Workspace, plan: &Plan) -> Result<Vec<String>, Error> {
     if plan.set_profile || plan.set_class || plan.package_overview_uri.is_some() {
         let mut doc = ItemDocument::open(config_file).map_err(edit_error)?;
         if plan.set_profile {
-            doc.set(
-                &[Key::from("profile")],
-                NewValue::Str("fedramp-cr26".into()),
-            )
-            .map_err(edit_error)?;
+            doc.set(&[Key::from("profile")], NewValue::Str(TARGET.into()))
+                .map_err(edit_error)?;
         }
         if plan.set_class {
             doc.set(

@@ -11,6 +11,7 @@ use crate::cli::{ExportOscalArgs, GlobalArgs};
 use crate::error::Error;
 use crate::export::oscal::{self, ExportInput};
 use crate::history::{self, History, HistoryError, WalkOptions};
+use crate::profiles;
 use crate::view;
 use crate::workspace::Workspace;
 
@@ -72,12 +73,17 @@ pub fn run(args: &ExportOscalArgs, global: &GlobalArgs) -> Result<ExitCode, Erro
             Utc.from_utc_datetime(&today.and_time(NaiveTime::MIN))
                 .fixed_offset()
         });
+    let policy = &workspace.config.policy;
+    let profile = profiles::of(policy.profile);
+    let marker = profile.export_marker(policy);
     let input = ExportInput {
         system: &workspace.config.system,
         today,
         last_modified,
         items: &views,
         logs: &logs,
+        profile,
+        marker: marker.as_ref(),
     };
     emit_with(args.output.as_deref(), |out| oscal::write(&input, out))?;
     // Freeing the items and the history takes a noticeable share of the run, and nobody

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use crate::cli::{ExportCsvArgs, ExportXlsxArgs, GlobalArgs};
 use crate::error::Error;
 use crate::export::{self, HeaderBlock};
+use crate::profiles::{self, SystemProfile};
 use crate::view::{self, ItemView};
 use crate::workspace::Workspace;
 
@@ -20,9 +21,9 @@ pub fn xlsx(args: &ExportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Erro
             "refusing to write a binary workbook to the terminal; pass `-o FILE.xlsx` or redirect standard output".to_owned(),
         ));
     }
-    let (views, block) = load(global)?;
-    let bytes =
-        export::xlsx::workbook(&views, &block).map_err(|e| Error::Spreadsheet(e.to_string()))?;
+    let (views, block, profile) = load(global)?;
+    let bytes = export::xlsx::workbook(&views, &block, profile)
+        .map_err(|e| Error::Spreadsheet(e.to_string()))?;
     match output {
         Some(path) => crate::output::write_atomic(path, &bytes)?,
         None => {
@@ -41,15 +42,18 @@ pub fn xlsx(args: &ExportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Erro
 
 /// `poam export csv`.
 pub fn csv(args: &ExportCsvArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
-    let (views, _) = load(global)?;
-    let text = export::csv::csv(&views).map_err(|e| Error::Spreadsheet(e.to_string()))?;
+    let (views, block, profile) = load(global)?;
+    let text = export::csv::csv(&views, profile, block.marker.as_ref())
+        .map_err(|e| Error::Spreadsheet(e.to_string()))?;
     emit(args.output.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// The views of every item, and the header block. Item files that do not parse are named on
-/// standard error and left out (`poam lint` explains them).
-fn load(global: &GlobalArgs) -> Result<(Vec<ItemView>, HeaderBlock), Error> {
+/// The views of every item, the header block and the profile that maps them. Item files that
+/// do not parse are named on standard error and left out (`poam lint` explains them).
+fn load(
+    global: &GlobalArgs,
+) -> Result<(Vec<ItemView>, HeaderBlock, &'static dyn SystemProfile), Error> {
     let workspace = Workspace::open(config(global, None)?)?;
     let today = today(global);
     let mut stderr = std::io::stderr();
@@ -74,5 +78,5 @@ fn load(global: &GlobalArgs) -> Result<(Vec<ItemView>, HeaderBlock), Error> {
     };
     let views = view::views(&workspace, today, &|id| last_changes.get(id).copied());
     let block = HeaderBlock::new(&workspace.config, today);
-    Ok((views, block))
+    Ok((views, block, profiles::of(workspace.config.policy.profile)))
 }

@@ -13,14 +13,18 @@ use crate::edit::{self, EditError, ItemDocument, Key};
 use crate::error::Error;
 use crate::import::xlsx::{self, ImportOptions, ImportedRow, RowProblem};
 use crate::output::{Staging, WRITERS};
+use crate::profiles;
 
 use super::{config, exit_for};
 
 pub fn run(args: &ImportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
+    // The profile decides which of the workbook's columns become fields.
+    let config = config(global, None)?;
     let into = match &args.into {
         Some(dir) => dir.clone(),
-        None => config(global, None)?.items_dir,
+        None => config.items_dir.clone(),
     };
+    let profile = profiles::of(config.policy.profile);
     std::fs::create_dir_all(&into).map_err(|source| Error::Write {
         path: into.clone(),
         source,
@@ -28,8 +32,16 @@ pub fn run(args: &ImportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Error
     let options = ImportOptions {
         include_example: args.include_example,
     };
-    let imported =
+    let mut imported =
         xlsx::read(&args.file, options).map_err(|e| Error::Spreadsheet(e.to_string()))?;
+    let mut notes = HashMap::new();
+    for row in &mut imported.rows {
+        let start = profile.imported_row(std::mem::take(&mut row.fields), &config.policy);
+        row.fields = start.fields;
+        if let Some(note) = start.vdr_note {
+            notes.insert((row.sheet, row.row), note);
+        }
+    }
     let mut problems = imported.problems;
     // Duplicate ids first, in sheet order: the first row of an id is the one imported.
     let mut first_row: HashMap<String, (&'static str, u32)> = HashMap::new();
@@ -60,7 +72,8 @@ pub fn run(args: &ImportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Error
             .par_iter()
             .map(|row| {
                 let path = into.join(xlsx::item_file_name(&row.id));
-                let outcome = write_item(&path, row, args.force, &staging);
+                let note = notes.get(&(row.sheet, row.row)).map(String::as_str);
+                let outcome = write_item(&path, row, note, args.force, &staging);
                 (path, outcome)
             })
             .collect()
@@ -143,10 +156,11 @@ enum Written {
 fn write_item(
     path: &Path,
     row: &ImportedRow,
+    vdr_note: Option<&str>,
     force: bool,
     staging: &Staging,
 ) -> Result<Written, EditError> {
-    let text = edit::render_new_item(&row.fields);
+    let text = profiles::render_new_item(&row.fields, vdr_note);
     match edit::create_new_staged(path, &text, staging) {
         Ok(()) => Ok(Written::Created),
         Err(EditError::Exists { .. }) if force => {

@@ -1,71 +1,17 @@
-//! `poam new`: the next item, with today's dates, the policy's due date and placeholders that
-//! `poam lint` flags until they are filled.
+//! `poam new`: the next item, with today's dates, the profile's starting fields (Rev5: the
+//! policy's due date; CR26: an empty evaluation) and placeholders that `poam lint` flags until
+//! they are filled.
 
 use std::process::ExitCode;
 use std::time::Instant;
 
-use chrono::NaiveDate;
-
 use crate::cli::{GlobalArgs, NewArgs, RiskArg};
-use crate::config::Config;
-use crate::edit::{self, NewValue};
 use crate::error::Error;
 use crate::model::item::{is_valid_cve, Risk};
-use crate::policy::rev5::days_for;
+use crate::profiles::{self, NewItem};
 use crate::workspace::Workspace;
 
 use super::{config, emit, today, verbose, verbose_workspace};
-
-/// What `poam new` was asked for.
-pub struct NewItem<'a> {
-    pub risk: Risk,
-    pub title: Option<&'a str>,
-    pub detector: Option<&'a str>,
-    pub cves: &'a [String],
-    pub assets: &'a [String],
-}
-
-/// The fields of a new item `id`: detected and status date `today`, due at the policy's
-/// deadline for the rating, one milestone at the due date, empty placeholders elsewhere.
-pub fn new_item_fields(
-    id: &str,
-    request: &NewItem<'_>,
-    today: NaiveDate,
-    config: &Config,
-) -> Vec<(String, NewValue)> {
-    let days = days_for(&config.policy.deadlines, request.risk);
-    let due = today + chrono::Days::new(u64::from(days));
-    let text = |s: Option<&str>| NewValue::Str(s.unwrap_or_default().to_owned());
-    let list = |items: &[String]| NewValue::List(items.iter().map(|s| text(Some(s))).collect());
-    let mut fields = vec![
-        ("id".to_owned(), text(Some(id))),
-        ("title".to_owned(), text(request.title)),
-        ("description".to_owned(), text(None)),
-        ("controls".to_owned(), NewValue::List(Vec::new())),
-        ("detector".to_owned(), text(request.detector)),
-        ("detector_id".to_owned(), text(None)),
-        ("assets".to_owned(), list(request.assets)),
-        ("owner".to_owned(), text(None)),
-        ("remediation".to_owned(), text(None)),
-        ("detected".to_owned(), NewValue::Date(today)),
-        ("due".to_owned(), NewValue::Date(due)),
-        ("risk".to_owned(), text(Some(request.risk.name()))),
-        (
-            "milestones".to_owned(),
-            NewValue::List(vec![NewValue::Map(vec![
-                ("id".to_owned(), NewValue::Int(1)),
-                ("date".to_owned(), NewValue::Date(due)),
-                ("description".to_owned(), text(None)),
-            ])]),
-        ),
-        ("status".to_owned(), text(Some("open"))),
-        ("status_date".to_owned(), NewValue::Date(today)),
-    ];
-    if !request.cves.is_empty() {
-        fields.push(("cves".to_owned(), list(request.cves)));
-    }
-    fields
-}
 
 pub fn run(args: &NewArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let started = Instant::now();
@@ -82,12 +28,12 @@ pub fn run(args: &NewArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         )));
     }
     let request = NewItem {
-        risk: match args.risk {
+        risk: args.risk.map(|risk| match risk {
             RiskArg::Low => Risk::Low,
             RiskArg::Moderate => Risk::Moderate,
             RiskArg::High => Risk::High,
             RiskArg::Critical => Risk::Critical,
-        },
+        }),
         title: args.title.as_deref(),
         detector: args.detector.as_deref(),
         cves: &cves,
@@ -103,9 +49,17 @@ pub fn run(args: &NewArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let mut taken: Vec<&str> = workspace.ids();
     taken.extend(stems.iter().map(String::as_str));
     let config = &workspace.config;
+    let profile = profiles::of(config.policy.profile);
+    // Asked once before any id is taken: a refused request writes nothing.
+    profile
+        .new_item("V-0", &request, today, &config.policy)
+        .map_err(Error::Refused)?;
     let (id, path) =
         crate::ids::create_next_item(&config.items_dir, &config.id_prefix, &taken, |id| {
-            edit::render_new_item(&new_item_fields(id, &request, today, config))
+            profile
+                .new_item(id, &request, today, &config.policy)
+                .map(|start| start.render())
+                .unwrap_or_default()
         })
         .map_err(|err| Error::Edit(err.to_string()))?;
     verbose(global, 1, &format!("allocated {id}"));

@@ -1,16 +1,27 @@
 //! `poam export csv`: the template's 31 columns A..AE with their exact headers, one row per
 //! item (open and closed together), plus a final `Status` column (`open` or `closed`). Cells
-//! hold the same text as the workbook's; dates are `YYYY-MM-DD`.
+//! hold the same text as the workbook's; dates are `YYYY-MM-DD`. When the profile is not the
+//! Rev5 template's own, a `Profile` column after `Status` names it on every row.
 
 use super::template::COLUMNS;
 use super::{item_cells, ExportError};
+use crate::profiles::{ExportMarker, SystemProfile};
 use crate::view::ItemView;
 
 /// Header of the column added after AE.
 pub const STATUS_HEADER: &str = "Status";
+/// Header of the column added after `Status` when the export names its profile.
+pub const PROFILE_HEADER: &str = "Profile";
 
-/// The CSV text for `views`, in the order given.
-pub fn csv(views: &[ItemView]) -> Result<String, ExportError> {
+/// The CSV text for `views`, in the order given, mapped by `profile`.
+pub fn csv(
+    views: &[ItemView],
+    profile: &dyn SystemProfile,
+    marker: Option<&ExportMarker>,
+) -> Result<String, ExportError> {
+    let extra = |status: &str| {
+        std::iter::once(status.to_owned()).chain(marker.map(|m| m.profile.to_owned()))
+    };
     let mut writer = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
         .from_writer(Vec::new());
@@ -20,17 +31,18 @@ pub fn csv(views: &[ItemView]) -> Result<String, ExportError> {
             COLUMNS
                 .iter()
                 .map(|c| c.header)
-                .chain(std::iter::once(STATUS_HEADER)),
+                .chain(std::iter::once(STATUS_HEADER))
+                .chain(marker.map(|_| PROFILE_HEADER)),
         )
         .map_err(error)?;
     for view in views {
         let status = view.status.unwrap_or("open");
         writer
             .write_record(
-                item_cells(view)
+                item_cells(view, profile)
                     .iter()
                     .map(super::Cell::to_text)
-                    .chain(std::iter::once(status.to_owned())),
+                    .chain(extra(status)),
             )
             .map_err(error)?;
     }

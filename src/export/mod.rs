@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 
 use crate::config::Config;
+use crate::profiles::{self, ExportMarker, SystemProfile};
 use crate::view::{DeviationView, ItemView};
 
 pub mod csv;
@@ -73,6 +74,9 @@ pub struct HeaderBlock {
     /// `Low`, `Moderate` or `High` as the template writes it (empty when not configured).
     pub impact: String,
     pub poam_date: NaiveDate,
+    /// The profile the workbook follows when it is not the Rev5 template's own (written
+    /// beside the block).
+    pub marker: Option<ExportMarker>,
 }
 
 impl HeaderBlock {
@@ -88,6 +92,7 @@ impl HeaderBlock {
                 .map(capitalized)
                 .unwrap_or_default(),
             poam_date: today,
+            marker: profiles::of(config.policy.profile).export_marker(&config.policy),
         }
     }
 }
@@ -263,8 +268,10 @@ fn detector_id_cell(id: Option<&str>) -> Cell {
     }
 }
 
-/// The 31 cells A..AE of one item, in the template's formats.
-pub fn item_cells(view: &ItemView) -> Vec<Cell> {
+/// The 31 cells A..AE of one item, in the template's formats, as `profile` maps it
+/// (Scheduled Completion Date, and a line on the profile's own state before the Comments).
+pub fn item_cells(view: &ItemView, profile: &dyn SystemProfile) -> Vec<Cell> {
+    let mapping = profile.export_mapping(view);
     let mut cells = vec![Cell::Empty; COLUMN_COUNT];
     let deviations = &view.deviations;
     let adjustment = deviations.risk_adjustment.as_ref();
@@ -280,7 +287,7 @@ pub fn item_cells(view: &ItemView) -> Vec<Cell> {
     cells[col::RESOURCES] = Cell::optional(view.resources.as_deref().map(str::trim_end));
     cells[col::REMEDIATION] = Cell::optional(view.remediation.as_deref().map(str::trim_end));
     cells[col::DETECTED] = Cell::date(view.detected);
-    cells[col::DUE] = Cell::date(view.due);
+    cells[col::DUE] = Cell::date(mapping.scheduled_completion);
     cells[col::MILESTONES] = Cell::text(milestones_text(view));
     cells[col::MILESTONE_CHANGES] = Cell::text(milestone_changes_text(view));
     cells[col::STATUS_DATE] = Cell::date(status_date(view));
@@ -305,7 +312,12 @@ pub fn item_cells(view: &ItemView) -> Vec<Cell> {
     ));
     cells[col::DEVIATION_RATIONALE] = Cell::text(rationale_text(view));
     cells[col::DOCUMENTS] = Cell::text(documents_text(view));
-    cells[col::COMMENTS] = Cell::optional(view.comments.as_deref().map(str::trim_end));
+    let comments = view.comments.as_deref().map(str::trim_end);
+    cells[col::COMMENTS] = match (mapping.comment, comments) {
+        (Some(line), Some(own)) if !own.is_empty() => Cell::text(format!("{line}\n\n{own}")),
+        (Some(line), _) => Cell::text(line),
+        (None, own) => Cell::optional(own),
+    };
     cells[col::AUTO_APPROVE] = adjustment
         .and_then(|a| a.auto_approved)
         .map_or(Cell::Empty, |a| Cell::text(yes_no(a)));

@@ -26,6 +26,7 @@ use uuid::Uuid;
 use crate::config::System;
 use crate::history::{History, ItemHistory};
 use crate::model::item::{normalize_control, Item};
+use crate::profiles::{ExportMarker, SystemProfile};
 use crate::render::pretty::{append, indent};
 use crate::view::{ItemView, MilestoneChangeView, MilestoneView};
 
@@ -34,6 +35,9 @@ pub const OSCAL_VERSION: &str = "1.2.1";
 /// FedRAMP's OSCAL namespace: props, facet system and `system-id` identifier type.
 pub const FEDRAMP_NS: &str = "http://fedramp.gov/ns/oscal";
 const CVE_SYSTEM: &str = "http://cve.mitre.org";
+/// poam's own namespace: the profile the document follows and the profile's item props
+/// (CR26's class, N-rating, evaluation and deadline kind, which FedRAMP has no OSCAL names for).
+pub const POAM_NS: &str = "urn:poam:oscal";
 /// `system-id` identifier type when no FedRAMP id is configured: a UUID of the system.
 const RFC4122: &str = "http://ietf.org/rfc/rfc4122";
 /// Name of the namespace every poam UUID descends from. Changing it changes every UUID.
@@ -50,6 +54,10 @@ pub struct ExportInput<'a> {
     pub items: &'a [ItemView],
     /// What git history says about each item, by id (empty outside git).
     pub logs: &'a BTreeMap<String, ItemLog>,
+    /// Maps each item (the risk's deadline and props).
+    pub profile: &'a dyn SystemProfile,
+    /// The profile named in `metadata` when it is not the Rev5 POA&M's own.
+    pub marker: Option<&'a ExportMarker>,
 }
 
 /// What git history says about one item, for its risk log.
@@ -247,6 +255,8 @@ struct Metadata {
     last_modified: String,
     version: String,
     oscal_version: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    props: Vec<Prop>,
     roles: Vec<Role>,
     parties: Vec<Party>,
     responsible_parties: Vec<ResponsibleParty>,
@@ -337,6 +347,14 @@ impl Prop {
         Prop {
             name,
             ns: Some(FEDRAMP_NS),
+            value,
+        }
+    }
+
+    fn poam(name: &'static str, value: String) -> Prop {
+        Prop {
+            name,
+            ns: Some(POAM_NS),
             value,
         }
     }
@@ -984,6 +1002,12 @@ impl<'a> Builder<'a> {
                 .unwrap_or_else(|| "2000-01-01T00:00:00Z".to_owned()),
             version: self.input.today.to_string(),
             oscal_version: OSCAL_VERSION,
+            props: self
+                .input
+                .marker
+                .map(|m| Prop::poam("poam-profile", m.profile.to_owned()))
+                .into_iter()
+                .collect(),
             roles: vec![Role {
                 id: "cloud-service-provider",
                 title: "Cloud Service Provider",
@@ -1260,6 +1284,13 @@ impl<'a> Builder<'a> {
             props.push(Prop::fedramp("kev-catalog", "yes".to_owned()));
             props.push(Prop::fedramp("kev-due-date", kev_due.to_string()));
         }
+        let mapping = self.input.profile.export_mapping(view);
+        props.extend(
+            mapping
+                .risk_props
+                .into_iter()
+                .filter_map(|(name, value)| Some(Prop::poam(name, line(&value)?))),
+        );
 
         let mut characterizations = Vec::new();
         let mut facets = Vec::new();
@@ -1370,10 +1401,9 @@ impl<'a> Builder<'a> {
             status: view_status(view),
             characterizations,
             mitigating_factors,
-            deadline: view
-                .due
-                .or(view.assessment.policy_deadline)
-                .and_then(date_time),
+            deadline: mapping
+                .deadline
+                .and_then(|d| d.at.or_else(|| date_time(d.date))),
             remediations: vec![recommendation, planned],
             risk_log: (!entries.is_empty()).then_some(RiskLog { entries }),
         }
@@ -1702,6 +1732,8 @@ mod tests {
                 last_modified: instant(today),
                 items: &views,
                 logs: &logs,
+                profile: crate::profiles::of(policy().profile),
+                marker: None,
             };
             let mut expected = serde_json::to_string_pretty(&document(&input)).expect("json");
             expected.push('\n');
@@ -1719,6 +1751,11 @@ mod tests {
         }
     }
 
+    /// The policy of a folder without `poam.yaml`.
+    fn policy() -> crate::policy::Policy {
+        crate::config::Config::for_items_dir(std::path::Path::new(".")).policy
+    }
+
     fn sample_view(n: usize, today: NaiveDate) -> ItemView {
         use crate::model::Node;
         let text = format!(
@@ -1732,8 +1769,7 @@ mod tests {
         let text = if n % 3 == 2 { text } else { text + &documents };
         let (_, node): (String, Node) = crate::parse::parse_bytes(text.as_bytes()).expect("item");
         let item = Item::from_node(&node, "poams/V.yaml");
-        let policy = crate::policy::Policy::of(crate::policy::Profile::default());
-        let assessment = crate::policy::assess(&item, &policy, today, None);
+        let assessment = crate::policy::assess(&item, &policy(), today, None);
         ItemView::new("poams/V.yaml", &item, &assessment)
     }
 

@@ -16,8 +16,8 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::model::item::Item;
 use crate::model::vdr::{Disposition, Moment};
+use crate::policy::assess;
 use crate::policy::cr26::{valid_pain, VdrAssessment};
-use crate::policy::{assess, Profile};
 use crate::workspace::Workspace;
 
 pub const DETAIL_FILE: &str = "vulnerability-detail-report.json";
@@ -321,7 +321,7 @@ pub fn build(
     generated_at: DateTime<Utc>,
 ) -> Result<VerReports, Error> {
     let config = &workspace.config;
-    if config.policy.profile != Profile::FedrampCr26 {
+    if !crate::profiles::of(config.policy.profile).reports_ver() {
         return Err(Error::Export(format!(
             "`poam export ver` needs `profile: fedramp-cr26` in poam.yaml (this repository uses `{}`); `poam migrate cr26` switches it",
             config.policy.profile.name()

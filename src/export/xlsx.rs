@@ -14,6 +14,7 @@ use rust_xlsxwriter::{
 
 use super::template::{self, col, COLUMNS};
 use super::{is_closed, item_cells, Cell, ExportError, HeaderBlock};
+use crate::profiles::SystemProfile;
 use crate::view::ItemView;
 
 /// Excel refuses longer cell texts.
@@ -21,6 +22,9 @@ const MAX_CELL_CHARS: usize = 32_767;
 /// List validations reach at least this far (the template's Open sheet covers rows to 4022).
 const VALIDATED_ROWS: u32 = 4_022;
 const DATE_FORMAT: &str = "yyyy-mm-dd";
+/// Where the workbook names its profile: column E of the header block (rows 2 and 3).
+const PROFILE_COLUMN: u16 = 4;
+pub const PROFILE_LABEL: &str = "Profile";
 
 struct Formats {
     title: Format,
@@ -92,8 +96,12 @@ fn excel_date(date: NaiveDate) -> Result<ExcelDateTime, ExportError> {
 }
 
 /// The workbook for `views`: open items on the Open sheet, closed ones on the Closed sheet,
-/// each sheet in the order given (callers pass views sorted by id).
-pub fn workbook(views: &[ItemView], block: &HeaderBlock) -> Result<Vec<u8>, ExportError> {
+/// each sheet in the order given (callers pass views sorted by id), mapped by `profile`.
+pub fn workbook(
+    views: &[ItemView],
+    block: &HeaderBlock,
+    profile: &dyn SystemProfile,
+) -> Result<Vec<u8>, ExportError> {
     let formats = Formats::new();
     let mut workbook = Workbook::new();
     let created = excel_date(block.poam_date)?;
@@ -133,7 +141,7 @@ pub fn workbook(views: &[ItemView], block: &HeaderBlock) -> Result<Vec<u8>, Expo
             let row = first_row
                 + u32::try_from(offset)
                     .map_err(|_| ExportError("too many items for one sheet".into()))?;
-            write_item(sheet, &formats, row, view)?;
+            write_item(sheet, &formats, row, view, profile)?;
         }
         let rows = u32::try_from(items.len()).unwrap_or(u32::MAX);
         let last_row = (first_row.saturating_add(rows)).max(VALIDATED_ROWS - 1);
@@ -183,6 +191,25 @@ fn write_layout(
             &formats.value_date,
         )
         .map_err(xlsx_error)?;
+    // The profile, beside the template's block, when the sheet is not the Rev5 template's own.
+    if let Some(marker) = &block.marker {
+        sheet
+            .write_string_with_format(
+                template::BLOCK_LABEL_ROW,
+                PROFILE_COLUMN,
+                PROFILE_LABEL,
+                &formats.label,
+            )
+            .map_err(xlsx_error)?;
+        sheet
+            .write_string_with_format(
+                template::BLOCK_VALUE_ROW,
+                PROFILE_COLUMN,
+                &marker.label,
+                &formats.value,
+            )
+            .map_err(xlsx_error)?;
+    }
     let impact = DataValidation::new()
         .allow_list_strings(&["Low", "Moderate", "High"])
         .map_err(xlsx_error)?;
@@ -204,11 +231,15 @@ fn write_layout(
             .write_string_with_format(template::HEADER_ROW, column, spec.header, &formats.header)
             .map_err(xlsx_error)?;
         if open_sheet {
+            let description = match &block.marker {
+                Some(marker) if usize::from(column) == col::DUE => marker.scheduled_completion,
+                _ => spec.description,
+            };
             sheet
                 .write_string_with_format(
                     template::DESCRIPTION_ROW,
                     column,
-                    spec.description,
+                    description,
                     &formats.description,
                 )
                 .map_err(xlsx_error)?;
@@ -239,8 +270,9 @@ fn write_item(
     formats: &Formats,
     row: u32,
     view: &ItemView,
+    profile: &dyn SystemProfile,
 ) -> Result<(), ExportError> {
-    for (column, cell) in (0u16..).zip(item_cells(view)) {
+    for (column, cell) in (0u16..).zip(item_cells(view, profile)) {
         match cell {
             Cell::Empty => {}
             Cell::Text(text) => {

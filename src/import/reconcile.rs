@@ -2,7 +2,8 @@
 //!
 //! Existing items are matched by (detector, detector_id). What comes out is a [`Plan`]:
 //! - **created**: a vulnerability no open item tracks becomes a new item (fields from the
-//!   scanner, the due date from the profile, owner and controls from `import:`);
+//!   scanner, the rating and deadline fields from the profile (Rev5: `risk`, `due` and a
+//!   milestone; CR26: an empty `vdr:` evaluation), owner and controls from `import:`);
 //! - **updated**: an open item gains the assets (and CVEs) the scan newly found it on; nothing
 //!   else of it changes, so what people wrote (owner, remediation, milestones, deviations,
 //!   comments) stays;
@@ -26,14 +27,14 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::edit::{create_new_staged, render_new_item, EditError, ItemDocument, Key, NewValue};
+use crate::edit::{create_new_staged, EditError, ItemDocument, Key, NewValue};
 use crate::ids::{self, IdAllocator};
 use crate::import::scan::{PlannedItem, Scan, ScanError, ScanFormat};
 use crate::kev::KevCatalog;
-use crate::model::item::{Item, Risk};
+use crate::model::item::Item;
 use crate::output::{Staging, WRITERS};
-use crate::policy::rev5::new_item_deadline;
-use crate::policy::Deadlines;
+use crate::policy::Policy;
+use crate::profiles::{self, render_new_item, Scanned, StartDeadline, SystemProfile};
 use crate::workspace::{display_name, Workspace};
 
 /// Controls of a new vulnerability item when `import.default_controls` is not set.
@@ -47,7 +48,10 @@ pub struct Settings<'a> {
     pub default_owner: Option<&'a str>,
     /// Empty: [`VULNERABILITY_CONTROLS`] or [`CONFIGURATION_CONTROLS`].
     pub default_controls: &'a [String],
-    pub deadlines: &'a Deadlines,
+    /// The profile's settings: deadlines (Rev5), class (CR26).
+    pub policy: &'a Policy,
+    /// What the profile writes into a new item.
+    pub profile: &'static dyn SystemProfile,
     pub kev: Option<&'a KevCatalog>,
     pub id_prefix: &'a str,
     /// Stands in for a detection date the scan does not give, and bounds closing dates.
@@ -61,7 +65,8 @@ impl<'a> Settings<'a> {
         Settings {
             default_owner: config.import.default_owner.as_deref(),
             default_controls: &config.import.default_controls,
-            deadlines: &config.policy.deadlines,
+            policy: &config.policy,
+            profile: profiles::of(config.policy.profile),
             kev: workspace.kev.as_ref(),
             id_prefix: &config.id_prefix,
             today,
@@ -91,8 +96,13 @@ pub struct Creation {
     pub file: PathBuf,
     /// Every field but `id`, in any order (the editor writes them in the documented order).
     pub fields: Vec<(String, NewValue)>,
-    pub risk: Option<Risk>,
-    pub due: Option<NaiveDate>,
+    /// A comment at the top of the `vdr:` block (CR26: the evaluate-by date).
+    pub vdr_note: Option<String>,
+    /// The rating the report names; `None` when a person must rate the item.
+    pub rating: Option<String>,
+    pub needs_rating: bool,
+    /// The deadline it starts with (Rev5: due; CR26: evaluate by).
+    pub deadline: Option<StartDeadline>,
     pub kev_due: Option<NaiveDate>,
     pub vendor_status_flags: Vec<String>,
     /// Open items with the same vulnerability were all closed: it came back.
@@ -428,15 +438,18 @@ fn create(
     let new = allocator.next_id();
     let detected = planned.detected.unwrap_or(settings.today);
     let kev_due = kev_due_of(settings.kev, &planned.cves);
-    let due = match planned.risk {
-        Some(risk) => Some(new_item_deadline(
-            settings.deadlines,
-            risk,
+    let start = settings.profile.scanned_item(
+        &Scanned {
             detected,
+            risk: planned.risk,
             kev_due,
-        )),
-        None => kev_due,
-    };
+            cvss3: planned.cvss3,
+            cvss2: planned.cvss2,
+            scanner_severity: &planned.scanner_severity,
+            detector: &planned.detector,
+        },
+        settings.policy,
+    );
     let controls: Vec<String> = if !settings.default_controls.is_empty() {
         settings.default_controls.to_vec()
     } else if planned.configuration {
@@ -480,23 +493,7 @@ fn create(
     {
         fields.push(("remediation".into(), NewValue::Str(solution.to_owned())));
     }
-    if let Some(risk) = planned.risk {
-        fields.push(("risk".into(), NewValue::Str(risk.name().to_owned())));
-    }
-    if let Some(due) = due {
-        fields.push(("due".into(), NewValue::Date(due)));
-        fields.push((
-            "milestones".into(),
-            NewValue::List(vec![NewValue::Map(vec![
-                ("id".into(), NewValue::Int(1)),
-                ("date".into(), NewValue::Date(due)),
-                (
-                    "description".into(),
-                    NewValue::Str("Remediate on every asset and verify with a re-scan.".into()),
-                ),
-            ])]),
-        ));
-    }
+    fields.extend(start.fields);
     if let Some(kev_due) = kev_due {
         fields.push(("kev_due".into(), NewValue::Date(kev_due)));
     }
@@ -531,8 +528,10 @@ fn create(
         file: new.path,
         title: single_line(&planned.title),
         fields,
-        risk: planned.risk,
-        due,
+        vdr_note: start.vdr_note,
+        rating: start.rating,
+        needs_rating: start.needs_rating,
+        deadline: start.deadline,
         kev_due,
         vendor_status_flags: planned.vendor_status_flags.clone(),
         recurs_closed,
@@ -645,7 +644,7 @@ pub fn apply(
     let render = |creation: &Creation, id: &str| {
         let mut fields = vec![("id".to_owned(), NewValue::Str(id.to_owned()))];
         fields.extend(creation.fields.iter().cloned());
-        render_new_item(&fields)
+        render_new_item(&fields, creation.vdr_note.as_deref())
     };
     let outcomes: Vec<Result<(), EditError>> = if plan.created.is_empty() {
         Vec::new()

@@ -89,13 +89,15 @@ pub fn render_human(plan: &Plan, mode: Mode) -> String {
             plural(plan.created.len(), "item")
         );
         for c in &plan.created {
-            let risk = c.risk.map_or("unrated", |r| r.name());
-            let due = c.due.map_or(String::new(), |d| format!(", due {d}"));
+            let risk = c.rating.as_deref().unwrap_or("unrated");
+            let due = c
+                .deadline
+                .map_or(String::new(), |d| format!(", {} {}", d.kind, d.date));
             let mut notes = Vec::new();
             if let Some(kev) = c.kev_due {
                 notes.push(format!("KEV due {kev}"));
             }
-            if c.risk.is_none() {
+            if c.needs_rating {
                 notes.push("no rating in the scan: rate it".to_owned());
             }
             if !c.vendor_status_flags.is_empty() {

@@ -9,12 +9,55 @@
 mod cr26;
 mod rev5;
 
-use crate::policy::Profile;
+use chrono::NaiveDate;
+
+use crate::edit::NewValue;
+use crate::model::item::Risk;
+use crate::policy::{Policy, Profile};
+use crate::view::ItemView;
 
 /// One profile's answers to the commands.
 pub trait SystemProfile: Sync {
     /// The profile's name as `poam.yaml` writes it.
     fn name(&self) -> &'static str;
+
+    // Writing and exchange: the fields an item starts with (`poam new`, `poam import scan`,
+    // `poam import xlsx`) and how an item maps into the exports.
+
+    /// The fields of a new item `id` made by `poam new` on `today`; `Err` with the reason when
+    /// the request has no meaning under the profile.
+    fn new_item(
+        &self,
+        id: &str,
+        request: &NewItem<'_>,
+        today: NaiveDate,
+        policy: &Policy,
+    ) -> Result<Starting, String>;
+
+    /// The profile's fields of an item `poam import scan` creates (the rating, the deadline
+    /// and the plan); the scanner's fields (title, assets, CVEs, severity…) are the importer's.
+    fn scanned_item(&self, scanned: &Scanned<'_>, policy: &Policy) -> Starting;
+
+    /// The fields of a row `poam import xlsx` read from a Rev5 POA&M workbook, as the profile
+    /// keeps them. `fields` are in the item format (the workbook's columns converted).
+    fn imported_row(&self, fields: Vec<(String, NewValue)>, policy: &Policy) -> Starting;
+
+    /// How an item maps into the xlsx, CSV and OSCAL exports.
+    fn export_mapping(&self, view: &ItemView) -> ExportMapping;
+
+    /// The profile the exports name in their output (a workbook cell, a CSV column, an OSCAL
+    /// prop), or `None` when the output is the Rev5 template as it has always been.
+    fn export_marker(&self, policy: &Policy) -> Option<ExportMarker>;
+
+    /// Whether `poam export ver` (FedRAMP's VER JSON reports) applies.
+    fn reports_ver(&self) -> bool;
+}
+
+/// A profile shows as its name (settings that hold one derive `Debug`).
+impl std::fmt::Debug for dyn SystemProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// The implementation of `profile`.
@@ -23,4 +66,124 @@ pub fn of(profile: Profile) -> &'static dyn SystemProfile {
         Profile::FedrampRev5 => &rev5::Rev5,
         Profile::FedrampCr26 => &cr26::Cr26,
     }
+}
+
+/// What `poam new` was asked for.
+#[derive(Clone, Copy, Debug)]
+pub struct NewItem<'a> {
+    /// `--risk`; `None` when not given.
+    pub risk: Option<Risk>,
+    pub title: Option<&'a str>,
+    pub detector: Option<&'a str>,
+    pub cves: &'a [String],
+    pub assets: &'a [String],
+}
+
+/// What a scan says about a vulnerability no open item tracks.
+#[derive(Clone, Copy, Debug)]
+pub struct Scanned<'a> {
+    /// The scanner's first-seen date, else the scan's date, else today.
+    pub detected: NaiveDate,
+    /// The CVSS band (or the scanner's rating when there is no score).
+    pub risk: Option<Risk>,
+    /// The earliest KEV due date of its CVEs.
+    pub kev_due: Option<NaiveDate>,
+    /// The CVSS v3 and v2 base scores of the finding that gave the rating.
+    pub cvss3: Option<f64>,
+    pub cvss2: Option<f64>,
+    /// The scanner's own word for it, as written.
+    pub scanner_severity: &'a str,
+    pub detector: &'a str,
+}
+
+/// The deadline an item starts with, as the command reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StartDeadline {
+    /// `due` (Rev5) or `evaluate by` (CR26).
+    pub kind: &'static str,
+    pub date: NaiveDate,
+}
+
+/// The fields an item starts with.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Starting {
+    /// In any order: the editor writes them in the documented order.
+    pub fields: Vec<(String, NewValue)>,
+    /// A comment written at the top of the `vdr:` block (the evaluate-by date).
+    pub vdr_note: Option<String>,
+    pub deadline: Option<StartDeadline>,
+    /// The rating the import report names (`high`); `None` when a person must rate it.
+    pub rating: Option<String>,
+    /// Nothing rates the item yet and the profile needs a rating from a person.
+    pub needs_rating: bool,
+}
+
+impl Starting {
+    /// The item file.
+    pub fn render(&self) -> String {
+        render_new_item(&self.fields, self.vdr_note.as_deref())
+    }
+}
+
+/// A new item file of `fields` (see [`crate::edit::render_new_item`]) with `vdr_note` as a
+/// comment on the first line inside the `vdr:` block.
+pub fn render_new_item(fields: &[(String, NewValue)], vdr_note: Option<&str>) -> String {
+    let text = crate::edit::render_new_item(fields);
+    let Some(note) = vdr_note else {
+        return text;
+    };
+    // Top-level keys start in column 0 and nothing else does (values are indented or follow
+    // the key), so the `vdr:` line is found by its text.
+    let Some(at) = text
+        .match_indices("vdr:")
+        .map(|(at, _)| at)
+        .find(|at| *at == 0 || text.as_bytes()[at - 1] == b'\n')
+    else {
+        return text;
+    };
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+    let mut out = String::with_capacity(text.len() + note.len() + 8);
+    out.push_str(&text[..line_end]);
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    for line in note.lines() {
+        out.push_str("  # ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str(&text[line_end..]);
+    out
+}
+
+/// How one item maps into the xlsx, CSV and OSCAL exports where the profiles differ.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportMapping {
+    /// Scheduled Completion Date (column L of the workbook and the CSV).
+    pub scheduled_completion: Option<NaiveDate>,
+    /// The OSCAL risk's `deadline`.
+    pub deadline: Option<ExportDeadline>,
+    /// A line put before the item's own Comments (column Z), e.g. the CR26 evaluation.
+    pub comment: Option<String>,
+    /// Extra OSCAL props of the risk: (name, value), in poam's namespace.
+    pub risk_props: Vec<(&'static str, String)>,
+}
+
+/// A deadline as the exports write it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportDeadline {
+    pub date: NaiveDate,
+    /// The exact time when the deadline has one (RFC 3339, UTC), for OSCAL's date-time.
+    pub at: Option<String>,
+}
+
+/// How an export says which profile it follows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportMarker {
+    /// The profile's name (`fedramp-cr26`): the OSCAL prop and the CSV column.
+    pub profile: &'static str,
+    /// For people: `fedramp-cr26 (Class C)`, in the workbook's header block.
+    pub label: String,
+    /// What Scheduled Completion Date holds, for the workbook's description row.
+    pub scheduled_completion: &'static str,
 }

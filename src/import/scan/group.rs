@@ -36,6 +36,11 @@ pub struct PlannedItem {
     pub risk: Option<Risk>,
     /// The scanner's own word on the finding that gave the risk.
     pub scanner_severity: String,
+    /// The CVSS base scores of the finding that gave the risk (kept by CR26 items).
+    #[serde(skip)]
+    pub cvss3: Option<f64>,
+    #[serde(skip)]
+    pub cvss2: Option<f64>,
     /// The earliest first-seen date of the findings, else the earliest scan date.
     #[serde(serialize_with = "serialize_date")]
     pub detected: Option<NaiveDate>,
@@ -96,6 +101,8 @@ impl PlannedItem {
             cves: Vec::new(),
             risk: None,
             scanner_severity: finding.scanner_severity.clone(),
+            cvss3: None,
+            cvss2: None,
             detected: None,
             vendor_status_flags: Vec::new(),
             configuration: false,
@@ -110,6 +117,8 @@ impl PlannedItem {
             if self.risk.is_none_or(|current| risk > current) {
                 self.risk = Some(risk);
                 self.scanner_severity = finding.scanner_severity.clone();
+                self.cvss3 = finding.cvss3;
+                self.cvss2 = finding.cvss2;
             }
         }
         if self.solution.is_none() {
