@@ -151,7 +151,7 @@ impl SystemProfile for Cr26 {
                 risk_props: Vec::new(),
             };
         };
-        let next = next_deadline(v);
+        let next = next_deadline(view.assessment.open, v);
         let deadline = next.map(|(_, moment)| ExportDeadline {
             date: moment.date(),
             at: Some(moment.rfc3339()),
@@ -172,7 +172,7 @@ impl SystemProfile for Cr26 {
         ExportMapping {
             scheduled_completion: deadline.as_ref().map(|d| d.date),
             deadline,
-            comment: Some(evaluation_line(v)),
+            comment: Some(evaluation_line(view, v)),
             risk_props: props,
         }
     }
@@ -281,9 +281,9 @@ fn flat(value: &NewValue) -> String {
 /// The deadline that applies to the item now, with its kind: `evaluate-by` until it is
 /// evaluated; then `reduce-by` (evaluation + the timeframe of its current N-rating); at N1,
 /// which has no timeframe, `accept-by` (evaluation + 192 days, VER-TFR-MAV). An accepted
-/// vulnerability has none.
-pub(super) fn next_deadline(v: &VdrAssessmentView) -> Option<(&'static str, Moment)> {
-    if v.accepted {
+/// vulnerability has none, nor has a closed one.
+pub(super) fn next_deadline(open: bool, v: &VdrAssessmentView) -> Option<(&'static str, Moment)> {
+    if v.accepted || !open {
         return None;
     }
     let moment = |text: &Option<String>| text.as_deref().and_then(Moment::parse);
@@ -297,7 +297,7 @@ pub(super) fn next_deadline(v: &VdrAssessmentView) -> Option<(&'static str, Mome
 }
 
 /// One line on the item's CR26 state for the exports' comments.
-fn evaluation_line(v: &VdrAssessmentView) -> String {
+fn evaluation_line(view: &ItemView, v: &VdrAssessmentView) -> String {
     let mut out = format!("fedramp-cr26, Class {}: ", v.class.to_ascii_uppercase());
     match (&v.evaluated, &v.current_label) {
         (None, _) => out.push_str("not evaluated"),
@@ -308,29 +308,42 @@ fn evaluation_line(v: &VdrAssessmentView) -> String {
             let _ = write!(out, "{current}, evaluated {at}");
             if let (Some(since), Some(initial)) = (&v.current_since, v.initial) {
                 if Some(since) != v.evaluated.as_ref() {
-                    let _ = write!(out, ", reduced from N{} by {since}", initial.pain);
+                    let _ = write!(out, ", reduced from N{} on {since}", initial.pain);
                 }
             }
         }
     }
     if v.accepted {
         out.push_str("; accepted");
+        let on = view
+            .vdr
+            .as_ref()
+            .and_then(|b| b.accepted.as_ref()?.date.as_ref());
+        if let Some(on) = on {
+            let _ = write!(out, " on {on}");
+        }
     }
-    match next_deadline(v) {
+    let accept = |out: &mut String| {
+        if let Some(accept) = &v.accept_deadline {
+            let _ = write!(
+                out,
+                "; accept by {accept} unless fully mitigated or remediated"
+            );
+        }
+    };
+    match next_deadline(view.assessment.open, v) {
         Some(("evaluate-by", at)) => {
             let _ = write!(out, "; evaluate by {at}");
         }
         Some(("reduce-by", at)) => {
             let pain = v.current.map_or(0, |c| c.pain);
             let _ = write!(out, "; reduce below N{pain} by {at}");
+            if v.accept_deadline != v.reduction_deadline {
+                accept(&mut out);
+            }
         }
-        Some((_, at)) => {
-            let _ = write!(out, "; fully mitigate or remediate, or accept, by {at}");
-        }
+        Some(_) => accept(&mut out),
         None => {}
-    }
-    if let (Some(accept), Some(("reduce-by", _))) = (&v.accept_deadline, next_deadline(v)) {
-        let _ = write!(out, "; accept by {accept} if not fully mitigated");
     }
     if let Some(next) = &v.next_reduction_at {
         let pain = v

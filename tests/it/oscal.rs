@@ -3,6 +3,7 @@
 //! imports into compliance-trestle when it is installed.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -328,6 +329,49 @@ fn demo_export_is_valid_meets_fedramp_checks_and_matches_the_snapshot() {
         );
     }
     insta::assert_snapshot!("demo_export", text);
+}
+
+/// Under `fedramp-cr26` each risk's deadline is the item's next CR26 deadline (evaluate by,
+/// reduce by, accept by), never a Rev5 due date, and the document names its profile.
+#[test]
+fn cr26_export_is_valid_names_its_profile_and_carries_the_cr26_deadlines() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/cr26"),
+        temp.path(),
+    );
+    // A migrated item keeps its Rev5 `due`: informational only.
+    let migrated = temp.path().join("poams/VDR-015.yaml");
+    let text = fs::read_to_string(&migrated).expect("read");
+    let text = text.replace("status: open", "due: 2026-12-31\nrisk: high\nstatus: open");
+    fs::write(&migrated, text).expect("write");
+    let (text, doc) = export_ok(temp.path());
+    assert_valid(&doc, "cr26");
+    let poam = &doc["plan-of-action-and-milestones"];
+    assert_eq!(
+        poam["metadata"]["props"],
+        serde_json::json!([{"name": "poam-profile", "ns": "urn:poam:oscal", "value": "fedramp-cr26"}])
+    );
+    let risks = poam["risks"].as_array().expect("risks");
+    let deadline_of = |title: &str| {
+        risks
+            .iter()
+            .find(|r| r["title"].as_str().is_some_and(|t| t.starts_with(title)))
+            .map(|r| r["deadline"].clone())
+            .expect(title)
+    };
+    // VDR-015: N4 LEV+IRV evaluated 2026-11-24T10:00Z, Class C: below N4 within 4 days.
+    assert!(
+        !text.contains("2026-12-31T"),
+        "a Rev5 due date is no CR26 deadline"
+    );
+    let vdr015 = fs::read_to_string(&migrated).expect("read");
+    let title = vdr015
+        .lines()
+        .find_map(|l| l.strip_prefix("title: "))
+        .expect("title");
+    assert_eq!(deadline_of(title), "2026-11-28T10:00:00Z");
+    insta::assert_snapshot!("cr26_export", text);
 }
 
 #[test]
@@ -835,6 +879,8 @@ proptest! {
             last_modified: chrono::DateTime::parse_from_rfc3339("2026-11-25T00:00:00Z").expect("time"),
             items: &views,
             logs: &logs,
+            profile: poam::profiles::of(poam::policy::Profile::default()),
+            marker: None,
         });
         let doc: Value = serde_json::from_str(&text).expect("JSON");
         assert_valid(&doc, &text);

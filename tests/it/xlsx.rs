@@ -568,8 +568,10 @@ mod round_trip {
                 system_name: "System".into(),
                 impact: "Moderate".into(),
                 poam_date: today,
+                marker: None,
             };
-            let bytes = xlsx::workbook(&views, &block).expect("export");
+            let profile = poam::profiles::of(poam::policy::Profile::default());
+            let bytes = xlsx::workbook(&views, &block, profile).expect("export");
             let temp = tempfile::tempdir().expect("temp");
             let path = temp.path().join("poam.xlsx");
             std::fs::write(&path, bytes).expect("write");
