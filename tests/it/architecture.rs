@@ -192,3 +192,40 @@ fn no_module_imports_one_that_imports_it_back() {
     }
     assert!(cycles.is_empty(), "{}", cycles.join("\n"));
 }
+
+/// Writing and exchange ask the profile (`crate::profiles`): the modules that start items and
+/// export them name no profile variant (comments aside).
+#[test]
+fn writing_and_exchange_modules_name_no_profile_variant() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    for dir in ["export", "import"] {
+        source_files(&src.join(dir), &mut files);
+    }
+    for file in [
+        "migrate.rs",
+        "commands/new.rs",
+        "commands/import.rs",
+        "commands/import_scan.rs",
+        "commands/import_xlsx.rs",
+        "commands/export.rs",
+        "commands/export_oscal.rs",
+        "commands/export_ver.rs",
+        "commands/export_xlsx.rs",
+    ] {
+        files.push(src.join(file));
+    }
+    let mut named = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("read");
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for variant in ["FedrampRev5", "FedrampCr26", "Profile::default"] {
+                if code.contains(variant) {
+                    named.push(format!("{}:{}: {variant}", module_of(&src, file), n + 1));
+                }
+            }
+        }
+    }
+    assert!(named.is_empty(), "{}", named.join("\n"));
+}
