@@ -360,3 +360,39 @@ fn evaluation_line(view: &ItemView, v: &VdrAssessmentView) -> String {
     out.push('.');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_note_heads_the_vdr_block_and_nothing_else_moves() {
+        let fields = vec![
+            ("id".to_owned(), NewValue::Str("V-1".into())),
+            // A value that mentions `vdr:` at the start of a line of its own.
+            ("description".to_owned(), NewValue::Str("a\nvdr: b".into())),
+            ("vdr".to_owned(), stub(None)),
+        ];
+        let plain = crate::edit::render_new_item(&fields);
+        let noted = super::super::render_new_item(&fields, Some("one\ntwo"));
+        assert_eq!(
+            noted,
+            plain.replace("\nvdr:\n", "\nvdr:\n  # one\n  # two\n"),
+            "{noted}"
+        );
+        assert_eq!(super::super::render_new_item(&fields, None), plain);
+    }
+
+    #[test]
+    fn flat_values_keep_every_part() {
+        let milestones = NewValue::List(vec![NewValue::Map(vec![
+            ("id".into(), NewValue::Int(1)),
+            ("date".into(), NewValue::Date(NaiveDate::MIN)),
+            ("description".into(), NewValue::Str("Patch\n it".into())),
+        ])]);
+        assert_eq!(
+            flat(&milestones),
+            format!("(id: 1, date: {}, description: Patch it)", NaiveDate::MIN)
+        );
+    }
+}

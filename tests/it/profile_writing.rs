@@ -302,7 +302,7 @@ fn csv_under_cr26_carries_the_cr26_deadlines_and_names_its_profile() {
     insta::assert_snapshot!("cr26_export_csv", out);
     let mut reader = csv::Reader::from_reader(out.as_bytes());
     let headers = reader.headers().expect("headers").clone();
-    assert_eq!(headers.iter().last(), Some("Profile"));
+    assert_eq!(headers.iter().next_back(), Some("Profile"));
     let column = |name: &str| headers.iter().position(|h| h == name).expect(name);
     let (due, comments, profile) = (
         column("Scheduled Completion Date"),
