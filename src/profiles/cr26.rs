@@ -18,7 +18,11 @@ use crate::view::{ItemView, VdrAssessmentView};
 pub struct Cr26;
 
 /// The workbook's description of Scheduled Completion Date under CR26.
-const SCHEDULED_COMPLETION: &str = "fedramp-cr26: the item's next deadline, not a completion date: evaluate by (not yet evaluated), reduce by (below the current N-rating) or accept by (N1); empty once accepted. The evaluation and every deadline are in Comments.";
+const SCHEDULED_COMPLETION: &str = "fedramp-cr26: the item's next deadline, not a completion date: evaluate by (not yet evaluated), reduce by (below the current N-rating) or accept by (N1); empty once accepted or closed. The evaluation and every deadline are in Comments.";
+
+/// How the exports' line on an item's CR26 state starts (see [`evaluation_line`]); an
+/// imported workbook that poam exported under CR26 is known by it.
+const EXPORT_LINE: &str = "fedramp-cr26, Class ";
 
 /// Rev5 fields that move no deadline under CR26 (`vdr-legacy-field` notes the first four);
 /// an imported workbook's values of them are kept as text in `comments`.
@@ -114,6 +118,14 @@ impl SystemProfile for Cr26 {
             Some(NewValue::Str(text)) => text,
             _ => String::new(),
         };
+        // A workbook poam exported under CR26: its Comments start with the export's own line
+        // and its Scheduled Completion Date is that line's deadline, not a Rev5 due date.
+        if text.starts_with(EXPORT_LINE) {
+            text = text
+                .split_once("\n\n")
+                .map_or_else(String::new, |(_, own)| own.to_owned());
+            rev5.retain(|(key, _)| key != "due");
+        }
         if !rev5.is_empty() {
             if !text.is_empty() {
                 text.push_str("\n\n");
@@ -298,7 +310,7 @@ pub(super) fn next_deadline(open: bool, v: &VdrAssessmentView) -> Option<(&'stat
 
 /// One line on the item's CR26 state for the exports' comments.
 fn evaluation_line(view: &ItemView, v: &VdrAssessmentView) -> String {
-    let mut out = format!("fedramp-cr26, Class {}: ", v.class.to_ascii_uppercase());
+    let mut out = format!("{EXPORT_LINE}{}: ", v.class.to_ascii_uppercase());
     match (&v.evaluated, &v.current_label) {
         (None, _) => out.push_str("not evaluated"),
         (Some(at), None) => {

@@ -385,3 +385,46 @@ fn the_demo_exports_name_no_profile() {
     let (_, oscal, _) = run(temp.path(), TODAY, &["export", "oscal"]);
     assert!(!oscal.contains("poam-profile"));
 }
+
+#[test]
+fn a_cr26_workbook_imports_without_its_export_line_or_deadline_as_rev5_data() {
+    let source = cr26_exports_repo();
+    let out = source.path().join("cr26.xlsx");
+    let (code, _, err) = run(
+        source.path(),
+        TODAY,
+        &["export", "xlsx", "-o", &out.to_string_lossy()],
+    );
+    assert_eq!(code, 0, "{err}");
+    let dir = cr26_repo();
+    let (code, _, err) = run(
+        dir.path(),
+        TODAY,
+        &["import", "xlsx", &out.to_string_lossy()],
+    );
+    assert_eq!(code, 0, "{err}");
+    let written = items(dir.path());
+    let text = |name: &str| {
+        written
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.clone())
+            .expect(name)
+    };
+    // The accepted item's own comment comes back alone.
+    assert!(
+        text("VDR-3.yaml").contains("comments: Agreed with the agency.\n"),
+        "{}",
+        text("VDR-3.yaml")
+    );
+    // The migrated item keeps its recorded Rev5 fields, not the CR26 deadline as a `due`.
+    let migrated = text("VDR-1.yaml");
+    assert!(!migrated.contains("fedramp-cr26, Class C"), "{migrated}");
+    assert!(!migrated.contains("due: 2026-11-24"), "{migrated}");
+    assert!(migrated.contains("  - risk: high\n"), "{migrated}");
+    assert!(
+        !text("VDR-2.yaml").contains("comments:"),
+        "{}",
+        text("VDR-2.yaml")
+    );
+}
