@@ -50,7 +50,8 @@ pub fn run(args: &NewArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     taken.extend(stems.iter().map(String::as_str));
     let config = &workspace.config;
     let profile = profiles::of(config.policy.profile);
-    // Asked once before any id is taken: a refused request writes nothing.
+    // Asked once before any id is taken (the id does not change the answer): a refused
+    // request writes nothing.
     profile
         .new_item("V-0", &request, today, &config.policy)
         .map_err(Error::Refused)?;

@@ -3,8 +3,9 @@
 //! ([`csv`]), and FedRAMP's 2026 VER reports ([`ver`]).
 //!
 //! Every format reads only [`ItemView`]s (fields plus assessment): nothing about deadlines is
-//! decided here. [`item_cells`] builds the 31 template cells A..AE of one item once, for the
-//! workbook and the CSV.
+//! decided here. Which deadline an item shows and which profile the output names are the
+//! profile's answers (`crate::profiles`). [`item_cells`] builds the 31 template cells A..AE of
+//! one item once, for the workbook and the CSV.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
