@@ -60,6 +60,9 @@ pub enum Error {
     /// An export cannot be produced from this repository as configured.
     #[error("{0}")]
     Export(String),
+    /// A document could not be written as JSON.
+    #[error("cannot write the JSON output: {0}")]
+    Json(#[from] serde_json::Error),
 }
 
 fn nearest_codes(name: &str) -> String {

@@ -101,7 +101,7 @@ pub fn run(args: LintArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         let text = if global.quiet && args.format == Format::Human {
             render::human::findings(&report, color)
         } else {
-            render::render(&report, args.format, color)
+            render::render(&report, args.format, color)?
         };
         emit(args.output.as_deref(), &text)?;
         text

@@ -6,7 +6,7 @@
 //! input the full parser rejects must come back as `None`.
 
 use super::resolve_plain;
-use crate::bytes::{any_byte, for_each_newline};
+use crate::bytes::any_byte;
 use crate::model::{Entry, Node, Span, Value};
 
 /// Deeper nesting is left to the full parser (items are at most four levels deep).
@@ -25,7 +25,7 @@ pub(super) fn parse(text: &str) -> Option<Node> {
     let mut start = 0;
     let mut marker = false;
     // The text ends with a newline (checked above): each line ends at one found here.
-    for_each_newline(text.as_bytes(), |end| {
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
         // A newline is ASCII: both ends are character boundaries.
         let content = &text[start..end];
         marker |= content.starts_with("---") || content.starts_with("...");
@@ -36,7 +36,7 @@ pub(super) fn parse(text: &str) -> Option<Node> {
             content,
         });
         start = end + 1;
-    });
+    }
     if marker {
         return None;
     }

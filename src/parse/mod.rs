@@ -401,14 +401,19 @@ fn resolve_by_schema(text: &str) -> Value {
             .parse::<i128>()
             .map_or_else(|_| Value::Str(text.to_owned()), Value::Int);
     }
+    // `0x[0-9a-fA-F]+` and `0o[0-7]+`: `from_str_radix` alone would also take a sign (`0x+e`).
     if let Some(hex) = text.strip_prefix("0x") {
-        if let Ok(n) = i128::from_str_radix(hex, 16) {
-            return Value::Int(n);
+        if hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            if let Ok(n) = i128::from_str_radix(hex, 16) {
+                return Value::Int(n);
+            }
         }
     }
     if let Some(octal) = text.strip_prefix("0o") {
-        if let Ok(n) = i128::from_str_radix(octal, 8) {
-            return Value::Int(n);
+        if octal.bytes().all(|b| matches!(b, b'0'..=b'7')) {
+            if let Ok(n) = i128::from_str_radix(octal, 8) {
+                return Value::Int(n);
+            }
         }
     }
     if looks_like_float(digits) {
@@ -472,6 +477,21 @@ mod tests {
                 prop_assert_eq!(resolve_by_schema(&text), Value::Str(text.clone()));
             }
         }
+    }
+
+    /// Found by the property above: `from_str_radix` reads a sign after the prefix, so
+    /// `0x+e` was the integer 14; the core schema makes it a string.
+    #[test]
+    fn a_sign_after_a_radix_prefix_is_text() {
+        for text in ["0x+e", "0x-1", "0o+7", "0o-7", "0x", "0o"] {
+            assert_eq!(
+                resolve_by_schema(text),
+                Value::Str(text.to_owned()),
+                "{text}"
+            );
+        }
+        assert_eq!(resolve_by_schema("0x1F"), Value::Int(31));
+        assert_eq!(resolve_by_schema("0o17"), Value::Int(15));
     }
 
     #[test]

@@ -23,14 +23,14 @@ pub enum Format {
     Sarif,
 }
 
-pub fn render(report: &Report, format: Format, color: bool) -> String {
-    match format {
+pub fn render(report: &Report, format: Format, color: bool) -> Result<String, serde_json::Error> {
+    Ok(match format {
         Format::Human => human::render(report, color),
         Format::Short => short::render(report),
-        Format::Json => json::render(report),
+        Format::Json => json::render(report)?,
         Format::Github => github::render(report),
-        Format::Sarif => sarif::render(report),
-    }
+        Format::Sarif => sarif::render(report)?,
+    })
 }
 
 /// `3 errors, 5 warnings, 1 note in 42 items`.

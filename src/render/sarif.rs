@@ -140,7 +140,7 @@ fn pascal_case(code: &str) -> String {
         .collect()
 }
 
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Report) -> Result<String, serde_json::Error> {
     let codes: Vec<Code> = Code::iter().collect();
     let rules = codes
         .iter()
@@ -223,7 +223,7 @@ pub fn render(report: &Report) -> String {
             results,
         }],
     };
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&log)?;
     text.push('\n');
-    text
+    Ok(text)
 }
