@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use crate::cli::{ExportCsvArgs, ExportXlsxArgs, GlobalArgs};
 use crate::error::Error;
 use crate::export::{self, HeaderBlock};
-use crate::view::{self, ItemView};
+use crate::view::ItemView;
 use crate::workspace::Workspace;
 
 use super::{config, emit, today};
@@ -72,7 +72,7 @@ fn load(global: &GlobalArgs) -> Result<(Vec<ItemView>, HeaderBlock), Error> {
     } else {
         Default::default()
     };
-    let views = view::views(&workspace, today, &|id| last_changes.get(id).copied());
+    let views = crate::profiles::views(&workspace, today, &|id| last_changes.get(id).copied());
     let block = HeaderBlock::new(&workspace.config, today);
     Ok((views, block))
 }
