@@ -46,7 +46,7 @@ pub struct ExportInput<'a> {
     pub today: NaiveDate,
     /// `metadata.last-modified`: HEAD's commit time, or `today` at midnight UTC outside git.
     pub last_modified: DateTime<FixedOffset>,
-    /// The items, sorted by id (as [`crate::view::views`] returns them).
+    /// The items, sorted by id (as [`crate::profiles::views`] returns them).
     pub items: &'a [ItemView],
     /// What git history says about each item, by id (empty outside git).
     pub logs: &'a BTreeMap<String, ItemLog>,
@@ -1734,7 +1734,7 @@ mod tests {
         let item = Item::from_node(&node, "poams/V.yaml");
         let policy = crate::policy::Policy::of(crate::policy::Profile::default());
         let assessment = crate::policy::assess(&item, &policy, today, None);
-        ItemView::new("poams/V.yaml", &item, &assessment)
+        crate::profiles::of(policy.profile).view("poams/V.yaml", &item, &assessment, &policy)
     }
 
     #[test]

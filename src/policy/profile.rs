@@ -121,6 +121,11 @@ impl Profile {
         }
     }
 
+    /// Whether the profile's timeframes depend on a certification class (`cr26.class`).
+    pub fn needs_class(self) -> bool {
+        matches!(self, Profile::FedrampCr26)
+    }
+
     /// Top-level item keys that must be present and non-empty.
     pub fn required_fields(self) -> &'static [&'static str] {
         match self {

@@ -301,11 +301,15 @@ pub struct VdrCounts {
 pub struct VdrSummary {
     /// `YYYY-MM`.
     pub period: String,
+    /// Not a template key of its own: the report's `summary.today` says it.
+    #[serde(skip)]
     pub today: NaiveDate,
     /// `B`, `C` or `D`.
     pub class: &'static str,
     /// VER-TFR-EVU: days from detection to a completed evaluation for the class.
     pub evaluation_days: u32,
+    /// The window of "due soon" (`due_soon_days` of `poam.yaml`).
+    pub due_soon_days: u32,
     pub package_overview_uri: Option<String>,
     pub counts: VdrCounts,
     /// Open, evaluated vulnerabilities by current N-rating (N5 first) and column.
@@ -357,6 +361,7 @@ impl VdrSummary {
             today,
             class: class.label(),
             evaluation_days: evaluation_days(class),
+            due_soon_days: config.policy.due_soon_days,
             package_overview_uri: config.cr26.package_overview_uri.clone(),
             counts: VdrCounts::default(),
             by_rating: Vec::new(),
@@ -600,7 +605,6 @@ fn csv(views: &[ItemView]) -> String {
             s.state.name().to_owned(),
             next.map(|d| d.kind.to_owned()).unwrap_or_default(),
             next.map(|d| d.date.clone()).unwrap_or_default(),
-            next.map(|d| d.days_left.to_string()).unwrap_or_default(),
             v.is_some_and(|v| v.accepted).to_string(),
             v.and_then(|v| v.disposition).unwrap_or_default().to_owned(),
             view.closed
@@ -610,7 +614,10 @@ fn csv(views: &[ItemView]) -> String {
                 .unwrap_or_default(),
             view.path.clone(),
         ];
-        let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        // Numbers are written as they are: only text is defused.
+        let days = next.map(|d| d.days_left.to_string()).unwrap_or_default();
+        let mut row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        row.insert(9, days);
         let _ = writeln!(out, "{}", row.join(","));
     }
     out
