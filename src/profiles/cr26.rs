@@ -99,7 +99,11 @@ impl SystemProfile for Cr26 {
                 State::NotEvaluated
             };
             standing.next_deadline = v.evaluation_deadline.map(|d| at("evaluate-by", d, None));
-            standing.note = v.report_overdue().1;
+            standing.note = if v.evaluated.is_some() {
+                Some("evaluation incomplete: IRV, LEV and an N-rating of 1 to 5 are needed".into())
+            } else {
+                v.report_overdue().1
+            };
             return standing;
         };
         let accept_passed = v.accept_deadline.is_some_and(|d| d.date() < today);
