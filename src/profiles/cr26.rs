@@ -100,7 +100,7 @@ impl SystemProfile for Cr26 {
             };
             standing.next_deadline = v.evaluation_deadline.map(|d| at("evaluate-by", d, None));
             standing.note = if v.evaluated.is_some() {
-                Some("evaluation incomplete: IRV, LEV and an N-rating of 1 to 5 are needed".into())
+                Some("the evaluation lacks IRV, LEV or an N-rating of 1 to 5".into())
             } else {
                 v.report_overdue().1
             };

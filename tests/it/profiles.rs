@@ -331,5 +331,25 @@ fn cr26_pages_snapshots() {
     run(&repo, &["site", "-o", site.to_str().expect("utf-8 path")]);
     let page = |name: &str| std::fs::read_to_string(site.join(name)).expect("page");
     insta::assert_snapshot!("cr26_site_index", page("index.html"));
+    // Every relative link of the CR26 pages leads to a page of the site.
+    let mut pages = Vec::new();
+    collect(&site, &site, &mut pages);
+    let mut checked = 0;
+    for (name, html) in pages.iter().filter(|(n, _)| n.ends_with(".html")) {
+        for target in html.split(" href=\"").skip(1) {
+            let target = target.split('"').next().unwrap_or("");
+            if target.starts_with("https://") || target.starts_with("http://") {
+                continue;
+            }
+            let base = Path::new(name).parent().unwrap_or(Path::new(""));
+            let path = target.split('#').next().unwrap_or("");
+            assert!(
+                path.is_empty() || site.join(base).join(path).is_file(),
+                "{name}: `{target}` does not resolve"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} links checked");
     insta::assert_snapshot!("cr26_site_item_VDR-006", page("items/vdr-006.html"));
 }
