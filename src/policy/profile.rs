@@ -1,8 +1,10 @@
 //! Profiles: the set of FedRAMP rules a system is held to, chosen by `profile:` in `poam.yaml`.
 //!
 //! A profile owns its default deadlines and its required fields; the rule registry
-//! (`crate::rules`) says per rule which profiles it belongs to. Adding a profile means a
-//! variant here, its tables below, and its rules' membership in the registry.
+//! (`crate::rules`) says per rule which profiles it belongs to, and `crate::profiles` what it
+//! means for the commands. Adding a profile means a variant here, its tables below, its math
+//! beside `rev5` and `cr26`, its `crate::profiles` implementation and its rules' membership in
+//! the registry (the README's "Adding a profile" lists every step).
 
 use serde::Serialize;
 use strum::{EnumIter, IntoEnumIterator, IntoStaticStr};

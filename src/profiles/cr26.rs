@@ -177,7 +177,7 @@ impl SystemProfile for Cr26 {
             .iter()
             .map(|r| (r.id.clone(), r.page.clone()))
             .collect();
-        ProfileSummary::Cr26(summary)
+        ProfileSummary::Cr26(Box::new(summary))
     }
 
     fn sort_open(&self, items: &mut [ItemRef]) {

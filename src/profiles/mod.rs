@@ -91,7 +91,7 @@ pub struct ChartWords {
 #[serde(untagged)]
 pub enum ProfileSummary {
     Rev5(rev5::Rev5Summary),
-    Cr26(cr26::VdrSummary),
+    Cr26(Box<cr26::VdrSummary>),
 }
 
 /// The implementation of `profile`.
