@@ -626,3 +626,30 @@ fn csv(views: &[ItemView]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_report_month_is_the_calendar_month_of_today() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        assert_eq!(
+            month_of(day(2026, 12, 31)),
+            (day(2026, 12, 1), day(2027, 1, 1))
+        );
+        assert_eq!(
+            month_of(day(2026, 2, 1)),
+            (day(2026, 2, 1), day(2026, 3, 1))
+        );
+    }
+
+    #[test]
+    fn moments_read_as_their_utc_date() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 21);
+        assert_eq!(moment_date("2026-11-21"), day);
+        assert_eq!(moment_date("2026-11-21T10:00:00Z"), day);
+        assert_eq!(moment_date("soon"), None);
+        assert_eq!(moment_key("2026-11-21"), "2026-11-21T00:00:00Z");
+    }
+}
