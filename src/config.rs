@@ -129,7 +129,7 @@ impl Config {
             root: dir.to_path_buf(),
             items_dir: dir.to_path_buf(),
             system: System::default(),
-            policy: Policy::of(Profile::default()),
+            policy: Policy::default(),
             deadline_overrides: [None; 4],
             kev_catalog: None,
             rules: BTreeMap::new(),
@@ -421,7 +421,7 @@ impl Config {
 
     /// The `fedramp-cr26` profile cannot pick timeframes without a class.
     fn check_cr26(&self, node: &Node, problems: &mut Vec<ConfigProblem>) {
-        if self.policy.profile != Profile::FedrampCr26 || self.cr26.class.is_some() {
+        if !self.policy.profile.needs_class() || self.cr26.class.is_some() {
             return;
         }
         let span = node

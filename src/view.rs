@@ -4,6 +4,14 @@
 //! Versioned: [`VIEW_VERSION`] changes when a key is removed or changes meaning; new keys may
 //! be added within a version. Every key is always present (`null` or `[]` when unset), dates
 //! are `YYYY-MM-DD`, enumerations are lower-case words.
+//!
+//! `standing` (added within version 1) is the profile's judgement of the item: its state, the
+//! next deadline and the rating that drives it (`crate::profiles` fills it). Under a profile
+//! other than `fedramp-rev5` the Rev5 deadline keys of `assessment` (`effective_risk` to
+//! `next_milestone`) are `null` (`false` for the flags): they do not apply there, `standing`
+//! and `assessment.vdr` say where the item stands.
+//!
+//! Also here: the row an item is listed under in summaries and pages ([`ItemRef`]).
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -13,7 +21,7 @@ use crate::model::vdr::{Disposition, Moment, Vdr};
 use crate::model::Sp;
 use crate::policy::cr26::{Incident, Rating, VdrAssessment};
 use crate::policy::rev5::{ClockStart, Excuse, StatusSource};
-use crate::policy::Assessment;
+use crate::policy::{days_between, Assessment};
 
 /// Version of the item view's shape.
 pub const VIEW_VERSION: u32 = 1;
@@ -51,6 +59,149 @@ pub struct ItemView {
     /// The `vdr:` block as written (CR26), `null` when absent.
     pub vdr: Option<VdrView>,
     pub assessment: AssessmentView,
+    /// Where the item stands under the system's profile.
+    pub standing: StandingView,
+}
+
+/// Where an item stands under its system's profile, as of `today`.
+#[derive(Clone, Debug, Serialize)]
+pub struct StandingView {
+    /// The profile judging: `fedramp-rev5`, `fedramp-cr26`.
+    pub profile: &'static str,
+    pub state: State,
+    /// What excuses the lateness, when `state` is `excused`.
+    pub excuse: Option<String>,
+    /// Not late yet, but planned to miss the next deadline (CR26: the next reduction is
+    /// planned after the reduction deadline, or beyond the acceptance deadline).
+    pub likely_late: bool,
+    /// The deadline that decides the state (`null` when none applies).
+    pub next_deadline: Option<DeadlineView>,
+    /// The rating that drives the deadline (`null` when unrated or not evaluated).
+    pub rating: Option<RatingView>,
+    /// One line a person reads: why it is late or likely late, or what the rule says.
+    pub note: Option<String>,
+}
+
+/// An item's state under its profile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    Late,
+    NotEvaluated,
+    DueSoon,
+    OnTime,
+    Excused,
+    Accepted,
+    Closed,
+}
+
+impl State {
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Late => "late",
+            State::NotEvaluated => "not-evaluated",
+            State::DueSoon => "due-soon",
+            State::OnTime => "on-time",
+            State::Excused => "excused",
+            State::Accepted => "accepted",
+            State::Closed => "closed",
+        }
+    }
+}
+
+/// A deadline an item is held to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DeadlineView {
+    /// Rev5: `due`, `policy-deadline` or `kev`; CR26: `evaluate-by`, `reduce-by`,
+    /// `accept-by` or `kev`.
+    pub kind: &'static str,
+    /// `YYYY-MM-DD`, or RFC 3339 when the deadline has a time of day.
+    pub date: String,
+    /// The rating the item must reach by then (CR26 `reduce-by`: `N3` means N3 or lower).
+    pub target: Option<String>,
+    /// Whole days from today to the deadline's date; negative once it has passed.
+    pub days_left: i64,
+    /// The deadline has passed.
+    pub passed: bool,
+}
+
+/// The rating that drives an item's deadlines.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RatingView {
+    /// `high`, `N4 LEV+IRV`.
+    pub label: String,
+    /// Rev5: `risk` or `risk-adjustment`; CR26: `evaluation` or `reduction`.
+    pub source: &'static str,
+    /// The N-rating (CR26).
+    pub pain: Option<u8>,
+    /// Internet-reachable (CR26).
+    pub irv: Option<bool>,
+    /// Likely exploitable (CR26).
+    pub lev: Option<bool>,
+}
+
+/// The risk buckets, most severe first.
+pub const RISKS: [&str; 4] = ["high", "moderate", "low", "unrated"];
+
+/// The bucket of an item: its effective rating, Critical counted as High.
+pub fn risk_bucket(view: &ItemView) -> &'static str {
+    match view.assessment.effective_risk {
+        Some("critical" | "high") => "high",
+        Some("moderate") => "moderate",
+        Some("low") => "low",
+        _ => "unrated",
+    }
+}
+
+/// An item as listed in a summary table or a page's list.
+#[derive(Clone, Debug, Serialize)]
+pub struct ItemRef {
+    pub id: String,
+    pub title: Option<String>,
+    /// The risk bucket (see [`risk_bucket`]).
+    pub risk: &'static str,
+    pub owner: Option<String>,
+    pub status: Option<&'static str>,
+    pub open: bool,
+    pub detected: Option<NaiveDate>,
+    pub due: Option<NaiveDate>,
+    pub days_left: Option<i64>,
+    pub days_late: Option<i64>,
+    pub overdue: bool,
+    /// Days since `detected`.
+    pub age_days: Option<i64>,
+    /// The item's page in the site, relative to the site root.
+    pub page: String,
+    /// Where the item stands under the profile.
+    pub standing: StandingView,
+}
+
+impl ItemRef {
+    pub fn new(view: &ItemView, page: String) -> ItemRef {
+        ItemRef {
+            id: display_id(view),
+            title: view.title.clone(),
+            risk: risk_bucket(view),
+            owner: view.owner.clone(),
+            status: view.status,
+            open: view.assessment.open,
+            detected: view.detected,
+            due: view.due,
+            days_left: view.assessment.days_left,
+            days_late: view.assessment.days_late,
+            overdue: view.assessment.overdue,
+            age_days: view
+                .detected
+                .map(|d| days_between(d, view.assessment.today)),
+            page,
+            standing: view.standing.clone(),
+        }
+    }
+}
+
+/// The id an item is listed under: its `id`, else its file.
+pub fn display_id(view: &ItemView) -> String {
+    view.id.clone().unwrap_or_else(|| view.path.clone())
 }
 
 /// A milestone of `milestones:` or one added by a `new` change, with changes applied.
@@ -219,8 +370,14 @@ fn risk_adjustment(r: &RiskAdjustment) -> RiskAdjustmentView {
 }
 
 impl ItemView {
-    /// The view of `item`, read from the file named `path`, assessed as `assessment`.
-    pub fn new(path: &str, item: &Item, assessment: &Assessment) -> ItemView {
+    /// The view of `item`, read from the file named `path`, assessed as `assessment`, standing
+    /// as its profile judges (see `crate::profiles`).
+    pub fn new(
+        path: &str,
+        item: &Item,
+        assessment: &Assessment,
+        standing: StandingView,
+    ) -> ItemView {
         let planned: Vec<(u32, NaiveDate)> = item
             .milestones
             .iter()
@@ -303,11 +460,34 @@ impl ItemView {
             }),
             vdr: item.vdr.as_deref().map(VdrView::new),
             assessment: AssessmentView::new(assessment),
+            standing,
         }
     }
 }
 
 impl AssessmentView {
+    /// The Rev5 deadline keys set to `null` (`false` for the flags): for profiles whose
+    /// deadlines are not Rev5's, where those numbers would contradict the item's standing.
+    pub fn without_rev5_deadlines(self) -> AssessmentView {
+        AssessmentView {
+            effective_risk: None,
+            effective_risk_source: None,
+            clock_start: None,
+            clock_start_source: None,
+            policy_days: None,
+            policy_deadline: None,
+            policy_deadline_kev: false,
+            days_left: None,
+            days_late: None,
+            overdue: false,
+            due_soon: false,
+            excuse: None,
+            vendor_checkin: None,
+            next_milestone: None,
+            ..self
+        }
+    }
+
     pub fn new(a: &Assessment) -> AssessmentView {
         AssessmentView {
             today: a.today,
@@ -387,29 +567,6 @@ pub struct ItemsDocument<'a> {
     pub version: u32,
     pub today: NaiveDate,
     pub items: &'a [ItemView],
-}
-
-/// The views of every parsed item of the workspace, sorted by id then path. `last_changed`
-/// gives the date git last saw an item change, for items without a `status_date`.
-pub fn views(
-    workspace: &crate::workspace::Workspace,
-    today: NaiveDate,
-    last_changed: &(dyn Fn(&str) -> Option<NaiveDate> + Sync),
-) -> Vec<ItemView> {
-    use rayon::prelude::*;
-    let policy = &workspace.config.policy;
-    let mut views: Vec<ItemView> = workspace
-        .items
-        .par_iter()
-        .filter_map(|file| {
-            let item = file.item.as_ref()?;
-            let changed = item.id_text().and_then(last_changed);
-            let assessment = crate::policy::assess(item, policy, today, changed);
-            Some(ItemView::new(&file.source.name, item, &assessment))
-        })
-        .collect();
-    views.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.path.cmp(&b.path)));
-    views
 }
 
 /// A date or date-time of the `vdr:` block: `YYYY-MM-DD` when written as a date, else RFC 3339

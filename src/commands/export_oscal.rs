@@ -53,7 +53,7 @@ pub fn run(args: &ExportOscalArgs, global: &GlobalArgs) -> Result<ExitCode, Erro
     };
     // The views and the risk logs are independent: built side by side.
     let (views, logs) = rayon::join(
-        || view::views(&workspace, today, &last_changed),
+        || crate::profiles::views(&workspace, today, &last_changed),
         || history.as_ref().map(oscal::item_logs).unwrap_or_default(),
     );
     drop(index);

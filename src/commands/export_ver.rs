@@ -5,7 +5,8 @@ use std::process::ExitCode;
 use crate::cli::{ExportVerArgs, GlobalArgs};
 use crate::error::Error;
 use crate::export::ver::{self, Period};
-use crate::render::{self, vdr::VdrSummary};
+use crate::profiles::cr26::VdrSummary;
+use crate::render;
 use crate::workspace::Workspace;
 
 use super::{config, today};
@@ -21,14 +22,20 @@ pub fn run(args: &ExportVerArgs, global: &GlobalArgs) -> Result<ExitCode, Error>
     let today = today(global);
     let reports = ver::build(&workspace, period, today, ver::generated_at(today))?;
     reports.write(&args.output)?;
-    if let Some(summary) =
-        VdrSummary::build(&workspace, &period.name(), period.from, period.to, today)
-    {
-        crate::output::write_atomic(
-            &args.output.join(ver::MARKDOWN_FILE),
-            render::vdr::markdown(&summary),
-        )?;
-    }
+    // The same summary `poam report` shows for the month: one source for both.
+    let views = crate::profiles::views(&workspace, today, &|_| None);
+    let summary = VdrSummary::from_views(
+        &views,
+        &workspace.config,
+        &period.name(),
+        period.from,
+        period.to,
+        today,
+    );
+    crate::output::write_atomic(
+        &args.output.join(ver::MARKDOWN_FILE),
+        render::vdr::markdown(&summary),
+    )?;
     let unbacked = unbacked_reductions(&workspace)?;
     for violation in &unbacked {
         let by = violation.source.commit().map_or_else(

@@ -8,7 +8,7 @@ use crate::cli::{ExportCsvArgs, ExportXlsxArgs, GlobalArgs};
 use crate::error::Error;
 use crate::export::{self, HeaderBlock};
 use crate::profiles::{self, SystemProfile};
-use crate::view::{self, ItemView};
+use crate::view::ItemView;
 use crate::workspace::Workspace;
 
 use super::{config, emit, today};
@@ -76,7 +76,7 @@ fn load(
     } else {
         Default::default()
     };
-    let views = view::views(&workspace, today, &|id| last_changes.get(id).copied());
+    let views = crate::profiles::views(&workspace, today, &|id| last_changes.get(id).copied());
     let block = HeaderBlock::new(&workspace.config, today);
     Ok((views, block, profiles::of(workspace.config.policy.profile)))
 }

@@ -28,14 +28,20 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         None => {
             let inputs = report::gather(config, today, progress)?;
             let pages = report::site::item_pages(&inputs.views);
-            let summary = Summary::new(&inputs.views, today, &inputs.lint, &|i| {
-                pages.get(i).cloned().unwrap_or_default()
-            });
+            let profile = crate::profiles::of(inputs.config.policy.profile);
+            let summary = Summary::new(
+                &inputs.views,
+                today,
+                &inputs.lint,
+                &|i| pages.get(i).cloned().unwrap_or_default(),
+                profile,
+                &inputs.config,
+            );
             let format = match args.format {
                 ReportFormatArg::Md => ReportFormat::Markdown,
                 ReportFormatArg::Html => ReportFormat::Html,
             };
-            let text = report::monthly(&templates, format, &inputs.meta, &summary)?;
+            let text = report::monthly(&templates, format, &inputs.meta, &summary, profile)?;
             // Freeing the gathered history, items and findings takes a noticeable moment; see
             // `retire`.
             crate::retire::retire((inputs, summary, pages));

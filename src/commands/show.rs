@@ -4,9 +4,8 @@ use std::process::ExitCode;
 
 use crate::cli::{GlobalArgs, ShowArgs, ShowFormat};
 use crate::error::Error;
-use crate::policy;
 use crate::render;
-use crate::view::{ItemView, ShowDocument, VIEW_VERSION};
+use crate::view::{ShowDocument, VIEW_VERSION};
 use crate::workspace::Workspace;
 
 use super::{config, emit, stdout_is_terminal, today, use_color, verbose_workspace};
@@ -27,8 +26,7 @@ pub fn run(args: &ShowArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         });
     };
     // `show` reads no git history: an item without `status_date` has no status age here.
-    let assessment = policy::assess(item, &workspace.config.policy, today, None);
-    let view = ItemView::new(&file.source.name, item, &assessment);
+    let view = crate::profiles::view(&file.source.name, item, &workspace.config.policy, today);
     let text = match args.format {
         ShowFormat::Human => {
             render::show::render(&view, use_color(global.color, stdout_is_terminal(None)))

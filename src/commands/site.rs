@@ -23,15 +23,22 @@ pub fn run(args: &SiteArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let progress = !global.quiet && std::io::stderr().is_terminal();
     let inputs = report::gather(config, today, progress)?;
     let pages = site::item_pages(&inputs.views);
-    let summary = Summary::new(&inputs.views, today, &inputs.lint, &|i| {
-        pages.get(i).cloned().unwrap_or_default()
-    });
+    let profile = crate::profiles::of(inputs.config.policy.profile);
+    let summary = Summary::new(
+        &inputs.views,
+        today,
+        &inputs.lint,
+        &|i| pages.get(i).cloned().unwrap_or_default(),
+        profile,
+        &inputs.config,
+    );
     let input = SiteInput {
         meta: &inputs.meta,
         views: &inputs.views,
         summary: &summary,
         history: inputs.history.as_ref(),
         policy: &inputs.config.policy,
+        profile,
         repo_url: inputs.config.repo_url.as_deref(),
     };
     let written = site::publish(&target, |sink| site::render(&input, &templates, sink))?;

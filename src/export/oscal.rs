@@ -50,7 +50,7 @@ pub struct ExportInput<'a> {
     pub today: NaiveDate,
     /// `metadata.last-modified`: HEAD's commit time, or `today` at midnight UTC outside git.
     pub last_modified: DateTime<FixedOffset>,
-    /// The items, sorted by id (as [`crate::view::views`] returns them).
+    /// The items, sorted by id (as [`crate::profiles::views`] returns them).
     pub items: &'a [ItemView],
     /// What git history says about each item, by id (empty outside git).
     pub logs: &'a BTreeMap<String, ItemLog>,
@@ -1769,8 +1769,9 @@ mod tests {
         let text = if n % 3 == 2 { text } else { text + &documents };
         let (_, node): (String, Node) = crate::parse::parse_bytes(text.as_bytes()).expect("item");
         let item = Item::from_node(&node, "poams/V.yaml");
-        let assessment = crate::policy::assess(&item, &policy(), today, None);
-        ItemView::new("poams/V.yaml", &item, &assessment)
+        let policy = policy();
+        let assessment = crate::policy::assess(&item, &policy, today, None);
+        crate::profiles::of(policy.profile).view("poams/V.yaml", &item, &assessment, &policy)
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::model::item::Item;
 use crate::model::vdr::{Disposition, Moment};
 use crate::policy::assess;
-use crate::policy::cr26::{valid_pain, VdrAssessment};
+use crate::policy::cr26::{active_in_period, valid_pain, VdrAssessment};
 use crate::workspace::Workspace;
 
 pub const DETAIL_FILE: &str = "vulnerability-detail-report.json";
@@ -296,8 +296,7 @@ fn entry(
         .as_ref()
         .and_then(|c| c.date.as_ref())
         .map(|d| d.value);
-    let in_period =
-        detected.date() < period.to && (open || closed_on.is_none_or(|c| c >= period.from));
+    let in_period = active_in_period(detected.date(), open, closed_on, period.from, period.to);
     let accepted = vdr.and_then(|v| v.accepted.as_ref()).map(|a| {
         a.rationale
             .as_ref()

@@ -28,7 +28,7 @@ pub enum Force {
 }
 
 /// A column of the VDR-TFR-PVR tables.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Column {
     /// Likely exploitable and internet-reachable.
@@ -296,6 +296,18 @@ impl VdrAssessment {
             .clone()
             .or_else(|| self.overdue_reason())
     }
+}
+
+/// Whether a vulnerability has activity in the period `[from, to)`: detected before the period
+/// ends and not closed before it starts (the VER reports' "with activity in this period").
+pub fn active_in_period(
+    detected: NaiveDate,
+    open: bool,
+    closed_on: Option<NaiveDate>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> bool {
+    detected < to && (open || closed_on.is_none_or(|c| c >= from))
 }
 
 /// Assesses the `vdr:` block (or its absence) of `item` as of `today`.

@@ -1,8 +1,10 @@
 //! Profiles: the set of FedRAMP rules a system is held to, chosen by `profile:` in `poam.yaml`.
 //!
 //! A profile owns its default deadlines and its required fields; the rule registry
-//! (`crate::rules`) says per rule which profiles it belongs to. Adding a profile means a
-//! variant here, its tables below, and its rules' membership in the registry.
+//! (`crate::rules`) says per rule which profiles it belongs to, and `crate::profiles` what it
+//! means for the commands. Adding a profile means a variant here, its tables below, its math
+//! beside `rev5` and `cr26`, its `crate::profiles` implementation and its rules' membership in
+//! the registry (the README's "Adding a profile" lists every step).
 
 use serde::Serialize;
 use strum::{EnumIter, IntoEnumIterator, IntoStaticStr};
@@ -121,6 +123,11 @@ impl Profile {
         }
     }
 
+    /// Whether the profile's timeframes depend on a certification class (`cr26.class`).
+    pub fn needs_class(self) -> bool {
+        matches!(self, Profile::FedrampCr26)
+    }
+
     /// Top-level item keys that must be present and non-empty.
     pub fn required_fields(self) -> &'static [&'static str] {
         match self {
@@ -140,6 +147,13 @@ pub struct Policy {
     pub due_soon_days: u32,
     /// The CR26 class (`cr26.class`); read only under `fedramp-cr26`.
     pub class: Cr26Class,
+}
+
+/// The default profile's defaults: what a bare folder of items is held to.
+impl Default for Policy {
+    fn default() -> Policy {
+        Policy::of(Profile::default())
+    }
 }
 
 impl Policy {

@@ -1,17 +1,25 @@
 //! `fedramp-rev5`: the Rev5 POA&M (30/90/180 days, deviation requests, vendor dependencies,
 //! milestones, escalation triggers).
+//!
+//! Risk buckets use the effective rating (an approved risk adjustment's, else `risk`), with
+//! Critical counted as High, as FedRAMP's template and escalation rules do. "Open longer than
+//! N days" counts from `detected`.
+
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use serde::Serialize;
 
 use super::{
-    ExportDeadline, ExportMapping, ExportMarker, NewItem, Scanned, StartDeadline, Starting,
-    SystemProfile,
+    deadline, ChartWords, ExportDeadline, ExportMapping, ExportMarker, NewItem, ProfileSummary,
+    Scanned, StartDeadline, Starting, SystemProfile, WINDOW_DAYS,
 };
+use crate::config::Config;
 use crate::edit::NewValue;
-use crate::model::item::Risk;
-use crate::policy::rev5::{days_for, new_item_deadline};
-use crate::policy::Policy;
-use crate::view::ItemView;
+use crate::model::item::{Item, Risk};
+use crate::policy::rev5::{days_for, new_item_deadline, Excuse};
+use crate::policy::{days_between, Assessment, Policy, Profile};
+use crate::view::{risk_bucket, ItemRef, ItemView, RatingView, StandingView, State, RISKS};
 
 pub struct Rev5;
 
@@ -23,7 +31,116 @@ const SCANNED_MILESTONE: &str = "Remediate on every asset and verify with a re-s
 
 impl SystemProfile for Rev5 {
     fn name(&self) -> &'static str {
-        crate::policy::Profile::FedrampRev5.name()
+        Profile::FedrampRev5.name()
+    }
+
+    fn standing(&self, a: &Assessment, _policy: &Policy) -> StandingView {
+        let state = if !a.open {
+            State::Closed
+        } else if a.overdue {
+            State::Late
+        } else if a.excuse.is_some() {
+            State::Excused
+        } else if a.due_soon {
+            State::DueSoon
+        } else {
+            State::OnTime
+        };
+        let next_deadline = if !a.open {
+            None
+        } else if let Some(due) = a.due {
+            Some(deadline("due", due.to_string(), due, a.today, None))
+        } else {
+            a.policy_deadline.map(|p| {
+                let kind = if p.kev_bound {
+                    "kev"
+                } else {
+                    "policy-deadline"
+                };
+                deadline(kind, p.date.to_string(), p.date, a.today, None)
+            })
+        };
+        StandingView {
+            profile: self.name(),
+            state,
+            excuse: a.excuse.map(Excuse::describe),
+            likely_late: false,
+            next_deadline,
+            rating: a.rating.map(|r| RatingView {
+                label: r.rating.name().to_owned(),
+                source: if r.adjusted {
+                    "risk-adjustment"
+                } else {
+                    "risk"
+                },
+                pain: None,
+                irv: None,
+                lev: None,
+            }),
+            note: None,
+        }
+    }
+
+    fn view(&self, path: &str, item: &Item, assessment: &Assessment, policy: &Policy) -> ItemView {
+        ItemView::new(path, item, assessment, self.standing(assessment, policy))
+    }
+
+    fn required_fields(&self) -> &'static [&'static str] {
+        // The table stays with the policy: rule `missing-field` reads it there, below this
+        // floor (the rules may not name `profiles`, which asks them which rules apply).
+        Profile::FedrampRev5.required_fields()
+    }
+
+    fn summary(
+        &self,
+        views: &[ItemView],
+        refs: &[ItemRef],
+        today: NaiveDate,
+        _config: &Config,
+    ) -> ProfileSummary {
+        ProfileSummary::Rev5(Rev5Summary::new(views, refs, today))
+    }
+
+    fn sort_open(&self, items: &mut [ItemRef]) {
+        items.sort_by(|a, b| {
+            b.overdue
+                .cmp(&a.overdue)
+                .then_with(|| late_key(a).cmp(&late_key(b)))
+        });
+    }
+
+    fn template(&self, name: &'static str) -> &'static str {
+        name
+    }
+
+    fn chart_buckets(&self) -> &'static [&'static str] {
+        &RISKS
+    }
+
+    fn chart_state(&self, a: &Assessment, _policy: &Policy) -> Option<(usize, bool)> {
+        if !a.open {
+            return None;
+        }
+        let bucket = match a.rating.map(|r| r.rating.name()) {
+            Some("critical" | "high") => 0,
+            Some("moderate") => 1,
+            Some("low") => 2,
+            _ => 3,
+        };
+        Some((bucket, a.overdue))
+    }
+
+    fn chart_words(&self) -> ChartWords {
+        ChartWords {
+            rating: "effective risk",
+            rating_short: "risk",
+            late: "overdue",
+            late_title: "Overdue",
+        }
+    }
+
+    fn site_csv(&self, _views: &[ItemView]) -> Option<String> {
+        None
     }
 
     // Writing and exchange
@@ -148,5 +265,287 @@ impl SystemProfile for Rev5 {
 
     fn reports_ver(&self) -> bool {
         false
+    }
+}
+
+/// Most days late first, then by due date and id.
+fn late_key(i: &ItemRef) -> (std::cmp::Reverse<i64>, Option<NaiveDate>, String) {
+    (
+        std::cmp::Reverse(i.days_late.unwrap_or(0)),
+        i.due,
+        i.id.clone(),
+    )
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RiskCount {
+    pub risk: &'static str,
+    pub open: usize,
+    pub closed: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MilestoneDue {
+    pub item: ItemRef,
+    pub milestone: u32,
+    pub description: Option<String>,
+    pub date: NaiveDate,
+    pub days_late: i64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct VendorRow {
+    pub item: ItemRef,
+    pub product: Option<String>,
+    pub last_checkin: Option<NaiveDate>,
+    pub checkin_age_days: Option<i64>,
+    pub fix_released: Option<NaiveDate>,
+    pub stale: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DeviationRow {
+    pub item: ItemRef,
+    /// `risk-adjustment`, `false-positive` or `operational-requirement`.
+    pub kind: &'static str,
+    pub status: Option<&'static str>,
+    pub rationale: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DeviationCount {
+    pub kind: &'static str,
+    pub status: &'static str,
+    pub count: usize,
+}
+
+/// One FedRAMP performance-management escalation trigger.
+#[derive(Clone, Debug, Serialize)]
+pub struct Escalation {
+    /// `high` or `moderate`.
+    pub risk: &'static str,
+    /// Items must be open longer than this many days (since `detected`).
+    pub older_than_days: i64,
+    /// The trigger fires at this many items.
+    pub threshold: usize,
+    /// `Detailed Finding Review` or `Corrective Action Plan`.
+    pub action: &'static str,
+    pub hit: bool,
+    /// The open items of this rating older than `older_than_days`, oldest first.
+    pub items: Vec<ItemRef>,
+}
+
+/// The Rev5 part of the monthly summary and the dashboard.
+#[derive(Clone, Debug, Serialize)]
+pub struct Rev5Summary {
+    /// Open and closed counts per risk bucket, High first.
+    pub by_risk: Vec<RiskCount>,
+    /// Open items past their due date, most days late first.
+    pub overdue: Vec<ItemRef>,
+    /// Open items not overdue and due within `window_days` days, soonest first.
+    pub due_soon: Vec<ItemRef>,
+    /// Open items' milestones past their effective date and not completed.
+    pub milestones_past_due: Vec<MilestoneDue>,
+    /// Open items with a vendor dependency, stale check-ins first.
+    pub vendor_dependencies: Vec<VendorRow>,
+    /// Deviation requests, pending first, then by type and item.
+    pub deviations: Vec<DeviationRow>,
+    /// Deviation requests counted by type and status, pending first.
+    pub deviation_counts: Vec<DeviationCount>,
+    /// The four FedRAMP escalation triggers, in the order High 30, High 60, Moderate 90,
+    /// Moderate 120.
+    pub escalations: Vec<Escalation>,
+    /// True when any trigger is hit.
+    pub escalation_hit: bool,
+}
+
+const TRIGGERS: [(&str, i64, usize, &str); 4] = [
+    ("high", 30, 5, "Detailed Finding Review"),
+    ("high", 60, 5, "Corrective Action Plan"),
+    ("moderate", 90, 10, "Detailed Finding Review"),
+    ("moderate", 120, 10, "Corrective Action Plan"),
+];
+
+fn deviation_kind_rank(kind: &str) -> u8 {
+    match kind {
+        "risk-adjustment" => 0,
+        "false-positive" => 1,
+        _ => 2,
+    }
+}
+
+fn status_rank(status: Option<&str>) -> u8 {
+    match status {
+        Some("pending") => 0,
+        Some("approved") => 1,
+        None => 3,
+        _ => 2,
+    }
+}
+
+impl Rev5Summary {
+    /// The Rev5 summary of `views` as of `today`; `refs[i]` is the row of `views[i]`.
+    pub fn new(views: &[ItemView], refs: &[ItemRef], today: NaiveDate) -> Rev5Summary {
+        let mut by_risk: Vec<RiskCount> = RISKS
+            .iter()
+            .map(|risk| RiskCount {
+                risk,
+                open: 0,
+                closed: 0,
+            })
+            .collect();
+        let mut summary = Rev5Summary {
+            by_risk: Vec::new(),
+            overdue: Vec::new(),
+            due_soon: Vec::new(),
+            milestones_past_due: Vec::new(),
+            vendor_dependencies: Vec::new(),
+            deviations: Vec::new(),
+            deviation_counts: Vec::new(),
+            escalations: Vec::new(),
+            escalation_hit: false,
+        };
+        let mut escalations: Vec<Escalation> = TRIGGERS
+            .iter()
+            .map(|&(risk, older_than_days, threshold, action)| Escalation {
+                risk,
+                older_than_days,
+                threshold,
+                action,
+                hit: false,
+                items: Vec::new(),
+            })
+            .collect();
+        for (view, item) in views.iter().zip(refs) {
+            let a = &view.assessment;
+            let bucket = risk_bucket(view);
+            if let Some(count) = by_risk.iter_mut().find(|c| c.risk == bucket) {
+                if a.open {
+                    count.open += 1;
+                } else {
+                    count.closed += 1;
+                }
+            }
+            if !a.open {
+                push_deviations(&mut summary.deviations, view, item);
+                continue;
+            }
+            if a.overdue {
+                summary.overdue.push(item.clone());
+            } else if a.days_left.is_some_and(|d| (0..=WINDOW_DAYS).contains(&d)) {
+                summary.due_soon.push(item.clone());
+            }
+            for milestone in view
+                .milestones
+                .iter()
+                .filter(|m| m.overdue && m.completed.is_none())
+            {
+                summary.milestones_past_due.push(MilestoneDue {
+                    item: item.clone(),
+                    milestone: milestone.id,
+                    description: milestone.description.clone(),
+                    date: milestone.date,
+                    days_late: days_between(milestone.date, today),
+                });
+            }
+            if let Some(vendor) = &view.vendor_dependency {
+                let checkin = a.vendor_checkin.as_ref();
+                summary.vendor_dependencies.push(VendorRow {
+                    item: item.clone(),
+                    product: vendor.product.clone(),
+                    last_checkin: vendor.last_checkin,
+                    checkin_age_days: checkin.and_then(|c| c.age_days),
+                    fix_released: vendor.fix_released,
+                    stale: checkin.is_some_and(|c| c.stale),
+                });
+            }
+            push_deviations(&mut summary.deviations, view, item);
+            for trigger in &mut escalations {
+                if bucket == trigger.risk
+                    && item
+                        .age_days
+                        .is_some_and(|age| age > trigger.older_than_days)
+                {
+                    trigger.items.push(item.clone());
+                }
+            }
+        }
+        summary.by_risk = by_risk;
+        summary.overdue.sort_by_key(late_key);
+        summary
+            .due_soon
+            .sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.id.cmp(&b.id)));
+        summary.milestones_past_due.sort_by(|a, b| {
+            b.days_late
+                .cmp(&a.days_late)
+                .then_with(|| a.item.id.cmp(&b.item.id))
+                .then_with(|| a.milestone.cmp(&b.milestone))
+        });
+        summary.vendor_dependencies.sort_by(|a, b| {
+            b.stale
+                .cmp(&a.stale)
+                .then_with(|| a.last_checkin.cmp(&b.last_checkin))
+                .then_with(|| a.item.id.cmp(&b.item.id))
+        });
+        summary.deviations.sort_by(|a, b| {
+            status_rank(a.status)
+                .cmp(&status_rank(b.status))
+                .then_with(|| deviation_kind_rank(a.kind).cmp(&deviation_kind_rank(b.kind)))
+                .then_with(|| a.item.id.cmp(&b.item.id))
+        });
+        let mut counts: BTreeMap<(u8, u8, &'static str, &'static str), usize> = BTreeMap::new();
+        for d in &summary.deviations {
+            let status = d.status.unwrap_or("unset");
+            *counts
+                .entry((
+                    status_rank(d.status),
+                    deviation_kind_rank(d.kind),
+                    d.kind,
+                    status,
+                ))
+                .or_default() += 1;
+        }
+        summary.deviation_counts = counts
+            .into_iter()
+            .map(|((_, _, kind, status), count)| DeviationCount {
+                kind,
+                status,
+                count,
+            })
+            .collect();
+        for trigger in &mut escalations {
+            trigger
+                .items
+                .sort_by(|a, b| b.age_days.cmp(&a.age_days).then_with(|| a.id.cmp(&b.id)));
+            trigger.hit = trigger.items.len() >= trigger.threshold;
+        }
+        summary.escalation_hit = escalations.iter().any(|t| t.hit);
+        summary.escalations = escalations;
+        summary
+    }
+}
+
+fn push_deviations(rows: &mut Vec<DeviationRow>, view: &ItemView, item: &ItemRef) {
+    let d = &view.deviations;
+    if let Some(ra) = &d.risk_adjustment {
+        rows.push(DeviationRow {
+            item: item.clone(),
+            kind: "risk-adjustment",
+            status: ra.status,
+            rationale: ra.rationale.clone(),
+        });
+    }
+    for (kind, deviation) in [
+        ("false-positive", &d.false_positive),
+        ("operational-requirement", &d.operational_requirement),
+    ] {
+        if let Some(deviation) = deviation {
+            rows.push(DeviationRow {
+                item: item.clone(),
+                kind,
+                status: deviation.status,
+                rationale: deviation.rationale.clone(),
+            });
+        }
     }
 }

@@ -54,6 +54,22 @@ pub fn render(view: &ItemView, color: bool) -> String {
     row("status", status);
     if let Some(v) = &a.vdr {
         vdr_rows(v, &mut row, &paint);
+        standing_rows(&view.standing, &mut row, &paint);
+        // Under a profile with its own deadlines, `due`, the vendor check-ins and the
+        // milestones judge nothing: the standing above replaces them.
+        for future in &a.future_dates {
+            row(
+                "future date",
+                paint(
+                    RED,
+                    &format!(
+                        "`{}` {} is after today: it counts for nothing",
+                        future.field, future.date
+                    ),
+                ),
+            );
+        }
+        return out;
     }
     // Under fedramp-cr26 the Rev5 deadline rows are informational and would mislead.
     if let (Some(risk), None) = (a.effective_risk, &a.vdr) {
@@ -168,6 +184,40 @@ pub fn render(view: &ItemView, color: bool) -> String {
         }
     }
     out
+}
+
+/// The profile's judgement: the state and the deadline that decides it.
+fn standing_rows(
+    s: &crate::view::StandingView,
+    row: &mut impl FnMut(&str, String),
+    paint: &impl Fn(&str, &str) -> String,
+) {
+    let state = s.state.name().replace('-', " ");
+    let state = match (&s.note, s.likely_late) {
+        (Some(note), true) => format!("{state}, likely late: {note}"),
+        (Some(note), false) => format!("{state}: {note}"),
+        (None, true) => format!("{state}, likely late"),
+        (None, false) => state,
+    };
+    let late = s.state == crate::view::State::Late;
+    row("standing", if late { paint(RED, &state) } else { state });
+    if let Some(d) = &s.next_deadline {
+        let target = d
+            .target
+            .as_ref()
+            .map(|t| format!(", to {t} or lower"))
+            .unwrap_or_default();
+        let when = match d.days_left {
+            0 => "today".to_owned(),
+            left if left < 0 => format!("passed {} ago", days(-left)),
+            left => format!("in {}", days(left)),
+        };
+        let text = format!("{} {}{target} ({when})", d.kind, d.date);
+        row(
+            "next deadline",
+            if d.passed { paint(RED, &text) } else { text },
+        );
+    }
 }
 
 /// The CR26 rows: class, evaluation, current rating, the next required reduction.

@@ -12,10 +12,10 @@ use serde::Serialize;
 use crate::history::{History, ItemHistory};
 use crate::model::item::Item;
 use crate::policy::{assess, days_between, Policy};
-use crate::view::ItemView;
+use crate::profiles::{ChartWords, SystemProfile};
+use crate::view::{ItemView, State};
 
 use super::markdown::escape_html;
-use super::summary::RISKS;
 
 /// Sample dates of the history charts, at most.
 const SAMPLES: usize = 48;
@@ -29,10 +29,11 @@ const BOTTOM: f64 = 48.0;
 /// Colours with at least 4.5:1 contrast on white, one per risk bucket.
 fn colour(name: &str) -> &'static str {
     match name {
-        "high" | "overdue" => "#b00020",
-        "moderate" => "#8a4b00",
-        "low" => "#1f5fa8",
-        "within deadline" => "#2e6b30",
+        "high" | "overdue" | "late" | "N5" => "#b00020",
+        "moderate" | "N4" => "#8a4b00",
+        "low" | "N3" => "#1f5fa8",
+        "within deadline" | "N2" => "#2e6b30",
+        "N1" => "#6a3d9a",
         _ => "#555555",
     }
 }
@@ -63,9 +64,14 @@ pub struct Chart {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HistorySeries {
     pub dates: Vec<NaiveDate>,
-    /// Open items per risk bucket (in [`RISKS`] order), per date.
-    pub open_by_risk: [Vec<usize>; 4],
+    /// The profile's buckets (Rev5: risk; CR26: current N-rating), most severe first.
+    pub buckets: &'static [&'static str],
+    /// Open items per bucket (in `buckets` order), per date.
+    pub open_by_bucket: Vec<Vec<usize>>,
+    /// Open items late under the profile, per date.
     pub overdue: Vec<usize>,
+    /// The profile's words for the charts.
+    pub words: ChartWords,
 }
 
 fn commit_date(version: &crate::history::Version) -> Option<NaiveDate> {
@@ -96,8 +102,13 @@ fn sample_dates(history: &History, today: NaiveDate) -> Vec<NaiveDate> {
 }
 
 /// The per-date counts of one item: for each sample, its bucket index when open, and whether
-/// it was overdue.
-fn replay(item: &ItemHistory, dates: &[NaiveDate], policy: &Policy) -> Vec<Option<(usize, bool)>> {
+/// it was late.
+fn replay(
+    item: &ItemHistory,
+    dates: &[NaiveDate],
+    policy: &Policy,
+    profile: &dyn SystemProfile,
+) -> Vec<Option<(usize, bool)>> {
     let versions: Vec<(NaiveDate, Option<Item>)> = item
         .versions
         .iter()
@@ -110,34 +121,34 @@ fn replay(item: &ItemHistory, dates: &[NaiveDate], policy: &Policy) -> Vec<Optio
             at += 1;
         }
         let current = at.checked_sub(1).and_then(|i| versions[i].1.as_ref());
-        out.push(current.and_then(|item| {
-            let a = assess(item, policy, *date, None);
-            if !a.open {
-                return None;
-            }
-            let bucket = match a.rating.map(|r| r.rating.name()) {
-                Some("critical" | "high") => 0,
-                Some("moderate") => 1,
-                Some("low") => 2,
-                _ => 3,
-            };
-            Some((bucket, a.overdue))
-        }));
+        out.push(
+            current
+                .and_then(|item| profile.chart_state(&assess(item, policy, *date, None), policy)),
+        );
     }
     out
 }
 
 impl HistorySeries {
     /// Replays `history` at up to 48 dates up to `today`.
-    pub fn new(history: &History, policy: &Policy, today: NaiveDate) -> HistorySeries {
+    pub fn new(
+        history: &History,
+        policy: &Policy,
+        profile: &dyn SystemProfile,
+        today: NaiveDate,
+    ) -> HistorySeries {
         let dates = sample_dates(history, today);
+        let buckets = profile.chart_buckets();
         let zero = || vec![0usize; dates.len()];
-        let empty = || ([zero(), zero(), zero(), zero()], zero());
-        let (open_by_risk, overdue) = history
+        let empty = || (vec![zero(); buckets.len()], zero());
+        let (open_by_bucket, overdue) = history
             .items
             .par_iter()
             .fold(empty, |mut acc, item| {
-                for (i, state) in replay(item, &dates, policy).into_iter().enumerate() {
+                for (i, state) in replay(item, &dates, policy, profile)
+                    .into_iter()
+                    .enumerate()
+                {
                     if let Some((bucket, late)) = state {
                         acc.0[bucket][i] += 1;
                         if late {
@@ -156,8 +167,10 @@ impl HistorySeries {
             });
         HistorySeries {
             dates,
-            open_by_risk,
+            buckets,
+            open_by_bucket,
             overdue,
+            words: profile.chart_words(),
         }
     }
 }
@@ -375,22 +388,36 @@ pub fn bar_chart(
     }
 }
 
-/// Open items over time, one line per risk bucket.
-pub fn open_over_time(series: &HistorySeries) -> Chart {
+/// Open items over time, one line per bucket of the profile (Rev5: risk; CR26: N-rating).
+pub fn open_over_time(series: &HistorySeries, profile: &dyn SystemProfile) -> Chart {
+    let words = profile.chart_words();
     let last = |values: &Vec<usize>| values.last().copied().unwrap_or(0);
-    let alt = format!(
-        "Open items by effective risk at {} dates from {} to {}; on the last date: {} high, {} moderate, {} low, {} unrated.",
-        series.dates.len(),
-        series.dates.first().map(ToString::to_string).unwrap_or_default(),
-        series.dates.last().map(ToString::to_string).unwrap_or_default(),
-        last(&series.open_by_risk[0]),
-        last(&series.open_by_risk[1]),
-        last(&series.open_by_risk[2]),
-        last(&series.open_by_risk[3]),
-    );
-    let lines = RISKS
+    let at_end: Vec<String> = series
+        .buckets
         .iter()
-        .zip(&series.open_by_risk)
+        .zip(&series.open_by_bucket)
+        .map(|(name, values)| format!("{} {name}", last(values)))
+        .collect();
+    let alt = format!(
+        "Open items by {} at {} dates from {} to {}; on the last date: {}.",
+        words.rating,
+        series.dates.len(),
+        series
+            .dates
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        series
+            .dates
+            .last()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        at_end.join(", "),
+    );
+    let lines = series
+        .buckets
+        .iter()
+        .zip(&series.open_by_bucket)
         .map(|(name, values)| Series {
             name,
             values: values.clone(),
@@ -398,29 +425,31 @@ pub fn open_over_time(series: &HistorySeries) -> Chart {
         .collect();
     line_chart(
         "open",
-        "Open items over time by risk".into(),
+        format!("Open items over time by {}", words.rating_short),
         alt,
         &series.dates,
         lines,
     )
 }
 
-/// Overdue items over time.
-pub fn overdue_over_time(series: &HistorySeries) -> Chart {
+/// Items late under the profile over time.
+pub fn overdue_over_time(series: &HistorySeries, profile: &dyn SystemProfile) -> Chart {
+    let words = profile.chart_words();
     let peak = series.overdue.iter().copied().max().unwrap_or(0);
     let alt = format!(
-        "Overdue open items at {} dates; {} on the last date, {} at most.",
+        "{} open items at {} dates; {} on the last date, {} at most.",
+        words.late_title,
         series.dates.len(),
         series.overdue.last().copied().unwrap_or(0),
         peak
     );
     line_chart(
         "overdue",
-        "Overdue items over time".into(),
+        format!("{} items over time", words.late_title),
         alt,
         &series.dates,
         vec![Series {
-            name: "overdue",
+            name: words.late,
             values: series.overdue.clone(),
         }],
     )
@@ -436,8 +465,10 @@ const AGE_BINS: [(i64, &str); 7] = [
     (i64::MAX, "over 365"),
 ];
 
-/// Open items by age (days since `detected`), split into overdue and within deadline.
-pub fn age_against_deadline(views: &[ItemView]) -> Chart {
+/// Open items by age (days since `detected`), split into late (under the profile) and within
+/// deadline.
+pub fn age_against_deadline(views: &[ItemView], profile: &dyn SystemProfile) -> Chart {
+    let words = profile.chart_words();
     let mut within = vec![0usize; AGE_BINS.len()];
     let mut late = vec![0usize; AGE_BINS.len()];
     for view in views.iter().filter(|v| v.assessment.open) {
@@ -449,24 +480,26 @@ pub fn age_against_deadline(views: &[ItemView]) -> Chart {
             .iter()
             .position(|(limit, _)| age <= *limit)
             .unwrap_or(0);
-        if view.assessment.overdue {
+        if view.standing.state == State::Late {
             late[bin] += 1;
         } else {
             within[bin] += 1;
         }
     }
     let alt = format!(
-        "Open items by days since detection: {}. Overdue in total: {}.",
+        "Open items by days since detection: {}. {} in total: {}.",
         AGE_BINS
             .iter()
             .enumerate()
             .map(|(i, (_, label))| format!(
-                "{label} days {} ({} overdue)",
+                "{label} days {} ({} {})",
                 within[i] + late[i],
-                late[i]
+                late[i],
+                words.late
             ))
             .collect::<Vec<_>>()
             .join("; "),
+        words.late_title,
         late.iter().sum::<usize>()
     );
     bar_chart(
@@ -480,7 +513,7 @@ pub fn age_against_deadline(views: &[ItemView]) -> Chart {
                 values: within,
             },
             Series {
-                name: "overdue",
+                name: words.late,
                 values: late,
             },
         ],

@@ -25,6 +25,7 @@ use crate::diag::Report;
 use crate::error::Error;
 use crate::history::{History, HistoryError, WalkOptions};
 use crate::lint::{HistoryMode, LintInput};
+use crate::profiles::SystemProfile;
 use crate::view::{ItemView, VIEW_VERSION};
 use crate::workspace::{Listing, Workspace};
 
@@ -121,12 +122,13 @@ fn fit_markdown(mut text: String) -> String {
     text
 }
 
-/// The monthly summary in `format`.
+/// The monthly summary in `format`, in the profile's templates.
 pub fn monthly(
     templates: &Templates,
     format: ReportFormat,
     meta: &Meta,
     summary: &Summary,
+    profile: &dyn SystemProfile,
 ) -> Result<String, Error> {
     let limit = match format {
         ReportFormat::Markdown => MARKDOWN_ROWS,
@@ -141,10 +143,15 @@ pub fn monthly(
         limit => limit,
     };
     match format {
-        ReportFormat::Markdown => templates.render("report.md.j2", ctx).map(fit_markdown),
+        ReportFormat::Markdown => templates
+            .render(profile.template("report.md.j2"), ctx)
+            .map(fit_markdown),
         ReportFormat::Html => {
             let css = templates.raw("style.css")?;
-            templates.render("report.html.j2", context! { css => css, ..ctx })
+            templates.render(
+                profile.template("report.html.j2"),
+                context! { css => css, ..ctx },
+            )
         }
     }
 }
@@ -213,7 +220,7 @@ pub fn gather(config: Config, today: NaiveDate, progress: bool) -> Result<Inputs
                 .collect()
         })
         .unwrap_or_default();
-    let views = crate::view::views(&workspace, today, &|id| last_changed.get(id).copied());
+    let views = crate::profiles::views(&workspace, today, &|id| last_changed.get(id).copied());
     let lint = match &history {
         Some(history) => crate::lint::lint_with_history(workspace, today, history)?,
         None => crate::lint::lint(

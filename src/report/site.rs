@@ -19,10 +19,11 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::history::{History, ItemHistory};
 use crate::output::{Staging, WRITERS};
-use crate::view::{ItemView, ItemsDocument, VIEW_VERSION};
+use crate::profiles::SystemProfile;
+use crate::view::{display_id, ItemRef, ItemView, ItemsDocument, VIEW_VERSION};
 
 use super::charts::{self, Chart, HistorySeries};
-use super::summary::{display_id, ItemRef, Summary};
+use super::summary::Summary;
 use super::templates::Templates;
 use super::Meta;
 
@@ -40,6 +41,8 @@ pub struct SiteInput<'a> {
     /// The full history, when the items are in a git repository with commits.
     pub history: Option<&'a History>,
     pub policy: &'a crate::policy::Policy,
+    /// The profile: which templates, charts and CSV columns the site shows.
+    pub profile: &'a dyn SystemProfile,
     /// `repo_url` from config: commit ids link to `<repo_url>/commit/<id>`.
     pub repo_url: Option<&'a str>,
 }
@@ -303,14 +306,14 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
     // waiting on it would take on item pages meanwhile and finish late.
     let series = input
         .history
-        .map(|h| HistorySeries::new(h, input.policy, input.meta.today))
+        .map(|h| HistorySeries::new(h, input.policy, input.profile, input.meta.today))
         .unwrap_or_default();
     let mut chart_list = Vec::new();
     if input.history.is_some() {
-        chart_list.push(charts::open_over_time(&series));
-        chart_list.push(charts::overdue_over_time(&series));
+        chart_list.push(charts::open_over_time(&series, input.profile));
+        chart_list.push(charts::overdue_over_time(&series, input.profile));
     }
-    chart_list.push(charts::age_against_deadline(input.views));
+    chart_list.push(charts::age_against_deadline(input.views, input.profile));
     let run = |job: &Job<'_>| -> Result<(String, String), Error> {
         Ok(match job {
             Job::Findings => {
@@ -350,22 +353,28 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
             Job::Control(control) => (
                 control.page.clone(),
                 templates.render(
-                    "site/control.html.j2",
+                    input.profile.template("site/control.html.j2"),
                     context! { site => site("../", "controls"), control => Serde(control) },
                 )?,
             ),
             Job::ItemsHtml => (
                 "items.html".into(),
                 templates.render(
-                    "site/items.html.j2",
+                    input.profile.template("site/items.html.j2"),
                     context! { site => site("", "items"), items => Serde(&refs) },
                 )?,
             ),
-            Job::Csv => ("poam.csv".into(), csv(input.views)),
+            Job::Csv => (
+                "poam.csv".into(),
+                input
+                    .profile
+                    .site_csv(input.views)
+                    .unwrap_or_else(|| csv(input.views)),
+            ),
             Job::Index => (
                 "index.html".into(),
                 templates.render(
-                    "site/index.html.j2",
+                    input.profile.template("site/index.html.j2"),
                     context! {
                         site => site("", "index"),
                         summary => Serde(input.summary),
@@ -404,7 +413,7 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
             })
             .collect();
         let text = templates.render(
-            "site/item.html.j2",
+            input.profile.template("site/item.html.j2"),
             context! {
                 site => site("../", "items"),
                 item => Serde(view),

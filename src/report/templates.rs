@@ -57,6 +57,35 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/site/findings.html.j2"),
     ),
     ("style.css", include_str!("../../templates/style.css")),
+    // The `fedramp-cr26` profile's own pages (see `crate::profiles`).
+    (
+        "cr26/macros.html.j2",
+        include_str!("../../templates/cr26/macros.html.j2"),
+    ),
+    (
+        "cr26/report.md.j2",
+        include_str!("../../templates/cr26/report.md.j2"),
+    ),
+    (
+        "cr26/report.html.j2",
+        include_str!("../../templates/cr26/report.html.j2"),
+    ),
+    (
+        "cr26/site/index.html.j2",
+        include_str!("../../templates/cr26/site/index.html.j2"),
+    ),
+    (
+        "cr26/site/items.html.j2",
+        include_str!("../../templates/cr26/site/items.html.j2"),
+    ),
+    (
+        "cr26/site/item.html.j2",
+        include_str!("../../templates/cr26/site/item.html.j2"),
+    ),
+    (
+        "cr26/site/control.html.j2",
+        include_str!("../../templates/cr26/site/control.html.j2"),
+    ),
 ];
 
 /// A ready environment plus where overrides came from.

@@ -193,39 +193,45 @@ fn no_module_imports_one_that_imports_it_back() {
     assert!(cycles.is_empty(), "{}", cycles.join("\n"));
 }
 
-/// Writing and exchange ask the profile (`crate::profiles`): the modules that start items and
-/// export them name no profile variant (comments aside).
+/// Modules other helpers are converting to `crate::profiles` right now. TEMPORARY: the lead
+/// removes this list once their branches are merged; a module on it may still compare the
+/// configured profile against a variant, every other one must ask `crate::profiles::of`.
+const PROFILE_VARIANT_ALLOWLIST: &[&str] = &[
+    // The rule registry's profile membership, being restructured.
+    "rules",
+];
+
 #[test]
-fn writing_and_exchange_modules_name_no_profile_variant() {
+fn only_policy_and_profiles_name_a_profile_variant() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
-    for dir in ["export", "import"] {
-        source_files(&src.join(dir), &mut files);
-    }
-    for file in [
-        "migrate.rs",
-        "commands/new.rs",
-        "commands/import.rs",
-        "commands/import_scan.rs",
-        "commands/import_xlsx.rs",
-        "commands/export.rs",
-        "commands/export_oscal.rs",
-        "commands/export_ver.rs",
-        "commands/export_xlsx.rs",
-    ] {
-        files.push(src.join(file));
-    }
-    let mut named = Vec::new();
+    source_files(&src, &mut files);
+    let mut violations = Vec::new();
     for file in &files {
+        let module = module_of(&src, file);
+        let inside = |prefix: &str| module == prefix || module.starts_with(&format!("{prefix}::"));
+        if inside("policy") || inside("profiles") {
+            continue;
+        }
+        if PROFILE_VARIANT_ALLOWLIST.iter().any(|m| inside(m)) {
+            continue;
+        }
         let text = std::fs::read_to_string(file).expect("read");
-        for (n, line) in text.lines().enumerate() {
+        for (number, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or("");
-            for variant in ["FedrampRev5", "FedrampCr26", "Profile::default"] {
-                if code.contains(variant) {
-                    named.push(format!("{}:{}: {variant}", module_of(&src, file), n + 1));
-                }
+            // `Profile::FedrampCr26`, or the variants imported by name (`use ...Profile::{...}`).
+            // `Profile::default()` picks one by name too.
+            let named = code.contains("Profile::Fedramp")
+                || code.contains("Profile::default")
+                || (code.contains("Profile::{") && code.contains("Fedramp"));
+            if named {
+                violations.push(format!("{module} ({}:{})", file.display(), number + 1));
             }
         }
     }
-    assert!(named.is_empty(), "{}", named.join("\n"));
+    assert!(
+        violations.is_empty(),
+        "these modules name a profile variant; ask `crate::profiles::of(profile)` instead:\n{}",
+        violations.join("\n")
+    );
 }

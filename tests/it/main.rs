@@ -17,6 +17,7 @@ mod merges;
 mod migrate;
 mod oscal;
 mod profile_writing;
+mod profiles;
 mod readme;
 mod report;
 mod robustness;

@@ -870,7 +870,7 @@ proptest! {
             poam::workspace::Workspace::load(config, dir.path().to_path_buf()).expect("load");
         prop_assert!(workspace.items.iter().all(|f| f.item.is_some()), "generated items parse");
         let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
-        let views = poam::view::views(&workspace, today, &|_| None);
+        let views = poam::profiles::views(&workspace, today, &|_| None);
         let logs = BTreeMap::new();
         let system = poam::config::System::default();
         let text = poam::export::oscal::render(&poam::export::oscal::ExportInput {

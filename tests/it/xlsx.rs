@@ -551,7 +551,7 @@ mod round_trip {
                 let item = poam::model::item::Item::from_node(&node, &text);
                 assert!(item.problems.is_empty(), "{:?}\n{text}", item.problems);
                 let assessment = poam::policy::assess(&item, &policy, today, None);
-                poam::view::ItemView::new("item.yaml", &item, &assessment)
+                poam::profiles::of(policy.profile).view("item.yaml", &item, &assessment, &policy)
             })
             .collect()
     }
