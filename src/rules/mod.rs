@@ -31,6 +31,7 @@ mod due_beyond_policy;
 mod due_changed;
 mod due_soon;
 pub mod duplicate_id;
+mod duplicate_id_history;
 mod future_date;
 pub mod history;
 mod history_shallow;
@@ -191,6 +192,7 @@ pub const HISTORY_RULES: &[(Code, HistoryRule)] = &[
     ),
     (Code::IdChanged, id_changed::check),
     (Code::Reopened, reopened::check),
+    (Code::DuplicateIdHistory, duplicate_id_history::check),
     (Code::ItemDeleted, item_deleted::check),
 ];
 
@@ -229,7 +231,10 @@ fn undone_pairs(run: &Run, breaches: &mut Vec<Breach>) {
     let key = |b: &Breach| -> String { b.field.split(['.', '[']).next().unwrap_or("").to_owned() };
     let restores = |first: &Breach, second: &Breach| {
         let field = key(first);
-        second.at == first.at + 1
+        // A breach of one version of its own (a duplicate file) is not a change of the item.
+        first.site.is_none()
+            && second.site.is_none()
+            && second.at == first.at + 1
             && second.code == first.code
             && !field.is_empty()
             && key(second) == field
@@ -251,6 +256,14 @@ fn undone_pairs(run: &Run, breaches: &mut Vec<Breach>) {
 }
 
 fn locate(run: &Run, breach: Breach) -> Option<Violation> {
+    if let Some(site) = &breach.site {
+        return Some(Violation {
+            item_id: site.item_id.clone().unwrap_or_else(|| run.item.id.clone()),
+            source: site.source.clone(),
+            path: site.path.clone(),
+            breach,
+        });
+    }
     if breach.at >= run.steps.len() {
         let deletion = run.deletion?;
         let item_id = run

@@ -9,7 +9,7 @@ use serde_json::Value as Json;
 use crate::code::{Code, Severity};
 use crate::config::HistoryWaiver;
 use crate::history::diff::join_key;
-use crate::history::Source;
+use crate::history::{item_id, Source, Version};
 use crate::model::{Node, Value};
 
 /// A history rule's judgement of one run: which rule, at which step, about which field.
@@ -27,6 +27,17 @@ pub struct Breach {
     /// One line naming the field and both values, quoted.
     pub message: String,
     pub help: String,
+    /// Where the breach happened when it is not the step `at` (or the run's deletion): a
+    /// version of another file, or one commit of a pull request.
+    pub site: Option<Site>,
+}
+
+/// The version a breach names: its commit, its file and the id it carried.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Site {
+    pub source: Source,
+    pub path: String,
+    pub item_id: Option<String>,
 }
 
 /// A broken history rule, with the change that broke it.
@@ -160,7 +171,18 @@ impl Breach {
             severity: code.default_severity(),
             message: String::new(),
             help: String::new(),
+            site: None,
         }
+    }
+
+    /// Names `version` as the change that broke the rule.
+    pub fn site(mut self, version: &Version) -> Self {
+        self.site = Some(Site {
+            source: version.source.clone(),
+            path: version.path.clone(),
+            item_id: version.node().and_then(item_id),
+        });
+        self
     }
 
     pub fn message(mut self, message: impl Into<String>) -> Self {
