@@ -223,6 +223,9 @@ pub fn lint(mut workspace: Workspace, input: &LintInput) -> Result<Report, Error
         }
     };
     let folder = name_waivers(&mut workspace);
+    if let Some(repo) = &repo {
+        resolve_waivers(&mut workspace, repo)?;
+    }
     let config = &workspace.config;
     let mut found = HistoryFindings::default();
     if input.history == HistoryMode::Full && repo.is_none() {
@@ -275,8 +278,10 @@ pub fn lint_with_history(
     history: &history::History,
 ) -> Result<Report, Error> {
     let folder = name_waivers(&mut workspace);
+    let repo = history::open(&workspace.config.items_dir)
+        .map_err(|err| Error::History(err.to_string()))?;
+    resolve_waivers(&mut workspace, &repo)?;
     let config = &workspace.config;
-    let repo = history::open(&config.items_dir).map_err(|err| Error::History(err.to_string()))?;
     let (cutoff, unknown) = repository_context(config, &repo, today)?;
     let found = full_history_findings(
         config,
@@ -299,6 +304,7 @@ pub fn lint_with_pr(
     pr: &history::PrHistory,
 ) -> Result<Report, Error> {
     let folder = name_waivers(&mut workspace);
+    resolve_waivers(&mut workspace, repo)?;
     let config = &workspace.config;
     let (cutoff, unknown) = repository_context(config, repo, today)?;
     let found = pr_history_findings(config, pr, cutoff.as_ref(), &unknown);
@@ -360,6 +366,14 @@ fn name_waivers(workspace: &mut Workspace) -> ItemsFolder {
     folder
 }
 
+/// Resolves the waivers' commits to full ids (see [`rules::history::resolve_waivers`]).
+fn resolve_waivers(workspace: &mut Workspace, repo: &history::GitRepo) -> Result<(), Error> {
+    let mut waivers = std::mem::take(&mut workspace.config.history_waivers);
+    let resolved = rules::history::resolve_waivers(&workspace.config, &mut waivers, repo);
+    workspace.config.history_waivers = waivers;
+    resolved
+}
+
 /// What every history mode reads of the repository besides the history: the
 /// `history_since` cutoff, and for each waiver whether its commit is unknown.
 fn repository_context(
@@ -371,15 +385,16 @@ fn repository_context(
         Some(since) => Some(resolve_since(config, repo, since, today)?),
         None => None,
     };
-    Ok((cutoff, unknown_waivers(config, repo)))
+    Ok((cutoff, unknown_waivers(config)))
 }
 
-/// For each `history_waivers` entry, whether its commit is unknown to the repository.
-fn unknown_waivers(config: &Config, repo: &history::GitRepo) -> Vec<bool> {
+/// For each `history_waivers` entry, whether its commit is unknown to the repository (the
+/// waivers are resolved first).
+fn unknown_waivers(config: &Config) -> Vec<bool> {
     config
         .history_waivers
         .iter()
-        .map(|w| repo.find_commit(&w.commit).is_none())
+        .map(|w| w.resolved.is_none())
         .collect()
 }
 

@@ -7,9 +7,10 @@
 use serde_json::Value as Json;
 
 use crate::code::{Code, Severity};
-use crate::config::HistoryWaiver;
+use crate::config::{Config, HistoryWaiver};
+use crate::error::Error;
 use crate::history::diff::join_key;
-use crate::history::{item_id, Source, Version};
+use crate::history::{item_id, CommitMatch, GitRepo, Source, Version};
 use crate::model::{Node, Value};
 
 /// A history rule's judgement of one run: which rule, at which step, about which field.
@@ -60,6 +61,38 @@ pub struct Waived {
     pub kept: Vec<Violation>,
     /// For each waiver (same order as given), how many violations it matched.
     pub matches: Vec<usize>,
+}
+
+/// Resolves each waiver's commit to the full id of the one commit it names. A commit the
+/// repository lacks stays unresolved (`waiver-unknown-commit` reports it); an abbreviation
+/// several commits share is a configuration error naming them, since a waiver covers one
+/// commit only.
+pub fn resolve_waivers(
+    config: &Config,
+    waivers: &mut [HistoryWaiver],
+    repo: &GitRepo,
+) -> Result<(), Error> {
+    for waiver in waivers {
+        waiver.resolved = match repo
+            .match_commit(&waiver.commit)
+            .map_err(|err| Error::History(err.to_string()))?
+        {
+            CommitMatch::Found(id) => Some(id),
+            CommitMatch::Unknown => None,
+            CommitMatch::Ambiguous(ids) => {
+                return Err(config.problem(
+                    waiver.location.span,
+                    format!(
+                        "history waiver commit `{}` is ambiguous: commits {} start with it",
+                        waiver.commit,
+                        ids.join(", ")
+                    ),
+                    Some("write the full commit id (or enough of it to name one commit)".into()),
+                ))
+            }
+        };
+    }
+    Ok(())
 }
 
 /// Drops the violations a waiver acknowledges (same commit, same rule).
@@ -747,15 +780,16 @@ status: open
     }
 
     #[test]
-    fn waivers_match_commit_prefixes_and_rules() {
+    fn waivers_match_their_resolved_commit_and_rules() {
         let base = node(BASE);
         let moved = edited("due: 2026-04-05", "due: 2026-05-05");
         let item = history(vec![
             version(&meta(1, 1), VersionState::Parsed(base), false),
             version(&meta(2, 2), VersionState::Parsed(moved), false),
         ]);
-        let waiver = |commit: &str, rule: Code| HistoryWaiver {
+        let waiver = |commit: &str, resolved: Option<&str>, rule: Code| HistoryWaiver {
             commit: commit.to_owned(),
+            resolved: resolved.map(str::to_owned),
             rule,
             reason: "accepted".to_owned(),
             location: crate::source::Location {
@@ -767,16 +801,21 @@ status: open
         };
         let id = format!("{:040x}", 2);
         let waivers = [
-            waiver(&id[..8], Code::DueChanged),
-            waiver(&id, Code::RiskChanged),
+            waiver(&id[..8], Some(&id), Code::DueChanged),
+            waiver(&id, Some(&id), Code::RiskChanged),
         ];
         let waived = apply_waivers(audit_item(&item, None), &waivers);
         assert!(waived.kept.is_empty());
         assert_eq!(waived.matches, [1, 0]);
         // Near miss: another commit.
-        let other = [waiver(&format!("{:040x}", 3), Code::DueChanged)];
+        let three = format!("{:040x}", 3);
+        let other = [waiver(&three, Some(&three), Code::DueChanged)];
         let waived = apply_waivers(audit_item(&item, None), &other);
         assert_eq!(waived.kept.len(), 1);
         assert_eq!(waived.matches, [0]);
+        // Near miss: a prefix of the commit that resolved to another commit matches nothing.
+        let prefix = [waiver(&id[..8], Some(&three), Code::DueChanged)];
+        let waived = apply_waivers(audit_item(&item, None), &prefix);
+        assert_eq!(waived.kept.len(), 1);
     }
 }
