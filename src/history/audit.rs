@@ -6,8 +6,9 @@
 //! - Full mode ([`full_runs`]): the parsed versions of each item along first-parent history, in
 //!   order. A version that does not parse is left out, so the next one that parses follows the
 //!   last one that did. A baseline version (shallow boundary) is a valid "before" but never
-//!   judged, so nothing is reported against the boundary state. A deletion ends a run; a file
-//!   with the same id added later starts a new one.
+//!   judged, so nothing is reported against the boundary state. A deletion ends a run unless
+//!   the item's next version restores the file (a deletion undone, like any change undone by
+//!   the next version): the restored version then follows the last one before the deletion.
 //! - Runs follow ids, whatever the files do: when a second file starts carrying an id another
 //!   file already carries, the run of that id records a [`Duplicate`]; when the first file is
 //!   then deleted, the id lives on in the second, whose version becomes the run's next step
@@ -199,6 +200,8 @@ struct Member<'a> {
     run: Option<usize>,
     /// Its last parsed version.
     last: Option<Step<'a>>,
+    /// The run its deletion ended, which a restore of the file continues.
+    deleted: Option<usize>,
 }
 
 /// The runs of items that carried a common id at some time, walking their versions commit
@@ -233,6 +236,7 @@ fn shared_id_runs<'a>(
             path: &item.path,
             run: None,
             last: None,
+            deleted: None,
         })
         .collect();
     let mut runs: Vec<Run<'a>> = Vec::new();
@@ -262,8 +266,18 @@ fn shared_id_runs<'a>(
             if !member.alive {
                 member.alive = true;
                 member.id = id.clone().unwrap_or_else(|| file_stem(&version.path));
-                runs.push(Run::new(item, cutoff));
-                member.run = Some(runs.len() - 1);
+                let run = match member.deleted.take() {
+                    // Restored: the deletion is undone.
+                    Some(run) => {
+                        runs[run].deletion = None;
+                        run
+                    }
+                    None => {
+                        runs.push(Run::new(item, cutoff));
+                        runs.len() - 1
+                    }
+                };
+                member.run = Some(run);
                 arrived.push((index, version, judged));
             } else if let Some(id) = id.filter(|id| *id != member.id) {
                 let before = std::mem::replace(&mut member.id, id);
@@ -305,6 +319,7 @@ fn shared_id_runs<'a>(
                 }
                 None => {
                     runs[run].deletion = Some(Deletion { version, judged });
+                    state[index].deleted = Some(run);
                     if owned {
                         owner.remove(&id);
                     }
@@ -358,15 +373,18 @@ fn release(owner: &mut HashMap<String, usize>, state: &[Member<'_>], index: usiz
     }
 }
 
-/// The runs of one item along its versions.
+/// The runs of one item along its versions. A file restored after its deletion (its next
+/// version after the deletion, under the same id) undoes the deletion, as any change undone by
+/// the item's next version: the run goes on, and the restored version is judged against the
+/// last one before the deletion.
 pub fn item_runs<'a>(item: &'a ItemHistory, cutoff: Option<&'a Cutoff>, out: &mut Vec<Run<'a>>) {
-    let new_run = || Run::new(item, cutoff);
-    let mut run = new_run();
+    let mut run = Run::new(item, cutoff);
     let mut present = false;
     for version in &item.versions {
         let judged = !version.baseline && !ignored(cutoff, &version.source);
         match &version.state {
             VersionState::Parsed(node) => {
+                run.deletion = None;
                 run.steps.push(Step {
                     node,
                     version,
@@ -374,18 +392,19 @@ pub fn item_runs<'a>(item: &'a ItemHistory, cutoff: Option<&'a Cutoff>, out: &mu
                 });
                 present = true;
             }
-            VersionState::Unparseable(_) => present = true,
+            VersionState::Unparseable(_) => {
+                run.deletion = None;
+                present = true;
+            }
             VersionState::Deleted => {
                 if present {
                     run.deletion = Some(Deletion { version, judged });
                 }
-                // A later file with this id is a new item: nothing to compare it with.
-                out.push(std::mem::replace(&mut run, new_run()));
                 present = false;
             }
         }
     }
-    if !run.steps.is_empty() {
+    if !run.steps.is_empty() || run.deletion.is_some() {
         out.push(run);
     }
 }

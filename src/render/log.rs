@@ -49,7 +49,8 @@
 //! - Keys always appear, in this order. Items are sorted by `id`; events are in first-parent
 //!   history order (oldest first). Paths are relative to the repository root, `/`-separated.
 //! - `date` is the commit (committer) time with its UTC offset; `author_date` the author's.
-//! - `kind` is `created`, `changed`, `renamed` (`old_path` set) or `deleted`.
+//! - `kind` is `created`, `changed`, `renamed` (`old_path` set), `deleted` or `restored` (added
+//!   again after a deletion: `changes` compares it with the last version before the deletion).
 //! - `parse_error` is the parser's message when the file at that commit is not a valid item
 //!   file (`changes` is then empty); the next version that parses is compared with the last
 //!   one that did.

@@ -344,3 +344,44 @@ fn a_copy_removed_again_is_a_duplicate_but_not_a_deletion() {
     let codes: Vec<&str> = found.iter().map(|(code, _, _)| code.as_str()).collect();
     assert_eq!(codes, ["duplicate-id-history"], "{found:#?}");
 }
+
+#[test]
+fn a_deletion_undone_by_the_next_version_nets_out() {
+    // Issue 20.9: V-1 deleted and restored by `git revert`; W-2 deleted and added back with a
+    // lower risk; X-3 deleted for good.
+    let (_temp, repo) = build_repo("restore");
+    let (_, found) = history_summary(&repo, &[]);
+    let codes: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(code, item, _)| (code.as_str(), item.as_str()))
+        .collect();
+    // Near misses: the change that came with a restore is judged; a deletion not undone stays.
+    assert_eq!(
+        codes,
+        [("risk-changed", "W-2"), ("item-deleted", "X-3")],
+        "{found:#?}"
+    );
+    // The log says what happened.
+    let output = poam()
+        .current_dir(&repo)
+        .args(["log", "-C", "poams", "V-1", "W-2", "--format", "json"])
+        .output()
+        .expect("run");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let kinds = |item: usize| -> Vec<String> {
+        json["items"][item]["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    assert_eq!(kinds(0), ["created", "deleted", "restored"]);
+    assert_eq!(kinds(1), ["created", "deleted", "restored"]);
+    let restored = &json["items"][1]["events"][2];
+    assert_eq!(restored["changes"][0]["path"], "risk");
+    assert_eq!(restored["changes"][0]["new"], "low");
+    assert!(json["items"][0]["events"][2]["changes"]
+        .as_array()
+        .is_some_and(Vec::is_empty));
+}
