@@ -319,14 +319,13 @@ fn pr_history_findings(
     unknown_waivers: &[bool],
 ) -> HistoryFindings {
     let mut found = HistoryFindings::default();
-    let judged = rules::judge_history(&audit::pr_runs(pr, cutoff));
+    let judged = rules::judge_history(&audit::pr_runs(pr, cutoff), config.policy.profile);
     // A pull request sees only its own commits: a waiver of a mainline commit matching
     // nothing here is expected.
     found.violations = apply_waivers(judged, &config.history_waivers).kept;
     found
         .notes
         .extend(rules::check_waivers(config, unknown_waivers, None));
-    found.vdr_violations = rules::vdr_pr_history(config, &pr.items, cutoff);
     found
 }
 
@@ -337,7 +336,6 @@ struct HistoryFindings {
     notes: Vec<Diagnostic>,
     input: RuleInput,
     violations: Vec<Violation>,
-    vdr_violations: Vec<rules::VdrViolation>,
 }
 
 /// Where folder-level findings point: `poam.yaml`, else the items folder.
@@ -433,7 +431,7 @@ fn full_history_findings(
             found.input.last_changed.insert(id.to_owned(), date);
         }
     }
-    let judged = rules::judge_history(&audit::full_runs(history, cutoff));
+    let judged = rules::judge_history(&audit::full_runs(history, cutoff), config.policy.profile);
     let waived = apply_waivers(judged, &config.history_waivers);
     found.violations = waived.kept;
     // Without commits the one `history-unavailable` note says it all.
@@ -444,7 +442,6 @@ fn full_history_findings(
             Some(&waived.matches),
         ));
     }
-    found.vdr_violations = rules::vdr_history(config, &history.items, cutoff);
     found
 }
 
@@ -480,21 +477,12 @@ fn assemble(
     } else {
         diagnostics.extend(item_findings);
     }
-    let (violations, vdr_violations) = (&found.violations, &found.vdr_violations);
-    if !violations.is_empty() || !vdr_violations.is_empty() {
-        let ids = violations
-            .iter()
-            .map(|v| v.item_id.as_str())
-            .chain(vdr_violations.iter().map(|v| v.item_id.as_str()))
-            .collect();
-        let paths = violations
-            .iter()
-            .map(|v| v.path.as_str())
-            .chain(vdr_violations.iter().map(|v| v.path.as_str()))
-            .collect();
+    let violations = &found.violations;
+    if !violations.is_empty() {
+        let ids = violations.iter().map(|v| v.item_id.as_str()).collect();
+        let paths = violations.iter().map(|v| v.path.as_str()).collect();
         let ctx = history_context(&loaded, &ids, &paths);
         diagnostics.extend(rules::check_history(config, violations, &ctx));
-        diagnostics.extend(rules::check_vdr_history(config, vdr_violations, &ctx));
     }
     finish(
         today,

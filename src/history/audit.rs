@@ -104,6 +104,17 @@ impl<'a> Run<'a> {
         self.steps.last().map(|s| s.node)
     }
 
+    /// PR mode: the versions after the merge base that led to the outcome, oldest first (those
+    /// of the file carrying the item's id in the end). Empty in full mode.
+    pub fn pr_versions(&self) -> &'a [Version] {
+        self.pr_versions
+    }
+
+    /// True when `history_since` puts `version` before the line: not judged.
+    pub fn ignores(&self, version: &Version) -> bool {
+        ignored(self.cutoff, &version.source)
+    }
+
     /// True in PR mode (two steps: the merge base and the outcome).
     pub fn is_pr(&self) -> bool {
         !self.pr_versions.is_empty()

@@ -12,8 +12,7 @@ use crate::diag::{Diagnostic, Location};
 use crate::history::audit::{Run, Step};
 use crate::history::diff::{lookup, lookup_nearest, same_opt};
 use crate::history::item_id;
-use crate::history::Cutoff;
-use crate::history::{ItemHistory, Source, VersionState};
+use crate::history::Source;
 use crate::kev::KevCatalog;
 use crate::model::item::Item;
 use crate::model::{Node, Span};
@@ -194,15 +193,26 @@ pub const HISTORY_RULES: &[(Code, HistoryRule)] = &[
     (Code::Reopened, reopened::check),
     (Code::DuplicateIdHistory, duplicate_id_history::check),
     (Code::ItemDeleted, item_deleted::check),
+    (Code::VdrEvaluationChanged, vdr_evaluation_changed::check),
+    (
+        Code::VdrReductionsRewritten,
+        vdr_reductions_rewritten::check,
+    ),
+    (Code::VdrBackdated, vdr_backdated::check),
 ];
 
-/// Every history rule broken along the runs (`crate::history::audit`), per run in history
-/// order, each naming the commit that broke it.
-pub fn judge_history(runs: &[Run]) -> Vec<Violation> {
+/// Every history rule of `profile` broken along the runs (`crate::history::audit`), per run in
+/// history order, each naming the commit that broke it.
+pub fn judge_history(runs: &[Run], profile: Profile) -> Vec<Violation> {
+    let rules: Vec<HistoryRule> = HISTORY_RULES
+        .iter()
+        .filter(|(code, _)| applies(*code, profile))
+        .map(|(_, rule)| *rule)
+        .collect();
     let mut violations = Vec::new();
     for run in runs {
         let mut breaches = Vec::new();
-        for (_, rule) in HISTORY_RULES {
+        for rule in &rules {
             rule(run, &mut breaches);
         }
         if !run.is_pr() {
@@ -581,191 +591,4 @@ pub(crate) fn first_line(text: &str, span: Span) -> Span {
         .and_then(|s| s.find('\n'))
         .map_or(span.end, |i| span.start + i);
     Span::new(span.start, end)
-}
-
-/// A broken CR26 history rule, with the change that broke it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct VdrViolation {
-    pub code: Code,
-    /// The item's id in the version that broke the rule.
-    pub item_id: String,
-    pub source: Source,
-    /// The file of that version, repo-relative.
-    pub path: String,
-    /// Dotted path in the later version (`vdr.pain`, `vdr.reductions[1]`).
-    pub field: String,
-    pub message: String,
-}
-
-/// What a CR26 history rule reports about one change: the field and the message.
-pub(crate) type VdrChange = (String, String);
-
-/// Reads an item version for the CR26 history rules.
-fn version_item(node: &Node) -> Item {
-    // Scalars the VDR rules compare are typed (dates, booleans, numbers): no source text needed.
-    Item::from_node(node, "")
-}
-
-fn vdr_violations(
-    item_id: &str,
-    path: &str,
-    source: &Source,
-    code: Code,
-    changes: Vec<VdrChange>,
-    out: &mut Vec<VdrViolation>,
-) {
-    out.extend(changes.into_iter().map(|(field, message)| VdrViolation {
-        code,
-        item_id: item_id.to_owned(),
-        source: source.clone(),
-        path: path.to_owned(),
-        field,
-        message,
-    }));
-}
-
-/// The CR26 history rules along full history: each parsed version against the previous one.
-/// Under `fedramp-cr26` only; what an item holds when first committed is not judged.
-pub fn vdr_history(
-    config: &Config,
-    items: &[ItemHistory],
-    cutoff: Option<&Cutoff>,
-) -> Vec<VdrViolation> {
-    if config.policy.profile != Profile::FedrampCr26 {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    for history in items {
-        let mut last: Option<Item> = None;
-        for version in &history.versions {
-            match &version.state {
-                VersionState::Parsed(node) => {
-                    let after = version_item(node);
-                    let judged = !cutoff.is_some_and(|c| c.ignores_source(&version.source));
-                    if let (Some(before), true) = (&last, judged) {
-                        let id = after.id_text().unwrap_or(&history.id).to_owned();
-                        let (path, source) = (&version.path, &version.source);
-                        let changed = vdr_evaluation_changed::compare(before, &after);
-                        vdr_violations(
-                            &id,
-                            path,
-                            source,
-                            Code::VdrEvaluationChanged,
-                            changed,
-                            &mut out,
-                        );
-                        let rewritten = vdr_reductions_rewritten::compare(before, &after);
-                        vdr_violations(
-                            &id,
-                            path,
-                            source,
-                            Code::VdrReductionsRewritten,
-                            rewritten,
-                            &mut out,
-                        );
-                        let backdated = vdr_backdated::compare(before, &after, source);
-                        vdr_violations(&id, path, source, Code::VdrBackdated, backdated, &mut out);
-                    }
-                    last = Some(after);
-                }
-                VersionState::Unparseable(_) => {}
-                VersionState::Deleted => last = None,
-            }
-        }
-    }
-    out
-}
-
-/// The CR26 history rules in PR mode: for items that existed at the merge base, the merge
-/// base's version against the PR's last one (write-once, append-only), and each PR commit
-/// against the one before it (back-dating).
-pub fn vdr_pr_history(
-    config: &Config,
-    items: &[ItemHistory],
-    cutoff: Option<&Cutoff>,
-) -> Vec<VdrViolation> {
-    if config.policy.profile != Profile::FedrampCr26 {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    for history in items {
-        let Some(baseline) = history.versions.first().filter(|v| v.baseline) else {
-            continue;
-        };
-        let Some(base_node) = baseline.node() else {
-            continue;
-        };
-        let ignored = |source: &Source| cutoff.is_some_and(|c| c.ignores_source(source));
-        let base = version_item(base_node);
-        let mut previous = base.clone();
-        let mut last = None;
-        for version in &history.versions[1..] {
-            match &version.state {
-                VersionState::Parsed(node) => {
-                    let after = version_item(node);
-                    if !ignored(&version.source) {
-                        let id = after.id_text().unwrap_or(&history.id).to_owned();
-                        let backdated = vdr_backdated::compare(&previous, &after, &version.source);
-                        vdr_violations(
-                            &id,
-                            &version.path,
-                            &version.source,
-                            Code::VdrBackdated,
-                            backdated,
-                            &mut out,
-                        );
-                    }
-                    previous = after.clone();
-                    last = Some((version, after));
-                }
-                VersionState::Unparseable(_) => {}
-                VersionState::Deleted => last = None,
-            }
-        }
-        let Some((version, after)) = last.filter(|(v, _)| !ignored(&v.source)) else {
-            continue;
-        };
-        let id = after.id_text().unwrap_or(&history.id).to_owned();
-        let changed = vdr_evaluation_changed::compare(&base, &after);
-        vdr_violations(
-            &id,
-            &version.path,
-            &version.source,
-            Code::VdrEvaluationChanged,
-            changed,
-            &mut out,
-        );
-        let rewritten = vdr_reductions_rewritten::compare(&base, &after);
-        vdr_violations(
-            &id,
-            &version.path,
-            &version.source,
-            Code::VdrReductionsRewritten,
-            rewritten,
-            &mut out,
-        );
-    }
-    out
-}
-
-/// Turns CR26 history violations into findings.
-pub fn check_vdr_history(
-    config: &Config,
-    violations: &[VdrViolation],
-    ctx: &HistoryContext,
-) -> Vec<Diagnostic> {
-    let diagnostics = violations
-        .iter()
-        .map(|v| {
-            ctx.report_change(
-                v.code,
-                &v.item_id,
-                &v.path,
-                &v.field,
-                &v.source,
-                v.message.clone(),
-            )
-        })
-        .collect();
-    apply_levels(config, diagnostics)
 }

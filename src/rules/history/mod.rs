@@ -1,16 +1,20 @@
 //! What the history rules share: the [`Breach`] a rule reports, the [`Violation`] it becomes
 //! once the commit to blame is known, the helpers to read fields, and the history waivers of
 //! `poam.yaml`. Each rule's comparison, message and exceptions live in its own file; the
-//! registry (`rules/mod.rs`) runs them ([`crate::rules::judge_history`]). This module imports no
-//! rule file, so the rule files can import it.
+//! registry (`rules/mod.rs`) runs them ([`crate::rules::judge_history`]), every profile's history
+//! rules alike: the Rev5 ones and the CR26 ones (`vdr-*`) read the same runs, and their breaches
+//! go through the same undone-change netting, PR mode, locations and waivers. This module
+//! imports no rule file, so the rule files can import it.
 
 use serde_json::Value as Json;
 
 use crate::code::{Code, Severity};
 use crate::config::{Config, HistoryWaiver};
 use crate::error::Error;
+use crate::history::audit::Run;
 use crate::history::diff::join_key;
 use crate::history::{item_id, CommitMatch, GitRepo, Source, Version};
+use crate::model::item::Item;
 use crate::model::{Node, Value};
 
 /// A history rule's judgement of one run: which rule, at which step, about which field.
@@ -115,6 +119,30 @@ pub fn apply_waivers(violations: Vec<Violation>, waivers: &[HistoryWaiver]) -> W
 }
 
 // Helpers the rule files share.
+
+/// What a CR26 history rule reports about one change: the field and the message.
+pub(crate) type VdrChange = (String, String);
+
+/// An item version as the CR26 history rules read it (typed: dates, booleans, numbers).
+pub(crate) fn version_item(node: &Node) -> Item {
+    // Scalars the VDR rules compare are typed: no source text needed.
+    Item::from_node(node, "")
+}
+
+/// Runs a CR26 comparison over each judged pair of consecutive versions of the run, as
+/// breaches of `code` (in PR mode: the merge base against the outcome).
+pub(crate) fn judge_pairs(
+    run: &Run,
+    code: Code,
+    compare: fn(&Item, &Item) -> Vec<VdrChange>,
+    out: &mut Vec<Breach>,
+) {
+    for (at, before, after) in run.judged_pairs() {
+        for (field, message) in compare(&version_item(before), &version_item(after)) {
+            out.push(Breach::new(code, at, field, None, None).message(message));
+        }
+    }
+}
 
 /// A value as quoted in messages: `` `2026-04-01` ``, or `(absent)`.
 pub(crate) fn quoted(value: Option<&Json>) -> String {
@@ -253,7 +281,11 @@ mod tests {
         CommitMeta, Cutoff, ItemHistory, Person, PrHistory, Version, VersionState,
     };
     use crate::parse::parse_str;
-    use crate::rules::judge_history as judge;
+    use crate::policy::Profile;
+
+    fn judge(runs: &[crate::history::audit::Run]) -> Vec<Violation> {
+        crate::rules::judge_history(runs, Profile::default())
+    }
 
     const BASE: &str = "id: A
 detected: 2026-01-05
