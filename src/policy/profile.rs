@@ -1,11 +1,13 @@
 //! Profiles: the set of FedRAMP rules a system is held to, chosen by `profile:` in `poam.yaml`.
 //!
-//! A profile owns its default deadlines and its required fields; the rule registry
-//! (`crate::rules`) says per rule which profiles it belongs to. Adding a profile means a
-//! variant here, its tables below, and its rules' membership in the registry.
+//! A profile owns its default deadlines, its required fields and the rule sets it checks
+//! ([`Profile::rule_sets`]; each rule says which set it is in, `Code::rule_set`). Adding a
+//! profile means a variant here, its tables below, and its rule sets.
 
 use serde::Serialize;
 use strum::{EnumIter, IntoEnumIterator, IntoStaticStr};
+
+use crate::code::RuleSet;
 
 /// Remediation days per rating.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -118,6 +120,14 @@ impl Profile {
         match self {
             // CR26 has no rating deadlines; `due` and `risk` are informational there.
             Profile::FedrampRev5 | Profile::FedrampCr26 => Deadlines::FEDRAMP_REV5,
+        }
+    }
+
+    /// The rule sets the profile checks (`Code::rule_set` says which set each rule is in).
+    pub fn rule_sets(self) -> &'static [RuleSet] {
+        match self {
+            Profile::FedrampRev5 => &[RuleSet::Common, RuleSet::Rev5],
+            Profile::FedrampCr26 => &[RuleSet::Common, RuleSet::Cr26],
         }
     }
 

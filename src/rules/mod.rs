@@ -79,7 +79,7 @@ mod vendor_dependency_high;
 mod waiver_unknown_commit;
 mod waiver_unmatched;
 
-pub use crate::code::{is_history_code, Code, DOCS_BASE, HISTORY_CODES, RULE_DOCS};
+pub use crate::code::{is_history_code, Code, RuleSet, DOCS_BASE, HISTORY_CODES, RULE_DOCS};
 pub use history::{Breach, Violation};
 
 /// The current file of an item, for pointing history findings at today's line.
@@ -450,63 +450,9 @@ pub const ITEM_RULES: &[(Code, ItemRule)] = &[
     (Code::VdrLegacyField, vdr_legacy_field::check),
 ];
 
-/// Every profile.
-const BOTH: &[Profile] = &[Profile::FedrampRev5, Profile::FedrampCr26];
-/// The Rev5 POA&M's deadline model: 30/90/180 days, deviations moving deadlines, vendor
-/// dependency excuses, milestones.
-const REV5: &[Profile] = &[Profile::FedrampRev5];
-/// FedRAMP's 2026 vulnerability detection and response rules.
-const CR26: &[Profile] = &[Profile::FedrampCr26];
-
-/// The profiles a rule belongs to. Rev5 deadline rules (30/90/180 days, deviations moving
-/// deadlines, vendor dependencies, milestones) belong to `fedramp-rev5`, the `vdr-*` rules to
-/// `fedramp-cr26`, and rules about the item format and the audit trail to both.
-pub fn profiles(code: Code) -> &'static [Profile] {
-    match code {
-        Code::DueBeyondPolicy
-        | Code::Overdue
-        | Code::DueSoon
-        | Code::MilestoneReference
-        | Code::MilestoneOverdue
-        | Code::MilestoneAfterDue
-        | Code::VendorCheckinStale
-        | Code::VendorDependencyHigh
-        | Code::OperationalRequirementHigh
-        | Code::AutoApproveTooFar
-        | Code::ClosedOperationalRequirement
-        | Code::RiskChanged
-        | Code::DueChanged
-        | Code::MilestonesRewritten
-        | Code::MilestoneChangesRewritten
-        | Code::DeadlinesInverted => REV5,
-        Code::VdrNotEvaluated
-        | Code::VdrEvaluationLate
-        | Code::VdrEvaluationIncomplete
-        | Code::VdrNlevUnjustified
-        | Code::VdrReductionInvalid
-        | Code::VdrReductionLate
-        | Code::VdrNextReductionMissing
-        | Code::VdrNextReductionInvalid
-        | Code::VdrOverdueUnexplained
-        | Code::VdrMustAccept
-        | Code::VdrAcceptedIncomplete
-        | Code::VdrDispositionMissing
-        | Code::VdrFalsePositiveConflict
-        | Code::VdrKevNotRemediated
-        | Code::VdrIncidentIrv
-        | Code::VdrIncidentNirv
-        | Code::VdrNeedsTime
-        | Code::VdrLegacyField
-        | Code::VdrEvaluationChanged
-        | Code::VdrReductionsRewritten
-        | Code::VdrBackdated => CR26,
-        _ => BOTH,
-    }
-}
-
-/// True when `code` is checked under `profile`.
+/// True when `code` is checked under `profile`: the profile includes the rule's set.
 pub fn applies(code: Code, profile: Profile) -> bool {
-    profiles(code).contains(&profile)
+    profile.rule_sets().contains(&code.rule_set())
 }
 
 /// The rules of `profile`, in code order.
