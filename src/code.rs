@@ -34,6 +34,19 @@ impl fmt::Display for Severity {
 
 include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
 
+/// The sets rules belong to; a profile is the sets it includes (`Profile::rule_sets`), so no
+/// rule names a profile and a new profile picks the sets that fit it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RuleSet {
+    /// The item format and the audit trail: rules every profile keeps.
+    Common,
+    /// The Rev5 POA&M's deadline model: 30/90/180 days, deviations moving deadlines, vendor
+    /// dependency excuses, milestones.
+    Rev5,
+    /// FedRAMP's 2026 vulnerability detection and response rules (VDR).
+    Cr26,
+}
+
 /// Every finding's code. Kebab-case names are the stable public identifiers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, EnumIter, IntoStaticStr)]
 #[strum(serialize_all = "kebab-case")]
@@ -69,6 +82,7 @@ pub enum Code {
     ItemDeleted,
     IdChanged,
     Reopened,
+    DuplicateIdHistory,
     HistoryUnavailable,
     HistoryShallow,
     VdrNotEvaluated,
@@ -140,6 +154,50 @@ impl Code {
         }
     }
 
+    /// The set the rule belongs to.
+    pub fn rule_set(self) -> RuleSet {
+        match self {
+            Code::DueBeyondPolicy
+            | Code::Overdue
+            | Code::DueSoon
+            | Code::MilestoneReference
+            | Code::MilestoneOverdue
+            | Code::MilestoneAfterDue
+            | Code::VendorCheckinStale
+            | Code::VendorDependencyHigh
+            | Code::OperationalRequirementHigh
+            | Code::AutoApproveTooFar
+            | Code::ClosedOperationalRequirement
+            | Code::RiskChanged
+            | Code::DueChanged
+            | Code::MilestonesRewritten
+            | Code::MilestoneChangesRewritten
+            | Code::DeadlinesInverted => RuleSet::Rev5,
+            Code::VdrNotEvaluated
+            | Code::VdrEvaluationLate
+            | Code::VdrEvaluationIncomplete
+            | Code::VdrNlevUnjustified
+            | Code::VdrReductionInvalid
+            | Code::VdrReductionLate
+            | Code::VdrNextReductionMissing
+            | Code::VdrNextReductionInvalid
+            | Code::VdrOverdueUnexplained
+            | Code::VdrMustAccept
+            | Code::VdrAcceptedIncomplete
+            | Code::VdrDispositionMissing
+            | Code::VdrFalsePositiveConflict
+            | Code::VdrKevNotRemediated
+            | Code::VdrIncidentIrv
+            | Code::VdrIncidentNirv
+            | Code::VdrNeedsTime
+            | Code::VdrLegacyField
+            | Code::VdrEvaluationChanged
+            | Code::VdrReductionsRewritten
+            | Code::VdrBackdated => RuleSet::Cr26,
+            _ => RuleSet::Common,
+        }
+    }
+
     /// A history rule whose past findings `history_waivers` in `poam.yaml` may acknowledge.
     pub fn is_waivable(self) -> bool {
         is_history_code(self)
@@ -187,6 +245,7 @@ pub const HISTORY_CODES: &[Code] = &[
     Code::ItemDeleted,
     Code::IdChanged,
     Code::Reopened,
+    Code::DuplicateIdHistory,
     Code::HistoryUnavailable,
     Code::HistoryShallow,
     Code::VdrEvaluationChanged,

@@ -593,6 +593,9 @@ impl Config {
 pub struct HistoryWaiver {
     /// The commit as written (a full id or an abbreviation).
     pub commit: String,
+    /// The full id of the one commit `commit` names, once resolved against the repository
+    /// (`None`: not resolved, or no such commit).
+    pub resolved: Option<String>,
     /// A history rule (`due-changed`, ...).
     pub rule: Code,
     pub reason: String,
@@ -601,14 +604,17 @@ pub struct HistoryWaiver {
 }
 
 impl HistoryWaiver {
-    /// True when the waiver names this full commit id (the id itself or an abbreviation of at
-    /// least 4 hex digits, any case).
+    /// True when the waiver names this full commit id: the one commit its id resolved to,
+    /// never any commit that merely starts like it.
     pub fn names_commit(&self, commit: &str) -> bool {
-        let wanted = self.commit.trim();
-        wanted.len() >= 4
-            && commit.len() >= wanted.len()
-            && commit.is_char_boundary(wanted.len())
-            && commit[..wanted.len()].eq_ignore_ascii_case(wanted)
+        self.resolved
+            .as_deref()
+            .is_some_and(|resolved| resolved.eq_ignore_ascii_case(commit))
+    }
+
+    /// The commit as shown: its full id once resolved, else as written.
+    pub fn shown_commit(&self) -> &str {
+        self.resolved.as_deref().unwrap_or(&self.commit)
     }
 }
 
@@ -698,6 +704,7 @@ pub fn read_history_waivers(node: &Node, problems: &mut Vec<ConfigProblem>) -> V
         if let (Some(commit), Some(rule), Some(reason)) = (commit, rule, reason) {
             waivers.push(HistoryWaiver {
                 commit,
+                resolved: None,
                 rule,
                 reason,
                 location: Location {

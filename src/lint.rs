@@ -223,6 +223,9 @@ pub fn lint(mut workspace: Workspace, input: &LintInput) -> Result<Report, Error
         }
     };
     let folder = name_waivers(&mut workspace);
+    if let Some(repo) = &repo {
+        resolve_waivers(&mut workspace, repo)?;
+    }
     let config = &workspace.config;
     let mut found = HistoryFindings::default();
     if input.history == HistoryMode::Full && repo.is_none() {
@@ -275,8 +278,10 @@ pub fn lint_with_history(
     history: &history::History,
 ) -> Result<Report, Error> {
     let folder = name_waivers(&mut workspace);
+    let repo = history::open(&workspace.config.items_dir)
+        .map_err(|err| Error::History(err.to_string()))?;
+    resolve_waivers(&mut workspace, &repo)?;
     let config = &workspace.config;
-    let repo = history::open(&config.items_dir).map_err(|err| Error::History(err.to_string()))?;
     let (cutoff, unknown) = repository_context(config, &repo, today)?;
     let found = full_history_findings(
         config,
@@ -299,6 +304,7 @@ pub fn lint_with_pr(
     pr: &history::PrHistory,
 ) -> Result<Report, Error> {
     let folder = name_waivers(&mut workspace);
+    resolve_waivers(&mut workspace, repo)?;
     let config = &workspace.config;
     let (cutoff, unknown) = repository_context(config, repo, today)?;
     let found = pr_history_findings(config, pr, cutoff.as_ref(), &unknown);
@@ -313,14 +319,13 @@ fn pr_history_findings(
     unknown_waivers: &[bool],
 ) -> HistoryFindings {
     let mut found = HistoryFindings::default();
-    let judged = rules::judge_history(&audit::pr_runs(pr, cutoff));
+    let judged = rules::judge_history(&audit::pr_runs(pr, cutoff), config.policy.profile);
     // A pull request sees only its own commits: a waiver of a mainline commit matching
     // nothing here is expected.
     found.violations = apply_waivers(judged, &config.history_waivers).kept;
     found
         .notes
         .extend(rules::check_waivers(config, unknown_waivers, None));
-    found.vdr_violations = rules::vdr_pr_history(config, &pr.items, cutoff);
     found
 }
 
@@ -331,7 +336,6 @@ struct HistoryFindings {
     notes: Vec<Diagnostic>,
     input: RuleInput,
     violations: Vec<Violation>,
-    vdr_violations: Vec<rules::VdrViolation>,
 }
 
 /// Where folder-level findings point: `poam.yaml`, else the items folder.
@@ -360,6 +364,14 @@ fn name_waivers(workspace: &mut Workspace) -> ItemsFolder {
     folder
 }
 
+/// Resolves the waivers' commits to full ids (see [`rules::history::resolve_waivers`]).
+fn resolve_waivers(workspace: &mut Workspace, repo: &history::GitRepo) -> Result<(), Error> {
+    let mut waivers = std::mem::take(&mut workspace.config.history_waivers);
+    let resolved = rules::history::resolve_waivers(&workspace.config, &mut waivers, repo);
+    workspace.config.history_waivers = waivers;
+    resolved
+}
+
 /// What every history mode reads of the repository besides the history: the
 /// `history_since` cutoff, and for each waiver whether its commit is unknown.
 fn repository_context(
@@ -371,15 +383,16 @@ fn repository_context(
         Some(since) => Some(resolve_since(config, repo, since, today)?),
         None => None,
     };
-    Ok((cutoff, unknown_waivers(config, repo)))
+    Ok((cutoff, unknown_waivers(config)))
 }
 
-/// For each `history_waivers` entry, whether its commit is unknown to the repository.
-fn unknown_waivers(config: &Config, repo: &history::GitRepo) -> Vec<bool> {
+/// For each `history_waivers` entry, whether its commit is unknown to the repository (the
+/// waivers are resolved first).
+fn unknown_waivers(config: &Config) -> Vec<bool> {
     config
         .history_waivers
         .iter()
-        .map(|w| repo.find_commit(&w.commit).is_none())
+        .map(|w| w.resolved.is_none())
         .collect()
 }
 
@@ -418,7 +431,7 @@ fn full_history_findings(
             found.input.last_changed.insert(id.to_owned(), date);
         }
     }
-    let judged = rules::judge_history(&audit::full_runs(history, cutoff));
+    let judged = rules::judge_history(&audit::full_runs(history, cutoff), config.policy.profile);
     let waived = apply_waivers(judged, &config.history_waivers);
     found.violations = waived.kept;
     // Without commits the one `history-unavailable` note says it all.
@@ -429,7 +442,6 @@ fn full_history_findings(
             Some(&waived.matches),
         ));
     }
-    found.vdr_violations = rules::vdr_history(config, &history.items, cutoff);
     found
 }
 
@@ -465,21 +477,12 @@ fn assemble(
     } else {
         diagnostics.extend(item_findings);
     }
-    let (violations, vdr_violations) = (&found.violations, &found.vdr_violations);
-    if !violations.is_empty() || !vdr_violations.is_empty() {
-        let ids = violations
-            .iter()
-            .map(|v| v.item_id.as_str())
-            .chain(vdr_violations.iter().map(|v| v.item_id.as_str()))
-            .collect();
-        let paths = violations
-            .iter()
-            .map(|v| v.path.as_str())
-            .chain(vdr_violations.iter().map(|v| v.path.as_str()))
-            .collect();
+    let violations = &found.violations;
+    if !violations.is_empty() {
+        let ids = violations.iter().map(|v| v.item_id.as_str()).collect();
+        let paths = violations.iter().map(|v| v.path.as_str()).collect();
         let ctx = history_context(&loaded, &ids, &paths);
         diagnostics.extend(rules::check_history(config, violations, &ctx));
-        diagnostics.extend(rules::check_vdr_history(config, vdr_violations, &ctx));
     }
     finish(
         today,

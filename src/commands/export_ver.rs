@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use crate::cli::{ExportVerArgs, GlobalArgs};
+use crate::code::Code;
 use crate::error::Error;
 use crate::export::ver::{self, Period};
 use crate::profiles::cr26::VdrSummary;
@@ -44,7 +45,7 @@ pub fn run(args: &ExportVerArgs, global: &GlobalArgs) -> Result<ExitCode, Error>
         );
         eprintln!(
             "warning: {} ({}): {} ({by}); the reports carry what the item says",
-            violation.path, violation.item_id, violation.message
+            violation.path, violation.item_id, violation.breach.message
         );
     }
     if !global.quiet {
@@ -77,7 +78,7 @@ pub fn run(args: &ExportVerArgs, global: &GlobalArgs) -> Result<ExitCode, Error>
 /// The evaluations and reductions whose record git contradicts: rewritten after the commit
 /// that recorded them, or added long after the time they claim (the CR26 history rules).
 /// Outside git there is nothing to check.
-fn unbacked_reductions(workspace: &Workspace) -> Result<Vec<crate::rules::VdrViolation>, Error> {
+fn unbacked_reductions(workspace: &Workspace) -> Result<Vec<crate::rules::Violation>, Error> {
     let config = &workspace.config;
     let repo = match crate::history::open(&config.items_dir) {
         Ok(repo) => repo,
@@ -91,9 +92,19 @@ fn unbacked_reductions(workspace: &Workspace) -> Result<Vec<crate::rules::VdrVio
         .history_since
         .as_ref()
         .and_then(|since| repo.resolve_since(&since.value).ok());
-    Ok(crate::rules::vdr_history(
-        config,
-        &history.items,
-        cutoff.as_ref(),
-    ))
+    let runs = crate::history::audit::full_runs(&history, cutoff.as_ref());
+    let judged = crate::rules::judge_history(&runs, config.policy.profile);
+    // The same waivers as lint's.
+    let mut waivers = config.history_waivers.clone();
+    crate::rules::history::resolve_waivers(config, &mut waivers, &repo)?;
+    let kept = crate::rules::history::apply_waivers(judged, &waivers).kept;
+    Ok(kept
+        .into_iter()
+        .filter(|v| {
+            matches!(
+                v.breach.code,
+                Code::VdrEvaluationChanged | Code::VdrReductionsRewritten | Code::VdrBackdated
+            )
+        })
+        .collect())
 }

@@ -29,13 +29,20 @@ pub fn run(args: &LogArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         ),
     );
     let progress = !global.quiet && args.format == LogFormat::Human;
+    // Each waiver shows (and marks the events of) the one commit it names, by full id.
+    let mut waivers = config.history_waivers.clone();
+    if !waivers.is_empty() {
+        if let Ok(repo) = history::open(&config.items_dir) {
+            crate::rules::history::resolve_waivers(&config, &mut waivers, &repo)?;
+        }
+    }
     let text = render_log_with_waivers(
         &config.items_dir,
         &args.ids,
         args.since,
         args.format,
         progress,
-        &config.history_waivers,
+        &waivers,
     )
     .map_err(|err| Error::History(err.to_string()))?;
     verbose(

@@ -72,6 +72,8 @@ pub enum EventKind {
     Changed,
     Renamed,
     Deleted,
+    /// Added again under the id of an item deleted earlier: its timeline continues.
+    Restored,
 }
 
 impl EventKind {
@@ -81,6 +83,7 @@ impl EventKind {
             EventKind::Changed => "changed",
             EventKind::Renamed => "renamed",
             EventKind::Deleted => "deleted",
+            EventKind::Restored => "restored",
         }
     }
 }
@@ -106,8 +109,9 @@ pub struct Event {
     pub path: String,
     /// For `renamed`: the path before.
     pub old_path: Option<String>,
-    /// Field-level changes against the last version that parsed. Empty for `created`,
-    /// `deleted`, formatting-only edits and when this version does not parse.
+    /// Field-level changes against the last version that parsed (for `restored`, the last
+    /// before the deletion). Empty for `created`, `deleted`, formatting-only edits and when
+    /// this version does not parse.
     pub changes: Vec<FieldChange>,
     /// Set when the file at this commit is not a valid item file: the parser's message.
     pub parse_error: Option<String>,

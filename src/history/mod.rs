@@ -47,7 +47,7 @@ pub use event::{
     VersionState,
 };
 pub use pr::PrHistory;
-pub use since::Cutoff;
+pub use since::{CommitMatch, Cutoff};
 pub use timeline::{select, Timeline};
 pub use track::item_id;
 

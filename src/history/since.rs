@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use git2::{ErrorCode, Sort};
+use git2::{ErrorCode, ObjectType, Sort};
 
 use super::error::git_error;
 use super::event::{CommitMeta, Source};
@@ -37,6 +37,16 @@ impl Cutoff {
     }
 }
 
+/// What a commit id or abbreviation names in a repository.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CommitMatch {
+    /// One commit: its full id.
+    Found(String),
+    Unknown,
+    /// Several commits start with it: their full ids, sorted.
+    Ambiguous(Vec<String>),
+}
+
 /// Parses a `YYYY-MM-DD` date.
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
@@ -49,6 +59,43 @@ impl GitRepo {
         let object = self.repo.revparse_single(id.trim()).ok()?;
         let commit = object.peel_to_commit().ok()?;
         Some(commit.id().to_string())
+    }
+
+    /// The commit an id or abbreviation (hex digits only) names. Unlike [`GitRepo::find_commit`]
+    /// this tells an abbreviation two commits share from one no commit has, and names them.
+    pub fn match_commit(&self, prefix: &str) -> Result<CommitMatch, HistoryError> {
+        let prefix = prefix.trim().to_ascii_lowercase();
+        match self.repo.find_commit_by_prefix(&prefix) {
+            Ok(commit) => Ok(CommitMatch::Found(commit.id().to_string())),
+            // Ambiguous among all objects: blobs and trees may share it, commits count.
+            Err(err) if err.code() == ErrorCode::Ambiguous => self.commits_with_prefix(&prefix),
+            Err(_) => Ok(CommitMatch::Unknown),
+        }
+    }
+
+    fn commits_with_prefix(&self, prefix: &str) -> Result<CommitMatch, HistoryError> {
+        let fail = |e: git2::Error| git_error("looking up a commit", &e);
+        let odb = self.repo.odb().map_err(fail)?;
+        let mut matching = Vec::new();
+        odb.foreach(|id| {
+            if id.to_string().starts_with(prefix) {
+                matching.push(*id);
+            }
+            true
+        })
+        .map_err(fail)?;
+        let mut commits: Vec<String> = matching
+            .into_iter()
+            .filter(|id| matches!(odb.read_header(*id), Ok((_, ObjectType::Commit))))
+            .map(|id| id.to_string())
+            .collect();
+        commits.sort();
+        commits.dedup();
+        Ok(match commits.len() {
+            0 => CommitMatch::Unknown,
+            1 => CommitMatch::Found(commits.remove(0)),
+            _ => CommitMatch::Ambiguous(commits),
+        })
     }
 
     /// Resolves `history_since`: a `YYYY-MM-DD` date, or any commit-ish (`v1.2`, a hash,

@@ -301,27 +301,46 @@ impl Tracker {
             state: state_of(&parsed),
             baseline,
         };
-        let event = (!baseline).then(|| Event {
-            source: source.clone(),
-            kind: EventKind::Created,
-            path: path.to_owned(),
-            old_path: None,
-            changes: Vec::new(),
-            parse_error: parsed.as_ref().err().map(|m| m.to_string()),
-            initial: parsed.as_ref().ok().cloned(),
-        });
-        // An item deleted earlier and added again under the same id continues its timeline.
+        // An item deleted earlier and added again under the same id continues its timeline:
+        // it is restored, and compared with its last version before the deletion.
         let revived = self
             .dead_by_id
             .remove(&id)
             .filter(|&index| !self.lineages[index].exists && !baseline);
+        let kind = if revived.is_some() {
+            EventKind::Restored
+        } else {
+            EventKind::Created
+        };
+        let event = (!baseline).then(|| Event {
+            source: source.clone(),
+            kind,
+            path: path.to_owned(),
+            old_path: None,
+            changes: Vec::new(),
+            parse_error: parsed.as_ref().err().map(|m| m.to_string()),
+            initial: match kind {
+                EventKind::Created => parsed.as_ref().ok().cloned(),
+                _ => None,
+            },
+        });
         let index = match revived {
             Some(index) => {
                 let lineage = &mut self.lineages[index];
+                if let (Ok(after), Some(before)) = (&parsed, &lineage.last_parsed) {
+                    self.pending_diffs.push(PendingDiff {
+                        lineage: index,
+                        event: lineage.events.len(),
+                        before: Arc::clone(before),
+                        after: Arc::clone(after),
+                    });
+                }
                 lineage.exists = true;
                 lineage.path = path.to_owned();
                 lineage.id_from_stem = id_from_stem;
-                lineage.last_parsed = parsed.as_ref().ok().cloned();
+                if let Ok(node) = &parsed {
+                    lineage.last_parsed = Some(Arc::clone(node));
+                }
                 index
             }
             None => {
@@ -567,7 +586,9 @@ mod tests {
         tracker.apply(&commit(3), &[add("p/sub/A.yaml", again)], &repo.memo, false);
         let items = tracker.finish();
         assert_eq!(items.len(), 1);
-        assert_eq!(kinds(&items[0]), ["created", "deleted", "created"]);
+        assert_eq!(kinds(&items[0]), ["created", "deleted", "restored"]);
+        // The restore is compared with the version before the deletion.
+        assert!(items[0].events[2].changes.iter().any(|c| c.path == "title"));
         assert!(items[0].exists);
         assert_eq!(items[0].path, "p/sub/A.yaml");
         assert_eq!(items[0].versions.len(), 3);

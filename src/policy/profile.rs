@@ -1,13 +1,15 @@
 //! Profiles: the set of FedRAMP rules a system is held to, chosen by `profile:` in `poam.yaml`.
 //!
-//! A profile owns its default deadlines and its required fields; the rule registry
-//! (`crate::rules`) says per rule which profiles it belongs to, and `crate::profiles` what it
-//! means for the commands. Adding a profile means a variant here, its tables below, its math
-//! beside `rev5` and `cr26`, its `crate::profiles` implementation and its rules' membership in
-//! the registry (the README's "Adding a profile" lists every step).
+//! A profile owns its default deadlines, its required fields and the rule sets it checks
+//! ([`Profile::rule_sets`]; each rule says which set it is in, `Code::rule_set`), and
+//! `crate::profiles` says what it means for the commands. Adding a profile means a variant
+//! here, its tables below, its math beside `rev5` and `cr26`, its `crate::profiles`
+//! implementation and its rule sets (the README's "Adding a profile" lists every step).
 
 use serde::Serialize;
 use strum::{EnumIter, IntoEnumIterator, IntoStaticStr};
+
+use crate::code::RuleSet;
 
 /// Remediation days per rating.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -126,6 +128,14 @@ impl Profile {
     /// Whether the profile's timeframes depend on a certification class (`cr26.class`).
     pub fn needs_class(self) -> bool {
         matches!(self, Profile::FedrampCr26)
+    }
+
+    /// The rule sets the profile checks (`Code::rule_set` says which set each rule is in).
+    pub fn rule_sets(self) -> &'static [RuleSet] {
+        match self {
+            Profile::FedrampRev5 => &[RuleSet::Common, RuleSet::Rev5],
+            Profile::FedrampCr26 => &[RuleSet::Common, RuleSet::Cr26],
+        }
     }
 
     /// Top-level item keys that must be present and non-empty.

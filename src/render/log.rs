@@ -42,14 +42,15 @@
 //!       ]
 //!     }
 //!   ],
-//!   "waivers": [{"commit": "4f1c2d9", "rule": "due-changed", "reason": "AO accepted the new date"}]
+//!   "waivers": [{"commit": "<40-hex commit id>", "rule": "due-changed", "reason": "AO accepted the new date"}]
 //! }
 //! ```
 //!
 //! - Keys always appear, in this order. Items are sorted by `id`; events are in first-parent
 //!   history order (oldest first). Paths are relative to the repository root, `/`-separated.
 //! - `date` is the commit (committer) time with its UTC offset; `author_date` the author's.
-//! - `kind` is `created`, `changed`, `renamed` (`old_path` set) or `deleted`.
+//! - `kind` is `created`, `changed`, `renamed` (`old_path` set), `deleted` or `restored` (added
+//!   again after a deletion: `changes` compares it with the last version before the deletion).
 //! - `parse_error` is the parser's message when the file at that commit is not a valid item
 //!   file (`changes` is then empty); the next version that parses is compared with the last
 //!   one that did.
@@ -60,7 +61,8 @@
 //!   edits that change only formatting or comments.
 //! - `initial` (`created` events only, else empty): `{path, value}` of the write-once and
 //!   deadline fields the item started with, leaf by leaf.
-//! - `waivers`: the `history_waivers` of `poam.yaml` as written (top level), and on each event
+//! - `waivers`: the `history_waivers` of `poam.yaml` (top level), each with the full id of the
+//!   one commit it names (as written when the repository has no such commit), and on each event
 //!   those naming its commit.
 //! - Version 2 (from version 1): `changes` split added and removed sub-trees into leaves;
 //!   `initial`, the event `waivers` and the top-level `waivers` were added.
@@ -362,7 +364,7 @@ pub fn render_json(
         waivers: waivers
             .iter()
             .map(|w| JsonWaiver {
-                commit: Some(&w.commit),
+                commit: Some(w.shown_commit()),
                 rule: w.rule.as_str(),
                 reason: &w.reason,
             })
@@ -526,7 +528,7 @@ pub fn render_human(
             write_value(
                 &mut out,
                 2,
-                &format!("{} {}", waiver.commit, waiver.rule.as_str()),
+                &format!("{} {}", waiver.shown_commit(), waiver.rule.as_str()),
                 &waiver.reason,
             );
         }
@@ -646,7 +648,7 @@ pub fn render_md(
             let _ = writeln!(
                 out,
                 "- {} {}: {}",
-                md_code(&waiver.commit),
+                md_code(waiver.shown_commit()),
                 md_code(waiver.rule.as_str()),
                 md_value(&waiver.reason)
             );

@@ -3,6 +3,10 @@
 //! ## What it does
 //! Reports an item whose file was removed from the items folder (a move or rename inside the
 //! folder is not a deletion). An error when the item was open, a warning when it was closed.
+//! A deletion the item's next version undoes (the file restored under its id, e.g. by `git
+//! revert`) nets out like any change undone by the next version: the restored version is
+//! judged against the last one before the deletion instead. Nor is it a deletion when another
+//! file still carries the id (see `duplicate-id-history`).
 //!
 //! ## Why it matters
 //! POA&M items are closed, never deleted: a closed item moves to the Closed sheet with its

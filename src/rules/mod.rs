@@ -12,8 +12,7 @@ use crate::diag::{Diagnostic, Location};
 use crate::history::audit::{Run, Step};
 use crate::history::diff::{lookup, lookup_nearest, same_opt};
 use crate::history::item_id;
-use crate::history::Cutoff;
-use crate::history::{ItemHistory, Source, VersionState};
+use crate::history::Source;
 use crate::kev::KevCatalog;
 use crate::model::item::Item;
 use crate::model::{Node, Span};
@@ -31,6 +30,7 @@ mod due_beyond_policy;
 mod due_changed;
 mod due_soon;
 pub mod duplicate_id;
+mod duplicate_id_history;
 mod future_date;
 pub mod history;
 mod history_shallow;
@@ -79,7 +79,7 @@ mod vendor_dependency_high;
 mod waiver_unknown_commit;
 mod waiver_unmatched;
 
-pub use crate::code::{is_history_code, Code, DOCS_BASE, HISTORY_CODES, RULE_DOCS};
+pub use crate::code::{is_history_code, Code, RuleSet, DOCS_BASE, HISTORY_CODES, RULE_DOCS};
 pub use history::{Breach, Violation};
 
 /// The current file of an item, for pointing history findings at today's line.
@@ -191,16 +191,28 @@ pub const HISTORY_RULES: &[(Code, HistoryRule)] = &[
     ),
     (Code::IdChanged, id_changed::check),
     (Code::Reopened, reopened::check),
+    (Code::DuplicateIdHistory, duplicate_id_history::check),
     (Code::ItemDeleted, item_deleted::check),
+    (Code::VdrEvaluationChanged, vdr_evaluation_changed::check),
+    (
+        Code::VdrReductionsRewritten,
+        vdr_reductions_rewritten::check,
+    ),
+    (Code::VdrBackdated, vdr_backdated::check),
 ];
 
-/// Every history rule broken along the runs (`crate::history::audit`), per run in history
-/// order, each naming the commit that broke it.
-pub fn judge_history(runs: &[Run]) -> Vec<Violation> {
+/// Every history rule of `profile` broken along the runs (`crate::history::audit`), per run in
+/// history order, each naming the commit that broke it.
+pub fn judge_history(runs: &[Run], profile: Profile) -> Vec<Violation> {
+    let rules: Vec<HistoryRule> = HISTORY_RULES
+        .iter()
+        .filter(|(code, _)| applies(*code, profile))
+        .map(|(_, rule)| *rule)
+        .collect();
     let mut violations = Vec::new();
     for run in runs {
         let mut breaches = Vec::new();
-        for (_, rule) in HISTORY_RULES {
+        for rule in &rules {
             rule(run, &mut breaches);
         }
         if !run.is_pr() {
@@ -229,7 +241,10 @@ fn undone_pairs(run: &Run, breaches: &mut Vec<Breach>) {
     let key = |b: &Breach| -> String { b.field.split(['.', '[']).next().unwrap_or("").to_owned() };
     let restores = |first: &Breach, second: &Breach| {
         let field = key(first);
-        second.at == first.at + 1
+        // A breach of one version of its own (a duplicate file) is not a change of the item.
+        first.site.is_none()
+            && second.site.is_none()
+            && second.at == first.at + 1
             && second.code == first.code
             && !field.is_empty()
             && key(second) == field
@@ -251,6 +266,14 @@ fn undone_pairs(run: &Run, breaches: &mut Vec<Breach>) {
 }
 
 fn locate(run: &Run, breach: Breach) -> Option<Violation> {
+    if let Some(site) = &breach.site {
+        return Some(Violation {
+            item_id: site.item_id.clone().unwrap_or_else(|| run.item.id.clone()),
+            source: site.source.clone(),
+            path: site.path.clone(),
+            breach,
+        });
+    }
     if breach.at >= run.steps.len() {
         let deletion = run.deletion?;
         let item_id = run
@@ -427,63 +450,9 @@ pub const ITEM_RULES: &[(Code, ItemRule)] = &[
     (Code::VdrLegacyField, vdr_legacy_field::check),
 ];
 
-/// Every profile.
-const BOTH: &[Profile] = &[Profile::FedrampRev5, Profile::FedrampCr26];
-/// The Rev5 POA&M's deadline model: 30/90/180 days, deviations moving deadlines, vendor
-/// dependency excuses, milestones.
-const REV5: &[Profile] = &[Profile::FedrampRev5];
-/// FedRAMP's 2026 vulnerability detection and response rules.
-const CR26: &[Profile] = &[Profile::FedrampCr26];
-
-/// The profiles a rule belongs to. Rev5 deadline rules (30/90/180 days, deviations moving
-/// deadlines, vendor dependencies, milestones) belong to `fedramp-rev5`, the `vdr-*` rules to
-/// `fedramp-cr26`, and rules about the item format and the audit trail to both.
-pub fn profiles(code: Code) -> &'static [Profile] {
-    match code {
-        Code::DueBeyondPolicy
-        | Code::Overdue
-        | Code::DueSoon
-        | Code::MilestoneReference
-        | Code::MilestoneOverdue
-        | Code::MilestoneAfterDue
-        | Code::VendorCheckinStale
-        | Code::VendorDependencyHigh
-        | Code::OperationalRequirementHigh
-        | Code::AutoApproveTooFar
-        | Code::ClosedOperationalRequirement
-        | Code::RiskChanged
-        | Code::DueChanged
-        | Code::MilestonesRewritten
-        | Code::MilestoneChangesRewritten
-        | Code::DeadlinesInverted => REV5,
-        Code::VdrNotEvaluated
-        | Code::VdrEvaluationLate
-        | Code::VdrEvaluationIncomplete
-        | Code::VdrNlevUnjustified
-        | Code::VdrReductionInvalid
-        | Code::VdrReductionLate
-        | Code::VdrNextReductionMissing
-        | Code::VdrNextReductionInvalid
-        | Code::VdrOverdueUnexplained
-        | Code::VdrMustAccept
-        | Code::VdrAcceptedIncomplete
-        | Code::VdrDispositionMissing
-        | Code::VdrFalsePositiveConflict
-        | Code::VdrKevNotRemediated
-        | Code::VdrIncidentIrv
-        | Code::VdrIncidentNirv
-        | Code::VdrNeedsTime
-        | Code::VdrLegacyField
-        | Code::VdrEvaluationChanged
-        | Code::VdrReductionsRewritten
-        | Code::VdrBackdated => CR26,
-        _ => BOTH,
-    }
-}
-
-/// True when `code` is checked under `profile`.
+/// True when `code` is checked under `profile`: the profile includes the rule's set.
 pub fn applies(code: Code, profile: Profile) -> bool {
-    profiles(code).contains(&profile)
+    profile.rule_sets().contains(&code.rule_set())
 }
 
 /// The rules of `profile`, in code order.
@@ -568,191 +537,4 @@ pub(crate) fn first_line(text: &str, span: Span) -> Span {
         .and_then(|s| s.find('\n'))
         .map_or(span.end, |i| span.start + i);
     Span::new(span.start, end)
-}
-
-/// A broken CR26 history rule, with the change that broke it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct VdrViolation {
-    pub code: Code,
-    /// The item's id in the version that broke the rule.
-    pub item_id: String,
-    pub source: Source,
-    /// The file of that version, repo-relative.
-    pub path: String,
-    /// Dotted path in the later version (`vdr.pain`, `vdr.reductions[1]`).
-    pub field: String,
-    pub message: String,
-}
-
-/// What a CR26 history rule reports about one change: the field and the message.
-pub(crate) type VdrChange = (String, String);
-
-/// Reads an item version for the CR26 history rules.
-fn version_item(node: &Node) -> Item {
-    // Scalars the VDR rules compare are typed (dates, booleans, numbers): no source text needed.
-    Item::from_node(node, "")
-}
-
-fn vdr_violations(
-    item_id: &str,
-    path: &str,
-    source: &Source,
-    code: Code,
-    changes: Vec<VdrChange>,
-    out: &mut Vec<VdrViolation>,
-) {
-    out.extend(changes.into_iter().map(|(field, message)| VdrViolation {
-        code,
-        item_id: item_id.to_owned(),
-        source: source.clone(),
-        path: path.to_owned(),
-        field,
-        message,
-    }));
-}
-
-/// The CR26 history rules along full history: each parsed version against the previous one.
-/// Under `fedramp-cr26` only; what an item holds when first committed is not judged.
-pub fn vdr_history(
-    config: &Config,
-    items: &[ItemHistory],
-    cutoff: Option<&Cutoff>,
-) -> Vec<VdrViolation> {
-    if config.policy.profile != Profile::FedrampCr26 {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    for history in items {
-        let mut last: Option<Item> = None;
-        for version in &history.versions {
-            match &version.state {
-                VersionState::Parsed(node) => {
-                    let after = version_item(node);
-                    let judged = !cutoff.is_some_and(|c| c.ignores_source(&version.source));
-                    if let (Some(before), true) = (&last, judged) {
-                        let id = after.id_text().unwrap_or(&history.id).to_owned();
-                        let (path, source) = (&version.path, &version.source);
-                        let changed = vdr_evaluation_changed::compare(before, &after);
-                        vdr_violations(
-                            &id,
-                            path,
-                            source,
-                            Code::VdrEvaluationChanged,
-                            changed,
-                            &mut out,
-                        );
-                        let rewritten = vdr_reductions_rewritten::compare(before, &after);
-                        vdr_violations(
-                            &id,
-                            path,
-                            source,
-                            Code::VdrReductionsRewritten,
-                            rewritten,
-                            &mut out,
-                        );
-                        let backdated = vdr_backdated::compare(before, &after, source);
-                        vdr_violations(&id, path, source, Code::VdrBackdated, backdated, &mut out);
-                    }
-                    last = Some(after);
-                }
-                VersionState::Unparseable(_) => {}
-                VersionState::Deleted => last = None,
-            }
-        }
-    }
-    out
-}
-
-/// The CR26 history rules in PR mode: for items that existed at the merge base, the merge
-/// base's version against the PR's last one (write-once, append-only), and each PR commit
-/// against the one before it (back-dating).
-pub fn vdr_pr_history(
-    config: &Config,
-    items: &[ItemHistory],
-    cutoff: Option<&Cutoff>,
-) -> Vec<VdrViolation> {
-    if config.policy.profile != Profile::FedrampCr26 {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    for history in items {
-        let Some(baseline) = history.versions.first().filter(|v| v.baseline) else {
-            continue;
-        };
-        let Some(base_node) = baseline.node() else {
-            continue;
-        };
-        let ignored = |source: &Source| cutoff.is_some_and(|c| c.ignores_source(source));
-        let base = version_item(base_node);
-        let mut previous = base.clone();
-        let mut last = None;
-        for version in &history.versions[1..] {
-            match &version.state {
-                VersionState::Parsed(node) => {
-                    let after = version_item(node);
-                    if !ignored(&version.source) {
-                        let id = after.id_text().unwrap_or(&history.id).to_owned();
-                        let backdated = vdr_backdated::compare(&previous, &after, &version.source);
-                        vdr_violations(
-                            &id,
-                            &version.path,
-                            &version.source,
-                            Code::VdrBackdated,
-                            backdated,
-                            &mut out,
-                        );
-                    }
-                    previous = after.clone();
-                    last = Some((version, after));
-                }
-                VersionState::Unparseable(_) => {}
-                VersionState::Deleted => last = None,
-            }
-        }
-        let Some((version, after)) = last.filter(|(v, _)| !ignored(&v.source)) else {
-            continue;
-        };
-        let id = after.id_text().unwrap_or(&history.id).to_owned();
-        let changed = vdr_evaluation_changed::compare(&base, &after);
-        vdr_violations(
-            &id,
-            &version.path,
-            &version.source,
-            Code::VdrEvaluationChanged,
-            changed,
-            &mut out,
-        );
-        let rewritten = vdr_reductions_rewritten::compare(&base, &after);
-        vdr_violations(
-            &id,
-            &version.path,
-            &version.source,
-            Code::VdrReductionsRewritten,
-            rewritten,
-            &mut out,
-        );
-    }
-    out
-}
-
-/// Turns CR26 history violations into findings.
-pub fn check_vdr_history(
-    config: &Config,
-    violations: &[VdrViolation],
-    ctx: &HistoryContext,
-) -> Vec<Diagnostic> {
-    let diagnostics = violations
-        .iter()
-        .map(|v| {
-            ctx.report_change(
-                v.code,
-                &v.item_id,
-                &v.path,
-                &v.field,
-                &v.source,
-                v.message.clone(),
-            )
-        })
-        .collect();
-    apply_levels(config, diagnostics)
 }

@@ -24,11 +24,47 @@
 
 use chrono::Duration;
 
-use crate::history::Source;
+use crate::history::audit::Run;
+use crate::history::{Source, Version};
 use crate::model::item::Item;
 use crate::model::vdr::Moment;
+use crate::model::Node;
 
-use super::VdrChange;
+use super::history::{version_item, Breach, VdrChange};
+use super::Code;
+
+pub fn check(run: &Run, out: &mut Vec<Breach>) {
+    let mut judge = |version: &Version, at: usize, before: &Node, after: &Node| {
+        let (before, after) = (version_item(before), version_item(after));
+        for (field, message) in compare(&before, &after, &version.source) {
+            out.push(
+                Breach::new(Code::VdrBackdated, at, field, None, None)
+                    .message(message)
+                    .site(version),
+            );
+        }
+    };
+    if !run.is_pr() {
+        for (at, before, after) in run.judged_pairs() {
+            judge(run.steps[at].version, at, before, after);
+        }
+        return;
+    }
+    // PR mode: a record is back-dated by the commit that added it, so each of the pull
+    // request's versions is judged against the one before it, not only the net change.
+    let Some(mut previous) = run.steps.first().map(|step| step.node) else {
+        return;
+    };
+    for version in run.pr_versions() {
+        let Some(after) = version.node() else {
+            continue;
+        };
+        if !run.ignores(version) {
+            judge(version, 1, previous, after);
+        }
+        previous = after;
+    }
+}
 
 /// How long after the claimed time a record may be committed.
 const GRACE_DAYS: i64 = 7;

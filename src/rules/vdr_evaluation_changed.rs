@@ -27,7 +27,14 @@
 
 use crate::model::item::Item;
 
-use super::VdrChange;
+use crate::history::audit::Run;
+
+use super::history::{judge_pairs, Breach, VdrChange};
+use super::Code;
+
+pub fn check(run: &Run, out: &mut Vec<Breach>) {
+    judge_pairs(run, Code::VdrEvaluationChanged, compare, out);
+}
 
 pub fn compare(before: &Item, after: &Item) -> Vec<VdrChange> {
     let (Some(old), new) = (before.vdr.as_ref(), after.vdr.as_ref()) else {

@@ -25,7 +25,14 @@
 use crate::model::item::Item;
 use crate::model::vdr::Reduction;
 
-use super::VdrChange;
+use crate::history::audit::Run;
+
+use super::history::{judge_pairs, Breach, VdrChange};
+use super::Code;
+
+pub fn check(run: &Run, out: &mut Vec<Breach>) {
+    judge_pairs(run, Code::VdrReductionsRewritten, compare, out);
+}
 
 /// An entry as comparable text: `{at: …, pain: …, irv: …, lev: …, note: …}`.
 fn describe(r: &Reduction) -> String {

@@ -37,7 +37,7 @@ pub fn check(waiver: &HistoryWaiver) -> Diagnostic {
         message: format!(
             "history waiver for `{}` at commit `{}` matches no violation",
             waiver.rule.as_str(),
-            waiver.commit
+            waiver.shown_commit()
         ),
         help: Some(
             "name the rule the commit broke (see `poam lint` without the waiver), or remove the waiver".into(),

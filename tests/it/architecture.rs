@@ -193,14 +193,6 @@ fn no_module_imports_one_that_imports_it_back() {
     assert!(cycles.is_empty(), "{}", cycles.join("\n"));
 }
 
-/// Modules other helpers are converting to `crate::profiles` right now. TEMPORARY: the lead
-/// removes this list once their branches are merged; a module on it may still compare the
-/// configured profile against a variant, every other one must ask `crate::profiles::of`.
-const PROFILE_VARIANT_ALLOWLIST: &[&str] = &[
-    // The rule registry's profile membership, being restructured.
-    "rules",
-];
-
 #[test]
 fn only_policy_and_profiles_name_a_profile_variant() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -211,9 +203,6 @@ fn only_policy_and_profiles_name_a_profile_variant() {
         let module = module_of(&src, file);
         let inside = |prefix: &str| module == prefix || module.starts_with(&format!("{prefix}::"));
         if inside("policy") || inside("profiles") {
-            continue;
-        }
-        if PROFILE_VARIANT_ALLOWLIST.iter().any(|m| inside(m)) {
             continue;
         }
         let text = std::fs::read_to_string(file).expect("read");

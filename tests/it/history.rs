@@ -14,7 +14,10 @@ use poam::history::{
     self, EventKind, GitRepo, History, HistoryError, ItemHistory, Source, VersionState, WalkOptions,
 };
 use poam::render::log::{render, LogFormat};
-use poam::rules::judge_history as judge;
+/// Every history rule of the default profile along the runs.
+fn judge(runs: &[audit::Run]) -> Vec<poam::rules::Violation> {
+    poam::rules::judge_history(runs, poam::policy::Profile::default())
+}
 use poam::rules::{Code, Violation};
 
 use crate::common::build_repo;

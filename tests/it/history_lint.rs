@@ -253,3 +253,135 @@ fn log_command_prints_versioned_json() {
         .expect("run");
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// `(code, item, message)` of the history findings of a lint in `repo`.
+fn history_summary(repo: &Path, extra: &[&str]) -> (i32, Vec<(String, String, String)>) {
+    let mut args = vec!["poams", "--today", "2026-03-20", "--format", "json"];
+    args.extend_from_slice(extra);
+    let (code, out, err) = lint_in(repo, &args);
+    let json: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+    let found = history_findings(&json)
+        .iter()
+        .map(|d| {
+            let text = |key: &str| d[key].as_str().unwrap_or_default().to_owned();
+            (text("code"), text("item"), text("message"))
+        })
+        .collect();
+    (code, found)
+}
+
+#[test]
+fn an_id_is_judged_across_the_files_that_carry_it() {
+    // Issue 20.1: close V-1 while adding a copy with its id, a lower risk, a later due date and
+    // status open; delete the closed file; rename the copy to V-1.yaml.
+    let (_temp, repo) = build_repo("duplicate");
+    let (code, found) = history_summary(&repo, &[]);
+    assert_eq!(code, 1, "{found:#?}");
+    let codes: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(code, item, _)| (code.as_str(), item.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("duplicate-id-history", "V-1"),
+            ("due-changed", "V-1"),
+            ("risk-changed", "V-1"),
+            ("reopened", "V-1"),
+        ],
+        "{found:#?}"
+    );
+    assert!(
+        found[0].2.starts_with(
+            "`poams/V-1-copy.yaml` was given id `V-1`, which `poams/V-1.yaml` already carried"
+        ),
+        "{found:#?}"
+    );
+    // The values come from the copy: blamed on the commit that wrote them.
+    assert!(
+        found[1].2.contains("by Bob Builder on 2026-03-02"),
+        "{found:#?}"
+    );
+
+    // PR mode: the net change of V-1 is reported, and nothing was deleted.
+    let (code, found) = history_summary(&repo, &["--base", "main"]);
+    assert_eq!(code, 1, "{found:#?}");
+    let codes: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(code, item, _)| (code.as_str(), item.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [("due-changed", "V-1"), ("risk-changed", "V-1")],
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_copy_removed_again_is_a_duplicate_but_not_a_deletion() {
+    // Near miss: the copy goes and the original stays; the original's changes are its own.
+    let (_temp, repo) = build_repo("duplicate");
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .current_dir(&repo)
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_DATE", "2026-03-05T09:00:00+00:00")
+            .env("GIT_COMMITTER_DATE", "2026-03-05T09:00:00+00:00")
+            .env("GIT_AUTHOR_NAME", "Alice Example")
+            .env("GIT_AUTHOR_EMAIL", "alice@example.com")
+            .env("GIT_COMMITTER_NAME", "Alice Example")
+            .env("GIT_COMMITTER_EMAIL", "alice@example.com")
+            .status()
+            .expect("git");
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["reset", "-q", "--hard", "HEAD~2"]);
+    git(&["rm", "-q", "poams/V-1-copy.yaml"]);
+    git(&["commit", "-q", "-m", "Drop the copy"]);
+    let (_, found) = history_summary(&repo, &[]);
+    let codes: Vec<&str> = found.iter().map(|(code, _, _)| code.as_str()).collect();
+    assert_eq!(codes, ["duplicate-id-history"], "{found:#?}");
+}
+
+#[test]
+fn a_deletion_undone_by_the_next_version_nets_out() {
+    // Issue 20.9: V-1 deleted and restored by `git revert`; W-2 deleted and added back with a
+    // lower risk; X-3 deleted for good.
+    let (_temp, repo) = build_repo("restore");
+    let (_, found) = history_summary(&repo, &[]);
+    let codes: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(code, item, _)| (code.as_str(), item.as_str()))
+        .collect();
+    // Near misses: the change that came with a restore is judged; a deletion not undone stays.
+    assert_eq!(
+        codes,
+        [("risk-changed", "W-2"), ("item-deleted", "X-3")],
+        "{found:#?}"
+    );
+    // The log says what happened.
+    let output = poam()
+        .current_dir(&repo)
+        .args(["log", "-C", "poams", "V-1", "W-2", "--format", "json"])
+        .output()
+        .expect("run");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let kinds = |item: usize| -> Vec<String> {
+        json["items"][item]["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    assert_eq!(kinds(0), ["created", "deleted", "restored"]);
+    assert_eq!(kinds(1), ["created", "deleted", "restored"]);
+    let restored = &json["items"][1]["events"][2];
+    assert_eq!(restored["changes"][0]["path"], "risk");
+    assert_eq!(restored["changes"][0]["new"], "low");
+    assert!(json["items"][0]["events"][2]["changes"]
+        .as_array()
+        .is_some_and(Vec::is_empty));
+}

@@ -214,7 +214,7 @@ fn log_shows_every_leaf_in_full_the_starting_values_and_the_waivers() {
     assert_eq!(json["version"], 2);
     assert_eq!(
         json["waivers"][0],
-        serde_json::json!({"commit": "d68d23f", "rule": "due-changed", "reason": "AO accepted the new date (ticket 42)."})
+        serde_json::json!({"commit": "d68d23f63f6dc9fbadc098c4ee9034710a53bca3", "rule": "due-changed", "reason": "AO accepted the new date (ticket 42)."})
     );
     let merge = &json["items"][0]["events"][1];
     assert_eq!(merge["summary"], "Merge pull request #5 from pr-m");
@@ -223,5 +223,103 @@ fn log_shows_every_leaf_in_full_the_starting_values_and_the_waivers() {
     assert_eq!(
         created["initial"][1],
         serde_json::json!({"path": "detected", "value": "2026-01-05"})
+    );
+}
+
+/// Runs git in `repo` with the fixtures' fixed identity and no user configuration.
+fn git(repo: &Path, args: &[&str], stdin: Option<&str>) -> String {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new("git")
+        .current_dir(repo)
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("git runs");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write stdin");
+    }
+    let output = child.wait_with_output().expect("git ends");
+    assert!(output.status.success(), "git {args:?}");
+    String::from_utf8(output.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned()
+}
+
+#[test]
+fn a_waiver_covers_one_commit_not_every_commit_sharing_its_prefix() {
+    // Issue 20.2: a commit forged to share the waived commit's prefix moves V's due date.
+    let (_temp, repo) = build_repo("merges");
+    let waived = git(&repo, &["rev-parse", "d68d23f"], None);
+    let prefix = &waived[..4];
+    let item = repo.join("poams/V.yaml");
+    let text = std::fs::read_to_string(&item).expect("read");
+    std::fs::write(&item, text.replace("due: 2026-04-05", "due: 2026-06-05")).expect("write");
+    git(&repo, &["add", "-A"], None);
+    let tree = git(&repo, &["write-tree"], None);
+    let parent = git(&repo, &["rev-parse", "HEAD"], None);
+    // 2026-03-15T09:00:00Z; the message varies until the id starts like the waived one's.
+    let forged = (0..2_000_000u32)
+        .map(|n| {
+            format!(
+                "tree {tree}\nparent {parent}\nauthor Bob Builder <bob@example.com> 1773565200 +0000\ncommitter Bob Builder <bob@example.com> 1773565200 +0000\n\nV: push due ({n})\n"
+            )
+        })
+        .find(|body| {
+            git2::Oid::hash_object(git2::ObjectType::Commit, body.as_bytes())
+                .is_ok_and(|id| id.to_string().starts_with(prefix))
+        })
+        .expect("a commit sharing the prefix");
+    let id = git(
+        &repo,
+        &["hash-object", "-t", "commit", "-w", "--stdin"],
+        Some(&forged),
+    );
+    assert!(id.starts_with(prefix) && id != waived);
+    git(&repo, &["update-ref", "refs/heads/main", &id], None);
+
+    // The prefix both commits share names neither: a configuration error naming both.
+    let waiver = |commit: &str| {
+        std::fs::write(
+            repo.join("poam.yaml"),
+            format!("items: poams\nhistory_waivers:\n  - {{commit: {commit}, rule: due-changed, reason: AO accepted the new date.}}\n"),
+        )
+        .expect("write");
+    };
+    waiver(prefix);
+    let (code, _, err) = lint_json_in(&repo, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is ambiguous"), "{err}");
+    assert!(err.contains(&waived) && err.contains(&id), "{err}");
+
+    // Named unambiguously, the waiver covers M's merge only: V's move is reported.
+    waiver(&waived[..7]);
+    let (code, json, err) = lint_json_in(&repo, &[]);
+    assert_eq!(code, 1, "{err}");
+    let found: Vec<(String, String)> = history_findings(&json)
+        .into_iter()
+        .map(|(code, place, _, _)| (code, place))
+        .collect();
+    assert_eq!(found, [("due-changed".to_owned(), "V".to_owned())]);
+
+    // The log shows the full id of the waived commit.
+    let output = poam()
+        .current_dir(&repo)
+        .args(["log", "M", "--format", "json"])
+        .output()
+        .expect("run");
+    let log: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(log["waivers"][0]["commit"], waived.as_str());
+    assert_eq!(
+        log["items"][0]["events"][1]["waivers"][0]["rule"],
+        "due-changed"
     );
 }

@@ -109,3 +109,40 @@ fn export_ver_checks_the_reported_reductions_against_git() {
         "one warning per CR26 history finding of lint: {stderr}"
     );
 }
+
+#[test]
+fn history_waivers_acknowledge_cr26_history_findings() {
+    // Issue 19.2: a waiver of `vdr-backdated` was accepted, silenced nothing and was itself
+    // reported `waiver-unmatched`.
+    let (_temp, repo) = build_repo("vdr");
+    let config = repo.join("poam.yaml");
+    let text = std::fs::read_to_string(&config).expect("read");
+    std::fs::write(
+        &config,
+        format!("{text}history_waivers:\n  - commit: f6526e6\n    rule: vdr-backdated\n    reason: Evaluated on time, recorded late (ticket 7).\n"),
+    )
+    .expect("write");
+    let found = vdr_history_findings(&repo, &[]);
+    assert_eq!(
+        found,
+        [
+            "vdr-evaluation-changed A poams/A.yaml:10:8 commit 1ea2b23",
+            "vdr-evaluation-changed A poams/A.yaml:11:9 commit a17697f",
+            "vdr-backdated B poams/B.yaml:14:7 commit b6dcc36",
+            "vdr-reductions-rewritten C poams/C.yaml:14:7 commit 78ce6ae",
+        ]
+    );
+    let output = poam()
+        .current_dir(&repo)
+        .args(["lint", "--today", "2026-11-25", "--format", "json"])
+        .output()
+        .expect("run poam");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let waiver_findings: Vec<&serde_json::Value> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"].as_str().is_some_and(|c| c.starts_with("waiver-")))
+        .collect();
+    assert!(waiver_findings.is_empty(), "{waiver_findings:#?}");
+}

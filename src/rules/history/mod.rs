@@ -1,15 +1,20 @@
 //! What the history rules share: the [`Breach`] a rule reports, the [`Violation`] it becomes
 //! once the commit to blame is known, the helpers to read fields, and the history waivers of
 //! `poam.yaml`. Each rule's comparison, message and exceptions live in its own file; the
-//! registry (`rules/mod.rs`) runs them ([`crate::rules::judge_history`]). This module imports no
-//! rule file, so the rule files can import it.
+//! registry (`rules/mod.rs`) runs them ([`crate::rules::judge_history`]), every profile's history
+//! rules alike: the Rev5 ones and the CR26 ones (`vdr-*`) read the same runs, and their breaches
+//! go through the same undone-change netting, PR mode, locations and waivers. This module
+//! imports no rule file, so the rule files can import it.
 
 use serde_json::Value as Json;
 
 use crate::code::{Code, Severity};
-use crate::config::HistoryWaiver;
+use crate::config::{Config, HistoryWaiver};
+use crate::error::Error;
+use crate::history::audit::Run;
 use crate::history::diff::join_key;
-use crate::history::Source;
+use crate::history::{item_id, CommitMatch, GitRepo, Source, Version};
+use crate::model::item::Item;
 use crate::model::{Node, Value};
 
 /// A history rule's judgement of one run: which rule, at which step, about which field.
@@ -27,6 +32,17 @@ pub struct Breach {
     /// One line naming the field and both values, quoted.
     pub message: String,
     pub help: String,
+    /// Where the breach happened when it is not the step `at` (or the run's deletion): a
+    /// version of another file, or one commit of a pull request.
+    pub site: Option<Site>,
+}
+
+/// The version a breach names: its commit, its file and the id it carried.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Site {
+    pub source: Source,
+    pub path: String,
+    pub item_id: Option<String>,
 }
 
 /// A broken history rule, with the change that broke it.
@@ -51,6 +67,38 @@ pub struct Waived {
     pub matches: Vec<usize>,
 }
 
+/// Resolves each waiver's commit to the full id of the one commit it names. A commit the
+/// repository lacks stays unresolved (`waiver-unknown-commit` reports it); an abbreviation
+/// several commits share is a configuration error naming them, since a waiver covers one
+/// commit only.
+pub fn resolve_waivers(
+    config: &Config,
+    waivers: &mut [HistoryWaiver],
+    repo: &GitRepo,
+) -> Result<(), Error> {
+    for waiver in waivers {
+        waiver.resolved = match repo
+            .match_commit(&waiver.commit)
+            .map_err(|err| Error::History(err.to_string()))?
+        {
+            CommitMatch::Found(id) => Some(id),
+            CommitMatch::Unknown => None,
+            CommitMatch::Ambiguous(ids) => {
+                return Err(config.problem(
+                    waiver.location.span,
+                    format!(
+                        "history waiver commit `{}` is ambiguous: commits {} start with it",
+                        waiver.commit,
+                        ids.join(", ")
+                    ),
+                    Some("write the full commit id (or enough of it to name one commit)".into()),
+                ))
+            }
+        };
+    }
+    Ok(())
+}
+
 /// Drops the violations a waiver acknowledges (same commit, same rule).
 pub fn apply_waivers(violations: Vec<Violation>, waivers: &[HistoryWaiver]) -> Waived {
     let mut matches = vec![0; waivers.len()];
@@ -71,6 +119,30 @@ pub fn apply_waivers(violations: Vec<Violation>, waivers: &[HistoryWaiver]) -> W
 }
 
 // Helpers the rule files share.
+
+/// What a CR26 history rule reports about one change: the field and the message.
+pub(crate) type VdrChange = (String, String);
+
+/// An item version as the CR26 history rules read it (typed: dates, booleans, numbers).
+pub(crate) fn version_item(node: &Node) -> Item {
+    // Scalars the VDR rules compare are typed: no source text needed.
+    Item::from_node(node, "")
+}
+
+/// Runs a CR26 comparison over each judged pair of consecutive versions of the run, as
+/// breaches of `code` (in PR mode: the merge base against the outcome).
+pub(crate) fn judge_pairs(
+    run: &Run,
+    code: Code,
+    compare: fn(&Item, &Item) -> Vec<VdrChange>,
+    out: &mut Vec<Breach>,
+) {
+    for (at, before, after) in run.judged_pairs() {
+        for (field, message) in compare(&version_item(before), &version_item(after)) {
+            out.push(Breach::new(code, at, field, None, None).message(message));
+        }
+    }
+}
 
 /// A value as quoted in messages: `` `2026-04-01` ``, or `(absent)`.
 pub(crate) fn quoted(value: Option<&Json>) -> String {
@@ -160,7 +232,18 @@ impl Breach {
             severity: code.default_severity(),
             message: String::new(),
             help: String::new(),
+            site: None,
         }
+    }
+
+    /// Names `version` as the change that broke the rule.
+    pub fn site(mut self, version: &Version) -> Self {
+        self.site = Some(Site {
+            source: version.source.clone(),
+            path: version.path.clone(),
+            item_id: version.node().and_then(item_id),
+        });
+        self
     }
 
     pub fn message(mut self, message: impl Into<String>) -> Self {
@@ -198,7 +281,10 @@ mod tests {
         CommitMeta, Cutoff, ItemHistory, Person, PrHistory, Version, VersionState,
     };
     use crate::parse::parse_str;
-    use crate::rules::judge_history as judge;
+
+    fn judge(runs: &[crate::history::audit::Run]) -> Vec<Violation> {
+        crate::rules::judge_history(runs, crate::policy::Policy::default().profile)
+    }
 
     const BASE: &str = "id: A
 detected: 2026-01-05
@@ -725,15 +811,16 @@ status: open
     }
 
     #[test]
-    fn waivers_match_commit_prefixes_and_rules() {
+    fn waivers_match_their_resolved_commit_and_rules() {
         let base = node(BASE);
         let moved = edited("due: 2026-04-05", "due: 2026-05-05");
         let item = history(vec![
             version(&meta(1, 1), VersionState::Parsed(base), false),
             version(&meta(2, 2), VersionState::Parsed(moved), false),
         ]);
-        let waiver = |commit: &str, rule: Code| HistoryWaiver {
+        let waiver = |commit: &str, resolved: Option<&str>, rule: Code| HistoryWaiver {
             commit: commit.to_owned(),
+            resolved: resolved.map(str::to_owned),
             rule,
             reason: "accepted".to_owned(),
             location: crate::source::Location {
@@ -745,16 +832,21 @@ status: open
         };
         let id = format!("{:040x}", 2);
         let waivers = [
-            waiver(&id[..8], Code::DueChanged),
-            waiver(&id, Code::RiskChanged),
+            waiver(&id[..8], Some(&id), Code::DueChanged),
+            waiver(&id, Some(&id), Code::RiskChanged),
         ];
         let waived = apply_waivers(audit_item(&item, None), &waivers);
         assert!(waived.kept.is_empty());
         assert_eq!(waived.matches, [1, 0]);
         // Near miss: another commit.
-        let other = [waiver(&format!("{:040x}", 3), Code::DueChanged)];
+        let three = format!("{:040x}", 3);
+        let other = [waiver(&three, Some(&three), Code::DueChanged)];
         let waived = apply_waivers(audit_item(&item, None), &other);
         assert_eq!(waived.kept.len(), 1);
         assert_eq!(waived.matches, [0]);
+        // Near miss: a prefix of the commit that resolved to another commit matches nothing.
+        let prefix = [waiver(&id[..8], Some(&three), Code::DueChanged)];
+        let waived = apply_waivers(audit_item(&item, None), &prefix);
+        assert_eq!(waived.kept.len(), 1);
     }
 }
