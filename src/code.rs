@@ -71,6 +71,7 @@ pub enum Code {
     Reopened,
     HistoryUnavailable,
     HistoryShallow,
+    HistoryRebaseMerge,
     VdrNotEvaluated,
     VdrEvaluationLate,
     VdrEvaluationIncomplete,
@@ -123,6 +124,7 @@ impl Code {
             | Code::Reopened
             | Code::DeadlinesInverted
             | Code::HistoryShallow
+            | Code::HistoryRebaseMerge
             | Code::WaiverUnmatched => Severity::Warning,
             // CR26 rules of SHOULD force (the incident rules lower themselves to a note
             // for the classes where FedRAMP says MAY).
@@ -147,6 +149,7 @@ impl Code {
                 self,
                 Code::HistoryUnavailable
                     | Code::HistoryShallow
+                    | Code::HistoryRebaseMerge
                     | Code::WaiverUnknownCommit
                     | Code::WaiverUnmatched
             )
@@ -189,6 +192,7 @@ pub const HISTORY_CODES: &[Code] = &[
     Code::Reopened,
     Code::HistoryUnavailable,
     Code::HistoryShallow,
+    Code::HistoryRebaseMerge,
     Code::VdrEvaluationChanged,
     Code::VdrReductionsRewritten,
     Code::VdrBackdated,

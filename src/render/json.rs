@@ -1,4 +1,5 @@
-//! Versioned JSON: `{"version": 1, "today", "items", "summary", "diagnostics": [...]}`.
+//! Versioned JSON: `{"version": 1, "today", "items", "summary", "diagnostics": [...]}`, with
+//! `"untouched": {"findings", "items"}` before `diagnostics` in a pull request's check.
 
 use rayon::prelude::*;
 
@@ -33,6 +34,11 @@ pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<
     pretty::append(&mut head, &report.items, 1);
     head.extend_from_slice(b",\n  \"summary\": ");
     pretty::append(&mut head, &Summary::of(&report.diagnostics), 1);
+    // Only a pull request's check has findings it left out.
+    if let Some(untouched) = &report.untouched {
+        head.extend_from_slice(b",\n  \"untouched\": ");
+        pretty::append(&mut head, untouched, 1);
+    }
     head.extend_from_slice(b",\n  \"diagnostics\": [");
     out.write_all(&head)?;
     let mut first = true;

@@ -33,6 +33,7 @@ mod due_soon;
 pub mod duplicate_id;
 mod future_date;
 pub mod history;
+mod history_rebase_merge;
 mod history_shallow;
 mod history_unavailable;
 mod id_changed;
@@ -272,6 +273,16 @@ fn locate(run: &Run, breach: Breach) -> Option<Violation> {
         path: step.version.path.clone(),
         breach,
     })
+}
+
+/// Pull-request mode: what a rebase or fast-forward merge of the pull request would leave in
+/// main's history that its net change does not (`history-rebase-merge`).
+pub fn rebase_merge_violations(
+    config: &Config,
+    pr: &crate::history::PrHistory,
+    cutoff: Option<&Cutoff>,
+) -> Vec<Violation> {
+    history_rebase_merge::check(config, pr, cutoff)
 }
 
 /// Where folder-level findings point: `poam.yaml` when there is one, else the items folder.

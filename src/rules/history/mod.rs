@@ -563,6 +563,7 @@ status: open
             commits: Vec::new(),
             folded: false,
             items,
+            changed_paths: Vec::new(),
         }
     }
 
