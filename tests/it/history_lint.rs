@@ -148,8 +148,17 @@ fn pr_mode_checks_only_the_change_and_names_the_offending_commit() {
             )
         })
         .collect();
-    // A existed at the merge base and its due date moved; C was created in the PR and may change.
-    assert_eq!(summary, [("due-changed", "A")]);
+    // A existed at the merge base and its due date moved; C was created in the PR and may change,
+    // but rebased onto main its second commit would move C's due date and add a planned
+    // milestone after C's creation: warned as such.
+    assert_eq!(
+        summary,
+        [
+            ("due-changed", "A"),
+            ("history-rebase-merge", "C"),
+            ("history-rebase-merge", "C")
+        ]
+    );
     assert!(found[0]["message"]
         .as_str()
         .unwrap_or_default()
