@@ -371,3 +371,47 @@ fn relative_slash_path(root: &Path, path: &Path) -> String {
         .collect::<Vec<_>>()
         .join("/")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blob(n: u8) -> Oid {
+        Oid::from_bytes(&[n; 20]).expect("20 bytes")
+    }
+
+    fn change(old: Option<(&str, u8)>, new: Option<(&str, u8)>) -> FileChange {
+        let side = |s: Option<(&str, u8)>| s.map(|(path, n)| (path.to_owned(), blob(n)));
+        FileChange {
+            old: side(old),
+            new: side(new),
+        }
+    }
+
+    #[test]
+    fn the_net_change_leaves_out_what_the_working_tree_undid() {
+        // HEAD: a.yaml edited (1 → 2), b.yaml renamed to c.yaml, d.yaml added; on disk a.yaml
+        // is back as it was at the merge base, d.yaml removed again, e.yaml edited.
+        let head = [
+            ("a.yaml".to_owned(), blob(2)),
+            ("c.yaml".to_owned(), blob(3)),
+            ("d.yaml".to_owned(), blob(4)),
+            ("e.yaml".to_owned(), blob(5)),
+        ];
+        let net = [
+            change(Some(("a.yaml", 1)), Some(("a.yaml", 2))),
+            change(Some(("b.yaml", 3)), None),
+            change(None, Some(("c.yaml", 3))),
+            change(None, Some(("d.yaml", 4))),
+        ];
+        let working = [
+            change(Some(("a.yaml", 2)), Some(("a.yaml", 1))),
+            change(Some(("d.yaml", 4)), None),
+            change(Some(("e.yaml", 5)), Some(("e.yaml", 6))),
+        ];
+        assert_eq!(
+            net_changes(&head, &net, &working),
+            ["b.yaml", "c.yaml", "e.yaml"]
+        );
+    }
+}

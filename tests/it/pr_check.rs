@@ -281,3 +281,38 @@ fn a_justification_recorded_first_leaves_nothing_to_foresee() {
     let (_, out, _) = lint(&repo, EARLY, &["--format", "json"]);
     assert!(!out.contains("\"due-changed\""), "{out}");
 }
+
+#[test]
+fn only_findings_main_would_report_are_foreseen() {
+    // Under fedramp-cr26 `due` is informational: moving it breaks nothing on main.
+    let (_temp, repo) = build_repo("rebase");
+    std::fs::write(
+        repo.join("poam.yaml"),
+        "items: poams\nprofile: fedramp-cr26\ncr26: {class: c}\n",
+    )
+    .expect("write");
+    let output = poam()
+        .current_dir(&repo)
+        .args([
+            "lint", "--today", EARLY, "--base", "main", "--format", "json",
+        ])
+        .output()
+        .expect("run poam");
+    let out = String::from_utf8(output.stdout).expect("utf-8");
+    assert!(rebase_findings(&json(&out)).is_empty(), "{out}");
+    // Nor when the rule is turned off.
+    std::fs::write(
+        repo.join("poam.yaml"),
+        "items: poams\nrules: {history-rebase-merge: off}\n",
+    )
+    .expect("write");
+    let output = poam()
+        .current_dir(&repo)
+        .args([
+            "lint", "--today", EARLY, "--base", "main", "--format", "json",
+        ])
+        .output()
+        .expect("run poam");
+    let out = String::from_utf8(output.stdout).expect("utf-8");
+    assert!(rebase_findings(&json(&out)).is_empty(), "{out}");
+}
