@@ -185,6 +185,17 @@ pub struct LintArgs {
     /// working tree (e.g. `origin/main`).
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
+    /// With --base, which findings decide the exit status: `pr`, those on items the pull
+    /// request adds, changes or deletes, configuration problems and its own history (the
+    /// others are counted in one line); `all`, every finding.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "SCOPE",
+        requires = "base",
+        default_value = "pr"
+    )]
+    pub scope: crate::lint::Scope,
 }
 
 #[derive(Debug, Args)]

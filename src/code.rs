@@ -85,6 +85,7 @@ pub enum Code {
     DuplicateIdHistory,
     HistoryUnavailable,
     HistoryShallow,
+    HistoryRebaseMerge,
     VdrNotEvaluated,
     VdrEvaluationLate,
     VdrEvaluationIncomplete,
@@ -137,6 +138,7 @@ impl Code {
             | Code::Reopened
             | Code::DeadlinesInverted
             | Code::HistoryShallow
+            | Code::HistoryRebaseMerge
             | Code::WaiverUnmatched => Severity::Warning,
             // CR26 rules of SHOULD force (the incident rules lower themselves to a note
             // for the classes where FedRAMP says MAY).
@@ -205,6 +207,7 @@ impl Code {
                 self,
                 Code::HistoryUnavailable
                     | Code::HistoryShallow
+                    | Code::HistoryRebaseMerge
                     | Code::WaiverUnknownCommit
                     | Code::WaiverUnmatched
             )
@@ -248,6 +251,7 @@ pub const HISTORY_CODES: &[Code] = &[
     Code::DuplicateIdHistory,
     Code::HistoryUnavailable,
     Code::HistoryShallow,
+    Code::HistoryRebaseMerge,
     Code::VdrEvaluationChanged,
     Code::VdrReductionsRewritten,
     Code::VdrBackdated,

@@ -32,6 +32,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "templates",
     "repo_url",
     "history_waivers",
+    "merge_strategy",
     "import",
 ];
 const IMPORT_KEYS: &[&str] = &["default_owner", "default_controls"];
@@ -68,6 +69,31 @@ pub struct System {
     pub impact: Option<String>,
     /// The FedRAMP system identifier (e.g. `F1603047866`), exported as OSCAL's `system-id`.
     pub fedramp_id: Option<String>,
+}
+
+/// `merge_strategy:`: how pull requests reach the default branch, which decides whether the
+/// pull-request check warns about what a rebase merge would leave in main's history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MergeStrategy {
+    /// One commit per pull request: its net change, as `--base` judges it.
+    Squash,
+    /// A merge commit per pull request: main's first parent sees its net change.
+    Merge,
+    /// Every commit of the pull request lands on main (rebase or fast-forward).
+    Rebase,
+}
+
+impl MergeStrategy {
+    pub const NAMES: &'static [&'static str] = &["squash", "merge", "rebase"];
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "squash" => Some(Self::Squash),
+            "merge" => Some(Self::Merge),
+            "rebase" => Some(Self::Rebase),
+            _ => None,
+        }
+    }
 }
 
 /// `import:`: what `poam import` fills into new items that the scanner file cannot say.
@@ -111,6 +137,8 @@ pub struct Config {
     pub history_waivers: Vec<HistoryWaiver>,
     /// `import:`: defaults for items created by `poam import scan`.
     pub import: ImportSettings,
+    /// `merge_strategy:`, when set.
+    pub merge_strategy: Option<MergeStrategy>,
 }
 
 /// The `cr26:` block: what the `fedramp-cr26` profile needs to know about the offering.
@@ -142,6 +170,7 @@ impl Config {
             repo_url: None,
             history_waivers: Vec::new(),
             import: ImportSettings::default(),
+            merge_strategy: None,
         }
     }
 
@@ -375,6 +404,21 @@ impl Config {
                 "import" => self.read_import(value, problems),
                 "templates" | "repo_url" => self.read_report_key(&entry.key, value, problems),
                 "history_waivers" => self.history_waivers = read_history_waivers(value, problems),
+                "merge_strategy" => {
+                    if let Some(name) = string(value, "merge_strategy", problems) {
+                        match MergeStrategy::from_name(&name) {
+                            Some(strategy) => self.merge_strategy = Some(strategy),
+                            None => problems.push(ConfigProblem::new(
+                                value.span,
+                                format!("`merge_strategy` must be `squash`, `merge` or `rebase`, found `{name}`"),
+                                Some(match suggest(&name, MergeStrategy::NAMES) {
+                                    Some(s) => format!("did you mean `{s}`?"),
+                                    None => "how pull requests reach the default branch: `squash`, `merge` (a merge commit) or `rebase` (rebase or fast-forward)".into(),
+                                }),
+                            )),
+                        }
+                    }
+                }
                 other => problems.push(unknown_key(other, entry.key_span, CONFIG_KEYS)),
             }
         }

@@ -102,4 +102,15 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// The text of every file a diagnostic points into, by its relative name.
     pub sources: BTreeMap<String, SourceFile>,
+    /// A pull request's check (`lint --base`, scope `pr`): what it left out, being about
+    /// items the pull request does not touch. `None` in every other mode.
+    pub untouched: Option<Untouched>,
+}
+
+/// Findings a pull request's check leaves out: on items it does not touch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Untouched {
+    pub findings: usize,
+    /// The files those findings are in.
+    pub items: usize,
 }

@@ -32,6 +32,17 @@ pub enum HistoryMode {
     Base(String),
 }
 
+/// Which findings decide a pull request's check (`--base`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scope {
+    /// Findings on the items the pull request adds, changes or deletes, configuration
+    /// problems and the pull request's own history; the others are only counted.
+    #[default]
+    Pr,
+    /// Every finding, as `poam lint` without `--base` reports them.
+    All,
+}
+
 /// What lint needs besides the config.
 #[derive(Clone, Debug)]
 pub struct LintInput {
@@ -146,6 +157,7 @@ pub fn finish(
         items,
         diagnostics,
         sources,
+        untouched: None,
     }
 }
 
@@ -210,8 +222,18 @@ pub fn keep_files(report: &mut Report, names: &std::collections::BTreeSet<String
     report.items = names.len();
 }
 
-/// Lints the items of the workspace: field and deadline rules, then history rules.
-pub fn lint(mut workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
+/// Lints the items of the workspace: field and deadline rules, then history rules. Every
+/// finding counts ([`Scope::All`]).
+pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
+    lint_in_scope(workspace, input, Scope::All)
+}
+
+/// [`lint`], keeping in pull-request mode only the findings `scope` says count.
+pub fn lint_in_scope(
+    mut workspace: Workspace,
+    input: &LintInput,
+    scope: Scope,
+) -> Result<Report, Error> {
     let repo = match input.history {
         HistoryMode::Off => None,
         HistoryMode::Full | HistoryMode::Base(_) => {
@@ -228,6 +250,7 @@ pub fn lint(mut workspace: Workspace, input: &LintInput) -> Result<Report, Error
     }
     let config = &workspace.config;
     let mut found = HistoryFindings::default();
+    let mut touched = None;
     if input.history == HistoryMode::Full && repo.is_none() {
         found.notes.extend(rules::history_unavailable(
             config,
@@ -245,6 +268,14 @@ pub fn lint(mut workspace: Workspace, input: &LintInput) -> Result<Report, Error
             HistoryMode::Base(rev) => {
                 let pr = repo.pr_history(rev, options).map_err(history_error)?;
                 found = pr_history_findings(config, &pr, cutoff.as_ref(), &unknown);
+                found.violations.extend(rules::rebase_merge_violations(
+                    config,
+                    &pr,
+                    cutoff.as_ref(),
+                ));
+                if scope == Scope::Pr {
+                    touched = Some(pr.touched());
+                }
             }
             _ => {
                 let history = repo.full_history(options).map_err(history_error)?;
@@ -261,13 +292,51 @@ pub fn lint(mut workspace: Workspace, input: &LintInput) -> Result<Report, Error
             }
         }
     }
-    Ok(assemble(
-        workspace,
-        &folder,
-        input.today,
-        found,
-        input.sources,
-    ))
+    let mut report = assemble(workspace, &folder, input.today, found, input.sources);
+    if let Some(touched) = &touched {
+        keep_touched(&mut report, touched, &folder);
+    }
+    Ok(report)
+}
+
+/// Keeps the findings of a pull request's check: on items it touches (by file, or by a
+/// related location such as the other file of a duplicate id), about
+/// `poam.yaml`, and of the history rules (which judge only the pull request's change). The
+/// others are counted in [`Report::untouched`].
+fn keep_touched(report: &mut Report, touched: &history::Touched, folder: &ItemsFolder) {
+    let kept = |d: &Diagnostic| {
+        rules::is_history_code(d.code)
+            || d.location.file == folder.name
+            || touched.paths.contains(&d.location.file)
+            || d.related
+                .iter()
+                .any(|r| touched.paths.contains(&r.location.file))
+    };
+    let mut files = std::collections::BTreeSet::new();
+    let mut findings = 0;
+    report.diagnostics.retain(|d| {
+        let keep = kept(d);
+        if !keep {
+            findings += 1;
+            files.insert(d.location.file.clone());
+        }
+        keep
+    });
+    let wanted: std::collections::BTreeSet<&str> = report
+        .diagnostics
+        .iter()
+        .flat_map(|d| {
+            std::iter::once(d.location.file.as_str())
+                .chain(d.related.iter().map(|r| r.location.file.as_str()))
+        })
+        .collect();
+    report
+        .sources
+        .retain(|name, _| wanted.contains(name.as_str()));
+    report.untouched = Some(diag::Untouched {
+        findings,
+        items: files.len(),
+    });
 }
 
 /// Lints the workspace against a full history already walked (the site reads the same walk

@@ -453,6 +453,11 @@ pub struct PoamConfig {
     /// Past history violations acknowledged, each with its commit, rule and reason; checked
     /// (an unknown commit or a waiver matching nothing is reported) and shown by `poam log`.
     pub history_waivers: Option<Vec<HistoryWaiverEntry>>,
+    /// How pull requests reach the default branch. Unset: `poam lint --base` warns when a
+    /// rebase or fast-forward merge would leave a history finding on main that the squashed
+    /// change does not (`history-rebase-merge`); `rebase` makes that an error; `squash` and
+    /// `merge` turn it off.
+    pub merge_strategy: Option<MergeStrategyName>,
     /// What `poam new` puts before the number of a new id [default: `V-`].
     #[schemars(pattern(r"^[A-Za-z0-9][A-Za-z0-9._-]*$"))]
     pub id_prefix: Option<String>,
@@ -557,6 +562,18 @@ pub struct DeadlineDays {
     pub moderate: Option<u32>,
     #[schemars(range(min = 1, max = 3650))]
     pub low: Option<u32>,
+}
+
+/// How pull requests reach the default branch.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+pub enum MergeStrategyName {
+    /// One commit per pull request (GitHub "Squash and merge").
+    Squash,
+    /// A merge commit per pull request (GitHub "Create a merge commit").
+    Merge,
+    /// Every commit lands on main (GitHub "Rebase and merge", or a fast-forward).
+    Rebase,
 }
 
 /// A rule's severity.

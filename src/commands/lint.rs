@@ -75,7 +75,7 @@ pub fn run(args: LintArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     verbose_workspace(global, &workspace, started);
     let named = named.map(|paths| display_names(&workspace, &paths));
     let checked = Instant::now();
-    let mut report = lint::lint(workspace, &input)?;
+    let mut report = lint::lint_in_scope(workspace, &input, args.scope)?;
     if let Some(names) = &named {
         lint::keep_files(&mut report, names);
     }

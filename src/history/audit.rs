@@ -24,11 +24,12 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::model::Node;
 
 use super::diff::same_opt;
-use super::event::{ItemHistory, Source, Version, VersionState};
+use super::event::{CommitMeta, ItemHistory, Source, Version, VersionState};
 use super::pr::PrHistory;
 use super::since::Cutoff;
 use super::track::{file_stem, item_id};
@@ -140,24 +141,42 @@ fn ignored(cutoff: Option<&Cutoff>, source: &Source) -> bool {
 
 /// Full mode: the runs of every item, in item order, then history order.
 pub fn full_runs<'a>(history: &'a History, cutoff: Option<&'a Cutoff>) -> Vec<Run<'a>> {
-    let groups = id_groups(&history.items);
+    runs_by_id(&history.items, &history.changed_commits, cutoff)
+}
+
+/// What main's full-history check would walk after a rebase or fast-forward merge of the pull
+/// request: each item's versions from the merge base on, commit by commit, with ids followed
+/// across files as [`full_runs`] follows them.
+pub fn landed_runs<'a>(pr: &'a PrHistory, cutoff: Option<&'a Cutoff>) -> Vec<Run<'a>> {
+    let mut commits = Vec::with_capacity(pr.commits.len() + 1);
+    commits.push(Arc::clone(&pr.merge_base));
+    commits.extend(pr.commits.iter().cloned());
+    runs_by_id(&pr.items, &commits, cutoff)
+}
+
+/// The runs of `items`, whose versions come from `commits` (oldest first), in item order.
+fn runs_by_id<'a>(
+    items: &'a [ItemHistory],
+    commits: &[Arc<CommitMeta>],
+    cutoff: Option<&'a Cutoff>,
+) -> Vec<Run<'a>> {
+    let groups = id_groups(items);
     // Commit positions are needed only where files share an id, which is rare.
     let mut order: Option<HashMap<&str, usize>> = None;
     let mut runs = Vec::new();
     for group in groups {
         if let [only] = group[..] {
-            item_runs(&history.items[only], cutoff, &mut runs);
+            item_runs(&items[only], cutoff, &mut runs);
             continue;
         }
         let order = order.get_or_insert_with(|| {
-            history
-                .changed_commits
+            commits
                 .iter()
                 .enumerate()
                 .map(|(at, commit)| (commit.id.as_str(), at))
                 .collect()
         });
-        let members: Vec<&ItemHistory> = group.iter().map(|&i| &history.items[i]).collect();
+        let members: Vec<&ItemHistory> = group.iter().map(|&i| &items[i]).collect();
         shared_id_runs(&members, order, cutoff, &mut runs);
     }
     runs

@@ -46,7 +46,7 @@ pub use event::{
     CommitMeta, Event, EventKind, FieldChange, ItemHistory, LastChange, Person, Source, Version,
     VersionState,
 };
-pub use pr::PrHistory;
+pub use pr::{PrHistory, Touched};
 pub use since::{CommitMatch, Cutoff};
 pub use timeline::{select, Timeline};
 pub use track::item_id;

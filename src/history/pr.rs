@@ -33,9 +33,27 @@ pub struct PrHistory {
     /// that existed at the merge base starts with a `baseline` version from it; the working
     /// tree's version, when it differs from HEAD, comes last with [`Source::WorkingTree`].
     pub items: Vec<ItemHistory>,
+    /// The item files (repo-relative paths, sorted) that differ between the merge base and
+    /// the working tree: added, changed or deleted, net of changes the PR made and undid.
+    pub changed_paths: Vec<String>,
+}
+
+/// What a pull request adds, changes or deletes: its item files, net of changes it undid.
+/// An item whose id or file name moved is touched through its file (both names, for a move).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Touched {
+    /// Repo-relative paths, as the findings name files.
+    pub paths: HashSet<String>,
 }
 
 impl PrHistory {
+    /// The item files the pull request touches, net of changes it undid.
+    pub fn touched(&self) -> Touched {
+        Touched {
+            paths: self.changed_paths.iter().cloned().collect(),
+        }
+    }
+
     /// The item known by `id` (its current id or a former one).
     pub fn item(&self, id: &str) -> Option<&ItemHistory> {
         self.items
@@ -96,7 +114,8 @@ impl GitRepo {
         let mut differ = TreeDiffer::new(&odb, &self.location);
         let mut parser = BlobParser::new(&odb);
         let merge_base_commit = read_commit(&odb, merge_base)?;
-        let mut previous = items_trees.resolve(merge_base_commit.links.tree)?;
+        let merge_base_items = items_trees.resolve(merge_base_commit.links.tree)?;
+        let mut previous = merge_base_items;
         let mut steps: Vec<(Source, Vec<FileChange>)> = Vec::new();
         let mut commits = Vec::new();
         for (walked, id) in chain.iter().enumerate() {
@@ -125,6 +144,9 @@ impl GitRepo {
             None => Vec::new(),
         };
         let changes = self.working_tree_changes(&head_files, &mut parser, read)?;
+        let mut net = Vec::new();
+        differ.diff(merge_base_items, previous, &mut net)?;
+        let changed_paths = net_changes(&head_files, &net, &changes);
         steps.push((Source::WorkingTree, changes));
 
         progress.building();
@@ -144,6 +166,7 @@ impl GitRepo {
             commits,
             folded,
             items: tracker.finish(),
+            changed_paths,
         })
     }
 
@@ -284,6 +307,55 @@ impl GitRepo {
     }
 }
 
+/// Each path's blob on one side of `changes` (the old side when `old`); a path that only the
+/// other side has is absent (`None`) on this one.
+fn sides(changes: &[FileChange], old: bool) -> HashMap<&str, Option<Oid>> {
+    let mut side: HashMap<&str, Option<Oid>> = HashMap::new();
+    for change in changes {
+        let (here, there) = if old {
+            (&change.old, &change.new)
+        } else {
+            (&change.new, &change.old)
+        };
+        if let Some((path, _)) = there {
+            side.entry(path.as_str()).or_insert(None);
+        }
+        if let Some((path, blob)) = here {
+            side.insert(path.as_str(), Some(*blob));
+        }
+    }
+    side
+}
+
+/// The paths whose blob differs between the merge base and the working tree, sorted: `net`
+/// holds the changes from the merge base to HEAD, `working` those from HEAD to the disk.
+fn net_changes(
+    head_files: &[(String, Oid)],
+    net: &[FileChange],
+    working: &[FileChange],
+) -> Vec<String> {
+    let in_head: HashMap<&str, Oid> = head_files
+        .iter()
+        .map(|(path, blob)| (path.as_str(), *blob))
+        .collect();
+    let at_base = sides(net, true);
+    let on_disk = sides(working, false);
+    let mut changed: Vec<String> = at_base
+        .keys()
+        .chain(on_disk.keys())
+        .filter(|path| {
+            let head = in_head.get(**path).copied();
+            let base = at_base.get(**path).copied().unwrap_or(head);
+            let last = on_disk.get(**path).copied().unwrap_or(head);
+            base != last
+        })
+        .map(|path| (*path).to_owned())
+        .collect();
+    changed.sort_unstable();
+    changed.dedup();
+    changed
+}
+
 fn read_commit<'o>(odb: &'o raw::Objects<'_>, id: Oid) -> Result<raw::RawCommit<'o>, HistoryError> {
     raw::read_commit(odb, id)?.ok_or_else(|| HistoryError::Git {
         context: "reading the PR's commits".to_owned(),
@@ -298,4 +370,48 @@ fn relative_slash_path(root: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blob(n: u8) -> Oid {
+        Oid::from_bytes(&[n; 20]).expect("20 bytes")
+    }
+
+    fn change(old: Option<(&str, u8)>, new: Option<(&str, u8)>) -> FileChange {
+        let side = |s: Option<(&str, u8)>| s.map(|(path, n)| (path.to_owned(), blob(n)));
+        FileChange {
+            old: side(old),
+            new: side(new),
+        }
+    }
+
+    #[test]
+    fn the_net_change_leaves_out_what_the_working_tree_undid() {
+        // HEAD: a.yaml edited (1 → 2), b.yaml renamed to c.yaml, d.yaml added; on disk a.yaml
+        // is back as it was at the merge base, d.yaml removed again, e.yaml edited.
+        let head = [
+            ("a.yaml".to_owned(), blob(2)),
+            ("c.yaml".to_owned(), blob(3)),
+            ("d.yaml".to_owned(), blob(4)),
+            ("e.yaml".to_owned(), blob(5)),
+        ];
+        let net = [
+            change(Some(("a.yaml", 1)), Some(("a.yaml", 2))),
+            change(Some(("b.yaml", 3)), None),
+            change(None, Some(("c.yaml", 3))),
+            change(None, Some(("d.yaml", 4))),
+        ];
+        let working = [
+            change(Some(("a.yaml", 2)), Some(("a.yaml", 1))),
+            change(Some(("d.yaml", 4)), None),
+            change(Some(("e.yaml", 5)), Some(("e.yaml", 6))),
+        ];
+        assert_eq!(
+            net_changes(&head, &net, &working),
+            ["b.yaml", "c.yaml", "e.yaml"]
+        );
+    }
 }

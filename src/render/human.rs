@@ -78,6 +78,10 @@ pub fn render(report: &Report, color: bool) -> String {
     let mut out = findings(report, color);
     out.push_str(&super::summary_line(report));
     out.push('\n');
+    if let Some(line) = super::untouched_line(report) {
+        out.push_str(&line);
+        out.push('\n');
+    }
     out
 }
 

@@ -1,4 +1,5 @@
-//! Versioned JSON: `{"version": 1, "today", "items", "summary", "diagnostics": [...]}`.
+//! Versioned JSON: `{"version": 1, "today", "items", "summary", "diagnostics": [...]}`, with
+//! `"untouched": {"findings", "items"}` before `diagnostics` in a pull request's check.
 //!
 //! The output's shape is the derived [`JsonReport`], written by `serde_json`'s pretty printer
 //! straight into the output. A hand-written parallel writer measured 1.00-1.05x of this
@@ -7,7 +8,7 @@
 use serde::Serialize;
 
 use crate::code::Severity;
-use crate::diag::{Diagnostic, Report, Summary};
+use crate::diag::{Diagnostic, Report, Summary, Untouched};
 
 /// The JSON document of a lint report.
 #[derive(Serialize)]
@@ -16,6 +17,9 @@ struct JsonReport<'a> {
     today: String,
     items: usize,
     summary: Summary,
+    /// Only a pull request's check has findings it left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    untouched: Option<Untouched>,
     diagnostics: Vec<JsonDiagnostic<'a>>,
 }
 
@@ -51,6 +55,7 @@ impl<'a> JsonReport<'a> {
             today: report.today.to_string(),
             items: report.items,
             summary: Summary::of(&report.diagnostics),
+            untouched: report.untouched,
             diagnostics: report.diagnostics.iter().map(JsonDiagnostic::new).collect(),
         }
     }

@@ -52,6 +52,24 @@ pub fn summary_line(report: &Report) -> String {
     )
 }
 
+/// A pull request's check: `12 findings on 9 items this pull request does not touch (run
+/// `poam lint`)`, when it left any out.
+pub fn untouched_line(report: &Report) -> Option<String> {
+    let untouched = report.untouched.filter(|u| u.findings > 0)?;
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    Some(format!(
+        "{} on {} this pull request does not touch (run `poam lint`)",
+        plural(untouched.findings, "finding"),
+        plural(untouched.items, "item")
+    ))
+}
+
 /// Pretty JSON with a final newline, for any serializable document.
 pub fn json_document<T: serde::Serialize>(document: &T) -> String {
     let mut text = serde_json::to_string_pretty(document).unwrap_or_default();

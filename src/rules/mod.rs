@@ -33,6 +33,7 @@ pub mod duplicate_id;
 mod duplicate_id_history;
 mod future_date;
 pub mod history;
+mod history_rebase_merge;
 mod history_shallow;
 mod history_unavailable;
 mod id_changed;
@@ -295,6 +296,16 @@ fn locate(run: &Run, breach: Breach) -> Option<Violation> {
         path: step.version.path.clone(),
         breach,
     })
+}
+
+/// Pull-request mode: what a rebase or fast-forward merge of the pull request would leave in
+/// main's history that its net change does not (`history-rebase-merge`).
+pub fn rebase_merge_violations(
+    config: &Config,
+    pr: &crate::history::PrHistory,
+    cutoff: Option<&crate::history::Cutoff>,
+) -> Vec<Violation> {
+    history_rebase_merge::check(config, pr, cutoff)
 }
 
 /// Where folder-level findings point: `poam.yaml` when there is one, else the items folder.

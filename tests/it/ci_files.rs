@@ -64,7 +64,15 @@ fn the_action_uses_only_what_it_defines() {
     let (text, action) = file("action.yml");
     assert_eq!(action["runs"]["using"], "composite");
     let inputs = keys(&action["inputs"]);
-    for input in ["path", "base", "today", "strict", "sarif-file", "summary"] {
+    for input in [
+        "path",
+        "base",
+        "scope",
+        "today",
+        "strict",
+        "sarif-file",
+        "summary",
+    ] {
         assert!(inputs.contains(input), "the action has input {input}");
     }
     for used in references(&text, "inputs.") {
@@ -156,8 +164,18 @@ fn the_init_workflow_checks_pull_requests_nightly_and_publishes_the_site() {
     assert!(action["with"]["base"]
         .as_str()
         .is_some_and(|b| b.contains("github.base_ref")));
-    let site = serde_json::to_string(&workflow["jobs"]["site"]).expect("JSON");
+    let site_job = &workflow["jobs"]["site"];
+    let site = serde_json::to_string(site_job).expect("JSON");
     assert!(site.contains("actions/deploy-pages") && site.contains("poam site"));
+    // Published whatever the lint found: a failed nightly lint (something overdue) must not
+    // freeze the site. `needs` alone would skip the job when the lint fails.
+    let condition = site_job["if"].as_str().unwrap_or_default();
+    assert!(
+        site_job["needs"] == "lint" && condition.contains("!cancelled()"),
+        "site runs after the lint whatever it found: {condition}"
+    );
+    assert_eq!(site_job["concurrency"]["group"], "pages");
+    assert_eq!(site_job["concurrency"]["cancel-in-progress"], false);
 }
 
 #[test]

@@ -148,8 +148,17 @@ fn pr_mode_checks_only_the_change_and_names_the_offending_commit() {
             )
         })
         .collect();
-    // A existed at the merge base and its due date moved; C was created in the PR and may change.
-    assert_eq!(summary, [("due-changed", "A")]);
+    // A existed at the merge base and its due date moved; C was created in the PR and may change,
+    // but rebased onto main its second commit would move C's due date and add a planned
+    // milestone after C's creation: warned as such.
+    assert_eq!(
+        summary,
+        [
+            ("due-changed", "A"),
+            ("history-rebase-merge", "C"),
+            ("history-rebase-merge", "C")
+        ]
+    );
     assert!(found[0]["message"]
         .as_str()
         .unwrap_or_default()
@@ -304,7 +313,8 @@ fn an_id_is_judged_across_the_files_that_carry_it() {
         "{found:#?}"
     );
 
-    // PR mode: the net change of V-1 is reported, and nothing was deleted.
+    // PR mode: the net change of V-1 is reported, and nothing was deleted; the commits, landed
+    // one by one, would leave the duplicate on main.
     let (code, found) = history_summary(&repo, &["--base", "main"]);
     assert_eq!(code, 1, "{found:#?}");
     let codes: Vec<(&str, &str)> = found
@@ -313,7 +323,17 @@ fn an_id_is_judged_across_the_files_that_carry_it() {
         .collect();
     assert_eq!(
         codes,
-        [("due-changed", "V-1"), ("risk-changed", "V-1")],
+        [
+            ("history-rebase-merge", "V-1"),
+            ("due-changed", "V-1"),
+            ("risk-changed", "V-1")
+        ],
+        "{found:#?}"
+    );
+    assert!(
+        found[0]
+            .2
+            .contains("would leave `duplicate-id-history` on main"),
         "{found:#?}"
     );
 }

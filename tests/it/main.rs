@@ -16,6 +16,7 @@ mod import_scan;
 mod merges;
 mod migrate;
 mod oscal;
+mod pr_check;
 mod profile_writing;
 mod profiles;
 mod readme;

@@ -649,6 +649,7 @@ status: open
             commits: Vec::new(),
             folded: false,
             items,
+            changed_paths: Vec::new(),
         }
     }
 
