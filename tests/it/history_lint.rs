@@ -326,7 +326,8 @@ fn an_id_is_judged_across_the_files_that_carry_it() {
         [
             ("history-rebase-merge", "V-1"),
             ("due-changed", "V-1"),
-            ("risk-changed", "V-1")
+            ("risk-changed", "V-1"),
+            ("history-rebase-merge", "V-1")
         ],
         "{found:#?}"
     );
@@ -334,6 +335,10 @@ fn an_id_is_judged_across_the_files_that_carry_it() {
         found[0]
             .2
             .contains("would leave `duplicate-id-history` on main"),
+        "{found:#?}"
+    );
+    assert!(
+        found[3].2.contains("would leave `reopened` on main"),
         "{found:#?}"
     );
 }
