@@ -42,6 +42,7 @@ pub enum Code {
     UnknownField,
     MissingField,
     InvalidValue,
+    ControlCharacter,
     DuplicateId,
     IdMismatch,
     MilestoneReference,
