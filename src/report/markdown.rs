@@ -107,8 +107,7 @@ pub fn escape_md_cell(text: &str) -> String {
     // Line breaks become `<br>` below; everything else is escaped as in any text output.
     let lines: Vec<_> = text.split('\n').map(crate::render::text::inline).collect();
     let text = lines.join("\n");
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
+    for c in text.chars() {
         match c {
             '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' => {
                 out.push('\\');
