@@ -165,3 +165,29 @@ fn markdown_reports_notify_nobody() {
         }
     }
 }
+
+#[test]
+fn the_import_report_shows_scan_text_escaped() {
+    // A Trivy title that would retitle the terminal and add an annotation to the CI run.
+    let temp = tempfile::tempdir().expect("temp");
+    let dir = temp.path();
+    std::fs::create_dir_all(dir.join("poams")).expect("mkdir");
+    std::fs::write(dir.join("poam.yaml"), "items: poams\n").expect("write");
+    let sample = crate::common::fixtures().join("scans/trivy/trivy_alpine-310.json");
+    let text = std::fs::read_to_string(sample).expect("sample");
+    let hostile = text.replacen(
+        "\"Title\": \"openssl: information disclosure in fork()\"",
+        "\"Title\": \"openssl \\u001b]0;owned\\u0007\\n::error::forked\"",
+        1,
+    );
+    assert_ne!(hostile, text, "the sample has the title");
+    std::fs::write(dir.join("scan.json"), hostile).expect("write");
+    let (code, out) = run(dir, &["import", "scan", "scan.json"]);
+    assert_eq!(code, 0, "{out}");
+    assert_inert("import scan", &out);
+    assert!(
+        // (The importer already makes a title one line.)
+        out.contains(r"openssl \u{1b}]0;owned\u{7} ::error::forked"),
+        "{out}"
+    );
+}
