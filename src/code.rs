@@ -55,6 +55,7 @@ pub enum Code {
     UnknownField,
     MissingField,
     InvalidValue,
+    ControlCharacter,
     DuplicateId,
     IdMismatch,
     MilestoneReference,

@@ -9,6 +9,8 @@ use serde::Serialize;
 
 use super::reconcile::{closing_note, ItemEntry, NotScannedWhy, Plan, ScanSummary, Skipped};
 
+use crate::render::text::inline;
+
 /// Version of the JSON report; bumped when a field changes meaning or goes away.
 pub const REPORT_VERSION: u32 = 1;
 
@@ -57,7 +59,10 @@ pub enum Mode {
 }
 
 /// The text report: every scan, then each outcome with its items, then what to do next.
+/// Text from the scans (titles, plugin ids, hosts, file names) is escaped as in every text
+/// output ([`crate::render::text`]): a scanner's value runs no terminal or CI command.
 pub fn render_human(plan: &Plan, mode: Mode) -> String {
+    let esc = |text: &str| inline(text).into_owned();
     let dry = mode == Mode::DryRun;
     let closes = matches!(mode, Mode::Write { close_fixed: true });
     let verb = |would: &str, did: &str| {
@@ -75,7 +80,7 @@ pub fn render_human(plan: &Plan, mode: Mode) -> String {
         let _ = writeln!(
             out,
             "{} ({}, {date}): {}, {}",
-            scan.file,
+            esc(&scan.file),
             scan.format,
             plural(scan.assets_scanned.len(), "asset"),
             plural(scan.findings, "finding"),
@@ -101,10 +106,16 @@ pub fn render_human(plan: &Plan, mode: Mode) -> String {
                 notes.push("no rating in the scan: rate it".to_owned());
             }
             if !c.vendor_status_flags.is_empty() {
-                notes.push(format!("vendor: {}", c.vendor_status_flags.join(", ")));
+                notes.push(format!(
+                    "vendor: {}",
+                    esc(&c.vendor_status_flags.join(", "))
+                ));
             }
             if !c.recurs_closed.is_empty() {
-                notes.push(format!("came back after {}", c.recurs_closed.join(", ")));
+                notes.push(format!(
+                    "came back after {}",
+                    esc(&c.recurs_closed.join(", "))
+                ));
             }
             let notes = if notes.is_empty() {
                 String::new()
@@ -114,10 +125,10 @@ pub fn render_human(plan: &Plan, mode: Mode) -> String {
             let _ = writeln!(
                 out,
                 "  {}  {} {}  {}: {risk}{due}, {}{notes}",
-                c.entry.id,
-                c.entry.detector,
-                c.entry.detector_id,
-                c.title,
+                esc(&c.entry.id),
+                esc(&c.entry.detector),
+                esc(&c.entry.detector_id),
+                esc(&c.title),
                 plural(c.entry.assets.len(), "asset"),
             );
         }
@@ -132,21 +143,24 @@ pub fn render_human(plan: &Plan, mode: Mode) -> String {
         for u in &plan.updated {
             let mut changes = Vec::new();
             if !u.entry.assets.is_empty() {
-                changes.push(format!("add {}", u.entry.assets.join(", ")));
+                changes.push(format!("add {}", esc(&u.entry.assets.join(", "))));
             }
             if !u.added_cves.is_empty() {
-                changes.push(format!("add {}", u.added_cves.join(", ")));
+                changes.push(format!("add {}", esc(&u.added_cves.join(", "))));
             }
             if let Some(severity) = &u.scanner_severity {
-                changes.push(format!("scanner_severity {severity}"));
+                changes.push(format!("scanner_severity {}", esc(severity)));
             }
             if let Some(kev_due) = u.kev_due {
                 changes.push(format!("kev_due {kev_due}"));
             }
             if !u.vendor_status_flags.is_empty() {
-                changes.push(format!("[vendor: {}]", u.vendor_status_flags.join(", ")));
+                changes.push(format!(
+                    "[vendor: {}]",
+                    esc(&u.vendor_status_flags.join(", "))
+                ));
             }
-            let _ = writeln!(out, "  {}  {}", u.entry.id, changes.join("; "));
+            let _ = writeln!(out, "  {}  {}", esc(&u.entry.id), changes.join("; "));
         }
     }
     if !plan.unchanged.is_empty() {
@@ -164,7 +178,7 @@ pub fn render_human(plan: &Plan, mode: Mode) -> String {
         };
         let _ = writeln!(out, "\n{heading}: {}", plural(plan.fixed.len(), "item"));
         for f in &plan.fixed {
-            let _ = writeln!(out, "  {}  {}", f.entry.id, closing_note(f));
+            let _ = writeln!(out, "  {}  {}", esc(&f.entry.id), esc(&closing_note(f)));
         }
     }
     if !plan.not_scanned.is_empty() {
@@ -175,13 +189,15 @@ pub fn render_human(plan: &Plan, mode: Mode) -> String {
         );
         for n in &plan.not_scanned {
             let why = match n.why {
-                NotScannedWhy::Unreached => format!("not reached: {}", n.entry.assets.join(", ")),
+                NotScannedWhy::Unreached => {
+                    format!("not reached: {}", esc(&n.entry.assets.join(", ")))
+                }
                 NotScannedWhy::NoAssets => "the item lists no assets".to_owned(),
                 NotScannedWhy::OlderScan => {
                     "the scans are older than the item's detection".to_owned()
                 }
             };
-            let _ = writeln!(out, "  {}  {why}", n.entry.id);
+            let _ = writeln!(out, "  {}  {why}", esc(&n.entry.id));
         }
     }
     if !plan.skipped.is_empty() {
@@ -191,14 +207,20 @@ pub fn render_human(plan: &Plan, mode: Mode) -> String {
             plural(plan.skipped.len(), "finding or file")
         );
         for s in &plan.skipped {
-            let _ = writeln!(out, "  {}: {}: {}", s.file, s.location, s.reason);
+            let _ = writeln!(
+                out,
+                "  {}: {}: {}",
+                esc(&s.file),
+                esc(&s.location.to_string()),
+                esc(&s.reason)
+            );
         }
     }
     if !plan.unreadable_items.is_empty() {
         let _ = writeln!(
             out,
             "\nUnreadable item files (their findings may be imported again; run `poam lint`): {}",
-            plan.unreadable_items.join(", ")
+            esc(&plan.unreadable_items.join(", "))
         );
     }
     let writes =

@@ -180,6 +180,13 @@ pub enum Problem {
         message: String,
         help: String,
     },
+    /// A text value holds a control character (C0, DEL or C1) other than a line break or,
+    /// in text that may run over lines, a tab: the first one, at the value.
+    ControlCharacter {
+        path: String,
+        span: Span,
+        character: char,
+    },
 }
 
 /// One POA&M item as written, every field optional and spanned.
@@ -408,7 +415,10 @@ impl Reader<'_> {
         match &node.value {
             Value::Null => None,
             Value::Str(s) if s.trim().is_empty() => None,
-            Value::Str(s) => Some(Sp::new(s.clone(), node.span)),
+            Value::Str(s) => {
+                self.control_character(s, node.span, path, |c| c == '\n' || c == '\t');
+                Some(Sp::new(s.clone(), node.span))
+            }
             Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
                 let written = self
                     .source
@@ -428,8 +438,33 @@ impl Reader<'_> {
         }
     }
 
+    /// Notes the first control character of `text` that `allowed` does not let through.
+    fn control_character(
+        &mut self,
+        text: &str,
+        span: Span,
+        path: &FieldPath<'_>,
+        allowed: fn(char) -> bool,
+    ) {
+        if let Some(character) = text.chars().find(|c| c.is_control() && !allowed(*c)) {
+            self.problems.push(Problem::ControlCharacter {
+                path: path.to_string(),
+                span,
+                character,
+            });
+        }
+    }
+
     fn single_line(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<String>> {
         let text = self.text(node, path)?;
+        // `text` let a tab through, as text that may run over lines; not on one line.
+        if !text
+            .value
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
+            self.control_character(&text.value, node.span, path, |c| c == '\n');
+        }
         if text.value.trim_end().contains('\n') {
             self.invalid(
                 path,

@@ -5,6 +5,8 @@ use std::fmt::Write;
 use crate::diag::Report;
 use crate::diag::Severity;
 
+use super::text::inline;
+
 /// Escaping of a workflow command's message.
 fn escape_data(text: &str) -> String {
     text.replace('%', "%25")
@@ -26,15 +28,17 @@ pub fn render(report: &Report) -> String {
             Severity::Note => "notice",
         };
         let l = &d.location;
-        let mut message = d.message.clone();
+        // Item text inside the message is escaped like every text output (its line breaks
+        // shown as `\n`); the one real line break is the one before the help.
+        let mut message = inline(&d.message).into_owned();
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&inline(help));
         }
         let _ = writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            escape_property(&l.file),
+            escape_property(&inline(&l.file)),
             l.start.line,
             l.start.column,
             l.end.line,

@@ -7,20 +7,24 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, S
 use crate::diag::Report;
 use crate::diag::{Diagnostic, Severity};
 
+use super::text::{inline, Shifts};
+
 struct Rendered<'a> {
     diagnostic: &'a Diagnostic,
-    source: Option<NamedSource<String>>,
+    /// The file's text escaped (no control character reaches the terminal), and where
+    /// the escaping moved its bytes.
+    source: Option<(NamedSource<String>, Shifts)>,
 }
 
 impl fmt::Debug for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&inline(&self.diagnostic.message))
     }
 }
 
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&inline(&self.diagnostic.message))
     }
 }
 
@@ -30,7 +34,7 @@ impl miette::Diagnostic for Rendered<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         let d = self.diagnostic;
         let code = match &d.item {
-            Some(item) => format!("{}[{}] {item}", d.severity, d.code.as_str()),
+            Some(item) => format!("{}[{}] {}", d.severity, d.code.as_str(), inline(item)),
             None => format!("{}[{}]", d.severity, d.code.as_str()),
         };
         Some(Box::new(code))
@@ -46,12 +50,12 @@ impl miette::Diagnostic for Rendered<'_> {
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         let d = self.diagnostic;
-        let mut lines: Vec<String> = d.help.iter().map(|h| h.to_string()).collect();
+        let mut lines: Vec<String> = d.help.iter().map(|h| inline(h).into_owned()).collect();
         for related in &d.related {
             lines.push(format!(
                 "{} ({}:{}:{})",
-                related.message,
-                related.location.file,
+                inline(&related.message),
+                inline(&related.location.file),
                 related.location.start.line,
                 related.location.start.column
             ));
@@ -60,15 +64,19 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn SourceCode)
+        self.source.as_ref().map(|(s, _)| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.source.as_ref()?;
+        let (_, shifts) = self.source.as_ref()?;
         let span = self.diagnostic.location.span;
+        let (start, end) = (shifts.map(span.start), shifts.map(span.end));
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            self.diagnostic.label.as_deref().map(str::to_owned),
-            (span.start, span.len()),
+            self.diagnostic
+                .label
+                .as_deref()
+                .map(|l| inline(l).into_owned()),
+            (start, end - start),
         ))))
     }
 }
@@ -102,18 +110,28 @@ pub fn findings(report: &Report, color: bool) -> String {
             .get(&diagnostic.location.file)
             .and_then(|file| {
                 // An empty or unreadable file has no snippet worth showing.
-                (!file.text.is_empty()).then(|| NamedSource::new(&file.name, file.text.to_string()))
+                (!file.text.is_empty()).then(|| {
+                    let (text, shifts) = super::text::source(&file.text);
+                    (
+                        NamedSource::new(inline(&file.name), text.into_owned()),
+                        shifts,
+                    )
+                })
             });
         let rendered = Rendered { diagnostic, source };
         let mut text = String::new();
         if handler.render_report(&mut text, &rendered).is_err() {
-            text = format!("{}: {}\n", diagnostic.location.file, diagnostic.message);
+            text = format!(
+                "{}: {}\n",
+                inline(&diagnostic.location.file),
+                inline(&diagnostic.message)
+            );
         }
         if rendered.source.is_none() {
             // Without a snippet miette does not name the file; say where it is.
             text = format!(
                 "{}:{}:{}\n{text}",
-                diagnostic.location.file,
+                inline(&diagnostic.location.file),
                 diagnostic.location.start.line,
                 diagnostic.location.start.column
             );

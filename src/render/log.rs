@@ -82,6 +82,8 @@ use crate::config::HistoryWaiver;
 use crate::history::{Event, EventKind, History, Timeline};
 use crate::model::{Node, Value};
 
+use super::text::{block, inline, mentions};
+
 /// The fields whose starting values a `created` event lists: the write-once fields and the
 /// fields a deadline is computed from.
 pub const INITIAL_FIELDS: &[&str] = &[
@@ -446,6 +448,8 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// Writes `label: value` at `indent`, on one line when it fits, else wrapped below the label.
 fn write_value(out: &mut String, indent: usize, label: &str, value: &str) {
+    // Item text keeps its lines here, escaped like every text output.
+    let (label, value) = (inline(label), block(value));
     // A block scalar's final line break is not part of what a reader needs to see.
     let value = value.trim_end_matches('\n');
     let pad = " ".repeat(indent);
@@ -468,14 +472,16 @@ fn write_change(out: &mut String, leaf: &Leaf) {
         shown_value(leaf.old.as_ref()),
         shown_value(leaf.new.as_ref()),
     );
+    let (old, new) = (block(&old), block(&new));
     let (old, new) = (old.trim_end_matches('\n'), new.trim_end_matches('\n'));
-    let line = format!("    {}: {old} → {new}", leaf.path);
+    let path = inline(&leaf.path);
+    let line = format!("    {path}: {old} → {new}");
     if !old.contains('\n') && !new.contains('\n') && line.chars().count() <= WIDTH {
         out.push_str(&line);
         out.push('\n');
         return;
     }
-    let _ = writeln!(out, "    {}:", leaf.path);
+    let _ = writeln!(out, "    {path}:");
     write_value(out, 6, "was", old);
     write_value(out, 6, "now", new);
 }
@@ -483,7 +489,7 @@ fn write_change(out: &mut String, leaf: &Leaf) {
 fn heading_notes(t: &Timeline<'_>) -> String {
     let mut notes = Vec::new();
     if !t.former_ids.is_empty() {
-        notes.push(format!("formerly {}", t.former_ids.join(", ")));
+        notes.push(format!("formerly {}", inline(&t.former_ids.join(", "))));
     }
     if !t.exists {
         notes.push("deleted".to_owned());
@@ -508,8 +514,10 @@ fn no_events(timeline: &Timeline<'_>) -> &'static str {
 
 fn what_happened(event: &Event) -> String {
     match (event.kind, &event.old_path) {
-        (EventKind::Renamed, Some(old)) => format!("renamed {old} → {}", event.path),
-        (kind, _) => format!("{} {}", kind.as_str(), event.path),
+        (EventKind::Renamed, Some(old)) => {
+            format!("renamed {} → {}", inline(old), inline(&event.path))
+        }
+        (kind, _) => format!("{} {}", kind.as_str(), inline(&event.path)),
     }
 }
 
@@ -542,7 +550,12 @@ pub fn render_human(
         if index > 0 {
             out.push('\n');
         }
-        let _ = writeln!(out, "== {}{} ==", timeline.id, heading_notes(timeline));
+        let _ = writeln!(
+            out,
+            "== {}{} ==",
+            inline(timeline.id),
+            heading_notes(timeline)
+        );
         if timeline.events.is_empty() {
             let _ = writeln!(out, "{}", no_events(timeline));
         }
@@ -557,16 +570,16 @@ pub fn render_human(
                         "{} {} {} <{}>\n  {}",
                         commit.short_id(),
                         commit.time_rfc3339(),
-                        commit.author.name,
-                        commit.author.email,
-                        commit.summary
+                        inline(&commit.author.name),
+                        inline(&commit.author.email),
+                        inline(&commit.summary)
                     );
                 }
                 None => out.push_str("working tree (uncommitted)\n"),
             }
             let _ = writeln!(out, "  {}", what_happened(event));
             if let Some(error) = &event.parse_error {
-                let _ = writeln!(out, "    does not parse: {error}");
+                let _ = writeln!(out, "    does not parse: {}", inline(error));
             }
             for (path, value) in initial_values(event) {
                 write_value(&mut out, 4, &path, &shown_value(Some(&value)));
@@ -593,8 +606,11 @@ pub fn render_human(
     out
 }
 
-/// Inline Markdown text with the characters that would format escaped.
+/// Inline Markdown text with the characters that would format escaped, control characters
+/// shown as escapes and @-mentions neutralised (the text may be posted as a comment).
 fn md_text(text: &str) -> String {
+    let text = text.replace(['\n', '\r'], " ");
+    let text = inline(&text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -602,16 +618,16 @@ fn md_text(text: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            '\n' | '\r' => out.push(' '),
             _ => out.push(c),
         }
     }
-    out
+    mentions(&out).into_owned()
 }
 
 /// An inline code span that survives backticks inside the text.
 fn md_code(text: &str) -> String {
     let text = text.replace(['\n', '\r'], " ");
+    let text = inline(&text);
     if text.contains('`') {
         format!("`` {text} ``")
     } else {

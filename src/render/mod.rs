@@ -9,6 +9,7 @@ pub mod pretty;
 pub mod sarif;
 pub mod short;
 pub mod show;
+pub mod text;
 pub mod vdr;
 pub mod yaml;
 

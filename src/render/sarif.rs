@@ -112,10 +112,20 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
+/// What stays as it is in a SARIF `uri`: RFC 3986's unreserved characters and the `/`
+/// between segments. Everything else (spaces, `%`, `#`, `?`, `:`, non-ASCII as UTF-8 bytes)
+/// is percent-encoded, so the path is one relative reference and reads back as the file.
+const URI_PATH: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
 fn physical(location: &Location) -> PhysicalLocation {
     PhysicalLocation {
         artifact_location: ArtifactLocation {
-            uri: location.file.clone(),
+            uri: percent_encoding::utf8_percent_encode(&location.file, URI_PATH).to_string(),
             uri_base_id: "%SRCROOT%",
         },
         region: Region {

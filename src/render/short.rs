@@ -1,8 +1,11 @@
-//! `path:line:col: severity[code] message`, one finding per line.
+//! `path:line:col: severity[code] message`, one finding per line (item text escaped: a
+//! value's line break or escape sequence never starts a line or reaches the terminal).
 
 use std::fmt::Write;
 
 use crate::diag::Report;
+
+use super::text::inline;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -10,12 +13,12 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(
             out,
             "{}:{}:{}: {}[{}] {}",
-            d.location.file,
+            inline(&d.location.file),
             d.location.start.line,
             d.location.start.column,
             d.severity,
             d.code.as_str(),
-            d.message
+            inline(&d.message)
         );
     }
     out

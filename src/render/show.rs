@@ -1,13 +1,28 @@
 //! `poam show` for a person: where one item stands, computed fields first.
+//!
+//! Item text is escaped ([`super::text`]): one-line fields show a line break as `\n`; text
+//! that may run over lines (milestone descriptions, excuses) keeps its lines, each continued
+//! under the column it starts in.
 
 use std::fmt::Write as _;
 
 use crate::view::ItemView;
 
+use super::text::{block, inline};
+
 const BOLD: &str = "\u{1b}[1m";
 const RED: &str = "\u{1b}[31m";
 const YELLOW: &str = "\u{1b}[33m";
 const RESET: &str = "\u{1b}[0m";
+/// Where a row's value starts: two spaces, a 16-column label, a space.
+const VALUE_COLUMN: usize = 19;
+
+/// Block text whose later lines are indented to `column`, so they stay under the first.
+fn continued(text: &str, column: usize) -> String {
+    block(text)
+        .trim_end_matches('\n')
+        .replace('\n', &format!("\n{}", " ".repeat(column)))
+}
 
 fn days(n: i64) -> String {
     if n.abs() == 1 {
@@ -27,13 +42,13 @@ pub fn render(view: &ItemView, color: bool) -> String {
     };
     let a = &view.assessment;
     let mut out = String::new();
-    let id = view.id.as_deref().unwrap_or("(no id)");
-    let title = view.title.as_deref().unwrap_or("(no title)");
+    let id = inline(view.id.as_deref().unwrap_or("(no id)"));
+    let title = inline(view.title.as_deref().unwrap_or("(no title)"));
     let _ = writeln!(out, "{}", paint(BOLD, &format!("{id}  {title}")));
     let mut row = |label: &str, value: String| {
         let _ = writeln!(out, "  {label:<16} {value}");
     };
-    row("file", view.path.clone());
+    row("file", inline(&view.path).into_owned());
     let status = match (view.status, a.status_age.as_ref()) {
         (Some(status), Some(age)) => {
             let source = if age.source == "status-date" {
@@ -43,12 +58,13 @@ pub fn render(view: &ItemView, color: bool) -> String {
             };
             let stale = if age.stale { ", stale" } else { "" };
             format!(
-                "{status} ({source} {}, {} ago{stale})",
+                "{} ({source} {}, {} ago{stale})",
+                inline(status),
                 age.date,
                 days(age.age_days)
             )
         }
-        (Some(status), None) => status.to_owned(),
+        (Some(status), None) => inline(status).into_owned(),
         (None, _) => "(no status)".to_owned(),
     };
     row("status", status);
@@ -76,7 +92,7 @@ pub fn render(view: &ItemView, color: bool) -> String {
         let source = match a.effective_risk_source {
             Some("risk-adjustment") => format!(
                 "approved risk adjustment; originally {}",
-                view.risk.unwrap_or("unrated")
+                inline(view.risk.unwrap_or("unrated"))
             ),
             _ => "risk".to_owned(),
         };
@@ -107,7 +123,10 @@ pub fn render(view: &ItemView, color: bool) -> String {
             (true, Some(left)) if left < 0 => {
                 let late = format!("{} late", days(-left));
                 match &a.excuse {
-                    Some(excuse) => format!("{late}, excused: {}", excuse.description),
+                    Some(excuse) => format!(
+                        "{late}, excused: {}",
+                        continued(&excuse.description, VALUE_COLUMN)
+                    ),
                     None => paint(RED, &format!("{late}, overdue")),
                 }
             }
@@ -119,7 +138,7 @@ pub fn render(view: &ItemView, color: bool) -> String {
         row("due", format!("{due} ({state})"));
     }
     if let Some(vendor) = &view.vendor_dependency {
-        let product = vendor.product.as_deref().unwrap_or("(no product)");
+        let product = inline(vendor.product.as_deref().unwrap_or("(no product)"));
         let checkin = match &a.vendor_checkin {
             Some(c) if !c.pending => "fix released".to_owned(),
             Some(c) => match (c.last, c.next_due) {
@@ -146,7 +165,7 @@ pub fn render(view: &ItemView, color: bool) -> String {
                 "{} on {} ({when}): {}",
                 next.id,
                 next.date,
-                next.description.as_deref().unwrap_or("")
+                continued(next.description.as_deref().unwrap_or(""), VALUE_COLUMN)
             ),
         );
     }
@@ -174,12 +193,13 @@ pub fn render(view: &ItemView, color: bool) -> String {
                 Some(planned) if planned != m.date => format!(" (planned {planned})"),
                 _ => String::new(),
             };
+            let head = format!("    {:>3}  {}{moved}  ", m.id, m.date);
+            // The description's column, counted without the colour codes of `state`.
+            let column = head.chars().count() + state_width(m) + 2;
             let _ = writeln!(
                 out,
-                "    {:>3}  {}{moved}  {state}  {}",
-                m.id,
-                m.date,
-                m.description.as_deref().unwrap_or("")
+                "{head}{state}  {}",
+                continued(m.description.as_deref().unwrap_or(""), column)
             );
         }
     }
@@ -220,6 +240,15 @@ fn standing_rows(
     }
 }
 
+/// The width of a milestone's state as shown, without colour.
+fn state_width(m: &crate::view::MilestoneView) -> usize {
+    match m.completed {
+        Some(date) => format!("complete {date}").len(),
+        None if m.overdue => "overdue".len(),
+        None => "open".len(),
+    }
+}
+
 /// The CR26 rows: class, evaluation, current rating, the next required reduction.
 fn vdr_rows(
     v: &crate::view::VdrAssessmentView,
@@ -245,7 +274,10 @@ fn vdr_rows(
             .as_deref()
             .map(|s| format!(" since {s}"))
             .unwrap_or_default();
-        row("current rating", format!("{current}{since}"));
+        row(
+            "current rating",
+            format!("{}{}", inline(current), inline(&since)),
+        );
     }
     match (&v.reduction_deadline, &v.timeframe) {
         (Some(deadline), Some(timeframe)) => {
@@ -282,9 +314,9 @@ fn vdr_rows(
         );
     }
     if let Some(explanation) = &v.overdue_explanation {
-        row("overdue", paint(RED, explanation));
+        row("overdue", paint(RED, &continued(explanation, VALUE_COLUMN)));
     }
     if let Some(disposition) = v.disposition {
-        row("disposition", disposition.to_owned());
+        row("disposition", inline(disposition).into_owned());
     }
 }

@@ -6,9 +6,11 @@ use std::fmt::Write as _;
 
 use crate::profiles::cr26::{VdrRow, VdrSummary};
 
-/// A Markdown table cell: no pipes or line breaks.
+/// A Markdown table cell: no pipes or line breaks, control characters shown as escapes and
+/// @-mentions neutralised (the report may be posted as a comment).
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+    let text = text.replace('|', "\\|").replace(['\n', '\r'], " ");
+    super::text::mentions(&super::text::inline(&text)).into_owned()
 }
 
 fn table(out: &mut String, title: &str, rows: &[VdrRow], note_header: &str) {

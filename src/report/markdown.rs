@@ -98,11 +98,16 @@ pub fn write_escaped_html(out: &mut impl std::fmt::Write, text: &str) -> std::fm
 
 /// Escapes a value for one cell of a GitHub-flavoured Markdown table (or one line of text):
 /// `|` and Markdown punctuation are backslash-escaped, `<` and `>` become entities (no raw
-/// HTML reaches the rendered comment) and line breaks become `<br>`.
+/// HTML reaches the rendered comment) and line breaks become `<br>`. Other control
+/// characters are shown as escapes and @-mentions are neutralised, so a comment posted from
+/// the report notifies nobody ([`crate::render::text`]).
 pub fn escape_md_cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    let mut chars = text.trim().chars().peekable();
-    while let Some(c) = chars.next() {
+    let text = text.trim().replace("\r\n", "\n");
+    // Line breaks become `<br>` below; everything else is escaped as in any text output.
+    let lines: Vec<_> = text.split('\n').map(crate::render::text::inline).collect();
+    let text = lines.join("\n");
+    for c in text.chars() {
         match c {
             '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' => {
                 out.push('\\');
@@ -111,17 +116,11 @@ pub fn escape_md_cell(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                out.push_str("<br>");
-            }
             '\n' => out.push_str("<br>"),
             _ => out.push(c),
         }
     }
-    out
+    crate::render::text::mentions(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -66,20 +66,59 @@ pub fn slug(text: &str) -> String {
     out
 }
 
-/// Unique page names for the views, in order: `items/<slug>.html`.
+/// Unique page names for the views, in order, decided by the ids alone (never by the order
+/// the files were read in): `items/<slug>.html`, lower case so that no two differ only in
+/// case (one file on a case-insensitive file system). Views whose slugs meet (`V-1` and
+/// `v-1`; `a/b` and `a_b`; one id in two files) get `items/<slug>~<hash>.html` from a hash
+/// of the exact id (and of the file, for one id in two files); only an id that is its own
+/// slug keeps the plain name. `~` is never in a slug, so no such name meets another page.
 pub fn item_pages(views: &[ItemView]) -> Vec<String> {
-    let mut used: BTreeMap<String, usize> = BTreeMap::new();
-    views
+    let ids: Vec<String> = views.iter().map(display_id).collect();
+    let bases: Vec<String> = ids.iter().map(|id| slug(id).to_ascii_lowercase()).collect();
+    let mut sharing: HashMap<&str, usize> = HashMap::new();
+    let mut same_id: HashMap<&str, usize> = HashMap::new();
+    for (id, base) in ids.iter().zip(&bases) {
+        *sharing.entry(base).or_default() += 1;
+        *same_id.entry(id).or_default() += 1;
+    }
+    // Name-based (SHA-1) UUIDs as a stable hash: the same on every machine and build.
+    let hashes: Vec<Option<String>> = views
         .iter()
-        .map(|view| {
-            let base = slug(&display_id(view)).to_ascii_lowercase();
-            let n = used.entry(base.clone()).or_insert(0);
-            *n += 1;
-            if *n == 1 {
-                format!("items/{base}.html")
+        .zip(ids.iter().zip(&bases))
+        .map(|(view, (id, base))| {
+            let alone = sharing[base.as_str()] == 1 || (id == base && same_id[id.as_str()] == 1);
+            let key = if same_id[id.as_str()] == 1 {
+                id.clone()
             } else {
-                format!("items/{base}-{n}.html")
-            }
+                format!("{id}\0{}", view.path)
+            };
+            (!alone).then(|| {
+                uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, key.as_bytes())
+                    .simple()
+                    .to_string()
+            })
+        })
+        .collect();
+    let short = |base: &str, hash: &Option<String>| match hash {
+        Some(hash) => format!("{base}~{}", &hash[..8]),
+        None => base.to_owned(),
+    };
+    let mut taken: HashMap<String, usize> = HashMap::new();
+    for (base, hash) in bases.iter().zip(&hashes) {
+        *taken.entry(short(base, hash)).or_default() += 1;
+    }
+    bases
+        .iter()
+        .zip(&hashes)
+        .map(|(base, hash)| {
+            let name = short(base, hash);
+            // Two short hashes that meet (one chance in four billion, or made on purpose)
+            // fall back to the whole hash.
+            let name = match hash {
+                Some(hash) if taken[&name] > 1 => format!("{base}~{hash}"),
+                _ => name,
+            };
+            format!("items/{name}.html")
         })
         .collect()
 }

@@ -23,6 +23,7 @@ use strum::IntoEnumIterator;
 mod auto_approve_too_far;
 mod closed_inconsistent;
 mod closed_operational_requirement;
+mod control_character;
 mod date_order;
 mod deadlines_inverted;
 mod detected_changed;
@@ -406,6 +407,7 @@ pub const ITEM_RULES: &[(Code, ItemRule)] = &[
     (Code::UnknownField, unknown_field::check),
     (Code::MissingField, missing_field::check),
     (Code::InvalidValue, invalid_value::check),
+    (Code::ControlCharacter, control_character::check),
     (Code::IdMismatch, id_mismatch::check),
     (Code::MilestoneReference, milestone_reference::check),
     (Code::DateOrder, date_order::check),

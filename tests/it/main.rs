@@ -28,6 +28,7 @@ mod scan;
 mod schema;
 mod show;
 mod site;
+mod text_safety;
 mod trust;
 mod vdr;
 mod vdr_history;

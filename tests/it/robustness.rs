@@ -139,7 +139,9 @@ proptest! {
             let item = poam::model::item::Item::from_node(&node, &text);
             for problem in &item.problems {
                 let span = match problem {
-                    poam::model::item::Problem::UnknownKey { span, .. } | poam::model::item::Problem::InvalidValue { span, .. } => *span,
+                    poam::model::item::Problem::UnknownKey { span, .. }
+                    | poam::model::item::Problem::InvalidValue { span, .. }
+                    | poam::model::item::Problem::ControlCharacter { span, .. } => *span,
                 };
                 prop_assert!(span.end <= text.len() && text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
             }

@@ -70,3 +70,38 @@ fn an_invalid_sarif_log_is_caught_by_the_schema() {
     let bad = serde_json::json!({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "poam"}}, "results": [{"ruleId": "x"}]}]});
     assert!(!validator.is_valid(&bad));
 }
+
+#[test]
+fn artifact_uris_are_percent_encoded() {
+    // A file name with a space, `%`, `#`, `?` and non-ASCII: each would end or change a URI
+    // written as it is (`#` starts a fragment, `?` a query, `%` an escape).
+    let dir = repo_with(&[("a b%#?é.yaml", valid_item("V-9").into_bytes())]);
+    let (code, out) = lint(dir.path(), &["--format", "sarif"]);
+    assert_eq!(code, 1, "{out}");
+    let log: serde_json::Value = serde_json::from_str(&out).expect("sarif is JSON");
+    let schema: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(fixtures().join("sarif-schema-2.1.0.json")).expect("schema"),
+    )
+    .expect("schema JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF schema errors: {errors:#?}");
+    let uris: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .expect("uri")
+        })
+        .collect();
+    assert!(
+        uris.contains(&"poams/a%20b%25%23%3F%C3%A9.yaml"),
+        "{uris:#?}"
+    );
+    assert!(uris.contains(&"poams/V-1.yaml"), "{uris:#?}");
+}

@@ -364,3 +364,65 @@ fn findings_page_matches_poam_lint() {
     // The history rules' findings are there too: the site walks history once and shares it.
     assert!(page.contains("<code>item-deleted</code>"), "{page}");
 }
+
+/// `id -> page` from the items list of the site in `out`, read from each page's title.
+fn pages_by_id(out: &Path) -> BTreeMap<String, String> {
+    let list = std::fs::read_to_string(out.join("items.html")).expect("items list");
+    attribute_values(&list, "href")
+        .into_iter()
+        .filter(|href| href.starts_with("items/"))
+        .map(|href| {
+            let page = std::fs::read_to_string(out.join(href)).expect("linked page exists");
+            let title = page
+                .split("<title>")
+                .nth(1)
+                .and_then(|t| t.split(" · ").next())
+                .expect("a title");
+            (title.to_owned(), href.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn ids_that_differ_in_case_or_meet_a_suffix_get_pages_of_their_own() {
+    // `V-1` and `v-1` are one file on a case-insensitive file system; `v-1-2` is what a
+    // numbered second `v-1` would be called.
+    let ids = ["V-1", "v-1", "v-1-2"];
+    let build = |files: [&str; 3]| {
+        let temp = tempfile::tempdir().expect("temp");
+        let repo = temp.path().join("repo");
+        std::fs::create_dir_all(repo.join("poams")).expect("mkdir");
+        std::fs::write(repo.join("poam.yaml"), "items: poams\n").expect("write");
+        for (id, file) in ids.iter().zip(files) {
+            let item = crate::common::valid_item(id);
+            std::fs::write(repo.join("poams").join(file), item).expect("write");
+        }
+        let out = temp.path().join("site");
+        let (code, err) = build_site(&repo, &out);
+        assert_eq!(code, 0, "{err}");
+        let pages = pages_by_id(&out);
+        let written = std::fs::read_dir(out.join("items")).expect("items").count();
+        (pages, written)
+    };
+    let (first, written) = build(["a.yaml", "b.yaml", "c.yaml"]);
+    assert_eq!(written, 3, "{first:?}");
+    assert_eq!(
+        first.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["V-1", "v-1", "v-1-2"],
+        "every item is linked to a page showing it: {first:?}"
+    );
+    let names: std::collections::BTreeSet<String> =
+        first.values().map(|p| p.to_ascii_lowercase()).collect();
+    assert_eq!(
+        names.len(),
+        3,
+        "no two pages differ only in case: {first:?}"
+    );
+    // The same pages whatever order the files are read in.
+    let (again, _) = build(["a.yaml", "b.yaml", "c.yaml"]);
+    assert_eq!(first, again);
+    let (reordered, _) = build(["c.yaml", "a.yaml", "b.yaml"]);
+    assert_eq!(first, reordered);
+    assert_eq!(first["v-1"], "items/v-1.html");
+    assert_eq!(first["v-1-2"], "items/v-1-2.html");
+}
