@@ -276,10 +276,67 @@ impl PackReader {
         Arc::clone(&self.packs)
     }
 
-    /// The object `id` if a pack holds it and it reads cleanly; `None` otherwise.
+    /// The object `id` if a pack holds it, it reads cleanly and its content hashes to `id`;
+    /// `None` otherwise (libgit2 then reads it, verifying it too, and reports the damage).
     pub fn read(&mut self, id: Oid) -> Option<Packed> {
         let (pack, offset) = self.locate(id.as_bytes())?;
-        self.read_at(pack, offset).ok()
+        if let Some(object) = self.cache.get_verified(pack, offset, id) {
+            return Some(object);
+        }
+        let object = self.read_at(pack, offset).ok()?;
+        // A delta built on the wrong base, or a flipped bit that zlib let through, gives other
+        // bytes: never hand them out under this id.
+        if object_id(object.kind, &object.data) != id.as_bytes() {
+            self.cache.forget(pack, offset);
+            return None;
+        }
+        self.cache.set_verified(pack, offset, id);
+        Some(object)
+    }
+
+    /// The type and size of object `id` from its pack entry's header (for a delta, from the
+    /// start of the delta), without building it. `None` when no pack holds it or the header
+    /// does not read.
+    pub fn header(&mut self, id: Oid) -> Option<(ObjectType, usize)> {
+        let (pack, offset) = self.locate(id.as_bytes())?;
+        if let Some(object) = self.cache.get_verified(pack, offset, id) {
+            return Some((object.kind, object.data.len()));
+        }
+        let entry = self.entry(pack, offset).ok()?;
+        let Some(mut base_at) = entry.base_at else {
+            return Some((object_type(entry.kind)?, entry.size));
+        };
+        // The target size opens the delta; the type is the end of the chain's.
+        let size = self.delta_target_size(pack, &entry).ok()?;
+        for _ in 0..MAX_CHAIN {
+            let base = self.entry(pack, base_at).ok()?;
+            match base.base_at {
+                Some(next) => base_at = next,
+                None => return Some((object_type(base.kind)?, size)),
+            }
+        }
+        None
+    }
+
+    /// The size a delta entry builds, read from the first bytes of its inflated data.
+    fn delta_target_size(&mut self, pack: usize, entry: &Entry) -> Result<usize, Unreadable> {
+        // Two sizes of at most ten bytes each open a delta.
+        let mut start = [0u8; 20];
+        let want = start.len().min(entry.size);
+        self.inflater.reset(true);
+        let input = self.source.bytes(&self.packs, pack, entry.data_at, 64)?;
+        match self
+            .inflater
+            .decompress(input, &mut start[..want], FlushDecompress::None)
+        {
+            Ok(_) => {}
+            Err(_) => return Err(Unreadable),
+        }
+        let got = usize::try_from(self.inflater.total_out()).map_err(|_| Unreadable)?;
+        let mut rest = &start[..got.min(want)];
+        varint(&mut rest).ok_or(Unreadable)?;
+        let target = varint(&mut rest).ok_or(Unreadable)?;
+        usize::try_from(target).map_err(|_| Unreadable)
     }
 
     fn locate(&self, id: &[u8]) -> Option<(usize, u64)> {
@@ -301,19 +358,13 @@ impl PackReader {
             let entry = self.entry(pack, at)?;
             if let Some(base_at) = entry.base_at {
                 deltas.push((at, entry));
-                if deltas.len() > 10_000 {
+                if deltas.len() > MAX_CHAIN {
                     return Err(Unreadable);
                 }
                 at = base_at;
                 continue;
             }
-            let kind = match entry.kind {
-                1 => ObjectType::Commit,
-                2 => ObjectType::Tree,
-                3 => ObjectType::Blob,
-                4 => ObjectType::Tag,
-                _ => return Err(Unreadable),
-            };
+            let kind = object_type(entry.kind).ok_or(Unreadable)?;
             let data = Arc::new(self.inflate(pack, &entry)?);
             let object = Packed { kind, data };
             // A walk reads each commit once: caching them would only push trees out.
@@ -434,6 +485,31 @@ impl PackReader {
     }
 }
 
+/// Longest delta chain followed (git's default depth is 50, `--depth` allows 4095).
+const MAX_CHAIN: usize = 10_000;
+
+fn object_type(kind: u8) -> Option<ObjectType> {
+    match kind {
+        1 => Some(ObjectType::Commit),
+        2 => Some(ObjectType::Tree),
+        3 => Some(ObjectType::Blob),
+        4 => Some(ObjectType::Tag),
+        _ => None,
+    }
+}
+
+/// An object's SHA-1 id: the hash of `<type> <size>\0` and its content, as git computes it.
+pub(crate) fn object_id(kind: ObjectType, data: &[u8]) -> [u8; OID_BYTES] {
+    use sha1::Digest;
+    let mut hasher = sha1::Sha1::new();
+    hasher.update(kind.str().as_bytes());
+    hasher.update(b" ");
+    hasher.update(data.len().to_string().as_bytes());
+    hasher.update(b"\0");
+    hasher.update(data);
+    hasher.finalize().into()
+}
+
 #[cfg(unix)]
 fn read_at(file: &File, buffer: &mut [u8], at: u64) -> Result<usize, Unreadable> {
     use std::os::unix::fs::FileExt;
@@ -545,7 +621,9 @@ fn varint(bytes: &mut &[u8]) -> Option<u64> {
 /// more than [`CACHE_BYTES`].
 #[derive(Default)]
 struct Cache {
-    entries: HashMap<(usize, u64), (Packed, u64)>,
+    /// The object, when it was last used, and the id it was checked against (a damaged
+    /// index could name one offset twice).
+    entries: HashMap<(usize, u64), (Packed, u64, Option<Oid>)>,
     by_use: BTreeMap<u64, (usize, u64)>,
     clock: u64,
     bytes: usize,
@@ -553,12 +631,35 @@ struct Cache {
 
 impl Cache {
     fn get(&mut self, pack: usize, at: u64) -> Option<Packed> {
-        let (object, used) = self.entries.get_mut(&(pack, at))?;
+        self.touch(pack, at).map(|(object, _)| object)
+    }
+
+    /// The object at `at` if it is cached and was checked to be `id`.
+    fn get_verified(&mut self, pack: usize, at: u64, id: Oid) -> Option<Packed> {
+        self.touch(pack, at)
+            .and_then(|(object, verified)| (verified == Some(id)).then_some(object))
+    }
+
+    fn touch(&mut self, pack: usize, at: u64) -> Option<(Packed, Option<Oid>)> {
+        let (object, used, verified) = self.entries.get_mut(&(pack, at))?;
         self.clock += 1;
         self.by_use.remove(used);
         *used = self.clock;
         self.by_use.insert(self.clock, (pack, at));
-        Some(object.clone())
+        Some((object.clone(), *verified))
+    }
+
+    fn set_verified(&mut self, pack: usize, at: u64, id: Oid) {
+        if let Some((_, _, verified)) = self.entries.get_mut(&(pack, at)) {
+            *verified = Some(id);
+        }
+    }
+
+    fn forget(&mut self, pack: usize, at: u64) {
+        if let Some((old, used, _)) = self.entries.remove(&(pack, at)) {
+            self.by_use.remove(&used);
+            self.bytes -= old.data.len();
+        }
     }
 
     fn put(&mut self, pack: usize, at: u64, object: &Packed) {
@@ -570,13 +671,13 @@ impl Cache {
             let Some((_, key)) = self.by_use.pop_first() else {
                 break;
             };
-            if let Some((old, _)) = self.entries.remove(&key) {
+            if let Some((old, _, _)) = self.entries.remove(&key) {
                 self.bytes -= old.data.len();
             }
         }
         self.clock += 1;
         self.entries
-            .insert((pack, at), (object.clone(), self.clock));
+            .insert((pack, at), (object.clone(), self.clock, None));
         self.by_use.insert(self.clock, (pack, at));
         self.bytes += size;
     }
