@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Times the git history engine against git itself on a generated repository.
 
-Usage: python3 bench/history.py [--runs N] [--commits 20000] [--items 500] [--keep DIR]
+Usage: python3 bench/history.py [--runs N] [--commits 20000] [--items 500] [--initial 50]
+                                [--keep DIR [--reuse]] [--poam BINARY] [--baseline BINARY]
 
 Builds the release binary, generates a repository with bench/gen_history.py (20,000 commits,
 500 items, about a third of the commits touching items), then, in the same run and
 interleaved so both see the same machine load:
   - `poam log --format json` over all items (the full audit trail), and
   - `git log -p --first-parent -- poams` (what git needs to show the same history),
-and reports the medians and their ratio. It then commits a change to one item on a branch
+and reports the medians and their ratio, beside the same `poam log` with the pack reader off
+(`POAM_PACK_READER=off`: libgit2 reads every object, also verified). It then commits a change to one item on a branch
 and times `poam lint --base main` (PR mode) next to `poam lint --no-history` (the same lint
 without history), so the PR walk's own cost is the difference.
 
@@ -68,24 +70,32 @@ def main():
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--commits", type=int, default=20000)
     parser.add_argument("--items", type=int, default=500)
+    parser.add_argument("--initial", type=int, default=50, help="items in the first commit")
     parser.add_argument("--keep", help="generate the repository here and keep it")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --keep: time the repository already there instead of generating it")
+    parser.add_argument("--poam", help="the poam binary to time (default: build this checkout)")
     parser.add_argument("--baseline", help="another poam binary to time in the same run")
     args = parser.parse_args()
-    poam = release_binary()
+    poam = release_binary(args.poam)
     print(f"machine: {os.cpu_count()} cores (nproc), {cpu_model()}; {subprocess.run(['git', '--version'], capture_output=True, text=True).stdout.strip()}")
     with tempfile.TemporaryDirectory() as tmp:
         repo = args.keep or os.path.join(tmp, "repo")
-        start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, os.path.join(ROOT, "bench", "gen_history.py"), repo,
-             "--commits", str(args.commits), "--items", str(args.items)],
-            check=True,
-        )
-        print(f"generated in {time.perf_counter() - start:.1f} s")
+        if not (args.reuse and args.keep and os.path.isdir(repo)):
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, os.path.join(ROOT, "bench", "gen_history.py"), repo,
+                 "--commits", str(args.commits), "--items", str(args.items),
+                 "--initial", str(args.initial)],
+                check=True,
+            )
+            print(f"generated in {time.perf_counter() - start:.1f} s")
 
         commands = {
             "poam log --format json": ([poam, "log", "--format", "json"], repo, (0,)),
             "git log -p --first-parent -- poams": (["git", "log", "-p", "--first-parent", "--", "poams"], repo, (0,)),
+            "poam log, POAM_PACK_READER=off": (
+                ["env", "POAM_PACK_READER=off", poam, "log", "--format", "json"], repo, (0,)),
         }
         if args.baseline:
             commands["baseline log --format json"] = ([args.baseline, "log", "--format", "json"], repo, (0,))
@@ -95,6 +105,7 @@ def main():
             show(name, figures)
         ratio = full["poam log --format json"][0] / full["git log -p --first-parent -- poams"][0]
         print(f"  ratio poam / git: {ratio:.2f}")
+        print(f"  ratio poam / pack reader off: {full['poam log --format json'][0] / full['poam log, POAM_PACK_READER=off'][0]:.2f}")
         if args.baseline:
             print(f"  ratio poam / baseline: {full['poam log --format json'][0] / full['baseline log --format json'][0]:.2f}")
 

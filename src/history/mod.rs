@@ -519,6 +519,16 @@ impl GitRepo {
         raw::Objects::open(&self.repo, packs)
     }
 
+    /// The type and bytes of object `id` (hex), read as a walk reads it: through the pack
+    /// reader unless it is off, and verified. For the `pack` fuzz target.
+    #[doc(hidden)]
+    pub fn read_object(&self, id: &str) -> Result<Option<(String, Vec<u8>)>, HistoryError> {
+        let id = Oid::from_str(id).map_err(|e| git_error("reading an object id", &e))?;
+        let odb = self.objects()?;
+        let object = odb.find(id)?;
+        Ok(object.map(|o| (o.kind().str().to_owned(), o.data().to_vec())))
+    }
+
     /// Turns the pack reader on or off for this handle, as `POAM_PACK_READER` does for a run
     /// (for the `pack` fuzz target, which compares both).
     #[doc(hidden)]
