@@ -141,8 +141,12 @@ fuzz_target!(|data: &[u8]| {
     let git_dir = work.join(".git");
     copy_dir(&base.git_dir, &git_dir);
     let pack_dir = git_dir.join("objects/pack");
-    std::fs::write(pack_dir.join(format!("{}.pack", base.pack_name)), &pack).expect("write");
-    std::fs::write(pack_dir.join(format!("{}.idx", base.pack_name)), &idx).expect("write");
+    for (extension, bytes) in [("pack", &pack), ("idx", &idx)] {
+        // git writes packs read-only: replace the copy rather than write through it.
+        let path = pack_dir.join(format!("{}.{extension}", base.pack_name));
+        let _ = std::fs::remove_file(&path);
+        std::fs::write(&path, bytes).expect("write");
+    }
     let items = work.join("poams");
     if let Ok(mut repo) = history::open(&items) {
         repo.set_pack_reader(true);
