@@ -974,7 +974,7 @@ mod tests {
             Oid::from_bytes(&object_id(ObjectType::Blob, b""))
                 .expect("id")
                 .to_string(),
-            "e69de29bb2d1d6434b8b29ab5b0da12ef59f3c1b"
+            "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
         );
     }
 
