@@ -2,7 +2,7 @@
 """Times the git history engine against git itself on a generated repository.
 
 Usage: python3 bench/history.py [--runs N] [--commits 20000] [--items 500] [--initial 50]
-                                [--keep DIR] [--poam BINARY] [--baseline BINARY] [--reuse]
+                                [--keep DIR [--reuse]] [--poam BINARY] [--baseline BINARY]
 
 Builds the release binary, generates a repository with bench/gen_history.py (20,000 commits,
 500 items, about a third of the commits touching items), then, in the same run and

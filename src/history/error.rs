@@ -24,6 +24,16 @@ pub enum HistoryError {
     BadSince { spec: String },
     #[error("no committed history for {}", ids.join(", "))]
     UnknownItems { ids: Vec<String> },
+    #[error(
+        "the repository uses {format} object ids; poam reads SHA-1 repositories only (its git \
+         library, libgit2, cannot open {format} ones yet)"
+    )]
+    UnsupportedObjectFormat { format: String },
+    #[error(
+        "git object {id} is damaged: {detail}; poam will not build an audit trail from it. \
+         Run `git fsck --full` to find the damage, then restore the object from another clone"
+    )]
+    Damaged { id: String, detail: String },
     #[error("git failed while {context}: {message}")]
     Git { context: String, message: String },
     #[error("cannot read {}: {source}", path.display())]

@@ -64,6 +64,8 @@ pub struct GitRepo {
     items_abs: PathBuf,
     location: ItemsLocation,
     shallow_commits: HashSet<Oid>,
+    /// Whether packed objects are read by `pack` (else libgit2 reads everything).
+    pack_reader: bool,
 }
 
 impl std::fmt::Debug for GitRepo {
@@ -86,10 +88,10 @@ pub fn work_tree_root(path: &Path) -> Option<PathBuf> {
 }
 
 pub fn open(items_dir: &Path) -> Result<GitRepo, HistoryError> {
-    // libgit2 re-hashes every object it reads by default (with SHA-1 collision detection, a
-    // third of a history walk); git itself trusts its object store on reads and leaves
-    // verification to fsck. poam only reads.
-    git2::opts::strict_hash_verification(false);
+    // An audit trail must not be built from damaged objects: libgit2 re-hashes every object
+    // it reads (its default, said again here because the setting is process-wide), and the
+    // pack reader checks what it builds (see `pack`).
+    git2::opts::strict_hash_verification(true);
     let items_abs = absolute(items_dir)?;
     let existing = items_abs
         .ancestors()
@@ -103,7 +105,7 @@ pub fn open(items_dir: &Path) -> Result<GitRepo, HistoryError> {
                 path: items_dir.to_path_buf(),
             })
         }
-        Err(err) => return Err(git_error("opening the repository", &err)),
+        Err(err) => return Err(open_error(&err)),
     };
     let workdir = repo.workdir().ok_or_else(|| HistoryError::Bare {
         path: repo.path().to_path_buf(),
@@ -134,7 +136,35 @@ pub fn open(items_dir: &Path) -> Result<GitRepo, HistoryError> {
         items_abs,
         location: ItemsLocation { components },
         shallow_commits,
+        pack_reader: pack_reader_enabled(),
     })
+}
+
+/// `POAM_PACK_READER=off` (or `0`, `false`) leaves every object to libgit2: a way round the
+/// pack reader should it ever misread, at the cost of speed on large histories.
+fn pack_reader_enabled() -> bool {
+    !std::env::var("POAM_PACK_READER").is_ok_and(|value| {
+        matches!(
+            value.trim().to_ascii_lowercase().as_str(),
+            "off" | "0" | "false" | "no"
+        )
+    })
+}
+
+/// Why libgit2 could not open the repository; a SHA-256 repository by name.
+fn open_error(err: &git2::Error) -> HistoryError {
+    let message = err.message();
+    if let Some(format) = message
+        .strip_prefix("unknown object format '")
+        .and_then(|rest| rest.strip_suffix('\''))
+    {
+        let format = match format {
+            "sha256" => "SHA-256".to_owned(),
+            other => other.to_ascii_uppercase(),
+        };
+        return HistoryError::UnsupportedObjectFormat { format };
+    }
+    git_error("opening the repository", err)
 }
 
 fn absolute(path: &Path) -> Result<PathBuf, HistoryError> {
@@ -180,6 +210,9 @@ pub struct History {
     pub changed_commits: Vec<Arc<CommitMeta>>,
     /// Items, sorted by id then path. An id appears twice only when two files claim it.
     pub items: Vec<ItemHistory>,
+    /// Commits that changed the items folder whose recorded time cannot be shown (missing, or
+    /// outside the dates chrono can hold): each shows as 1970-01-01, and this says so.
+    pub time_warnings: Vec<String>,
 }
 
 impl History {
@@ -191,7 +224,17 @@ impl History {
             commits_walked: 0,
             changed_commits: Vec::new(),
             items: Vec::new(),
+            time_warnings: Vec::new(),
         }
+    }
+
+    /// Every warning to show once with the history: the shallow boundary, then commits whose
+    /// times cannot be shown.
+    pub fn warnings(&self) -> Vec<String> {
+        self.shallow_warning()
+            .into_iter()
+            .chain(self.time_warnings.iter().cloned())
+            .collect()
     }
 
     /// The warning to show once when history stops at a shallow boundary.
@@ -355,6 +398,7 @@ impl GitRepo {
         let mut links: Vec<Link> = Vec::new();
         let mut boundary = None;
         let mut walked = 0usize;
+        let mut time_warnings = Vec::new();
         let mut commit = raw::read_commit(&odb, head.id())?.ok_or_else(|| HistoryError::Git {
             context: "reading HEAD".to_owned(),
             message: format!("commit {} is missing", head.id()),
@@ -377,6 +421,9 @@ impl GitRepo {
                 }
             };
             if parent_items != items {
+                if let Some(warning) = commit.time_warning() {
+                    time_warnings.push(warning);
+                }
                 links.push(Link {
                     meta: commit.meta(),
                     old: parent_items,
@@ -422,6 +469,8 @@ impl GitRepo {
             commits_walked: walked,
             changed_commits,
             items,
+            // Oldest first, as the events.
+            time_warnings: time_warnings.into_iter().rev().collect(),
         })
     }
 
@@ -462,7 +511,29 @@ impl GitRepo {
 
     /// The object database for this thread (see [`raw::Objects`]).
     fn objects(&self) -> Result<raw::Objects<'_>, HistoryError> {
-        raw::Objects::open(&self.repo, pack::Packs::load(self.repo.commondir()))
+        let packs = if self.pack_reader {
+            pack::Packs::load(self.repo.commondir())
+        } else {
+            pack::Packs::empty()
+        };
+        raw::Objects::open(&self.repo, packs)
+    }
+
+    /// The type and bytes of object `id` (hex), read as a walk reads it: through the pack
+    /// reader unless it is off, and verified. For the `pack` fuzz target.
+    #[doc(hidden)]
+    pub fn read_object(&self, id: &str) -> Result<Option<(String, Vec<u8>)>, HistoryError> {
+        let id = Oid::from_str(id).map_err(|e| git_error("reading an object id", &e))?;
+        let odb = self.objects()?;
+        let object = odb.find(id)?;
+        Ok(object.map(|o| (o.kind().str().to_owned(), o.data().to_vec())))
+    }
+
+    /// Turns the pack reader on or off for this handle, as `POAM_PACK_READER` does for a run
+    /// (for the `pack` fuzz target, which compares both).
+    #[doc(hidden)]
+    pub fn set_pack_reader(&mut self, on: bool) {
+        self.pack_reader = on;
     }
 
     /// HEAD's commit, or `None` in a repository without commits. Works on a detached HEAD.

@@ -75,16 +75,46 @@ impl<'r> Objects<'r> {
         self.reader.borrow().packs()
     }
 
-    /// The object `id`, or `None` when the repository does not have it.
-    pub fn find(&self, id: Oid) -> Result<Option<Object<'_>>, git2::Error> {
+    /// The object `id`, or `None` when the repository does not have it. Whichever reader
+    /// serves it, its content was hashed and found to be `id` (libgit2 checks what it reads
+    /// with strict hash verification, on since [`super::open`]); a mismatch is
+    /// [`HistoryError::Damaged`].
+    pub fn find(&self, id: Oid) -> Result<Option<Object<'_>>, HistoryError> {
         if let Some(packed) = self.reader.borrow_mut().read(id) {
             return Ok(Some(Object::Packed(packed)));
         }
         match self.odb.read(id) {
             Ok(object) => Ok(Some(Object::Git(object))),
             Err(err) if err.code() == ErrorCode::NotFound => Ok(None),
-            Err(err) => Err(err),
+            Err(err) => Err(damaged(id, &err)),
         }
+    }
+
+    /// The type and size of object `id`, from its header: a large object is not built to learn
+    /// its size. `None` when the repository does not have it.
+    pub fn header(&self, id: Oid) -> Result<Option<(ObjectType, usize)>, HistoryError> {
+        if let Some(header) = self.reader.borrow_mut().header(id) {
+            return Ok(Some(header));
+        }
+        match self.odb.read_header(id) {
+            Ok((size, kind)) => Ok(Some((kind, size))),
+            Err(err) if err.code() == ErrorCode::NotFound => Ok(None),
+            Err(err) => Err(damaged(id, &err)),
+        }
+    }
+}
+
+/// An object libgit2 could not read: its content does not hash to its id, or its pack entry
+/// does not inflate. Either way the repository, not poam, is at fault.
+fn damaged(id: Oid, err: &git2::Error) -> HistoryError {
+    let detail = if err.code() == ErrorCode::HashsumMismatch {
+        "its content does not hash to its id".to_owned()
+    } else {
+        format!("it cannot be read ({})", err.message())
+    };
+    HistoryError::Damaged {
+        id: id.to_string(),
+        detail,
     }
 }
 
@@ -94,13 +124,10 @@ pub(crate) fn read<'o>(
     id: Oid,
     kind: ObjectType,
 ) -> Result<Object<'o>, HistoryError> {
-    let object = objects
-        .find(id)
-        .map_err(|e| git_error("reading the object database", &e))?
-        .ok_or_else(|| HistoryError::Git {
-            context: "reading the object database".to_owned(),
-            message: format!("object {id} is missing"),
-        })?;
+    let object = objects.find(id)?.ok_or_else(|| HistoryError::Git {
+        context: "reading the object database".to_owned(),
+        message: format!("object {id} is missing"),
+    })?;
     if object.kind() != kind {
         return Err(HistoryError::Git {
             context: "reading the object database".to_owned(),
@@ -248,6 +275,50 @@ impl RawCommit<'_> {
     pub fn meta(&self) -> CommitMeta {
         parse_commit_meta(self.id, self.object.data())
     }
+
+    /// What to say when the committer or author time cannot be shown (missing, malformed or
+    /// outside chrono's dates): [`RawCommit::meta`] then gives the epoch, 1970-01-01.
+    pub fn time_warning(&self) -> Option<String> {
+        let data = self.object.data();
+        let header = data
+            .windows(2)
+            .position(|w| w == b"\n\n")
+            .map_or(data, |at| &data[..at]);
+        let mut odd = Vec::new();
+        for role in ["committer", "author"] {
+            let prefix = format!("{role} ");
+            let line = header
+                .split(|&b| b == b'\n')
+                .find_map(|line| line.strip_prefix(prefix.as_bytes()));
+            let when = line.and_then(|line| {
+                let close = line.iter().rposition(|&b| b == b'>')?;
+                Some(
+                    String::from_utf8_lossy(&line[close + 1..])
+                        .trim()
+                        .to_owned(),
+                )
+            });
+            let readable = when.as_deref().is_some_and(|when| {
+                when.split_whitespace()
+                    .next()
+                    .and_then(|s| s.parse::<i64>().ok())
+                    .is_some_and(|seconds| DateTime::from_timestamp(seconds, 0).is_some())
+            });
+            if !readable {
+                let shown = when.map_or_else(|| "none".to_owned(), |when| format!("`{when}`"));
+                odd.push(format!("{role} time {shown}"));
+            }
+        }
+        if odd.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "commit {} records a {} that is missing or outside the dates poam can show: its \
+             changes are dated 1970-01-01",
+            self.id,
+            odd.join(" and a ")
+        ))
+    }
 }
 
 /// Reads a commit and its `tree` and first `parent` header lines; `None` when the object is
@@ -256,10 +327,8 @@ pub(crate) fn read_commit<'o>(
     objects: &'o Objects<'_>,
     id: Oid,
 ) -> Result<Option<RawCommit<'o>>, HistoryError> {
-    let object = match objects.find(id) {
-        Ok(Some(object)) => object,
-        Ok(None) => return Ok(None),
-        Err(err) => return Err(git_error("reading a commit", &err)),
+    let Some(object) = objects.find(id)? else {
+        return Ok(None);
     };
     if object.kind() != ObjectType::Commit {
         return Err(HistoryError::Git {

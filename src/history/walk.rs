@@ -12,6 +12,7 @@ use git2::{ObjectType, Oid};
 use rayon::iter::{IntoParallelIterator, ParallelIterator};
 
 use crate::model::LineIndex;
+use crate::parse::MAX_FILE_BYTES;
 
 use super::raw::{self, Object, Objects, RawEntries, RawEntry};
 use super::track::{FileChange, Memo, Parsed};
@@ -480,6 +481,8 @@ pub(crate) struct BlobParser<'o> {
     odb: &'o Objects<'o>,
     requested: HashSet<Oid>,
     pending: VecDeque<(Oid, Vec<u8>)>,
+    /// Blobs over the item size limit, refused from their header without being read.
+    refused: Vec<(Oid, Parsed)>,
     helper: Option<Helper>,
 }
 
@@ -519,6 +522,7 @@ impl<'o> BlobParser<'o> {
             odb,
             requested: HashSet::new(),
             pending: VecDeque::new(),
+            refused: Vec::new(),
             // On a single core a helper only adds switching.
             helper: (rayon::current_num_threads() > 1)
                 .then(Helper::start)
@@ -531,6 +535,15 @@ impl<'o> BlobParser<'o> {
     pub fn request(&mut self, blob: Oid) -> Result<(), HistoryError> {
         if self.requested.contains(&blob) {
             return Ok(());
+        }
+        // The size first: a version far over the limit (a 1 GB file committed by mistake) is
+        // a parse error of that version without being inflated.
+        if let Some((ObjectType::Blob, size)) = self.odb.header(blob)? {
+            if size > MAX_FILE_BYTES {
+                self.requested.insert(blob);
+                self.refused.push((blob, Err(Arc::from(too_large(size)))));
+                return Ok(());
+            }
         }
         let bytes = raw::read(self.odb, blob, ObjectType::Blob)?.data().to_vec();
         self.parse(blob, bytes);
@@ -569,6 +582,7 @@ impl<'o> BlobParser<'o> {
             .map(|(blob, bytes)| (blob, parse_blob(&bytes)))
             .collect();
         let mut memo: Memo = rest.into_iter().collect();
+        memo.extend(self.refused);
         if let Some(helper) = self.helper {
             drop(helper.work);
             // A helper that panicked parsed nothing we can use; its blobs read as unparsed.
@@ -578,6 +592,14 @@ impl<'o> BlobParser<'o> {
         }
         memo
     }
+}
+
+/// Why a version over the item size limit was not read.
+fn too_large(size: usize) -> String {
+    format!(
+        "file is {size} bytes; items may be at most {MAX_FILE_BYTES} bytes (this version was not \
+         read)"
+    )
 }
 
 /// Parses one item file, keeping the parser's message (with its line) on failure.

@@ -361,7 +361,7 @@ pub fn render_json(
         items_dir: &history.items_dir,
         head: history.head.as_ref().map(|c| c.id.as_str()),
         shallow_boundary: history.shallow_boundary.as_ref().map(|c| c.id.as_str()),
-        warnings: history.shallow_warning().into_iter().collect(),
+        warnings: history.warnings(),
         items,
         waivers: waivers
             .iter()
@@ -527,7 +527,7 @@ pub fn render_human(
     waivers: &[HistoryWaiver],
 ) -> String {
     let mut out = String::new();
-    if let Some(warning) = history.shallow_warning() {
+    for warning in history.warnings() {
         let _ = writeln!(out, "warning: {warning}\n");
     }
     if !waivers.is_empty() {
@@ -655,7 +655,7 @@ pub fn render_md(
     waivers: &[HistoryWaiver],
 ) -> String {
     let mut out = String::from("# POA&M item history\n");
-    if let Some(warning) = history.shallow_warning() {
+    for warning in history.warnings() {
         let _ = writeln!(out, "\n> **Warning:** {}", md_text(&warning));
     }
     if !waivers.is_empty() {

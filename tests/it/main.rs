@@ -12,6 +12,7 @@ mod export_ver;
 mod fuzz_regressions;
 mod history;
 mod history_lint;
+mod history_objects;
 mod import_scan;
 mod merges;
 mod migrate;
