@@ -522,7 +522,9 @@ impl ItemDocument {
         let line_end = line_end(text, old_end);
         // A comment after the old value stays on the key's line, before the block's lines.
         let trailing = &text[old_end..line_end];
-        let (head, tail) = block.find(self.eol).map_or((block.as_str(), ""), |i| block.split_at(i));
+        let (head, tail) = block
+            .find(self.eol)
+            .map_or((block.as_str(), ""), |i| block.split_at(i));
         Some(Splice {
             start: colon,
             end: line_end,
@@ -836,9 +838,7 @@ fn lock_file(path: &Path) -> Result<File, EditError> {
                 }
                 std::thread::sleep(Duration::from_millis(10));
             }
-            Err(std::fs::TryLockError::Error(e))
-                if e.kind() == std::io::ErrorKind::Unsupported =>
-            {
+            Err(std::fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {
                 return Ok(file)
             }
             Err(std::fs::TryLockError::Error(source)) => return Err(read_error(source)),

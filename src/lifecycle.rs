@@ -221,8 +221,7 @@ impl Editor<'_> {
             }
             _ => line,
         };
-        if self.doc.get(&path).map(crate::model::Node::to_json) == Some(Json::from(text.as_str()))
-        {
+        if self.doc.get(&path).map(crate::model::Node::to_json) == Some(Json::from(text.as_str())) {
             return Ok(());
         }
         let old = self.old(&path);

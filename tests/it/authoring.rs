@@ -698,7 +698,10 @@ fn a_held_lock_makes_the_writer_wait_then_fail() {
     let started = std::time::Instant::now();
     let (code, _, err) = run(dir, &["complete", "V-1", "1"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("being edited by another poam process"), "{err}");
+    assert!(
+        err.contains("being edited by another poam process"),
+        "{err}"
+    );
     assert!(started.elapsed() >= poam::edit::LOCK_WAIT, "it waited");
     assert_eq!(fs::read_to_string(&file).expect("read"), racing_item());
 
@@ -767,7 +770,14 @@ fn lifecycle_dates_after_today_are_refused() {
     let temp = racing_repo();
     let dir = temp.path();
     for args in [
-        &["close", "V-1", "--evidence", "Rescan clean", "--date", "2026-11-26"][..],
+        &[
+            "close",
+            "V-1",
+            "--evidence",
+            "Rescan clean",
+            "--date",
+            "2026-11-26",
+        ][..],
         &["complete", "V-1", "1", "--date", "2026-12-01"],
         &["checkin", "V-1", "--date", "2027-01-01"],
     ] {
@@ -782,4 +792,44 @@ fn lifecycle_dates_after_today_are_refused() {
     // Today itself is fine.
     let (code, _, err) = run(dir, &["complete", "V-1", "1", "--date", TODAY]);
     assert_eq!(code, 0, "{err}");
+}
+
+/// An id deleted in git is never handed out again, by `poam new` or `poam import scan`: the
+/// allocator counts every id the history held (V-3, deleted; V-5, renumbered in place).
+#[test]
+fn ids_deleted_in_history_are_not_reused() {
+    let (_temp, repo) = crate::common::build_repo("deleted_ids");
+    let (code, out, err) = run(&repo, &["new", "--title", "A new finding"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.ends_with("/poams/V-6.yaml\n"), "{out}{err}");
+    let text = fs::read_to_string(repo.join("poams/V-6.yaml")).expect("read");
+    assert!(text.contains("id: V-6\n"), "{text}");
+
+    // `poam import scan` likewise.
+    fs::remove_file(repo.join("poams/V-6.yaml")).expect("remove");
+    let scan = crate::common::fixtures().join("scans/trivy/trivy_spring4shell-jre8.json");
+    let (code, out, err) = run(
+        &repo,
+        &[
+            "import",
+            "scan",
+            scan.to_str().expect("utf-8"),
+            "--write",
+            "--report",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let created: Vec<&str> = report["created"]
+        .as_array()
+        .expect("created")
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert!(!created.is_empty(), "{out}");
+    assert!(
+        created.iter().all(|id| !["V-3", "V-4", "V-5"].contains(id)) && created[0] == "V-6",
+        "{created:?}"
+    );
 }
