@@ -182,7 +182,7 @@ fn new_then_filling_the_placeholders_is_clean() {
     assert_eq!(code, 1);
     let flagged: Vec<&str> = out
         .lines()
-        .filter_map(|l| l.split("missing required field ").nth(1))
+        .filter_map(|l| l.split("required field ").nth(1)?.strip_suffix(" is empty"))
         .collect();
     assert!(
         out.contains("required field `controls` is an empty list"),
@@ -192,8 +192,8 @@ fn new_then_filling_the_placeholders_is_clean() {
         flagged,
         [
             "`description`",
-            "`detector_id`",
             "`detector`",
+            "`detector_id`",
             "`owner`",
             "`remediation`",
             "`milestones[0].description`"
