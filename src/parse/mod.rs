@@ -144,6 +144,53 @@ fn tab_in_indentation(text: &str, error: &ParseError) -> Option<ParseError> {
     None
 }
 
+/// Where the quoted scalar that ends at a parse error began, when it began on an earlier line:
+/// a quote left open on line 5 runs on to the next quote of its kind, and the parser then
+/// complains there (`invalid trailing content after double-quoted scalar` on line 9). The
+/// span covers the opening quote, for a second label on the line that needs the fix.
+pub fn quote_opened_at(text: &str, error: &ParseError) -> Option<Span> {
+    let quote = if error.message.contains("after double-quoted scalar") {
+        b'"'
+    } else if error.message.contains("after single-quoted scalar") {
+        b'\''
+    } else {
+        return None;
+    };
+    let bytes = text.as_bytes();
+    // The closing quote sits just before the trailing content, spaces aside.
+    let closing = text[..error.span.start.min(text.len())]
+        .trim_end_matches([' ', '\t'])
+        .len()
+        .checked_sub(1)?;
+    if bytes.get(closing) != Some(&quote) {
+        return None;
+    }
+    // Back to the quote that opened it: inside double quotes `\"` is escaped; inside single
+    // quotes `''` is one quote.
+    let mut at = closing;
+    let opening = loop {
+        let found = text[..at].rfind(char::from(quote))?;
+        if quote == b'"' {
+            let backslashes = bytes[..found]
+                .iter()
+                .rev()
+                .take_while(|b| **b == b'\\')
+                .count();
+            if backslashes % 2 == 1 {
+                at = found;
+                continue;
+            }
+        } else if found > 0 && bytes[found - 1] == b'\'' {
+            at = found - 1;
+            continue;
+        }
+        break found;
+    };
+    text[opening..closing]
+        .contains('\n')
+        .then(|| Span::new(opening, opening + 1))
+}
+
 /// The value of a top-level `key: value` line, read from the text without parsing it: for
 /// naming the item of a file that does not parse.
 pub fn top_level_scalar(text: &str, key: &str) -> Option<String> {
@@ -541,6 +588,23 @@ mod tests {
     fn deep_nesting_is_an_error_not_a_crash() {
         let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         assert!(parse_str(&deep).is_err());
+    }
+
+    /// Both parsers refuse a quote left open (the fast path by giving up, the full parser
+    /// with the error), and the opening quote is found from the error.
+    #[test]
+    fn an_open_quote_is_found_where_it_opens() {
+        let text = "id: V-1\nowner: \"Jane Doe\nrisk: \"low\"\n";
+        assert!(fast::parse(text).is_none());
+        let error = parse_str(text).expect_err("refused");
+        let opening = quote_opened_at(text, &error).expect("found");
+        assert_eq!(opening.start, text.find('"').expect("quote"));
+        let escaped = "id: V-1\nowner: \"Jane \\\" Doe\nrisk: \"low\"\n";
+        let error = parse_str(escaped).expect_err("refused");
+        assert_eq!(
+            quote_opened_at(escaped, &error).map(|s| s.start),
+            escaped.find('"')
+        );
     }
 
     #[test]
