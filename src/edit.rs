@@ -1739,6 +1739,28 @@ mod tests {
     }
 
     #[test]
+    fn lines_become_a_literal_block_whatever_the_old_style() {
+        let mut d = doc("id: V-1\ncomments: \"one: line\" # kept\nstatus: open\n");
+        d.set_lines(&[k("comments")], "one: line\ntwo".into())
+            .expect("set");
+        assert_eq!(
+            d.text(),
+            "id: V-1\ncomments: |- # kept\n  one: line\n  two\nstatus: open\n"
+        );
+        // One line stays as it is written; a new key is a block too.
+        let mut d = doc("id: V-1\ncomments: 'x'\n");
+        d.set_lines(&[k("comments")], "y".into()).expect("set");
+        assert_eq!(d.text(), "id: V-1\ncomments: 'y'\n");
+        let mut d = doc("id: V-1\n");
+        d.set_lines(&[k("comments")], "a\nb".into()).expect("set");
+        assert_eq!(d.text(), "id: V-1\ncomments: |-\n  a\n  b\n");
+        // Text a block cannot hold (leading spaces) stays double-quoted.
+        let mut d = doc("id: V-1\ncomments: x\n");
+        d.set_lines(&[k("comments")], "  a\nb".into()).expect("set");
+        assert_eq!(d.text(), "id: V-1\ncomments: \"  a\\nb\"\n");
+    }
+
+    #[test]
     fn new_keys_follow_the_documented_order() {
         let mut d = doc("# head\nid: V-1\n\n# the plan\ndue: 2026-01-01 # c\nstatus: open");
         d.set(

@@ -100,6 +100,50 @@ pub fn parse_str(text: &str) -> Result<Node, ParseError> {
     if let Some(node) = fast::parse(text) {
         return Ok(node);
     }
+    parse_full(text)
+}
+
+/// Whether the fast path agrees with the full parser on `text`: it must give up (`None`) or
+/// build exactly the tree (values and spans) the full parser builds. `Err` says how they
+/// differ. For the `parse-diff` fuzz target and its regression test.
+pub fn check_fast_path(text: &str) -> Result<(), String> {
+    let Some(fast) = fast::parse(text) else {
+        return Ok(());
+    };
+    match parse_full(text) {
+        Ok(full) if same_tree(&fast, &full) => Ok(()),
+        Ok(full) => Err(format!(
+            "the fast path and the full parser differ on {text:?}:\nfast: {fast:?}\nfull: {full:?}"
+        )),
+        Err(error) => Err(format!(
+            "the fast path accepts {text:?}, which the full parser refuses: {}",
+            error.message
+        )),
+    }
+}
+
+/// Node equality, spans included, where NaN equals NaN.
+fn same_tree(a: &Node, b: &Node) -> bool {
+    if a.span != b.span {
+        return false;
+    }
+    match (&a.value, &b.value) {
+        (Value::Float(x), Value::Float(y)) => x == y || (x.is_nan() && y.is_nan()),
+        (Value::Seq(x), Value::Seq(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_tree(a, b))
+        }
+        (Value::Map(x), Value::Map(y)) => {
+            x.len() == y.len()
+                && x.iter().zip(y).all(|(a, b)| {
+                    a.key == b.key && a.key_span == b.key_span && same_tree(&a.value, &b.value)
+                })
+        }
+        (x, y) => x == y,
+    }
+}
+
+/// The full parser alone, without the fast path.
+fn parse_full(text: &str) -> Result<Node, ParseError> {
     if let Some(at) = text.find('\0') {
         return Err(ParseError {
             message: "file contains a NUL byte: it looks binary, not YAML".to_owned(),
