@@ -360,7 +360,18 @@ impl ItemDocument {
     pub fn save(&mut self) -> Result<(), EditError> {
         let lock = match self.lock.take() {
             Some(lock) => lock,
-            None => lock_file(&self.path)?,
+            None => match lock_file(&self.path) {
+                Ok(lock) => lock,
+                // Removed since it was read: a change like any other.
+                Err(EditError::Read { source, .. })
+                    if source.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    return Err(EditError::Changed {
+                        path: self.path.clone(),
+                    })
+                }
+                Err(other) => return Err(other),
+            },
         };
         let result = self.save_locked();
         drop(lock);
