@@ -7,6 +7,15 @@
 //! again and the whole tree compared with the intended one; an edit that would read back
 //! differently is refused and leaves the document as it was.
 //!
+//! Concurrent writers: [`ItemDocument::open`] takes an exclusive advisory lock on the file
+//! (`flock` through `std::fs::File::try_lock`) and holds it until the document is saved or
+//! dropped, so `poam checkin V-1 & poam complete V-1 1` run one after the other and both
+//! changes land. A writer waits up to [`LOCK_WAIT`] for the lock, then fails naming the file;
+//! the byte comparison in [`ItemDocument::save`] still catches writers that take no lock (an
+//! editor, `git checkout`). An item file that is a symlink is refused: renaming the new text
+//! over it would replace the link with a copy, and writing through it would change a file
+//! whose history poam does not follow.
+//!
 //! ```
 //! use poam::edit::{ItemDocument, Key, NewValue};
 //!
@@ -22,7 +31,9 @@
 //! ```
 
 use std::fmt;
+use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use serde_json::Value as Json;
@@ -109,6 +120,10 @@ pub enum EditError {
     Changed { path: PathBuf },
     #[error("`{}` already exists; nothing was written", path.display())]
     Exists { path: PathBuf },
+    #[error("`{}` is being edited by another poam process (waited {} s for it to finish); nothing was written: try again", path.display(), waited.as_secs())]
+    Locked { path: PathBuf, waited: Duration },
+    #[error("`{}` is a symlink; poam edits only regular files (writing through a link would change a file whose history poam does not follow, and replacing it would lose the link): edit `{}` by hand, or replace the link with the file", path.display(), target.display())]
+    Symlink { path: PathBuf, target: PathBuf },
     #[error("`{}`: no value at `{field}`", path.display())]
     Missing { path: PathBuf, field: String },
     #[error("`{}`: `{field}` is {found}, expected {expected}", path.display())]
@@ -133,7 +148,7 @@ pub enum EditError {
 }
 
 /// An item file held in memory for editing, with the bytes it was read from.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct ItemDocument {
     path: PathBuf,
     /// What the file held when read (or last saved); [`ItemDocument::save`] refuses otherwise.
@@ -141,6 +156,23 @@ pub struct ItemDocument {
     text: String,
     node: Node,
     eol: &'static str,
+    /// The open file holding the lock, from [`ItemDocument::open`] until saved or dropped.
+    lock: Option<File>,
+}
+
+/// A copy without the lock: saving it takes the lock then (and waits while the original
+/// holds it).
+impl Clone for ItemDocument {
+    fn clone(&self) -> Self {
+        Self {
+            path: self.path.clone(),
+            on_disk: self.on_disk.clone(),
+            text: self.text.clone(),
+            node: self.node.clone(),
+            eol: self.eol,
+            lock: None,
+        }
+    }
 }
 
 /// One contiguous replacement of `text[start..end]`.
@@ -169,9 +201,12 @@ enum Slot<'n> {
 }
 
 impl ItemDocument {
-    /// Reads and parses `path`.
+    /// Locks, reads and parses `path`. The lock is held until the document is saved or
+    /// dropped, so read, check and rename happen as one step for every poam writer.
     pub fn open(path: &Path) -> Result<ItemDocument, EditError> {
-        let bytes = std::fs::read(path).map_err(|source| EditError::Read {
+        let mut lock = lock_file(path)?;
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut lock, &mut bytes).map_err(|source| EditError::Read {
             path: path.to_path_buf(),
             source,
         })?;
@@ -180,7 +215,9 @@ impl ItemDocument {
             message: e.message,
             span: e.span,
         })?;
-        Ok(Self::with(path.to_path_buf(), bytes, text, node))
+        let mut doc = Self::with(path.to_path_buf(), bytes, text, node);
+        doc.lock = Some(lock);
+        Ok(doc)
     }
 
     /// A document from text the caller read from `path` (or will create there): `save`
@@ -206,6 +243,7 @@ impl ItemDocument {
             text,
             node,
             eol,
+            lock: None,
         }
     }
 
@@ -236,7 +274,27 @@ impl ItemDocument {
     /// the new value can be written in it) or a whole value, or adds the key to its mapping
     /// at the position the documented key order gives, creating missing parent mappings.
     pub fn set(&mut self, path: &[Key], value: NewValue) -> Result<(), EditError> {
-        let splice = self.plan_set(path, &value)?;
+        self.set_styled(path, value, false)
+    }
+
+    /// Sets the text at `path` like [`ItemDocument::set`], but text with line breaks becomes a
+    /// literal block scalar (`|`) whatever the old value's style, when a block can hold it:
+    /// for text the tools write line by line, such as `comments`, which a reader should see
+    /// as lines rather than as one quoted line of `\n` escapes.
+    pub fn set_lines(&mut self, path: &[Key], text: String) -> Result<(), EditError> {
+        self.set_styled(path, NewValue::Str(text), true)
+    }
+
+    fn set_styled(
+        &mut self,
+        path: &[Key],
+        value: NewValue,
+        literal: bool,
+    ) -> Result<(), EditError> {
+        let splice = match self.plan_set(path, &value) {
+            Ok(splice) if literal => self.plan_literal(path, &value).unwrap_or(splice),
+            other => other?,
+        };
         let mut expected = self.node.to_json();
         if !json_set(&mut expected, path, value.to_json()) {
             return Err(self.missing(path));
@@ -295,10 +353,32 @@ impl ItemDocument {
         first
     }
 
-    /// Writes the text back through a temporary file in the same folder and a rename. Refuses
-    /// when the file no longer holds the bytes it was read from; a failed write leaves the
-    /// file as it was and no temporary file behind.
+    /// Writes the text back through a temporary file in the same folder and a rename, under
+    /// the file's lock (taken now when [`ItemDocument::open`] did not). Refuses when the file
+    /// no longer holds the bytes it was read from; a failed write leaves the file as it was
+    /// and no temporary file behind. The lock is released when this returns.
     pub fn save(&mut self) -> Result<(), EditError> {
+        let lock = match self.lock.take() {
+            Some(lock) => lock,
+            None => match lock_file(&self.path) {
+                Ok(lock) => lock,
+                // Removed since it was read: a change like any other.
+                Err(EditError::Read { source, .. })
+                    if source.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    return Err(EditError::Changed {
+                        path: self.path.clone(),
+                    })
+                }
+                Err(other) => return Err(other),
+            },
+        };
+        let result = self.save_locked();
+        drop(lock);
+        result
+    }
+
+    fn save_locked(&mut self) -> Result<(), EditError> {
         let now = match std::fs::read(&self.path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -419,6 +499,48 @@ impl ItemDocument {
             (_, Key::Index(_)) => Err(self.wrong_type(&path[..depth], node, "a list")),
             _ => Err(self.wrong_type(&path[..depth], node, "a mapping")),
         }
+    }
+
+    /// Replaces the block-context mapping value at `path` with `value` as a literal block,
+    /// when it is multi-line text a block can hold; `None` otherwise (the caller keeps its own
+    /// plan).
+    fn plan_literal(&self, path: &[Key], value: &NewValue) -> Option<Splice> {
+        let NewValue::Str(new) = value else {
+            return None;
+        };
+        if !new.contains('\n') {
+            return None;
+        }
+        let (last, parent_path) = path.split_last()?;
+        let parent = self.get(parent_path)?;
+        let Slot::Entry(map, i) = slot_of(parent, last)? else {
+            return None;
+        };
+        let text = self.text.as_str();
+        if is_flow(text, map) {
+            return None;
+        }
+        let entry = &map_entries(map)[i];
+        let old = &entry.value;
+        if matches!(old.value, Value::Seq(_) | Value::Map(_)) {
+            return None;
+        }
+        let colon = colon_end(text, entry)?;
+        let indent = column(text, entry.key_span.start) + 2;
+        let block = block_text(new, indent, false, self.eol)
+            .filter(|b| reads_back_block(b, new, self.eol))?;
+        let old_end = node_end(text, old).max(colon);
+        let line_end = line_end(text, old_end);
+        // A comment after the old value stays on the key's line, before the block's lines.
+        let trailing = &text[old_end..line_end];
+        let (head, tail) = block
+            .find(self.eol)
+            .map_or((block.as_str(), ""), |i| block.split_at(i));
+        Some(Splice {
+            start: colon,
+            end: line_end,
+            replacement: format!("{head}{trailing}{tail}"),
+        })
     }
 
     /// Replaces the whole value in `slot` (its key, dash and surroundings stay).
@@ -683,6 +805,72 @@ impl ItemDocument {
             end: after,
             replacement: String::new(),
         })
+    }
+}
+
+/// How long a writer waits for another writer's lock on an item file before giving up.
+pub const LOCK_WAIT: Duration = Duration::from_secs(5);
+
+/// Opens `path` and takes an exclusive advisory lock on it, waiting up to [`LOCK_WAIT`]. A
+/// writer that held the lock renames a new file over the path, so a lock won on the file
+/// that was there before is let go and the path opened again. Refuses a symlink. Where the
+/// platform or file system has no locks, the file is returned unlocked (the byte comparison
+/// in [`ItemDocument::save`] still refuses a changed file).
+fn lock_file(path: &Path) -> Result<File, EditError> {
+    let started = Instant::now();
+    let read_error = |source| EditError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    loop {
+        let meta = std::fs::symlink_metadata(path).map_err(read_error)?;
+        if meta.file_type().is_symlink() {
+            return Err(EditError::Symlink {
+                path: path.to_path_buf(),
+                target: std::fs::read_link(path).unwrap_or_default(),
+            });
+        }
+        let file = File::open(path).map_err(read_error)?;
+        match file.try_lock() {
+            Ok(()) => {
+                let now = std::fs::symlink_metadata(path).ok();
+                let locked = file.metadata().ok();
+                if same_file(locked.as_ref(), now.as_ref()) {
+                    return Ok(file);
+                }
+                // Replaced while we opened it: lock what is there now.
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                if started.elapsed() >= LOCK_WAIT {
+                    return Err(EditError::Locked {
+                        path: path.to_path_buf(),
+                        waited: LOCK_WAIT,
+                    });
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(std::fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {
+                return Ok(file)
+            }
+            Err(std::fs::TryLockError::Error(source)) => return Err(read_error(source)),
+        }
+    }
+}
+
+/// Whether two metadata describe the same file (always true where that cannot be told).
+fn same_file(a: Option<&std::fs::Metadata>, b: Option<&std::fs::Metadata>) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (a, b) {
+            (Some(a), Some(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        true
     }
 }
 
@@ -1563,6 +1751,28 @@ mod tests {
         let mut d = doc("id: V-1\ncomments: short\n");
         d.set(&[k("comments")], s("two\nlines")).expect("set");
         assert_eq!(d.text(), "id: V-1\ncomments: \"two\\nlines\"\n");
+    }
+
+    #[test]
+    fn lines_become_a_literal_block_whatever_the_old_style() {
+        let mut d = doc("id: V-1\ncomments: \"one: line\" # kept\nstatus: open\n");
+        d.set_lines(&[k("comments")], "one: line\ntwo".into())
+            .expect("set");
+        assert_eq!(
+            d.text(),
+            "id: V-1\ncomments: |- # kept\n  one: line\n  two\nstatus: open\n"
+        );
+        // One line stays as it is written; a new key is a block too.
+        let mut d = doc("id: V-1\ncomments: 'x'\n");
+        d.set_lines(&[k("comments")], "y".into()).expect("set");
+        assert_eq!(d.text(), "id: V-1\ncomments: 'y'\n");
+        let mut d = doc("id: V-1\n");
+        d.set_lines(&[k("comments")], "a\nb".into()).expect("set");
+        assert_eq!(d.text(), "id: V-1\ncomments: |-\n  a\n  b\n");
+        // Text a block cannot hold (leading spaces) stays double-quoted.
+        let mut d = doc("id: V-1\ncomments: x\n");
+        d.set_lines(&[k("comments")], "  a\nb".into()).expect("set");
+        assert_eq!(d.text(), "id: V-1\ncomments: \"  a\\nb\"\n");
     }
 
     #[test]

@@ -1,13 +1,36 @@
 //! New item ids: the prefix (`V-` unless `id_prefix:` says otherwise) and the number after the
 //! highest one in use, zero-padded to the widest existing id (`V-0042` after `V-0041`).
 //!
-//! Numbers are never reused: the next id follows the highest, so an id freed by a deleted item
-//! (which `item-deleted` reports from history) does not come back for a different weakness.
-//! The file name is taken with an exclusive create, so two writers never share an id.
+//! Numbers are never reused: the next id follows the highest in use or ever held in the items
+//! folder's git history ([`ids_in_history`]), so an id freed by a deleted item (which
+//! `item-deleted` reports from history) does not come back for a different weakness and
+//! `poam log` never mixes two items. The file name is taken with an exclusive create, so two
+//! writers never share an id.
 
 use std::path::{Path, PathBuf};
 
 use crate::edit::{create_new, EditError};
+use crate::error::Error;
+use crate::history::HistoryError;
+
+/// Every id (and item file name) the items folder held along the first-parent history of
+/// HEAD, for the callers of [`allocate`] to count as taken. Outside git there is no history:
+/// none. A history that cannot be read is an error, not a silent chance of reuse.
+pub fn ids_in_history(items_dir: &Path) -> Result<Vec<String>, Error> {
+    let repo = match crate::history::open(items_dir) {
+        Ok(repo) => repo,
+        Err(
+            HistoryError::NotARepo { .. }
+            | HistoryError::Bare { .. }
+            | HistoryError::OutsideWorkTree { .. },
+        ) => return Ok(Vec::new()),
+        Err(err) => return Err(Error::History(err.to_string())),
+    };
+    let ids = repo
+        .ids_ever()
+        .map_err(|err| Error::History(format!("reading the ids used in history: {err}")))?;
+    Ok(ids.into_iter().collect())
+}
 
 /// An id and the file it lives in (`<items_dir>/<id>.yaml`).
 #[derive(Clone, Debug, PartialEq, Eq)]

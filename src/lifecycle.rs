@@ -36,6 +36,33 @@ pub enum Transition {
     Reopen { date: NaiveDate, reason: String },
 }
 
+impl Transition {
+    /// The date the edit records.
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            Transition::Close { date, .. }
+            | Transition::Checkin { date, .. }
+            | Transition::Complete { date, .. }
+            | Transition::Reopen { date, .. } => *date,
+        }
+    }
+}
+
+/// Refuses a transition dated after `today`: it records what happened, and `future-date`
+/// reports a later date as an error, so writing it would only make lint fail.
+pub fn check_date(id: &str, transition: &Transition, today: NaiveDate) -> Result<(), Error> {
+    let date = transition.date();
+    if date > today {
+        return Err(Error::Refused(format!(
+            "{id}: the date {} is after today ({}); lifecycle edits record what has happened, \
+             and `poam lint` reports a future date as an error; nothing was written",
+            date_text(date),
+            date_text(today)
+        )));
+    }
+    Ok(())
+}
+
 /// One changed field, for the command to print.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
@@ -184,7 +211,8 @@ impl Editor<'_> {
         Ok(())
     }
 
-    /// Adds a dated line to `comments`, keeping what is there.
+    /// Adds a dated line to `comments`, keeping what is there. Several lines are written as
+    /// a literal block (`|`), one line per note.
     fn note(&mut self, line: String) -> Result<(), Error> {
         let path = [Key::from("comments")];
         let text = match self.doc.get(&path).map(crate::model::Node::to_json) {
@@ -193,7 +221,18 @@ impl Editor<'_> {
             }
             _ => line,
         };
-        self.set(&path, NewValue::Str(text))
+        if self.doc.get(&path).map(crate::model::Node::to_json) == Some(Json::from(text.as_str())) {
+            return Ok(());
+        }
+        let old = self.old(&path);
+        let new = one_line(&text);
+        self.doc.set_lines(&path, text).map_err(edit_failure)?;
+        self.changes.push(Change {
+            field: field_name(&path),
+            old,
+            new: Some(new),
+        });
+        Ok(())
     }
 }
 

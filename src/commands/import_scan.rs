@@ -30,7 +30,11 @@ pub fn run(args: &ImportScanArgs, global: &GlobalArgs) -> Result<ExitCode, Error
         })
         .collect::<Result<Vec<_>, _>>()?;
     let (scans, failed) = scan::parse_all(&files, format);
-    let settings = Settings::of(&workspace, today);
+    let former_ids = crate::ids::ids_in_history(&workspace.config.items_dir)?;
+    let settings = Settings {
+        former_ids: &former_ids,
+        ..Settings::of(&workspace, today)
+    };
     let mut plan = reconcile::plan(&workspace, &scans, &failed, &settings);
     let mode = if args.write {
         reconcile::apply(&mut plan, &workspace, &settings, args.close_fixed)?;

@@ -51,6 +51,22 @@ fn edit_item(id: &str, transition: &Transition, global: &GlobalArgs) -> Result<E
     let started = Instant::now();
     let workspace = Workspace::open(config(global, None)?)?;
     verbose_workspace(global, &workspace, started);
+    lifecycle::check_date(id, transition, today(global))?;
+    // Two files claiming one id: which one is meant cannot be told, and editing either would
+    // hide the other from the history rules. `duplicate-id` reports it; fix it first.
+    let claiming: Vec<&str> = workspace
+        .parsed()
+        .filter(|(_, item)| item.id_text() == Some(id))
+        .map(|(file, _)| file.source.name.as_str())
+        .collect();
+    if claiming.len() > 1 {
+        return Err(Error::Refused(format!(
+            "{id}: the id is claimed by {} files ({}); make the ids unique first (`poam lint` \
+             reports `duplicate-id`); nothing was written",
+            claiming.len(),
+            claiming.join(", ")
+        )));
+    }
     let Some((file, _)) = workspace.find(id) else {
         return Err(Error::UnknownItem {
             id: id.to_owned(),

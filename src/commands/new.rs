@@ -46,8 +46,11 @@ pub fn run(args: &NewArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         .iter()
         .filter_map(|f| f.path.file_stem().map(|s| s.to_string_lossy().into_owned()))
         .collect();
+    // So are the ids of items deleted from the history: a reused id mixes two items' logs.
+    let former_ids = crate::ids::ids_in_history(&workspace.config.items_dir)?;
     let mut taken: Vec<&str> = workspace.ids();
     taken.extend(stems.iter().map(String::as_str));
+    taken.extend(former_ids.iter().map(String::as_str));
     let config = &workspace.config;
     let profile = profiles::of(config.policy.profile);
     // Asked once before any id is taken (the id does not change the answer): a refused

@@ -27,6 +27,7 @@ pub mod audit;
 pub mod diff;
 mod error;
 mod event;
+mod ids;
 mod pack;
 mod pr;
 mod progress;

@@ -56,6 +56,9 @@ pub struct Settings<'a> {
     pub id_prefix: &'a str,
     /// Stands in for a detection date the scan does not give, and bounds closing dates.
     pub today: NaiveDate,
+    /// Ids the items folder's history held (see [`crate::ids::ids_in_history`]): never handed
+    /// out again.
+    pub former_ids: &'a [String],
 }
 
 impl<'a> Settings<'a> {
@@ -69,6 +72,7 @@ impl<'a> Settings<'a> {
             profile: profiles::of(config.policy.profile),
             kev: workspace.kev.as_ref(),
             id_prefix: &config.id_prefix,
+            former_ids: &[],
             today,
         }
     }
@@ -347,10 +351,11 @@ pub fn plan(
     plan
 }
 
-/// Ids count from every id in use: those of the parsed items and the names of every item
-/// file, readable or not.
+/// Ids count from every id in use: those of the parsed items, the names of every item file,
+/// readable or not, and every id the history held.
 fn allocator(workspace: &Workspace, settings: &Settings<'_>) -> IdAllocator {
     let mut taken: Vec<&str> = workspace.ids();
+    taken.extend(settings.former_ids.iter().map(String::as_str));
     taken.extend(
         workspace
             .items

@@ -225,6 +225,10 @@ pub struct Item {
     pub vdr: Option<Box<Vdr>>,
     /// Problems met while reading the fields, in source order.
     pub problems: Vec<Problem>,
+    /// Known keys written with no value (`title: ""`, `description:`), by path (as
+    /// `missing-field` names them: `milestones[0].description`), each with the span to point
+    /// at: the empty value, or the key when nothing follows its colon.
+    pub empty: Vec<(String, Span)>,
 }
 
 pub const ITEM_KEYS: &[&str] = &[
@@ -297,6 +301,7 @@ impl Item {
         let mut reader = Reader {
             source,
             problems: Vec::new(),
+            empty: Vec::new(),
         };
         let mut item = Item {
             span: node.span,
@@ -304,6 +309,7 @@ impl Item {
         };
         let Some(fields) = reader.mapping(node, &FieldPath::ROOT, ITEM_KEYS) else {
             item.problems = reader.problems;
+            item.empty = reader.empty;
             return item;
         };
         for (key, value, key_span) in fields {
@@ -344,6 +350,7 @@ impl Item {
             }
         }
         item.problems = reader.problems;
+        item.empty = reader.empty;
         item
     }
 }
@@ -351,6 +358,8 @@ impl Item {
 pub(super) struct Reader<'a> {
     pub(super) source: &'a str,
     pub(super) problems: Vec<Problem>,
+    /// See [`Item::empty`].
+    pub(super) empty: Vec<(String, Span)>,
 }
 
 pub(super) type Fields<'n> = Vec<(&'static str, &'n Node, Span)>;
@@ -398,7 +407,22 @@ impl Reader<'_> {
         let mut fields = Vec::with_capacity(entries.len());
         for entry in entries {
             match known.iter().find(|k| **k == entry.key) {
-                Some(key) => fields.push((*key, &entry.value, entry.key_span)),
+                Some(key) => {
+                    let blank = match &entry.value.value {
+                        Value::Null => true,
+                        Value::Str(s) => s.trim().is_empty(),
+                        _ => false,
+                    };
+                    if blank {
+                        let span = if entry.value.span.is_empty() {
+                            entry.key_span
+                        } else {
+                            entry.value.span
+                        };
+                        self.empty.push((path.key(key).to_string(), span));
+                    }
+                    fields.push((*key, &entry.value, entry.key_span))
+                }
                 None => self.problems.push(Problem::UnknownKey {
                     path: path.key(&entry.key).to_string(),
                     key: entry.key.clone(),

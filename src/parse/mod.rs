@@ -100,6 +100,50 @@ pub fn parse_str(text: &str) -> Result<Node, ParseError> {
     if let Some(node) = fast::parse(text) {
         return Ok(node);
     }
+    parse_full(text)
+}
+
+/// Whether the fast path agrees with the full parser on `text`: it must give up (`None`) or
+/// build exactly the tree (values and spans) the full parser builds. `Err` says how they
+/// differ. For the `parse-diff` fuzz target and its regression test.
+pub fn check_fast_path(text: &str) -> Result<(), String> {
+    let Some(fast) = fast::parse(text) else {
+        return Ok(());
+    };
+    match parse_full(text) {
+        Ok(full) if same_tree(&fast, &full) => Ok(()),
+        Ok(full) => Err(format!(
+            "the fast path and the full parser differ on {text:?}:\nfast: {fast:?}\nfull: {full:?}"
+        )),
+        Err(error) => Err(format!(
+            "the fast path accepts {text:?}, which the full parser refuses: {}",
+            error.message
+        )),
+    }
+}
+
+/// Node equality, spans included, where NaN equals NaN.
+fn same_tree(a: &Node, b: &Node) -> bool {
+    if a.span != b.span {
+        return false;
+    }
+    match (&a.value, &b.value) {
+        (Value::Float(x), Value::Float(y)) => x == y || (x.is_nan() && y.is_nan()),
+        (Value::Seq(x), Value::Seq(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_tree(a, b))
+        }
+        (Value::Map(x), Value::Map(y)) => {
+            x.len() == y.len()
+                && x.iter().zip(y).all(|(a, b)| {
+                    a.key == b.key && a.key_span == b.key_span && same_tree(&a.value, &b.value)
+                })
+        }
+        (x, y) => x == y,
+    }
+}
+
+/// The full parser alone, without the fast path.
+fn parse_full(text: &str) -> Result<Node, ParseError> {
     if let Some(at) = text.find('\0') {
         return Err(ParseError {
             message: "file contains a NUL byte: it looks binary, not YAML".to_owned(),
@@ -142,6 +186,53 @@ fn tab_in_indentation(text: &str, error: &ParseError) -> Option<ParseError> {
         offset += line.len();
     }
     None
+}
+
+/// Where the quoted scalar that ends at a parse error began, when it began on an earlier line:
+/// a quote left open on line 5 runs on to the next quote of its kind, and the parser then
+/// complains there (`invalid trailing content after double-quoted scalar` on line 9). The
+/// span covers the opening quote, for a second label on the line that needs the fix.
+pub fn quote_opened_at(text: &str, error: &ParseError) -> Option<Span> {
+    let quote = if error.message.contains("after double-quoted scalar") {
+        b'"'
+    } else if error.message.contains("after single-quoted scalar") {
+        b'\''
+    } else {
+        return None;
+    };
+    let bytes = text.as_bytes();
+    // The closing quote sits just before the trailing content, spaces aside.
+    let closing = text[..error.span.start.min(text.len())]
+        .trim_end_matches([' ', '\t'])
+        .len()
+        .checked_sub(1)?;
+    if bytes.get(closing) != Some(&quote) {
+        return None;
+    }
+    // Back to the quote that opened it: inside double quotes `\"` is escaped; inside single
+    // quotes `''` is one quote.
+    let mut at = closing;
+    let opening = loop {
+        let found = text[..at].rfind(char::from(quote))?;
+        if quote == b'"' {
+            let backslashes = bytes[..found]
+                .iter()
+                .rev()
+                .take_while(|b| **b == b'\\')
+                .count();
+            if backslashes % 2 == 1 {
+                at = found;
+                continue;
+            }
+        } else if found > 0 && bytes[found - 1] == b'\'' {
+            at = found - 1;
+            continue;
+        }
+        break found;
+    };
+    text[opening..closing]
+        .contains('\n')
+        .then(|| Span::new(opening, opening + 1))
 }
 
 /// The value of a top-level `key: value` line, read from the text without parsing it: for
@@ -561,6 +652,23 @@ mod tests {
     fn deep_nesting_is_an_error_not_a_crash() {
         let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         assert!(parse_str(&deep).is_err());
+    }
+
+    /// Both parsers refuse a quote left open (the fast path by giving up, the full parser
+    /// with the error), and the opening quote is found from the error.
+    #[test]
+    fn an_open_quote_is_found_where_it_opens() {
+        let text = "id: V-1\nowner: \"Jane Doe\nrisk: \"low\"\n";
+        assert!(fast::parse(text).is_none());
+        let error = parse_str(text).expect_err("refused");
+        let opening = quote_opened_at(text, &error).expect("found");
+        assert_eq!(opening.start, text.find('"').expect("quote"));
+        let escaped = "id: V-1\nowner: \"Jane \\\" Doe\nrisk: \"low\"\n";
+        let error = parse_str(escaped).expect_err("refused");
+        assert_eq!(
+            quote_opened_at(escaped, &error).map(|s| s.start),
+            escaped.find('"')
+        );
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! each milestone; all four keys of a milestone change; `product` and `last_checkin` of a
 //! vendor dependency; `status` and `rationale` of every deviation and `adjusted_risk` of a
 //! risk adjustment; `type` and `name` of a document; `date` and `evidence` of `closed`.
-//! The finding points at the mapping that should hold the key.
+//! The finding points at the mapping that should hold the key, or at the empty value of a key
+//! written without one (`title: ""`, `description:`).
 //!
 //! ## Why it matters
 //! FedRAMP rejects POA&Ms with blank required columns; a missing point of contact or
@@ -97,6 +98,24 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let misspelt = meant_by_misspelling(item);
     let mut missing = |span: Span, path: String, what: &str| {
         if misspelt.contains(&path) {
+            return;
+        }
+        // Written with no value: point at the empty value itself.
+        if let Some((_, span)) = item.empty.iter().find(|(p, _)| *p == path) {
+            if !item.is_invalid(&path) {
+                out.push(
+                    ctx.report(
+                        Code::MissingField,
+                        *span,
+                        format!("required field `{path}` is empty"),
+                    )
+                    .with_label("empty")
+                    .with_help(format!(
+                        "write {what} after `{}:`",
+                        path.rsplit('.').next().unwrap_or(&path)
+                    )),
+                );
+            }
             return;
         }
         // Point at the first line of the mapping, not all of it: a whole-file underline helps nobody.

@@ -4,7 +4,9 @@
 //! Reports files in the items folder that cannot be read as one YAML mapping: syntax errors,
 //! a list or scalar at the top level, anchors or aliases, more than one document, bytes that
 //! are not UTF-8 (binary files), empty files, files over 1 MiB, nesting deeper than 32 levels,
-//! and symlinks that point outside the repository.
+//! and symlinks that point outside the repository. A quote left open runs on to the next
+//! quote of its kind, where the parser gives up; the finding then also points at the opening
+//! quote, the line to fix.
 //!
 //! ## Why it matters
 //! An item that cannot be read is an item nobody checks: its deadlines silently drop out of
@@ -31,7 +33,7 @@ use crate::source::SourceFile;
 use super::Code;
 
 pub fn diagnostic(file: &SourceFile, error: &ParseError) -> Diagnostic {
-    Diagnostic {
+    let diagnostic = Diagnostic {
         code: Code::ParseError,
         severity: Code::ParseError.default_severity(),
         item: crate::parse::top_level_scalar(&file.text, "id")
@@ -46,5 +48,17 @@ pub fn diagnostic(file: &SourceFile, error: &ParseError) -> Diagnostic {
             "each item file holds one YAML mapping; see the item format in the README".into()
         }),
         related: Vec::new(),
+    };
+    match crate::parse::quote_opened_at(&file.text, error) {
+        Some(opening) => {
+            let line = file.line_col(error.span.start).line;
+            diagnostic.with_related(
+                file.location(opening),
+                format!(
+                    "the quote opened here is not closed on its line, so the value runs on to line {line}: close it here"
+                ),
+            )
+        }
+        None => diagnostic,
     }
 }

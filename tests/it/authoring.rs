@@ -182,7 +182,7 @@ fn new_then_filling_the_placeholders_is_clean() {
     assert_eq!(code, 1);
     let flagged: Vec<&str> = out
         .lines()
-        .filter_map(|l| l.split("missing required field ").nth(1))
+        .filter_map(|l| l.split("required field ").nth(1)?.strip_suffix(" is empty"))
         .collect();
     assert!(
         out.contains("required field `controls` is an empty list"),
@@ -192,8 +192,8 @@ fn new_then_filling_the_placeholders_is_clean() {
         flagged,
         [
             "`description`",
-            "`detector_id`",
             "`detector`",
+            "`detector_id`",
             "`owner`",
             "`remediation`",
             "`milestones[0].description`"
@@ -416,7 +416,9 @@ fn lifecycle_edits_change_only_their_lines_and_keep_comments() {
 -40 closed:
 -41   date: 2026-11-25
 -42   evidence: Rescan clean
-+39 comments: \"2026-11-25 vendor check-in: fix due in January\\n2026-11-25 reopened: Controller B still vulnerable\"
++39 comments: |-
++40   2026-11-25 vendor check-in: fix due in January
++41   2026-11-25 reopened: Controller B still vulnerable
 "
     );
 
@@ -604,5 +606,230 @@ fn version_names_the_commit() {
     assert!(
         rest == "unknown" || (rest.len() >= 7 && rest.chars().all(|c| c.is_ascii_hexdigit())),
         "{text}"
+    );
+}
+
+/// V-1 with two open milestones and a vendor dependency: `checkin`, `complete V-1 1` and
+/// `complete V-1 2` each change it differently.
+fn racing_item() -> String {
+    crate::common::valid_item("V-1").replace(
+        "status: open\n",
+        "  - id: 2\n    date: 2026-12-20\n    description: Roll the image out.\nstatus: open\nvendor_dependency:\n  product: Base image\n  last_checkin: 2026-11-02\n",
+    )
+}
+
+fn racing_repo() -> tempfile::TempDir {
+    let temp = tempfile::tempdir().expect("temp dir");
+    fs::write(temp.path().join("poam.yaml"), "items: poams\n").expect("write");
+    fs::create_dir(temp.path().join("poams")).expect("mkdir");
+    fs::write(temp.path().join("poams/V-1.yaml"), racing_item()).expect("write");
+    temp
+}
+
+/// `poam checkin V-1 & poam complete V-1 1 & poam complete V-1 2`, round after round, as real
+/// processes: every command that exits 0 has its change in the file at the end (the lock
+/// makes them take turns), and none is lost silently.
+#[test]
+fn concurrent_lifecycle_edits_lose_nothing() {
+    let temp = racing_repo();
+    let dir = temp.path();
+    let file = dir.join("poams/V-1.yaml");
+    let binary = assert_cmd::cargo::cargo_bin("poam");
+    let started = std::time::Instant::now();
+    let mut rounds = 0;
+    while rounds < 6 || (started.elapsed().as_secs() < 4 && rounds < 40) {
+        rounds += 1;
+        fs::write(&file, racing_item()).expect("reset");
+        let commands: [&[&str]; 3] = [
+            &["checkin", "V-1", "--date", "2026-11-24"],
+            &["complete", "V-1", "1"],
+            &["complete", "V-1", "2"],
+        ];
+        let children: Vec<_> = commands
+            .iter()
+            .map(|args| {
+                std::process::Command::new(&binary)
+                    .current_dir(dir)
+                    .args(["--today", TODAY, "--quiet"])
+                    .args(*args)
+                    .env("TZ", "UTC")
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("spawn poam")
+            })
+            .collect();
+        let outcomes: Vec<_> = children
+            .into_iter()
+            .map(|c| c.wait_with_output().expect("poam runs"))
+            .collect();
+        let text = fs::read_to_string(&file).expect("read");
+        let landed = [
+            text.contains("last_checkin: 2026-11-24"),
+            text.contains("  - milestone: 1\n    kind: complete"),
+            text.contains("  - milestone: 2\n    kind: complete"),
+        ];
+        for ((args, outcome), landed) in commands.iter().zip(&outcomes).zip(landed) {
+            let stderr = String::from_utf8_lossy(&outcome.stderr);
+            match outcome.status.code() {
+                Some(0) => assert!(
+                    landed,
+                    "round {rounds}: `{args:?}` exited 0 but its change is missing:\n{text}"
+                ),
+                // Reported, not lost: a refusal names the file and writes nothing of its own.
+                Some(2) => assert!(stderr.contains("V-1"), "round {rounds}: {stderr}"),
+                other => panic!("round {rounds}: `{args:?}` exited {other:?}: {stderr}"),
+            }
+        }
+        // With the lock they take turns, so all three land.
+        assert_eq!(landed, [true; 3], "round {rounds}:\n{text}");
+    }
+}
+
+/// A writer holding an item's lock makes another wait; one that holds it too long makes the
+/// other fail (exit 2) with a message, writing nothing.
+#[test]
+fn a_held_lock_makes_the_writer_wait_then_fail() {
+    let temp = racing_repo();
+    let dir = temp.path();
+    let file = dir.join("poams/V-1.yaml");
+    let held = fs::File::open(&file).expect("open");
+    held.lock().expect("lock");
+    let started = std::time::Instant::now();
+    let (code, _, err) = run(dir, &["complete", "V-1", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("being edited by another poam process"),
+        "{err}"
+    );
+    assert!(started.elapsed() >= poam::edit::LOCK_WAIT, "it waited");
+    assert_eq!(fs::read_to_string(&file).expect("read"), racing_item());
+
+    // Released while the writer waits: it goes ahead.
+    let releaser = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        drop(held);
+    });
+    let (code, _, err) = run(dir, &["complete", "V-1", "1"]);
+    releaser.join().expect("thread");
+    assert_eq!(code, 0, "{err}");
+    assert!(fs::read_to_string(&file)
+        .expect("read")
+        .contains("  - milestone: 1\n    kind: complete"));
+}
+
+/// An item file that is a symlink is refused (decided: poam edits regular files only), and the
+/// link and its target stay as they were.
+#[cfg(unix)]
+#[test]
+fn an_item_that_is_a_symlink_is_refused_and_the_link_kept() {
+    let temp = racing_repo();
+    let dir = temp.path();
+    fs::create_dir(dir.join("shared")).expect("mkdir");
+    fs::write(
+        dir.join("shared/V-2.yaml"),
+        crate::common::valid_item("V-2"),
+    )
+    .expect("write");
+    std::os::unix::fs::symlink("../shared/V-2.yaml", dir.join("poams/V-2.yaml")).expect("link");
+    let (code, _, err) = run(dir, &["close", "V-2", "--evidence", "Rescan clean"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is a symlink"), "{err}");
+    let link = fs::symlink_metadata(dir.join("poams/V-2.yaml")).expect("stat");
+    assert!(link.file_type().is_symlink(), "the link stays a link");
+    assert_eq!(
+        fs::read_to_string(dir.join("shared/V-2.yaml")).expect("read"),
+        crate::common::valid_item("V-2")
+    );
+}
+
+/// Two files with one id: the edit is refused, naming both files, and neither changes.
+#[test]
+fn an_id_in_two_files_is_refused_naming_both() {
+    let temp = racing_repo();
+    let dir = temp.path();
+    fs::create_dir(dir.join("poams/old")).expect("mkdir");
+    fs::write(dir.join("poams/old/V-1-copy.yaml"), racing_item()).expect("write");
+    let (code, _, err) = run(dir, &["complete", "V-1", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("poams/V-1.yaml") && err.contains("poams/old/V-1-copy.yaml"),
+        "{err}"
+    );
+    for path in ["poams/V-1.yaml", "poams/old/V-1-copy.yaml"] {
+        assert_eq!(
+            fs::read_to_string(dir.join(path)).expect("read"),
+            racing_item()
+        );
+    }
+}
+
+/// A lifecycle date after today is refused (lint would call it a `future-date` error).
+#[test]
+fn lifecycle_dates_after_today_are_refused() {
+    let temp = racing_repo();
+    let dir = temp.path();
+    for args in [
+        &[
+            "close",
+            "V-1",
+            "--evidence",
+            "Rescan clean",
+            "--date",
+            "2026-11-26",
+        ][..],
+        &["complete", "V-1", "1", "--date", "2026-12-01"],
+        &["checkin", "V-1", "--date", "2027-01-01"],
+    ] {
+        let (code, _, err) = run(dir, args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("is after today (2026-11-25)"), "{err}");
+        assert_eq!(
+            fs::read_to_string(dir.join("poams/V-1.yaml")).expect("read"),
+            racing_item()
+        );
+    }
+    // Today itself is fine.
+    let (code, _, err) = run(dir, &["complete", "V-1", "1", "--date", TODAY]);
+    assert_eq!(code, 0, "{err}");
+}
+
+/// An id deleted in git is never handed out again, by `poam new` or `poam import scan`: the
+/// allocator counts every id the history held (V-3, deleted; V-5, renumbered in place).
+#[test]
+fn ids_deleted_in_history_are_not_reused() {
+    let (_temp, repo) = crate::common::build_repo("deleted_ids");
+    let (code, out, err) = run(&repo, &["new", "--title", "A new finding"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.ends_with("/poams/V-6.yaml\n"), "{out}{err}");
+    let text = fs::read_to_string(repo.join("poams/V-6.yaml")).expect("read");
+    assert!(text.contains("id: V-6\n"), "{text}");
+
+    // `poam import scan` likewise.
+    fs::remove_file(repo.join("poams/V-6.yaml")).expect("remove");
+    let scan = crate::common::fixtures().join("scans/trivy/trivy_spring4shell-jre8.json");
+    let (code, out, err) = run(
+        &repo,
+        &[
+            "import",
+            "scan",
+            scan.to_str().expect("utf-8"),
+            "--write",
+            "--report",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let created: Vec<&str> = report["created"]
+        .as_array()
+        .expect("created")
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert!(!created.is_empty(), "{out}");
+    assert!(
+        created.iter().all(|id| !["V-3", "V-4", "V-5"].contains(id)) && created[0] == "V-6",
+        "{created:?}"
     );
 }

@@ -51,3 +51,32 @@ fn config_inputs_never_panic() {
         }
     }
 }
+
+#[path = "../../fuzz/checks/edit.rs"]
+mod edit_check;
+
+#[path = "../../fuzz/checks/parse_diff.rs"]
+mod parse_diff_check;
+
+/// The `edit` target's check (fuzz/checks/edit.rs) on every input of tests/fixtures/fuzz/edit/:
+/// three bytes choosing the edit, then the item file.
+#[test]
+fn edit_inputs_read_back_as_the_intended_change() {
+    let all = inputs("edit");
+    assert!(!all.is_empty());
+    for (name, bytes) in all {
+        let outcome = std::panic::catch_unwind(|| edit_check::check(&bytes));
+        assert!(outcome.is_ok(), "{name}");
+    }
+}
+
+/// The `parse-diff` target's check on every input of tests/fixtures/fuzz/parse-diff/.
+#[test]
+fn parse_diff_inputs_agree() {
+    let all = inputs("parse-diff");
+    assert!(!all.is_empty());
+    for (name, bytes) in all {
+        let outcome = std::panic::catch_unwind(|| parse_diff_check::check(&bytes));
+        assert!(outcome.is_ok(), "{name}");
+    }
+}

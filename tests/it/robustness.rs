@@ -165,3 +165,49 @@ proptest! {
         }
     }
 }
+
+/// A quote left open on line 5 runs on to the next quote (line 9), where the parser gives up:
+/// the finding also points at the opening quote, the line to fix. Double and single quotes,
+/// and a doubled single quote inside, which does not close the value.
+#[test]
+fn an_unclosed_quote_is_pointed_at_where_it_opens() {
+    let double = "id: V-2\ntitle: x\ndescription: y\ncontrols: [SI-2]\nowner: \"Jane Doe\nremediation: z\ndetected: 2026-01-01\ndue: 2026-02-01\nrisk: \"low\"\nstatus: open\n";
+    let single = "id: V-3\ntitle: x\ndescription: y\ncontrols: [SI-2]\nowner: 'Jane O''Doe\nremediation: z\ndetected: 2026-01-01\ndue: 2026-02-01\nrisk: 'low'\nstatus: open\n";
+    // Closed on its own line: nothing to add.
+    let same_line = "id: V-4\ntitle: \"x\"y\n";
+    let dir = repo_with(&[
+        ("V-2.yaml", double.as_bytes().to_vec()),
+        ("V-3.yaml", single.as_bytes().to_vec()),
+        ("V-4.yaml", same_line.as_bytes().to_vec()),
+    ]);
+    let (_, json) = lint_json(dir.path());
+    let findings: Vec<&serde_json::Value> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "parse-error")
+        .collect();
+    let at = |file: &str| {
+        findings
+            .iter()
+            .find(|d| d["file"] == file)
+            .unwrap_or_else(|| panic!("{file}: {findings:#?}"))
+    };
+    for file in ["poams/V-2.yaml", "poams/V-3.yaml"] {
+        let finding = at(file);
+        assert_eq!(finding["line"], 9, "{finding:#}");
+        let related = &finding["related"][0];
+        assert_eq!(
+            (&related["line"], &related["column"]),
+            (&serde_json::json!(5), &serde_json::json!(8)),
+            "{finding:#}"
+        );
+        assert!(
+            related["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("runs on to line 9")),
+            "{finding:#}"
+        );
+    }
+    assert_eq!(at("poams/V-4.yaml")["related"], serde_json::json!([]));
+}
