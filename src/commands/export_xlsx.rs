@@ -2,6 +2,7 @@
 //! FedRAMP template workbook or as CSV.
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use crate::cli::{ExportCsvArgs, ExportXlsxArgs, GlobalArgs};
@@ -10,7 +11,7 @@ use crate::export::{self, HeaderBlock};
 use crate::view::{self, ItemView};
 use crate::workspace::Workspace;
 
-use super::{config, emit, today};
+use super::{check_output, config, emit, today};
 
 /// `poam export xlsx`.
 pub fn xlsx(args: &ExportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
@@ -20,7 +21,7 @@ pub fn xlsx(args: &ExportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Erro
             "refusing to write a binary workbook to the terminal; pass `-o FILE.xlsx` or redirect standard output".to_owned(),
         ));
     }
-    let (views, block) = load(global)?;
+    let (views, block) = load(global, output)?;
     let bytes =
         export::xlsx::workbook(&views, &block).map_err(|e| Error::Spreadsheet(e.to_string()))?;
     match output {
@@ -41,16 +42,18 @@ pub fn xlsx(args: &ExportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Erro
 
 /// `poam export csv`.
 pub fn csv(args: &ExportCsvArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
-    let (views, _) = load(global)?;
+    let (views, _) = load(global, args.output.as_deref())?;
     let text = export::csv::csv(&views).map_err(|e| Error::Spreadsheet(e.to_string()))?;
     emit(args.output.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// The views of every item, and the header block. Item files that do not parse are named on
-/// standard error and left out (`poam lint` explains them).
-fn load(global: &GlobalArgs) -> Result<(Vec<ItemView>, HeaderBlock), Error> {
-    let workspace = Workspace::open(config(global, None)?)?;
+/// standard error and left out (`poam lint` explains them). `output` (`-o`) is checked first.
+fn load(global: &GlobalArgs, output: Option<&Path>) -> Result<(Vec<ItemView>, HeaderBlock), Error> {
+    let config = config(global, None)?;
+    check_output(&config, output)?;
+    let workspace = Workspace::open(config)?;
     let today = today(global);
     let mut stderr = std::io::stderr();
     for file in &workspace.items {

@@ -17,6 +17,7 @@ mod merges;
 mod migrate;
 mod oscal;
 mod readme;
+mod refusals;
 mod report;
 mod robustness;
 mod rules;
