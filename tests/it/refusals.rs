@@ -549,3 +549,67 @@ fn stale_site_folders_of_dead_processes_are_removed() {
         "another site's folders are that site's business"
     );
 }
+
+// ----- fuzz seeds -----
+
+/// The seeds of the `xlsx` fuzz target (fuzz/seeds/xlsx/) and the workbook regression inputs
+/// (tests/fixtures/fuzz/xlsx/), written by this test: `cargo test --test it write_xlsx_fuzz_seeds
+/// -- --ignored`. Small on purpose: the fuzzer mutates every byte.
+#[test]
+#[ignore = "writes files into the source tree; run by hand to regenerate the seeds"]
+fn write_xlsx_fuzz_seeds() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seeds = root.join("fuzz/seeds/xlsx");
+    let regressions = root.join("tests/fixtures/fuzz/xlsx");
+    std::fs::create_dir_all(&seeds).expect("mkdir");
+    std::fs::create_dir_all(&regressions).expect("mkdir");
+    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 3, 20).expect("date");
+    let properties = rust_xlsxwriter::DocProperties::new().set_creation_datetime(&date);
+    let save = |mut book: rust_xlsxwriter::Workbook, path: std::path::PathBuf| {
+        book.set_properties(&properties);
+        book.save(path).expect("save");
+    };
+    save(
+        workbook(&[&[(0, "V-1"), (2, "Weak TLS"), (18, "High")]]),
+        seeds.join("minimal.xlsx"),
+    );
+    let mut rows = workbook(&[
+        &[
+            (0, "V-1"),
+            (1, "SI-2, RA-5"),
+            (2, "Weak TLS"),
+            (6, "web-1\nweb-2"),
+            (10, "03/04/2026"),
+            (11, "2026-06-02"),
+            (12, "(1) 2026-04-01: Patch\n(2) 2026-05-01: Verify"),
+            (13, "(1) Update 2026-04-10 : moved"),
+            (15, "Yes"),
+            (18, "critical"),
+            (19, "Moderate"),
+            (20, "Pending"),
+            (24, "Risk Adjustment : compensating control"),
+        ],
+        &[(0, "V-2"), (10, "next week"), (18, "Severe")],
+        &[(2, "no id")],
+    ]);
+    let closed = rows.add_worksheet();
+    closed.set_name("Closed POA&M Items").expect("name");
+    for (i, column) in poam::export::template::COLUMNS.iter().enumerate() {
+        let c = u16::try_from(i).expect("column");
+        closed.write_string(4, c, column.header).expect("write");
+    }
+    closed.write_string(5, 0, "V-3").expect("write");
+    closed.write_number(5, 14, 46_100.0).expect("write");
+    save(rows, seeds.join("rows.xlsx"));
+    let mut far = workbook(&[&[(0, "V-1")]]);
+    far.worksheet_from_index(0)
+        .expect("sheet")
+        .write_string(1_048_575, 16_383, "x")
+        .expect("write");
+    save(far, regressions.join("far-cell.xlsx"));
+    let long = format!("V-{}", "A".repeat(298));
+    save(
+        workbook(&[&[(0, long.as_str())]]),
+        regressions.join("long-id.xlsx"),
+    );
+}
