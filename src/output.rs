@@ -99,6 +99,41 @@ pub fn create_atomically(
     result
 }
 
+/// The start of a staging folder's name: `.poam-staging.<pid>.<batch>.<n>`.
+const STAGING_PREFIX: &str = ".poam-staging.";
+
+fn all_digits(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// True when process `pid` is known to be gone: `/proc` is there (Linux) and holds no entry
+/// for it. Elsewhere nothing is known, and nothing is removed.
+fn process_is_gone(pid: u32) -> bool {
+    pid != std::process::id()
+        && Path::new("/proc/self").exists()
+        && !Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// Removes the folders in `dir` that a poam run left behind: those whose name `owner` reads
+/// as poam's own (it returns the process id in the name; `None` for every other name) and
+/// whose process is gone. A folder of a run still going is left alone, and so is anything
+/// poam did not name; a folder that cannot be removed is left for the next run.
+pub fn remove_stale(dir: &Path, owner: impl Fn(&str) -> Option<u32>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(&owner) else {
+            continue;
+        };
+        // Only real folders: a symlink with such a name is not poam's.
+        if entry.file_type().is_ok_and(|t| t.is_dir()) && process_is_gone(pid) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// Threads that write many new files at once, each staging in a folder of its own: creating
 /// files waits on the file system more than on the CPU, so more writers than cores help.
 pub const WRITERS: usize = 8;
@@ -117,11 +152,23 @@ impl Staging {
     /// `count` staging folders in `dir`; none (every temporary file beside its target) when
     /// they cannot be made, which is slower but still correct.
     pub fn new(dir: &Path, count: usize) -> Staging {
+        // A run killed mid-write (kill -9, an out-of-memory kill) could not remove its own.
+        remove_stale(dir, |name| {
+            let rest = name.strip_prefix(STAGING_PREFIX)?;
+            let (pid, tail) = rest.split_once('.')?;
+            let (batch, n) = tail.split_once('.')?;
+            all_digits(batch).then_some(())?;
+            all_digits(n).then_some(())?;
+            pid.parse().ok()
+        });
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let batch = COUNTER.fetch_add(1, Ordering::Relaxed);
         let mut dirs = Vec::with_capacity(count);
         for n in 0..count {
-            let staging = dir.join(format!(".poam-staging.{}.{batch}.{n}", std::process::id()));
+            let staging = dir.join(format!(
+                "{STAGING_PREFIX}{}.{batch}.{n}",
+                std::process::id()
+            ));
             match std::fs::create_dir(&staging) {
                 Ok(()) => dirs.push(staging),
                 Err(_) => break,
@@ -152,6 +199,60 @@ impl Drop for Staging {
     }
 }
 
+/// Refuses `-o PATH` (a file, or the folder of `export ver`) when writing it would replace an
+/// item file or the configuration: a path that resolves (symlinks followed) inside the items
+/// folder `items_dir`, or to the config file `config_file`. `poam site -o` refuses the same
+/// places (and more: it replaces a whole folder).
+pub fn refuse_protected_output(
+    out: &Path,
+    items_dir: &Path,
+    config_file: Option<&Path>,
+) -> Result<(), Error> {
+    let resolve = |path: &Path| -> Result<PathBuf, Error> {
+        let absolute = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            std::env::current_dir()
+                .map_err(|source| Error::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })?
+                .join(path)
+        };
+        crate::paths::canonical_lenient(&absolute)
+            .map_err(|(path, source)| Error::Io { path, source })
+    };
+    let target = resolve(out)?;
+    if let Some(config) = config_file {
+        if resolve(config)? == target {
+            return Err(Error::Refused(format!(
+                "refusing to write the output to `{}`: it is the configuration file; pick another file",
+                out.display()
+            )));
+        }
+    }
+    if target.starts_with(resolve(items_dir)?) {
+        return Err(Error::Refused(format!(
+            "refusing to write the output to `{}`: it is inside the items folder `{}`, where it could replace an item file; pick a file outside it",
+            out.display(),
+            items_dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Text for a spreadsheet cell (CSV), defused: a value beginning with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return is what Excel, LibreOffice and Sheets run as a formula (`=HYPERLINK(…)`,
+/// `=cmd|' /C calc'!A0` from a scanner title), so it gets a leading `'`, which they show as
+/// text (OWASP's advice for CSV injection). Other text is returned as it is.
+pub fn spreadsheet_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 fn parent(path: &Path) -> &Path {
     path.parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -162,10 +263,16 @@ fn parent(path: &Path) -> &Path {
 /// concurrent writers never share one.
 fn temp_path(dir: &Path, path: &Path) -> PathBuf {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let name = path
+    let mut name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // A name near the file system's limit (255 bytes) must still leave room for the suffix.
+    let mut end = name.len().min(100);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    name.truncate(end);
     dir.join(format!(
         ".{name}.{}.{}.tmp",
         std::process::id(),
@@ -176,6 +283,15 @@ fn temp_path(dir: &Path, path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formula_text_is_defused() {
+        for formula in ["=1+2", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert_eq!(spreadsheet_text(formula), format!("'{formula}"));
+        }
+        assert_eq!(spreadsheet_text("plain = text"), "plain = text");
+        assert_eq!(spreadsheet_text(""), "");
+    }
 
     #[test]
     fn a_new_file_is_written_once_and_never_over_another() {

@@ -396,6 +396,10 @@ fn read_item_file(file: &ItemPath, root: &Path) -> Result<Vec<u8>, String> {
     let mut handle = std::fs::File::open(path).map_err(|e| format!("cannot read file: {e}"))?;
     // Sizing the buffer from the file's length saves the growth and probe reads.
     let length = handle.metadata().map_or(0, |m| m.len());
+    // Too large is said with the real size, without reading the file.
+    if length > MAX_FILE_BYTES as u64 {
+        return Err(parse::too_large(length));
+    }
     let mut bytes =
         Vec::with_capacity(usize::try_from(length).unwrap_or(0).min(MAX_FILE_BYTES) + 1);
     // Read one byte past the limit so the parser can say the file is too large.

@@ -15,10 +15,11 @@ use crate::profiles;
 use crate::view;
 use crate::workspace::Workspace;
 
-use super::{config, emit_with, today};
+use super::{check_output, config, emit_with, today};
 
 pub fn run(args: &ExportOscalArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let config = config(global, None)?;
+    check_output(&config, args.output.as_deref())?;
     let items_dir = config.items_dir.clone();
     let progress = !global.quiet;
     // Walking the history and reading the item files are independent: the walk runs on its

@@ -10,7 +10,7 @@ use crate::profiles::cr26::VdrSummary;
 use crate::render;
 use crate::workspace::Workspace;
 
-use super::{config, today};
+use super::{check_output, config, today};
 
 pub fn run(args: &ExportVerArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let Some(period) = Period::parse(&args.period) else {
@@ -19,7 +19,9 @@ pub fn run(args: &ExportVerArgs, global: &GlobalArgs) -> Result<ExitCode, Error>
             args.period
         )));
     };
-    let workspace = Workspace::open(config(global, None)?)?;
+    let config = config(global, None)?;
+    check_output(&config, Some(&args.output))?;
+    let workspace = Workspace::open(config)?;
     let today = today(global);
     let reports = ver::build(&workspace, period, today, ver::generated_at(today))?;
     reports.write(&args.output)?;

@@ -2,6 +2,7 @@
 //! FedRAMP template workbook or as CSV.
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use crate::cli::{ExportCsvArgs, ExportXlsxArgs, GlobalArgs};
@@ -11,7 +12,7 @@ use crate::profiles::{self, SystemProfile};
 use crate::view::ItemView;
 use crate::workspace::Workspace;
 
-use super::{config, emit, today};
+use super::{check_output, config, emit, today};
 
 /// `poam export xlsx`.
 pub fn xlsx(args: &ExportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
@@ -21,7 +22,7 @@ pub fn xlsx(args: &ExportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Erro
             "refusing to write a binary workbook to the terminal; pass `-o FILE.xlsx` or redirect standard output".to_owned(),
         ));
     }
-    let (views, block, profile) = load(global)?;
+    let (views, block, profile) = load(global, output)?;
     let bytes = export::xlsx::workbook(&views, &block, profile)
         .map_err(|e| Error::Spreadsheet(e.to_string()))?;
     match output {
@@ -42,7 +43,7 @@ pub fn xlsx(args: &ExportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Erro
 
 /// `poam export csv`.
 pub fn csv(args: &ExportCsvArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
-    let (views, block, profile) = load(global)?;
+    let (views, block, profile) = load(global, args.output.as_deref())?;
     let text = export::csv::csv(&views, profile, block.marker.as_ref())
         .map_err(|e| Error::Spreadsheet(e.to_string()))?;
     emit(args.output.as_deref(), &text)?;
@@ -51,10 +52,14 @@ pub fn csv(args: &ExportCsvArgs, global: &GlobalArgs) -> Result<ExitCode, Error>
 
 /// The views of every item, the header block and the profile that maps them. Item files that
 /// do not parse are named on standard error and left out (`poam lint` explains them).
+/// `output` (`-o`) is checked first.
 fn load(
     global: &GlobalArgs,
+    output: Option<&Path>,
 ) -> Result<(Vec<ItemView>, HeaderBlock, &'static dyn SystemProfile), Error> {
-    let workspace = Workspace::open(config(global, None)?)?;
+    let config = config(global, None)?;
+    check_output(&config, output)?;
+    let workspace = Workspace::open(config)?;
     let today = today(global);
     let mut stderr = std::io::stderr();
     for file in &workspace.items {

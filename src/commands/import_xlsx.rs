@@ -79,6 +79,7 @@ pub fn run(args: &ImportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Error
             .collect()
     });
     let (mut created, mut replaced) = (0usize, 0usize);
+    let mut failure = None;
     for (row, (path, outcome)) in unique.iter().zip(outcomes) {
         match outcome {
             Ok(Written::Created) => created += 1,
@@ -90,16 +91,29 @@ pub fn run(args: &ImportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Error
                     path.display()
                 ),
             )),
+            // A name this file system refuses is the row's problem, not the folder's.
+            Err(EditError::Write { source, .. })
+                if source.kind() == std::io::ErrorKind::InvalidFilename =>
+            {
+                problems.push(row_problem(
+                    row,
+                    format!("not written: the file system refuses the file name: {source}"),
+                ));
+            }
             Err(error @ (EditError::Read { .. } | EditError::Write { .. })) => {
-                return Err(Error::Spreadsheet(error.to_string()))
+                failure.get_or_insert(error);
             }
             Err(error) => problems.push(row_problem(row, format!("not written: {error}"))),
         }
     }
     problems.sort_by_key(|p| (p.sheet != crate::export::template::OPEN_SHEET, p.row));
+    // The report is printed whatever happens next: the rows it names were not imported.
     let mut stderr = std::io::stderr().lock();
     for problem in &problems {
         let _ = writeln!(stderr, "skipped: {problem}");
+    }
+    if let Some(error) = failure {
+        return Err(Error::Spreadsheet(error.to_string()));
     }
     if !global.quiet {
         let _ = writeln!(

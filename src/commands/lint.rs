@@ -17,8 +17,8 @@ use crate::render::{self, Format};
 use crate::workspace::Workspace;
 
 use super::{
-    config, elapsed, emit, emit_with, exit_for, stdout_is_terminal, today, use_color, verbose,
-    verbose_workspace,
+    check_output, config, elapsed, emit, emit_with, exit_for, stdout_is_terminal, today, use_color,
+    verbose, verbose_workspace,
 };
 
 /// What the paths on the command line name.
@@ -60,6 +60,7 @@ pub fn run(args: LintArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
             (config, Some(named))
         }
     };
+    check_output(&config, args.output.as_deref())?;
     let history = match (&args.base, args.no_history) {
         (_, true) => HistoryMode::Off,
         (Some(rev), false) => HistoryMode::Base(rev.clone()),

@@ -11,11 +11,12 @@ use crate::error::Error;
 use crate::history::{self, HistoryError, WalkOptions};
 use crate::render::log::{render_with_waivers, LogFormat};
 
-use super::{config, elapsed, emit, verbose};
+use super::{check_output, config, elapsed, emit, verbose};
 
 pub fn run(args: &LogArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let started = std::time::Instant::now();
     let config = config(global, None)?;
+    check_output(&config, args.output.as_deref())?;
     verbose(
         global,
         1,

@@ -68,6 +68,17 @@ pub fn stdout_is_terminal(output: Option<&Path>) -> bool {
     output.is_none() && std::io::stdout().is_terminal()
 }
 
+/// Refuses `-o PATH` when it would replace an item file or `poam.yaml` (see
+/// [`crate::output::refuse_protected_output`]); standard output is always fine.
+pub fn check_output(config: &Config, output: Option<&Path>) -> Result<(), Error> {
+    match output {
+        Some(path) => {
+            crate::output::refuse_protected_output(path, &config.items_dir, config.file.as_deref())
+        }
+        None => Ok(()),
+    }
+}
+
 /// Writes `text` to `output` atomically, or to standard output.
 pub fn emit(output: Option<&Path>, text: &str) -> Result<(), Error> {
     emit_with(output, |out| out.write_all(text.as_bytes()))

@@ -8,10 +8,11 @@ use crate::error::Error;
 use crate::report::{self, ReportFormat, Summary, Templates};
 use crate::workspace::Listing;
 
-use super::{config, emit, today};
+use super::{check_output, config, emit, today};
 
 pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let config = config(global, args.path.as_deref())?;
+    check_output(&config, args.output.as_deref())?;
     let templates = Templates::new(config.templates.as_deref())?;
     let today = today(global);
     let progress = !global.quiet && std::io::stderr().is_terminal();

@@ -1,10 +1,12 @@
 //! `poam export csv`: the template's 31 columns A..AE with their exact headers, one row per
 //! item (open and closed together), plus a final `Status` column (`open` or `closed`). Cells
 //! hold the same text as the workbook's; dates are `YYYY-MM-DD`. When the profile is not the
-//! Rev5 template's own, a `Profile` column after `Status` names it on every row.
+//! Rev5 template's own, a `Profile` column after `Status` names it on every row. Text that a
+//! spreadsheet program would run as a formula gets a leading `'`, as in the site's `poam.csv`
+//! (the workbook writes such text as string cells, which are never formulas).
 
 use super::template::COLUMNS;
-use super::{item_cells, ExportError};
+use super::{item_cells, Cell, ExportError};
 use crate::profiles::{ExportMarker, SystemProfile};
 use crate::view::ItemView;
 
@@ -12,6 +14,15 @@ use crate::view::ItemView;
 pub const STATUS_HEADER: &str = "Status";
 /// Header of the column added after `Status` when the export names its profile.
 pub const PROFILE_HEADER: &str = "Profile";
+
+/// A cell as CSV text, formula text defused; numbers and dates are left as they are (a
+/// negative number is a number, not a formula).
+fn cell_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(text) => crate::output::spreadsheet_text(text).into_owned(),
+        other => other.to_text(),
+    }
+}
 
 /// The CSV text for `views`, in the order given, mapped by `profile`.
 pub fn csv(
@@ -41,7 +52,7 @@ pub fn csv(
             .write_record(
                 item_cells(view, profile)
                     .iter()
-                    .map(super::Cell::to_text)
+                    .map(cell_text)
                     .chain(extra(status)),
             )
             .map_err(error)?;

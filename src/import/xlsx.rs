@@ -11,10 +11,11 @@
 //! This module only reads: it returns the fields of each item in the item format's key order;
 //! writing files is the command's job, through the item editor.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use calamine::{Data, Range, Reader};
+use calamine::{Data, DataRef, Reader};
 use chrono::NaiveDate;
 
 use crate::edit::NewValue;
@@ -74,22 +75,121 @@ pub struct Imported {
 pub enum ImportError {
     #[error("cannot read `{}`: {message}", path.display())]
     Open { path: PathBuf, message: String },
+    /// The workbook holds more than the template can: the import refuses it before it costs
+    /// memory.
+    #[error("`{}` is not a workbook poam imports: {message}", path.display())]
+    TooLarge { path: PathBuf, message: String },
     #[error("`{}` has neither an `{}` nor a `{}` sheet with the template's header row (`POAM ID`, `Weakness Name`, …); sheets found: {}", path.display(), template::OPEN_SHEET, template::CLOSED_SHEET, sheets.join(", "))]
     NotATemplate { path: PathBuf, sheets: Vec<String> },
 }
+
+/// The longest POAM ID imported: its file `<id>.yaml` must fit the file system's limit on a
+/// name (255 bytes on most), with room to spare for file systems that allow less.
+pub const MAX_ID_BYTES: usize = 200;
 
 /// The file an imported item is written to: `<id>.yaml`, as `poam` names new items.
 pub fn item_file_name(id: &str) -> String {
     format!("{id}.yaml")
 }
 
-/// Reads the Open and Closed sheets of the workbook at `path`.
+/// The columns a template sheet can use: its 31 (A..AE) with room for many inserted ones. A
+/// filled cell further right (up to XFD, column 16,384) is refused: it would take nothing the
+/// import reads, and calamine's dense ranges would take memory for every empty cell before it.
+pub const MAX_COLUMNS: u32 = 1024;
+/// The filled cells a sheet may hold, about 60,000 rows of the template's 31 columns: each
+/// costs memory (~100 bytes with its text) before any row is converted, and a small compressed
+/// file can declare millions.
+pub const MAX_CELLS: usize = 2_000_000;
+
+/// The filled cells of one sheet by absolute row and column: only what the file holds, never
+/// a grid of its bounding box (one cell at XFD1048576 makes that grid 549 GB).
+#[derive(Default)]
+struct Sheet {
+    rows: BTreeMap<u32, BTreeMap<u32, Data>>,
+}
+
+impl Sheet {
+    fn get(&self, row: u32, column: u32) -> Option<&Data> {
+        self.rows.get(&row)?.get(&column)
+    }
+}
+
+/// The cells of sheet `name`, read one at a time from the file (calamine's cell reader, which
+/// builds no range), refused past [`MAX_COLUMNS`] or [`MAX_CELLS`].
+fn read_cells<RS: std::io::Read + std::io::Seek>(
+    workbook: &mut calamine::Xlsx<RS>,
+    name: &str,
+) -> Result<Sheet, String> {
+    let mut reader = workbook
+        .worksheet_cells_reader(name)
+        .map_err(|e| e.to_string())?;
+    let mut sheet = Sheet::default();
+    let mut count = 0usize;
+    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+        if matches!(cell.get_value(), DataRef::Empty) {
+            continue;
+        }
+        let (row, column) = cell.get_position();
+        if column >= MAX_COLUMNS {
+            return Err(format!(
+                "sheet `{name}` has a filled cell at {}{}, beyond column {} ({MAX_COLUMNS} columns); the template has {COLUMN_COUNT} (A..AE): clear the cells right of the template's columns",
+                column_letter(column),
+                u64::from(row) + 1,
+                column_letter(MAX_COLUMNS - 1),
+            ));
+        }
+        count += 1;
+        if count > MAX_CELLS {
+            return Err(format!(
+                "sheet `{name}` has more than {MAX_CELLS} filled cells; split the workbook"
+            ));
+        }
+        sheet
+            .rows
+            .entry(row)
+            .or_default()
+            .insert(column, cell.get_value().clone().into());
+    }
+    Ok(sheet)
+}
+
+/// Reads the Open and Closed sheets of the workbook at `path` (`.xlsx`, as the template is).
 pub fn read(path: &Path, options: ImportOptions) -> Result<Imported, ImportError> {
     let open_error = |message: String| ImportError::Open {
         path: path.to_path_buf(),
         message,
     };
-    let mut workbook = calamine::open_workbook_auto(path).map_err(|e| open_error(e.to_string()))?;
+    // Only the OOXML workbook: calamine reads every sheet of an `.xls` or `.ods` whole when it
+    // opens one, as dense ranges, which a hostile file can make as large as it likes.
+    let workbook: calamine::Xlsx<_> = calamine::open_workbook(path).map_err(
+        |e: calamine::XlsxError| {
+            open_error(format!(
+                "{e} (poam reads the template as an `.xlsx` workbook; save other formats as `.xlsx`)"
+            ))
+        },
+    )?;
+    read_workbook(workbook, path, options)
+}
+
+/// Like [`read`], from the bytes of a workbook (`path` names it in errors).
+pub fn read_bytes(
+    bytes: &[u8],
+    path: &Path,
+    options: ImportOptions,
+) -> Result<Imported, ImportError> {
+    let workbook =
+        calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| ImportError::Open {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+    read_workbook(workbook, path, options)
+}
+
+fn read_workbook<RS: std::io::Read + std::io::Seek>(
+    mut workbook: calamine::Xlsx<RS>,
+    path: &Path,
+    options: ImportOptions,
+) -> Result<Imported, ImportError> {
     let names = workbook.sheet_names();
     let mut imported = Imported::default();
     let mut found_header = false;
@@ -100,14 +200,15 @@ pub fn read(path: &Path, options: ImportOptions) -> Result<Imported, ImportError
         let Some(name) = names.iter().find(|n| same_text(n, sheet)) else {
             continue;
         };
-        let range = workbook
-            .worksheet_range(name)
-            .map_err(|e| open_error(format!("sheet `{name}`: {e}")))?;
-        let Some(header) = find_header(&range) else {
+        let cells = read_cells(&mut workbook, name).map_err(|message| ImportError::TooLarge {
+            path: path.to_path_buf(),
+            message,
+        })?;
+        let Some(header) = find_header(&cells) else {
             continue;
         };
         found_header = true;
-        read_sheet(&range, &header, sheet, closed, options, &mut imported);
+        read_sheet(&cells, &header, sheet, closed, options, &mut imported);
     }
     if !found_header {
         return Err(ImportError::NotATemplate {
@@ -138,14 +239,16 @@ fn same_text(a: &str, b: &str) -> bool {
 /// How far down a sheet the header row is looked for.
 const HEADER_SEARCH_ROWS: u32 = 50;
 
-fn find_header(range: &Range<Data>) -> Option<Header> {
-    let (start_row, start_col) = range.start()?;
-    let (end_row, end_col) = range.end()?;
+fn find_header(sheet: &Sheet) -> Option<Header> {
+    let start_row = *sheet.rows.keys().next()?;
     let wanted: Vec<String> = COLUMNS.iter().map(|c| normalized(c.header)).collect();
-    for row in start_row..=end_row.min(start_row + HEADER_SEARCH_ROWS) {
+    for (&row, cells) in sheet
+        .rows
+        .range(start_row..=start_row.saturating_add(HEADER_SEARCH_ROWS))
+    {
         let mut columns = [None; COLUMN_COUNT];
-        for column in start_col..=end_col {
-            let Some(Data::String(text)) = range.get_value((row, column)) else {
+        for (&column, value) in cells {
+            let Data::String(text) = value else {
                 continue;
             };
             let text = normalized(text);
@@ -176,7 +279,7 @@ fn column_letter(mut column: u32) -> String {
 
 /// One sheet row being converted: reads cells by template column, collects problems.
 struct RowReader<'r> {
-    range: &'r Range<Data>,
+    cells: &'r Sheet,
     header: &'r Header,
     sheet: &'static str,
     row: u32,
@@ -186,8 +289,8 @@ struct RowReader<'r> {
 impl RowReader<'_> {
     fn cell(&self, column: usize) -> Option<&Data> {
         let absolute = self.header.columns[column]?;
-        self.range
-            .get_value((self.row, absolute))
+        self.cells
+            .get(self.row, absolute)
             .filter(|d| !matches!(d, Data::Empty))
     }
 
@@ -551,20 +654,22 @@ impl TemplateTexts {
 }
 
 fn read_sheet(
-    range: &Range<Data>,
+    cells: &Sheet,
     header: &Header,
     sheet: &'static str,
     closed: bool,
     options: ImportOptions,
     imported: &mut Imported,
 ) {
-    let Some((end_row, _)) = range.end() else {
-        return;
-    };
     let template_texts = TemplateTexts::new();
-    for row in header.row + 1..=end_row {
+    // Only rows that hold a cell: the others are blank, and skipped anyway.
+    for &row in cells
+        .rows
+        .range(header.row.saturating_add(1)..)
+        .map(|(row, _)| row)
+    {
         let mut reader = RowReader {
-            range,
+            cells,
             header,
             sheet,
             row,
@@ -605,6 +710,17 @@ fn convert_row(
     closed: bool,
 ) -> Option<(String, Fields)> {
     let id = match id {
+        Some(id) if id.len() > MAX_ID_BYTES => {
+            let start: String = id.chars().take(20).collect();
+            r.problem(
+                col::ID,
+                format!(
+                    "`{start}…` is {} characters long; an item id names its file (`<id>.yaml`) and may be at most {MAX_ID_BYTES}",
+                    id.len()
+                ),
+            );
+            None
+        }
         Some(id) if is_valid_item_id(&id) => Some(id),
         Some(id) => {
             r.problem(

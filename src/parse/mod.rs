@@ -27,16 +27,17 @@ impl fmt::Display for ParseError {
     }
 }
 
+/// Why a file of `size` bytes (over [`MAX_FILE_BYTES`]) is not read as an item.
+pub fn too_large(size: u64) -> String {
+    format!("file is {size} bytes; items may be at most {MAX_FILE_BYTES} bytes")
+}
+
 /// Parses one YAML document from raw bytes: UTF-8, at most [`MAX_FILE_BYTES`], a single
 /// document, no anchors or aliases, bounded depth.
 pub fn parse_bytes(bytes: &[u8]) -> Result<(String, Node), ParseError> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(ParseError {
-            message: format!(
-                "file is {} bytes; items may be at most {} bytes",
-                bytes.len(),
-                MAX_FILE_BYTES
-            ),
+            message: too_large(bytes.len() as u64),
             span: Span::new(0, 0),
         });
     }

@@ -237,18 +237,14 @@ fn controls(views: &[ItemView], refs: &[ItemRef]) -> Vec<ControlPage> {
         .collect()
 }
 
-/// A CSV cell: quoted when needed; a leading `=`, `+`, `-`, `@` is neutralised so spreadsheet
-/// programs do not run item text as a formula.
+/// A CSV cell: quoted when needed; formula text is defused (see
+/// [`crate::output::spreadsheet_text`]) so spreadsheet programs do not run item text.
 fn csv_cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
+    let text = crate::output::spreadsheet_text(text);
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text
+        text.into_owned()
     }
 }
 
@@ -621,6 +617,16 @@ pub fn publish(
     let pid = std::process::id();
     let fresh = parent.join(format!(".{name}.poam-new-{pid}"));
     let old = parent.join(format!(".{name}.poam-old-{pid}"));
+    // What a killed build of this site left: its fresh or old folder, named by its process.
+    let (new_prefix, old_prefix) = (format!(".{name}.poam-new-"), format!(".{name}.poam-old-"));
+    crate::output::remove_stale(parent, |entry| {
+        let pid = entry
+            .strip_prefix(&new_prefix)
+            .or_else(|| entry.strip_prefix(&old_prefix))?;
+        (!pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| pid.parse().ok())
+            .flatten()
+    });
     for leftover in [&fresh, &old] {
         if leftover.exists() {
             std::fs::remove_dir_all(leftover).map_err(io(leftover))?;

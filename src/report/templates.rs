@@ -107,13 +107,67 @@ fn auto_escape(name: &str) -> AutoEscape {
     }
 }
 
-/// A template name that stays inside the overrides folder.
+/// A template name that stays inside the overrides folder: plain components, none hidden (so
+/// `.git/config` is never a template name, even when the folder is the repository root).
 fn override_path(dir: &Path, name: &str) -> Option<PathBuf> {
     let relative = Path::new(name);
     relative
         .components()
-        .all(|c| matches!(c, Component::Normal(_)))
+        .all(|c| match c {
+            Component::Normal(part) => !part.to_string_lossy().starts_with('.'),
+            _ => false,
+        })
         .then(|| dir.join(relative))
+}
+
+/// The text of override `name` in `dir`, `None` when there is none. A pull request can add
+/// files to the templates folder, and what they render is published: a symlink (to
+/// `/proc/self/environ`, to `.git/config` where CI keeps its token) or a path that resolves
+/// outside the folder is refused, as are FIFOs and devices (reading one could block), like
+/// item files.
+fn read_override(dir: &Path, name: &str) -> Result<Option<String>, String> {
+    let Some(path) = override_path(dir, name) else {
+        return Ok(None);
+    };
+    let meta = match std::fs::symlink_metadata(&path) {
+        Ok(meta) => meta,
+        Err(err)
+            if matches!(
+                err.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(None)
+        }
+        Err(err) => return Err(format!("cannot read `{}`: {err}", path.display())),
+    };
+    if meta.file_type().is_symlink() {
+        return Err(format!(
+            "`{}` is a symlink; template files must be regular files inside the templates folder",
+            path.display()
+        ));
+    }
+    if meta.is_dir() {
+        return Ok(None);
+    }
+    if !meta.is_file() {
+        return Err(format!("`{}` is not a regular file", path.display()));
+    }
+    // A symlinked folder on the way (`site -> /etc`) leaves the folder too.
+    let inside = match (std::fs::canonicalize(&path), std::fs::canonicalize(dir)) {
+        (Ok(file), Ok(dir)) => file.starts_with(dir),
+        _ => false,
+    };
+    if !inside {
+        return Err(format!(
+            "`{}` resolves outside the templates folder `{}` (through a symlinked folder); template files must be inside it",
+            path.display(),
+            dir.display()
+        ));
+    }
+    std::fs::read_to_string(&path)
+        .map(Some)
+        .map_err(|err| format!("cannot read `{}`: {err}", path.display()))
 }
 
 fn template_error(name: &str, err: &minijinja::Error) -> Error {
@@ -148,6 +202,12 @@ impl Templates {
         if let Some(dir) = overrides.filter(|dir| !dir.is_dir()) {
             return Err(Error::Template(format!(
                 "templates folder `{}` (config key `templates`) does not exist",
+                dir.display()
+            )));
+        }
+        if let Some(dir) = overrides.filter(|dir| dir.is_symlink()) {
+            return Err(Error::Template(format!(
+                "templates folder `{}` (config key `templates`) is a symlink; name the folder itself",
                 dir.display()
             )));
         }
@@ -188,10 +248,9 @@ impl Templates {
         env.add_filter("due_text", due_text);
         env.add_filter("short_commit", short_commit);
         for (name, source) in BUILT_IN {
-            let text = match overrides.and_then(|dir| override_path(dir, name)) {
-                Some(path) if path.is_file() => {
-                    std::fs::read_to_string(&path).map_err(|source| Error::Io { path, source })?
-                }
+            let text = match overrides.map(|dir| read_override(dir, name)) {
+                Some(Ok(Some(text))) => text,
+                Some(Err(message)) => return Err(Error::Template(message)),
                 _ => (*source).to_owned(),
             };
             env.add_template_owned(*name, text)
@@ -200,18 +259,9 @@ impl Templates {
         if let Some(dir) = overrides {
             let dir = dir.to_path_buf();
             env.set_loader(move |name| {
-                let Some(path) = override_path(&dir, name) else {
-                    return Ok(None);
-                };
-                match std::fs::read_to_string(&path) {
-                    Ok(text) => Ok(Some(text)),
-                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                    Err(err) => Err(minijinja::Error::new(
-                        minijinja::ErrorKind::InvalidOperation,
-                        format!("cannot read `{}`", path.display()),
-                    )
-                    .with_source(err)),
-                }
+                read_override(&dir, name).map_err(|message| {
+                    minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, message)
+                })
             });
         }
         Ok(Templates { env })
@@ -251,6 +301,7 @@ mod tests {
         let dir = Path::new("/x");
         assert!(override_path(dir, "../etc/passwd").is_none());
         assert!(override_path(dir, "/etc/passwd").is_none());
+        assert!(override_path(dir, ".git/config").is_none());
         assert_eq!(
             override_path(dir, "site/a.j2"),
             Some(PathBuf::from("/x/site/a.j2"))

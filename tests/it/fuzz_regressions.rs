@@ -80,3 +80,22 @@ fn parse_diff_inputs_agree() {
         assert!(outcome.is_ok(), "{name}");
     }
 }
+
+#[test]
+fn xlsx_inputs_never_panic() {
+    let all = inputs("xlsx");
+    assert!(!all.is_empty());
+    let options = poam::import::xlsx::ImportOptions {
+        include_example: true,
+    };
+    for (name, bytes) in all {
+        // Rows, row problems or an error; the far cell and the long id are refused.
+        match poam::import::xlsx::read_bytes(&bytes, Path::new(&name), options) {
+            Ok(imported) => assert!(
+                imported.rows.is_empty() && !imported.problems.is_empty(),
+                "{name}"
+            ),
+            Err(error) => assert!(!error.to_string().is_empty(), "{name}"),
+        }
+    }
+}

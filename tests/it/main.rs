@@ -21,6 +21,7 @@ mod pr_check;
 mod profile_writing;
 mod profiles;
 mod readme;
+mod refusals;
 mod report;
 mod robustness;
 mod rules;

@@ -113,8 +113,15 @@ impl Scan {
         })
     }
 
-    /// Sorts and deduplicates `assets_scanned`; every parser ends with it.
+    /// Caps the text of every finding and target (see [`TextCaps`]), then sorts and
+    /// deduplicates `assets_scanned`; every parser ends with it.
     fn finish(mut self) -> Self {
+        for finding in &mut self.findings {
+            finding.cap_text();
+        }
+        for asset in &mut self.assets_scanned {
+            cap(asset, TextCaps::LINE);
+        }
         self.assets_scanned.sort();
         self.assets_scanned.dedup();
         self
@@ -168,7 +175,58 @@ pub struct Finding {
     pub location: String,
 }
 
+/// How much of each scanner text an item takes. Scanner files are written by others and can
+/// hold anything (a 50 MB plugin name); an item file over the parser's limit (1 MiB) could not
+/// be read back, so the import would create it again on every run. With these caps a new item
+/// holds at most ~140 KiB of scanner text plus its assets (1 KiB each).
+pub struct TextCaps;
+
+impl TextCaps {
+    /// Names and ids: detector, detector id, severity, vendor status, CVE ids.
+    pub const NAME: usize = 256;
+    /// One-line texts: the title, each asset and scanned target.
+    pub const LINE: usize = 1024;
+    /// Long texts: description and solution.
+    pub const TEXT: usize = 64 * 1024;
+}
+
+/// Cuts `text` to at most `limit` bytes (at a character boundary), noting the cut and the
+/// original size in the text itself, so the item says it is not the whole of it. The same
+/// input is always cut the same way, so a re-import matches the item it made.
+pub fn cap(text: &mut String, limit: usize) {
+    if text.len() <= limit {
+        return;
+    }
+    let note = format!(" … (truncated by poam import: {} bytes)", text.len());
+    let mut end = limit.saturating_sub(note.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.truncate(end);
+    text.push_str(&note);
+}
+
 impl Finding {
+    /// Caps every text field (see [`TextCaps`]).
+    fn cap_text(&mut self) {
+        for name in [
+            &mut self.detector,
+            &mut self.detector_id,
+            &mut self.scanner_severity,
+        ] {
+            cap(name, TextCaps::NAME);
+        }
+        cap(&mut self.title, TextCaps::LINE);
+        cap(&mut self.asset, TextCaps::LINE);
+        cap(&mut self.description, TextCaps::TEXT);
+        for text in self.solution.iter_mut() {
+            cap(text, TextCaps::TEXT);
+        }
+        for text in self.vendor_status.iter_mut().chain(self.cves.iter_mut()) {
+            cap(text, TextCaps::NAME);
+        }
+    }
+
     /// The risk FedRAMP asks for: the CVSSv3 base score's band when there is one, else the
     /// CVSSv2 score's, else the scanner's rating. `None` when the file gives no rating at all.
     pub fn risk(&self) -> Option<Risk> {
