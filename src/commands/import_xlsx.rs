@@ -1,7 +1,7 @@
 //! `poam import xlsx FILE`: item files from a filled FedRAMP POA&M template, written through
 //! the item editor. Rows that cannot be converted or written are reported and skipped.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -60,6 +60,23 @@ pub fn run(args: &ImportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Error
         first_row.insert(row.id.to_ascii_lowercase(), (row.sheet, row.row));
         unique.push(row);
     }
+    // An id an item deleted from history carried is not handed to another: `poam log` would
+    // read the two as one item. Such a row keeps its id only when its item is still there.
+    let former: HashSet<String> = crate::ids::ids_in_history(&into)?.into_iter().collect();
+    unique.retain(|row| {
+        let freed = former.contains(&row.id)
+            && !into.join(xlsx::item_file_name(&row.id)).exists();
+        if freed {
+            problems.push(row_problem(
+                row,
+                format!(
+                    "POAM ID `{}` belonged to an item deleted from the repository's history; a new item under it would mix the two in `poam log`: give the row a new id",
+                    row.id
+                ),
+            ));
+        }
+        !freed
+    });
     // Each new file is synced to disk before it is linked in: many in flight at once, each
     // writer staging in a folder of its own, keep the disk, not the wait for it, the limit.
     let staging = Staging::new(&into, WRITERS);

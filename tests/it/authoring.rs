@@ -833,3 +833,37 @@ fn ids_deleted_in_history_are_not_reused() {
         "{created:?}"
     );
 }
+
+/// `poam import xlsx` likewise: a row under an id that a deleted item carried is skipped, not
+/// made into a new item under that id.
+#[test]
+fn import_xlsx_skips_ids_deleted_in_history() {
+    let (temp, repo) = crate::common::build_repo("deleted_ids");
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&repo)
+            .status()
+            .expect("git");
+        assert!(status.success(), "git {args:?}");
+    };
+    // The workbook of the January items, V-3 among them.
+    let workbook = temp.path().join("january.xlsx");
+    git(&["checkout", "-q", "HEAD~2"]);
+    let (code, _, err) = run(
+        &repo,
+        &["export", "xlsx", "-o", workbook.to_str().expect("utf-8")],
+    );
+    assert_eq!(code, 0, "{err}");
+    git(&["checkout", "-q", "-"]);
+    let (code, _, err) = run(
+        &repo,
+        &["import", "xlsx", workbook.to_str().expect("utf-8")],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("POAM ID `V-3` belonged to an item deleted from the repository's history"),
+        "{err}"
+    );
+    assert!(!repo.join("poams/V-3.yaml").exists());
+}
