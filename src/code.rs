@@ -94,6 +94,14 @@ pub enum Code {
     VdrBackdated,
     WaiverUnknownCommit,
     WaiverUnmatched,
+    ControlUnknown,
+    ControlWithdrawn,
+    ControlNotInBaseline,
+    ControlSpelling,
+    OwnerUnknown,
+    OwnerDeparted,
+    PeopleInvalid,
+    PeopleDuplicateId,
 }
 
 impl Code {
@@ -116,14 +124,17 @@ impl Code {
             Code::DueSoon
             | Code::HistoryUnavailable
             | Code::VdrNeedsTime
-            | Code::VdrLegacyField => Severity::Note,
+            | Code::VdrLegacyField
+            | Code::ControlSpelling => Severity::Note,
             Code::MilestoneOverdue
             | Code::MilestoneAfterDue
             | Code::StatusStale
             | Code::Reopened
             | Code::DeadlinesInverted
             | Code::HistoryShallow
-            | Code::WaiverUnmatched => Severity::Warning,
+            | Code::WaiverUnmatched
+            | Code::ControlNotInBaseline
+            | Code::OwnerDeparted => Severity::Warning,
             // CR26 rules of SHOULD force (the incident rules lower themselves to a note
             // for the classes where FedRAMP says MAY).
             Code::VdrNotEvaluated
