@@ -466,15 +466,17 @@ fn list_item_files(config: &Config) -> Result<Vec<ItemPath>, Error> {
     let items_dir =
         std::fs::canonicalize(&config.items_dir).unwrap_or_else(|_| config.items_dir.clone());
     let mut files = item_files(&items_dir)?;
-    // With `items: .` the config file sits among the items; it is not one.
-    if let Some(config_file) = config
-        .file
-        .as_deref()
-        .and_then(|f| std::fs::canonicalize(f).ok())
+    // With `items: .` the config file (and the people file) sit among the items; they are
+    // not items.
+    let not_items = [config.file.clone(), config.people_file()];
+    for other in not_items
+        .iter()
+        .flatten()
+        .filter_map(|f| std::fs::canonicalize(f).ok())
     {
         files.retain(|f| {
-            f.path.file_name() != config_file.file_name()
-                || std::fs::canonicalize(&f.path).map_or(true, |p| p != config_file)
+            f.path.file_name() != other.file_name()
+                || std::fs::canonicalize(&f.path).map_or(true, |p| p != other)
         });
     }
     Ok(files)

@@ -99,3 +99,21 @@ fn noncanonical_controls_read_as_canonical_everywhere() {
     );
     assert!(!codes.contains(&"control-unknown"), "{json:#}");
 }
+
+#[test]
+fn a_people_file_among_the_items_is_not_an_item() {
+    let dir = copy_fixture("rules/owner-unknown/near-miss");
+    for entry in fs::read_dir(dir.path().join("poams")).expect("items") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().expect("a name").to_owned();
+        fs::rename(&path, dir.path().join(name)).expect("move");
+    }
+    fs::write(dir.path().join("poam.yaml"), "items: .\n").expect("write");
+    let (code, json) = lint_json(dir.path());
+    assert_eq!(
+        (code, &json["diagnostics"]),
+        (0, &serde_json::json!([])),
+        "{json:#}"
+    );
+    assert_eq!(json["items"], 2, "{json:#}");
+}
