@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Mutex;
 
 use chrono::NaiveDate;
 
@@ -95,6 +96,22 @@ pub struct People {
     /// Id → index into `entries` (the first entry of a duplicated id).
     by_id: HashMap<String, usize>,
     pub problems: Vec<Problem>,
+    /// What [`People::suggest`] answered, by owner text: repositories repeat a few owners over
+    /// thousands of items, and each answer compares the text with every entry.
+    suggestions: Mutex<HashMap<String, Suggestion>>,
+}
+
+/// The entry an unknown owner text most likely means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Suggestion {
+    /// The text contains this entry's name (`Jane Doe - Platform Team` → `jdoe`, `Jane Doe`).
+    ByName {
+        id: String,
+        name: String,
+    },
+    /// This id is spelt nearly like the text.
+    Nearest(String),
+    None,
 }
 
 impl People {
@@ -142,6 +159,7 @@ impl People {
             entries,
             by_id,
             problems,
+            suggestions: Mutex::new(HashMap::new()),
         };
         people.check_members();
         people
@@ -170,6 +188,36 @@ impl People {
             })
             .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)))
             .map(|(_, _, known)| known)
+    }
+
+    /// The entry an unknown owner text most likely means: one whose name the text contains,
+    /// else the nearest id. Remembered per text.
+    pub fn suggest(&self, owner: &str) -> Suggestion {
+        if let Some(known) = self
+            .suggestions
+            .lock()
+            .ok()
+            .and_then(|s| s.get(owner).cloned())
+        {
+            return known;
+        }
+        let by_name = self.entries.iter().find_map(|p| {
+            let name = p.name.as_deref()?.trim();
+            (!name.is_empty() && owner.contains(name)).then(|| Suggestion::ByName {
+                id: p.id.value.clone(),
+                name: name.to_owned(),
+            })
+        });
+        let suggestion = by_name
+            .or_else(|| {
+                self.nearest(owner)
+                    .map(|id| Suggestion::Nearest(id.to_owned()))
+            })
+            .unwrap_or(Suggestion::None);
+        if let Ok(mut cache) = self.suggestions.lock() {
+            cache.insert(owner.to_owned(), suggestion.clone());
+        }
+        suggestion
     }
 
     /// A team's members must be entries of the file.
@@ -368,6 +416,18 @@ mod tests {
         );
         assert!(people.get("platform-team").expect("team").is_team());
         assert_eq!(people.nearest("platform-tem"), Some("platform-team"));
+        let by_name = Suggestion::ByName {
+            id: "jdoe".into(),
+            name: "Jane Doe".into(),
+        };
+        for _ in 0..2 {
+            assert_eq!(people.suggest("Jane Doe - Platform Team"), by_name);
+            assert_eq!(
+                people.suggest("platfrom-team"),
+                Suggestion::Nearest("platform-team".into())
+            );
+            assert_eq!(people.suggest("Someone Else"), Suggestion::None);
+        }
     }
 
     #[test]

@@ -27,6 +27,7 @@
 //! the authorizing official holds responsible; required for every item.
 
 use crate::diag::Diagnostic;
+use crate::people::Suggestion;
 
 use super::{Code, ItemContext};
 
@@ -39,20 +40,10 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     if id.is_empty() || people.get(id).is_some() {
         return;
     }
-    let by_name = people.entries.iter().find(|p| {
-        p.name
-            .as_deref()
-            .is_some_and(|name| !name.trim().is_empty() && id.contains(name.trim()))
-    });
-    let help = match (people.nearest(id), by_name) {
-        (_, Some(person)) => format!(
-            "`{}` is {}: write `owner: {}`",
-            person.id.value,
-            person.name.as_deref().unwrap_or_default().trim(),
-            person.id.value
-        ),
-        (Some(near), None) => format!("did you mean `{near}`?"),
-        (None, None) => format!(
+    let help = match people.suggest(id) {
+        Suggestion::ByName { id, name } => format!("`{id}` is {name}: write `owner: {id}`"),
+        Suggestion::Nearest(near) => format!("did you mean `{near}`?"),
+        Suggestion::None => format!(
             "write the id of a person or team of {}, or add an entry for them there",
             people.source.name
         ),
