@@ -206,6 +206,10 @@ impl Catalog {
 /// SP 800-53 control id (two letters, a number of one to three digits, an optional
 /// enhancement number). Leading zeros and blanks are dropped, letters upper-cased.
 pub fn canonical_control(text: &str) -> Option<String> {
+    // Nearly every id is written canonically: checked without building anything.
+    if is_canonical(text) {
+        return Some(text.to_owned());
+    }
     let compact: String = text
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -226,6 +230,32 @@ pub fn canonical_control(text: &str) -> Option<String> {
     match enhancement {
         Some(e) => Some(format!("{family}-{number}({})", canonical_number(e)?)),
         None => Some(format!("{family}-{number}")),
+    }
+}
+
+/// True when `text` is a control id written as NIST writes it: `AC-2`, `AC-2(1)`.
+fn is_canonical(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // One to three digits without a leading zero (`0` itself stays `0`); returns how many.
+    let number = |rest: &[u8]| -> Option<usize> {
+        let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        ((1..=3).contains(&digits) && (digits == 1 || rest[0] != b'0')).then_some(digits)
+    };
+    if bytes.len() < 4
+        || !bytes[0].is_ascii_uppercase()
+        || !bytes[1].is_ascii_uppercase()
+        || bytes[2] != b'-'
+    {
+        return false;
+    }
+    let Some(digits) = number(&bytes[3..]) else {
+        return false;
+    };
+    let rest = &bytes[3 + digits..];
+    match rest {
+        [] => true,
+        [b'(', inner @ .., b')'] => number(inner).is_some_and(|d| d == inner.len()),
+        _ => false,
     }
 }
 
@@ -262,6 +292,14 @@ mod tests {
             "AC2", "A-2", "AC-", "AC-2(", "AC-2()", "AC-2(1", "ACC-2", "AC-1234", "AC-2.",
         ] {
             assert_eq!(canonical_control(bad), None, "{bad}");
+        }
+        for canonical in ["AC-2", "AC-2(1)", "SI-10(100)", "AC-0"] {
+            assert!(is_canonical(canonical), "{canonical}");
+        }
+        for other in [
+            "AC-02", "AC-2(01)", "ac-2", "AC-2 (1)", "AC-2()", "AC-2(1", "AC-1234", "AC-",
+        ] {
+            assert!(!is_canonical(other), "{other}");
         }
     }
 

@@ -86,8 +86,12 @@ impl Listing {
         // Names are relative to the root however the paths were spelt (`./poams`, `poams/`).
         let display_root = std::fs::canonicalize(&display_root).unwrap_or(display_root);
         let kev = load_kev(&config)?;
-        let people = load_people(&config, &display_root)?;
-        let files = list_item_files(&config)?;
+        // The people file is parsed while the items folder is walked.
+        let (people, files) = rayon::join(
+            || load_people(&config, &display_root),
+            || list_item_files(&config),
+        );
+        let (people, files) = (people?, files?);
         // A bare folder is named on purpose: holding no items means it is the wrong folder. An
         // empty items folder under poam.yaml is a fresh start and fine.
         if files.is_empty() && config.file.is_none() {
