@@ -110,6 +110,14 @@ pub enum Code {
     VdrBackdated,
     WaiverUnknownCommit,
     WaiverUnmatched,
+    ControlUnknown,
+    ControlWithdrawn,
+    ControlNotInBaseline,
+    ControlSpelling,
+    OwnerUnknown,
+    OwnerDeparted,
+    PeopleInvalid,
+    PeopleDuplicateId,
 }
 
 impl Code {
@@ -132,7 +140,8 @@ impl Code {
             Code::DueSoon
             | Code::HistoryUnavailable
             | Code::VdrNeedsTime
-            | Code::VdrLegacyField => Severity::Note,
+            | Code::VdrLegacyField
+            | Code::ControlSpelling => Severity::Note,
             Code::MilestoneOverdue
             | Code::MilestoneAfterDue
             | Code::StatusStale
@@ -140,7 +149,9 @@ impl Code {
             | Code::DeadlinesInverted
             | Code::HistoryShallow
             | Code::HistoryRebaseMerge
-            | Code::WaiverUnmatched => Severity::Warning,
+            | Code::WaiverUnmatched
+            | Code::ControlNotInBaseline
+            | Code::OwnerDeparted => Severity::Warning,
             // CR26 rules of SHOULD force (the incident rules lower themselves to a note
             // for the classes where FedRAMP says MAY).
             Code::VdrNotEvaluated

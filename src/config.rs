@@ -34,13 +34,18 @@ pub const CONFIG_KEYS: &[&str] = &[
     "history_waivers",
     "merge_strategy",
     "import",
+    "controls",
+    "people",
 ];
 const IMPORT_KEYS: &[&str] = &["default_owner", "default_controls"];
 /// Prefix of the ids `poam new` allocates when `id_prefix` is not set.
 pub const DEFAULT_ID_PREFIX: &str = "V-";
 
 const CR26_KEYS: &[&str] = &["class", "package_overview_uri"];
-const SYSTEM_KEYS: &[&str] = &["csp", "name", "impact", "fedramp_id"];
+const SYSTEM_KEYS: &[&str] = &["csp", "name", "impact", "fedramp_id", "baseline"];
+const CONTROLS_KEYS: &[&str] = &["extra"];
+/// The people file beside `poam.yaml` when `people:` does not name one.
+pub const DEFAULT_PEOPLE_FILE: &str = "people.yaml";
 const DEADLINE_KEYS: &[&str] = &["critical", "high", "moderate", "low"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,6 +144,22 @@ pub struct Config {
     pub import: ImportSettings,
     /// `merge_strategy:`, when set.
     pub merge_strategy: Option<MergeStrategy>,
+    /// `system.baseline`, `controls:` and `people:`: the elements items refer to.
+    pub elements: ElementSettings,
+}
+
+/// What the items' references are checked against: the system's control baseline, the
+/// organisation's own controls, and where the people file is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ElementSettings {
+    /// `system.baseline`; unset means no baseline check.
+    pub baseline: Option<crate::catalog::Baseline>,
+    /// `controls.extra`, canonical (`AC-2(1)`): in scope besides the baseline, and allowed
+    /// when not in SP 800-53 (organisation-defined controls).
+    pub extra_controls: Vec<String>,
+    /// `people:` as written (relative to `poam.yaml`), with its place; unset means
+    /// `people.yaml` beside `poam.yaml` when that file exists.
+    pub people: Option<Sp<PathBuf>>,
 }
 
 /// The `cr26:` block: what the `fedramp-cr26` profile needs to know about the offering.
@@ -171,6 +192,7 @@ impl Config {
             history_waivers: Vec::new(),
             import: ImportSettings::default(),
             merge_strategy: None,
+            elements: ElementSettings::default(),
         }
     }
 
@@ -294,6 +316,24 @@ impl Config {
                 Some("create it, or point `items:` at the folder that holds the item files".into()),
             ));
         }
+        if let Some(people) = config
+            .elements
+            .people
+            .as_ref()
+            .filter(|p| !p.value.is_file())
+        {
+            problems.push(ConfigProblem::new(
+                people.span,
+                format!(
+                    "people file `{}` does not exist",
+                    name_from_cwd(&people.value)
+                ),
+                Some(
+                    "create it, or remove `people:` (the default is people.yaml beside poam.yaml)"
+                        .into(),
+                ),
+            ));
+        }
         if let Some(kev) = &config.kev_catalog {
             if !kev.is_file() {
                 problems.push(ConfigProblem::new(
@@ -402,6 +442,12 @@ impl Config {
                 }
                 "cr26" => self.read_cr26(value, problems),
                 "import" => self.read_import(value, problems),
+                "controls" => self.read_controls(value, problems),
+                "people" => {
+                    if let Some(file) = string(value, "people", problems) {
+                        self.elements.people = Some(Sp::new(self.root.join(file), value.span));
+                    }
+                }
                 "templates" | "repo_url" => self.read_report_key(&entry.key, value, problems),
                 "history_waivers" => self.history_waivers = read_history_waivers(value, problems),
                 "merge_strategy" => {
@@ -558,7 +604,75 @@ impl Config {
                         )),
                     }
                 }
+                "baseline" => self.read_baseline(&entry.value, problems),
                 other => problems.push(unknown_key(other, entry.key_span, SYSTEM_KEYS)),
+            }
+        }
+    }
+
+    /// `system.baseline: fedramp-low|fedramp-moderate|fedramp-high|fedramp-li-saas|none`.
+    fn read_baseline(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {
+        let Some(name) = string(node, "system.baseline", problems) else {
+            return;
+        };
+        match crate::catalog::Baseline::from_name(&name) {
+            Some(baseline) => self.elements.baseline = Some(baseline),
+            None => {
+                let names = crate::catalog::Baseline::names();
+                let help = match suggest(&name, &names) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!("known baselines: {}", names.join(", ")),
+                };
+                problems.push(ConfigProblem::new(
+                    node.span,
+                    format!("unknown baseline `{name}`"),
+                    Some(help),
+                ));
+            }
+        }
+    }
+
+    /// `controls: {extra: [AC-2(100), ...]}`: controls in scope besides the baseline.
+    fn read_controls(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {
+        let Some(entries) = mapping(node, "controls", problems) else {
+            return;
+        };
+        for entry in entries {
+            if entry.key != "extra" {
+                problems.push(unknown_key(&entry.key, entry.key_span, CONTROLS_KEYS));
+                continue;
+            }
+            let Value::Seq(controls) = &entry.value.value else {
+                problems.push(ConfigProblem::new(
+                    entry.value.span,
+                    "`controls.extra` must be a list of control ids".into(),
+                    Some("e.g. `extra: [AC-2(100), SI-4(25)]`".into()),
+                ));
+                continue;
+            };
+            for control in controls {
+                let text = string(control, "controls.extra[]", problems);
+                match text.as_deref().map(normalize_control) {
+                    Some(Some(id)) => self.elements.extra_controls.push(id),
+                    Some(None) => problems.push(ConfigProblem::new(
+                        control.span,
+                        format!("`{}` is not a control id", text.unwrap_or_default()),
+                        Some("write control ids such as `AC-2(100)`: two letters, a number, an optional enhancement".into()),
+                    )),
+                    None => {}
+                }
+            }
+        }
+    }
+
+    /// The people file: `people:` when set, else `people.yaml` beside `poam.yaml` when it
+    /// exists; `None` for a bare folder of items.
+    pub fn people_file(&self) -> Option<PathBuf> {
+        match &self.elements.people {
+            Some(file) => Some(file.value.clone()),
+            None => {
+                self.file.as_ref()?;
+                Some(self.root.join(DEFAULT_PEOPLE_FILE)).filter(|f| f.is_file())
             }
         }
     }

@@ -4,6 +4,7 @@
 //! [`diag::Diagnostic`] → [`render`].
 
 pub mod bytes;
+pub mod catalog;
 pub mod cli;
 pub mod code;
 pub mod commands;
@@ -25,6 +26,7 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod paths;
+pub mod people;
 pub mod policy;
 pub mod profiles;
 pub mod render;

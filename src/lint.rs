@@ -69,6 +69,7 @@ pub fn check_items(
     today: NaiveDate,
     input: &RuleInput,
     kev: Option<&KevCatalog>,
+    people: Option<&crate::people::People>,
     loaded: &[LoadedItem],
 ) -> Vec<Diagnostic> {
     let mut diagnostics: Vec<Diagnostic> = loaded
@@ -91,7 +92,16 @@ pub fn check_items(
             let last_changed = item
                 .id_text()
                 .and_then(|id| input.last_changed.get(id).copied());
-            let mut found = check_item(config, today, kev, &file.source, item, &stem, last_changed);
+            let mut found = check_item_with(
+                config,
+                today,
+                kev,
+                people,
+                &file.source,
+                item,
+                &stem,
+                last_changed,
+            );
             // Sorted here, in parallel, the findings of files in name order form one sorted
             // run that the final (stable, so same-order) sort of the report merely confirms.
             diag::sort(&mut found);
@@ -123,6 +133,30 @@ pub fn check_item(
     file_stem: &str,
     last_changed: Option<NaiveDate>,
 ) -> Vec<Diagnostic> {
+    check_item_with(
+        config,
+        today,
+        kev,
+        None,
+        source,
+        item,
+        file_stem,
+        last_changed,
+    )
+}
+
+/// [`check_item`] with the people file the owner rules check against.
+#[allow(clippy::too_many_arguments)]
+pub fn check_item_with(
+    config: &Config,
+    today: NaiveDate,
+    kev: Option<&KevCatalog>,
+    people: Option<&crate::people::People>,
+    source: &crate::source::SourceFile,
+    item: &Item,
+    file_stem: &str,
+    last_changed: Option<NaiveDate>,
+) -> Vec<Diagnostic> {
     let assessment = policy::assess(item, &config.policy, today, last_changed);
     rules::check_item(&ItemContext {
         file: source,
@@ -132,6 +166,7 @@ pub fn check_item(
         kev,
         file_stem,
         assessment: &assessment,
+        people,
     })
 }
 
@@ -526,6 +561,7 @@ fn assemble(
         config,
         items: loaded,
         kev,
+        people,
         ..
     } = workspace;
     let config = &config;
@@ -538,7 +574,17 @@ fn assemble(
     if let Some(source) = &config_source {
         diagnostics.extend(rules::check_config(config, source));
     }
-    let item_findings = check_items(config, today, &found.input, kev.as_ref(), &loaded);
+    if let Some(people) = &people {
+        diagnostics.extend(rules::check_people(config, people));
+    }
+    let item_findings = check_items(
+        config,
+        today,
+        &found.input,
+        kev.as_ref(),
+        people.as_ref(),
+        &loaded,
+    );
     // Usually nothing precedes them: take the (possibly tens of thousands of) item findings
     // as they are rather than copying them after nothing.
     if diagnostics.is_empty() {
@@ -553,13 +599,30 @@ fn assemble(
         let ctx = history_context(&loaded, &ids, &paths);
         diagnostics.extend(rules::check_history(config, violations, &ctx));
     }
-    finish(
+    let mut report = finish(
         today,
         config_source.as_ref(),
         loaded,
         diagnostics,
         keep_sources,
-    )
+    );
+    // The people file's text, for the snippets of findings that point into it.
+    if let Some(people) =
+        people.filter(|p| keep_sources && report_points_into(&report, &p.source.name))
+    {
+        report
+            .sources
+            .insert(people.source.name.clone(), people.source);
+    }
+    report
+}
+
+/// True when a finding of `report` (or one of its related places) is in the file `name`.
+fn report_points_into(report: &Report, name: &str) -> bool {
+    report
+        .diagnostics
+        .iter()
+        .any(|d| d.location.file == name || d.related.iter().any(|r| r.location.file == name))
 }
 
 /// Resolves `history_since`, pointing at it in `poam.yaml` when it names nothing or lies in

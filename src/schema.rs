@@ -472,6 +472,33 @@ pub struct PoamConfig {
     /// `<repo_url>/commit/<id>`.
     #[schemars(pattern(r"^https?://"))]
     pub repo_url: Option<String>,
+    /// Controls in scope besides the baseline.
+    pub controls: Option<ControlSettings>,
+    /// The people file items name as `owner`, relative to poam.yaml [default: `people.yaml`
+    /// beside poam.yaml, when it exists].
+    pub people: Option<String>,
+}
+
+/// Controls in scope besides the baseline.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ControlSettings {
+    /// Controls the system implements beyond its baseline, and organisation-defined controls
+    /// (not in NIST SP 800-53 Rev 5).
+    #[schemars(inner(pattern(r"^[A-Za-z]{2}-\d{1,3}(\(\d{1,3}\))?$")))]
+    pub extra: Option<Vec<String>>,
+}
+
+/// A FedRAMP Rev5 control baseline.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case")]
+pub enum BaselineName {
+    FedrampLow,
+    FedrampModerate,
+    FedrampHigh,
+    FedrampLiSaas,
+    /// No baseline check.
+    None,
 }
 
 /// Defaults for items `poam import scan` creates.
@@ -529,6 +556,8 @@ pub struct SystemInfo {
     pub impact: Option<Impact>,
     /// The FedRAMP package id (e.g. `F1234567890`): the OSCAL export's `system-id`.
     pub fedramp_id: Option<String>,
+    /// The FedRAMP Rev5 baseline whose controls items may name (`control-not-in-baseline`).
+    pub baseline: Option<BaselineName>,
 }
 
 /// A FIPS 199 impact level.

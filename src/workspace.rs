@@ -1,5 +1,5 @@
 //! The workspace every command starts from: `poam.yaml`, the item files read and parsed in
-//! parallel, and the KEV catalog.
+//! parallel, the KEV catalog, and the people file.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
@@ -13,6 +13,7 @@ use crate::kev::KevCatalog;
 use crate::model::item::Item;
 use crate::model::Span;
 use crate::parse::{self, ParseError, MAX_FILE_BYTES};
+use crate::people::People;
 use crate::source::SourceFile;
 
 /// The loaded items of one `poam.yaml`.
@@ -24,6 +25,8 @@ pub struct Workspace {
     /// Every item file under the items folder, sorted by path.
     pub items: Vec<LoadedItem>,
     pub kev: Option<KevCatalog>,
+    /// The people file, when there is one.
+    pub people: Option<People>,
 }
 
 impl Workspace {
@@ -64,6 +67,7 @@ pub struct Listing {
     config: Config,
     display_root: PathBuf,
     kev: Option<KevCatalog>,
+    people: Option<People>,
     /// Every item file under the items folder, sorted by path.
     files: Vec<ItemPath>,
 }
@@ -82,7 +86,12 @@ impl Listing {
         // Names are relative to the root however the paths were spelt (`./poams`, `poams/`).
         let display_root = std::fs::canonicalize(&display_root).unwrap_or(display_root);
         let kev = load_kev(&config)?;
-        let files = list_item_files(&config)?;
+        // The people file is parsed while the items folder is walked.
+        let (people, files) = rayon::join(
+            || load_people(&config, &display_root),
+            || list_item_files(&config),
+        );
+        let (people, files) = (people?, files?);
         // A bare folder is named on purpose: holding no items means it is the wrong folder. An
         // empty items folder under poam.yaml is a fresh start and fine.
         if files.is_empty() && config.file.is_none() {
@@ -94,6 +103,7 @@ impl Listing {
             config,
             display_root,
             kev,
+            people,
             files,
         })
     }
@@ -114,6 +124,7 @@ impl Listing {
             display_root: self.display_root,
             items,
             kev: self.kev,
+            people: self.people,
         }
     }
 
@@ -246,6 +257,7 @@ impl ReadListing {
             display_root: listing.display_root,
             items: loaded.into_iter().flatten().collect(),
             kev: listing.kev,
+            people: listing.people,
         }
     }
 }
@@ -462,18 +474,35 @@ fn list_item_files(config: &Config) -> Result<Vec<ItemPath>, Error> {
     let items_dir =
         std::fs::canonicalize(&config.items_dir).unwrap_or_else(|_| config.items_dir.clone());
     let mut files = item_files(&items_dir)?;
-    // With `items: .` the config file sits among the items; it is not one.
-    if let Some(config_file) = config
-        .file
-        .as_deref()
-        .and_then(|f| std::fs::canonicalize(f).ok())
+    // With `items: .` the config file (and the people file) sit among the items; they are
+    // not items.
+    let not_items = [config.file.clone(), config.people_file()];
+    for other in not_items
+        .iter()
+        .flatten()
+        .filter_map(|f| std::fs::canonicalize(f).ok())
     {
         files.retain(|f| {
-            f.path.file_name() != config_file.file_name()
-                || std::fs::canonicalize(&f.path).map_or(true, |p| p != config_file)
+            f.path.file_name() != other.file_name()
+                || std::fs::canonicalize(&f.path).map_or(true, |p| p != other)
         });
     }
     Ok(files)
+}
+
+/// Reads the people file of `config` (see [`Config::people_file`]), named in findings
+/// relative to `display_root`.
+pub fn load_people(config: &Config, display_root: &Path) -> Result<Option<People>, Error> {
+    let Some(file) = config.people_file() else {
+        return Ok(None);
+    };
+    let name = display_name(
+        &std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone()),
+        display_root,
+    );
+    People::load(&file, name)
+        .map(Some)
+        .map_err(|source| Error::Io { path: file, source })
 }
 
 pub fn load_kev(config: &Config) -> Result<Option<KevCatalog>, Error> {

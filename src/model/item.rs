@@ -1032,22 +1032,9 @@ pub fn is_valid_item_id(id: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
-/// `ac-2(1)` → `AC-2(1)`; `None` when it is not a control id.
+/// `ac-2(1)`, `AC-02(01)` → `AC-2(1)`; `None` when it is not a control id.
 pub fn normalize_control(text: &str) -> Option<String> {
-    let upper = text.trim().to_ascii_uppercase();
-    let (family, rest) = upper.split_once('-')?;
-    if family.len() != 2 || !family.chars().all(|c| c.is_ascii_uppercase()) {
-        return None;
-    }
-    let (number, enhancement) = match rest.split_once('(') {
-        Some((number, tail)) => (number, Some(tail.strip_suffix(')')?)),
-        None => (rest, None),
-    };
-    let is_number = |s: &str| (1..=3).contains(&s.len()) && s.chars().all(|c| c.is_ascii_digit());
-    if !is_number(number) || enhancement.is_some_and(|e| !is_number(e)) {
-        return None;
-    }
-    Some(upper)
+    crate::catalog::canonical_control(text)
 }
 
 pub fn is_valid_cve(text: &str) -> bool {

@@ -24,6 +24,10 @@ mod auto_approve_too_far;
 mod closed_inconsistent;
 mod closed_operational_requirement;
 mod control_character;
+mod control_not_in_baseline;
+mod control_spelling;
+mod control_unknown;
+mod control_withdrawn;
 mod date_order;
 mod deadlines_inverted;
 mod detected_changed;
@@ -50,7 +54,11 @@ mod milestones_rewritten;
 mod missing_field;
 mod operational_requirement_high;
 mod overdue;
+mod owner_departed;
+mod owner_unknown;
 pub mod parse_error;
+mod people_duplicate_id;
+mod people_invalid;
 mod reopened;
 mod risk_changed;
 mod status_stale;
@@ -382,6 +390,8 @@ pub struct ItemContext<'a> {
     pub file_stem: &'a str,
     /// Everything computed about the item as of `today`.
     pub assessment: &'a Assessment<'a>,
+    /// The people file, when the repository has one.
+    pub people: Option<&'a crate::people::People>,
 }
 
 impl ItemContext<'_> {
@@ -461,7 +471,21 @@ pub const ITEM_RULES: &[(Code, ItemRule)] = &[
     (Code::VdrIncidentNirv, vdr_incident_nirv::check),
     (Code::VdrNeedsTime, vdr_needs_time::check),
     (Code::VdrLegacyField, vdr_legacy_field::check),
+    (Code::ControlUnknown, control_unknown::check),
+    (Code::ControlWithdrawn, control_withdrawn::check),
+    (Code::ControlNotInBaseline, control_not_in_baseline::check),
+    (Code::ControlSpelling, control_spelling::check),
+    (Code::OwnerUnknown, owner_unknown::check),
+    (Code::OwnerDeparted, owner_departed::check),
 ];
+
+/// Findings about the people file itself.
+pub fn check_people(config: &Config, people: &crate::people::People) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    people_invalid::check(people, &mut out);
+    people_duplicate_id::check(people, &mut out);
+    apply_levels(config, out)
+}
 
 /// True when `code` is checked under `profile`: the profile includes the rule's set.
 pub fn applies(code: Code, profile: Profile) -> bool {

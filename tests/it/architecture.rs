@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 const FLOORS: &[(&str, u8)] = &[
     ("bytes", 1),
     ("code", 1),
+    // The built-in control catalog: embedded data, below everything that names a control.
+    ("catalog", 1),
     ("model", 1),
     ("source", 1),
     ("paths", 1),
@@ -23,6 +25,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("history", 3),
     ("config", 3),
     ("kev", 3),
+    ("people", 3),
     ("output", 3),
     ("workspace", 4),
     ("policy", 4),

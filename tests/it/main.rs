@@ -8,6 +8,7 @@ mod cli;
 mod common;
 mod docs;
 mod edit;
+mod elements;
 mod export_ver;
 mod fuzz_regressions;
 mod history;

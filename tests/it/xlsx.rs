@@ -930,6 +930,11 @@ mod commands {
         let repo = empty_repo();
         std::fs::copy(demo_dir().join("poam.yaml"), repo.path().join("poam.yaml")).expect("copy");
         std::fs::copy(demo_dir().join("kev.json"), repo.path().join("kev.json")).expect("copy");
+        std::fs::copy(
+            demo_dir().join("people.yaml"),
+            repo.path().join("people.yaml"),
+        )
+        .expect("copy");
         let workbook = repo.path().join("demo.xlsx");
         let output = poam()
             .current_dir(demo_dir())
@@ -944,7 +949,13 @@ mod commands {
         assert!(stderr.starts_with("10 item files created"), "{stderr}");
         let demo = tempfile::tempdir().expect("temp");
         copy_dir(&demo_dir(), demo.path());
-        assert_eq!(findings(repo.path()), findings(demo.path()));
+        // The workbook holds control ids as NIST writes them, so the demo's one
+        // non-canonical spelling (`control-spelling`) does not come back.
+        let mut expected = findings(demo.path());
+        let before = expected.len();
+        expected.retain(|f| !f.contains("[control-spelling]"));
+        assert_eq!(expected.len(), before - 1);
+        assert_eq!(findings(repo.path()), expected);
     }
 
     #[test]

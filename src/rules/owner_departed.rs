@@ -1,0 +1,62 @@
+//! An open item's `owner` is a person whose `until` date has passed.
+//!
+//! ## What it does
+//! Reports an open item whose `owner` is a people-file entry with an `until` date before
+//! today: the person has left the organisation or the role. A team is never departed itself;
+//! its members are not checked one by one.
+//!
+//! ## Why it matters
+//! Every POA&M item needs a point of contact the authorizing official can hold responsible.
+//! An item owned by someone who left is an item nobody works on; it shows up late months
+//! later.
+//!
+//! ## Example
+//! ```yaml
+//! # people.yaml
+//! - id: tnguyen
+//!   name: Tom Nguyen
+//!   until: 2026-10-31
+//! # poams/V-1005.yaml
+//! owner: tnguyen
+//! ```
+//!
+//! ## How to fix
+//! Hand the item to someone else (`owner:` another id, or a team), or correct `until` if the
+//! person is still responsible.
+//!
+//! ## FedRAMP reference
+//! FedRAMP POA&M Template Completion Guide, column H (Point of Contact).
+
+use crate::diag::Diagnostic;
+
+use super::{Code, ItemContext};
+
+pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
+    let (Some(people), Some(owner)) = (ctx.people, &ctx.item.owner) else {
+        return;
+    };
+    if !ctx.item.is_open() {
+        return;
+    }
+    let Some(person) = people.get(owner.value.trim()) else {
+        return;
+    };
+    let Some(until) = person.until.as_ref().filter(|u| u.value < ctx.today) else {
+        return;
+    };
+    let who = person.name.as_deref().unwrap_or(&person.id.value);
+    let location = people.source.location(until.span);
+    out.push(
+        ctx.report(
+            Code::OwnerDeparted,
+            owner.span,
+            format!(
+                "owner `{}` ({who}) is responsible only until {}, before today ({})",
+                person.id.value, until.value, ctx.today
+            ),
+        )
+        .with_label("departed owner")
+        .with_help("hand the item to a current person or team")
+        .with_related(location, format!("`until: {}`", until.value)),
+    );
+}
