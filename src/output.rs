@@ -199,6 +199,23 @@ impl Drop for Staging {
     }
 }
 
+/// The canonical form of a path that may not exist yet (symlinks followed as far as it
+/// exists), relative to the current folder: what an output path and a protected place are
+/// compared as.
+pub fn resolve_output(path: &Path) -> Result<PathBuf, Error> {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })?
+            .join(path)
+    };
+    crate::paths::canonical_lenient(&absolute).map_err(|(path, source)| Error::Io { path, source })
+}
+
 /// Refuses `-o PATH` (a file, or the folder of `export ver`) when writing it would replace an
 /// item file or the configuration: a path that resolves (symlinks followed) inside the items
 /// folder `items_dir`, or to the config file `config_file`. `poam site -o` refuses the same
@@ -208,20 +225,7 @@ pub fn refuse_protected_output(
     items_dir: &Path,
     config_file: Option<&Path>,
 ) -> Result<(), Error> {
-    let resolve = |path: &Path| -> Result<PathBuf, Error> {
-        let absolute = if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            std::env::current_dir()
-                .map_err(|source| Error::Io {
-                    path: path.to_path_buf(),
-                    source,
-                })?
-                .join(path)
-        };
-        crate::paths::canonical_lenient(&absolute)
-            .map_err(|(path, source)| Error::Io { path, source })
-    };
+    let resolve = resolve_output;
     let target = resolve(out)?;
     if let Some(config) = config_file {
         if resolve(config)? == target {

@@ -14,8 +14,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::{
-    deadline, ChartWords, ExportDeadline, ExportMapping, ExportMarker, NewItem, ProfileSummary,
-    Scanned, StartDeadline, Starting, SystemProfile,
+    deadline, new_item_fields, ChartWords, ExportDeadline, ExportMapping, ExportMarker, NewItem,
+    ProfileSummary, Scanned, StartDeadline, Starting, SystemProfile,
 };
 use crate::config::Config;
 use crate::edit::NewValue;
@@ -276,26 +276,8 @@ impl SystemProfile for Cr26 {
                 self.name()
             ));
         }
-        let text = |s: Option<&str>| NewValue::Str(s.unwrap_or_default().to_owned());
-        let list = |items: &[String]| NewValue::List(items.iter().map(|s| text(Some(s))).collect());
-        let mut fields = vec![
-            ("id".to_owned(), text(Some(id))),
-            ("title".to_owned(), text(request.title)),
-            ("description".to_owned(), text(None)),
-            ("controls".to_owned(), NewValue::List(Vec::new())),
-            ("detector".to_owned(), text(request.detector)),
-            ("detector_id".to_owned(), text(None)),
-            ("assets".to_owned(), list(request.assets)),
-            ("owner".to_owned(), text(None)),
-            ("remediation".to_owned(), text(None)),
-            ("detected".to_owned(), NewValue::Date(today)),
-            ("status".to_owned(), text(Some("open"))),
-            ("status_date".to_owned(), NewValue::Date(today)),
-            ("vdr".to_owned(), stub(None)),
-        ];
-        if !request.cves.is_empty() {
-            fields.push(("cves".to_owned(), list(request.cves)));
-        }
+        let mut fields = new_item_fields(id, request, today);
+        fields.push(("vdr".to_owned(), stub(None)));
         Ok(evaluation_start(fields, Some(today), policy))
     }
 

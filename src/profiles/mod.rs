@@ -292,6 +292,33 @@ pub fn view(path: &str, item: &Item, policy: &Policy, today: NaiveDate) -> ItemV
     of(policy.profile).view(path, item, &assessment, policy)
 }
 
+/// The fields every profile's new item starts with (`poam new`): what the command was told,
+/// today as the detection and status date, and empty placeholders that `poam lint` reports
+/// until a person fills them in. The editor writes fields in the documented order, whatever
+/// order a profile adds its own in.
+fn new_item_fields(id: &str, request: &NewItem<'_>, today: NaiveDate) -> Vec<(String, NewValue)> {
+    let text = |s: Option<&str>| NewValue::Str(s.unwrap_or_default().to_owned());
+    let list = |items: &[String]| NewValue::List(items.iter().map(|s| text(Some(s))).collect());
+    let mut fields = vec![
+        ("id".to_owned(), text(Some(id))),
+        ("title".to_owned(), text(request.title)),
+        ("description".to_owned(), text(None)),
+        ("controls".to_owned(), NewValue::List(Vec::new())),
+        ("detector".to_owned(), text(request.detector)),
+        ("detector_id".to_owned(), text(None)),
+        ("assets".to_owned(), list(request.assets)),
+        ("owner".to_owned(), text(None)),
+        ("remediation".to_owned(), text(None)),
+        ("detected".to_owned(), NewValue::Date(today)),
+        ("status".to_owned(), text(Some("open"))),
+        ("status_date".to_owned(), NewValue::Date(today)),
+    ];
+    if !request.cves.is_empty() {
+        fields.push(("cves".to_owned(), list(request.cves)));
+    }
+    fields
+}
+
 /// A deadline's date as written in views: `YYYY-MM-DD`, or RFC 3339 with a time of day.
 fn deadline(
     kind: &'static str,

@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{
-    deadline, ChartWords, ExportDeadline, ExportMapping, ExportMarker, NewItem, ProfileSummary,
-    Scanned, StartDeadline, Starting, SystemProfile, WINDOW_DAYS,
+    deadline, new_item_fields, ChartWords, ExportDeadline, ExportMapping, ExportMarker, NewItem,
+    ProfileSummary, Scanned, StartDeadline, Starting, SystemProfile, WINDOW_DAYS,
 };
 use crate::config::Config;
 use crate::edit::NewValue;
@@ -157,35 +157,19 @@ impl SystemProfile for Rev5 {
         let risk = request.risk.unwrap_or(NEW_ITEM_RISK);
         let days = days_for(&policy.deadlines, risk);
         let due = today + chrono::Days::new(u64::from(days));
-        let text = |s: Option<&str>| NewValue::Str(s.unwrap_or_default().to_owned());
-        let list = |items: &[String]| NewValue::List(items.iter().map(|s| text(Some(s))).collect());
-        let mut fields = vec![
-            ("id".to_owned(), text(Some(id))),
-            ("title".to_owned(), text(request.title)),
-            ("description".to_owned(), text(None)),
-            ("controls".to_owned(), NewValue::List(Vec::new())),
-            ("detector".to_owned(), text(request.detector)),
-            ("detector_id".to_owned(), text(None)),
-            ("assets".to_owned(), list(request.assets)),
-            ("owner".to_owned(), text(None)),
-            ("remediation".to_owned(), text(None)),
-            ("detected".to_owned(), NewValue::Date(today)),
+        let mut fields = new_item_fields(id, request, today);
+        fields.extend([
             ("due".to_owned(), NewValue::Date(due)),
-            ("risk".to_owned(), text(Some(risk.name()))),
+            ("risk".to_owned(), NewValue::Str(risk.name().to_owned())),
             (
                 "milestones".to_owned(),
                 NewValue::List(vec![NewValue::Map(vec![
                     ("id".to_owned(), NewValue::Int(1)),
                     ("date".to_owned(), NewValue::Date(due)),
-                    ("description".to_owned(), text(None)),
+                    ("description".to_owned(), NewValue::Str(String::new())),
                 ])]),
             ),
-            ("status".to_owned(), text(Some("open"))),
-            ("status_date".to_owned(), NewValue::Date(today)),
-        ];
-        if !request.cves.is_empty() {
-            fields.push(("cves".to_owned(), list(request.cves)));
-        }
+        ]);
         Ok(Starting {
             fields,
             vdr_note: None,

@@ -529,24 +529,10 @@ impl FirstError {
     }
 }
 
-/// Canonical form of a path that may not exist yet.
-fn resolve(path: &Path) -> Result<PathBuf, Error> {
-    let absolute = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map_err(|source| Error::Io {
-                path: path.to_path_buf(),
-                source,
-            })?
-            .join(path)
-    };
-    crate::paths::canonical_lenient(&absolute).map_err(|(path, source)| Error::Io { path, source })
-}
-
 /// Refuses an output folder that is or holds one of `protected` (the repository root, the
 /// items folder), or that lies inside `items_dir`.
 pub fn check_output(out: &Path, protected: &[&Path], items_dir: &Path) -> Result<PathBuf, Error> {
+    let resolve = crate::output::resolve_output;
     let target = resolve(out)?;
     if target.parent().is_none() {
         return Err(Error::Site(format!(
