@@ -200,9 +200,11 @@ pub fn check(bytes: &[u8]) {
         }
         let written =
             &before_text[entry.key_span.start..entry.value.span.end.max(entry.key_span.end)];
-        // A block scalar's span ends with its line break; in a file without a final newline,
-        // the entry that becomes the last one rightly loses it.
-        let written = written.trim_end_matches('\n');
+        // A block scalar's span ends with its line break and any blank lines after it, which
+        // are no part of the value: in a file without a final newline, the entry that becomes
+        // the last one rightly loses its line break, and an entry added after a block keeps
+        // the blank lines at the end of the file.
+        let written = written.trim_end();
         assert!(
             after_text.contains(written),
             "entry `{}` changed: {written:?}\n{before_text}\n--- became ---\n{after_text}",
