@@ -122,11 +122,12 @@ fn intended(before: &Json, op: u8, path: &[Key], value: &Json) -> Option<Json> {
     Some(after)
 }
 
-/// Lines that are a comment from their first column.
+/// Lines that are a comment from their first column. A lone carriage return ends a line in
+/// YAML too.
 fn top_comments(text: &str, skip: std::ops::Range<usize>) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
-    for line in text.split_inclusive('\n') {
+    for line in text.split_inclusive(['\n', '\r']) {
         let end = start + line.len();
         if line.starts_with('#') && (end <= skip.start || start >= skip.end) {
             out.push(line.trim_end());
