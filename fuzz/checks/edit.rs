@@ -212,6 +212,11 @@ pub fn check(bytes: &[u8]) {
             entry.key
         );
     }
+    // Comments are placed by the top-level entries around them; a document that is not a
+    // mapping (no item, but the editor may still edit it) has none to place them by.
+    if entries.is_empty() {
+        return;
+    }
     let kept = top_comments(&before_text, region);
     let now = top_comments(&after_text, 0..0);
     for comment in kept {
