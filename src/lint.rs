@@ -237,12 +237,8 @@ fn take_sources(
     sources
 }
 
-/// Keeps only the findings about the files named `names` (and the count of those files):
-/// `poam lint FILE...` reports on the named files after checking the whole folder.
-pub fn keep_files(report: &mut Report, names: &std::collections::BTreeSet<String>) {
-    report
-        .diagnostics
-        .retain(|d| names.contains(d.location.file.as_str()));
+/// Drops the sources no finding (or related location) points into any more.
+fn keep_sources_of_findings(report: &mut Report) {
     let wanted: std::collections::BTreeSet<&str> = report
         .diagnostics
         .iter()
@@ -254,6 +250,15 @@ pub fn keep_files(report: &mut Report, names: &std::collections::BTreeSet<String
     report
         .sources
         .retain(|name, _| wanted.contains(name.as_str()));
+}
+
+/// Keeps only the findings about the files named `names` (and the count of those files):
+/// `poam lint FILE...` reports on the named files after checking the whole folder.
+pub fn keep_files(report: &mut Report, names: &std::collections::BTreeSet<String>) {
+    report
+        .diagnostics
+        .retain(|d| names.contains(d.location.file.as_str()));
+    keep_sources_of_findings(report);
     report.items = names.len();
 }
 
@@ -357,17 +362,7 @@ fn keep_touched(report: &mut Report, touched: &history::Touched, folder: &ItemsF
         }
         keep
     });
-    let wanted: std::collections::BTreeSet<&str> = report
-        .diagnostics
-        .iter()
-        .flat_map(|d| {
-            std::iter::once(d.location.file.as_str())
-                .chain(d.related.iter().map(|r| r.location.file.as_str()))
-        })
-        .collect();
-    report
-        .sources
-        .retain(|name, _| wanted.contains(name.as_str()));
+    keep_sources_of_findings(report);
     report.untouched = Some(diag::Untouched {
         findings,
         items: files.len(),

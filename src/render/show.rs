@@ -73,18 +73,7 @@ pub fn render(view: &ItemView, color: bool) -> String {
         standing_rows(&view.standing, &mut row, &paint);
         // Under a profile with its own deadlines, `due`, the vendor check-ins and the
         // milestones judge nothing: the standing above replaces them.
-        for future in &a.future_dates {
-            row(
-                "future date",
-                paint(
-                    RED,
-                    &format!(
-                        "`{}` {} is after today: it counts for nothing",
-                        future.field, future.date
-                    ),
-                ),
-            );
-        }
+        future_date_rows(a, &mut row, &paint);
         return out;
     }
     // Under fedramp-cr26 the Rev5 deadline rows are informational and would mislead.
@@ -169,18 +158,7 @@ pub fn render(view: &ItemView, color: bool) -> String {
             ),
         );
     }
-    for future in &a.future_dates {
-        row(
-            "future date",
-            paint(
-                RED,
-                &format!(
-                    "`{}` {} is after today: it counts for nothing",
-                    future.field, future.date
-                ),
-            ),
-        );
-    }
+    future_date_rows(a, &mut row, &paint);
     if !view.milestones.is_empty() {
         let _ = writeln!(out, "  milestones");
         for m in &view.milestones {
@@ -204,6 +182,26 @@ pub fn render(view: &ItemView, color: bool) -> String {
         }
     }
     out
+}
+
+/// Dates of past events written after today, each counting for nothing.
+fn future_date_rows(
+    a: &crate::view::AssessmentView,
+    row: &mut impl FnMut(&str, String),
+    paint: &impl Fn(&str, &str) -> String,
+) {
+    for future in &a.future_dates {
+        row(
+            "future date",
+            paint(
+                RED,
+                &format!(
+                    "`{}` {} is after today: it counts for nothing",
+                    future.field, future.date
+                ),
+            ),
+        );
+    }
 }
 
 /// The profile's judgement: the state and the deadline that decides it.
