@@ -353,8 +353,9 @@ impl SystemProfile for Cr26 {
         evaluation_start(kept, detected, policy)
     }
 
-    /// Scheduled Completion Date and the OSCAL deadline: the item's next CR26 deadline (see
-    /// [`next_deadline`]); the evaluation and its deadlines lead the comments.
+    /// Scheduled Completion Date and the OSCAL deadline: the item's standing's next deadline,
+    /// the same one `show`, the report and the site give; the evaluation and its deadlines lead
+    /// the comments.
     fn export_mapping(&self, view: &ItemView) -> ExportMapping {
         let Some(v) = view.assessment.vdr.as_ref() else {
             return ExportMapping {
@@ -364,7 +365,7 @@ impl SystemProfile for Cr26 {
                 risk_props: Vec::new(),
             };
         };
-        let next = next_deadline(view.assessment.open, v);
+        let next = standing_deadline(view);
         let deadline = next.map(|(_, moment)| ExportDeadline {
             date: moment.date(),
             at: Some(moment.rfc3339()),
@@ -907,22 +908,12 @@ fn flat(value: &NewValue) -> String {
     }
 }
 
-/// The deadline that applies to the item now, with its kind: `evaluate-by` until it is
-/// evaluated; then `reduce-by` (evaluation + the timeframe of its current N-rating); at N1,
-/// which has no timeframe, `accept-by` (evaluation + 192 days, VER-TFR-MAV). An accepted
-/// vulnerability has none, nor has a closed one.
-pub(super) fn next_deadline(open: bool, v: &VdrAssessmentView) -> Option<(&'static str, Moment)> {
-    if v.accepted || !open {
-        return None;
-    }
-    let moment = |text: &Option<String>| text.as_deref().and_then(Moment::parse);
-    if v.evaluated.is_none() {
-        return moment(&v.evaluation_deadline).map(|m| ("evaluate-by", m));
-    }
-    if let Some(reduce) = moment(&v.reduction_deadline) {
-        return Some(("reduce-by", reduce));
-    }
-    moment(&v.accept_deadline).map(|m| ("accept-by", m))
+/// The deadline the item's standing holds it to now, with its kind (`evaluate-by`,
+/// `reduce-by`, `accept-by` or `kev`): the exports read the standing so that they give the
+/// deadline `show`, the report and the site give.
+fn standing_deadline(view: &ItemView) -> Option<(&'static str, Moment)> {
+    let next = view.standing.next_deadline.as_ref()?;
+    Moment::parse(&next.date).map(|moment| (next.kind, moment))
 }
 
 /// One line on the item's CR26 state for the exports' comments.
@@ -960,7 +951,7 @@ fn evaluation_line(view: &ItemView, v: &VdrAssessmentView) -> String {
             );
         }
     };
-    match next_deadline(view.assessment.open, v) {
+    match standing_deadline(view) {
         Some(("evaluate-by", at)) => {
             let _ = write!(out, "; evaluate by {at}");
         }
@@ -968,6 +959,12 @@ fn evaluation_line(view: &ItemView, v: &VdrAssessmentView) -> String {
             let pain = v.current.map_or(0, |c| c.pain);
             let _ = write!(out, "; reduce below N{pain} by {at}");
             if v.accept_deadline != v.reduction_deadline {
+                accept(&mut out);
+            }
+        }
+        Some(("kev", at)) => {
+            let _ = write!(out, "; remediate by {} (CISA KEV due date)", at.date());
+            if !v.accepted {
                 accept(&mut out);
             }
         }
