@@ -118,6 +118,13 @@ pub enum Code {
     OwnerDeparted,
     PeopleInvalid,
     PeopleDuplicateId,
+    AssetUnknown,
+    AssetRetired,
+    InventoryInvalid,
+    InventoryDuplicateId,
+    InventoryMissingField,
+    InventoryAliasConflict,
+    InventoryNotScanned,
 }
 
 impl Code {
@@ -151,7 +158,9 @@ impl Code {
             | Code::HistoryRebaseMerge
             | Code::WaiverUnmatched
             | Code::ControlNotInBaseline
-            | Code::OwnerDeparted => Severity::Warning,
+            | Code::OwnerDeparted
+            | Code::AssetRetired
+            | Code::InventoryNotScanned => Severity::Warning,
             // CR26 rules of SHOULD force (the incident rules lower themselves to a note
             // for the classes where FedRAMP says MAY).
             Code::VdrNotEvaluated

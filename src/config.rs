@@ -36,6 +36,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "import",
     "controls",
     "people",
+    "inventory",
 ];
 const IMPORT_KEYS: &[&str] = &["default_owner", "default_controls"];
 /// Prefix of the ids `poam new` allocates when `id_prefix` is not set.
@@ -46,6 +47,11 @@ const SYSTEM_KEYS: &[&str] = &["csp", "name", "impact", "fedramp_id", "baseline"
 const CONTROLS_KEYS: &[&str] = &["extra"];
 /// The people file beside `poam.yaml` when `people:` does not name one.
 pub const DEFAULT_PEOPLE_FILE: &str = "people.yaml";
+/// The inventory folder beside `poam.yaml` when `inventory:` does not name one.
+pub const DEFAULT_INVENTORY_DIR: &str = "inventory";
+/// `inventory.scan_days` when unset: FedRAMP wants the whole inventory scanned every month.
+pub const DEFAULT_SCAN_DAYS: u32 = 30;
+const INVENTORY_KEYS: &[&str] = &["path", "scan_days"];
 const DEADLINE_KEYS: &[&str] = &["critical", "high", "moderate", "low"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,6 +166,11 @@ pub struct ElementSettings {
     /// `people:` as written (relative to `poam.yaml`), with its place; unset means
     /// `people.yaml` beside `poam.yaml` when that file exists.
     pub people: Option<Sp<PathBuf>>,
+    /// `inventory:` (or `inventory.path`) as written (relative to `poam.yaml`), with its
+    /// place; unset means `inventory/` beside `poam.yaml` when that folder exists.
+    pub inventory: Option<Sp<PathBuf>>,
+    /// `inventory.scan_days`: how long an asset may go unscanned (`inventory-not-scanned`).
+    pub scan_days: Option<u32>,
 }
 
 /// The `cr26:` block: what the `fedramp-cr26` profile needs to know about the offering.
@@ -334,6 +345,24 @@ impl Config {
                 ),
             ));
         }
+        if let Some(inventory) = config
+            .elements
+            .inventory
+            .as_ref()
+            .filter(|i| !i.value.exists())
+        {
+            problems.push(ConfigProblem::new(
+                inventory.span,
+                format!(
+                    "inventory `{}` does not exist",
+                    name_from_cwd(&inventory.value)
+                ),
+                Some(
+                    "create the folder (one YAML file per asset or group of assets), or remove `inventory:` (the default is inventory/ beside poam.yaml)"
+                        .into(),
+                ),
+            ));
+        }
         if let Some(kev) = &config.kev_catalog {
             if !kev.is_file() {
                 problems.push(ConfigProblem::new(
@@ -448,6 +477,7 @@ impl Config {
                         self.elements.people = Some(Sp::new(self.root.join(file), value.span));
                     }
                 }
+                "inventory" => self.read_inventory(value, problems),
                 "templates" | "repo_url" => self.read_report_key(&entry.key, value, problems),
                 "history_waivers" => self.history_waivers = read_history_waivers(value, problems),
                 "merge_strategy" => {
@@ -663,6 +693,50 @@ impl Config {
                 }
             }
         }
+    }
+
+    /// `inventory: inventory/` or `inventory: {path: inventory/, scan_days: 30}`.
+    fn read_inventory(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {
+        if let Value::Str(_) = node.value {
+            if let Some(path) = string(node, "inventory", problems) {
+                self.elements.inventory = Some(Sp::new(self.root.join(path), node.span));
+            }
+            return;
+        }
+        let Some(entries) = mapping(node, "inventory", problems) else {
+            return;
+        };
+        for entry in entries {
+            match entry.key.as_str() {
+                "path" => {
+                    if let Some(path) = string(&entry.value, "inventory.path", problems) {
+                        self.elements.inventory =
+                            Some(Sp::new(self.root.join(path), entry.value.span));
+                    }
+                }
+                "scan_days" => {
+                    self.elements.scan_days = days(&entry.value, "inventory.scan_days", problems);
+                }
+                other => problems.push(unknown_key(other, entry.key_span, INVENTORY_KEYS)),
+            }
+        }
+    }
+
+    /// The inventory: `inventory:` when set, else `inventory/` beside `poam.yaml` when it
+    /// exists; `None` for a bare folder of items. A folder, or one file.
+    pub fn inventory_path(&self) -> Option<PathBuf> {
+        match &self.elements.inventory {
+            Some(path) => Some(path.value.clone()),
+            None => {
+                self.file.as_ref()?;
+                Some(self.root.join(DEFAULT_INVENTORY_DIR)).filter(|d| d.is_dir())
+            }
+        }
+    }
+
+    /// How many days an asset may go unscanned before `inventory-not-scanned`.
+    pub fn scan_days(&self) -> u32 {
+        self.elements.scan_days.unwrap_or(DEFAULT_SCAN_DAYS)
     }
 
     /// The people file: `people:` when set, else `people.yaml` beside `poam.yaml` when it

@@ -17,6 +17,7 @@ pub mod history;
 pub mod ids;
 pub mod import;
 pub mod init;
+pub mod inventory;
 pub mod kev;
 pub mod lifecycle;
 pub mod lint;

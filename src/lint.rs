@@ -69,7 +69,7 @@ pub fn check_items(
     today: NaiveDate,
     input: &RuleInput,
     kev: Option<&KevCatalog>,
-    people: Option<&crate::people::People>,
+    elements: Elements,
     loaded: &[LoadedItem],
 ) -> Vec<Diagnostic> {
     let mut diagnostics: Vec<Diagnostic> = loaded
@@ -96,7 +96,7 @@ pub fn check_items(
                 config,
                 today,
                 kev,
-                people,
+                elements,
                 &file.source,
                 item,
                 &stem,
@@ -137,7 +137,7 @@ pub fn check_item(
         config,
         today,
         kev,
-        None,
+        Elements::default(),
         source,
         item,
         file_stem,
@@ -145,13 +145,20 @@ pub fn check_item(
     )
 }
 
-/// [`check_item`] with the people file the owner rules check against.
+/// The elements items refer to, when the repository defines them.
+#[derive(Clone, Copy, Default)]
+pub struct Elements<'a> {
+    pub people: Option<&'a crate::people::People>,
+    pub inventory: Option<&'a crate::inventory::Inventory>,
+}
+
+/// [`check_item`] with the people file and inventory the reference rules check against.
 #[allow(clippy::too_many_arguments)]
 pub fn check_item_with(
     config: &Config,
     today: NaiveDate,
     kev: Option<&KevCatalog>,
-    people: Option<&crate::people::People>,
+    elements: Elements,
     source: &crate::source::SourceFile,
     item: &Item,
     file_stem: &str,
@@ -166,7 +173,8 @@ pub fn check_item_with(
         kev,
         file_stem,
         assessment: &assessment,
-        people,
+        people: elements.people,
+        inventory: elements.inventory,
     })
 }
 
@@ -557,6 +565,7 @@ fn assemble(
         items: loaded,
         kev,
         people,
+        inventory,
         ..
     } = workspace;
     let config = &config;
@@ -572,14 +581,14 @@ fn assemble(
     if let Some(people) = &people {
         diagnostics.extend(rules::check_people(config, people));
     }
-    let item_findings = check_items(
-        config,
-        today,
-        &found.input,
-        kev.as_ref(),
-        people.as_ref(),
-        &loaded,
-    );
+    if let Some(inventory) = &inventory {
+        diagnostics.extend(rules::check_inventory(config, inventory, today));
+    }
+    let elements = Elements {
+        people: people.as_ref(),
+        inventory: inventory.as_ref(),
+    };
+    let item_findings = check_items(config, today, &found.input, kev.as_ref(), elements, &loaded);
     // Usually nothing precedes them: take the (possibly tens of thousands of) item findings
     // as they are rather than copying them after nothing.
     if diagnostics.is_empty() {
@@ -608,6 +617,25 @@ fn assemble(
         report
             .sources
             .insert(people.source.name.clone(), people.source);
+    }
+    // Likewise the inventory files findings point into.
+    if let Some(inventory) = inventory.filter(|_| keep_sources) {
+        let named: std::collections::HashSet<&str> = report
+            .diagnostics
+            .iter()
+            .flat_map(|d| {
+                std::iter::once(d.location.file.as_str())
+                    .chain(d.related.iter().map(|r| r.location.file.as_str()))
+            })
+            .collect();
+        let wanted: Vec<_> = inventory
+            .files
+            .into_iter()
+            .filter(|file| named.contains(file.name.as_str()))
+            .collect();
+        for file in wanted {
+            report.sources.insert(file.name.clone(), file);
+        }
     }
     report
 }

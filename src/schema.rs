@@ -477,6 +477,38 @@ pub struct PoamConfig {
     /// The people file items name as `owner`, relative to poam.yaml [default: `people.yaml`
     /// beside poam.yaml, when it exists].
     pub people: Option<String>,
+    /// The inventory items name in `assets`: a folder of YAML files (one asset, or a list of
+    /// assets, per file) or one file, relative to poam.yaml [default: `inventory/` beside
+    /// poam.yaml, when it exists]; or `{path, scan_days}`.
+    pub inventory: Option<InventorySetting>,
+}
+
+/// `inventory:` as a path, or as `{path, scan_days}`.
+pub struct InventorySetting;
+
+impl JsonSchema for InventorySetting {
+    fn schema_name() -> Cow<'static, str> {
+        "InventorySetting".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let block = generator.subschema_for::<InventoryBlock>();
+        json_schema!({
+            "description": "The inventory folder (or file), or `{path, scan_days}`.",
+            "oneOf": [{ "type": "string", "minLength": 1 }, block]
+        })
+    }
+}
+
+/// Where the inventory is and how long its assets may go unscanned.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct InventoryBlock {
+    /// The inventory folder (or file), relative to poam.yaml [default: `inventory/`].
+    pub path: Option<String>,
+    /// Days an asset may go without a scan before `inventory-not-scanned` [default: 30].
+    #[schemars(range(min = 1, max = 3650))]
+    pub scan_days: Option<u32>,
 }
 
 /// Controls in scope besides the baseline.

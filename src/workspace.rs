@@ -1,5 +1,5 @@
 //! The workspace every command starts from: `poam.yaml`, the item files read and parsed in
-//! parallel, the KEV catalog, and the people file.
+//! parallel, the KEV catalog, the people file and the inventory.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::error::Error;
+use crate::inventory::Inventory;
 use crate::kev::KevCatalog;
 use crate::model::item::Item;
 use crate::model::Span;
@@ -27,6 +28,8 @@ pub struct Workspace {
     pub kev: Option<KevCatalog>,
     /// The people file, when there is one.
     pub people: Option<People>,
+    /// The inventory, when there is one.
+    pub inventory: Option<Inventory>,
 }
 
 impl Workspace {
@@ -68,6 +71,7 @@ pub struct Listing {
     display_root: PathBuf,
     kev: Option<KevCatalog>,
     people: Option<People>,
+    inventory: Option<Inventory>,
     /// Every item file under the items folder, sorted by path.
     files: Vec<ItemPath>,
 }
@@ -86,12 +90,17 @@ impl Listing {
         // Names are relative to the root however the paths were spelt (`./poams`, `poams/`).
         let display_root = std::fs::canonicalize(&display_root).unwrap_or(display_root);
         let kev = load_kev(&config)?;
-        // The people file is parsed while the items folder is walked.
-        let (people, files) = rayon::join(
-            || load_people(&config, &display_root),
+        // The people file and the inventory are parsed while the items folder is walked.
+        let ((people, inventory), files) = rayon::join(
+            || {
+                rayon::join(
+                    || load_people(&config, &display_root),
+                    || load_inventory(&config, &display_root),
+                )
+            },
             || list_item_files(&config),
         );
-        let (people, files) = (people?, files?);
+        let (people, inventory, files) = (people?, inventory?, files?);
         // A bare folder is named on purpose: holding no items means it is the wrong folder. An
         // empty items folder under poam.yaml is a fresh start and fine.
         if files.is_empty() && config.file.is_none() {
@@ -104,6 +113,7 @@ impl Listing {
             display_root,
             kev,
             people,
+            inventory,
             files,
         })
     }
@@ -125,6 +135,7 @@ impl Listing {
             items,
             kev: self.kev,
             people: self.people,
+            inventory: self.inventory,
         }
     }
 
@@ -258,6 +269,7 @@ impl ReadListing {
             items: loaded.into_iter().flatten().collect(),
             kev: listing.kev,
             people: listing.people,
+            inventory: listing.inventory,
         }
     }
 }
@@ -474,8 +486,15 @@ fn list_item_files(config: &Config) -> Result<Vec<ItemPath>, Error> {
     let items_dir =
         std::fs::canonicalize(&config.items_dir).unwrap_or_else(|_| config.items_dir.clone());
     let mut files = item_files(&items_dir)?;
-    // With `items: .` the config file (and the people file) sit among the items; they are
-    // not items.
+    // With `items: .` the config file (and the people file and the inventory) sit among the
+    // items; they are not items.
+    if let Some(inventory) = config
+        .inventory_path()
+        .and_then(|p| std::fs::canonicalize(p).ok())
+        .filter(|p| p.starts_with(&items_dir))
+    {
+        files.retain(|f| !f.path.starts_with(&inventory));
+    }
     let not_items = [config.file.clone(), config.people_file()];
     for other in not_items
         .iter()
@@ -503,6 +522,22 @@ pub fn load_people(config: &Config, display_root: &Path) -> Result<Option<People
     People::load(&file, name)
         .map(Some)
         .map_err(|source| Error::Io { path: file, source })
+}
+
+/// Reads the inventory of `config` (see [`Config::inventory_path`]), its files named in
+/// findings relative to `display_root`.
+pub fn load_inventory(config: &Config, display_root: &Path) -> Result<Option<Inventory>, Error> {
+    let Some(path) = config.inventory_path() else {
+        return Ok(None);
+    };
+    // A missing folder named by `inventory:` is the config's finding.
+    if !path.exists() {
+        return Ok(None);
+    }
+    let path = std::fs::canonicalize(&path).unwrap_or(path);
+    Inventory::load(&path, |file| display_name(file, display_root))
+        .map(Some)
+        .map_err(|(path, source)| Error::Io { path, source })
 }
 
 pub fn load_kev(config: &Config) -> Result<Option<KevCatalog>, Error> {

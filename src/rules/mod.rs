@@ -20,6 +20,8 @@ use crate::policy::{Assessment, Profile};
 use crate::source::SourceFile;
 use strum::IntoEnumIterator;
 
+mod asset_retired;
+mod asset_unknown;
 mod auto_approve_too_far;
 mod closed_inconsistent;
 mod closed_operational_requirement;
@@ -44,6 +46,11 @@ mod history_unavailable;
 mod id_changed;
 mod id_mismatch;
 mod invalid_value;
+mod inventory_alias_conflict;
+mod inventory_duplicate_id;
+mod inventory_invalid;
+mod inventory_missing_field;
+mod inventory_not_scanned;
 mod item_deleted;
 mod kev_mismatch;
 mod milestone_after_due;
@@ -392,6 +399,8 @@ pub struct ItemContext<'a> {
     pub assessment: &'a Assessment<'a>,
     /// The people file, when the repository has one.
     pub people: Option<&'a crate::people::People>,
+    /// The inventory, when the repository has one.
+    pub inventory: Option<&'a crate::inventory::Inventory>,
 }
 
 impl ItemContext<'_> {
@@ -477,6 +486,8 @@ pub const ITEM_RULES: &[(Code, ItemRule)] = &[
     (Code::ControlSpelling, control_spelling::check),
     (Code::OwnerUnknown, owner_unknown::check),
     (Code::OwnerDeparted, owner_departed::check),
+    (Code::AssetUnknown, asset_unknown::check),
+    (Code::AssetRetired, asset_retired::check),
 ];
 
 /// Findings about the people file itself.
@@ -485,6 +496,48 @@ pub fn check_people(config: &Config, people: &crate::people::People) -> Vec<Diag
     people_invalid::check(people, &mut out);
     people_duplicate_id::check(people, &mut out);
     apply_levels(config, out)
+}
+
+/// Findings about the inventory itself, each in the inventory file it concerns.
+pub fn check_inventory(
+    config: &Config,
+    inventory: &crate::inventory::Inventory,
+    today: NaiveDate,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    inventory_invalid::check(inventory, &mut out);
+    inventory_duplicate_id::check(inventory, &mut out);
+    inventory_alias_conflict::check(inventory, &mut out);
+    if enabled(config, Code::InventoryMissingField) {
+        inventory_missing_field::check(config, inventory, today, &mut out);
+    }
+    if enabled(config, Code::InventoryNotScanned) {
+        inventory_not_scanned::check(config, inventory, today, &mut out);
+    }
+    apply_levels(config, out)
+}
+
+/// A finding of `code` about the inventory, at `span` of its file number `file`.
+fn inventory_report(
+    inventory: &crate::inventory::Inventory,
+    code: Code,
+    file: usize,
+    span: Span,
+    message: String,
+) -> Diagnostic {
+    let location = inventory
+        .file(file)
+        .map_or_else(|| file_start(""), |source| source.location(span));
+    Diagnostic {
+        code,
+        severity: code.default_severity(),
+        item: None,
+        location,
+        label: None,
+        message,
+        help: None,
+        related: Vec::new(),
+    }
 }
 
 /// True when `code` is checked under `profile`: the profile includes the rule's set.

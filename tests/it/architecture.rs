@@ -26,6 +26,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("config", 3),
     ("kev", 3),
     ("people", 3),
+    ("inventory", 3),
     ("output", 3),
     ("workspace", 4),
     ("policy", 4),
