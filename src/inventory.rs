@@ -450,6 +450,13 @@ impl Inventory {
         self.by_id.get(id).map(|&index| &self.assets[index])
     }
 
+    /// True when `asset` is the one its id designates (not a later duplicate, which
+    /// `inventory-duplicate-id` reports and the other rules leave alone).
+    pub fn is_first(&self, asset: &Asset) -> bool {
+        self.get(&asset.id.value)
+            .is_some_and(|first| std::ptr::eq(first, asset))
+    }
+
     /// The asset `name` designates: by id, else by alias (without case).
     pub fn resolve(&self, name: &str) -> Option<Resolved<'_>> {
         if let Some(asset) = self.get(name) {

@@ -1,9 +1,9 @@
 //! An inventory asset lacks a column the IIW makes mandatory for its kind.
 //!
 //! ## What it does
-//! Reports each asset (not retired) that lacks a field the FedRAMP Integrated Inventory
-//! Workbook's row 5 ("Mandatory or Optional?") requires for its inventory, pointing at the
-//! asset's `id` and naming every missing field with its IIW header:
+//! Reports each asset (not retired, nor a later duplicate of an id) that lacks a field the
+//! FedRAMP Integrated Inventory Workbook's row 5 ("Mandatory or Optional?") requires for its
+//! inventory, pointing at the asset's `id` and naming every missing field with its IIW header:
 //!
 //! - every asset: `ip` (for a container, its digests under `aliases` stand for it: they are
 //!   what the IIW's column B holds), `virtual`, `public`, `baseline_configuration`,
@@ -69,7 +69,7 @@ pub fn check(config: &Config, inventory: &Inventory, today: NaiveDate, out: &mut
     let high = config.system.impact.as_deref() == Some("high")
         || config.elements.baseline == Some(crate::catalog::Baseline::FedrampHigh);
     for asset in &inventory.assets {
-        if asset.is_retired(today) {
+        if asset.is_retired(today) || !inventory.is_first(asset) {
             continue;
         }
         let missing = missing_fields(asset, high);

@@ -1,11 +1,12 @@
 //! An inventory asset has not been scanned recently.
 //!
 //! ## What it does
-//! Reports an asset (not retired) whose `last_scanned` date is more than `scan_days` days
-//! before today (`inventory.scan_days` in `poam.yaml`, default 30), or whose `in_latest_scan`
-//! is `false` without a `last_scanned` within those days. `poam import scan` sets both for
-//! the assets a scan reached. An asset with neither field is left to
-//! `inventory-missing-field`.
+//! Reports an asset (not retired, nor a later duplicate of an id) whose `last_scanned` date
+//! is more than `scan_days` days before today (`inventory.scan_days` in `poam.yaml`, default
+//! 30), or whose `in_latest_scan` is `false` without a `last_scanned` within those days: an
+//! asset missed by one scan but scanned within the window is fine. An asset with neither field
+//! is left to `inventory-missing-field` (`in_latest_scan` is mandatory for infrastructure and
+//! containers).
 //!
 //! ## Why it matters
 //! FedRAMP expects 100% of the inventory scanned every month at the OS level, and the
@@ -39,7 +40,7 @@ use super::{days, inventory_report, Code};
 pub fn check(config: &Config, inventory: &Inventory, today: NaiveDate, out: &mut Vec<Diagnostic>) {
     let limit = i64::from(config.scan_days());
     for asset in &inventory.assets {
-        if asset.is_retired(today) {
+        if asset.is_retired(today) || !inventory.is_first(asset) {
             continue;
         }
         let last = asset.get("last_scanned").and_then(|v| match v.value {

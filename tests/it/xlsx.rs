@@ -935,6 +935,10 @@ mod commands {
             repo.path().join("people.yaml"),
         )
         .expect("copy");
+        copy_dir(
+            &demo_dir().join("inventory"),
+            &repo.path().join("inventory"),
+        );
         let workbook = repo.path().join("demo.xlsx");
         let output = poam()
             .current_dir(demo_dir())
