@@ -70,6 +70,54 @@ pub enum Command {
     Site(SiteArgs),
     /// Turn another format into item files: a filled FedRAMP Excel template.
     Import(ImportArgs),
+    /// The inventory of assets items name: to and from FedRAMP's Integrated Inventory Workbook.
+    Inventory(InventoryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InventoryArgs {
+    #[command(subcommand)]
+    pub what: InventoryCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InventoryCommand {
+    /// The inventory as the FedRAMP Integrated Inventory Workbook (the template's Inventory
+    /// sheet as submitted: group labels, the 25 headers, one row per asset), or as CSV.
+    Export(InventoryExportArgs),
+    /// A filled Integrated Inventory Workbook (.xlsx) becomes one inventory file (default
+    /// `inventory/iiw.yaml`). Exit 1 when some rows or cells were skipped (each is reported).
+    Import(InventoryImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InventoryImportArgs {
+    /// The workbook.
+    pub file: PathBuf,
+    /// The inventory file to write (default: `iiw.yaml` in the inventory folder).
+    #[arg(long, value_name = "FILE")]
+    pub into: Option<PathBuf>,
+    /// Replace the file when it exists (it may hold hand edits).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// What `poam inventory export` writes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum InventoryFormat {
+    #[default]
+    Xlsx,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct InventoryExportArgs {
+    /// Write to FILE instead of standard output (a workbook is never written to a terminal).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The workbook, or CSV with the same headers.
+    #[arg(long, short = 'f', value_enum, default_value = "xlsx")]
+    pub format: InventoryFormat,
 }
 
 #[derive(Debug, Args)]

@@ -989,6 +989,28 @@ pub fn render_new_item(fields: &[(String, NewValue)]) -> String {
     out
 }
 
+/// A YAML list of mappings (e.g. inventory assets), each mapping's keys in the order given and
+/// values written as in a new item file, after a `# comment` line.
+pub fn render_list_of_mappings(comment: &str, entries: &[Vec<(String, NewValue)>]) -> String {
+    let r = Renderer { eol: "\n" };
+    let mut out = format!("# {comment}\n");
+    for entry in entries {
+        let mut first = true;
+        for (key, value) in entry {
+            let lead = if first { "- " } else { "  " };
+            first = false;
+            let rendered = match value {
+                NewValue::List(items) if !items.is_empty() && items.iter().all(is_scalar) => {
+                    format!(" {}", r.flow(value))
+                }
+                _ => r.after_key(value, 4, Style::New),
+            };
+            out.push_str(&format!("{lead}{}:{rendered}\n", r.key(key)));
+        }
+    }
+    out
+}
+
 /// `value` with the keys of every mapping the item format knows in documented order.
 fn in_documented_order(value: &NewValue, path: &[Key]) -> NewValue {
     match value {

@@ -52,6 +52,7 @@ fn main() -> ExitCode {
         Command::Report(args) => commands::report::run(&args, global),
         Command::Site(args) => commands::site::run(&args, global),
         Command::Import(args) => commands::import::run(&args, global),
+        Command::Inventory(args) => commands::inventory::run(&args, global),
     };
     match result {
         Ok(code) => code,

@@ -20,6 +20,7 @@ pub mod import;
 pub mod import_scan;
 pub mod import_xlsx;
 pub mod init;
+pub mod inventory;
 pub mod lifecycle;
 pub mod lint;
 pub mod log;

@@ -17,6 +17,7 @@ use crate::profiles::{self, ExportMarker, SystemProfile};
 use crate::view::{DeviationView, ItemView};
 
 pub mod csv;
+pub mod inventory;
 pub mod oscal;
 pub mod template;
 pub mod ver;

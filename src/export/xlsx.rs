@@ -79,11 +79,11 @@ impl Formats {
     }
 }
 
-fn xlsx_error(error: XlsxError) -> ExportError {
+pub(super) fn xlsx_error(error: XlsxError) -> ExportError {
     ExportError(format!("cannot build the workbook: {error}"))
 }
 
-fn excel_date(date: NaiveDate) -> Result<ExcelDateTime, ExportError> {
+pub(super) fn excel_date(date: NaiveDate) -> Result<ExcelDateTime, ExportError> {
     let (Ok(year), Ok(month), Ok(day)) = (
         u16::try_from(date.year()),
         u8::try_from(date.month()),

@@ -104,19 +104,19 @@ pub const MAX_CELLS: usize = 2_000_000;
 /// The filled cells of one sheet by absolute row and column: only what the file holds, never
 /// a grid of its bounding box (one cell at XFD1048576 makes that grid 549 GB).
 #[derive(Default)]
-struct Sheet {
-    rows: BTreeMap<u32, BTreeMap<u32, Data>>,
+pub(crate) struct Sheet {
+    pub(crate) rows: BTreeMap<u32, BTreeMap<u32, Data>>,
 }
 
 impl Sheet {
-    fn get(&self, row: u32, column: u32) -> Option<&Data> {
+    pub(crate) fn get(&self, row: u32, column: u32) -> Option<&Data> {
         self.rows.get(&row)?.get(&column)
     }
 }
 
 /// The cells of sheet `name`, read one at a time from the file (calamine's cell reader, which
 /// builds no range), refused past [`MAX_COLUMNS`] or [`MAX_CELLS`].
-fn read_cells<RS: std::io::Read + std::io::Seek>(
+pub(crate) fn read_cells<RS: std::io::Read + std::io::Seek>(
     workbook: &mut calamine::Xlsx<RS>,
     name: &str,
 ) -> Result<Sheet, String> {
@@ -225,7 +225,7 @@ struct Header {
     columns: [Option<u32>; COLUMN_COUNT],
 }
 
-fn normalized(text: &str) -> String {
+pub(crate) fn normalized(text: &str) -> String {
     text.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
@@ -265,7 +265,7 @@ fn find_header(sheet: &Sheet) -> Option<Header> {
 }
 
 /// Excel column letters of a zero-based column number.
-fn column_letter(mut column: u32) -> String {
+pub(crate) fn column_letter(mut column: u32) -> String {
     let mut letters = Vec::new();
     loop {
         letters.push(char::from(b'A' + u8::try_from(column % 26).unwrap_or(0)));
@@ -413,7 +413,7 @@ enum Answer {
     Pending,
 }
 
-fn number_text(f: f64) -> String {
+pub(crate) fn number_text(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 1e15 {
         format!("{f:.0}")
     } else {

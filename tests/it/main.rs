@@ -15,6 +15,7 @@ mod history;
 mod history_lint;
 mod history_objects;
 mod import_scan;
+mod inventory;
 mod merges;
 mod migrate;
 mod oscal;

@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Times `poam lint` over the 10,000-item benchmark set with and without an inventory of 20,000
+assets, interleaved in one run, and prints the ratio (target: within 1.2x).
+
+Usage: python3 bench/inventory.py [--runs N] [--size N] [--assets N] [--per-file N] [--binary B]
+Builds the release binary, generates the items with bench/gen_items.py, then copies them into a
+second repository whose `inventory/` holds every asset the items name (by its id, as FedRAMP
+wants) and filler assets up to `--assets`, `--per-file` assets per file (default 100, so 200
+group files), each asset with the Integrated Inventory Workbook's mandatory columns, two aliases
+and a recent `last_scanned` (so the inventory adds the work of every check but few findings).
+Compare figures from one run only: the machines are shared and noisy.
+"""
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+from common import cpu_model, release_binary, timed_run
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run_once(binary, repo):
+    argv = [binary, "lint", repo, "--today", "2026-11-25", "--format", "json", "--no-history"]
+    return timed_run(argv, ok=(0, 1))
+
+
+def asset_name(entry):
+    """The asset part of an item's `assets` entry, as poam reads it (src/inventory.rs)."""
+    entry = entry.strip()
+    at = entry.find(" (")
+    return entry[:at].rstrip() if at >= 0 and entry.endswith(")") else entry
+
+
+def named_assets(repo):
+    """Every asset the items of `repo` name, sorted."""
+    names = set()
+    for name in os.listdir(os.path.join(repo, "poams")):
+        with open(os.path.join(repo, "poams", name), encoding="utf-8") as f:
+            inside = False
+            for line in f:
+                if line.startswith("assets:"):
+                    inside = True
+                    continue
+                if inside and line.startswith("  - "):
+                    value = line[4:].strip()
+                    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                        value = value[1:-1]
+                    names.add(asset_name(value))
+                elif inside:
+                    inside = False
+    return sorted(names)
+
+
+def quote(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def asset_yaml(n, asset_id):
+    container = re.search(r"/[^/ ]+:[^/ ]+$", asset_id) is not None
+    lines = [
+        f"- id: {quote(asset_id)}",
+        f"  ip: 10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
+        f"  aliases: [10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}, HOST{n:06d}]",
+        "  virtual: true",
+        "  public: false",
+        "  authenticated_scan: true",
+        "  baseline_configuration: CIS Level 2",
+        "  os: Ubuntu 22.04.5 LTS",
+        f"  asset_type: {'Container' if container else 'Server'}",
+        "  hardware_model: AWS EC2 m6i.large",
+        "  in_latest_scan: true",
+        "  last_scanned: 2026-11-20",
+        f"  diagram_label: Tier {n % 12}",
+        "  function: Benchmark asset",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def make_inventory(items_repo, repo, assets, per_file):
+    shutil.copytree(os.path.join(items_repo, "poams"), os.path.join(repo, "poams"))
+    shutil.copy(os.path.join(items_repo, "poam.yaml"), os.path.join(repo, "poam.yaml"))
+    ids = named_assets(items_repo)
+    ids += [f"filler-{n:05d}.example.internal" for n in range(max(0, assets - len(ids)))]
+    os.makedirs(os.path.join(repo, "inventory"))
+    for start in range(0, len(ids), per_file):
+        with open(os.path.join(repo, "inventory", f"group-{start // per_file:04d}.yaml"), "w", encoding="utf-8") as f:
+            for n in range(start, min(start + per_file, len(ids))):
+                f.write(asset_yaml(n, ids[n]))
+    return len(ids)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--size", type=int, default=10000)
+    parser.add_argument("--assets", type=int, default=20000)
+    parser.add_argument("--per-file", type=int, default=100)
+    parser.add_argument("--binary", help="a poam binary (default: the release build of this checkout)")
+    args = parser.parse_args()
+    binary = release_binary(args.binary)
+    print(f"machine: {os.cpu_count()} cores, {cpu_model()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        plain = os.path.join(tmp, "plain")
+        subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen_items.py"), plain, str(args.size)], check=True)
+        with_inventory = os.path.join(tmp, "with-inventory")
+        count = make_inventory(plain, with_inventory, args.assets, args.per_file)
+        print(f"{args.size} items; inventory of {count} assets, {args.per_file} per file")
+        times = {"without": [], "with": []}
+        peaks = {"without": 0, "with": 0}
+        for _ in range(args.runs):
+            for label, repo in (("without", plain), ("with", with_inventory)):
+                wall, peak = run_once(binary, repo)
+                times[label].append(wall)
+                peaks[label] = max(peaks[label], peak)
+        medians = {label: statistics.median(values) for label, values in times.items()}
+        for label in ("without", "with"):
+            print(f"lint {label} inventory: {medians[label] * 1000:.1f} ms median of {args.runs}, {peaks[label] / 1024:.0f} MiB peak")
+        print(f"ratio: {medians['with'] / medians['without']:.2f}x (target: within 1.2x)")
+
+
+if __name__ == "__main__":
+    main()
