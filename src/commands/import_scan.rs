@@ -29,13 +29,20 @@ pub fn run(args: &ImportScanArgs, global: &GlobalArgs) -> Result<ExitCode, Error
                 })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let (scans, failed) = scan::parse_all(&files, format);
+    let (mut scans, failed) = scan::parse_all(&files, format);
+    // Items name assets by their inventory id, whatever the scanner called them.
+    let unmatched = workspace
+        .inventory
+        .as_ref()
+        .map(|inventory| crate::import::assets::map_to_inventory(&mut scans, inventory))
+        .unwrap_or_default();
     let former_ids = crate::ids::ids_in_history(&workspace.config.items_dir)?;
     let settings = Settings {
         former_ids: &former_ids,
         ..Settings::of(&workspace, today)
     };
     let mut plan = reconcile::plan(&workspace, &scans, &failed, &settings);
+    plan.unmatched = unmatched;
     let mode = if args.write {
         reconcile::apply(&mut plan, &workspace, &settings, args.close_fixed)?;
         Mode::Write {

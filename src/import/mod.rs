@@ -5,6 +5,7 @@
 //! vulnerability per scanner, as FedRAMP asks); [`reconcile`] matches them to the items already
 //! kept and writes the outcome through the item editor; [`report`] says what happened.
 
+pub mod assets;
 pub mod inventory;
 pub mod reconcile;
 pub mod report;

@@ -187,6 +187,8 @@ pub struct Plan {
     pub skipped: Vec<Skipped>,
     /// Item files that could not be read: their findings may be imported twice.
     pub unreadable_items: Vec<String>,
+    /// Scanned targets no inventory asset has (empty without an inventory).
+    pub unmatched: Vec<super::assets::Unmatched>,
 }
 
 /// An existing item, as reconciliation sees it.

@@ -25,6 +25,9 @@ pub struct ImportReport<'p> {
     pub fixed: Vec<&'p ItemEntry>,
     pub not_scanned: Vec<&'p ItemEntry>,
     pub skipped: &'p [Skipped],
+    /// Scanned targets no inventory asset has; absent without any.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub unmatched: &'p [super::assets::Unmatched],
 }
 
 impl<'p> ImportReport<'p> {
@@ -38,6 +41,7 @@ impl<'p> ImportReport<'p> {
             fixed: plan.fixed.iter().map(|f| &f.entry).collect(),
             not_scanned: plan.not_scanned.iter().map(|n| &n.entry).collect(),
             skipped: &plan.skipped,
+            unmatched: &plan.unmatched,
         }
     }
 }
@@ -85,6 +89,21 @@ pub fn render_human(plan: &Plan, mode: Mode) -> String {
             plural(scan.assets_scanned.len(), "asset"),
             plural(scan.findings, "finding"),
         );
+    }
+    if !plan.unmatched.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} no inventory asset has (add them to the inventory, or an alias):",
+            plural(plan.unmatched.len(), "scanned target")
+        );
+        for unmatched in &plan.unmatched {
+            let _ = writeln!(
+                out,
+                "  {} ({})",
+                esc(&unmatched.target),
+                esc(&unmatched.file)
+            );
+        }
     }
     if !plan.created.is_empty() {
         let _ = writeln!(

@@ -1,4 +1,5 @@
-//! A fast path for the common subset of YAML that item files use.
+//! A fast path for the common subset of YAML that item files use (and people and inventory
+//! files: the same subset under a list at the root).
 //!
 //! [`parse`] builds exactly the [`Node`] tree (values and spans) that the full parser's
 //! `TreeBuilder` builds, or returns `None` for anything outside the subset or anything it is
@@ -51,7 +52,12 @@ pub(super) fn parse(text: &str) -> Option<Node> {
         return None;
     }
     parser.pos = first;
-    let root = parser.block_map(0)?;
+    // A list at the root: a people or inventory file.
+    let root = if parser.lines[first].is_dash() {
+        parser.block_seq(0, false)?
+    } else {
+        parser.block_map(0)?
+    };
     if parser.next_significant(Some(0)).is_some() {
         return None;
     }
@@ -655,6 +661,26 @@ mod tests {
         for path in paths {
             let text = std::fs::read_to_string(&path).expect("readable");
             assert!(parse(&text).is_some(), "{} is not fast", path.display());
+        }
+    }
+
+    #[test]
+    fn takes_the_fast_path_for_the_demo_inventory_and_people_files() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
+        let mut paths = vec![root.join("people.yaml")];
+        yaml_files(&root.join("inventory"), &mut paths);
+        assert!(paths.len() > 3);
+        for path in paths {
+            let text = std::fs::read_to_string(&path).expect("readable");
+            assert!(parse(&text).is_some(), "{} is not fast", path.display());
+            check(&text).expect("agrees");
+        }
+        let nested =
+            "- id: a\n  aliases:\n    - x\n    - y\n- id: b\n  retired: {date: 2026-01-01}\n";
+        assert!(parse(nested).is_some());
+        check(nested).expect("agrees");
+        for other in ["- a\n- b\n", "- a\nkey: b\n", "-\n- b\n", "- [a]\n  - b\n"] {
+            check(other).expect("agrees or falls back");
         }
     }
 

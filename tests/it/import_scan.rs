@@ -643,3 +643,47 @@ fn an_added_kev_cve_brings_its_due_date_and_nothing_else_moves() {
     // Debian rates it LOW; the NVD score makes the risk critical.
     assert!(after.contains("scanner_severity: LOW"), "{after}");
 }
+
+#[test]
+fn scanned_targets_become_inventory_ids_and_the_rest_are_listed_unmatched() {
+    let dir = repo("");
+    std::fs::create_dir_all(dir.path().join("inventory")).expect("inventory");
+    std::fs::write(
+        dir.path().join("inventory/hosts.yaml"),
+        "- id: app-01.example.internal\n  aliases: [10.0.0.1]\n- id: 10.0.0.2\n",
+    )
+    .expect("write");
+    let scan = add_scan(dir.path(), "nessus/mitre-saf_sample_3hosts.trimmed.nessus");
+    let run = import(dir.path(), "2026-11-25", &[&scan, "--report", "json"]);
+    let report = json(&run);
+    assert_eq!(
+        report["unmatched"],
+        serde_json::json!([{"file": scan, "target": "10.0.0.3"}]),
+        "{report:#}"
+    );
+    let assets: Vec<String> = report["created"]
+        .as_array()
+        .expect("created")
+        .iter()
+        .flat_map(|e| e["assets"].as_array().cloned().unwrap_or_default())
+        .filter_map(|a| a.as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        assets
+            .iter()
+            .any(|a| a.starts_with("app-01.example.internal")),
+        "{assets:?}"
+    );
+    assert!(
+        !assets.iter().any(|a| a.starts_with("10.0.0.1")),
+        "{assets:?}"
+    );
+    let human = import(dir.path(), "2026-11-25", &[&scan]);
+    assert!(
+        human
+            .stdout
+            .contains("1 scanned target no inventory asset has (add them to the inventory, or an alias):\n  10.0.0.3 ("),
+        "{}",
+        human.stdout
+    );
+}
