@@ -318,6 +318,9 @@ pub struct Inventory {
     by_id: HashMap<String, usize>,
     /// Lower-case alias → index into `assets` (the first asset that has it).
     by_alias: HashMap<String, usize>,
+    /// Lower-case id, and lower-case first DNS label of an id (`web-01` of
+    /// `web-01.example.internal`) → index into `assets`: suggestions without a scan.
+    by_loose_name: HashMap<String, usize>,
     pub problems: Vec<Problem>,
     /// Nearest ids already computed, by name: a typo repeats over many items and each answer
     /// compares the name with every id.
@@ -393,6 +396,13 @@ impl Inventory {
             .iter()
             .map(|(id, &index)| (id.to_lowercase(), index))
             .collect();
+        for (index, asset) in self.assets.iter().enumerate() {
+            let lower = asset.id.value.to_lowercase();
+            if let Some((label, _)) = lower.split_once('.').filter(|(l, _)| is_host_label(l)) {
+                self.by_loose_name.entry(label.to_owned()).or_insert(index);
+            }
+            self.by_loose_name.entry(lower).or_insert(index);
+        }
         for (index, asset) in self.assets.iter().enumerate() {
             for alias in asset.aliases() {
                 let key = alias.value.to_lowercase();
@@ -478,20 +488,46 @@ impl Inventory {
             .or_else(|| self.resolve(asset_name(entry)))
     }
 
-    /// The known id nearest to `name`, for "did you mean". Remembered per name.
+    /// The known id nearest to `name`, for "did you mean": the id spelt with other case, or
+    /// whose first DNS label `name` is (or the other way round), found by hash; else, in an
+    /// inventory of at most [`NEAREST_SCAN_LIMIT`] assets, the id nearest in spelling.
+    /// Remembered per name.
     pub fn nearest(&self, name: &str) -> Option<String> {
         if let Some(known) = self.nearest.lock().ok().and_then(|n| n.get(name).cloned()) {
             return known;
         }
         let wanted = name.trim().to_ascii_lowercase();
-        let found = self
-            .assets
+        let label = wanted.split('.').next().unwrap_or("");
+        let loose = self
+            .by_loose_name
+            .get(&wanted)
+            .or_else(|| {
+                self.by_loose_name
+                    .get(label)
+                    .filter(|_| is_host_label(label))
+            })
+            .map(|&index| self.assets[index].id.value.clone());
+        let found = loose.or_else(|| self.nearest_by_spelling(&wanted));
+        if let Ok(mut cache) = self.nearest.lock() {
+            cache.insert(name.to_owned(), found.clone());
+        }
+        found
+    }
+
+    /// The id nearest to `wanted` (lower case) in spelling, comparing it with every id; `None`
+    /// in a larger inventory, where a lint with many distinct unknown names would spend
+    /// seconds here.
+    fn nearest_by_spelling(&self, wanted: &str) -> Option<String> {
+        if self.assets.len() > NEAREST_SCAN_LIMIT {
+            return None;
+        }
+        self.assets
             .iter()
             .map(|a| {
                 let known = a.id.value.to_ascii_lowercase();
                 (
-                    strsim::damerau_levenshtein(&wanted, &known),
-                    strsim::jaro_winkler(&wanted, &known),
+                    strsim::damerau_levenshtein(wanted, &known),
+                    strsim::jaro_winkler(wanted, &known),
                     a.id.value.as_str(),
                 )
             })
@@ -499,11 +535,7 @@ impl Inventory {
                 *distance <= (known.len() / 3).max(1) || *similarity >= 0.9
             })
             .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(b.2)))
-            .map(|(_, _, known)| known.to_owned());
-        if let Ok(mut cache) = self.nearest.lock() {
-            cache.insert(name.to_owned(), found.clone());
-        }
-        found
+            .map(|(_, _, known)| known.to_owned())
     }
 
     /// The file an asset or problem is in.
@@ -511,6 +543,14 @@ impl Inventory {
         self.files.get(index)
     }
 }
+
+/// A host name's first label, not an IP address's first number.
+fn is_host_label(label: &str) -> bool {
+    label.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
+/// Up to this many assets, an unknown name is compared with every id for a suggestion.
+pub const NEAREST_SCAN_LIMIT: usize = 5_000;
 
 /// The asset part of an item's `assets` entry: what precedes ` (port/PROTO)` or
 /// ` (package version)`.
@@ -883,6 +923,12 @@ mod tests {
         ));
         assert!(inventory.resolve_entry("web-03").is_none());
         assert_eq!(inventory.nearest("web-0l").as_deref(), Some("web-01"));
+        assert_eq!(inventory.nearest("WEB-02").as_deref(), Some("web-02"));
+        assert_eq!(
+            inventory.nearest("web-02.other.zone").as_deref(),
+            Some("web-02")
+        );
+        assert_eq!(inventory.nearest("10.9.9.9"), None);
         let retired = inventory.get("web-02").expect("web-02");
         let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).expect("a date");
         assert!(retired.is_retired(day(1)));
