@@ -14,10 +14,9 @@ use crate::kev::KevCatalog;
 use crate::model::item::Item;
 use crate::parse;
 use crate::policy;
-use crate::rules::duplicate_id::{self, IdSite};
 use crate::rules::history::apply_waivers;
 use crate::rules::{
-    self, parse_error, CurrentFile, HistoryContext, ItemContext, ItemsFolder, Violation,
+    self, CurrentFile, HistoryContext, IdSite, ItemContext, ItemsFolder, Violation,
 };
 use crate::workspace::{display_name, LoadedItem, Workspace};
 
@@ -76,10 +75,7 @@ pub fn check_items(
         .par_iter()
         .flat_map_iter(|file| {
             if let Some(error) = &file.error {
-                return rules::apply_levels(
-                    config,
-                    vec![parse_error::diagnostic(&file.source, error)],
-                );
+                return rules::apply_levels(config, vec![rules::parse_error(&file.source, error)]);
             }
             let Some(item) = &file.item else {
                 return Vec::new();
@@ -119,7 +115,7 @@ pub fn check_items(
             })
         })
         .collect();
-    diagnostics.extend(rules::apply_levels(config, duplicate_id::check(&sites)));
+    diagnostics.extend(rules::apply_levels(config, rules::duplicate_ids(&sites)));
     diagnostics
 }
 

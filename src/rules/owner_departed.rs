@@ -29,7 +29,15 @@
 
 use crate::diag::Diagnostic;
 
-use super::{Code, ItemContext};
+
+use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::OwnerDeparted,
+    severity: Severity::Warning,
+    check: Check::Item(check),
+    sets: &[RuleSet::Common],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let (Some(people), Some(owner)) = (ctx.people, &ctx.item.owner) else {

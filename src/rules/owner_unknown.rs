@@ -29,7 +29,15 @@
 use crate::diag::Diagnostic;
 use crate::people::Suggestion;
 
-use super::{Code, ItemContext};
+
+use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::OwnerUnknown,
+    severity: Severity::Error,
+    check: Check::Item(check),
+    sets: &[RuleSet::Common],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let (Some(people), Some(owner)) = (ctx.people, &ctx.item.owner) else {
