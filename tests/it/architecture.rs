@@ -227,3 +227,34 @@ fn only_policy_and_profiles_name_a_profile_variant() {
         violations.join("\n")
     );
 }
+
+/// The rule modules: `rules::<file>` for every file of `src/rules/` that is not the engine.
+fn rule_modules() -> BTreeSet<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+    std::fs::read_dir(dir)
+        .expect("src/rules")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_owned))
+        .filter(|stem| !super::registry::checker::ENGINE_FILES.contains(&stem.as_str()))
+        .map(|stem| format!("rules::{stem}"))
+        .collect()
+}
+
+#[test]
+fn rule_files_import_the_engine_never_each_other_and_the_engine_imports_none() {
+    let rules = rule_modules();
+    assert!(rules.contains("rules::due_soon"), "{rules:?}");
+    let mut violations = Vec::new();
+    for (module, named) in graph() {
+        // The registry (`rules`) declares the rule modules; everything else of `rules::` is
+        // a rule file or the engine, and neither names a rule file.
+        if !module.starts_with("rules::") {
+            continue;
+        }
+        for other in named.intersection(&rules) {
+            violations.push(format!("{module} names the rule file {other}"));
+        }
+    }
+    assert!(violations.is_empty(), "{}", violations.join("\n"));
+}

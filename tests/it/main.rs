@@ -23,6 +23,7 @@ mod profile_writing;
 mod profiles;
 mod readme;
 mod refusals;
+mod registry;
 mod report;
 mod robustness;
 mod rules;
