@@ -241,20 +241,63 @@ fn rule_modules() -> BTreeSet<String> {
         .collect()
 }
 
+/// Every module of `rules::` (a rule file or the engine) that names a rule file of `rules`.
+/// The registry (`rules` itself) declares the rule modules and is the one exception.
+fn rule_file_imports(
+    graph: &BTreeMap<String, BTreeSet<String>>,
+    rules: &BTreeSet<String>,
+) -> Vec<String> {
+    let mut violations = Vec::new();
+    for (module, named) in graph {
+        if !module.starts_with("rules::") {
+            continue;
+        }
+        for other in named.intersection(rules) {
+            violations.push(format!("{module} names the rule file {other}"));
+        }
+    }
+    violations
+}
+
 #[test]
 fn rule_files_import_the_engine_never_each_other_and_the_engine_imports_none() {
     let rules = rule_modules();
     assert!(rules.contains("rules::due_soon"), "{rules:?}");
-    let mut violations = Vec::new();
-    for (module, named) in graph() {
-        // The registry (`rules`) declares the rule modules; everything else of `rules::` is
-        // a rule file or the engine, and neither names a rule file.
-        if !module.starts_with("rules::") {
-            continue;
-        }
-        for other in named.intersection(&rules) {
-            violations.push(format!("{module} names the rule file {other}"));
-        }
-    }
+    let violations = rule_file_imports(&graph(), &rules);
     assert!(violations.is_empty(), "{}", violations.join("\n"));
+}
+
+#[test]
+fn the_rule_file_check_catches_a_rule_or_the_engine_importing_a_rule_file() {
+    let rules: BTreeSet<String> = ["rules::due_soon", "rules::overdue"]
+        .map(str::to_owned)
+        .into();
+    let edges = |from: &str, to: &[&str]| {
+        (
+            from.to_owned(),
+            to.iter().map(|t| (*t).to_owned()).collect::<BTreeSet<_>>(),
+        )
+    };
+    let bad: BTreeMap<String, BTreeSet<String>> = [
+        edges("rules::due_soon", &["rules::overdue", "rules::history"]),
+        edges("rules::history::judge", &["rules::overdue"]),
+    ]
+    .into();
+    assert_eq!(
+        rule_file_imports(&bad, &rules),
+        [
+            "rules::due_soon names the rule file rules::overdue",
+            "rules::history::judge names the rule file rules::overdue"
+        ]
+    );
+    // Near miss: rule files naming the engine, and the registry naming the rule files.
+    let good: BTreeMap<String, BTreeSet<String>> = [
+        edges(
+            "rules::due_soon",
+            &["rules::history", "rules::item_context"],
+        ),
+        edges("rules", &["rules::due_soon", "rules::overdue"]),
+    ]
+    .into();
+    assert!(rule_file_imports(&good, &rules).is_empty());
 }
