@@ -30,7 +30,7 @@ fn main() {
         std::fs::read_to_string(rules_dir.join(format!("{module}.rs")))
             .map_err(|err| format!("src/rules/{module}.rs: {err}"))
     };
-    let generated = match registry::build(&mod_rs, &files, &read) {
+    let (codes, table) = match registry::build(&mod_rs, &files, &read) {
         Ok(generated) => generated,
         Err(problems) => {
             // A build error that says what to do, not a compile error in generated code.
@@ -41,7 +41,8 @@ fn main() {
         }
     };
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    std::fs::write(Path::new(&out_dir).join("codes.rs"), generated).expect("write codes.rs");
+    std::fs::write(Path::new(&out_dir).join("codes.rs"), codes).expect("write codes.rs");
+    std::fs::write(Path::new(&out_dir).join("rule_table.rs"), table).expect("write rule_table.rs");
 }
 
 /// Sets `POAM_COMMIT` to the short commit id of the source tree, or `unknown` outside git (a

@@ -22,7 +22,6 @@
 
 use crate::diag::Diagnostic;
 
-
 use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

@@ -24,7 +24,6 @@
 use crate::diag::Diagnostic;
 use crate::model::item::DeviationStatus;
 
-
 use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

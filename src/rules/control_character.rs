@@ -31,7 +31,6 @@
 use crate::diag::Diagnostic;
 use crate::model::item::Problem;
 
-
 use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

@@ -23,7 +23,6 @@
 
 use crate::diag::Diagnostic;
 
-
 use super::{days, Check, Code, ItemContext, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

@@ -24,7 +24,6 @@ use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::source::SourceFile;
 
-
 use super::{Check, Code, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

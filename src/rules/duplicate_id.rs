@@ -24,7 +24,6 @@
 use crate::diag::{Diagnostic, Location, SourceFile};
 use crate::model::Span;
 
-
 use super::{Check, Code, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

@@ -26,7 +26,6 @@
 
 use crate::diag::Diagnostic;
 
-
 use super::{Check, Code, ItemsFolder, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

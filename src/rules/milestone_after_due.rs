@@ -26,7 +26,6 @@
 use crate::diag::Diagnostic;
 use crate::policy::days_between;
 
-
 use super::{days, Check, Code, ItemContext, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

@@ -29,7 +29,6 @@ use std::collections::BTreeSet;
 use crate::diag::Diagnostic;
 use crate::model::item::ChangeKind;
 
-
 use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

@@ -33,7 +33,6 @@ use crate::diag::Diagnostic;
 use crate::model::item::{Item, Problem};
 use crate::model::Span;
 
-
 use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

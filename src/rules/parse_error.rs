@@ -30,7 +30,6 @@ use crate::diag::Diagnostic;
 use crate::parse::ParseError;
 use crate::source::SourceFile;
 
-
 use super::{Check, Code, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

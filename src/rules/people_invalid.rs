@@ -28,7 +28,6 @@
 use crate::diag::Diagnostic;
 use crate::people::{People, ProblemKind};
 
-
 use super::{Check, Code, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

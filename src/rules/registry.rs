@@ -1,10 +1,10 @@
 //! What a rule declares about itself, and the table the registry collects.
 //!
 //! Each rule file declares `pub(crate) const RULE: Rule` (code, default severity, check, sets);
-//! the `registry!` lines of `rules/mod.rs` declare the rule modules and collect their `RULE`s
-//! into [`RULES`](super::RULES), in code order. build.rs reads the same lines and declarations
-//! to generate the `Code` enum with each code's severity, kind and sets (`code.rs`), for the
-//! modules below the rules; a test here checks both readings agree.
+//! the registry's `mod` lines in `rules/mod.rs` declare the rule modules, and build.rs reads
+//! them and the declarations to generate the table of the `RULE`s ([`RULES`](super::RULES), in
+//! code order) and the `Code` enum with each code's severity, kind and sets (`code.rs`), for
+//! the modules below the rules; a test here checks both readings agree.
 
 use crate::code::{Code, RuleKind, RuleSet, Severity};
 use crate::diag::Diagnostic;
@@ -49,20 +49,6 @@ impl Check {
             Check::Repository => RuleKind::Repository,
         }
     }
-}
-
-/// Declares each rule module and collects its `RULE`, in the order given (code order).
-macro_rules! registry {
-    ($($rule:ident,)*) => {
-        $(mod $rule;)*
-
-        /// Every rule's declaration, in code order.
-        pub(crate) const RULES: &[registry::Rule] = &[$($rule::RULE),*];
-
-        /// The file of each rule in [`RULES`], for the test that a rule's code is its name.
-        #[cfg(test)]
-        const RULE_FILES: &[&str] = &[$(stringify!($rule)),*];
-    };
 }
 
 /// The item rules, in code order.

@@ -22,7 +22,6 @@
 
 use crate::diag::Diagnostic;
 
-
 use super::{first_line, Check, Code, ItemContext, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

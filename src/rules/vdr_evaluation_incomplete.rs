@@ -29,7 +29,6 @@
 use crate::diag::Diagnostic;
 use crate::policy::cr26::valid_pain;
 
-
 use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

@@ -23,7 +23,6 @@
 use crate::diag::Diagnostic;
 use crate::policy::cr26::{incident_nirv_force, Force, Incident};
 
-
 use super::{current_rating_span, Check, Code, ItemContext, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

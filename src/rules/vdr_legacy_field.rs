@@ -27,7 +27,6 @@
 use crate::diag::Diagnostic;
 use crate::model::Span;
 
-
 use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

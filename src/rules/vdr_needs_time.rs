@@ -23,7 +23,6 @@
 use crate::diag::Diagnostic;
 use crate::policy::cr26::{reduction_timeframe, Timeframe};
 
-
 use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

@@ -26,7 +26,6 @@
 use crate::diag::Diagnostic;
 use crate::policy::cr26::valid_pain;
 
-
 use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

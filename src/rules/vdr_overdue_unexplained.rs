@@ -26,7 +26,6 @@
 
 use crate::diag::Diagnostic;
 
-
 use super::{current_rating_span, Check, Code, ItemContext, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

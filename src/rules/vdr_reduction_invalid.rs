@@ -31,7 +31,6 @@ use crate::diag::Diagnostic;
 use crate::model::vdr::Moment;
 use crate::policy::cr26::valid_pain;
 
-
 use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

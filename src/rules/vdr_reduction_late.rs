@@ -30,7 +30,6 @@
 use crate::diag::Diagnostic;
 use crate::policy::days_between;
 
-
 use super::{current_rating_span, days, Check, Code, ItemContext, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

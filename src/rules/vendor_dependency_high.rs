@@ -28,7 +28,6 @@ use chrono::Days;
 use crate::diag::Diagnostic;
 use crate::policy::days_between;
 
-
 use super::{days, Check, Code, ItemContext, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

@@ -26,7 +26,6 @@
 use crate::config::HistoryWaiver;
 use crate::diag::Diagnostic;
 
-
 use super::{Check, Code, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {

@@ -49,10 +49,11 @@ fn a_rule_file_without_a_registry_line_fails_the_build() {
 
 #[test]
 fn a_registry_line_without_a_file_fails_the_build() {
-    let text = mod_rs().replace("registry! {\n", "registry! {\n    gone_rule,\n");
+    let begin = format!("{}\n", checker::BEGIN);
+    let text = mod_rs().replace(&begin, &format!("{begin}mod gone_rule;\n"));
     let err = checker::build(&text, &rule_files(), &read).expect_err("line without file");
     assert!(
-        err.contains("`gone_rule,` in src/rules/mod.rs has no file src/rules/gone_rule.rs"),
+        err.contains("`mod gone_rule;` in src/rules/mod.rs has no file src/rules/gone_rule.rs"),
         "{err}"
     );
 }
