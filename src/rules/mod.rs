@@ -2,8 +2,8 @@
 //! check, sets) above its `//!` documentation, and the registry that collects them.
 //!
 //! Adding a rule is its file, its fixture and one `mod` line in the registry below (in code
-//! order); build.rs generates the `Code` enum and the rule table from the same lines. Codes are stable and never
-//! reused. Around the registry: `registry.rs` (what a rule declares, the table),
+//! order); build.rs generates the `Code` enum and the rule table from the same lines. Codes
+//! are stable and never reused. Around the registry: `registry.rs` (what a rule declares),
 //! `membership.rs` (which rules a profile checks), `item_context.rs` (what an item rule sees)
 //! and `history/` (the history-rule engine). The entry points below run the rules that are
 //! neither item nor history rules, by name.
@@ -20,8 +20,9 @@ mod item_context;
 mod membership;
 
 // The registry: one `mod` line per rule file, in code order (the order `poam rules`, the docs
-// and the schemas list the codes in; `reorder_modules = false` in rustfmt.toml keeps it). build.rs
-// reads these lines to generate the `Code` enum and the table of the rules' declarations.
+// and the schemas list the codes in; `reorder_modules = false` in rustfmt.toml keeps it).
+// build.rs reads these lines to generate the `Code` enum and the table of the rules'
+// declarations.
 // registry begin
 mod parse_error;
 mod unknown_field;
