@@ -148,12 +148,45 @@ pub(super) fn item_key(view: &ItemView) -> String {
 
 /// The parts of the document that are not an item's.
 pub(super) struct Head {
-    pub(super) uuid: String,
-    pub(super) metadata: Metadata,
-    pub(super) import_ssp: ImportSsp,
-    pub(super) system_id: SystemId,
-    pub(super) local_definitions: Option<LocalDefinitions>,
-    pub(super) system_resource: Resource,
+    uuid: String,
+    metadata: Metadata,
+    import_ssp: ImportSsp,
+    system_id: SystemId,
+    local_definitions: Option<LocalDefinitions>,
+    system_resource: Resource,
+}
+
+impl Head {
+    /// The document: the head's parts, the item arrays, and the back matter (the system's
+    /// resource, then the items' documents).
+    pub(super) fn document(
+        self,
+        observations: Streamed<Observation>,
+        risks: Streamed<Risk>,
+        poam_items: Streamed<PoamItem>,
+        documents: Streamed<Resource>,
+    ) -> Document {
+        let mut resources = vec![self.system_resource];
+        resources.extend(documents.elements);
+        Document {
+            poam: Poam {
+                uuid: self.uuid,
+                metadata: self.metadata,
+                import_ssp: self.import_ssp,
+                system_id: self.system_id,
+                local_definitions: self.local_definitions,
+                observations,
+                risks,
+                poam_items,
+                back_matter: BackMatter {
+                    resources: Streamed {
+                        elements: resources,
+                        marker: documents.marker,
+                    },
+                },
+            },
+        }
+    }
 }
 
 /// One risk log entry before sorting: when, then the order of kinds on the same instant.
@@ -219,22 +252,12 @@ impl<'a> Builder<'a> {
             documents.extend(part.documents);
             definitions.merge(part.definitions);
         }
-        let head = self.head(definitions);
-        let mut resources = vec![head.system_resource];
-        resources.extend(documents);
-        Document {
-            poam: Poam {
-                uuid: head.uuid,
-                metadata: head.metadata,
-                import_ssp: head.import_ssp,
-                system_id: head.system_id,
-                local_definitions: head.local_definitions,
-                observations,
-                risks,
-                poam_items,
-                back_matter: BackMatter { resources },
-            },
-        }
+        self.head(definitions).document(
+            Streamed::whole(observations),
+            Streamed::whole(risks),
+            Streamed::whole(poam_items),
+            Streamed::whole(documents),
+        )
     }
 
     /// Everything of the document that is not an item's: shared definitions, metadata, the

@@ -1,7 +1,8 @@
 //! The OSCAL shapes poam fills, in OSCAL's key order: serialising a [`Document`] with
 //! `serde_json`'s pretty printer gives the exported bytes.
 
-use serde::Serialize;
+use serde::ser::SerializeSeq;
+use serde::{Serialize, Serializer};
 
 use super::{FEDRAMP_NS, POAM_NS};
 
@@ -20,12 +21,57 @@ pub struct Poam {
     pub(super) system_id: SystemId,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) local_definitions: Option<LocalDefinitions>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(super) observations: Vec<Observation>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(super) risks: Vec<Risk>,
-    pub(super) poam_items: Vec<PoamItem>,
+    #[serde(skip_serializing_if = "Streamed::is_empty")]
+    pub(super) observations: Streamed<Observation>,
+    #[serde(skip_serializing_if = "Streamed::is_empty")]
+    pub(super) risks: Streamed<Risk>,
+    pub(super) poam_items: Streamed<PoamItem>,
     pub(super) back_matter: BackMatter,
+}
+
+/// One of the document's large arrays (an element or more per item). Whole, it serialises as
+/// its elements; in the streaming writer's skeleton it holds only its leading elements and a
+/// marker, and the writer streams the items' elements into the marker's place.
+#[derive(Debug)]
+pub(super) struct Streamed<T> {
+    pub(super) elements: Vec<T>,
+    pub(super) marker: Option<&'static str>,
+}
+
+impl<T> Streamed<T> {
+    pub(super) fn whole(elements: Vec<T>) -> Streamed<T> {
+        Streamed {
+            elements,
+            marker: None,
+        }
+    }
+
+    /// No elements yet: only the place the elements `marker` stands for go.
+    pub(super) fn marked(marker: &'static str) -> Streamed<T> {
+        Streamed {
+            elements: Vec::new(),
+            marker: Some(marker),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.elements.is_empty() && self.marker.is_none()
+    }
+}
+
+/// The elements, then the marker as one more (string) element.
+impl<T: Serialize> Serialize for Streamed<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let length = self.elements.len() + usize::from(self.marker.is_some());
+        let mut seq = serializer.serialize_seq(Some(length))?;
+        for element in &self.elements {
+            seq.serialize_element(element)?;
+        }
+        if let Some(marker) = self.marker {
+            seq.serialize_element(marker)?;
+        }
+        seq.end()
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -334,7 +380,7 @@ pub(super) struct RelatedRisk {
 
 #[derive(Debug, Serialize)]
 pub(super) struct BackMatter {
-    pub(super) resources: Vec<Resource>,
+    pub(super) resources: Streamed<Resource>,
 }
 
 #[derive(Debug, Serialize)]

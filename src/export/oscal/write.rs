@@ -7,7 +7,7 @@ use std::sync::mpsc;
 use serde::Serialize;
 
 use super::build::{item_key, Builder, Definitions};
-use super::model::Resource;
+use super::model::Streamed;
 use crate::render::pretty::{append, indent};
 use crate::view::ItemView;
 
@@ -27,21 +27,117 @@ fn append_element<T: Serialize>(out: &mut Vec<u8>, value: &T, depth: usize) {
     append(out, value, depth);
 }
 
-/// The opening of a document field: `"key": `.
-fn field(out: &mut Vec<u8>, key: &str) {
-    out.extend_from_slice(b"    \"");
-    out.extend_from_slice(key.as_bytes());
-    out.extend_from_slice(b"\": ");
-}
-
 /// Where the pieces of the document go, in order; `None` when they are no longer wanted.
 type Sink<'s> = dyn FnMut(Vec<u8>) -> Option<()> + 's;
 
+/// The arrays the writer streams (an element or more per item), in document order.
+#[derive(Clone, Copy, Debug)]
+enum Array {
+    Observations,
+    Risks,
+    PoamItems,
+    Documents,
+}
+
+impl Array {
+    const ALL: [Array; 4] = [
+        Array::Observations,
+        Array::Risks,
+        Array::PoamItems,
+        Array::Documents,
+    ];
+
+    /// The array in the skeleton: its marker, or nothing when there are no items to stream
+    /// (the array is written whole then: empty).
+    fn skeleton<T>(self, no_items: bool) -> Streamed<T> {
+        if no_items {
+            Streamed::whole(Vec::new())
+        } else {
+            Streamed::marked(self.marker())
+        }
+    }
+
+    /// The skeleton's stand-in for the array's streamed elements. It starts with a control
+    /// character, so it is written `"\u0001…"`, and it stands alone on its line as an array
+    /// element: no value of the skeleton can look like that (the user's text there only ever
+    /// follows a key).
+    fn marker(self) -> &'static str {
+        match self {
+            Array::Observations => "\u{1}observations",
+            Array::Risks => "\u{1}risks",
+            Array::PoamItems => "\u{1}poam-items",
+            Array::Documents => "\u{1}documents",
+        }
+    }
+}
+
+/// A run of the skeleton's text, then (unless it is the last) the array whose elements follow.
+struct Piece {
+    text: Vec<u8>,
+    place: Option<Place>,
+}
+
+/// Where a streamed array's elements go.
+struct Place {
+    array: Array,
+    /// The elements' depth (their indentation is two spaces a level).
+    depth: usize,
+    /// Whether the array has elements before the streamed ones (the back matter's system
+    /// resource): then the first streamed element takes a comma too.
+    after_leading: bool,
+}
+
+/// The skeleton's text cut at its markers, each marker and the separator before it left out
+/// (the streamed elements bring their own).
+fn cut(skeleton: &[u8]) -> std::io::Result<Vec<Piece>> {
+    let malformed = |array: Array| {
+        std::io::Error::other(format!("the OSCAL skeleton has no place for {array:?}"))
+    };
+    let mut pieces = Vec::new();
+    let mut rest = skeleton;
+    for array in Array::ALL {
+        let token = serde_json::to_vec(array.marker())?;
+        // Without items the item arrays are written whole (empty) and have no marker.
+        let Some(at) = memchr::memmem::find(rest, &token) else {
+            continue;
+        };
+        let line = rest[..at]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .ok_or_else(|| malformed(array))?;
+        let indentation = &rest[line + 1..at];
+        if !indentation.iter().all(|b| *b == b' ') {
+            return Err(malformed(array));
+        }
+        let (before, after_leading) = match line.checked_sub(1).map(|i| rest[i]) {
+            Some(b'[') => (&rest[..line], false),
+            Some(b',') => (&rest[..line - 1], true),
+            _ => return Err(malformed(array)),
+        };
+        pieces.push(Piece {
+            text: before.to_vec(),
+            place: Some(Place {
+                array,
+                depth: indentation.len() / 2,
+                after_leading,
+            }),
+        });
+        rest = &rest[at + token.len()..];
+    }
+    pieces.push(Piece {
+        text: rest.to_vec(),
+        place: None,
+    });
+    Ok(pieces)
+}
+
 impl Builder<'_> {
-    /// Writes the bytes of [`Builder::build`] serialised, without building the document:
-    /// the shared definitions first (they come before the items), then each array of the
-    /// document, wave by wave. A helper thread builds and serialises the items of a wave on
-    /// the pool while this one writes the wave before it.
+    /// Writes the bytes of [`Builder::build`] serialised, without building the document. The
+    /// shared definitions come first (they precede the items); with them the document is
+    /// built as a skeleton, its large arrays replaced by markers, and serialised; then the
+    /// skeleton's text is written with each array's elements streamed into its marker's
+    /// place, wave by wave. A helper thread builds and serialises the items of a wave on the
+    /// pool while this one writes the wave before it.
     pub(super) fn write(&self, out: &mut dyn Write) -> std::io::Result<()> {
         use rayon::prelude::*;
         let definitions = self
@@ -59,32 +155,22 @@ impl Builder<'_> {
                 all.merge(more);
                 all
             });
-        let head = self.head(definitions);
-        let mut text = Vec::with_capacity(1 << 16);
-        text.extend_from_slice(b"{\n  \"plan-of-action-and-milestones\": {\n");
-        field(&mut text, "uuid");
-        append(&mut text, &head.uuid, 2);
-        text.extend_from_slice(b",\n");
-        field(&mut text, "metadata");
-        append(&mut text, &head.metadata, 2);
-        text.extend_from_slice(b",\n");
-        field(&mut text, "import-ssp");
-        append(&mut text, &head.import_ssp, 2);
-        text.extend_from_slice(b",\n");
-        field(&mut text, "system-id");
-        append(&mut text, &head.system_id, 2);
-        text.extend_from_slice(b",\n");
-        if let Some(local) = &head.local_definitions {
-            field(&mut text, "local-definitions");
-            append(&mut text, local, 2);
-            text.extend_from_slice(b",\n");
-        }
-        out.write_all(&text)?;
+        let empty = self.input.items.is_empty();
+        let skeleton = self.head(definitions).document(
+            Array::Observations.skeleton(empty),
+            Array::Risks.skeleton(empty),
+            Array::PoamItems.skeleton(empty),
+            Array::Documents.skeleton(false),
+        );
+        let mut text = serde_json::to_vec_pretty(&skeleton)?;
+        text.push(b'\n');
+        let skeleton = cut(&text)?;
+        drop(text);
         if rayon::current_thread_index().is_some() {
             // Called on the pool: a helper thread waiting for the pool could be waiting for
             // this very thread. Build and write in turn.
             let mut failure = None;
-            self.send_arrays(&head.system_resource, &mut |piece| {
+            self.send_pieces(skeleton, &mut |piece| {
                 out.write_all(&piece)
                     .map_err(|err| failure = Some(err))
                     .ok()
@@ -96,7 +182,7 @@ impl Builder<'_> {
             let renderer = std::thread::Builder::new()
                 .name("poam-oscal-render".to_owned())
                 .spawn_scoped(scope, move || {
-                    self.send_arrays(&head.system_resource, &mut |piece| pieces.send(piece).ok());
+                    self.send_pieces(skeleton, &mut |piece| pieces.send(piece).ok());
                 });
             let mut result = Ok(());
             for piece in &received {
@@ -119,61 +205,47 @@ impl Builder<'_> {
         })
     }
 
-    /// Sends the document from `"observations"` to its end, in pieces; stops when the sink
-    /// wants no more.
-    fn send_arrays(&self, system_resource: &Resource, pieces: &mut Sink<'_>) {
-        let items = self.input.items;
+    /// Sends the skeleton's text with every array's elements in their places; stops when the
+    /// sink wants no more.
+    fn send_pieces(&self, skeleton: Vec<Piece>, pieces: &mut Sink<'_>) {
         let sent = (|| -> Option<()> {
-            if !items.is_empty() {
-                self.send_array(pieces, "observations", |out, view| {
-                    let key = item_key(view);
-                    let documents = self.documents(view, &key);
-                    let mut defs = Definitions::default();
-                    let observation = self.observation(&mut defs, view, &key, &documents);
-                    append_element(out, &observation, 3);
-                })?;
-                self.send_array(pieces, "risks", |out, view| {
-                    let mut defs = Definitions::default();
-                    append_element(out, &self.risk(&mut defs, view, &item_key(view)), 3);
-                })?;
-                self.send_array(pieces, "poam-items", |out, view| {
-                    append_element(out, &self.poam_item(view, &item_key(view)), 3);
-                })?;
-            } else {
-                let mut empty = Vec::new();
-                field(&mut empty, "poam-items");
-                empty.extend_from_slice(b"[],\n");
-                pieces(empty)?;
-            }
-            let mut back_matter = Vec::new();
-            field(&mut back_matter, "back-matter");
-            back_matter.extend_from_slice(b"{\n      \"resources\": [\n        ");
-            append(&mut back_matter, system_resource, 4);
-            pieces(back_matter)?;
-            self.send_elements(pieces, false, |out, view| {
-                for document in self.documents(view, &item_key(view)) {
-                    append_element(out, &document, 4);
+            for piece in skeleton {
+                pieces(piece.text)?;
+                if let Some(place) = piece.place {
+                    self.send_array(pieces, &place)?;
                 }
-            })?;
-            pieces(b"\n      ]\n    }\n  }\n}\n".to_vec())
+            }
+            Some(())
         })();
         // `None`: the writer stopped; it reports why.
         let _ = sent;
     }
 
-    /// `"key": [`, one element per item (none is empty), `],`.
-    fn send_array(
-        &self,
-        pieces: &mut Sink<'_>,
-        key: &str,
-        element: impl Fn(&mut Vec<u8>, &ItemView) + Sync,
-    ) -> Option<()> {
-        let mut open = Vec::new();
-        field(&mut open, key);
-        open.push(b'[');
-        pieces(open)?;
-        self.send_elements(pieces, true, element)?;
-        pieces(b"\n    ],\n".to_vec())
+    /// The elements of one streamed array, in order.
+    fn send_array(&self, pieces: &mut Sink<'_>, place: &Place) -> Option<()> {
+        let depth = place.depth;
+        let first = !place.after_leading;
+        match place.array {
+            Array::Observations => self.send_elements(pieces, first, |out, view| {
+                let key = item_key(view);
+                let documents = self.documents(view, &key);
+                let mut defs = Definitions::default();
+                let observation = self.observation(&mut defs, view, &key, &documents);
+                append_element(out, &observation, depth);
+            }),
+            Array::Risks => self.send_elements(pieces, first, |out, view| {
+                let mut defs = Definitions::default();
+                append_element(out, &self.risk(&mut defs, view, &item_key(view)), depth);
+            }),
+            Array::PoamItems => self.send_elements(pieces, first, |out, view| {
+                append_element(out, &self.poam_item(view, &item_key(view)), depth);
+            }),
+            Array::Documents => self.send_elements(pieces, first, |out, view| {
+                for document in self.documents(view, &item_key(view)) {
+                    append_element(out, &document, depth);
+                }
+            }),
+        }
     }
 
     /// The elements every item adds, serialised by batch on the pool, a wave at a time, in
