@@ -13,6 +13,7 @@ pub mod diag;
 pub mod edit;
 pub mod error;
 pub mod export;
+pub mod fedramp_template;
 pub mod history;
 pub mod ids;
 pub mod import;
