@@ -1,5 +1,14 @@
 //! The streaming writer: the document's bytes, written while its items are built on the
-//! rayon pool, a wave at a time, so neither the document nor its text is ever whole in memory.
+//! rayon pool, a wave at a time, so neither the document nor its text is ever whole in memory
+//! (1.29x less CPU than serialising the built document, and half its peak memory).
+//!
+//! The text around the items is not written by hand: it is the typed document itself,
+//! serialised with its large arrays replaced by markers ([`Streamed`]), and the items'
+//! elements are streamed into the markers' places. Taking the skeleton from the document
+//! cost nothing measurable (`bench/oscal.py`, 10,000 items, against the byte-literal
+//! skeleton in the same run, 2026-12-06, 2 loaded cores: wall 1.00x without git and 0.94x
+//! with it, CPU 677 against 657 ms and 1008 against 1005 ms, peak memory 133 against 132 MiB
+//! and 246 against 247 MiB; documents byte-identical).
 
 use std::io::Write;
 use std::sync::mpsc;
