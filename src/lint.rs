@@ -31,8 +31,9 @@ pub enum HistoryMode {
     Base(String),
 }
 
-/// Which findings decide a pull request's check (`--base`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+/// Which findings decide a pull request's check (`--base`; its command-line names are in
+/// `crate::cli`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Scope {
     /// Findings on the items the pull request adds, changes or deletes, configuration
     /// problems and the pull request's own history; the others are only counted.
