@@ -287,6 +287,7 @@ pub fn lint_in_scope(
     let folder = name_waivers(&mut workspace);
     if let Some(repo) = &repo {
         resolve_waivers(&mut workspace, repo)?;
+        note_people_history(&mut workspace, repo)?;
     }
     let config = &workspace.config;
     let mut found = HistoryFindings::default();
@@ -380,6 +381,7 @@ pub fn lint_with_history(
     let repo = history::open(&workspace.config.items_dir)
         .map_err(|err| Error::History(err.to_string()))?;
     resolve_waivers(&mut workspace, &repo)?;
+    note_people_history(&mut workspace, &repo)?;
     let config = &workspace.config;
     let (cutoff, unknown) = repository_context(config, &repo, today)?;
     let found = full_history_findings(
@@ -404,6 +406,7 @@ pub fn lint_with_pr(
 ) -> Result<Report, Error> {
     let folder = name_waivers(&mut workspace);
     resolve_waivers(&mut workspace, repo)?;
+    note_people_history(&mut workspace, repo)?;
     let config = &workspace.config;
     let (cutoff, unknown) = repository_context(config, repo, today)?;
     let found = pr_history_findings(config, pr, cutoff.as_ref(), &unknown);
@@ -469,6 +472,20 @@ fn resolve_waivers(workspace: &mut Workspace, repo: &history::GitRepo) -> Result
     let resolved = rules::history::resolve_waivers(&workspace.config, &mut waivers, repo);
     workspace.config.history_waivers = waivers;
     resolved
+}
+
+/// Reads the people file's history, so that owners a commit removed from it are known as
+/// departed (`owner-departed`).
+fn note_people_history(workspace: &mut Workspace, repo: &history::GitRepo) -> Result<(), Error> {
+    let (Some(people), Some(path)) = (workspace.people.as_mut(), workspace.config.people_file())
+    else {
+        return Ok(());
+    };
+    let versions = repo
+        .file_versions(&path)
+        .map_err(|err| Error::History(err.to_string()))?;
+    people.note_history(&versions);
+    Ok(())
 }
 
 /// What every history mode reads of the repository besides the history: the
