@@ -29,6 +29,7 @@ pub mod paths;
 pub mod people;
 pub mod policy;
 pub mod profiles;
+pub mod rename;
 pub mod render;
 pub mod report;
 pub mod retire;

@@ -23,6 +23,7 @@ mod profile_writing;
 mod profiles;
 mod readme;
 mod refusals;
+mod rename;
 mod report;
 mod robustness;
 mod rules;
