@@ -538,6 +538,58 @@ mod tests {
         }
     }
 
+    fn version(day: u32, text: Option<&str>) -> FileVersion {
+        let who = crate::history::Person {
+            name: "A".into(),
+            email: "a@example.com".into(),
+        };
+        let time = chrono::DateTime::parse_from_rfc3339(&format!("2026-03-{day:02}T10:00:00Z"))
+            .expect("time");
+        FileVersion {
+            commit: std::sync::Arc::new(crate::history::CommitMeta {
+                id: format!("{day:040}"),
+                author: who.clone(),
+                committer: who,
+                time,
+                author_time: time,
+                summary: String::new(),
+            }),
+            bytes: text.map(|t| t.as_bytes().to_vec()),
+        }
+    }
+
+    #[test]
+    fn aliases_resolve_and_history_knows_who_was_removed() {
+        let mut people = read("- id: jane\n  aliases: [jdoe]\n- id: kim\n");
+        assert_eq!(
+            people.get("jdoe").map(|p| p.id.value.as_str()),
+            Some("jane")
+        );
+        assert!(!people.has_id("jdoe"));
+        people.note_history(&[
+            version(
+                1,
+                Some("- id: jdoe\n- id: rlee\n  name: Rita Lee\n- id: kim\n"),
+            ),
+            // A version that does not parse says nothing.
+            version(2, Some("- id: [\n")),
+            version(3, Some("- id: jane\n  aliases: [jdoe]\n")),
+            // The file deleted, then written again with kim back.
+            version(4, None),
+            version(5, Some("- id: jane\n  aliases: [jdoe]\n- id: kim\n")),
+        ]);
+        let rita = people.removal("rlee").expect("rlee was removed");
+        assert_eq!(rita.name.as_deref(), Some("Rita Lee"));
+        assert_eq!(
+            rita.date,
+            NaiveDate::from_ymd_opt(2026, 3, 3).expect("date")
+        );
+        assert_eq!(rita.commit, "0000000");
+        // jdoe lives on as an alias; kim came back.
+        assert_eq!(people.removal("jdoe"), None);
+        assert_eq!(people.removal("kim"), None);
+    }
+
     #[test]
     fn every_problem_is_kept_with_its_place() {
         let text = "- id: jdoe\n- id: jdoe\n- name: No Id\n- id: x\n  mail: x@example.com\n  until: soon\n- id: t\n  members: [jdo]\n";
