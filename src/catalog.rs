@@ -20,6 +20,8 @@ pub struct Control {
     pub title: String,
     /// `AC`.
     pub family: String,
+    /// `Access Control`.
+    pub family_title: String,
     pub withdrawn: bool,
     /// Labels of the controls a withdrawn one was incorporated into or moved to (or a
     /// family's code, `SR`, when it moved to a whole family).
@@ -33,6 +35,7 @@ struct RawControl {
     label: String,
     title: String,
     family: String,
+    family_title: String,
     withdrawn: bool,
     withdrawn_into: Vec<String>,
 }
@@ -117,6 +120,7 @@ impl Catalog {
                 label: c.label.clone(),
                 title: c.title.clone(),
                 family: c.family.clone(),
+                family_title: c.family_title.clone(),
                 withdrawn: c.withdrawn,
                 withdrawn_into: c
                     .withdrawn_into
@@ -354,6 +358,7 @@ mod tests {
         let catalog = Catalog::get();
         let ac21 = catalog.control("AC-2(1)").expect("AC-2(1)");
         assert_eq!(ac21.title, "Automated System Account Management");
+        assert_eq!(ac21.family_title, "Access Control");
         let ac2_10 = catalog.control("AC-2(10)").expect("AC-2(10)");
         assert!(ac2_10.withdrawn);
         assert_eq!(ac2_10.withdrawn_into, ["AC-2"]);

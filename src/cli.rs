@@ -67,12 +67,40 @@ pub enum Command {
     Export(ExportArgs),
     /// Switch the repository to another profile.
     Migrate(MigrateArgs),
+    /// Rename a person or an asset everywhere it is written. A dry run unless --write.
+    Rename(RenameArgs),
     /// Write the monthly POA&M summary, or with `--base` what a pull request changes.
     Report(ReportArgs),
     /// Build a static status site: dashboard, items, controls, findings, downloads.
     Site(SiteArgs),
     /// Turn another format into item files: a filled FedRAMP Excel template.
     Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RenameArgs {
+    #[command(subcommand)]
+    pub what: RenameCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RenameCommand {
+    /// A person or team: its people-file entry (the old id becomes an alias), the teams'
+    /// members and every item's `owner`.
+    Person(RenameIds),
+    /// An asset: every item's `assets` entry naming it (a ` (port/PROTO)` detail is kept).
+    Asset(RenameIds),
+}
+
+#[derive(Debug, Args)]
+pub struct RenameIds {
+    /// The id now.
+    pub old: String,
+    /// The id it becomes.
+    pub new: String,
+    /// Write the changes (default: only say what would change).
+    #[arg(long)]
+    pub write: bool,
 }
 
 #[derive(Debug, Args)]

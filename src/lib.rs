@@ -30,6 +30,7 @@ pub(crate) mod paths;
 pub(crate) mod people;
 pub mod policy;
 pub mod profiles;
+pub mod rename;
 pub mod render;
 pub mod report;
 pub mod retire;

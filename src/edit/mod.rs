@@ -39,7 +39,7 @@ use chrono::NaiveDate;
 use serde_json::Value as Json;
 
 use crate::model::{Node, Span, Value};
-use crate::output::{create_atomically, Staging};
+use crate::output::{create_atomically, ReplaceSet, Staging};
 use crate::parse;
 
 mod emit;
@@ -357,6 +357,42 @@ impl ItemDocument {
         let result = self.save_locked();
         drop(lock);
         result
+    }
+
+    /// Stages the text in `set` (see [`ReplaceSet`]) instead of writing it: for a change of
+    /// many files that is written whole or not at all. Takes the file's lock (when
+    /// [`ItemDocument::open`] did not) and keeps it until the document is dropped, after the
+    /// set's commit; refuses, like [`ItemDocument::save`], when the file no longer holds the
+    /// bytes it was read from. Returns false when the text is unchanged (nothing staged).
+    pub fn stage(&mut self, set: &mut ReplaceSet) -> Result<bool, EditError> {
+        if self.lock.is_none() {
+            self.lock = Some(lock_file(&self.path).map_err(|err| match err {
+                EditError::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                    EditError::Changed {
+                        path: self.path.clone(),
+                    }
+                }
+                other => other,
+            })?);
+        }
+        let now = std::fs::read(&self.path).map_err(|source| EditError::Read {
+            path: self.path.clone(),
+            source,
+        })?;
+        if now != self.on_disk {
+            return Err(EditError::Changed {
+                path: self.path.clone(),
+            });
+        }
+        if now == self.text.as_bytes() {
+            return Ok(false);
+        }
+        set.stage(&self.path, self.text.as_bytes())
+            .map_err(|source| EditError::Write {
+                path: self.path.clone(),
+                source,
+            })?;
+        Ok(true)
     }
 
     fn save_locked(&mut self) -> Result<(), EditError> {

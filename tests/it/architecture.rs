@@ -50,6 +50,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("init", 6),
     ("lifecycle", 6),
     ("migrate", 6),
+    ("rename", 6),
     ("report", 6),
     ("export", 6),
     ("import", 6),

@@ -24,6 +24,7 @@ mod profiles;
 mod readme;
 mod refusals;
 mod registry;
+mod rename;
 mod report;
 mod robustness;
 mod rules;

@@ -44,6 +44,13 @@ fn line(text: &str) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
+/// An OSCAL token (role ids): a letter or `_`, then letters, digits, `.`, `-` or `_`.
+fn is_token(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
+}
+
 fn opt_line(text: Option<&String>) -> Option<String> {
     text.and_then(|t| line(t))
 }
@@ -296,12 +303,32 @@ impl<'a> Builder<'a> {
         let csp_name = opt_line(system.csp.as_ref())
             .or_else(|| self.system_name().map(|n| format!("Provider of {n}")))
             .unwrap_or_else(|| "Cloud Service Provider".to_owned());
-        let mut parties = vec![Party {
-            uuid: self.csp_party.clone(),
-            kind: "organization",
-            name: csp_name,
-        }];
+        let mut parties = vec![Party::named(
+            self.csp_party.clone(),
+            "organization",
+            csp_name,
+        )];
+        let (people, people_roles) = self.people_parties();
+        parties.extend(people);
         parties.extend(owners.into_values());
+        let mut roles = vec![Role {
+            id: "cloud-service-provider".to_owned(),
+            title: "Cloud Service Provider".to_owned(),
+        }];
+        let mut responsible_parties = vec![ResponsibleParty {
+            role_id: "cloud-service-provider".to_owned(),
+            party_uuids: vec![self.csp_party.clone()],
+        }];
+        for (role, party_uuids) in people_roles {
+            roles.push(Role {
+                id: role.clone(),
+                title: role.clone(),
+            });
+            responsible_parties.push(ResponsibleParty {
+                role_id: role,
+                party_uuids,
+            });
+        }
         Metadata {
             title,
             last_modified: time_text(self.input.last_modified)
@@ -315,16 +342,76 @@ impl<'a> Builder<'a> {
                 .map(|m| Prop::poam("poam-profile", m.profile.to_owned()))
                 .into_iter()
                 .collect(),
-            roles: vec![Role {
-                id: "cloud-service-provider",
-                title: "Cloud Service Provider",
-            }],
+            roles,
             parties,
-            responsible_parties: vec![ResponsibleParty {
-                role_id: "cloud-service-provider",
-                party_uuids: vec![self.csp_party.clone()],
-            }],
+            responsible_parties,
         }
+    }
+
+    /// The party of the people file's entry `id`.
+    fn person_party(&self, id: &str) -> String {
+        self.uuid(&["party", "person", id])
+    }
+
+    /// A party per entry of the people file (in file order, a repeated id once; a team is an
+    /// organization its members are members of), and the parties of each role the entries
+    /// name, by role (a role that is not an OSCAL token is left out).
+    fn people_parties(&self) -> (Vec<Party>, BTreeMap<String, Vec<String>>) {
+        let mut parties = Vec::new();
+        let mut roles: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let Some(people) = self.input.people else {
+            return (parties, roles);
+        };
+        let mut teams_of: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for team in people.entries.iter().filter(|p| p.is_team()) {
+            for member in &team.members {
+                if let Some(person) = people.get(&member.value) {
+                    teams_of
+                        .entry(person.id.value.as_str())
+                        .or_default()
+                        .push(self.person_party(&team.id.value));
+                }
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for person in &people.entries {
+            let id = person.id.value.as_str();
+            if !seen.insert(id) {
+                continue;
+            }
+            let uuid = self.person_party(id);
+            let mut party = Party::named(
+                uuid.clone(),
+                if person.is_team() {
+                    "organization"
+                } else {
+                    "person"
+                },
+                opt_line(person.name.as_ref()).unwrap_or_else(|| id.to_owned()),
+            );
+            party.short_name = line(id);
+            party.email_addresses = opt_line(person.email.as_ref())
+                .filter(|e| e.contains('@') && !e.contains(' '))
+                .into_iter()
+                .collect();
+            party.telephone_numbers = opt_line(person.phone.as_ref())
+                .map(|number| Telephone { number })
+                .into_iter()
+                .collect();
+            party.member_of_organizations = teams_of.remove(id).unwrap_or_default();
+            party.member_of_organizations.dedup();
+            for role in &person.roles {
+                let role = role.trim();
+                if is_token(role) && role != "cloud-service-provider" {
+                    let holders = roles.entry(role.to_owned()).or_default();
+                    if !holders.contains(&uuid) {
+                        holders.push(uuid.clone());
+                    }
+                }
+            }
+            parties.push(party);
+        }
+        (parties, roles)
     }
 
     /// `system.fedramp_id` with FedRAMP's identifier type; else a UUID of the system.
@@ -420,12 +507,17 @@ impl<'a> Builder<'a> {
         let Some(owner) = opt_line(view.owner.as_ref()) else {
             return self.csp_actor();
         };
+        if let Some(person) = self.input.people.and_then(|p| p.get(&owner)) {
+            return Actor {
+                kind: "party",
+                actor_uuid: self.person_party(&person.id.value),
+                props: Vec::new(),
+            };
+        }
         let uuid = self.uuid(&["party", "owner", &owner]);
-        defs.owners.entry(owner.clone()).or_insert_with(|| Party {
-            uuid: uuid.clone(),
-            kind: "person",
-            name: owner,
-        });
+        defs.owners
+            .entry(owner.clone())
+            .or_insert_with(|| Party::named(uuid.clone(), "person", owner));
         Actor {
             kind: "party",
             actor_uuid: uuid,

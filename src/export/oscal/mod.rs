@@ -27,6 +27,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use crate::config::System;
 use crate::history::{History, ItemHistory};
 use crate::model::item::Item;
+use crate::people::People;
 use crate::profiles::{ExportMarker, SystemProfile};
 use crate::view::ItemView;
 
@@ -60,6 +61,9 @@ pub struct ExportInput<'a> {
     pub profile: &'a dyn SystemProfile,
     /// The profile named in `metadata` when it is not the Rev5 POA&M's own.
     pub marker: Option<&'a ExportMarker>,
+    /// The people file: its entries become `metadata.parties` (their roles, roles and
+    /// responsible parties), and an item whose `owner` is one of them points at its party.
+    pub people: Option<&'a People>,
 }
 
 /// What git history says about one item, for its risk log.

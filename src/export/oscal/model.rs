@@ -90,22 +90,50 @@ pub(super) struct Metadata {
 
 #[derive(Debug, Serialize)]
 pub(super) struct Role {
-    pub(super) id: &'static str,
-    pub(super) title: &'static str,
+    pub(super) id: String,
+    pub(super) title: String,
 }
 
 #[derive(Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub(super) struct Party {
     pub(super) uuid: String,
     #[serde(rename = "type")]
     pub(super) kind: &'static str,
     pub(super) name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) short_name: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) email_addresses: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) telephone_numbers: Vec<Telephone>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) member_of_organizations: Vec<String>,
+}
+
+impl Party {
+    pub(super) fn named(uuid: String, kind: &'static str, name: String) -> Party {
+        Party {
+            uuid,
+            kind,
+            name,
+            short_name: None,
+            email_addresses: Vec::new(),
+            telephone_numbers: Vec::new(),
+            member_of_organizations: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct Telephone {
+    pub(super) number: String,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub(super) struct ResponsibleParty {
-    pub(super) role_id: &'static str,
+    pub(super) role_id: String,
     pub(super) party_uuids: Vec<String>,
 }
 

@@ -330,6 +330,7 @@ mod tests {
                 logs: &logs,
                 profile: crate::profiles::of(policy().profile),
                 marker: None,
+                people: None,
             };
             let mut expected = serde_json::to_string_pretty(&document(&input)).expect("json");
             expected.push('\n');
