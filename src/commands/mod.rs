@@ -26,6 +26,7 @@ pub mod lint;
 pub mod log;
 pub mod migrate;
 pub mod new;
+pub mod rename;
 pub mod report;
 pub mod rules;
 pub mod schema;

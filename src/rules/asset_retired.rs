@@ -30,7 +30,14 @@
 
 use crate::diag::Diagnostic;
 
-use super::{Code, ItemContext};
+use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::AssetRetired,
+    severity: Severity::Warning,
+    check: Check::Item(check),
+    sets: &[RuleSet::Common],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let (Some(inventory), Some(assets)) = (ctx.inventory, &ctx.item.assets) else {

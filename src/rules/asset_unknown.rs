@@ -35,7 +35,14 @@
 use crate::diag::Diagnostic;
 use crate::inventory::{asset_name, Resolved};
 
-use super::{Code, ItemContext};
+use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::AssetUnknown,
+    severity: Severity::Error,
+    check: Check::Item(check),
+    sets: &[RuleSet::Common],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let (Some(inventory), Some(assets)) = (ctx.inventory, &ctx.item.assets) else {

@@ -28,7 +28,14 @@
 use crate::diag::Diagnostic;
 use crate::inventory::{Inventory, ProblemKind};
 
-use super::{inventory_report, Code};
+use super::{inventory_report, Check, Code, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::InventoryDuplicateId,
+    severity: Severity::Error,
+    check: Check::Config,
+    sets: &[RuleSet::Common],
+};
 
 pub fn check(inventory: &Inventory, out: &mut Vec<Diagnostic>) {
     for problem in &inventory.problems {

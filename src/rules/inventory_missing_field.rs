@@ -46,7 +46,14 @@ use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::inventory::{Asset, AssetKind, Inventory, FIELDS};
 
-use super::{inventory_report, Code};
+use super::{inventory_report, Check, Code, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::InventoryMissingField,
+    severity: Severity::Error,
+    check: Check::Config,
+    sets: &[RuleSet::Common],
+};
 
 const EVERY_ASSET: &[&str] = &[
     "ip",

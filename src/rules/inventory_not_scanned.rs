@@ -35,7 +35,14 @@ use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::inventory::Inventory;
 
-use super::{days, inventory_report, Code};
+use super::{days, inventory_report, Check, Code, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::InventoryNotScanned,
+    severity: Severity::Warning,
+    check: Check::Config,
+    sets: &[RuleSet::Common],
+};
 
 pub fn check(config: &Config, inventory: &Inventory, today: NaiveDate, out: &mut Vec<Diagnostic>) {
     let limit = i64::from(config.scan_days());
