@@ -31,7 +31,6 @@ pub mod policy;
 pub mod profiles;
 pub mod render;
 pub mod report;
-pub mod retire;
 pub mod rules;
 pub mod schema;
 pub mod source;

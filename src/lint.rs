@@ -185,14 +185,16 @@ pub fn finish(
     } else {
         std::collections::BTreeMap::new()
     };
-    // Freeing thousands of parsed items takes a noticeable moment (see `retire`).
-    crate::retire::retire(loaded);
+    // Freeing thousands of parsed items takes a noticeable moment: the caller decides when.
+    let mut leftovers = diag::Leftovers::default();
+    leftovers.keep(loaded);
     Report {
         today,
         items,
         diagnostics,
         sources,
         untouched: None,
+        leftovers,
     }
 }
 
@@ -280,7 +282,7 @@ pub fn lint_in_scope(
             match history::open(&workspace.config.items_dir) {
                 Ok(repo) => Some(repo),
                 Err(HistoryError::NotARepo { .. }) if input.history == HistoryMode::Full => None,
-                Err(err) => return Err(Error::History(err.to_string())),
+                Err(err) => return Err(Error::history(err)),
             }
         }
     };
@@ -291,6 +293,7 @@ pub fn lint_in_scope(
     let config = &workspace.config;
     let mut found = HistoryFindings::default();
     let mut touched = None;
+    let mut walked = None;
     if input.history == HistoryMode::Full && repo.is_none() {
         found.notes.extend(rules::history_unavailable(
             config,
@@ -302,7 +305,7 @@ pub fn lint_in_scope(
         let options = WalkOptions {
             progress: input.progress,
         };
-        let history_error = |err: HistoryError| Error::History(err.to_string());
+        let history_error = |err: HistoryError| Error::history(err);
         let (cutoff, unknown) = repository_context(config, repo, input.today)?;
         match &input.history {
             HistoryMode::Base(rev) => {
@@ -327,12 +330,15 @@ pub fn lint_in_scope(
                     cutoff.as_ref(),
                     &unknown,
                 );
-                // Freeing a large history takes a noticeable moment (see `retire`).
-                crate::retire::retire(history);
+                // Freeing a large history takes a noticeable moment: the caller decides when.
+                walked = Some(history);
             }
         }
     }
     let mut report = assemble(workspace, &folder, input.today, found, input.sources);
+    if let Some(history) = walked {
+        report.leftovers.keep(history);
+    }
     if let Some(touched) = &touched {
         keep_touched(&mut report, touched, &folder);
     }
@@ -377,8 +383,7 @@ pub fn lint_with_history(
     history: &history::History,
 ) -> Result<Report, Error> {
     let folder = name_waivers(&mut workspace);
-    let repo = history::open(&workspace.config.items_dir)
-        .map_err(|err| Error::History(err.to_string()))?;
+    let repo = history::open(&workspace.config.items_dir).map_err(Error::history)?;
     resolve_waivers(&mut workspace, &repo)?;
     let config = &workspace.config;
     let (cutoff, unknown) = repository_context(config, &repo, today)?;
@@ -637,7 +642,7 @@ fn resolve_since(
             ),
             Some("give the date or the commit (hash, tag, branch) from which history rules apply".into()),
         ),
-        other => Error::History(other.to_string()),
+        other => Error::history(other),
     })?;
     if let history::Cutoff::Date(date) = &cutoff {
         if *date > today {

@@ -383,7 +383,7 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
                     version: VIEW_VERSION,
                     today: input.meta.today,
                     items: input.views,
-                }),
+                })?,
             ),
             Job::Control(control) => (
                 control.page.clone(),
