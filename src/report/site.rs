@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::history::{History, ItemHistory};
+use crate::output::{Staging, WRITERS};
 use crate::profiles::SystemProfile;
 use crate::view::{display_id, ItemRef, ItemView, ItemsDocument, VIEW_VERSION};
 
@@ -569,8 +570,15 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
 
 /// Builds the site as the folder `target` (already checked), replacing an earlier build, and
 /// returns how many files it wrote. `build` (e.g. [`render`]) hands every file to the sink it
-/// is given, which writes it at once into a fresh private folder, on the rayon thread that
-/// rendered it; only when all are written does that folder take the place of `target`.
+/// is given, which passes it at once to the writer threads, writing into a fresh private
+/// folder; only when all are written does that folder take the place of `target`.
+///
+/// Creating ten thousand files is what a build spends most on, most of it in the file system
+/// finding free inodes. So pages are written by several threads, each staging in a folder of
+/// its own (see [`Staging`]), while the next ones are rendered: on the loaded 2-core machine
+/// (2026-12-06, `bench/site.py` repository, interleaved) writing each page with `fs::write` on
+/// the rayon thread that rendered it instead took 1.30x as long for a first build (14.2 s
+/// against 11.0 s) and 1.20x for a rebuild.
 pub fn publish(
     target: &Path,
     build: impl FnOnce(&Sink<'_>) -> Result<(), Error>,
@@ -615,9 +623,8 @@ pub fn publish(
         std::fs::create_dir(&fresh).map_err(io(&fresh))?;
         let made: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
         let written = AtomicUsize::new(0);
-        // The fresh folder is private until the swap: each file is written as it comes, on the
-        // thread that rendered it.
-        let sink = |relative: &str, text: String| -> Result<(), Error> {
+        let staging = Staging::new(&fresh, WRITERS);
+        let write = |relative: &str, text: String, stage: Option<&Path>| -> Result<(), Error> {
             if let Some(dir) = Path::new(relative).parent() {
                 if !dir.as_os_str().is_empty() {
                     // Held while the folder is made, so no thread writes into it before.
@@ -629,12 +636,65 @@ pub fn publish(
                     }
                 }
             }
+            let number = written.fetch_add(1, Ordering::Relaxed);
             let path = fresh.join(relative);
-            std::fs::write(&path, text).map_err(io(&path))?;
-            written.fetch_add(1, Ordering::Relaxed);
-            Ok(())
+            // The fresh folder is private until the swap: no temporary file is needed for
+            // atomicity, only to create the file in the thread's own folder.
+            match stage {
+                Some(dir) => {
+                    let temp = dir.join(number.to_string());
+                    std::fs::write(&temp, text).map_err(io(&temp))?;
+                    std::fs::rename(&temp, &path).map_err(io(&path))
+                }
+                None => std::fs::write(&path, text).map_err(io(&path)),
+            }
         };
-        build(&sink)?;
+        // The files are rendered on the rayon pool (one thread a core) and written by more
+        // threads than cores, which mostly wait on the file system; the bounded queue between
+        // them keeps only a few rendered files in memory.
+        let (send, receive) = std::sync::mpsc::sync_channel::<(String, String)>(WRITERS * 4);
+        let receive = Mutex::new(receive);
+        let failure = FirstError::default();
+        let built = std::thread::scope(|threads| {
+            for writer in 0..WRITERS {
+                let (receive, failure, write) = (&receive, &failure, &write);
+                let stage = staging.for_writer(writer);
+                let started = std::thread::Builder::new().spawn_scoped(threads, move || loop {
+                    let next = receive
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .recv();
+                    let Ok((relative, text)) = next else { break };
+                    // After a failure the queue is still drained, so the renderers never wait.
+                    if failure.is_set() {
+                        continue;
+                    }
+                    if let Err(err) = write(&relative, text, stage) {
+                        failure.fail(err);
+                    }
+                });
+                if let Err(e) = started {
+                    // Nothing is sent once this is set, so no renderer waits on a full queue.
+                    failure.fail(Error::Site(format!("cannot start the writer threads: {e}")));
+                    break;
+                }
+            }
+            let sink = |relative: &str, text: String| -> Result<(), Error> {
+                if failure.is_set() {
+                    return Err(Error::Site("a page could not be written".into()));
+                }
+                send.send((relative.to_owned(), text))
+                    .map_err(|_| Error::Site("the writer threads stopped".into()))
+            };
+            let built = build(&sink);
+            drop(send);
+            built
+        });
+        // A write error explains a stopped build better than the renderer's own.
+        if let Some(err) = failure.into_error() {
+            return Err(err);
+        }
+        built?;
         Ok(written.into_inner())
     };
     let written = match write_all() {
