@@ -149,6 +149,10 @@ pub const WRITERS: usize = 8;
 /// serialised by the folder's lock, and on a busy disk the inode each new file needs is slow
 /// to find; spread over folders the threads find them in parallel, and the final renames
 /// into the shared folder are cheap. Removed (with anything left in them) when dropped.
+///
+/// Kept for its figure: `bench/import.py`'s first `import scan --write` (about 5,000 new
+/// files), interleaved on the loaded 2-core machine on 2026-12-06, took 1.065x as long with
+/// every temporary file beside its target instead (3.08 s against 2.89 s, median of 3).
 #[derive(Debug)]
 pub struct Staging {
     dirs: Vec<PathBuf>,
