@@ -54,6 +54,60 @@ fn replace_atomically_with(
     sync_folder(dir)
 }
 
+/// Several files replaced as one change: each new content is first written to a synced
+/// temporary file beside its target ([`ReplaceSet::stage`]); only when every one is staged are
+/// they renamed over their targets ([`ReplaceSet::commit`]). A failure while staging leaves
+/// every target as it was; a set dropped before its commit removes its temporary files. (The
+/// renames themselves are not one step, but they do not fail for want of space, unlike the
+/// writes.)
+#[derive(Debug, Default)]
+pub struct ReplaceSet {
+    /// (temporary file, target), in staging order; a temporary file not yet renamed is
+    /// removed when it is dropped.
+    staged: Vec<(tempfile::NamedTempFile, PathBuf)>,
+}
+
+impl ReplaceSet {
+    pub fn new() -> ReplaceSet {
+        ReplaceSet::default()
+    }
+
+    /// Writes `contents` to a temporary file beside `path`, with `path`'s permissions.
+    pub fn stage(&mut self, path: &Path, contents: &[u8]) -> std::io::Result<()> {
+        let mut temp = temp_file(parent(path), path)?;
+        temp.write_all(contents)?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            temp.as_file().set_permissions(meta.permissions())?;
+        }
+        temp.as_file().sync_all()?;
+        self.staged.push((temp, path.to_path_buf()));
+        Ok(())
+    }
+
+    /// How many files are staged.
+    pub fn len(&self) -> usize {
+        self.staged.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.staged.is_empty()
+    }
+
+    /// Renames every staged file over its target, in staging order, then syncs their folders.
+    pub fn commit(mut self) -> std::io::Result<()> {
+        let mut folders: Vec<PathBuf> = Vec::new();
+        for (temp, target) in std::mem::take(&mut self.staged) {
+            // A failed rename drops (removes) this temporary file; the rest go with `self`.
+            temp.persist(&target).map_err(|e| e.error)?;
+            let folder = parent(&target).to_path_buf();
+            if !folders.contains(&folder) {
+                folders.push(folder);
+            }
+        }
+        folders.iter().try_for_each(|folder| sync_folder(folder))
+    }
+}
+
 /// Writes a new file at `path`, failing with [`std::io::ErrorKind::AlreadyExists`] when
 /// something is there, and never showing a reader half of it: the contents go to a synced
 /// temporary file (in `staging` when given, else beside `path`), which is then renamed to
@@ -284,6 +338,28 @@ mod tests {
         }
         assert_eq!(spreadsheet_text("plain = text"), "plain = text");
         assert_eq!(spreadsheet_text(""), "");
+    }
+
+    #[test]
+    fn a_replace_set_writes_all_or_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (a, b) = (dir.path().join("a.yaml"), dir.path().join("b.yaml"));
+        std::fs::write(&a, "old a\n").expect("write");
+        std::fs::write(&b, "old b\n").expect("write");
+        {
+            let mut set = ReplaceSet::new();
+            set.stage(&a, b"new a\n").expect("staged");
+            // Dropped without a commit: nothing changes, nothing is left behind.
+        }
+        assert_eq!(std::fs::read(&a).expect("read"), b"old a\n");
+        let mut set = ReplaceSet::new();
+        set.stage(&a, b"new a\n").expect("staged");
+        set.stage(&b, b"new b\n").expect("staged");
+        assert_eq!(set.len(), 2);
+        set.commit().expect("committed");
+        assert_eq!(std::fs::read(&a).expect("read"), b"new a\n");
+        assert_eq!(std::fs::read(&b).expect("read"), b"new b\n");
+        assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 2);
     }
 
     #[test]

@@ -49,6 +49,7 @@ pub fn run(args: &ExportOscalArgs, global: &GlobalArgs) -> Result<ExitCode, Erro
         logs: &logs,
         profile,
         marker: marker.as_ref(),
+        people: workspace.people.as_ref(),
     };
     emit_with(args.output.as_deref(), |out| oscal::write(&input, out))?;
     // Freeing the items and the history takes a noticeable share of the run.

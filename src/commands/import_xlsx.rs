@@ -104,7 +104,7 @@ pub fn run(args: &ImportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Error
             Err(error) => problems.push(row_problem(row, format!("not written: {error}"))),
         }
     }
-    problems.sort_by_key(|p| (p.sheet != crate::export::template::OPEN_SHEET, p.row));
+    problems.sort_by_key(|p| (p.sheet != crate::fedramp_template::OPEN_SHEET, p.row));
     // The report is printed whatever happens next: the rows it names were not imported.
     let mut stderr = std::io::stderr().lock();
     for problem in &problems {

@@ -25,6 +25,7 @@ pub mod lint;
 pub mod log;
 pub mod migrate;
 pub mod new;
+pub mod rename;
 pub mod report;
 pub mod rules;
 pub mod schema;

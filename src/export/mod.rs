@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 
 use crate::config::Config;
 use crate::error::Error;
+use crate::fedramp_template::{self as template, col, CLOSURE_EVIDENCE, COLUMN_COUNT};
 use crate::history::{History, HistoryError};
 use crate::profiles::{self, ExportMarker, SystemProfile};
 use crate::view::{DeviationView, ItemView};
@@ -21,11 +22,8 @@ use crate::workspace::Workspace;
 
 pub mod csv;
 pub mod oscal;
-pub mod template;
 pub mod ver;
 pub mod xlsx;
-
-use template::{col, COLUMN_COUNT};
 
 /// A failed export (exit code 2): the workbook library refused a value or could not write.
 #[derive(Debug, thiserror::Error)]
@@ -233,10 +231,6 @@ fn rationale_text(view: &ItemView) -> String {
         .collect::<Vec<_>>()
         .join("\n\n")
 }
-
-/// The document type under which a closed item's evidence is listed in Supporting Documents
-/// (the template has no column of its own for it).
-pub const CLOSURE_EVIDENCE: &str = "Closure Evidence";
 
 /// Supporting Documents: `Type : Name`, one per line; a closed item's evidence last.
 fn documents_text(view: &ItemView) -> String {

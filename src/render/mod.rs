@@ -15,7 +15,8 @@ pub mod yaml;
 
 use crate::diag::Report;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+/// Output format of the findings (`--format`; its command-line names are in `crate::cli`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Human,
     Short,

@@ -176,6 +176,8 @@ pub struct Inputs {
     pub lint: Report,
     /// The full history, when the items are in a git repository with commits.
     pub history: Option<History>,
+    /// The people file, when there is one (read again: lint keeps its own copy).
+    pub people: Option<crate::people::People>,
 }
 
 /// Loads everything for `config` as of `today`: the item files and the full git history
@@ -186,6 +188,7 @@ pub fn gather(config: Config, today: NaiveDate, progress: bool) -> Result<Inputs
     let history = history?.filter(|history| history.head.is_some());
     let workspace = workspace?;
     let config = workspace.config.clone();
+    let people = crate::workspace::load_people(&config, &workspace.display_root)?;
     let last_changed: HashMap<String, NaiveDate> = history
         .as_ref()
         .map(|h| {
@@ -228,6 +231,7 @@ pub fn gather(config: Config, today: NaiveDate, progress: bool) -> Result<Inputs
         views,
         lint,
         history,
+        people,
     })
 }
 
