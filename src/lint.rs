@@ -190,14 +190,16 @@ pub fn finish(
     } else {
         std::collections::BTreeMap::new()
     };
-    // Freeing thousands of parsed items takes a noticeable moment (see `retire`).
-    crate::retire::retire(loaded);
+    // Freeing thousands of parsed items takes a noticeable moment: the caller decides when.
+    let mut leftovers = diag::Leftovers::default();
+    leftovers.keep(loaded);
     Report {
         today,
         items,
         diagnostics,
         sources,
         untouched: None,
+        leftovers,
     }
 }
 
@@ -285,7 +287,7 @@ pub fn lint_in_scope(
             match history::open(&workspace.config.items_dir) {
                 Ok(repo) => Some(repo),
                 Err(HistoryError::NotARepo { .. }) if input.history == HistoryMode::Full => None,
-                Err(err) => return Err(Error::History(err.to_string())),
+                Err(err) => return Err(Error::history(err)),
             }
         }
     };
@@ -302,6 +304,7 @@ pub fn lint_in_scope(
     let config = &workspace.config;
     let mut found = HistoryFindings::default();
     let mut touched = None;
+    let mut walked = None;
     if input.history == HistoryMode::Full && repo.is_none() {
         found.notes.extend(rules::history_unavailable(
             config,
@@ -313,7 +316,7 @@ pub fn lint_in_scope(
         let options = WalkOptions {
             progress: input.progress,
         };
-        let history_error = |err: HistoryError| Error::History(err.to_string());
+        let history_error = |err: HistoryError| Error::history(err);
         let (cutoff, unknown) = repository_context(config, repo, input.today)?;
         match &input.history {
             HistoryMode::Base(rev) => {
@@ -338,8 +341,8 @@ pub fn lint_in_scope(
                     cutoff.as_ref(),
                     &unknown,
                 );
-                // Freeing a large history takes a noticeable moment (see `retire`).
-                crate::retire::retire(history);
+                // Freeing a large history takes a noticeable moment: the caller decides when.
+                walked = Some(history);
             }
         }
     }
@@ -347,12 +350,15 @@ pub fn lint_in_scope(
         let versions = reading
             .join()
             .map_err(|_| Error::History("reading the people file's history failed".into()))?
-            .map_err(|err| Error::History(err.to_string()))?;
+            .map_err(Error::history)?;
         if let Some(people) = workspace.people.as_mut() {
             people.note_history(&versions);
         }
     }
     let mut report = assemble(workspace, &folder, input.today, found, input.sources);
+    if let Some(history) = walked {
+        report.leftovers.keep(history);
+    }
     if let Some(touched) = &touched {
         keep_touched(&mut report, touched, &folder);
     }
@@ -397,8 +403,7 @@ pub fn lint_with_history(
     history: &history::History,
 ) -> Result<Report, Error> {
     let folder = name_waivers(&mut workspace);
-    let repo = history::open(&workspace.config.items_dir)
-        .map_err(|err| Error::History(err.to_string()))?;
+    let repo = history::open(&workspace.config.items_dir).map_err(Error::history)?;
     resolve_waivers(&mut workspace, &repo)?;
     note_people_history(&mut workspace, &repo)?;
     let config = &workspace.config;
@@ -500,9 +505,7 @@ fn note_people_history(workspace: &mut Workspace, repo: &history::GitRepo) -> Re
     else {
         return Ok(());
     };
-    let versions = repo
-        .file_versions(&path)
-        .map_err(|err| Error::History(err.to_string()))?;
+    let versions = repo.file_versions(&path).map_err(Error::history)?;
     people.note_history(&versions);
     Ok(())
 }
@@ -705,7 +708,7 @@ fn resolve_since(
             ),
             Some("give the date or the commit (hash, tag, branch) from which history rules apply".into()),
         ),
-        other => Error::History(other.to_string()),
+        other => Error::history(other),
     })?;
     if let history::Cutoff::Date(date) = &cutoff {
         if *date > today {

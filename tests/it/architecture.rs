@@ -22,7 +22,6 @@ const FLOORS: &[(&str, u8)] = &[
     ("model", 1),
     ("source", 1),
     ("paths", 1),
-    ("retire", 1),
     // Profiles are data the config chooses between: below the config, above nothing.
     ("policy::profile", 1),
     ("parse", 2),
@@ -337,11 +336,7 @@ fn library_paths(text: &str) -> BTreeSet<String> {
 }
 
 /// Public modules nobody outside names yet, each with the reason it stays public.
-const PUBLIC_FOR_NOW: &[(&str, &str)] = &[(
-    "retire",
-    "`free_all` is the hook for a caller that runs many commands in one process; issue 21 \
-     moves \"never free\" to the binary's edge, which then names it",
-)];
+const PUBLIC_FOR_NOW: &[(&str, &str)] = &[];
 
 /// Public top-level modules no user of the library names: they should be `pub(crate)`.
 fn needlessly_public(lib: &str, used: &BTreeSet<String>) -> Vec<String> {
@@ -501,7 +496,7 @@ fn the_wall_check_catches_a_walled_crate_named_outside_its_module() {
 
 #[test]
 fn the_visibility_check_catches_a_public_module_nobody_outside_names() {
-    let lib = "pub mod edit;\npub mod kev;\npub(crate) mod retire;\n";
+    let lib = "pub mod edit;\npub mod kev;\npub(crate) mod output;\n";
     let used = library_paths("use poam::edit::ItemDocument;\nlet x = notpoam::kev::X;\n");
     assert_eq!(
         needlessly_public(lib, &used),
@@ -612,4 +607,94 @@ fn the_rule_file_check_catches_a_rule_or_the_engine_importing_a_rule_file() {
     ]
     .into();
     assert!(rule_file_imports(&good, &rules).is_empty());
+}
+
+/// What a command must not do itself, with the library function's job named: a command wires
+/// a workspace to a capability and a renderer, so threads and freeing belong below it. The
+/// one exception is the edge function `keep_until_exit` (in `commands/mod.rs`), which leaves
+/// what a finished command holds to the operating system.
+const NOT_IN_COMMANDS: &[(&str, &str)] = &[
+    ("thread::", "spawns or scopes threads"),
+    ("rayon::", "runs work on a thread pool"),
+    ("par_iter", "runs work on a thread pool"),
+    ("mem::forget", "leaks a value"),
+    ("Box::leak", "leaks a value"),
+    (".leak()", "leaks a value"),
+];
+
+/// The lines of the command module file `name` (relative to `src/commands/`) that do what
+/// [`NOT_IN_COMMANDS`] forbids: comments are skipped, and so is the body of
+/// `keep_until_exit` in `mod.rs`.
+fn command_violations(name: &str, text: &str) -> Vec<String> {
+    let mut violations = Vec::new();
+    let mut in_edge = false;
+    for (number, line) in text.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or("");
+        if name == "mod.rs" && code.starts_with("pub fn keep_until_exit") {
+            in_edge = true;
+        }
+        if !in_edge {
+            for (pattern, what) in NOT_IN_COMMANDS {
+                if code.contains(pattern) {
+                    violations.push(format!(
+                        "commands/{name}:{}: {what} (`{pattern}`)",
+                        number + 1
+                    ));
+                }
+            }
+        }
+        if in_edge && code.starts_with('}') {
+            in_edge = false;
+        }
+    }
+    violations
+}
+
+#[test]
+fn commands_spawn_no_threads_and_leak_nothing_but_at_the_edge() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/commands");
+    let mut files = Vec::new();
+    source_files(&dir, &mut files);
+    let mut violations = Vec::new();
+    let mut edges = 0;
+    for file in &files {
+        let name = file
+            .strip_prefix(&dir)
+            .expect("under commands")
+            .to_string_lossy()
+            .into_owned();
+        let text = std::fs::read_to_string(file).expect("read");
+        edges += text.matches("pub fn keep_until_exit").count();
+        violations.extend(command_violations(&name, &text));
+    }
+    assert_eq!(edges, 1, "one edge function, `commands::keep_until_exit`");
+    assert!(
+        violations.is_empty(),
+        "commands wire; threads and freeing belong to the library function doing the work:\n{}",
+        violations.join("\n")
+    );
+}
+
+#[test]
+fn the_commands_check_catches_threads_and_leaks() {
+    let bad = "\
+use rayon::prelude::*;
+pub fn run() {
+    // std::thread::spawn in a comment is fine
+    let handle = std::thread::spawn(|| 1);
+    let items: Vec<u8> = vec![1].par_iter().copied().collect();
+    std::mem::forget(items);
+    let text: &'static str = Box::leak(String::new().into_boxed_str());
+}
+";
+    let found = command_violations("bad.rs", bad);
+    let lines: Vec<&str> = found
+        .iter()
+        .map(|v| v.split(':').nth(1).expect("line"))
+        .collect();
+    assert_eq!(lines, ["1", "4", "5", "6", "7"], "{found:#?}");
+    // The edge function's own forget is allowed in mod.rs, and only there.
+    let edge = "pub fn keep_until_exit<T>(value: T) {\n    std::mem::forget(value);\n}\n";
+    assert!(command_violations("mod.rs", edge).is_empty());
+    assert_eq!(command_violations("lint.rs", edge).len(), 1);
 }

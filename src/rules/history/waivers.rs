@@ -26,10 +26,7 @@ pub fn resolve_waivers(
     repo: &GitRepo,
 ) -> Result<(), Error> {
     for waiver in waivers {
-        waiver.resolved = match repo
-            .match_commit(&waiver.commit)
-            .map_err(|err| Error::History(err.to_string()))?
-        {
+        waiver.resolved = match repo.match_commit(&waiver.commit).map_err(Error::history)? {
             CommitMatch::Found(id) => Some(id),
             CommitMatch::Unknown => None,
             CommitMatch::Ambiguous(ids) => {
