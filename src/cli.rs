@@ -3,8 +3,11 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use clap::builder::PossibleValue;
+use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::lint::Scope;
+use crate::render::log::LogFormat;
 use crate::render::Format;
 
 /// The commit the binary was built from (set by build.rs; `unknown` outside git).
@@ -64,12 +67,40 @@ pub enum Command {
     Export(ExportArgs),
     /// Switch the repository to another profile.
     Migrate(MigrateArgs),
+    /// Rename a person or an asset everywhere it is written. A dry run unless --write.
+    Rename(RenameArgs),
     /// Write the monthly POA&M summary, or with `--base` what a pull request changes.
     Report(ReportArgs),
     /// Build a static status site: dashboard, items, controls, findings, downloads.
     Site(SiteArgs),
     /// Turn another format into item files: a filled FedRAMP Excel template.
     Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RenameArgs {
+    #[command(subcommand)]
+    pub what: RenameCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RenameCommand {
+    /// A person or team: its people-file entry (the old id becomes an alias), the teams'
+    /// members and every item's `owner`.
+    Person(RenameIds),
+    /// An asset: every item's `assets` entry naming it (a ` (port/PROTO)` detail is kept).
+    Asset(RenameIds),
+}
+
+#[derive(Debug, Args)]
+pub struct RenameIds {
+    /// The id now.
+    pub old: String,
+    /// The id it becomes.
+    pub new: String,
+    /// Write the changes (default: only say what would change).
+    #[arg(long)]
+    pub write: bool,
 }
 
 #[derive(Debug, Args)]
@@ -195,7 +226,7 @@ pub struct LintArgs {
         requires = "base",
         default_value = "pr"
     )]
-    pub scope: crate::lint::Scope,
+    pub scope: Scope,
 }
 
 #[derive(Debug, Args)]
@@ -207,7 +238,7 @@ pub struct LogArgs {
     pub since: Option<NaiveDate>,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "human")]
-    pub format: crate::render::log::LogFormat,
+    pub format: LogFormat,
     /// Write the log to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -488,4 +519,75 @@ pub struct ImportXlsxArgs {
 
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     crate::model::item::parse_date(text).ok_or_else(|| format!("`{text}` is not a date YYYY-MM-DD"))
+}
+
+// The command-line names of the library's own choices: clap is named only here and in
+// `main.rs`, so the renderers and lint stay free of it.
+
+impl ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            Format::Human,
+            Format::Short,
+            Format::Json,
+            Format::Github,
+            Format::Sarif,
+        ]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(match self {
+            Format::Human => "human",
+            Format::Short => "short",
+            Format::Json => "json",
+            Format::Github => "github",
+            Format::Sarif => "sarif",
+        }))
+    }
+}
+
+impl ValueEnum for LogFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[LogFormat::Human, LogFormat::Json, LogFormat::Md]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(match self {
+            LogFormat::Human => "human",
+            LogFormat::Json => "json",
+            LogFormat::Md => "md",
+        }))
+    }
+}
+
+impl ValueEnum for Scope {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Scope::Pr, Scope::All]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            Scope::Pr => PossibleValue::new("pr").help(
+                "Findings on the items the pull request adds, changes or deletes, configuration \
+                 problems and the pull request's own history; the others are only counted",
+            ),
+            Scope::All => PossibleValue::new("all")
+                .help("Every finding, as `poam lint` without `--base` reports them"),
+        })
+    }
+}
+
+/// The completion script of `shell` for the `poam` command.
+pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut command = Cli::command();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "poam", &mut script);
+    script
+}
+
+/// The man page of `poam`, in roff.
+pub fn man_page() -> std::io::Result<Vec<u8>> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+    Ok(page)
 }

@@ -360,7 +360,7 @@ impl Config {
                 source.clone(),
                 vec![ConfigProblem::new(span, message, help)],
             )),
-            None => Error::History(message),
+            None => Error::history(message),
         }
     }
 

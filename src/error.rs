@@ -35,8 +35,16 @@ pub enum Error {
     NoItems { dir: PathBuf },
     #[error("KEV catalog `{}`: {message}", path.display())]
     Kev { path: PathBuf, message: String },
-    #[error("{0}")]
-    History(String),
+    /// The git history could not be read: the history error itself (its message, and its
+    /// cause for whoever walks the chain), or a message about it.
+    #[error(transparent)]
+    History(Box<dyn std::error::Error + Send + Sync + 'static>),
+    /// The history could not be read while doing `context`.
+    #[error("{context}: {source}")]
+    HistoryWhile {
+        context: &'static str,
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
     #[error("{0}")]
     Template(String),
     #[error("{0}")]
@@ -63,6 +71,13 @@ pub enum Error {
     /// A document could not be written as JSON.
     #[error("cannot write the JSON output: {0}")]
     Json(#[from] serde_json::Error),
+}
+
+impl Error {
+    /// [`Error::History`] from a history error (or a message), keeping it as the source.
+    pub fn history(error: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>) -> Error {
+        Error::History(error.into())
+    }
 }
 
 fn nearest_codes(name: &str) -> String {

@@ -24,11 +24,12 @@ pub fn ids_in_history(items_dir: &Path) -> Result<Vec<String>, Error> {
             | HistoryError::Bare { .. }
             | HistoryError::OutsideWorkTree { .. },
         ) => return Ok(Vec::new()),
-        Err(err) => return Err(Error::History(err.to_string())),
+        Err(err) => return Err(Error::history(err)),
     };
-    let ids = repo
-        .ids_ever()
-        .map_err(|err| Error::History(format!("reading the ids used in history: {err}")))?;
+    let ids = repo.ids_ever().map_err(|err| Error::HistoryWhile {
+        context: "reading the ids used in history",
+        source: err.into(),
+    })?;
     Ok(ids.into_iter().collect())
 }
 

@@ -42,9 +42,8 @@ pub fn vscode_settings(items_glob: &str) -> String {
             crate::schema::CONFIG_SCHEMA_URL: [CONFIG_FILE],
         }
     });
-    let mut text = serde_json::to_string_pretty(&settings).unwrap_or_default();
-    text.push('\n');
-    text
+    // A JSON value's alternate form is serde_json's pretty printing, and it cannot fail.
+    format!("{settings:#}\n")
 }
 
 /// The example item: detected today, due at the profile's deadline for a moderate finding,

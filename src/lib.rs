@@ -3,8 +3,8 @@
 //! Data flows one way: files → [`parse`] → [`model`] → [`rules`] and [`policy`] →
 //! [`diag::Diagnostic`] → [`render`].
 
-pub mod bytes;
-pub mod catalog;
+pub(crate) mod bytes;
+pub(crate) mod catalog;
 pub mod cli;
 pub mod code;
 pub mod commands;
@@ -13,25 +13,26 @@ pub mod diag;
 pub mod edit;
 pub mod error;
 pub mod export;
+pub mod fedramp_template;
 pub mod history;
-pub mod ids;
+pub(crate) mod ids;
 pub mod import;
 pub mod init;
-pub mod kev;
+pub(crate) mod kev;
 pub mod lifecycle;
 pub mod lint;
-pub mod migrate;
+pub(crate) mod migrate;
 
 pub mod model;
-pub mod output;
+pub(crate) mod output;
 pub mod parse;
-pub mod paths;
-pub mod people;
+pub(crate) mod paths;
+pub(crate) mod people;
 pub mod policy;
 pub mod profiles;
+pub mod rename;
 pub mod render;
 pub mod report;
-pub mod retire;
 pub mod rules;
 pub mod schema;
 pub mod source;

@@ -49,6 +49,7 @@ fn main() -> ExitCode {
         Command::Reopen(args) => commands::lifecycle::reopen(&args, global),
         Command::Export(args) => commands::export::run(&args, global),
         Command::Migrate(args) => commands::migrate::run(&args, global),
+        Command::Rename(args) => commands::rename::run(&args, global),
         Command::Report(args) => commands::report::run(&args, global),
         Command::Site(args) => commands::site::run(&args, global),
         Command::Import(args) => commands::import::run(&args, global),

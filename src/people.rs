@@ -1,9 +1,14 @@
 //! `people.yaml`: the people and teams items name as `owner`, defined once.
 //!
 //! The file is a list of entries `{id, name, email, roles, organization, phone, until, github,
-//! keys}`; a team is an entry with `members` (ids of other entries). It is read leniently:
-//! every problem is kept with its place and reported by lint (`people-invalid`,
-//! `people-duplicate-id`), and the entries that could be read are used.
+//! keys, aliases}`; a team is an entry with `members` (ids of other entries). `aliases` are
+//! the entry's former ids (`poam rename person` adds them): an item naming one still resolves
+//! to the entry. It is read leniently: every problem is kept with its place and reported by
+//! lint (`people-invalid`, `people-duplicate-id`), and the entries that could be read are used.
+//!
+//! With git history, [`People::note_history`] records the ids earlier versions of the file
+//! defined and a later one removed (and that no entry holds now, as id or alias): an open item
+//! still naming one has a departed owner.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -11,6 +16,7 @@ use std::sync::Mutex;
 
 use chrono::NaiveDate;
 
+use crate::history::FileVersion;
 use crate::model::item::{parse_date, suggest};
 use crate::model::{Node, Sp, Span, Value};
 use crate::parse;
@@ -28,6 +34,7 @@ pub const PERSON_KEYS: &[&str] = &[
     "github",
     "keys",
     "members",
+    "aliases",
 ];
 
 /// One person or team.
@@ -46,6 +53,8 @@ pub struct Person {
     pub keys: Vec<String>,
     /// Ids of the team's members; empty for a person.
     pub members: Vec<Sp<String>>,
+    /// Former ids of the entry (a renamed person): they resolve to it.
+    pub aliases: Vec<Sp<String>>,
 }
 
 impl Person {
@@ -61,6 +70,7 @@ impl Person {
             github: None,
             keys: Vec::new(),
             members: Vec::new(),
+            aliases: Vec::new(),
         }
     }
 
@@ -95,10 +105,25 @@ pub struct People {
     pub entries: Vec<Person>,
     /// Id → index into `entries` (the first entry of a duplicated id).
     by_id: HashMap<String, usize>,
+    /// Alias → index into `entries`, for aliases that are no entry's id.
+    by_alias: HashMap<String, usize>,
+    /// Ids the file's history defined and removed, that no entry holds now.
+    removed: HashMap<String, Removal>,
     pub problems: Vec<Problem>,
     /// What [`People::suggest`] answered, by owner text: repositories repeat a few owners over
     /// thousands of items, and each answer compares the text with every entry.
     suggestions: Mutex<HashMap<String, Suggestion>>,
+}
+
+/// An id the people file once had and a later commit removed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Removal {
+    /// The entry's `name` before it was removed.
+    pub name: Option<String>,
+    /// The date of the commit that removed it (UTC).
+    pub date: NaiveDate,
+    /// That commit's id, abbreviated as `git log --oneline` shows it.
+    pub commit: String,
 }
 
 /// The entry an unknown owner text most likely means.
@@ -154,10 +179,35 @@ impl People {
                 by_id.insert(person.id.value.clone(), index);
             }
         }
+        let mut by_alias: HashMap<String, usize> = HashMap::new();
+        for (index, person) in entries.iter().enumerate() {
+            for alias in &person.aliases {
+                let holder = by_id
+                    .get(&alias.value)
+                    .or_else(|| by_alias.get(&alias.value));
+                match holder {
+                    Some(&other) if other == index => {}
+                    Some(&other) => problems.push(Problem {
+                        kind: ProblemKind::Invalid,
+                        span: alias.span,
+                        message: format!(
+                            "alias `{}` of `{}` already names `{}`",
+                            alias.value, person.id.value, entries[other].id.value
+                        ),
+                        help: Some("an alias must name one entry only; remove one of them".into()),
+                    }),
+                    None => {
+                        by_alias.insert(alias.value.clone(), index);
+                    }
+                }
+            }
+        }
         let mut people = People {
             source: SourceFile::new(name, text),
             entries,
             by_id,
+            by_alias,
+            removed: HashMap::new(),
             problems,
             suggestions: Mutex::new(HashMap::new()),
         };
@@ -165,9 +215,66 @@ impl People {
         people
     }
 
-    /// The person or team with this id.
+    /// The person or team with this id, or with this id among its aliases.
     pub fn get(&self, id: &str) -> Option<&Person> {
-        self.by_id.get(id).map(|&index| &self.entries[index])
+        self.by_id
+            .get(id)
+            .or_else(|| self.by_alias.get(id))
+            .map(|&index| &self.entries[index])
+    }
+
+    /// True when `id` is the id of an entry (not an alias).
+    pub fn has_id(&self, id: &str) -> bool {
+        self.by_id.contains_key(id)
+    }
+
+    /// When and where `id` was removed from the file, if its history removed it and no entry
+    /// holds it now.
+    pub fn removal(&self, id: &str) -> Option<&Removal> {
+        self.removed.get(id)
+    }
+
+    /// Records the ids that earlier versions of the file defined (as id or alias) and a later
+    /// version dropped, from its versions oldest first. An id that comes back is forgotten
+    /// again; one the file holds now never counts.
+    pub fn note_history(&mut self, versions: &[FileVersion]) {
+        let mut before: HashMap<String, Option<String>> = HashMap::new();
+        let mut removed: HashMap<String, Removal> = HashMap::new();
+        for version in versions {
+            let mut now: HashMap<String, Option<String>> = HashMap::new();
+            if let Some(bytes) = &version.bytes {
+                if let Ok((_, node)) = parse::parse_bytes(bytes) {
+                    for person in read_entries(&node, &mut Vec::new()) {
+                        for alias in &person.aliases {
+                            now.insert(alias.value.clone(), person.name.clone());
+                        }
+                        now.insert(person.id.value, person.name);
+                    }
+                } else {
+                    // A version that does not parse says nothing about who left.
+                    continue;
+                }
+            }
+            for (id, name) in &before {
+                if !now.contains_key(id) {
+                    let commit = &version.commit;
+                    removed.insert(
+                        id.clone(),
+                        Removal {
+                            name: name.clone(),
+                            date: commit.time.with_timezone(&chrono::Utc).date_naive(),
+                            commit: commit.short_id().to_owned(),
+                        },
+                    );
+                }
+            }
+            for id in now.keys() {
+                removed.remove(id);
+            }
+            before = now;
+        }
+        removed.retain(|id, _| self.get(id).is_none());
+        self.removed = removed;
     }
 
     /// The known id nearest to `id`, for "did you mean".
@@ -314,6 +421,7 @@ fn read_person(node: &Node, problems: &mut Vec<Problem>) -> Option<Person> {
                     .collect()
             }
             "members" => person.members = list(value, key, problems),
+            "aliases" => person.aliases = list(value, key, problems),
             "until" => {
                 person.until = text(value, key, problems).and_then(|t| match parse_date(&t) {
                     Some(date) => Some(Sp::new(date, value.span)),
@@ -428,6 +536,58 @@ mod tests {
             );
             assert_eq!(people.suggest("Someone Else"), Suggestion::None);
         }
+    }
+
+    fn version(day: u32, text: Option<&str>) -> FileVersion {
+        let who = crate::history::Person {
+            name: "A".into(),
+            email: "a@example.com".into(),
+        };
+        let time = chrono::DateTime::parse_from_rfc3339(&format!("2026-03-{day:02}T10:00:00Z"))
+            .expect("time");
+        FileVersion {
+            commit: std::sync::Arc::new(crate::history::CommitMeta {
+                id: format!("{day:040}"),
+                author: who.clone(),
+                committer: who,
+                time,
+                author_time: time,
+                summary: String::new(),
+            }),
+            bytes: text.map(|t| t.as_bytes().to_vec()),
+        }
+    }
+
+    #[test]
+    fn aliases_resolve_and_history_knows_who_was_removed() {
+        let mut people = read("- id: jane\n  aliases: [jdoe]\n- id: kim\n");
+        assert_eq!(
+            people.get("jdoe").map(|p| p.id.value.as_str()),
+            Some("jane")
+        );
+        assert!(!people.has_id("jdoe"));
+        people.note_history(&[
+            version(
+                1,
+                Some("- id: jdoe\n- id: rlee\n  name: Rita Lee\n- id: kim\n"),
+            ),
+            // A version that does not parse says nothing.
+            version(2, Some("- id: [\n")),
+            version(3, Some("- id: jane\n  aliases: [jdoe]\n")),
+            // The file deleted, then written again with kim back.
+            version(4, None),
+            version(5, Some("- id: jane\n  aliases: [jdoe]\n- id: kim\n")),
+        ]);
+        let rita = people.removal("rlee").expect("rlee was removed");
+        assert_eq!(rita.name.as_deref(), Some("Rita Lee"));
+        assert_eq!(
+            rita.date,
+            NaiveDate::from_ymd_opt(2026, 3, 3).expect("date")
+        );
+        assert_eq!(rita.commit, "0000000");
+        // jdoe lives on as an alias; kim came back.
+        assert_eq!(people.removal("jdoe"), None);
+        assert_eq!(people.removal("kim"), None);
     }
 
     #[test]

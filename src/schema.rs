@@ -54,9 +54,8 @@ pub fn config_schema() -> String {
 }
 
 fn pretty(value: Json) -> String {
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
-    text.push('\n');
-    text
+    // A JSON value's alternate form is serde_json's pretty printing, and it cannot fail.
+    format!("{value:#}\n")
 }
 
 /// A date written `YYYY-MM-DD`.

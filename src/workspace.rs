@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::error::Error;
+use crate::history::{History, HistoryError, WalkOptions};
 use crate::kev::KevCatalog;
 use crate::model::item::Item;
 use crate::model::Span;
@@ -36,6 +37,31 @@ impl Workspace {
         Ok(Listing::open(config)?.load_all())
     }
 
+    /// [`Workspace::open`] and the full history of the repository holding the items (`None`
+    /// outside git), read side by side: the walk is mostly one thread reading git objects, so
+    /// it runs on a thread of its own while the pool parses the files. Each keeps its own
+    /// outcome, so a caller says whichever failure matters first.
+    pub fn open_with_history(
+        config: Config,
+        progress: bool,
+    ) -> (Result<Workspace, Error>, Result<Option<History>, Error>) {
+        let items_dir = config.items_dir.clone();
+        std::thread::scope(|scope| {
+            let walk = std::thread::Builder::new()
+                .name("poam-history".to_owned())
+                .spawn_scoped(scope, || read_history(&items_dir, progress));
+            let workspace = Workspace::open(config);
+            let history = match walk {
+                Ok(walk) => walk
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                // No thread to be had: the walk waits its turn.
+                Err(_) => read_history(&items_dir, progress),
+            };
+            (workspace, history)
+        })
+    }
+
     /// Reads the KEV catalog and every item file of `config`, in parallel.
     pub fn load(config: Config, display_root: PathBuf) -> Result<Workspace, Error> {
         Ok(Listing::new(config, display_root)?.load_all())
@@ -59,6 +85,18 @@ impl Workspace {
         ids.sort_unstable();
         ids
     }
+}
+
+/// The full history of the repository holding `items_dir`; `None` outside git.
+fn read_history(items_dir: &Path, progress: bool) -> Result<Option<History>, Error> {
+    let repo = match crate::history::open(items_dir) {
+        Ok(repo) => repo,
+        Err(HistoryError::NotARepo { .. }) => return Ok(None),
+        Err(err) => return Err(Error::history(err)),
+    };
+    repo.full_history(WalkOptions { progress })
+        .map(Some)
+        .map_err(Error::history)
 }
 
 /// A workspace whose item files are listed but not yet read: the step before loading all of

@@ -3,32 +3,10 @@
 
 use std::process::ExitCode;
 
-use clap::CommandFactory;
-
-use crate::cli::{Cli, CompletionsArgs};
+use crate::cli::{completion_script, man_page, CompletionsArgs};
 use crate::error::Error;
 
 use super::emit;
-
-/// The completion script of `shell` for the `poam` command.
-pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
-    let mut command = Cli::command();
-    let mut script = Vec::new();
-    clap_complete::generate(shell, &mut command, "poam", &mut script);
-    script
-}
-
-/// The man page of `poam`, in roff.
-pub fn man_page() -> Result<Vec<u8>, Error> {
-    let mut page = Vec::new();
-    clap_mangen::Man::new(Cli::command())
-        .render(&mut page)
-        .map_err(|source| Error::Write {
-            path: "<man page>".into(),
-            source,
-        })?;
-    Ok(page)
-}
 
 pub fn run_completions(args: &CompletionsArgs) -> Result<ExitCode, Error> {
     emit(
@@ -39,6 +17,10 @@ pub fn run_completions(args: &CompletionsArgs) -> Result<ExitCode, Error> {
 }
 
 pub fn run_man() -> Result<ExitCode, Error> {
-    emit(None, &String::from_utf8_lossy(&man_page()?))?;
+    let page = man_page().map_err(|source| Error::Write {
+        path: "<man page>".into(),
+        source,
+    })?;
+    emit(None, &String::from_utf8_lossy(&page))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -85,11 +85,11 @@ fn unbacked_reductions(workspace: &Workspace) -> Result<Vec<crate::rules::Violat
     let repo = match crate::history::open(&config.items_dir) {
         Ok(repo) => repo,
         Err(crate::history::HistoryError::NotARepo { .. }) => return Ok(Vec::new()),
-        Err(err) => return Err(Error::History(err.to_string())),
+        Err(err) => return Err(Error::history(err)),
     };
     let history = repo
         .full_history(crate::history::WalkOptions { progress: false })
-        .map_err(|err| Error::History(err.to_string()))?;
+        .map_err(Error::history)?;
     let cutoff = config
         .history_since
         .as_ref()

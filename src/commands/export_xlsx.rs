@@ -77,7 +77,7 @@ fn load(
         .parsed()
         .any(|(_, item)| item.status_date.is_none());
     let last_changes = if needs_history {
-        export::last_changes(&workspace.config)
+        export::last_changes(&workspace.config)?
     } else {
         Default::default()
     };

@@ -46,7 +46,7 @@ pub fn run(args: &ImportScanArgs, global: &GlobalArgs) -> Result<ExitCode, Error
     };
     let text = match args.report {
         ImportReportFormat::Human => report::render_human(&plan, mode),
-        ImportReportFormat::Json => report::render_json(&plan),
+        ImportReportFormat::Json => report::render_json(&plan)?,
     };
     if !(global.quiet && args.report == ImportReportFormat::Human) {
         emit(None, &text)?;

@@ -3,16 +3,14 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
-use rayon::prelude::*;
-
 use crate::cli::{GlobalArgs, ImportXlsxArgs};
-use crate::edit::{self, EditError, ItemDocument, Key};
+use crate::edit::EditError;
 use crate::error::Error;
+use crate::import::write::{self, Written};
 use crate::import::xlsx::{self, ImportOptions, ImportedRow, RowProblem};
-use crate::output::{Staging, WRITERS};
 use crate::profiles;
 
 use super::{config, exit_for};
@@ -77,24 +75,7 @@ pub fn run(args: &ImportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Error
         }
         !freed
     });
-    // Each new file is synced to disk before it is linked in: many in flight at once, each
-    // writer staging in a folder of its own, keep the disk, not the wait for it, the limit.
-    let staging = Staging::new(&into, WRITERS);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(WRITERS)
-        .build()
-        .map_err(|e| Error::Spreadsheet(format!("cannot start the writer threads: {e}")))?;
-    let outcomes: Vec<(PathBuf, Result<Written, EditError>)> = pool.install(|| {
-        unique
-            .par_iter()
-            .map(|row| {
-                let path = into.join(xlsx::item_file_name(&row.id));
-                let note = notes.get(&(row.sheet, row.row)).map(String::as_str);
-                let outcome = write_item(&path, row, note, args.force, &staging);
-                (path, outcome)
-            })
-            .collect()
-    });
+    let outcomes = write::rows(&into, &unique, &notes, args.force)?;
     let (mut created, mut replaced) = (0usize, 0usize);
     let mut failure = None;
     for (row, (path, outcome)) in unique.iter().zip(outcomes) {
@@ -123,7 +104,7 @@ pub fn run(args: &ImportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Error
             Err(error) => problems.push(row_problem(row, format!("not written: {error}"))),
         }
     }
-    problems.sort_by_key(|p| (p.sheet != crate::export::template::OPEN_SHEET, p.row));
+    problems.sort_by_key(|p| (p.sheet != crate::fedramp_template::OPEN_SHEET, p.row));
     // The report is printed whatever happens next: the rows it names were not imported.
     let mut stderr = std::io::stderr().lock();
     for problem in &problems {
@@ -173,46 +154,5 @@ fn plural(count: usize) -> &'static str {
         ""
     } else {
         "s"
-    }
-}
-
-enum Written {
-    Created,
-    Replaced,
-}
-
-/// A new file through the editor's exclusive create; with `force`, an existing file is edited
-/// in place instead (every imported key set, every other key removed), so its comments survive
-/// where the keys do.
-fn write_item(
-    path: &Path,
-    row: &ImportedRow,
-    vdr_note: Option<&str>,
-    force: bool,
-    staging: &Staging,
-) -> Result<Written, EditError> {
-    let text = profiles::render_new_item(&row.fields, vdr_note);
-    match edit::create_new_staged(path, &text, staging) {
-        Ok(()) => Ok(Written::Created),
-        Err(EditError::Exists { .. }) if force => {
-            let mut document = ItemDocument::open(path)?;
-            for (key, value) in &row.fields {
-                document.set(&[Key::from(key.as_str())], value.clone())?;
-            }
-            let stale: Vec<String> = document
-                .node()
-                .as_map()
-                .unwrap_or_default()
-                .iter()
-                .map(|entry| entry.key.clone())
-                .filter(|key| !row.fields.iter().any(|(k, _)| k == key))
-                .collect();
-            for key in stale {
-                document.remove(&[Key::from(key.as_str())])?;
-            }
-            document.save()?;
-            Ok(Written::Replaced)
-        }
-        Err(error) => Err(error),
     }
 }

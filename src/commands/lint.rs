@@ -17,8 +17,8 @@ use crate::render::{self, Format};
 use crate::workspace::Workspace;
 
 use super::{
-    check_output, config, elapsed, emit, emit_with, exit_for, stdout_is_terminal, today, use_color,
-    verbose, verbose_workspace,
+    check_output, config, elapsed, emit, emit_with, exit_for, keep_until_exit, stdout_is_terminal,
+    today, use_color, verbose, verbose_workspace,
 };
 
 /// What the paths on the command line name.
@@ -112,9 +112,7 @@ pub fn run(args: LintArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         Some(Severity::Warning) => args.strict,
         _ => false,
     };
-    // Freeing thousands of findings and their sources takes a noticeable moment, and the
-    // process is about to exit (see `retire`).
-    crate::retire::retire((report, text));
+    keep_until_exit((report, text));
     Ok(exit_for(failing))
 }
 

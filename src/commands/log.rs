@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use crate::cli::{GlobalArgs, LogArgs};
 use crate::config::HistoryWaiver;
+use crate::diag::Leftovers;
 use crate::error::Error;
 use crate::history::{self, HistoryError, WalkOptions};
 use crate::render::log::{render_with_waivers, LogFormat};
@@ -37,7 +38,7 @@ pub fn run(args: &LogArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
             crate::rules::history::resolve_waivers(&config, &mut waivers, &repo)?;
         }
     }
-    let text = render_log_with_waivers(
+    let (text, leftovers) = render_log_keeping(
         &config.items_dir,
         &args.ids,
         args.since,
@@ -45,13 +46,14 @@ pub fn run(args: &LogArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         progress,
         &waivers,
     )
-    .map_err(|err| Error::History(err.to_string()))?;
+    .map_err(Error::history)?;
     verbose(
         global,
         1,
         &format!("history read and rendered in {}", elapsed(started)),
     );
     emit(args.output.as_deref(), &text)?;
+    super::keep_until_exit(leftovers);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -77,13 +79,26 @@ pub fn render_log_with_waivers(
     progress: bool,
     waivers: &[HistoryWaiver],
 ) -> Result<String, HistoryError> {
+    render_log_keeping(items_dir, ids, since, format, progress, waivers).map(|(text, _)| text)
+}
+
+/// As [`render_log_with_waivers`], handing back the history read (freeing every parsed
+/// version takes a tenth of a long walk: the caller decides when).
+fn render_log_keeping(
+    items_dir: &Path,
+    ids: &[String],
+    since: Option<NaiveDate>,
+    format: LogFormat,
+    progress: bool,
+    waivers: &[HistoryWaiver],
+) -> Result<(String, Leftovers), HistoryError> {
     let repo = history::open(items_dir)?;
     let history = repo.full_history(WalkOptions { progress })?;
     let text = {
         let timelines = history::select(&history, ids, since)?;
         render_with_waivers(&history, &timelines, waivers, format)
     };
-    // Freeing every parsed version takes a tenth of a long walk (see `retire`).
-    crate::retire::retire((history, repo));
-    Ok(text)
+    let mut leftovers = Leftovers::default();
+    leftovers.keep((history, repo));
+    Ok((text, leftovers))
 }

@@ -43,9 +43,8 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
                 ReportFormatArg::Html => ReportFormat::Html,
             };
             let text = report::monthly(&templates, format, &inputs.meta, &summary, profile)?;
-            // Freeing the gathered history, items and findings takes a noticeable moment; see
-            // `retire`.
-            crate::retire::retire((inputs, summary, pages));
+            // Freeing the gathered history, items and findings takes a noticeable moment.
+            super::keep_until_exit((inputs, summary, pages));
             text
         }
     };

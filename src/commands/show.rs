@@ -34,14 +34,11 @@ pub fn run(args: &ShowArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         ShowFormat::Json => render::json_document(&ShowDocument {
             version: VIEW_VERSION,
             item: &view,
-        }),
-        ShowFormat::Yaml => render::yaml::render(
-            &serde_json::to_value(ShowDocument {
-                version: VIEW_VERSION,
-                item: &view,
-            })
-            .unwrap_or_default(),
-        ),
+        })?,
+        ShowFormat::Yaml => render::yaml::render(&serde_json::to_value(ShowDocument {
+            version: VIEW_VERSION,
+            item: &view,
+        })?),
     };
     emit(None, &text)?;
     Ok(ExitCode::SUCCESS)

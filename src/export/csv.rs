@@ -5,8 +5,8 @@
 //! spreadsheet program would run as a formula gets a leading `'`, as in the site's `poam.csv`
 //! (the workbook writes such text as string cells, which are never formulas).
 
-use super::template::COLUMNS;
 use super::{item_cells, Cell, ExportError};
+use crate::fedramp_template::COLUMNS;
 use crate::profiles::{ExportMarker, SystemProfile};
 use crate::view::ItemView;
 

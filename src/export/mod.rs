@@ -7,22 +7,23 @@
 //! profile's answers (`crate::profiles`). [`item_cells`] builds the 31 template cells A..AE of
 //! one item once, for the workbook and the CSV.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
 use crate::config::Config;
+use crate::error::Error;
+use crate::fedramp_template::{self as template, col, CLOSURE_EVIDENCE, COLUMN_COUNT};
+use crate::history::{History, HistoryError};
 use crate::profiles::{self, ExportMarker, SystemProfile};
 use crate::view::{DeviationView, ItemView};
+use crate::workspace::Workspace;
 
 pub mod csv;
 pub mod oscal;
-pub mod template;
 pub mod ver;
 pub mod xlsx;
-
-use template::{col, COLUMN_COUNT};
 
 /// A failed export (exit code 2): the workbook library refused a value or could not write.
 #[derive(Debug, thiserror::Error)]
@@ -231,10 +232,6 @@ fn rationale_text(view: &ItemView) -> String {
         .join("\n\n")
 }
 
-/// The document type under which a closed item's evidence is listed in Supporting Documents
-/// (the template has no column of its own for it).
-pub const CLOSURE_EVIDENCE: &str = "Closure Evidence";
-
 /// Supporting Documents: `Type : Name`, one per line; a closed item's evidence last.
 fn documents_text(view: &ItemView) -> String {
     let mut lines: Vec<String> = view
@@ -330,16 +327,18 @@ pub fn item_cells(view: &ItemView, profile: &dyn SystemProfile) -> Vec<Cell> {
 }
 
 /// The day git last saw each item change, by item id, for Status Date of items without a
-/// `status_date`. Empty when the items are not in a git repository or history cannot be read:
-/// the export then leaves those Status Dates blank rather than failing.
-pub fn last_changes(config: &Config) -> HashMap<String, NaiveDate> {
+/// `status_date`. Empty when the items are not in a git repository (no history, so those
+/// Status Dates stay blank); a history that is there but cannot be read is an error.
+pub fn last_changes(config: &Config) -> Result<HashMap<String, NaiveDate>, Error> {
     let mut dates = HashMap::new();
-    let Ok(repo) = crate::history::open(&config.items_dir) else {
-        return dates;
+    let repo = match crate::history::open(&config.items_dir) {
+        Ok(repo) => repo,
+        Err(HistoryError::NotARepo { .. }) => return Ok(dates),
+        Err(err) => return Err(Error::history(err)),
     };
-    let Ok(history) = repo.full_history(crate::history::WalkOptions { progress: false }) else {
-        return dates;
-    };
+    let history = repo
+        .full_history(crate::history::WalkOptions { progress: false })
+        .map_err(Error::history)?;
     for item in &history.items {
         // At a shallow boundary the last change is unknown: better no date than a wrong one.
         if let Some(change) = history.last_change(&item.id).filter(|c| c.exact) {
@@ -347,7 +346,81 @@ pub fn last_changes(config: &Config) -> HashMap<String, NaiveDate> {
             dates.insert(item.id.clone(), date);
         }
     }
-    dates
+    Ok(dates)
+}
+
+/// The item views and risk logs an OSCAL export of `workspace` writes, as of `today`, built
+/// side by side. Refuses an export with no items, or with two items of one id.
+pub fn oscal_items(
+    workspace: &Workspace,
+    today: NaiveDate,
+    history: Option<&History>,
+) -> Result<(Vec<ItemView>, BTreeMap<String, oscal::ItemLog>), Error> {
+    // One lookup per item: an index, not a search of every item's history.
+    let index = history.map(History::index);
+    let last_changed = |id: &str| {
+        let item = index.as_ref()?.get(id)?;
+        Some(item.last_change()?.commit.time.date_naive())
+    };
+    let (views, logs) = rayon::join(
+        || profiles::views(workspace, today, &last_changed),
+        || history.map(oscal::item_logs).unwrap_or_default(),
+    );
+    if views.is_empty() {
+        return Err(Error::Export(format!(
+            "no items to export in `{}`: an OSCAL POA&M needs at least one poam-item",
+            workspace.config.items_dir.display()
+        )));
+    }
+    refuse_duplicate_ids(&views)?;
+    Ok((views, logs))
+}
+
+/// An export that silently drops an item is worse than none: files that do not parse stop it.
+pub fn refuse_unexportable(workspace: &Workspace) -> Result<(), Error> {
+    let broken: Vec<&str> = workspace
+        .items
+        .iter()
+        .filter(|file| file.item.is_none())
+        .map(|file| file.source.name.as_str())
+        .collect();
+    if broken.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Export(format!(
+        "{} item file(s) do not parse, so the export would leave them out: {}\n  run `poam lint` to see what is wrong",
+        broken.len(),
+        broken.join(", ")
+    )))
+}
+
+/// Two items with one id would share every UUID.
+fn refuse_duplicate_ids(views: &[ItemView]) -> Result<(), Error> {
+    let mut seen = BTreeSet::new();
+    let mut duplicates: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for v in views {
+        if let Some(id) = v.id.as_deref() {
+            if !seen.insert(id) {
+                duplicates.entry(id).or_default();
+            }
+        }
+    }
+    if duplicates.is_empty() {
+        return Ok(());
+    }
+    for v in views {
+        if let Some(paths) = v.id.as_deref().and_then(|id| duplicates.get_mut(id)) {
+            paths.push(&v.path);
+        }
+    }
+    let list: Vec<String> = duplicates
+        .iter()
+        .map(|(id, paths)| format!("`{id}` ({})", paths.join(", ")))
+        .collect();
+    Err(Error::Export(format!(
+        "duplicate item ids, each must be unique in the POA&M: {}",
+        list.join("; ")
+    )))
 }
 
 #[cfg(test)]

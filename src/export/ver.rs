@@ -405,20 +405,20 @@ pub fn build(
 }
 
 /// Pretty JSON with a final newline.
-fn json(value: &impl Serialize) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+fn json(value: &impl Serialize) -> Result<String, serde_json::Error> {
+    let mut text = serde_json::to_string_pretty(value)?;
     text.push('\n');
-    text
+    Ok(text)
 }
 
 impl VerReports {
     /// (file name, contents) of the three documents.
-    pub fn files(&self) -> [(&'static str, String); 3] {
-        [
-            (DETAIL_FILE, json(&self.detail)),
-            (ACCEPTED_FILE, json(&self.accepted)),
-            (HISTORY_FILE, json(&self.history)),
-        ]
+    pub fn files(&self) -> Result<[(&'static str, String); 3], serde_json::Error> {
+        Ok([
+            (DETAIL_FILE, json(&self.detail)?),
+            (ACCEPTED_FILE, json(&self.accepted)?),
+            (HISTORY_FILE, json(&self.history)?),
+        ])
     }
 
     /// Writes the three documents into `dir` (created if needed), each atomically.
@@ -427,7 +427,7 @@ impl VerReports {
             path: dir.to_path_buf(),
             source,
         })?;
-        for (name, text) in self.files() {
+        for (name, text) in self.files()? {
             crate::output::write_atomic(&dir.join(name), &text)?;
         }
         Ok(())

@@ -1,5 +1,5 @@
 //! `poam export xlsx`: the FedRAMP POA&M Template Rev5 workbook, rebuilt from
-//! [`super::template`] (rust_xlsxwriter cannot fill the original file).
+//! [`crate::fedramp_template`] (rust_xlsxwriter cannot fill the original file).
 //!
 //! Sheets, header block, header texts, the Open sheet's description and hint rows, list
 //! validations and frozen headers follow the template; the Open sheet's example row 8 is left
@@ -12,8 +12,8 @@ use rust_xlsxwriter::{
     Workbook, Worksheet, XlsxError,
 };
 
-use super::template::{self, col, COLUMNS};
 use super::{is_closed, item_cells, Cell, ExportError, HeaderBlock};
+use crate::fedramp_template::{self as template, col, COLUMNS};
 use crate::profiles::SystemProfile;
 use crate::view::ItemView;
 

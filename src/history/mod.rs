@@ -28,6 +28,7 @@ mod checksum;
 pub mod diff;
 mod error;
 mod event;
+mod file;
 mod ids;
 mod pack;
 mod pr;
@@ -48,6 +49,7 @@ pub use event::{
     CommitMeta, Event, EventKind, FieldChange, ItemHistory, LastChange, Person, Source, Version,
     VersionState,
 };
+pub use file::FileVersion;
 pub use pr::{PrHistory, Touched};
 pub use since::{CommitMatch, Cutoff};
 pub use timeline::{select, Timeline};

@@ -43,10 +43,10 @@ impl<'p> ImportReport<'p> {
 }
 
 /// Pretty JSON with a final newline.
-pub fn render_json(plan: &Plan) -> String {
-    let mut text = serde_json::to_string_pretty(&ImportReport::new(plan)).unwrap_or_default();
+pub fn render_json(plan: &Plan) -> Result<String, serde_json::Error> {
+    let mut text = serde_json::to_string_pretty(&ImportReport::new(plan))?;
     text.push('\n');
-    text
+    Ok(text)
 }
 
 /// How the human report words its verbs.

@@ -19,8 +19,7 @@ use calamine::{Data, DataRef, Reader};
 use chrono::NaiveDate;
 
 use crate::edit::NewValue;
-use crate::export::template::{self, col, COLUMNS, COLUMN_COUNT};
-use crate::export::CLOSURE_EVIDENCE;
+use crate::fedramp_template::{self as template, col, CLOSURE_EVIDENCE, COLUMNS, COLUMN_COUNT};
 use crate::model::item::{is_valid_cve, is_valid_item_id, normalize_control, parse_date};
 
 /// The fields of one item, in the item format's key order.

@@ -1,7 +1,7 @@
 //! Profiles: the set of FedRAMP rules a system is held to, chosen by `profile:` in `poam.yaml`.
 //!
 //! A profile owns its default deadlines, its required fields and the rule sets it checks
-//! ([`Profile::rule_sets`]; each rule says which set it is in, `Code::rule_set`), and
+//! ([`Profile::rule_sets`]; each rule says which sets it is in, `RULE.sets` in its file), and
 //! `crate::profiles` says what it means for the commands. Adding a profile means a variant
 //! here, its tables below, its math beside `rev5` and `cr26`, its `crate::profiles`
 //! implementation and its rule sets (the README's "Adding a profile" lists every step).
@@ -130,7 +130,8 @@ impl Profile {
         matches!(self, Profile::FedrampCr26)
     }
 
-    /// The rule sets the profile checks (`Code::rule_set` says which set each rule is in).
+    /// The rule sets the profile checks (`Code::rule_sets` says which sets each rule is in, as
+    /// its file declares).
     pub fn rule_sets(self) -> &'static [RuleSet] {
         match self {
             Profile::FedrampRev5 => &[RuleSet::Common, RuleSet::Rev5],

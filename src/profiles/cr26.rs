@@ -52,13 +52,14 @@ const REV5_ONLY: &[&str] = &[
 const BUCKETS: [&str; 6] = ["N5", "N4", "N3", "N2", "N1", "not evaluated"];
 
 /// Built-in templates that have a CR26 form (`cr26/<name>`).
-const OWN_TEMPLATES: [&str; 6] = [
+const OWN_TEMPLATES: [&str; 7] = [
     "report.md.j2",
     "report.html.j2",
     "site/index.html.j2",
     "site/item.html.j2",
     "site/items.html.j2",
     "site/control.html.j2",
+    "site/people.html.j2",
 ];
 
 impl SystemProfile for Cr26 {
@@ -227,6 +228,7 @@ impl SystemProfile for Cr26 {
             Some(3) => "cr26/site/item.html.j2",
             Some(4) => "cr26/site/items.html.j2",
             Some(5) => "cr26/site/control.html.j2",
+            Some(6) => "cr26/site/people.html.j2",
             _ => name,
         }
     }

@@ -255,8 +255,8 @@ fn event_waivers<'w>(event: &Event, waivers: &'w [HistoryWaiver]) -> Vec<&'w His
     }
 }
 
-/// Output format of `poam log`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+/// Output format of `poam log` (its command-line names are in `crate::cli`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum LogFormat {
     #[default]
     Human,

@@ -15,7 +15,8 @@ pub mod yaml;
 
 use crate::diag::Report;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+/// Output format of the findings (`--format`; its command-line names are in `crate::cli`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Human,
     Short,
@@ -72,8 +73,8 @@ pub fn untouched_line(report: &Report) -> Option<String> {
 }
 
 /// Pretty JSON with a final newline, for any serializable document.
-pub fn json_document<T: serde::Serialize>(document: &T) -> String {
-    let mut text = serde_json::to_string_pretty(document).unwrap_or_default();
+pub fn json_document<T: serde::Serialize>(document: &T) -> Result<String, serde_json::Error> {
+    let mut text = serde_json::to_string_pretty(document)?;
     text.push('\n');
-    text
+    Ok(text)
 }

@@ -176,32 +176,19 @@ pub struct Inputs {
     pub lint: Report,
     /// The full history, when the items are in a git repository with commits.
     pub history: Option<History>,
+    /// The people file, when there is one (read again: lint keeps its own copy).
+    pub people: Option<crate::people::People>,
 }
 
 /// Loads everything for `config` as of `today`: the item files and the full git history
 /// (when there is one) side by side, then the item views (status age from the last commit for
 /// items without `status_date`) and the lint report.
 pub fn gather(config: Config, today: NaiveDate, progress: bool) -> Result<Inputs, Error> {
-    let items_dir = config.items_dir.clone();
-    // The walk is mostly one thread reading git objects; the items load meanwhile.
-    let walk = std::thread::spawn(move || -> Result<Option<History>, Error> {
-        match crate::history::open(&items_dir) {
-            Ok(repo) => {
-                let history = repo
-                    .full_history(WalkOptions { progress })
-                    .map_err(|e| Error::History(e.to_string()))?;
-                Ok(history.head.is_some().then_some(history))
-            }
-            Err(HistoryError::NotARepo { .. }) => Ok(None),
-            Err(err) => Err(Error::History(err.to_string())),
-        }
-    });
-    let workspace = Workspace::open(config);
-    let history = walk
-        .join()
-        .map_err(|_| Error::History("the history walk failed".into()))??;
+    let (workspace, history) = Workspace::open_with_history(config, progress);
+    let history = history?.filter(|history| history.head.is_some());
     let workspace = workspace?;
     let config = workspace.config.clone();
+    let people = crate::workspace::load_people(&config, &workspace.display_root)?;
     let last_changed: HashMap<String, NaiveDate> = history
         .as_ref()
         .map(|h| {
@@ -244,6 +231,7 @@ pub fn gather(config: Config, today: NaiveDate, progress: bool) -> Result<Inputs
         views,
         lint,
         history,
+        people,
     })
 }
 
@@ -258,7 +246,7 @@ pub fn gather_pr(
     today: NaiveDate,
     progress: bool,
 ) -> Result<(Meta, PrSummary), Error> {
-    let history_error = |e: HistoryError| Error::History(e.to_string());
+    let history_error = |e: HistoryError| Error::history(e);
     let repo = crate::history::open(&listing.config().items_dir).map_err(history_error)?;
     // The files are read once: git hashes them to find uncommitted changes, then the few the
     // findings depend on are parsed.

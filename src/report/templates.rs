@@ -53,6 +53,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/site/control.html.j2"),
     ),
     (
+        "site/people.html.j2",
+        include_str!("../../templates/site/people.html.j2"),
+    ),
+    (
         "site/findings.html.j2",
         include_str!("../../templates/site/findings.html.j2"),
     ),
@@ -85,6 +89,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     (
         "cr26/site/control.html.j2",
         include_str!("../../templates/cr26/site/control.html.j2"),
+    ),
+    (
+        "cr26/site/people.html.j2",
+        include_str!("../../templates/cr26/site/people.html.j2"),
     ),
 ];
 

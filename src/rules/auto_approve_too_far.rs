@@ -24,7 +24,14 @@
 
 use crate::diag::Diagnostic;
 
-use super::{Code, ItemContext};
+use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::AutoApproveTooFar,
+    severity: Severity::Error,
+    check: Check::Item(check),
+    sets: &[RuleSet::Rev5],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let Some(ra) = ctx

@@ -22,7 +22,14 @@
 
 use crate::diag::Diagnostic;
 
-use super::{Code, ItemContext};
+use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::ClosedInconsistent,
+    severity: Severity::Error,
+    check: Check::Item(check),
+    sets: &[RuleSet::Common],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     if let Some(closed) = ctx.item.closed.as_ref().filter(|_| ctx.item.is_open()) {

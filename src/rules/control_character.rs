@@ -31,7 +31,14 @@
 use crate::diag::Diagnostic;
 use crate::model::item::Problem;
 
-use super::{Code, ItemContext};
+use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::ControlCharacter,
+    severity: Severity::Error,
+    check: Check::Item(check),
+    sets: &[RuleSet::Common],
+};
 
 /// `U+001B (ESC)`: the code point, with the usual name of the common ones.
 fn describe(c: char) -> String {

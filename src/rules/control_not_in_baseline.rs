@@ -29,7 +29,14 @@
 use crate::catalog::{Baseline, Catalog};
 use crate::diag::Diagnostic;
 
-use super::{Code, ItemContext};
+use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::ControlNotInBaseline,
+    severity: Severity::Warning,
+    check: Check::Item(check),
+    sets: &[RuleSet::Common],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let elements = &ctx.config.elements;

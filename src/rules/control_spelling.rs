@@ -25,7 +25,14 @@
 
 use crate::diag::Diagnostic;
 
-use super::{Code, ItemContext};
+use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::ControlSpelling,
+    severity: Severity::Note,
+    check: Check::Item(check),
+    sets: &[RuleSet::Common],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let Some(controls) = &ctx.item.controls else {

@@ -24,7 +24,14 @@ use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::source::SourceFile;
 
-use super::Code;
+use super::{Check, Code, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::DeadlinesInverted,
+    severity: Severity::Warning,
+    check: Check::Config,
+    sets: &[RuleSet::Rev5],
+};
 
 /// `source` is `poam.yaml` named as findings name files (relative to the repository root).
 pub fn check(config: &Config, source: &SourceFile) -> Option<Diagnostic> {

@@ -31,7 +31,15 @@ use crate::history::audit::Run;
 use crate::history::diff::same_value;
 
 use super::history::{changed_write_once, field_values, Breach};
-use super::Code;
+
+use super::{Check, Code, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::DetectedChanged,
+    severity: Severity::Error,
+    check: Check::History(check),
+    sets: &[RuleSet::Common],
+};
 
 pub fn check(run: &Run, out: &mut Vec<Breach>) {
     for (at, before, after) in run.judged_pairs() {

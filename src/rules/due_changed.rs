@@ -36,7 +36,15 @@ use crate::history::diff::{same_opt, same_value};
 use crate::model::Node;
 
 use super::history::{at_path, changed_write_once, field_values, scalar, Breach};
-use super::Code;
+
+use super::{Check, Code, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::DueChanged,
+    severity: Severity::Error,
+    check: Check::History(check),
+    sets: &[RuleSet::Rev5],
+};
 
 /// Walks the whole run, so a justification recorded in an earlier commit (say, the approval
 /// of a risk adjustment) excuses the next move of `due` in a later one. Each justification

@@ -22,7 +22,14 @@
 use crate::diag::Diagnostic;
 use crate::policy::days_between;
 
-use super::{days, Code, ItemContext};
+use super::{days, Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::DueSoon,
+    severity: Severity::Note,
+    check: Check::Item(check),
+    sets: &[RuleSet::Rev5],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let item = ctx.item;

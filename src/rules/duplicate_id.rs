@@ -24,7 +24,14 @@
 use crate::diag::{Diagnostic, Location, SourceFile};
 use crate::model::Span;
 
-use super::Code;
+use super::{Check, Code, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::DuplicateId,
+    severity: Severity::Error,
+    check: Check::Files,
+    sets: &[RuleSet::Common],
+};
 
 /// One item's id and where it is written.
 pub struct IdSite<'a> {

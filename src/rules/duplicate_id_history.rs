@@ -31,7 +31,15 @@ use serde_json::Value as Json;
 use crate::history::audit::Run;
 
 use super::history::Breach;
-use super::Code;
+
+use super::{Check, Code, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::DuplicateIdHistory,
+    severity: Severity::Error,
+    check: Check::History(check),
+    sets: &[RuleSet::Common],
+};
 
 pub fn check(run: &Run, out: &mut Vec<Breach>) {
     for duplicate in run.duplicates.iter().filter(|d| d.judged) {

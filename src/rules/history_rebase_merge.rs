@@ -36,13 +36,20 @@
 
 use std::collections::HashSet;
 
-use crate::code::Severity;
 use crate::config::{Config, MergeStrategy};
 use crate::history::audit::{self, Run};
 use crate::history::{Cutoff, PrHistory};
 
 use super::history::{apply_waivers, Breach, Violation};
-use super::{enabled, judge_history, Code};
+
+use super::{enabled, judge_history, Check, Code, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::HistoryRebaseMerge,
+    severity: Severity::Warning,
+    check: Check::Repository,
+    sets: &[RuleSet::Common],
+};
 
 const HELP: &str = "squash or merge-commit this pull request, or reorder the commits";
 

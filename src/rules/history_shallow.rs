@@ -22,7 +22,14 @@
 
 use crate::diag::Diagnostic;
 
-use super::{Code, ItemsFolder};
+use super::{Check, Code, ItemsFolder, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::HistoryShallow,
+    severity: Severity::Warning,
+    check: Check::Repository,
+    sets: &[RuleSet::Common],
+};
 
 pub fn check(folder: &ItemsFolder, warning: &str) -> Diagnostic {
     folder

@@ -26,7 +26,14 @@
 
 use crate::diag::Diagnostic;
 
-use super::{Code, ItemsFolder};
+use super::{Check, Code, ItemsFolder, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::HistoryUnavailable,
+    severity: Severity::Note,
+    check: Check::Repository,
+    sets: &[RuleSet::Common],
+};
 
 /// Why there is no history to check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -27,7 +27,15 @@ use crate::history::audit::Run;
 use crate::history::item_id;
 
 use super::history::{field_values, Breach};
-use super::Code;
+
+use super::{Check, Code, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::IdChanged,
+    severity: Severity::Error,
+    check: Check::History(check),
+    sets: &[RuleSet::Common],
+};
 
 pub fn check(run: &Run, out: &mut Vec<Breach>) {
     for (at, before, after) in run.judged_pairs() {

@@ -21,7 +21,14 @@
 
 use crate::diag::Diagnostic;
 
-use super::{Code, ItemContext};
+use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::IdMismatch,
+    severity: Severity::Error,
+    check: Check::Item(check),
+    sets: &[RuleSet::Common],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let Some(id) = &ctx.item.id else {

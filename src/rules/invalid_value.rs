@@ -26,7 +26,14 @@
 use crate::diag::Diagnostic;
 use crate::model::item::Problem;
 
-use super::{Code, ItemContext};
+use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::InvalidValue,
+    severity: Severity::Error,
+    check: Check::Item(check),
+    sets: &[RuleSet::Common],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     for problem in &ctx.item.problems {

@@ -24,11 +24,18 @@
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §2.2: closed items move to the Closed sheet.
 
-use crate::code::Severity;
 use crate::history::audit::Run;
 
 use super::history::{scalar, Breach};
-use super::Code;
+
+use super::{Check, Code, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::ItemDeleted,
+    severity: Severity::Error,
+    check: Check::History(check),
+    sets: &[RuleSet::Common],
+};
 
 pub fn check(run: &Run, out: &mut Vec<Breach>) {
     let Some(deletion) = run.deletion.filter(|d| d.judged) else {

@@ -25,7 +25,15 @@ use crate::history::diff::{diff_nodes, same_value};
 use crate::model::Node;
 
 use super::history::{element_path, list, quoted, Breach};
-use super::Code;
+
+use super::{Check, Code, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::MilestoneChangesRewritten,
+    severity: Severity::Error,
+    check: Check::History(check),
+    sets: &[RuleSet::Rev5],
+};
 
 const HELP: &str = "restore the entry and append a new one with the correction: `milestone_changes` is append-only";
 

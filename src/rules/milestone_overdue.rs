@@ -25,7 +25,14 @@
 use crate::diag::Diagnostic;
 use crate::policy::days_between;
 
-use super::{days, Code, ItemContext};
+use super::{days, Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::MilestoneOverdue,
+    severity: Severity::Warning,
+    check: Check::Item(check),
+    sets: &[RuleSet::Rev5],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     for m in &ctx.assessment.milestones {

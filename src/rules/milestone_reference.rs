@@ -29,7 +29,14 @@ use std::collections::BTreeSet;
 use crate::diag::Diagnostic;
 use crate::model::item::ChangeKind;
 
-use super::{Code, ItemContext};
+use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::MilestoneReference,
+    severity: Severity::Error,
+    check: Check::Item(check),
+    sets: &[RuleSet::Rev5],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let mut known = BTreeSet::new();

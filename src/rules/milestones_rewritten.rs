@@ -28,7 +28,15 @@ use crate::history::diff::diff_nodes;
 use crate::model::Node;
 
 use super::history::{element_path, list, quoted, Breach};
-use super::Code;
+
+use super::{Check, Code, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::MilestonesRewritten,
+    severity: Severity::Error,
+    check: Check::History(check),
+    sets: &[RuleSet::Rev5],
+};
 
 pub fn check(run: &Run, out: &mut Vec<Breach>) {
     for (at, before, after) in run.judged_pairs() {

@@ -33,7 +33,14 @@ use crate::diag::Diagnostic;
 use crate::model::item::{Item, Problem};
 use crate::model::Span;
 
-use super::{Code, ItemContext};
+use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::MissingField,
+    severity: Severity::Error,
+    check: Check::Item(check),
+    sets: &[RuleSet::Common],
+};
 
 fn top_level_present(item: &Item, key: &str) -> bool {
     match key {

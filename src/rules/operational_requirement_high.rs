@@ -26,7 +26,14 @@
 use crate::diag::Diagnostic;
 use crate::model::item::DeviationStatus;
 
-use super::{Code, ItemContext};
+use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::OperationalRequirementHigh,
+    severity: Severity::Error,
+    check: Check::Item(check),
+    sets: &[RuleSet::Rev5],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let Some(or) = ctx

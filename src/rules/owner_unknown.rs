@@ -5,7 +5,9 @@
 //! `people:` names), reports an item whose `owner` is not the `id` of one of its entries. The
 //! help suggests the nearest id, or the id of the entry whose `name` the owner text contains
 //! (`owner: Jane Doe - Platform Team` → `jdoe`). Without a people file `owner` stays free
-//! text and this rule is quiet.
+//! text and this rule is quiet. An id among an entry's `aliases` (a renamed person) resolves
+//! to that entry; an id that git history shows was removed from the file is reported by
+//! `owner-departed` instead.
 //!
 //! ## Why it matters
 //! Defining people once lets a departed owner or a renamed team be fixed in one place, and
@@ -29,15 +31,22 @@
 use crate::diag::Diagnostic;
 use crate::people::Suggestion;
 
-use super::{Code, ItemContext};
+use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::OwnerUnknown,
+    severity: Severity::Error,
+    check: Check::Item(check),
+    sets: &[RuleSet::Common],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let (Some(people), Some(owner)) = (ctx.people, &ctx.item.owner) else {
         return;
     };
     let id = owner.value.trim();
-    // An empty owner is `missing-field`'s.
-    if id.is_empty() || people.get(id).is_some() {
+    // An empty owner is `missing-field`'s; one the history removed is `owner-departed`'s.
+    if id.is_empty() || people.get(id).is_some() || people.removal(id).is_some() {
         return;
     }
     let help = match people.suggest(id) {

@@ -30,7 +30,14 @@ use crate::diag::Diagnostic;
 use crate::parse::ParseError;
 use crate::source::SourceFile;
 
-use super::Code;
+use super::{Check, Code, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::ParseError,
+    severity: Severity::Error,
+    check: Check::Files,
+    sets: &[RuleSet::Common],
+};
 
 pub fn diagnostic(file: &SourceFile, error: &ParseError) -> Diagnostic {
     let diagnostic = Diagnostic {

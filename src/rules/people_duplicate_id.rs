@@ -25,7 +25,14 @@
 use crate::diag::Diagnostic;
 use crate::people::{People, ProblemKind};
 
-use super::Code;
+use super::{Check, Code, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::PeopleDuplicateId,
+    severity: Severity::Error,
+    check: Check::Config,
+    sets: &[RuleSet::Common],
+};
 
 pub fn check(people: &People, out: &mut Vec<Diagnostic>) {
     for problem in &people.problems {

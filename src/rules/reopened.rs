@@ -26,7 +26,15 @@
 use crate::history::audit::Run;
 
 use super::history::{field_values, scalar, Breach};
-use super::Code;
+
+use super::{Check, Code, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::Reopened,
+    severity: Severity::Warning,
+    check: Check::History(check),
+    sets: &[RuleSet::Common],
+};
 
 pub fn check(run: &Run, out: &mut Vec<Breach>) {
     for (at, before, after) in run.judged_pairs() {

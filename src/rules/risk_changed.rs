@@ -29,7 +29,15 @@ use crate::history::diff::same_value;
 use crate::model::{Node, Value};
 
 use super::history::{changed_write_once, field_values, Breach};
-use super::Code;
+
+use super::{Check, Code, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::RiskChanged,
+    severity: Severity::Error,
+    check: Check::History(check),
+    sets: &[RuleSet::Rev5],
+};
 
 pub fn check(run: &Run, out: &mut Vec<Breach>) {
     for (at, before, after) in run.judged_pairs() {

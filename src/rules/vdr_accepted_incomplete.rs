@@ -22,7 +22,14 @@
 
 use crate::diag::Diagnostic;
 
-use super::{first_line, Code, ItemContext};
+use super::{first_line, Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::VdrAcceptedIncomplete,
+    severity: Severity::Error,
+    check: Check::Item(check),
+    sets: &[RuleSet::Cr26],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let Some(vdr) = &ctx.item.vdr else { return };

@@ -31,7 +31,15 @@ use crate::model::vdr::Moment;
 use crate::model::Node;
 
 use super::history::{version_item, Breach, VdrChange};
-use super::Code;
+
+use super::{Check, Code, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::VdrBackdated,
+    severity: Severity::Warning,
+    check: Check::History(check),
+    sets: &[RuleSet::Cr26],
+};
 
 pub fn check(run: &Run, out: &mut Vec<Breach>) {
     let mut judge = |version: &Version, at: usize, before: &Node, after: &Node| {

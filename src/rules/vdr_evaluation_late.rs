@@ -27,7 +27,14 @@
 use crate::diag::Diagnostic;
 use crate::policy::cr26::evaluation_days;
 
-use super::{days, Code, ItemContext};
+use super::{days, Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::VdrEvaluationLate,
+    severity: Severity::Warning,
+    check: Check::Item(check),
+    sets: &[RuleSet::Cr26],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let Some(v) = ctx.assessment.vdr.as_ref().filter(|v| v.evaluation_late) else {

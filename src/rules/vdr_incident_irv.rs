@@ -20,11 +20,17 @@
 //! ## FedRAMP reference
 //! VER-TFR-IRI (MAY for Class B, SHOULD for Class C and D).
 
-use crate::code::Severity;
 use crate::diag::Diagnostic;
 use crate::policy::cr26::{incident_irv_force, Force, Incident};
 
-use super::{current_rating_span, Code, ItemContext};
+use super::{current_rating_span, Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::VdrIncidentIrv,
+    severity: Severity::Warning,
+    check: Check::Item(check),
+    sets: &[RuleSet::Cr26],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let Some(v) = ctx

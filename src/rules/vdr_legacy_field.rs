@@ -27,7 +27,14 @@
 use crate::diag::Diagnostic;
 use crate::model::Span;
 
-use super::{Code, ItemContext};
+use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::VdrLegacyField,
+    severity: Severity::Note,
+    check: Check::Item(check),
+    sets: &[RuleSet::Cr26],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let item = ctx.item;

@@ -28,7 +28,14 @@ use crate::diag::Diagnostic;
 use crate::policy::cr26::ACCEPT_DAYS;
 use crate::policy::days_between;
 
-use super::{days, Code, ItemContext};
+use super::{days, Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::VdrMustAccept,
+    severity: Severity::Error,
+    check: Check::Item(check),
+    sets: &[RuleSet::Cr26],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let Some(v) = ctx.assessment.vdr.as_ref().filter(|v| v.must_accept) else {

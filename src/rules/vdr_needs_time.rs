@@ -23,7 +23,14 @@
 use crate::diag::Diagnostic;
 use crate::policy::cr26::{reduction_timeframe, Timeframe};
 
-use super::{Code, ItemContext};
+use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::VdrNeedsTime,
+    severity: Severity::Note,
+    check: Check::Item(check),
+    sets: &[RuleSet::Cr26],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let Some(v) = &ctx.assessment.vdr else { return };

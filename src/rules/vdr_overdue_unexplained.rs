@@ -26,7 +26,14 @@
 
 use crate::diag::Diagnostic;
 
-use super::{current_rating_span, Code, ItemContext};
+use super::{current_rating_span, Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::VdrOverdueUnexplained,
+    severity: Severity::Error,
+    check: Check::Item(check),
+    sets: &[RuleSet::Cr26],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let Some(v) = ctx.assessment.vdr.as_ref().filter(|v| v.overdue) else {

@@ -30,7 +30,14 @@
 use crate::diag::Diagnostic;
 use crate::policy::days_between;
 
-use super::{current_rating_span, days, Code, ItemContext};
+use super::{current_rating_span, days, Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::VdrReductionLate,
+    severity: Severity::Warning,
+    check: Check::Item(check),
+    sets: &[RuleSet::Cr26],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let Some(v) = ctx.assessment.vdr.as_ref().filter(|v| v.reduction_late) else {

@@ -28,7 +28,15 @@ use crate::model::vdr::Reduction;
 use crate::history::audit::Run;
 
 use super::history::{judge_pairs, Breach, VdrChange};
-use super::Code;
+
+use super::{Check, Code, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::VdrReductionsRewritten,
+    severity: Severity::Error,
+    check: Check::History(check),
+    sets: &[RuleSet::Cr26],
+};
 
 pub fn check(run: &Run, out: &mut Vec<Breach>) {
     judge_pairs(run, Code::VdrReductionsRewritten, compare, out);

@@ -25,7 +25,14 @@
 
 use crate::diag::Diagnostic;
 
-use super::{days, Code, ItemContext};
+use super::{days, Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::VendorCheckinStale,
+    severity: Severity::Error,
+    check: Check::Item(check),
+    sets: &[RuleSet::Rev5],
+};
 
 pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let Some(vendor) = ctx.assessment.vendor_checkin.filter(|v| v.stale) else {

@@ -28,7 +28,14 @@ use chrono::Days;
 use crate::diag::Diagnostic;
 use crate::policy::days_between;
 
-use super::{days, Code, ItemContext};
+use super::{days, Check, Code, ItemContext, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::VendorDependencyHigh,
+    severity: Severity::Error,
+    check: Check::Item(check),
+    sets: &[RuleSet::Rev5],
+};
 
 const MITIGATION_DAYS: u64 = 30;
 

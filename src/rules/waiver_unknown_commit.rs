@@ -26,7 +26,14 @@
 use crate::config::HistoryWaiver;
 use crate::diag::Diagnostic;
 
-use super::Code;
+use super::{Check, Code, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::WaiverUnknownCommit,
+    severity: Severity::Error,
+    check: Check::Repository,
+    sets: &[RuleSet::Common],
+};
 
 pub fn check(waiver: &HistoryWaiver) -> Diagnostic {
     Diagnostic {

@@ -25,7 +25,14 @@
 use crate::config::HistoryWaiver;
 use crate::diag::Diagnostic;
 
-use super::Code;
+use super::{Check, Code, Rule, RuleSet, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: Code::WaiverUnmatched,
+    severity: Severity::Warning,
+    check: Check::Repository,
+    sets: &[RuleSet::Common],
+};
 
 pub fn check(waiver: &HistoryWaiver) -> Diagnostic {
     Diagnostic {

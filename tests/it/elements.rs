@@ -115,5 +115,75 @@ fn a_people_file_among_the_items_is_not_an_item() {
         (0, &serde_json::json!([])),
         "{json:#}"
     );
-    assert_eq!(json["items"], 2, "{json:#}");
+    assert_eq!(json["items"], 3, "{json:#}");
+}
+
+/// Owner findings of a lint of `dir` (`extra` arguments added), as `(code, item, message)`.
+fn owner_findings(dir: &std::path::Path, extra: &[&str]) -> Vec<(String, String, String)> {
+    let output = poam()
+        .args(["lint", "--today", TODAY, "--format", "json"])
+        .args(extra)
+        .arg(dir)
+        .output()
+        .expect("run poam");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json output");
+    json["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter(|d| d["code"].as_str().is_some_and(|c| c.starts_with("owner-")))
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_owned(),
+                d["item"].as_str().unwrap_or_default().to_owned(),
+                d["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_owner_the_people_files_history_removed_is_departed_and_aliases_resolve() {
+    let (_temp, repo) = crate::common::build_repo("people_history");
+    // V-1's rlee was removed in the last commit; V-2's jdoe is now jane's alias; V-3's kpatel
+    // was removed and came back.
+    assert_eq!(
+        owner_findings(&repo, &[]),
+        [(
+            "owner-departed".to_owned(),
+            "V-1".to_owned(),
+            "owner `rlee` (Rita Lee) was removed from people.yaml on 2026-03-02 (commit f3c5fe2)"
+                .to_owned()
+        )]
+    );
+    // Without history the removed id is merely unknown.
+    let quiet = owner_findings(&repo, &["--no-history"]);
+    assert_eq!(quiet.len(), 1, "{quiet:?}");
+    assert_eq!(quiet[0].0, "owner-unknown");
+    assert_eq!(quiet[0].1, "V-1");
+    // An id added back on disk (not yet committed) is no longer departed.
+    let people = std::fs::read_to_string(repo.join("people.yaml")).expect("read");
+    fs::write(
+        repo.join("people.yaml"),
+        format!("{people}- id: rlee\n  name: Rita Lee\n"),
+    )
+    .expect("write");
+    assert_eq!(owner_findings(&repo, &[]), []);
+}
+
+#[test]
+fn an_alias_naming_another_entry_is_a_people_problem() {
+    let dir = copy_fixture("rules/owner-departed/near-miss");
+    fs::write(
+        dir.path().join("people.yaml"),
+        "- id: jdoe\n  aliases: [tnguyen]\n- id: tnguyen\n",
+    )
+    .expect("write");
+    let output = lint(dir.path(), "short");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("alias `tnguyen` of `jdoe` already names `tnguyen`"),
+        "{stdout}"
+    );
 }

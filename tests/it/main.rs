@@ -23,6 +23,8 @@ mod profile_writing;
 mod profiles;
 mod readme;
 mod refusals;
+mod registry;
+mod rename;
 mod report;
 mod robustness;
 mod rules;

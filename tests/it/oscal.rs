@@ -331,6 +331,74 @@ fn demo_export_is_valid_meets_fedramp_checks_and_matches_the_snapshot() {
     insta::assert_snapshot!("demo_export", text);
 }
 
+/// The people file becomes `metadata.parties` (teams as organizations their members belong
+/// to), its roles become roles with responsible parties, and an item whose owner is an entry
+/// points at that entry's party; a free-text owner keeps a party of its own.
+#[test]
+fn people_become_parties_and_owners_point_at_them() {
+    let dir = demo();
+    let (_, doc) = export_ok(dir.path());
+    let metadata = &doc["plan-of-action-and-milestones"]["metadata"];
+    let parties = metadata["parties"].as_array().expect("parties");
+    let party = |short: &str| {
+        parties
+            .iter()
+            .find(|p| p["short-name"] == short)
+            .unwrap_or_else(|| panic!("a party for {short}"))
+    };
+    let jane = party("jdoe");
+    assert_eq!(jane["type"], "person");
+    assert_eq!(jane["name"], "Jane Doe");
+    assert_eq!(
+        jane["email-addresses"],
+        serde_json::json!(["jane.doe@example.com"])
+    );
+    let team = party("platform-team");
+    assert_eq!(team["type"], "organization");
+    assert_eq!(
+        jane["member-of-organizations"],
+        serde_json::json!([team["uuid"]])
+    );
+    // The repeated `jdoe` entry is one party.
+    assert_eq!(
+        parties.iter().filter(|p| p["short-name"] == "jdoe").count(),
+        1
+    );
+    // `platfrom-team` (a typo, owner-unknown) names no entry: a party of its own, by its text.
+    assert!(parties
+        .iter()
+        .any(|p| p["name"] == "platfrom-team" && p.get("short-name").is_none()));
+    let roles: Vec<&str> = metadata["roles"]
+        .as_array()
+        .expect("roles")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(
+        roles,
+        ["cloud-service-provider", "approver", "isso", "system-owner"]
+    );
+    let isso = metadata["responsible-parties"]
+        .as_array()
+        .expect("responsible parties")
+        .iter()
+        .find(|r| r["role-id"] == "isso")
+        .expect("isso");
+    assert_eq!(
+        isso["party-uuids"],
+        serde_json::json!([party("rpatel")["uuid"]])
+    );
+    // V-1001's owner is jdoe: its risk's remediation names Jane's party.
+    let text = doc.to_string();
+    let jane_uuid = jane["uuid"].as_str().expect("uuid");
+    assert!(
+        text.matches(&format!("\"actor-uuid\":\"{jane_uuid}\""))
+            .count()
+            >= 1,
+        "an actor points at Jane's party"
+    );
+}
+
 /// Under `fedramp-cr26` each risk's deadline is the item's next CR26 deadline (evaluate by,
 /// reduce by, accept by), never a Rev5 due date, and the document names its profile.
 #[test]
@@ -881,6 +949,7 @@ proptest! {
             logs: &logs,
             profile: poam::profiles::of(poam::policy::Profile::default()),
             marker: None,
+            people: None,
         });
         let doc: Value = serde_json::from_str(&text).expect("JSON");
         assert_valid(&doc, &text);

@@ -147,7 +147,7 @@ fn workbook(rows: &[&[(u16, &str)]]) -> rust_xlsxwriter::Workbook {
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name("Open POA&M Items").expect("name");
-    for (i, column) in poam::export::template::COLUMNS.iter().enumerate() {
+    for (i, column) in poam::fedramp_template::COLUMNS.iter().enumerate() {
         let c = u16::try_from(i).expect("column");
         sheet.write_string(4, c, column.header).expect("write");
     }
@@ -594,7 +594,7 @@ fn write_xlsx_fuzz_seeds() {
     ]);
     let closed = rows.add_worksheet();
     closed.set_name("Closed POA&M Items").expect("name");
-    for (i, column) in poam::export::template::COLUMNS.iter().enumerate() {
+    for (i, column) in poam::fedramp_template::COLUMNS.iter().enumerate() {
         let c = u16::try_from(i).expect("column");
         closed.write_string(4, c, column.header).expect("write");
     }

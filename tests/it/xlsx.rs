@@ -605,7 +605,7 @@ mod import {
     use serde_json::json;
 
     use poam::edit::NewValue;
-    use poam::export::template::COLUMNS;
+    use poam::fedramp_template::COLUMNS;
     use poam::import::xlsx::{read, ImportOptions, RowProblem};
 
     use super::round_trip::field_json;

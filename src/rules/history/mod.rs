@@ -1,21 +1,28 @@
-//! What the history rules share: the [`Breach`] a rule reports, the [`Violation`] it becomes
-//! once the commit to blame is known, the helpers to read fields, and the history waivers of
-//! `poam.yaml`. Each rule's comparison, message and exceptions live in its own file; the
-//! registry (`rules/mod.rs`) runs them ([`crate::rules::judge_history`]), every profile's history
-//! rules alike: the Rev5 ones and the CR26 ones (`vdr-*`) read the same runs, and their breaches
-//! go through the same undone-change netting, PR mode, locations and waivers. This module
-//! imports no rule file, so the rule files can import it.
+//! The history-rule engine: the [`Breach`] a rule reports, the [`Violation`] it becomes once
+//! the commit to blame is known, judging the runs (`judge.rs`: undone-change netting, PR mode,
+//! locations), where findings point (`context.rs`), the history waivers of `poam.yaml`
+//! (`waivers.rs`), and the helpers rule files use to read fields. Each rule's comparison,
+//! message and exceptions live in its own file; the registry hands the profile's history rules
+//! to [`judge`] ([`crate::rules::judge_history`]), every profile's alike: the Rev5 ones and the
+//! CR26 ones (`vdr-*`) read the same runs and go through the same netting, locations and
+//! waivers. This module imports no rule file, so the rule files can import it.
 
 use serde_json::Value as Json;
 
 use crate::code::{Code, Severity};
-use crate::config::{Config, HistoryWaiver};
-use crate::error::Error;
 use crate::history::audit::Run;
 use crate::history::diff::join_key;
-use crate::history::{item_id, CommitMatch, GitRepo, Source, Version};
+use crate::history::{item_id, Source, Version};
 use crate::model::item::Item;
 use crate::model::{Node, Value};
+
+mod context;
+mod judge;
+mod waivers;
+
+pub use context::{check_history, CurrentFile, HistoryContext, ItemsFolder};
+pub use judge::{judge, HistoryRule};
+pub use waivers::{apply_waivers, resolve_waivers, Waived};
 
 /// A history rule's judgement of one run: which rule, at which step, about which field.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,66 +63,6 @@ pub struct Violation {
     pub source: Source,
     /// The file of that version (the removed file, for `item-deleted`), repo-relative.
     pub path: String,
-}
-
-/// What the waivers of `poam.yaml` did to a list of violations.
-#[derive(Clone, Debug, Default)]
-pub struct Waived {
-    /// The violations no waiver matched.
-    pub kept: Vec<Violation>,
-    /// For each waiver (same order as given), how many violations it matched.
-    pub matches: Vec<usize>,
-}
-
-/// Resolves each waiver's commit to the full id of the one commit it names. A commit the
-/// repository lacks stays unresolved (`waiver-unknown-commit` reports it); an abbreviation
-/// several commits share is a configuration error naming them, since a waiver covers one
-/// commit only.
-pub fn resolve_waivers(
-    config: &Config,
-    waivers: &mut [HistoryWaiver],
-    repo: &GitRepo,
-) -> Result<(), Error> {
-    for waiver in waivers {
-        waiver.resolved = match repo
-            .match_commit(&waiver.commit)
-            .map_err(|err| Error::History(err.to_string()))?
-        {
-            CommitMatch::Found(id) => Some(id),
-            CommitMatch::Unknown => None,
-            CommitMatch::Ambiguous(ids) => {
-                return Err(config.problem(
-                    waiver.location.span,
-                    format!(
-                        "history waiver commit `{}` is ambiguous: commits {} start with it",
-                        waiver.commit,
-                        ids.join(", ")
-                    ),
-                    Some("write the full commit id (or enough of it to name one commit)".into()),
-                ))
-            }
-        };
-    }
-    Ok(())
-}
-
-/// Drops the violations a waiver acknowledges (same commit, same rule).
-pub fn apply_waivers(violations: Vec<Violation>, waivers: &[HistoryWaiver]) -> Waived {
-    let mut matches = vec![0; waivers.len()];
-    let mut kept = Vec::new();
-    for violation in violations {
-        let commit = violation.source.commit().map(|c| c.id.as_str());
-        let waiver = commit.and_then(|commit| {
-            waivers
-                .iter()
-                .position(|w| w.rule == violation.breach.code && w.names_commit(commit))
-        });
-        match waiver {
-            Some(index) => matches[index] += 1,
-            None => kept.push(violation),
-        }
-    }
-    Waived { kept, matches }
 }
 
 // Helpers the rule files share.
@@ -276,6 +223,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+    use crate::config::HistoryWaiver;
     use crate::history::audit::{item_runs, pr_runs};
     use crate::history::{
         CommitMeta, Cutoff, ItemHistory, Person, PrHistory, Version, VersionState,

@@ -1,300 +1,15 @@
-//! The lenient, typed item model. Built from a [`Node`] tree: every field is optional and
-//! spanned, and problems (unknown keys, wrong types, bad values) are collected as data for
-//! the `unknown-field` and `invalid-value` rules instead of stopping at the first one.
+//! The reader: a [`Node`] tree to an [`Item`], every problem collected as data on the way.
 
 use std::fmt;
 
 use chrono::NaiveDate;
 
-use super::node::{Node, Value};
-use super::span::{Sp, Span};
-use super::vdr::Vdr;
-
-/// Original or adjusted risk rating.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Risk {
-    Low,
-    Moderate,
-    High,
-    Critical,
-}
-
-impl Risk {
-    pub const NAMES: &'static [&'static str] = &["low", "moderate", "high", "critical"];
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text.to_ascii_lowercase().as_str() {
-            "low" => Some(Self::Low),
-            "moderate" => Some(Self::Moderate),
-            "high" => Some(Self::High),
-            "critical" => Some(Self::Critical),
-            _ => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        Self::NAMES[self as usize]
-    }
-
-    /// FedRAMP's template knows no Critical: it is reported as High.
-    pub fn fedramp_level(self) -> u8 {
-        match self {
-            Self::Low => 1,
-            Self::Moderate => 2,
-            Self::High | Self::Critical => 3,
-        }
-    }
-
-    pub fn is_high_or_critical(self) -> bool {
-        self.fedramp_level() >= 3
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
-    Open,
-    Closed,
-}
-
-impl Status {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ChangeKind {
-    New,
-    Update,
-    Complete,
-}
-
-impl ChangeKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::New => "new",
-            Self::Update => "update",
-            Self::Complete => "complete",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum DeviationStatus {
-    Pending,
-    Approved,
-    Rejected,
-    Withdrawn,
-}
-
-impl DeviationStatus {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-            Self::Withdrawn => "withdrawn",
-        }
-    }
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct Milestone {
-    pub span: Span,
-    pub id: Option<Sp<u32>>,
-    pub date: Option<Sp<NaiveDate>>,
-    pub description: Option<Sp<String>>,
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct MilestoneChange {
-    pub span: Span,
-    pub milestone: Option<Sp<u32>>,
-    pub kind: Option<Sp<ChangeKind>>,
-    pub date: Option<Sp<NaiveDate>>,
-    pub description: Option<Sp<String>>,
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct VendorDependency {
-    pub span: Span,
-    pub product: Option<Sp<String>>,
-    pub last_checkin: Option<Sp<NaiveDate>>,
-    pub fix_released: Option<Sp<NaiveDate>>,
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct RiskAdjustment {
-    pub span: Span,
-    pub status: Option<Sp<DeviationStatus>>,
-    pub adjusted_risk: Option<Sp<Risk>>,
-    pub rationale: Option<Sp<String>>,
-    pub auto_approved: Option<Sp<bool>>,
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct Deviation {
-    pub span: Span,
-    pub status: Option<Sp<DeviationStatus>>,
-    pub rationale: Option<Sp<String>>,
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct Deviations {
-    pub span: Span,
-    pub risk_adjustment: Option<RiskAdjustment>,
-    pub false_positive: Option<Deviation>,
-    pub operational_requirement: Option<Deviation>,
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct Document {
-    pub span: Span,
-    pub kind: Option<Sp<String>>,
-    pub name: Option<Sp<String>>,
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct Closed {
-    pub span: Span,
-    pub key_span: Span,
-    pub date: Option<Sp<NaiveDate>>,
-    pub evidence: Option<Sp<String>>,
-}
-
-/// A problem found while building the model; rules turn these into diagnostics.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Problem {
-    UnknownKey {
-        path: String,
-        key: String,
-        span: Span,
-        suggestion: Option<&'static str>,
-    },
-    InvalidValue {
-        path: String,
-        span: Span,
-        message: String,
-        help: String,
-    },
-    /// A text value holds a control character (C0, DEL or C1) other than a line break or,
-    /// in text that may run over lines, a tab: the first one, at the value.
-    ControlCharacter {
-        path: String,
-        span: Span,
-        character: char,
-    },
-}
-
-/// One POA&M item as written, every field optional and spanned.
-#[derive(Clone, Debug, Default)]
-pub struct Item {
-    /// The whole top-level mapping.
-    pub span: Span,
-    pub id: Option<Sp<String>>,
-    pub title: Option<Sp<String>>,
-    pub description: Option<Sp<String>>,
-    pub controls: Option<Sp<Vec<Sp<String>>>>,
-    pub detector: Option<Sp<String>>,
-    pub detector_id: Option<Sp<String>>,
-    pub assets: Option<Sp<Vec<Sp<String>>>>,
-    pub owner: Option<Sp<String>>,
-    pub resources: Option<Sp<String>>,
-    pub remediation: Option<Sp<String>>,
-    pub detected: Option<Sp<NaiveDate>>,
-    pub due: Option<Sp<NaiveDate>>,
-    pub risk: Option<Sp<Risk>>,
-    pub milestones: Option<Sp<Vec<Milestone>>>,
-    pub milestone_changes: Option<Sp<Vec<MilestoneChange>>>,
-    pub status: Option<Sp<Status>>,
-    pub status_date: Option<Sp<NaiveDate>>,
-    pub vendor_dependency: Option<VendorDependency>,
-    pub deviations: Option<Deviations>,
-    pub kev_due: Option<Sp<NaiveDate>>,
-    pub cves: Option<Sp<Vec<Sp<String>>>>,
-    /// The scanner's own rating word, kept beside `risk` (which follows FedRAMP's CVSS bands).
-    pub scanner_severity: Option<Sp<String>>,
-    pub services: Option<Sp<Vec<Sp<String>>>>,
-    pub documents: Option<Sp<Vec<Document>>>,
-    pub comments: Option<Sp<String>>,
-    pub closed: Option<Closed>,
-    /// The CR26 vulnerability evaluation (`fedramp-cr26` profile).
-    pub vdr: Option<Box<Vdr>>,
-    /// Problems met while reading the fields, in source order.
-    pub problems: Vec<Problem>,
-    /// Known keys written with no value (`title: ""`, `description:`), by path (as
-    /// `missing-field` names them: `milestones[0].description`), each with the span to point
-    /// at: the empty value, or the key when nothing follows its colon.
-    pub empty: Vec<(String, Span)>,
-}
-
-pub const ITEM_KEYS: &[&str] = &[
-    "id",
-    "title",
-    "description",
-    "controls",
-    "detector",
-    "detector_id",
-    "assets",
-    "owner",
-    "resources",
-    "remediation",
-    "detected",
-    "due",
-    "risk",
-    "milestones",
-    "milestone_changes",
-    "status",
-    "status_date",
-    "vendor_dependency",
-    "deviations",
-    "kev_due",
-    "cves",
-    "scanner_severity",
-    "services",
-    "documents",
-    "comments",
-    "closed",
-    "vdr",
-];
-pub const MILESTONE_KEYS: &[&str] = &["id", "date", "description"];
-pub const MILESTONE_CHANGE_KEYS: &[&str] = &["milestone", "kind", "date", "description"];
-pub const VENDOR_KEYS: &[&str] = &["product", "last_checkin", "fix_released"];
-pub const DEVIATIONS_KEYS: &[&str] = &[
-    "risk_adjustment",
-    "false_positive",
-    "operational_requirement",
-];
-pub const RISK_ADJUSTMENT_KEYS: &[&str] =
-    &["status", "adjusted_risk", "rationale", "auto_approved"];
-pub const DEVIATION_KEYS: &[&str] = &["status", "rationale"];
-pub const DOCUMENT_KEYS: &[&str] = &["type", "name"];
-pub const CLOSED_KEYS: &[&str] = &["date", "evidence"];
+use super::suggest::{suggest, synonym};
+use super::*;
+use crate::model::node::{Node, Value};
+use crate::model::span::{Sp, Span};
 
 impl Item {
-    /// True when a value was present at `path` but could not be read; `missing-field`
-    /// stays quiet about it because `invalid-value` already speaks.
-    pub fn is_invalid(&self, path: &str) -> bool {
-        self.problems
-            .iter()
-            .any(|p| matches!(p, Problem::InvalidValue { path: p, .. } if p == path))
-    }
-
-    pub fn is_open(&self) -> bool {
-        matches!(self.status.as_ref().map(|s| s.value), Some(Status::Open))
-    }
-
-    pub fn is_closed(&self) -> bool {
-        matches!(self.status.as_ref().map(|s| s.value), Some(Status::Closed))
-    }
-
-    pub fn id_text(&self) -> Option<&str> {
-        self.id.as_ref().map(|id| id.value.as_str())
-    }
-
     /// Builds the model from a parsed file. `source` is the file's text, used to keep the
     /// written form of scalars (`detector_id: 00123` stays `00123`).
     pub fn from_node(node: &Node, source: &str) -> Item {
@@ -355,17 +70,17 @@ impl Item {
     }
 }
 
-pub(super) struct Reader<'a> {
-    pub(super) source: &'a str,
-    pub(super) problems: Vec<Problem>,
+pub(in crate::model) struct Reader<'a> {
+    pub(in crate::model) source: &'a str,
+    pub(in crate::model) problems: Vec<Problem>,
     /// See [`Item::empty`].
-    pub(super) empty: Vec<(String, Span)>,
+    pub(in crate::model) empty: Vec<(String, Span)>,
 }
 
-pub(super) type Fields<'n> = Vec<(&'static str, &'n Node, Span)>;
+pub(in crate::model) type Fields<'n> = Vec<(&'static str, &'n Node, Span)>;
 
 impl Reader<'_> {
-    pub(super) fn invalid(
+    pub(in crate::model) fn invalid(
         &mut self,
         path: &FieldPath<'_>,
         span: Span,
@@ -382,7 +97,7 @@ impl Reader<'_> {
 
     /// The known entries of a mapping; unknown keys become problems. `None` when the node
     /// is not a mapping (reported) or is empty.
-    pub(super) fn mapping<'n>(
+    pub(in crate::model) fn mapping<'n>(
         &mut self,
         node: &'n Node,
         path: &FieldPath<'_>,
@@ -435,7 +150,11 @@ impl Reader<'_> {
     }
 
     /// Any scalar as the text it was written with; `None` for null and blank strings.
-    pub(super) fn text(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<String>> {
+    pub(in crate::model) fn text(
+        &mut self,
+        node: &Node,
+        path: &FieldPath<'_>,
+    ) -> Option<Sp<String>> {
         match &node.value {
             Value::Null => None,
             Value::Str(s) if s.trim().is_empty() => None,
@@ -519,7 +238,11 @@ impl Reader<'_> {
         Some(id)
     }
 
-    pub(super) fn date(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<NaiveDate>> {
+    pub(in crate::model) fn date(
+        &mut self,
+        node: &Node,
+        path: &FieldPath<'_>,
+    ) -> Option<Sp<NaiveDate>> {
         let text = self.text(node, path)?;
         match parse_date(&text.value) {
             Some(date) => Some(Sp::new(date, node.span)),
@@ -551,7 +274,7 @@ impl Reader<'_> {
         }
     }
 
-    pub(super) fn enumerated<T>(
+    pub(in crate::model) fn enumerated<T>(
         &mut self,
         node: &Node,
         path: &FieldPath<'_>,
@@ -624,7 +347,7 @@ impl Reader<'_> {
         )
     }
 
-    pub(super) fn bool(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<bool>> {
+    pub(in crate::model) fn bool(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<bool>> {
         match node.value {
             Value::Null => None,
             Value::Bool(b) => Some(Sp::new(b, node.span)),
@@ -694,7 +417,7 @@ impl Reader<'_> {
         }
     }
 
-    pub(super) fn list<T>(
+    pub(in crate::model) fn list<T>(
         &mut self,
         node: &Node,
         path: &FieldPath<'_>,
@@ -943,92 +666,7 @@ impl fmt::Display for FieldPath<'_> {
     }
 }
 
-/// Words people write for the enumerated values, and the value they mean (or why there is
-/// none).
-const SYNONYMS: &[(&str, &str)] = &[
-    ("medium", "moderate"),
-    ("med", "moderate"),
-    ("severe", "high"),
-    ("informational", "low"),
-    ("info", "low"),
-    ("none", "low"),
-    ("done", "closed"),
-    ("resolved", "closed"),
-    ("fixed", "closed"),
-    ("remediated", "closed"),
-    ("completed", "closed"),
-    ("in-progress", "open"),
-    ("in progress", "open"),
-    ("ongoing", "open"),
-    ("active", "open"),
-    ("granted", "approved"),
-    ("accepted", "approved"),
-    ("denied", "rejected"),
-    ("declined", "rejected"),
-    ("submitted", "pending"),
-    ("requested", "pending"),
-    ("cancelled", "withdrawn"),
-    ("canceled", "withdrawn"),
-    ("added", "new"),
-    ("created", "new"),
-    ("updated", "update"),
-    ("changed", "update"),
-    ("moved", "update"),
-    ("finished", "complete"),
-    ("closed", "complete"),
-    ("done", "complete"),
-];
-
-/// "did you mean" for a word that means one of `names` (`medium` → `moderate`).
-fn synonym(word: &str, names: &[&'static str]) -> Option<String> {
-    let word = word.trim().to_ascii_lowercase();
-    let (_, meant) = SYNONYMS
-        .iter()
-        .find(|(synonym, meant)| *synonym == word && names.contains(meant))?;
-    let note = if word == "informational" || word == "info" || word == "none" {
-        " (FedRAMP has no informational rating: informational findings need no POA&M item)"
-    } else {
-        ""
-    };
-    Some(format!("`{word}` means `{meant}` here{note}; "))
-}
-
-/// The closest known key, when it is close enough to be a likely typo.
-pub fn suggest(key: &str, known: &[&'static str]) -> Option<&'static str> {
-    let key = key.to_ascii_lowercase();
-    known
-        .iter()
-        .map(|k| {
-            (
-                strsim::damerau_levenshtein(&key, k),
-                strsim::jaro_winkler(&key, k),
-                *k,
-            )
-        })
-        .filter(|(distance, similarity, k)| {
-            *distance <= (k.len() / 3).max(1) || *similarity >= 0.88
-        })
-        .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)))
-        .map(|(_, _, k)| k)
-}
-
-/// Up to `count` known names nearest to `name` (closest first), for "did you mean" lists where
-/// no single suggestion is certain.
-pub fn nearest<'k>(name: &str, known: &[&'k str], count: usize) -> Vec<&'k str> {
-    let name = name.to_ascii_lowercase();
-    let mut scored: Vec<(f64, &str)> = known
-        .iter()
-        .map(|k| {
-            let contains = k.contains(name.as_str()) || name.contains(*k);
-            let score = strsim::jaro_winkler(&name, k) + if contains { 0.5 } else { 0.0 };
-            (score, *k)
-        })
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored.into_iter().take(count).map(|(_, k)| k).collect()
-}
-
-pub use super::date::parse_date;
+pub use crate::model::date::parse_date;
 
 pub fn is_valid_item_id(id: &str) -> bool {
     let mut chars = id.chars();
@@ -1093,12 +731,5 @@ mod tests {
         assert!(parse_date("2026-01-31").is_some());
         assert!(parse_date("2026-1-31").is_none());
         assert!(parse_date("2026-02-30").is_none());
-    }
-
-    #[test]
-    fn suggestions_catch_typos() {
-        assert_eq!(suggest("deu", ITEM_KEYS), Some("due"));
-        assert_eq!(suggest("milestone", ITEM_KEYS), Some("milestones"));
-        assert_eq!(suggest("zzzzzz", ITEM_KEYS), None);
     }
 }

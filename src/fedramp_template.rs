@@ -1,6 +1,7 @@
 //! The FedRAMP POA&M Template Rev5 layout, as data: sheet names, titles, the header block, the
 //! 31 columns A..AE with their header, description and format-hint text, and the rows where
 //! each part sits. Export rebuilds the workbook from it; import finds columns by its headers.
+//! Data both read, so it sits below both (capabilities do not import each other).
 //!
 //! The texts are the template's own, character for character (`tests/it/xlsx.rs` compares them
 //! with the real template in `tests/fixtures/xlsx/`).
@@ -169,3 +170,7 @@ pub const TEMPLATE_CHANGES: [(&str, &str, f64, &str); 2] = [
 pub const RISK_ADJUSTMENT: &str = "Risk Adjustment";
 pub const FALSE_POSITIVE: &str = "False Positive";
 pub const OPERATIONAL_REQUIREMENT: &str = "Operational Requirement";
+
+/// The document type under which a closed item's evidence is listed in Supporting Documents
+/// (the template has no column of its own for it).
+pub const CLOSURE_EVIDENCE: &str = "Closure Evidence";
