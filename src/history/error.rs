@@ -34,6 +34,12 @@ pub enum HistoryError {
          Run `git fsck --full` to find the damage, then restore the object from another clone"
     )]
     Damaged { id: String, detail: String },
+    #[error(
+        "git pack file {} is damaged: {detail}; poam will not build an audit trail from it. Run \
+         `git fsck --full` to see the damage, then restore the pack from another clone",
+        path.display()
+    )]
+    DamagedPack { path: PathBuf, detail: String },
     #[error("git failed while {context}: {message}")]
     Git { context: String, message: String },
     #[error("cannot read {}: {source}", path.display())]

@@ -24,6 +24,7 @@
 //!   says what is missing.
 
 pub mod audit;
+mod checksum;
 pub mod diff;
 mod error;
 mod event;
@@ -80,8 +81,6 @@ impl std::fmt::Debug for GitRepo {
     }
 }
 
-/// Opens the repository containing `items_dir`, searching upward from it (or from its nearest
-/// existing parent). A path outside any repository gives [`HistoryError::NotARepo`].
 /// The canonical root of the git work tree holding `path`, if any.
 pub fn work_tree_root(path: &Path) -> Option<PathBuf> {
     let start = absolute(path).ok()?;
@@ -90,8 +89,12 @@ pub fn work_tree_root(path: &Path) -> Option<PathBuf> {
     canonical(repo.workdir()?).ok()
 }
 
+/// Opens the repository containing `items_dir`, searching upward from it (or from its nearest
+/// existing parent). A path outside any repository gives [`HistoryError::NotARepo`]; a pack
+/// that does not match its checksums, [`HistoryError::DamagedPack`].
 pub fn open(items_dir: &Path) -> Result<GitRepo, HistoryError> {
-    // An audit trail must not be built from damaged objects: libgit2 re-hashes every object
+    // An audit trail must not be built from damaged objects: every pack is checked against
+    // its checksums before anything reads it (see `checksum`), libgit2 re-hashes every object
     // it reads (its default, said again here because the setting is process-wide), and the
     // pack reader checks what it builds (see `pack`).
     git2::opts::strict_hash_verification(true);
@@ -128,6 +131,8 @@ pub fn open(items_dir: &Path) -> Result<GitRepo, HistoryError> {
             _ => None,
         })
         .collect();
+    // Before anything reads an object: libgit2 must never read a damaged pack.
+    checksum::verify_packs(repo.commondir())?;
     let shallow_commits = if repo.is_shallow() {
         read_shallow_file(&repo)
     } else {
@@ -322,6 +327,21 @@ impl ItemHistory {
             exact: false,
         })
     }
+}
+
+/// The objects `ids` (hex) as the pack reader alone reads them from the packs of the git
+/// folder `git_dir`: no pack checksums checked and no libgit2 to fall back on; `None` for an
+/// object it does not find, read or verify. For the `pack` fuzz target, which gives it packs
+/// rewritten with fresh checksums.
+#[doc(hidden)]
+pub fn read_packed_objects(git_dir: &Path, ids: &[String]) -> Vec<Option<(String, Vec<u8>)>> {
+    let mut reader = pack::PackReader::new(pack::Packs::load(git_dir));
+    ids.iter()
+        .map(|id| {
+            let object = reader.read(Oid::from_str(id).ok()?)?;
+            Some((object.kind.str().to_owned(), object.data.to_vec()))
+        })
+        .collect()
 }
 
 /// Options of a walk.

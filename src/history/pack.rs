@@ -16,7 +16,11 @@
 //! `<type> <size>\0` and the content; the `sha1` crate, SHA-NI where the CPU has it), once per
 //! cached build: a delta applied to the wrong base, or damage zlib does not see, never becomes
 //! an answer. A mismatch is left to libgit2, whose strict verification turns it into an error.
-//! `POAM_PACK_READER=off` turns this reader off (libgit2 reads everything, also verified).
+//! Before that, the pack and its index were checked whole against their checksums when the
+//! repository was opened (`checksum.rs`); the per-object check is what stands should someone
+//! rewrite a pack with fresh checksums, and the `pack` fuzz target gives such packs to this
+//! reader alone. `POAM_PACK_READER=off` turns this reader off (libgit2 reads everything, also
+//! verified, after the same checksum check).
 //!
 //! What it costs and why this reader stays (2026-12-06, `bench/history.py --baseline`, 10,000
 //! items, 4,000 commits of which 1,383 change items, a shared machine at load 24): `poam log`

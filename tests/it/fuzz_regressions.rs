@@ -81,6 +81,23 @@ fn parse_diff_inputs_agree() {
     }
 }
 
+#[path = "../../fuzz/checks/pack.rs"]
+mod pack_check;
+
+/// The `pack` target's check on every input of tests/fixtures/fuzz/pack/: a first byte
+/// choosing the repository and whether to reseal, then edits to its pack and index.
+#[test]
+fn pack_inputs_give_an_error_or_the_pristine_answer() {
+    let all = inputs("pack");
+    assert!(!all.is_empty());
+    let temp = tempfile::tempdir().expect("temp dir");
+    let checker = pack_check::Checker::new(temp.path(), &fixtures().join("git/objects.sh"));
+    for (name, bytes) in all {
+        let outcome = std::panic::catch_unwind(|| checker.check(&bytes));
+        assert!(outcome.is_ok(), "{name}");
+    }
+}
+
 #[test]
 fn xlsx_inputs_never_panic() {
     let all = inputs("xlsx");
