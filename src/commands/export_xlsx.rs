@@ -25,19 +25,7 @@ pub fn xlsx(args: &ExportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Erro
     let (views, block, profile) = load(global, output)?;
     let bytes = export::xlsx::workbook(&views, &block, profile)
         .map_err(|e| Error::Spreadsheet(e.to_string()))?;
-    match output {
-        Some(path) => crate::output::write_atomic(path, &bytes)?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(&bytes)
-                .and_then(|()| stdout.flush())
-                .map_err(|source| Error::Write {
-                    path: "<stdout>".into(),
-                    source,
-                })?;
-        }
-    }
+    super::emit_bytes(output, &bytes)?;
     Ok(ExitCode::SUCCESS)
 }
 

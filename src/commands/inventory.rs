@@ -143,19 +143,7 @@ fn export_inventory(args: &InventoryExportArgs, global: &GlobalArgs) -> Result<E
         }
         InventoryFormat::Xlsx => {
             let bytes = export::inventory::workbook(&inventory, today).map_err(failed)?;
-            match output {
-                Some(path) => crate::output::write_atomic(path, &bytes)?,
-                None => {
-                    let mut stdout = std::io::stdout().lock();
-                    stdout
-                        .write_all(&bytes)
-                        .and_then(|()| stdout.flush())
-                        .map_err(|source| Error::Write {
-                            path: "<stdout>".into(),
-                            source,
-                        })?;
-                }
-            }
+            super::emit_bytes(output, &bytes)?;
         }
     }
     Ok(ExitCode::SUCCESS)

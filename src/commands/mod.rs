@@ -83,7 +83,12 @@ pub fn check_output(config: &Config, output: Option<&Path>) -> Result<(), Error>
 
 /// Writes `text` to `output` atomically, or to standard output.
 pub fn emit(output: Option<&Path>, text: &str) -> Result<(), Error> {
-    emit_with(output, |out| out.write_all(text.as_bytes()))
+    emit_bytes(output, text.as_bytes())
+}
+
+/// Like [`emit`], for bytes that are not text (a workbook).
+pub fn emit_bytes(output: Option<&Path>, bytes: &[u8]) -> Result<(), Error> {
+    emit_with(output, |out| out.write_all(bytes))
 }
 
 /// Like [`emit`], with the text written by `write`: to `output` atomically, else to

@@ -19,7 +19,7 @@ use std::path::Path;
 use calamine::{Data, Reader};
 
 use super::xlsx::{
-    column_letter, normalized, number_text, read_cells, serial_date, text_date, ImportError,
+    cell_text, column_letter, normalized, read_cells, serial_date, text_date, ImportError,
     RowProblem, Sheet,
 };
 use crate::edit::NewValue;
@@ -207,21 +207,11 @@ impl RowReader<'_> {
 
     /// The cell as trimmed text with LF line breaks; `None` when blank or an Excel error.
     fn text(&mut self, field: usize) -> Option<String> {
-        let text = match self.cell(field)? {
-            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-            Data::Int(i) => i.to_string(),
-            Data::Float(f) => number_text(*f),
-            Data::DateTime(d) => number_text(d.as_f64()),
-            Data::Bool(b) => if *b { "Yes" } else { "No" }.to_owned(),
-            Data::Error(e) => {
-                self.problem(field, format!("the cell holds the Excel error {e}"));
-                return None;
-            }
-            Data::Empty => return None,
-        };
-        let text = text.replace("\r\n", "\n").replace('\r', "\n");
-        let trimmed = text.trim();
-        (!trimmed.is_empty()).then(|| trimmed.to_owned())
+        let text = cell_text(self.cell(field)?, ["Yes", "No"]);
+        text.unwrap_or_else(|reason| {
+            self.problem(field, reason);
+            None
+        })
     }
 
     fn asset(&mut self, id: String) -> ImportedAsset {

@@ -305,22 +305,11 @@ impl RowReader<'_> {
 
     /// The cell as text, `None` when blank. Numbers print without a trailing `.0`.
     fn text(&mut self, column: usize) -> Option<String> {
-        let text = match self.cell(column)? {
-            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-            Data::Int(i) => i.to_string(),
-            Data::Float(f) => number_text(*f),
-            Data::DateTime(d) => number_text(d.as_f64()),
-            Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
-            Data::Error(e) => {
-                self.problem(column, format!("the cell holds the Excel error {e}"));
-                return None;
-            }
-            Data::Empty => return None,
-        };
-        // Excel writes line breaks as CR LF in some files; the item format wants LF.
-        let text = text.replace("\r\n", "\n").replace('\r', "\n");
-        let trimmed = text.trim();
-        (!trimmed.is_empty()).then(|| trimmed.to_owned())
+        let text = cell_text(self.cell(column)?, ["TRUE", "FALSE"]);
+        text.unwrap_or_else(|reason| {
+            self.problem(column, reason);
+            None
+        })
     }
 
     /// Text as one line (titles are single-line in the item format).
@@ -410,6 +399,24 @@ enum Answer {
     Yes,
     No,
     Pending,
+}
+
+/// A cell as trimmed text with LF line breaks, `None` when blank; numbers print without a
+/// trailing `.0`, booleans as `booleans` (true, false). An Excel error is `Err` with the reason.
+pub(crate) fn cell_text(cell: &Data, booleans: [&str; 2]) -> Result<Option<String>, String> {
+    let text = match cell {
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number_text(*f),
+        Data::DateTime(d) => number_text(d.as_f64()),
+        Data::Bool(b) => booleans[usize::from(!*b)].to_owned(),
+        Data::Error(e) => return Err(format!("the cell holds the Excel error {e}")),
+        Data::Empty => return Ok(None),
+    };
+    // Excel writes line breaks as CR LF in some files; POA&M and inventory files want LF.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let trimmed = text.trim();
+    Ok((!trimmed.is_empty()).then(|| trimmed.to_owned()))
 }
 
 pub(crate) fn number_text(f: f64) -> String {
