@@ -136,7 +136,8 @@ pub enum RenameCommand {
     /// A person or team: its people-file entry (the old id becomes an alias), the teams'
     /// members and every item's `owner`.
     Person(RenameIds),
-    /// An asset: every item's `assets` entry naming it (a ` (port/PROTO)` detail is kept).
+    /// An asset: its inventory `id` (the old id becomes an alias) and every item's `assets`
+    /// entry naming it (a ` (port/PROTO)` detail is kept).
     Asset(RenameIds),
 }
 

@@ -18,7 +18,7 @@
 //! once.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use chrono::NaiveDate;
@@ -312,6 +312,9 @@ impl<'a> Resolved<'a> {
 pub struct Inventory {
     /// The files' texts, named as findings show them, in path order.
     pub files: Vec<SourceFile>,
+    /// Where each of `files` was read from (empty when built from texts alone): what
+    /// `poam rename asset` edits.
+    pub paths: Vec<PathBuf>,
     /// The assets that have an id, in file order.
     pub assets: Vec<Asset>,
     /// Id → index into `assets` (the first asset of a duplicated id).
@@ -334,7 +337,7 @@ impl Inventory {
     pub fn load(
         path: &Path,
         name_of: impl Fn(&Path) -> String + Sync,
-    ) -> Result<Inventory, (std::path::PathBuf, std::io::Error)> {
+    ) -> Result<Inventory, (PathBuf, std::io::Error)> {
         let paths = if path.is_dir() {
             yaml_files(path)?
         } else {
@@ -348,7 +351,9 @@ impl Inventory {
                     .map_err(|e| (p.clone(), e))
             })
             .collect::<Result<_, _>>()?;
-        Ok(Inventory::from_files(texts))
+        let mut inventory = Inventory::from_files(texts);
+        inventory.paths = paths;
+        Ok(inventory)
     }
 
     /// Reads inventory files given as (name, bytes), in the order given.

@@ -3,8 +3,10 @@
 //!
 //! A person: the entry's `id` in the people file (the old id joins its `aliases`, so history
 //! and items not yet changed still resolve), the teams' `members`, and every item's `owner`.
-//! An asset: every item's `assets:` entry that is the id, alone or with a ` (port/PROTO)` or
-//! ` (package version)` detail after it.
+//! An asset: its `id` in the inventory (the old id joins its `aliases`, so scans and history
+//! naming it still resolve), and every item's `assets:` entry that is the id, alone or with a
+//! ` (port/PROTO)` or ` (package version)` detail after it. An id the inventory does not hold
+//! (or a repository without one) is renamed in the items only, and the output says so.
 //!
 //! The plan is computed first, every file edited in memory and checked, and is the dry run's
 //! output; `--write` stages every changed file and renames them into place only when all are
@@ -53,6 +55,8 @@ pub struct Plan {
     pub old: String,
     pub new: String,
     pub changes: Vec<Change>,
+    /// Said after the changes: why a part was left alone.
+    pub note: Option<String>,
     documents: Vec<ItemDocument>,
 }
 
@@ -76,6 +80,7 @@ pub fn plan(workspace: &Workspace, element: Element, old: &str, new: &str) -> Re
         old: old.to_owned(),
         new: new.to_owned(),
         changes: Vec::new(),
+        note: None,
         documents: Vec::new(),
     };
     // A file that cannot be read may name the id too: renaming "everywhere" must not skip it.
@@ -93,8 +98,9 @@ pub fn plan(workspace: &Workspace, element: Element, old: &str, new: &str) -> Re
             if unreadable.len() == 1 { "it" } else { "them" },
         )));
     }
-    if element == Element::Person {
-        plan_people_file(workspace, &mut plan)?;
+    match element {
+        Element::Person => plan_people_file(workspace, &mut plan)?,
+        Element::Asset => plan_inventory(workspace, &mut plan)?,
     }
     for file in &workspace.items {
         let Some(item) = &file.item else {
@@ -125,7 +131,7 @@ pub fn plan(workspace: &Workspace, element: Element, old: &str, new: &str) -> Re
         }
         plan.documents.push(doc);
     }
-    // Without an inventory, an asset is known by the items that name it.
+    // An asset the inventory does not hold is known by the items that name it.
     if element == Element::Asset && plan.changes.is_empty() {
         return Err(Error::Refused(format!(
             "no item names asset `{old}` (alone or with a ` (port/PROTO)` detail): nothing to rename"
@@ -199,6 +205,97 @@ impl Plan {
             new: self.new.clone(),
         });
     }
+}
+
+/// The inventory's part: the asset's `id`, the old id kept in its `aliases`. Refuses an old id
+/// that is only an alias or that several assets hold, and a new id the inventory already
+/// resolves; an old id it does not hold leaves it alone, with a note.
+fn plan_inventory(workspace: &Workspace, plan: &mut Plan) -> Result<(), Error> {
+    let Some(inventory) = &workspace.inventory else {
+        plan.note = Some("There is no inventory: only the items' `assets` are changed.".into());
+        return Ok(());
+    };
+    let holders: Vec<&crate::inventory::Asset> = inventory
+        .assets
+        .iter()
+        .filter(|a| a.id.value == plan.old)
+        .collect();
+    let asset = match holders.as_slice() {
+        [] => {
+            if let Some(resolved) = inventory.resolve(&plan.old) {
+                return Err(Error::Refused(format!(
+                    "`{}` is an alias of the asset `{}`: rename `{}` instead",
+                    plan.old,
+                    resolved.asset().id.value,
+                    resolved.asset().id.value
+                )));
+            }
+            plan.note = Some(format!(
+                "`{}` is not an asset of the inventory: only the items' `assets` are changed.",
+                plan.old
+            ));
+            return Ok(());
+        }
+        [asset] => *asset,
+        more => {
+            return Err(Error::Refused(format!(
+                "`{}` is the id of {} assets of the inventory (inventory-duplicate-id): give each its own id first",
+                plan.old,
+                more.len()
+            )))
+        }
+    };
+    if let Some(resolved) = inventory.resolve(&plan.new) {
+        return Err(Error::Refused(format!(
+            "`{}` already names the asset `{}` in the inventory: pick an id no asset holds",
+            plan.new,
+            resolved.asset().id.value
+        )));
+    }
+    let (Some(source), Some(path)) = (inventory.file(asset.file), inventory.paths.get(asset.file))
+    else {
+        return Err(Error::Refused(format!(
+            "the inventory file of asset `{}` is not known",
+            plan.old
+        )));
+    };
+    let file = source.name.clone();
+    let mut doc =
+        ItemDocument::from_text(path.clone(), source.text.to_string()).map_err(edit_error)?;
+    let has_old_id = |node: &crate::model::Node| {
+        node.as_map()
+            .and_then(|m| m.iter().find(|e| e.key == "id"))
+            .is_some_and(|e| matches!(&e.value.value, Value::Str(s) if s.trim() == plan.old))
+    };
+    // One asset per file is a mapping at the root; a group is a list of them.
+    let position = match &doc.node().value {
+        Value::Seq(entries) => entries.iter().position(has_old_id).map(Some),
+        _ => has_old_id(doc.node()).then_some(None),
+    };
+    let Some(position) = position else {
+        return Err(Error::Refused(format!(
+            "asset `{}` was not found where {file} was read",
+            plan.old
+        )));
+    };
+    let (at, prefix) = match position {
+        Some(index) => (vec![Key::from(index)], format!("[{index}].")),
+        None => (Vec::new(), String::new()),
+    };
+    let key = |name: &str| [at.as_slice(), &[Key::from(name)]].concat();
+    doc.set(&key("id"), NewValue::Str(plan.new.clone()))
+        .map_err(edit_error)?;
+    plan.change(&file, format!("{prefix}id"), plan.old.clone());
+    doc.append(&key("aliases"), NewValue::Str(plan.old.clone()))
+        .map_err(edit_error)?;
+    plan.changes.push(Change {
+        file,
+        field: format!("{prefix}aliases"),
+        old: String::new(),
+        new: format!("+ {}", plan.old),
+    });
+    plan.documents.push(doc);
+    Ok(())
 }
 
 /// The people file's part: the entry's id (old id kept as an alias) and the teams' members.
@@ -349,11 +446,8 @@ pub fn describe(plan: &Plan, write: bool) -> String {
         files.len(),
         plural(files.len())
     );
-    if plan.element == Element::Asset {
-        let _ = writeln!(
-            out,
-            "Only the items' `assets` are changed: this version of poam has no inventory file."
-        );
+    if let Some(note) = &plan.note {
+        let _ = writeln!(out, "{note}");
     }
     if !write && !plan.changes.is_empty() {
         let _ = writeln!(out, "Nothing was written: run again with --write.");

@@ -199,9 +199,18 @@ fn an_asset_is_renamed_in_every_item_keeping_its_port() {
     assert_eq!(
         stdout,
         "Renamed asset `san-ctrl-a.example.internal` to `san-ctrl-a`:\n\
+         \x20 inventory/storage.yaml: [0].id: `san-ctrl-a.example.internal` -> `san-ctrl-a`\n\
+         \x20 inventory/storage.yaml: [0].aliases: + san-ctrl-a.example.internal\n\
          \x20 poams/V-1004.yaml: assets[0]: `san-ctrl-a.example.internal (22/TCP)` -> `san-ctrl-a (22/TCP)`\n\
-         1 change in 1 file.\n\
-         Only the items' `assets` are changed: this version of poam has no inventory file.\n"
+         3 changes in 2 files.\n"
+    );
+    let inventory = fs::read_to_string(dir.path().join("inventory/storage.yaml")).expect("read");
+    assert!(inventory.contains("- id: san-ctrl-a\n"), "{inventory}");
+    let (code, stdout, stderr) = rename(dir.path(), &["asset", "san-ctrl-a.example.internal", "x"]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        stderr.contains("`san-ctrl-a.example.internal` is an alias of the asset `san-ctrl-a`"),
+        "{stderr}"
     );
     let item = fs::read_to_string(dir.path().join("poams/V-1004.yaml")).expect("read");
     assert!(
@@ -235,5 +244,48 @@ fn a_file_changed_after_the_plan_stops_the_whole_rename() {
         snapshot(dir.path()),
         before,
         "nothing written, nothing left behind"
+    );
+}
+
+#[test]
+fn an_asset_the_inventory_does_not_hold_is_renamed_in_the_items_only_and_taken_ids_are_refused() {
+    let dir = demo();
+    let before = snapshot(dir.path());
+    let (code, stdout, stderr) = rename(
+        dir.path(),
+        &[
+            "asset",
+            "san-ctrl-a.example.internal",
+            "san-ctrl-b.example.internal",
+        ],
+    );
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        stderr.contains(
+            "`san-ctrl-b.example.internal` already names the asset `san-ctrl-b.example.internal`"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(dir.path()), before);
+
+    // An item names an asset the inventory lacks (asset-unknown): the items change, the
+    // inventory does not, and the output says so.
+    let item = dir.path().join("poams/V-1004.yaml");
+    let text = fs::read_to_string(&item).expect("read");
+    fs::write(
+        &item,
+        text.replace(
+            "san-ctrl-b.example.internal (22/TCP)",
+            "san-ctrl-z (22/TCP)",
+        ),
+    )
+    .expect("write");
+    let (code, stdout, stderr) = rename(dir.path(), &["asset", "san-ctrl-z", "san-ctrl-y"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.ends_with(
+            "1 change in 1 file.\n`san-ctrl-z` is not an asset of the inventory: only the items' `assets` are changed.\nNothing was written: run again with --write.\n"
+        ),
+        "{stdout}"
     );
 }
