@@ -41,6 +41,7 @@ pub fn run(args: &SiteArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         profile,
         repo_url: inputs.config.repo_url.as_deref(),
         people: inputs.people.as_ref(),
+        inventory: inputs.inventory.as_ref(),
     };
     let written = site::publish(&target, |sink| site::render(&input, &templates, sink))?;
     if !global.quiet {

@@ -178,6 +178,8 @@ pub struct Inputs {
     pub history: Option<History>,
     /// The people file, when there is one (read again: lint keeps its own copy).
     pub people: Option<crate::people::People>,
+    /// The inventory, when there is one (read again, like the people file).
+    pub inventory: Option<crate::inventory::Inventory>,
 }
 
 /// Loads everything for `config` as of `today`: the item files and the full git history
@@ -189,6 +191,7 @@ pub fn gather(config: Config, today: NaiveDate, progress: bool) -> Result<Inputs
     let workspace = workspace?;
     let config = workspace.config.clone();
     let people = crate::workspace::load_people(&config, &workspace.display_root)?;
+    let inventory = crate::workspace::load_inventory(&config, &workspace.display_root)?;
     let last_changed: HashMap<String, NaiveDate> = history
         .as_ref()
         .map(|h| {
@@ -232,6 +235,7 @@ pub fn gather(config: Config, today: NaiveDate, progress: bool) -> Result<Inputs
         lint,
         history,
         people,
+        inventory,
     })
 }
 

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
+use chrono::NaiveDate;
 use minijinja::context;
 use minijinja::value::{Serde, Value};
 use rayon::prelude::*;
@@ -19,6 +20,7 @@ use serde::Serialize;
 use crate::catalog::Catalog;
 use crate::error::Error;
 use crate::history::{History, ItemHistory};
+use crate::inventory::{asset_name, Inventory};
 use crate::output::{Staging, WRITERS};
 use crate::people::People;
 use crate::profiles::SystemProfile;
@@ -49,6 +51,8 @@ pub struct SiteInput<'a> {
     pub repo_url: Option<&'a str>,
     /// The people file, when there is one: the people page names owners by it.
     pub people: Option<&'a People>,
+    /// The inventory, when there is one: the assets page lists its assets.
+    pub inventory: Option<&'a Inventory>,
 }
 
 /// A file name for an id: letters, digits, `.`, `_` and `-` kept, anything else `_`.
@@ -322,6 +326,93 @@ fn owners(
     sections
 }
 
+/// One asset on the assets page: what the inventory says of it, and the open items naming it
+/// (late ones by the profile's standing, as on the dashboard).
+#[derive(Serialize)]
+struct AssetSection {
+    /// The inventory's unique asset identifier, or the name the items write when the
+    /// inventory does not hold it.
+    asset: String,
+    /// An asset of the inventory (else a name only items write: `asset-unknown`).
+    known: bool,
+    kind: Option<&'static str>,
+    owner: Option<String>,
+    last_scanned: Option<NaiveDate>,
+    in_latest_scan: Option<bool>,
+    retired: bool,
+    anchor: String,
+    open: usize,
+    late: usize,
+    items: Vec<ItemRef>,
+}
+
+/// The assets page: every asset of the inventory (in file order, a repeated id once) and
+/// every other name an open item's `assets` writes (sorted), each with the open items naming
+/// it through its id or an alias.
+fn assets(
+    views: &[ItemView],
+    refs: &[ItemRef],
+    inventory: Option<&Inventory>,
+    profile: &dyn SystemProfile,
+    today: NaiveDate,
+) -> Vec<AssetSection> {
+    let section = |asset: String, known: Option<&crate::inventory::Asset>| AssetSection {
+        anchor: format!("asset-{}", slug(&asset)),
+        known: known.is_some(),
+        kind: known.map(|a| a.kind().as_str()),
+        owner: known.and_then(|a| a.text("system_owner").map(str::to_owned)),
+        last_scanned: known.and_then(|a| a.date("last_scanned")),
+        in_latest_scan: known.and_then(|a| a.yes_no("in_latest_scan")),
+        retired: known.is_some_and(|a| a.is_retired(today)),
+        asset,
+        open: 0,
+        late: 0,
+        items: Vec::new(),
+    };
+    let mut known: Vec<AssetSection> = Vec::new();
+    let mut position: BTreeMap<String, usize> = BTreeMap::new();
+    for asset in inventory.map_or(&[][..], |i| i.assets.as_slice()) {
+        if !position.contains_key(&asset.id.value) {
+            position.insert(asset.id.value.clone(), known.len());
+            known.push(section(asset.id.value.clone(), Some(asset)));
+        }
+    }
+    let mut unknown: BTreeMap<String, AssetSection> = BTreeMap::new();
+    for (view, item) in views.iter().zip(refs).filter(|(_, item)| item.open) {
+        let mut named: Vec<(bool, String)> = view
+            .assets
+            .iter()
+            .map(
+                |entry| match inventory.and_then(|i| i.resolve_entry(entry)) {
+                    Some(resolved) => (true, resolved.asset().id.value.clone()),
+                    None => (false, asset_name(entry).trim().to_owned()),
+                },
+            )
+            .filter(|(_, name)| !name.is_empty())
+            .collect();
+        named.sort();
+        named.dedup();
+        for (is_known, name) in named {
+            let target = match (is_known, position.get(&name)) {
+                (true, Some(&at)) => &mut known[at],
+                _ => unknown
+                    .entry(name.clone())
+                    .or_insert_with(|| section(name, None)),
+            };
+            target.open += 1;
+            if item.standing.state == State::Late {
+                target.late += 1;
+            }
+            target.items.push(item.clone());
+        }
+    }
+    let mut sections: Vec<AssetSection> = known.into_iter().chain(unknown.into_values()).collect();
+    for section in &mut sections {
+        profile.sort_open(&mut section.items);
+    }
+    sections
+}
+
 /// A CSV cell: quoted when needed; formula text is defused (see
 /// [`crate::output::spreadsheet_text`]) so spreadsheet programs do not run item text.
 fn csv_cell(text: &str) -> String {
@@ -394,6 +485,7 @@ enum Job<'a> {
     Index,
     ControlsHtml,
     PeopleHtml,
+    AssetsHtml,
     Style,
     Marker,
 }
@@ -522,6 +614,23 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
                     },
                 )?,
             ),
+            Job::AssetsHtml => (
+                "assets.html".into(),
+                templates.render(
+                    input.profile.template("site/assets.html.j2"),
+                    context! {
+                        site => site("", "assets"),
+                        assets => Serde(&assets(
+                            input.views,
+                            &refs,
+                            input.inventory,
+                            input.profile,
+                            input.meta.today,
+                        )),
+                        has_inventory => input.inventory.is_some(),
+                    },
+                )?,
+            ),
             Job::Style => ("style.css".into(), templates.raw("style.css")?),
             Job::Marker => (
                 MARKER.into(),
@@ -566,6 +675,7 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
         Job::Index,
         Job::ControlsHtml,
         Job::PeopleHtml,
+        Job::AssetsHtml,
         Job::Style,
         Job::Marker,
     ]);

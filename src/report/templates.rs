@@ -57,6 +57,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/site/people.html.j2"),
     ),
     (
+        "site/assets.html.j2",
+        include_str!("../../templates/site/assets.html.j2"),
+    ),
+    (
         "site/findings.html.j2",
         include_str!("../../templates/site/findings.html.j2"),
     ),
@@ -93,6 +97,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     (
         "cr26/site/people.html.j2",
         include_str!("../../templates/cr26/site/people.html.j2"),
+    ),
+    (
+        "cr26/site/assets.html.j2",
+        include_str!("../../templates/cr26/site/assets.html.j2"),
     ),
 ];
 

@@ -424,8 +424,9 @@ fn ids_that_differ_in_case_or_meet_a_suffix_get_pages_of_their_own() {
     assert_eq!(first["v-1-2"], "items/v-1-2.html");
 }
 
-/// The open and late counts of the people page's summary table, by owner.
-fn people_counts(html: &str) -> BTreeMap<String, (usize, usize)> {
+/// The open and late counts of a summary table (the people or the assets page), by the name
+/// each row links to its section by.
+fn summary_counts(html: &str) -> BTreeMap<String, (usize, usize)> {
     let mut out = BTreeMap::new();
     for row in html.split("<tr").skip(1) {
         let Some(owner) = row
@@ -475,7 +476,7 @@ fn the_people_page_counts_late_items_by_standing_and_control_pages_show_titles()
         assert!(output.status.success(), "{example}: {output:?}");
         let people = std::fs::read_to_string(out.join("people.html")).expect("people page");
         assert!(people.contains("<h1>People</h1>"), "{example}");
-        let counts = people_counts(&people);
+        let counts = summary_counts(&people);
         let items: serde_json::Value =
             serde_json::from_slice(&std::fs::read(out.join("items.json")).expect("items.json"))
                 .expect("json");
@@ -532,5 +533,91 @@ fn the_people_page_counts_late_items_by_standing_and_control_pages_show_titles()
     assert!(
         list.contains("<td>Transmission Confidentiality and Integrity</td><td>SC System and Communications Protection</td>"),
         "{list}"
+    );
+}
+
+/// The assets page lists every inventory asset with the open items naming it, by its id or an
+/// alias, late ones counted by the profile's standing; a retired asset and a name the inventory
+/// lacks say so.
+#[test]
+fn the_assets_page_lists_each_asset_with_the_open_items_naming_it() {
+    let temp = tempfile::tempdir().expect("temp");
+    let repo = temp.path().join("repo");
+    crate::common::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo"),
+        &repo,
+    );
+    // An open item naming a host the inventory does not hold (`asset-unknown`).
+    let item = repo.join("poams/V-1004.yaml");
+    let text = std::fs::read_to_string(&item).expect("read");
+    std::fs::write(
+        &item,
+        text.replace(
+            "  - san-ctrl-b.example.internal (22/TCP)\n",
+            "  - ghost-01 (22/TCP)\n",
+        ),
+    )
+    .expect("write");
+    let out = temp.path().join("site");
+    // The demo's own date: its retired host retired before it.
+    let output = poam()
+        .current_dir(&repo)
+        .args(["site", "--today", crate::common::TODAY, "-o"])
+        .arg(&out)
+        .output()
+        .expect("run poam");
+    assert!(output.status.success(), "{output:?}");
+    let html = std::fs::read_to_string(out.join("assets.html")).expect("assets page");
+    let counts = summary_counts(&html);
+    // V-1006 names the Okta tenant by an alias; V-1007 is still open on a retired host.
+    assert_eq!(
+        counts.get("example-saas.okta.com"),
+        Some(&(1, 0)),
+        "{counts:?}"
+    );
+    let items: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("items.json")).expect("items.json"))
+            .expect("json");
+    let late = |id: &str| {
+        items["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|item| item["id"] == id && item["standing"]["state"] == "late")
+    };
+    assert_eq!(
+        counts.get("docs.example-saas.com"),
+        Some(&(1, usize::from(late("V-1007")))),
+        "{counts:?}"
+    );
+    assert_eq!(
+        counts.get("metrics-01.example.internal"),
+        Some(&(0, 0)),
+        "{counts:?}"
+    );
+    assert_eq!(
+        counts.get("san-ctrl-b.example.internal"),
+        Some(&(0, 0)),
+        "{counts:?}"
+    );
+    assert_eq!(counts.get("ghost-01"), Some(&(1, 0)), "{counts:?}");
+    assert!(
+        html.contains("docs.example-saas.com</a> (retired)"),
+        "{html}"
+    );
+    assert!(
+        html.contains("ghost-01</a> (not in the inventory)"),
+        "{html}"
+    );
+    let section = html
+        .split("<h2 id=\"asset-example-saas.okta.com\">")
+        .nth(1)
+        .and_then(|rest| rest.split("<h2").next())
+        .expect("the tenant's section");
+    assert!(section.contains("V-1006"), "{section}");
+    let index = std::fs::read_to_string(out.join("index.html")).expect("index");
+    assert!(
+        index.contains("<a href=\"assets.html\">Assets</a>"),
+        "{index}"
     );
 }
