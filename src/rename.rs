@@ -15,7 +15,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use crate::edit::{EditError, ItemDocument, Key, NewValue};
+use crate::edit::{ItemDocument, Key, NewValue};
 use crate::error::Error;
 use crate::model::Value;
 use crate::output::ReplaceSet;
@@ -58,10 +58,6 @@ pub struct Plan {
     /// Said after the changes: why a part was left alone.
     pub note: Option<String>,
     documents: Vec<ItemDocument>,
-}
-
-fn edit_error(err: EditError) -> Error {
-    Error::Edit(err.to_string())
 }
 
 /// Plans renaming `old` to `new`. Refuses an empty or unchanged id, a person `old` that is not
@@ -118,13 +114,11 @@ pub fn plan(workspace: &Workspace, element: Element, old: &str, new: &str) -> Re
         if !named {
             continue;
         }
-        let mut doc = ItemDocument::from_text(file.path.clone(), file.source.text.to_string())
-            .map_err(edit_error)?;
+        let mut doc = ItemDocument::from_text(file.path.clone(), file.source.text.to_string())?;
         let name = file.source.name.clone();
         match element {
             Element::Person => {
-                doc.set(&[Key::from("owner")], NewValue::Str(new.to_owned()))
-                    .map_err(edit_error)?;
+                doc.set(&[Key::from("owner")], NewValue::Str(new.to_owned()))?;
                 plan.change(&name, "owner".to_owned(), old.to_owned());
             }
             Element::Asset => rename_assets(&mut doc, &name, &mut plan)?,
@@ -183,8 +177,7 @@ fn rename_assets(doc: &mut ItemDocument, name: &str, plan: &mut Plan) -> Result<
         _ => Vec::new(),
     };
     for (path, field, old, new) in edits {
-        doc.set(&path, NewValue::Str(new.clone()))
-            .map_err(edit_error)?;
+        doc.set(&path, NewValue::Str(new.clone()))?;
         plan.changes.push(Change {
             file: name.to_owned(),
             field,
@@ -260,8 +253,7 @@ fn plan_inventory(workspace: &Workspace, plan: &mut Plan) -> Result<(), Error> {
         )));
     };
     let file = source.name.clone();
-    let mut doc =
-        ItemDocument::from_text(path.clone(), source.text.to_string()).map_err(edit_error)?;
+    let mut doc = ItemDocument::from_text(path.clone(), source.text.to_string())?;
     let has_old_id = |node: &crate::model::Node| {
         node.as_map()
             .and_then(|m| m.iter().find(|e| e.key == "id"))
@@ -283,11 +275,9 @@ fn plan_inventory(workspace: &Workspace, plan: &mut Plan) -> Result<(), Error> {
         None => (Vec::new(), String::new()),
     };
     let key = |name: &str| [at.as_slice(), &[Key::from(name)]].concat();
-    doc.set(&key("id"), NewValue::Str(plan.new.clone()))
-        .map_err(edit_error)?;
+    doc.set(&key("id"), NewValue::Str(plan.new.clone()))?;
     plan.change(&file, format!("{prefix}id"), plan.old.clone());
-    doc.append(&key("aliases"), NewValue::Str(plan.old.clone()))
-        .map_err(edit_error)?;
+    doc.append(&key("aliases"), NewValue::Str(plan.old.clone()))?;
     plan.changes.push(Change {
         file,
         field: format!("{prefix}aliases"),
@@ -345,8 +335,7 @@ fn plan_people_file(workspace: &Workspace, plan: &mut Plan) -> Result<(), Error>
             }
         )));
     }
-    let mut doc = ItemDocument::from_text(path.clone(), people.source.text.to_string())
-        .map_err(edit_error)?;
+    let mut doc = ItemDocument::from_text(path.clone(), people.source.text.to_string())?;
     let entries = match &doc.node().value {
         Value::Seq(entries) => entries.clone(),
         _ => Vec::new(),
@@ -363,14 +352,12 @@ fn plan_people_file(workspace: &Workspace, plan: &mut Plan) -> Result<(), Error>
             doc.set(
                 &[Key::from(index), Key::from("id")],
                 NewValue::Str(plan.new.clone()),
-            )
-            .map_err(edit_error)?;
+            )?;
             plan.change(&file, format!("[{index}].id"), plan.old.clone());
             doc.append(
                 &[Key::from(index), Key::from("aliases")],
                 NewValue::Str(plan.old.clone()),
-            )
-            .map_err(edit_error)?;
+            )?;
             plan.changes.push(Change {
                 file: file.clone(),
                 field: format!("[{index}].aliases"),
@@ -390,8 +377,7 @@ fn plan_people_file(workspace: &Workspace, plan: &mut Plan) -> Result<(), Error>
                 doc.set(
                     &[Key::from(index), Key::from("members"), Key::from(at)],
                     NewValue::Str(plan.new.clone()),
-                )
-                .map_err(edit_error)?;
+                )?;
                 plan.change(&file, format!("[{index}].members[{at}]"), plan.old.clone());
             }
         }
@@ -406,7 +392,7 @@ pub fn write(plan: &mut Plan) -> Result<Vec<PathBuf>, Error> {
     let mut set = ReplaceSet::new();
     let mut written = Vec::new();
     for doc in &mut plan.documents {
-        if doc.stage(&mut set).map_err(edit_error)? {
+        if doc.stage(&mut set)? {
             written.push(doc.path().to_path_buf());
         }
     }
