@@ -294,13 +294,10 @@ pub fn lint_in_scope(
     let folder = name_waivers(&mut workspace);
     if let Some(repo) = &repo {
         resolve_waivers(&mut workspace, repo)?;
+        // Read serially: on its own thread beside the items' walk it measured 2.10 s against
+        // 2.13 s on 20,000 commits (bench/README.md), too little for a thread.
+        note_people_history(&mut workspace, repo)?;
     }
-    // Read beside the items' history walk, on a handle of its own (a repository handle is not
-    // `Sync`): on 20,000 commits it is a tenth of a second a walk need not wait for.
-    let people_history = repo
-        .is_some()
-        .then(|| spawn_people_history(&workspace))
-        .flatten();
     let config = &workspace.config;
     let mut found = HistoryFindings::default();
     let mut touched = None;
@@ -344,15 +341,6 @@ pub fn lint_in_scope(
                 // Freeing a large history takes a noticeable moment: the caller decides when.
                 walked = Some(history);
             }
-        }
-    }
-    if let Some(reading) = people_history {
-        let versions = reading
-            .join()
-            .map_err(|_| Error::History("reading the people file's history failed".into()))?
-            .map_err(Error::history)?;
-        if let Some(people) = workspace.people.as_mut() {
-            people.note_history(&versions);
         }
     }
     let mut report = assemble(workspace, &folder, input.today, found, input.sources);
@@ -508,18 +496,6 @@ fn note_people_history(workspace: &mut Workspace, repo: &history::GitRepo) -> Re
     let versions = repo.file_versions(&path).map_err(Error::history)?;
     people.note_history(&versions);
     Ok(())
-}
-
-type PeopleHistory = std::thread::JoinHandle<Result<Vec<history::FileVersion>, HistoryError>>;
-
-/// Starts reading the people file's versions on a thread, when there is a people file.
-fn spawn_people_history(workspace: &Workspace) -> Option<PeopleHistory> {
-    workspace.people.as_ref()?;
-    let path = workspace.config.people_file()?;
-    let items_dir = workspace.config.items_dir.clone();
-    Some(std::thread::spawn(move || {
-        history::open(&items_dir)?.file_versions(&path)
-    }))
 }
 
 /// What every history mode reads of the repository besides the history: the
