@@ -32,6 +32,7 @@ pub fn run(args: &SiteArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         profile,
         &inputs.config,
     );
+    let (people, inventory) = inputs.elements()?;
     let input = SiteInput {
         meta: &inputs.meta,
         views: &inputs.views,
@@ -40,8 +41,8 @@ pub fn run(args: &SiteArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         policy: &inputs.config.policy,
         profile,
         repo_url: inputs.config.repo_url.as_deref(),
-        people: inputs.people.as_ref(),
-        inventory: inputs.inventory.as_ref(),
+        people: people.as_ref(),
+        inventory: inventory.as_ref(),
     };
     let written = site::publish(&target, |sink| site::render(&input, &templates, sink))?;
     if !global.quiet {

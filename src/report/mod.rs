@@ -176,10 +176,27 @@ pub struct Inputs {
     pub lint: Report,
     /// The full history, when the items are in a git repository with commits.
     pub history: Option<History>,
-    /// The people file, when there is one (read again: lint keeps its own copy).
-    pub people: Option<crate::people::People>,
-    /// The inventory, when there is one (read again, like the people file).
-    pub inventory: Option<crate::inventory::Inventory>,
+    /// Where finding file names are relative to: for [`Inputs::elements`].
+    display_root: std::path::PathBuf,
+}
+
+impl Inputs {
+    /// The people file and the inventory, for the site's people and assets pages: read again
+    /// (lint kept its own copies), and only by the site, which shows them.
+    pub fn elements(
+        &self,
+    ) -> Result<
+        (
+            Option<crate::people::People>,
+            Option<crate::inventory::Inventory>,
+        ),
+        Error,
+    > {
+        Ok((
+            crate::workspace::load_people(&self.config, &self.display_root)?,
+            crate::workspace::load_inventory(&self.config, &self.display_root)?,
+        ))
+    }
 }
 
 /// Loads everything for `config` as of `today`: the item files and the full git history
@@ -190,8 +207,7 @@ pub fn gather(config: Config, today: NaiveDate, progress: bool) -> Result<Inputs
     let history = history?.filter(|history| history.head.is_some());
     let workspace = workspace?;
     let config = workspace.config.clone();
-    let people = crate::workspace::load_people(&config, &workspace.display_root)?;
-    let inventory = crate::workspace::load_inventory(&config, &workspace.display_root)?;
+    let display_root = workspace.display_root.clone();
     let last_changed: HashMap<String, NaiveDate> = history
         .as_ref()
         .map(|h| {
@@ -234,8 +250,7 @@ pub fn gather(config: Config, today: NaiveDate, progress: bool) -> Result<Inputs
         views,
         lint,
         history,
-        people,
-        inventory,
+        display_root,
     })
 }
 
