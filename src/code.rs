@@ -45,6 +45,8 @@ pub enum RuleSet {
     Rev5,
     /// FedRAMP's 2026 vulnerability detection and response rules (VDR).
     Cr26,
+    /// CMMC Level 2: the SPRS score, Conditional status and the 180-day closeout.
+    Cmmc,
 }
 
 /// What a rule judges, and so where its findings come from.

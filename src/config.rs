@@ -152,6 +152,10 @@ pub struct Config {
     pub merge_strategy: Option<MergeStrategy>,
     /// `system.baseline`, `controls:` and `people:`: the elements items refer to.
     pub elements: ElementSettings,
+    /// The CMMC assessment (`assessment.yaml` beside `poam.yaml`), read by the workspace under
+    /// a profile that needs one (`Profile::needs_assessment`); its dates and partial values
+    /// also go into `policy.cmmc`.
+    pub cmmc: Option<std::sync::Arc<crate::model::cmmc::CmmcAssessment>>,
 }
 
 /// What the items' references are checked against: the system's control baseline, the
@@ -204,6 +208,7 @@ impl Config {
             import: ImportSettings::default(),
             merge_strategy: None,
             elements: ElementSettings::default(),
+            cmmc: None,
         }
     }
 

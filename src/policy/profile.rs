@@ -43,6 +43,10 @@ pub enum Profile {
     /// LEV, PAIN N-rating) and reduced within timeframes per class from evaluation; what will
     /// not be fixed within 192 days is accepted; monthly JSON reports.
     FedrampCr26,
+    /// CMMC Level 2 (32 CFR part 170): the POA&M of an assessment's NOT MET requirements
+    /// (NIST SP 800-171 Rev 2), scored by the DoD Assessment Methodology (SPRS) and closed
+    /// within 180 days of the Conditional CMMC Status Date (32 CFR 170.21).
+    CmmcL2,
 }
 
 /// A CR26 certification class (Rev5 has classes B, C and D; Class A is 20x only).
@@ -93,6 +97,20 @@ const REV5_REQUIRED: &[&str] = &[
     "status",
 ];
 
+/// Required item fields under CMMC Level 2: the requirement the item plans to meet, who owns
+/// it, how and by when (milestones), as 32 CFR 170.21 and an assessor read a POA&M.
+const CMMC_L2_REQUIRED: &[&str] = &[
+    "id",
+    "title",
+    "description",
+    "requirement",
+    "owner",
+    "remediation",
+    "detected",
+    "milestones",
+    "status",
+];
+
 /// Required item fields under CR26: what the vulnerability detail report needs
 /// (`providerTrackingId`, `detection`, `vulnerabilityDescription`) plus a title and a status.
 const CR26_REQUIRED: &[&str] = &[
@@ -121,7 +139,10 @@ impl Profile {
     pub fn default_deadlines(self) -> Deadlines {
         match self {
             // CR26 has no rating deadlines; `due` and `risk` are informational there.
-            Profile::FedrampRev5 | Profile::FedrampCr26 => Deadlines::FEDRAMP_REV5,
+            // Nor has CMMC: the POA&M closes 180 days after the Conditional status date.
+            Profile::FedrampRev5 | Profile::FedrampCr26 | Profile::CmmcL2 => {
+                Deadlines::FEDRAMP_REV5
+            }
         }
     }
 
@@ -136,6 +157,7 @@ impl Profile {
         match self {
             Profile::FedrampRev5 => &[RuleSet::Common, RuleSet::Rev5],
             Profile::FedrampCr26 => &[RuleSet::Common, RuleSet::Cr26],
+            Profile::CmmcL2 => &[RuleSet::Common, RuleSet::Cmmc],
         }
     }
 
@@ -144,7 +166,14 @@ impl Profile {
         match self {
             Profile::FedrampRev5 => REV5_REQUIRED,
             Profile::FedrampCr26 => CR26_REQUIRED,
+            Profile::CmmcL2 => CMMC_L2_REQUIRED,
         }
+    }
+
+    /// Whether the profile reads an assessment's results (`assessment.yaml` beside
+    /// `poam.yaml`).
+    pub fn needs_assessment(self) -> bool {
+        matches!(self, Profile::CmmcL2)
     }
 }
 
@@ -158,6 +187,20 @@ pub struct Policy {
     pub due_soon_days: u32,
     /// The CR26 class (`cr26.class`); read only under `fedramp-cr26`.
     pub class: Cr26Class,
+    /// What the CMMC assessment (`assessment.yaml`) sets; read only under `cmmc-l2`.
+    pub cmmc: CmmcPolicy,
+}
+
+/// The settings of a CMMC assessment that an item's deadline and points read: filled from
+/// `assessment.yaml` when the workspace loads it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CmmcPolicy {
+    /// The Conditional CMMC Status Date: open items close within 180 days of it.
+    pub conditional_date: Option<chrono::NaiveDate>,
+    /// 3.5.3 is implemented for remote and privileged users only (3 points, not 5).
+    pub partial_mfa: bool,
+    /// 3.13.11: encryption is employed but not FIPS-validated (3 points, not 5).
+    pub partial_crypto: bool,
 }
 
 /// The default profile's defaults: what a bare folder of items is held to.
@@ -177,6 +220,7 @@ impl Policy {
             stale_days: 30,
             due_soon_days: 14,
             class: Cr26Class::default(),
+            cmmc: CmmcPolicy::default(),
         }
     }
 }

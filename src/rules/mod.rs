@@ -101,6 +101,12 @@ mod inventory_duplicate_id;
 mod inventory_missing_field;
 mod inventory_alias_conflict;
 mod inventory_not_scanned;
+mod cmmc_assessment_invalid;
+mod cmmc_unknown_requirement;
+mod cmmc_unplanned;
+mod cmmc_not_eligible;
+mod cmmc_closeout;
+mod cmmc_level_1;
 // registry end
 
 include!(concat!(env!("OUT_DIR"), "/rule_table.rs"));
@@ -179,6 +185,22 @@ pub fn check_inventory(
     if enabled(config, Code::InventoryNotScanned) {
         inventory_not_scanned::check(config, inventory, today, &mut out);
     }
+    apply_levels(config, out)
+}
+
+/// Findings about the CMMC assessment (`assessment.yaml`): what cannot be read, requirement
+/// ids that do not exist, NOT MET requirements no item plans (`planned`: the requirement ids
+/// the items name) and why Conditional status is not possible.
+pub fn check_assessment(
+    config: &Config,
+    assessment: &crate::model::cmmc::CmmcAssessment,
+    planned: &[&str],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    cmmc_assessment_invalid::check(assessment, &mut out);
+    cmmc_unknown_requirement::check_assessment(assessment, &mut out);
+    cmmc_unplanned::check(assessment, planned, &mut out);
+    cmmc_not_eligible::check(assessment, &mut out);
     apply_levels(config, out)
 }
 
