@@ -106,7 +106,7 @@ mod cmmc_unknown_requirement;
 mod cmmc_unplanned;
 mod cmmc_not_eligible;
 mod cmmc_closeout;
-mod cmmc_level_1;
+mod cmmc_level_one;
 // registry end
 
 include!(concat!(env!("OUT_DIR"), "/rule_table.rs"));

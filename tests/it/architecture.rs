@@ -521,8 +521,10 @@ fn only_policy_and_profiles_name_a_profile_variant() {
             // `Profile::FedrampCr26`, or the variants imported by name (`use ...Profile::{...}`).
             // `Profile::default()` picks one by name too.
             let named = code.contains("Profile::Fedramp")
+                || code.contains("Profile::Cmmc")
                 || code.contains("Profile::default")
-                || (code.contains("Profile::{") && code.contains("Fedramp"));
+                || (code.contains("Profile::{") && code.contains("Fedramp"))
+                || (code.contains("Profile::{") && code.contains("Cmmc"));
             if named {
                 violations.push(format!("{module} ({}:{})", file.display(), number + 1));
             }

@@ -26,7 +26,7 @@ use crate::diag::Diagnostic;
 use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {
-    code: Code::CmmcLevel1,
+    code: Code::CmmcLevelOne,
     severity: Severity::Error,
     check: Check::Item(check),
     sets: &[RuleSet::Cmmc],
@@ -46,7 +46,7 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     let span = item.status.as_ref().map_or(item.span, |s| s.span);
     out.push(
         ctx.report(
-            Code::CmmcLevel1,
+            Code::CmmcLevelOne,
             span,
             "open POA&M item under CMMC Level 1, which allows no POA&M (32 CFR 170.21(a)(1))",
         )
