@@ -97,13 +97,15 @@ const REV5_REQUIRED: &[&str] = &[
     "status",
 ];
 
-/// Required item fields under CMMC Level 2: the requirement the item plans to meet, who owns
-/// it, how and by when (milestones), as 32 CFR 170.21 and an assessor read a POA&M.
+/// Required item fields under CMMC Level 2: the requirement the item plans to meet, the
+/// assessment that found it (`detector`), who owns it, how and by when (milestones), as 32 CFR
+/// 170.21 and an assessor read a POA&M.
 const CMMC_L2_REQUIRED: &[&str] = &[
     "id",
     "title",
     "description",
     "requirement",
+    "detector",
     "owner",
     "remediation",
     "detected",
