@@ -385,3 +385,33 @@ fn the_example_readme_invocations_run() {
     assert_eq!(code, 0);
     assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(0));
 }
+
+/// `requirement` is required under `cmmc-l2`: `poam new` writes it empty and lint asks for it.
+#[test]
+fn a_new_item_asks_for_its_requirement() {
+    let temp = repo(&[], &[], "conditional_date: 2026-11-20\n");
+    let output = poam()
+        .current_dir(temp.path())
+        .args(["new", "--title", "Encrypt mobile devices", "--today", TODAY])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{output:?}");
+    let text = std::fs::read_to_string(temp.path().join("poams/V-1.yaml")).expect("new item");
+    assert!(text.contains("requirement: \"\"\n"), "{text}");
+    assert!(
+        text.contains("    date: 2027-05-19\n"),
+        "one milestone at the closeout: {text}"
+    );
+    let (_, json) = lint_json(temp.path());
+    let missing: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "missing-field")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert!(
+        missing.contains(&"required field `requirement` is empty"),
+        "{missing:?}"
+    );
+}
