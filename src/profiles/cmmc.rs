@@ -28,7 +28,12 @@ pub struct Cmmc;
 const SCHEDULED_COMPLETION: &str = "cmmc-l2: the closeout date (Conditional CMMC Status Date + 180 days, 32 CFR 170.21(b)) by which every POA&M item must be closed; empty without a Conditional status date.";
 
 /// Built-in templates that have a CMMC form (`cmmc/<name>`).
-const OWN_TEMPLATES: [&str; 3] = ["report.md.j2", "report.html.j2", "site/index.html.j2"];
+const OWN_TEMPLATES: [&str; 4] = [
+    "report.md.j2",
+    "report.html.j2",
+    "site/index.html.j2",
+    "site/item.html.j2",
+];
 
 /// Every open item counts the same towards the closeout: one chart bucket.
 const BUCKETS: [&str; 1] = ["open"];
@@ -134,6 +139,7 @@ impl SystemProfile for Cmmc {
             Some(0) => "cmmc/report.md.j2",
             Some(1) => "cmmc/report.html.j2",
             Some(2) => "cmmc/site/index.html.j2",
+            Some(3) => "cmmc/site/item.html.j2",
             _ => name,
         }
     }

@@ -119,6 +119,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "cmmc/site/index.html.j2",
         include_str!("../../templates/cmmc/site/index.html.j2"),
     ),
+    (
+        "cmmc/site/item.html.j2",
+        include_str!("../../templates/cmmc/site/item.html.j2"),
+    ),
 ];
 
 /// A ready environment plus where overrides came from.

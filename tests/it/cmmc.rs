@@ -335,6 +335,19 @@ fn the_example_scores_103_and_its_report_and_dashboard_show_it() {
         index.contains("<a href=\"items/cm-3.html\">CM-3</a>"),
         "items link to their pages"
     );
+    let page = std::fs::read_to_string(site.join("items/cm-3.html")).expect("item page");
+    assert!(
+        page.contains("<strong>3 points</strong> at stake"),
+        "{page}"
+    );
+    assert!(
+        page.contains("closeout 2027-05-19, 175 days left"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("Effective risk"),
+        "no Rev5 rating on a CMMC item page"
+    );
     let show = run(temp.path(), &["show", "CM-3", "--format", "json"]);
     let view: Value = serde_json::from_str(&show).expect("json");
     assert_eq!(view["item"]["requirement"], "3.13.11");
@@ -414,4 +427,12 @@ fn a_new_item_asks_for_its_requirement() {
         missing.contains(&"required field `requirement` is empty"),
         "{missing:?}"
     );
+    // The site renders an item that names no requirement yet.
+    let output = poam()
+        .current_dir(temp.path())
+        .args(["site", "--today", TODAY, "-o"])
+        .arg(temp.path().join("site-out"))
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{output:?}");
 }
