@@ -52,7 +52,6 @@ pub const DEFAULT_INVENTORY_DIR: &str = "inventory";
 /// `inventory.scan_days` when unset: FedRAMP wants the whole inventory scanned every month.
 pub const DEFAULT_SCAN_DAYS: u32 = 30;
 const INVENTORY_KEYS: &[&str] = &["path", "scan_days"];
-const DEADLINE_KEYS: &[&str] = &["critical", "high", "moderate", "low"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
@@ -127,7 +126,7 @@ pub struct Config {
     /// The profile with the deadlines and day limits of this file applied.
     pub policy: Policy,
     /// `deadlines:` as written, applied over the profile's defaults once the file is read.
-    deadline_overrides: [Option<u32>; 4],
+    deadline_overrides: Vec<(String, Span, u32)>,
     pub kev_catalog: Option<PathBuf>,
     pub rules: BTreeMap<Code, Level>,
     pub history_since: Option<Sp<String>>,
@@ -190,7 +189,7 @@ impl Config {
             items_dir: dir.to_path_buf(),
             system: System::default(),
             policy: Policy::default(),
-            deadline_overrides: [None; 4],
+            deadline_overrides: Vec::new(),
             kev_catalog: None,
             rules: BTreeMap::new(),
             history_since: None,
@@ -308,7 +307,7 @@ impl Config {
                 waiver.location = located.location(waiver.location.span);
             }
         }
-        config.apply_deadline_overrides();
+        config.apply_deadline_overrides(&mut problems);
         if let Some(node) = &node {
             config.check_cr26(node, &mut problems);
         }
@@ -752,13 +751,25 @@ impl Config {
     }
 
     /// `deadlines:` wins over the profile's defaults, wherever the two keys stand in the file.
-    fn apply_deadline_overrides(&mut self) {
-        let [critical, high, moderate, low] = self.deadline_overrides;
-        let d = &mut self.policy.deadlines;
-        d.critical = critical.unwrap_or(d.critical);
-        d.high = high.unwrap_or(d.high);
-        d.moderate = moderate.unwrap_or(d.moderate);
-        d.low = low.unwrap_or(d.low);
+    /// The keys are the profile's (`Profile::deadline_keys`): read once the profile is known.
+    fn apply_deadline_overrides(&mut self, problems: &mut Vec<ConfigProblem>) {
+        let keys = self.policy.profile.deadline_keys();
+        for (key, span, days) in std::mem::take(&mut self.deadline_overrides) {
+            let Some((_, slots)) = keys.iter().find(|(k, _)| *k == key) else {
+                let names: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
+                problems.push(unknown_key(&key, span, &names));
+                continue;
+            };
+            let d = &mut self.policy.deadlines;
+            for slot in slots.iter() {
+                match slot {
+                    0 => d.critical = days,
+                    1 => d.high = days,
+                    2 => d.moderate = days,
+                    _ => d.low = days,
+                }
+            }
+        }
     }
 
     fn read_deadlines(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {
@@ -766,18 +777,9 @@ impl Config {
             return;
         };
         for entry in entries {
-            let slot = match entry.key.as_str() {
-                "critical" => &mut self.deadline_overrides[0],
-                "high" => &mut self.deadline_overrides[1],
-                "moderate" => &mut self.deadline_overrides[2],
-                "low" => &mut self.deadline_overrides[3],
-                other => {
-                    problems.push(unknown_key(other, entry.key_span, DEADLINE_KEYS));
-                    continue;
-                }
-            };
             if let Some(days) = days(&entry.value, &format!("deadlines.{}", entry.key), problems) {
-                *slot = Some(days);
+                self.deadline_overrides
+                    .push((entry.key.clone(), entry.key_span, days));
             }
         }
     }

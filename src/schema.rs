@@ -608,6 +608,8 @@ pub enum ProfileName {
     FedrampRev5,
     /// FedRAMP Consolidated Rules 2026: vulnerability detection and response (VDR/VER).
     FedrampCr26,
+    /// DoD RMF (eMASS): CAT I/II/III deadlines (30/180/365 days by default), IAVA comply-by dates.
+    DodRmf,
 }
 
 /// Days to remediate per rating.
@@ -622,6 +624,15 @@ pub struct DeadlineDays {
     pub moderate: Option<u32>,
     #[schemars(range(min = 1, max = 3650))]
     pub low: Option<u32>,
+    /// `dod-rmf`: days for CAT I [default: 30].
+    #[schemars(rename = "cat-i", range(min = 1, max = 3650))]
+    pub cat_i: Option<u32>,
+    /// `dod-rmf`: days for CAT II [default: 180].
+    #[schemars(rename = "cat-ii", range(min = 1, max = 3650))]
+    pub cat_ii: Option<u32>,
+    /// `dod-rmf`: days for CAT III [default: 365].
+    #[schemars(rename = "cat-iii", range(min = 1, max = 3650))]
+    pub cat_iii: Option<u32>,
 }
 
 /// How pull requests reach the default branch.

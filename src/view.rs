@@ -58,6 +58,10 @@ pub struct ItemView {
     pub closed: Option<ClosedView>,
     /// The `vdr:` block as written (CR26), `null` when absent.
     pub vdr: Option<VdrView>,
+    /// The `rmf:` block as written with its eMASS status and category (DoD RMF); the key is
+    /// left out under the other profiles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rmf: Option<RmfView>,
     pub assessment: AssessmentView,
     /// Where the item stands under the system's profile.
     pub standing: StandingView,
@@ -459,6 +463,7 @@ impl ItemView {
                 evidence: text(c.evidence.as_ref()),
             }),
             vdr: item.vdr.as_deref().map(VdrView::new),
+            rmf: assessment.rmf.as_ref().map(|r| RmfView::new(item, r)),
             assessment: AssessmentView::new(assessment),
             standing,
         }
@@ -516,6 +521,7 @@ impl AssessmentView {
                 kind: match e {
                     Excuse::VendorPending { .. } => "vendor-dependency",
                     Excuse::OperationalRequirement => "operational-requirement",
+                    Excuse::RiskAccepted { .. } => "risk-accepted",
                 },
                 description: e.describe(),
             }),
@@ -717,6 +723,71 @@ impl VdrAssessmentView {
             kev_late: v.kev_late,
             incident: v.incident,
             disposition: v.disposition.map(Disposition::name),
+        }
+    }
+}
+
+/// The `rmf:` block of an item (DoD RMF) with its derived eMASS status and category.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RmfView {
+    /// `Ongoing`, `Risk Accepted` or `Completed`, as eMASS writes it.
+    pub emass_status: &'static str,
+    /// `cat-i`, `cat-ii`, `cat-iii`.
+    pub cat: Option<&'static str>,
+    /// `CAT I`, for people.
+    pub cat_label: Option<&'static str>,
+    pub raw_severity: Option<&'static str>,
+    pub severity: Option<&'static str>,
+    pub relevance_of_threat: Option<&'static str>,
+    pub likelihood: Option<&'static str>,
+    pub impact: Option<&'static str>,
+    pub impact_description: Option<String>,
+    pub residual_risk: Option<&'static str>,
+    pub mitigations: Option<String>,
+    pub security_checks: Vec<String>,
+    pub identification_source: Option<String>,
+    pub iava_id: Option<String>,
+    pub iava_comply_by: Option<NaiveDate>,
+    pub risk_accepted: Option<NaiveDate>,
+    pub risk_accepted_expires: Option<NaiveDate>,
+    pub acceptance_expired: bool,
+}
+
+impl RmfView {
+    fn new(item: &Item, a: &crate::policy::dod::RmfAssessment) -> RmfView {
+        let text = |s: Option<&Sp<String>>| s.map(|s| s.value.clone());
+        let level = |l: Option<&Sp<crate::model::rmf::Level>>| l.map(|l| l.value.label());
+        let Some(rmf) = item.rmf.as_deref() else {
+            return RmfView {
+                emass_status: a.status.label(),
+                ..RmfView::default()
+            };
+        };
+        let iava = rmf.iava.as_ref();
+        let accepted = rmf.risk_accepted.as_ref();
+        RmfView {
+            emass_status: a.status.label(),
+            cat: a.cat.map(|c| c.name()),
+            cat_label: a.cat.map(|c| c.label()),
+            raw_severity: rmf.raw_severity.as_ref().map(|r| r.value.name()),
+            severity: level(rmf.severity.as_ref()),
+            relevance_of_threat: level(rmf.relevance_of_threat.as_ref()),
+            likelihood: level(rmf.likelihood.as_ref()),
+            impact: level(rmf.impact.as_ref()),
+            impact_description: text(rmf.impact_description.as_ref()),
+            residual_risk: level(rmf.residual_risk.as_ref()),
+            mitigations: text(rmf.mitigations.as_ref()),
+            security_checks: rmf
+                .security_checks
+                .as_ref()
+                .map(|l| l.value.iter().map(|c| c.value.clone()).collect())
+                .unwrap_or_default(),
+            identification_source: text(rmf.identification_source.as_ref()),
+            iava_id: text(iava.and_then(|i| i.id.as_ref())),
+            iava_comply_by: a.iava_comply_by,
+            risk_accepted: accepted.and_then(|r| r.date.as_ref()).map(|d| d.value),
+            risk_accepted_expires: accepted.and_then(|r| r.expires.as_ref()).map(|d| d.value),
+            acceptance_expired: a.acceptance_expired,
         }
     }
 }
