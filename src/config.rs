@@ -37,12 +37,23 @@ pub const CONFIG_KEYS: &[&str] = &[
     "controls",
     "people",
     "inventory",
+    "emass",
 ];
 const IMPORT_KEYS: &[&str] = &["default_owner", "default_controls"];
 /// Prefix of the ids `poam new` allocates when `id_prefix` is not set.
 pub const DEFAULT_ID_PREFIX: &str = "V-";
 
 const CR26_KEYS: &[&str] = &["class", "package_overview_uri"];
+/// The keys of `emass:`, in the order the eMASS header block shows them.
+pub const EMASS_KEYS: &[&str] = &[
+    "exported_by",
+    "component",
+    "registration_no",
+    "system_type",
+    "poc",
+    "omb_project_id",
+    "security_costs",
+];
 const SYSTEM_KEYS: &[&str] = &["csp", "name", "impact", "fedramp_id", "baseline"];
 const CONTROLS_KEYS: &[&str] = &["extra"];
 /// The people file beside `poam.yaml` when `people:` does not name one.
@@ -151,6 +162,9 @@ pub struct Config {
     pub merge_strategy: Option<MergeStrategy>,
     /// `system.baseline`, `controls:` and `people:`: the elements items refer to.
     pub elements: ElementSettings,
+    /// `emass:`: the header block of an eMASS POA&M export, (key, value) as written; keys are
+    /// [`EMASS_KEYS`]. `poc` and `exported_by` may name a person of the people file.
+    pub emass: Vec<(&'static str, String)>,
 }
 
 /// What the items' references are checked against: the system's control baseline, the
@@ -197,6 +211,7 @@ impl Config {
             source: None,
             id_prefix: DEFAULT_ID_PREFIX.to_owned(),
             cr26: Cr26Settings::default(),
+            emass: Vec::new(),
             templates: None,
             repo_url: None,
             history_waivers: Vec::new(),
@@ -469,6 +484,7 @@ impl Config {
                     }
                 }
                 "cr26" => self.read_cr26(value, problems),
+                "emass" => self.read_emass(value, problems),
                 "import" => self.read_import(value, problems),
                 "controls" => self.read_controls(value, problems),
                 "people" => {
@@ -608,6 +624,29 @@ impl Config {
                 other => problems.push(unknown_key(other, entry.key_span, IMPORT_KEYS)),
             }
         }
+    }
+
+    fn read_emass(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {
+        let Some(entries) = mapping(node, "emass", problems) else {
+            return;
+        };
+        for entry in entries {
+            let Some(key) = EMASS_KEYS.iter().find(|k| **k == entry.key) else {
+                problems.push(unknown_key(&entry.key, entry.key_span, EMASS_KEYS));
+                continue;
+            };
+            if let Some(value) = string(&entry.value, &format!("emass.{key}"), problems) {
+                self.emass.push((key, value));
+            }
+        }
+    }
+
+    /// `emass.<key>`, when set.
+    pub fn emass(&self, key: &str) -> Option<&str> {
+        self.emass
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     fn read_system(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {

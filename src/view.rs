@@ -751,15 +751,34 @@ pub struct RmfView {
     pub risk_accepted: Option<NaiveDate>,
     pub risk_accepted_expires: Option<NaiveDate>,
     pub acceptance_expired: bool,
+    pub predisposing_conditions: Option<String>,
+    pub threat_description: Option<String>,
+    pub recommendations: Option<String>,
+    pub resulting_residual_risk: Option<&'static str>,
+    /// Office/Org as written in `rmf.office_org` (else built from the owner by the export).
+    pub office_org: Option<String>,
+    /// When eMASS approved the item.
+    pub approved: Option<NaiveDate>,
+    /// The Army resource columns, (key, value) in `rmf.costs` order.
+    pub costs: Vec<(&'static str, String)>,
+    /// Each planned milestone's eMASS status, by milestone id.
+    pub milestone_status: Vec<(u32, &'static str)>,
 }
 
 impl RmfView {
     fn new(item: &Item, a: &crate::policy::dod::RmfAssessment) -> RmfView {
         let text = |s: Option<&Sp<String>>| s.map(|s| s.value.clone());
         let level = |l: Option<&Sp<crate::model::rmf::Level>>| l.map(|l| l.value.label());
+        let milestone_status: Vec<(u32, &'static str)> = item
+            .milestones
+            .iter()
+            .flat_map(|m| m.value.iter())
+            .filter_map(|m| Some((m.id.as_ref()?.value, m.status.as_ref()?.value.name())))
+            .collect();
         let Some(rmf) = item.rmf.as_deref() else {
             return RmfView {
                 emass_status: a.status.label(),
+                milestone_status,
                 ..RmfView::default()
             };
         };
@@ -788,6 +807,23 @@ impl RmfView {
             risk_accepted: accepted.and_then(|r| r.date.as_ref()).map(|d| d.value),
             risk_accepted_expires: accepted.and_then(|r| r.expires.as_ref()).map(|d| d.value),
             acceptance_expired: a.acceptance_expired,
+            predisposing_conditions: text(rmf.predisposing_conditions.as_ref()),
+            threat_description: text(rmf.threat_description.as_ref()),
+            recommendations: text(rmf.recommendations.as_ref()),
+            resulting_residual_risk: level(rmf.resulting_residual_risk.as_ref()),
+            office_org: text(rmf.office_org.as_ref()),
+            approved: rmf.approved.as_ref().map(|d| d.value),
+            costs: rmf
+                .costs
+                .as_ref()
+                .map(|c| {
+                    c.fields
+                        .iter()
+                        .map(|(k, v)| (*k, v.value.clone()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            milestone_status,
         }
     }
 }
