@@ -17,12 +17,7 @@ use crate::model::Span;
 use super::profile::Deadlines;
 
 /// The defaults: C-PAT's (`api/Services/migrations/0011.js`), configurable.
-pub const DEFAULT_DEADLINES: Deadlines = Deadlines {
-    critical: 30,
-    high: 30,
-    moderate: 180,
-    low: 365,
-};
+pub const DEFAULT_DEADLINES: Deadlines = Deadlines::DOD_CAT;
 
 /// A DoD severity category.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

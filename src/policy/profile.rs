@@ -28,6 +28,16 @@ impl Deadlines {
         moderate: 90,
         low: 180,
     };
+
+    /// `dod-rmf`: CAT I 30 (kept in the Critical and High slots), CAT II 180 (Moderate),
+    /// CAT III 365 days (Low): C-PAT's defaults (`api/Services/migrations/0011.js`), a common
+    /// tool default, not DoD policy.
+    pub const DOD_CAT: Deadlines = Deadlines {
+        critical: 30,
+        high: 30,
+        moderate: 180,
+        low: 365,
+    };
 }
 
 /// The FedRAMP model a system follows.
@@ -98,12 +108,13 @@ const REV5_REQUIRED: &[&str] = &[
 ];
 
 /// Required item fields under DoD RMF: what every eMASS status needs (description, Office/Org
-/// from `owner`, resources, identification source in `rmf:`) plus the raw severity the
-/// deadline counts from.
+/// from `owner`, resources; the identification source and raw severity in `rmf:`), the
+/// detector (Identification Source Details) and the detection date the deadline counts from.
 const DOD_REQUIRED: &[&str] = &[
     "id",
     "title",
     "description",
+    "detector",
     "owner",
     "resources",
     "detected",
@@ -153,7 +164,7 @@ impl Profile {
         match self {
             // CR26 has no rating deadlines; `due` and `risk` are informational there.
             Profile::FedrampRev5 | Profile::FedrampCr26 => Deadlines::FEDRAMP_REV5,
-            Profile::DodRmf => super::dod::DEFAULT_DEADLINES,
+            Profile::DodRmf => Deadlines::DOD_CAT,
         }
     }
 

@@ -5,7 +5,7 @@
 //! `description`, `controls`, `detector`, `detector_id`, `assets`, `owner`, `remediation`,
 //! `detected`, `due`, `risk`, `milestones`, `status`; under `fedramp-cr26` `id`, `title`,
 //! `description`, `detector`, `detected`, `status`; under `dod-rmf` `id`, `title`,
-//! `description`, `owner`, `resources`, `detected`, `status`, `rmf`; `closed` on a closed item; `id`, `date` and `description` of
+//! `description`, `detector`, `owner`, `resources`, `detected`, `status`, `rmf`; `closed` on a closed item; `id`, `date` and `description` of
 //! each milestone; all four keys of a milestone change; `product` and `last_checkin` of a
 //! vendor dependency; `status` and `rationale` of every deviation and `adjusted_risk` of a
 //! risk adjustment; `type` and `name` of a document; `date` and `evidence` of `closed`.

@@ -51,8 +51,16 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
             rmf.and_then(|r| r.recommendations.as_ref()),
             2000,
         ),
-        ("rmf.mitigations", rmf.and_then(|r| r.mitigations.as_ref()), 2000),
-        ("rmf.office_org", rmf.and_then(|r| r.office_org.as_ref()), 100),
+        (
+            "rmf.mitigations",
+            rmf.and_then(|r| r.mitigations.as_ref()),
+            2000,
+        ),
+        (
+            "rmf.office_org",
+            rmf.and_then(|r| r.office_org.as_ref()),
+            100,
+        ),
     ];
     let milestone_paths: Vec<String> = (0..item.milestones.as_ref().map_or(0, |m| m.value.len()))
         .map(|i| format!("milestones[{i}].description"))

@@ -45,31 +45,29 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
         return;
     };
     let value = |l: &Option<Sp<Level>>| l.as_ref().map(|l| l.value);
-    let mut judge = |written: &Option<Sp<Level>>,
-                     key: &str,
-                     inputs: Option<(Level, Level)>,
-                     from: &str| {
-        let (Some(written), Some((row, column))) = (written, inputs) else {
-            return;
+    let mut judge =
+        |written: &Option<Sp<Level>>, key: &str, inputs: Option<(Level, Level)>, from: &str| {
+            let (Some(written), Some((row, column))) = (written, inputs) else {
+                return;
+            };
+            let right = matrix(row, column);
+            if written.value != right {
+                let span: Span = written.span;
+                out.push(
+                    ctx.report(
+                        Code::RmfMatrix,
+                        span,
+                        format!(
+                            "`{key}` is {} but the eMASS matrix gives {} for {from}",
+                            written.value.label(),
+                            right.label()
+                        ),
+                    )
+                    .with_label(format!("should be {}", right.name()))
+                    .with_help(format!("write `{key}: {}`", right.name())),
+                );
+            }
         };
-        let right = matrix(row, column);
-        if written.value != right {
-            let span: Span = written.span;
-            out.push(
-                ctx.report(
-                    Code::RmfMatrix,
-                    span,
-                    format!(
-                        "`{key}` is {} but the eMASS matrix gives {} for {from}",
-                        written.value.label(),
-                        right.label()
-                    ),
-                )
-                .with_label(format!("should be {}", right.name()))
-                .with_help(format!("write `{key}: {}`", right.name())),
-            );
-        }
-    };
     let relevance = value(&rmf.relevance_of_threat);
     let severity = value(&rmf.severity);
     let likelihood_inputs = relevance.zip(severity);
@@ -78,7 +76,11 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
         "likelihood",
         likelihood_inputs,
         &likelihood_inputs.map_or(String::new(), |(r, s)| {
-            format!("relevance of threat {} and severity {}", r.label(), s.label())
+            format!(
+                "relevance of threat {} and severity {}",
+                r.label(),
+                s.label()
+            )
         }),
     );
     // The residual risk reads the likelihood the matrix gives when both are known.

@@ -79,7 +79,9 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .with_label("past due")
-                .with_help("remediate and close the item, or move `due` with the approval recorded"),
+                .with_help(
+                    "remediate and close the item, or move `due` with the approval recorded",
+                ),
             );
         }
         return;
@@ -107,6 +109,8 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
             ),
         )
         .with_label("deadline passed")
-        .with_help("remediate and close the item, or plan it with a `due` date the approver accepts"),
+        .with_help(
+            "remediate and close the item, or plan it with a `due` date the approver accepts",
+        ),
     );
 }
