@@ -132,7 +132,7 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     if emass == EmassStatus::RiskAccepted {
         return;
     }
-    for milestone in milestones {
+    for (index, milestone) in milestones.iter().enumerate() {
         let id = milestone.id.as_ref().map(|i| i.value);
         let completed = id.is_some_and(|id| {
             ctx.assessment
@@ -142,15 +142,11 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
         });
         let name = id.map_or("a milestone".to_owned(), |id| format!("milestone {id}"));
         match milestone.status.as_ref().map(|s| (s.value, s.span)) {
-            None => {
-                if !item.is_invalid("milestones") {
-                    push(
-                        milestone.span,
-                        format!("{name} has no `status`"),
-                        "write `status: open`, `in-progress`, `completed` or `archived`",
-                    );
-                }
-            }
+            None if !item.is_invalid(&format!("milestones[{index}].status")) => push(
+                milestone.span,
+                format!("{name} has no `status`"),
+                "write `status: open`, `in-progress`, `completed` or `archived`",
+            ),
             Some((MilestoneStatus::Completed, span)) if !completed => push(
                 span,
                 format!("{name} is `completed` without a completion date"),
