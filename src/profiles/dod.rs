@@ -30,7 +30,12 @@ pub struct Dod;
 const CAT_BUCKETS: [&str; 4] = ["cat-i", "cat-ii", "cat-iii", "unrated"];
 
 /// The templates this profile has its own of, in the order of [`Dod::template`].
-const OWN_TEMPLATES: [&str; 2] = ["report.md.j2", "site/index.html.j2"];
+const OWN_TEMPLATES: [&str; 4] = [
+    "report.md.j2",
+    "report.html.j2",
+    "site/index.html.j2",
+    "site/item.html.j2",
+];
 
 impl SystemProfile for Dod {
     fn name(&self) -> &'static str {
@@ -128,7 +133,9 @@ impl SystemProfile for Dod {
     fn template(&self, name: &'static str) -> &'static str {
         match OWN_TEMPLATES.iter().position(|t| *t == name) {
             Some(0) => "dod/report.md.j2",
-            Some(1) => "dod/site/index.html.j2",
+            Some(1) => "dod/report.html.j2",
+            Some(2) => "dod/site/index.html.j2",
+            Some(3) => "dod/site/item.html.j2",
             _ => name,
         }
     }

@@ -71,8 +71,16 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/dod/report.md.j2"),
     ),
     (
+        "dod/report.html.j2",
+        include_str!("../../templates/dod/report.html.j2"),
+    ),
+    (
         "dod/site/index.html.j2",
         include_str!("../../templates/dod/site/index.html.j2"),
+    ),
+    (
+        "dod/site/item.html.j2",
+        include_str!("../../templates/dod/site/item.html.j2"),
     ),
     // The `fedramp-cr26` profile's own pages (see `crate::profiles`).
     (

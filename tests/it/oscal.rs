@@ -469,7 +469,9 @@ fn dod_export_is_valid_names_its_profile_and_carries_the_emass_status() {
     let iava = risk("OpenSSL on the web tier");
     assert_eq!(props(iava, "dod-category"), vec!["cat-i"]);
     assert_eq!(props(iava, "iava"), vec!["2026-A-0042"]);
-    assert!(iava["deadline"].as_str().is_some_and(|d| d.starts_with("2026-11-30")));
+    assert!(iava["deadline"]
+        .as_str()
+        .is_some_and(|d| d.starts_with("2026-11-30")));
 }
 
 #[test]
