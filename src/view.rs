@@ -2,8 +2,9 @@
 //! shape that JSON outputs, templates and exports read.
 //!
 //! Versioned: [`VIEW_VERSION`] changes when a key is removed or changes meaning; new keys may
-//! be added within a version. Every key is always present (`null` or `[]` when unset), dates
-//! are `YYYY-MM-DD`, enumerations are lower-case words.
+//! be added within a version. Every key is always present (`null` or `[]` when unset), except
+//! `rmf`, which only `dod-rmf` items carry (so the other profiles' outputs stay as they were);
+//! dates are `YYYY-MM-DD`, enumerations are lower-case words.
 //!
 //! `standing` (added within version 1) is the profile's judgement of the item: its state, the
 //! next deadline and the rating that drives it (`crate::profiles` fills it). Under a profile
