@@ -6,6 +6,7 @@
 
 pub mod cmmc;
 pub mod cr26;
+pub mod dod;
 pub mod profile;
 pub mod rev5;
 

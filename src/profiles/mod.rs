@@ -8,6 +8,7 @@
 
 pub mod cmmc;
 pub mod cr26;
+pub mod dod;
 pub mod rev5;
 
 use chrono::NaiveDate;
@@ -132,6 +133,7 @@ pub struct ChartWords {
 pub enum ProfileSummary {
     Rev5(rev5::Rev5Summary),
     Cr26(Box<cr26::VdrSummary>),
+    Dod(Box<dod::DodSummary>),
     Cmmc(Box<cmmc::CmmcSummary>),
 }
 
@@ -140,6 +142,7 @@ pub fn of(profile: Profile) -> &'static dyn SystemProfile {
     match profile {
         Profile::FedrampRev5 => &rev5::Rev5,
         Profile::FedrampCr26 => &cr26::Cr26,
+        Profile::DodRmf => &dod::Dod,
         Profile::CmmcL2 => &cmmc::Cmmc,
     }
 }
