@@ -77,6 +77,37 @@ pub enum Command {
     Import(ImportArgs),
     /// The inventory of assets items name: to and from FedRAMP's Integrated Inventory Workbook.
     Inventory(InventoryArgs),
+    /// CMMC Level 2 (profile cmmc-l2): the SPRS score of assessment.yaml and Conditional status.
+    Cmmc(CmmcArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CmmcArgs {
+    #[command(subcommand)]
+    pub what: CmmcCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CmmcCommand {
+    /// The SPRS score (DoD Assessment Methodology: 110 minus each requirement not met, floor
+    /// -203), the Level 2 ratio, whether Conditional status is possible (32 CFR 170.21) and the
+    /// closeout date. Exit 1 when Conditional status is not possible.
+    Score(CmmcScoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CmmcScoreArgs {
+    #[arg(long, value_enum, default_value_t)]
+    pub format: CmmcFormat,
+}
+
+/// Output format of `poam cmmc score`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum CmmcFormat {
+    #[default]
+    Human,
+    /// The score, every deduction and every reason as JSON.
+    Json,
 }
 
 #[derive(Debug, Args)]

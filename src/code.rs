@@ -47,6 +47,8 @@ pub enum RuleSet {
     Cr26,
     /// DoD RMF (eMASS): status-dependent required fields, the 5x5 risk matrix, eMASS limits.
     Dod,
+    /// CMMC Level 2: the SPRS score, Conditional status and the 180-day closeout.
+    Cmmc,
 }
 
 /// What a rule judges, and so where its findings come from.

@@ -165,6 +165,10 @@ pub struct Config {
     /// `emass:`: the header block of an eMASS POA&M export, (key, value) as written; keys are
     /// [`EMASS_KEYS`]. `poc` and `exported_by` may name a person of the people file.
     pub emass: Vec<(&'static str, String)>,
+    /// The CMMC assessment (`assessment.yaml` beside `poam.yaml`), read by the workspace under
+    /// a profile that needs one (`Profile::needs_assessment`); its dates and partial values
+    /// also go into `policy.cmmc`.
+    pub cmmc: Option<std::sync::Arc<crate::model::cmmc::CmmcAssessment>>,
 }
 
 /// What the items' references are checked against: the system's control baseline, the
@@ -218,6 +222,7 @@ impl Config {
             import: ImportSettings::default(),
             merge_strategy: None,
             elements: ElementSettings::default(),
+            cmmc: None,
         }
     }
 

@@ -603,6 +603,14 @@ fn assemble(
     if let Some(inventory) = &inventory {
         diagnostics.extend(rules::check_inventory(config, inventory, today));
     }
+    if let Some(assessment) = config.cmmc.as_deref() {
+        let planned: Vec<&str> = loaded
+            .iter()
+            .filter_map(|file| file.item.as_ref()?.requirement.as_ref())
+            .map(|r| r.value.trim())
+            .collect();
+        diagnostics.extend(rules::check_assessment(config, assessment, &planned));
+    }
     let elements = Elements {
         people: people.as_ref(),
         inventory: inventory.as_ref(),
@@ -636,6 +644,16 @@ fn assemble(
         report
             .sources
             .insert(people.source.name.clone(), people.source);
+    }
+    // The assessment's text (`cmmc-l2`), likewise.
+    if let Some(assessment) = config
+        .cmmc
+        .as_deref()
+        .filter(|a| keep_sources && report_points_into(&report, &a.source.name))
+    {
+        report
+            .sources
+            .insert(assessment.source.name.clone(), assessment.source.clone());
     }
     // Likewise the inventory files findings point into.
     if let Some(inventory) = inventory.filter(|_| keep_sources) {

@@ -115,6 +115,10 @@ pub struct PoamItem {
         inner(pattern(r"^[A-Za-z]{2}-\d{1,3}(\(\d{1,3}\))?$"))
     )]
     pub controls: Option<Vec<String>>,
+    /// The NIST SP 800-171 Rev 2 requirement the item plans to meet, e.g. `3.5.3` (profile
+    /// cmmc-l2, where it is required).
+    #[schemars(pattern(r"^3\.\d{1,2}\.\d{1,2}$"))]
+    pub requirement: Option<String>,
     /// [E] Weakness Detector Source: the scanner, 3PAO or assessment that found it.
     pub detector: Text,
     /// [F] Weakness Source Identifier: the detector's id (plugin, rule); `none` when it gives
@@ -730,6 +734,9 @@ pub enum ProfileName {
     FedrampRev5,
     /// FedRAMP Consolidated Rules 2026: vulnerability detection and response (VDR/VER).
     FedrampCr26,
+    /// CMMC Level 2: the POA&M of an assessment's NOT MET requirements, the SPRS score from
+    /// assessment.yaml and the 180-day closeout.
+    CmmcL2,
     /// DoD RMF (eMASS): CAT I/II/III deadlines (30/180/365 days by default), IAVA comply-by dates.
     DodRmf,
 }

@@ -36,6 +36,9 @@ pub struct ItemView {
     pub title: Option<String>,
     pub description: Option<String>,
     pub controls: Vec<String>,
+    /// The SP 800-171 Rev 2 requirement (`cmmc-l2`); left out when the item names none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requirement: Option<String>,
     pub detector: Option<String>,
     pub detector_id: Option<String>,
     pub assets: Vec<String>,
@@ -395,6 +398,7 @@ impl ItemView {
             title: text(item.title.as_ref()),
             description: text(item.description.as_ref()),
             controls: texts(item.controls.as_ref()),
+            requirement: text(item.requirement.as_ref()),
             detector: text(item.detector.as_ref()),
             detector_id: text(item.detector_id.as_ref()),
             assets: texts(item.assets.as_ref()),

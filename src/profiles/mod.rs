@@ -6,6 +6,7 @@
 //! Every command asks [`of`] for the configured profile and calls the interface; no module
 //! outside `crate::policy` and this one names a profile variant (the architecture test checks).
 
+pub mod cmmc;
 pub mod cr26;
 pub mod dod;
 pub mod rev5;
@@ -133,6 +134,7 @@ pub enum ProfileSummary {
     Rev5(rev5::Rev5Summary),
     Cr26(Box<cr26::VdrSummary>),
     Dod(Box<dod::DodSummary>),
+    Cmmc(Box<cmmc::CmmcSummary>),
 }
 
 /// The implementation of `profile`.
@@ -141,6 +143,7 @@ pub fn of(profile: Profile) -> &'static dyn SystemProfile {
         Profile::FedrampRev5 => &rev5::Rev5,
         Profile::FedrampCr26 => &cr26::Cr26,
         Profile::DodRmf => &dod::Dod,
+        Profile::CmmcL2 => &cmmc::Cmmc,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Output formats. Each is a pure function of what it renders: the findings [`Report`], the
 //! audit trail, an item view.
 
+pub mod cmmc;
 pub mod github;
 pub mod human;
 pub mod json;

@@ -119,6 +119,27 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "cr26/site/assets.html.j2",
         include_str!("../../templates/cr26/site/assets.html.j2"),
     ),
+    // The `cmmc-l2` profile's own pages.
+    (
+        "cmmc/macros.html.j2",
+        include_str!("../../templates/cmmc/macros.html.j2"),
+    ),
+    (
+        "cmmc/report.md.j2",
+        include_str!("../../templates/cmmc/report.md.j2"),
+    ),
+    (
+        "cmmc/report.html.j2",
+        include_str!("../../templates/cmmc/report.html.j2"),
+    ),
+    (
+        "cmmc/site/index.html.j2",
+        include_str!("../../templates/cmmc/site/index.html.j2"),
+    ),
+    (
+        "cmmc/site/item.html.j2",
+        include_str!("../../templates/cmmc/site/item.html.j2"),
+    ),
 ];
 
 /// A ready environment plus where overrides came from.

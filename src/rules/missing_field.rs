@@ -49,6 +49,7 @@ fn top_level_present(item: &Item, key: &str) -> bool {
         "title" => item.title.is_some(),
         "description" => item.description.is_some(),
         "controls" => item.controls.as_ref().is_some_and(|c| !c.value.is_empty()),
+        "requirement" => item.requirement.is_some(),
         "detector" => item.detector.is_some(),
         "detector_id" => item.detector_id.is_some(),
         "assets" => item.assets.as_ref().is_some_and(|a| !a.value.is_empty()),

@@ -107,6 +107,12 @@ mod rmf_length;
 mod rmf_office_org;
 mod rmf_milestone_after_due;
 mod rmf_overdue;
+mod cmmc_assessment_invalid;
+mod cmmc_unknown_requirement;
+mod cmmc_unplanned;
+mod cmmc_not_eligible;
+mod cmmc_closeout;
+mod cmmc_level_one;
 // registry end
 
 include!(concat!(env!("OUT_DIR"), "/rule_table.rs"));
@@ -185,6 +191,22 @@ pub fn check_inventory(
     if enabled(config, Code::InventoryNotScanned) {
         inventory_not_scanned::check(config, inventory, today, &mut out);
     }
+    apply_levels(config, out)
+}
+
+/// Findings about the CMMC assessment (`assessment.yaml`): what cannot be read, requirement
+/// ids that do not exist, NOT MET requirements no item plans (`planned`: the requirement ids
+/// the items name) and why Conditional status is not possible.
+pub fn check_assessment(
+    config: &Config,
+    assessment: &crate::model::cmmc::CmmcAssessment,
+    planned: &[&str],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    cmmc_assessment_invalid::check(assessment, &mut out);
+    cmmc_unknown_requirement::check_assessment(assessment, &mut out);
+    cmmc_unplanned::check(assessment, planned, &mut out);
+    cmmc_not_eligible::check(assessment, &mut out);
     apply_levels(config, out)
 }
 

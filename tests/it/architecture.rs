@@ -524,9 +524,12 @@ fn only_policy_and_profiles_name_a_profile_variant() {
             // `Profile::default()` picks one by name too.
             let named = code.contains("Profile::Fedramp")
                 || code.contains("Profile::Dod")
+                || code.contains("Profile::Cmmc")
                 || code.contains("Profile::default")
                 || (code.contains("Profile::{")
-                    && (code.contains("Fedramp") || code.contains("DodRmf")));
+                    && (code.contains("Fedramp")
+                        || code.contains("DodRmf")
+                        || code.contains("Cmmc")));
             if named {
                 violations.push(format!("{module} ({}:{})", file.display(), number + 1));
             }

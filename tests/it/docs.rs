@@ -180,12 +180,30 @@ fn bullet_text<'r>(readme: &'r str, profile: &str, label: &str) -> &'r str {
 
 #[test]
 fn each_profile_is_documented_as_it_is_built() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
-    let mut readme = std::fs::read_to_string(&path).expect("README");
-    // The rule lists are generated from the registry: `POAM_UPDATE_DOCS=1` rewrites them.
-    let mut stale = Vec::new();
     for profile in poam::policy::Profile::names() {
         let profile = poam::policy::Profile::from_name(profile).expect("known profile");
+        // A profile's section is in the README, or in its own page `docs/profiles/<name>.md`.
+        let page = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs/profiles")
+            .join(format!("{}.md", profile.name()));
+        let heading = format!("#### `{}`", profile.name());
+        let on_page = std::fs::read_to_string(&page).is_ok_and(|text| text.contains(&heading));
+        let path = if on_page {
+            page
+        } else {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")
+        };
+        check_profile_section(&path, profile);
+    }
+}
+
+/// The section `#### `name`` of the file at `path` lists the profile's required fields and,
+/// generated from the registry, its rules.
+fn check_profile_section(path: &Path, profile: poam::policy::Profile) {
+    let mut readme = std::fs::read_to_string(path).expect("README");
+    // The rule lists are generated from the registry: `POAM_UPDATE_DOCS=1` rewrites them.
+    let mut stale = Vec::new();
+    {
         let rules: Vec<String> = poam::rules::rules_of(profile)
             .into_iter()
             .map(|c| c.as_str().to_owned())
@@ -212,7 +230,7 @@ fn each_profile_is_documented_as_it_is_built() {
         );
     }
     if std::env::var_os("POAM_UPDATE_DOCS").is_some() {
-        std::fs::write(&path, &readme).expect("write README");
+        std::fs::write(path, &readme).expect("write README");
     }
     assert!(
         stale.is_empty(),

@@ -4,6 +4,7 @@ mod architecture;
 mod authoring;
 mod browser;
 mod ci_files;
+mod cmmc;
 mod cli;
 mod common;
 mod docs;

@@ -6,6 +6,7 @@ pub const ITEM_KEYS: &[&str] = &[
     "title",
     "description",
     "controls",
+    "requirement",
     "detector",
     "detector_id",
     "assets",

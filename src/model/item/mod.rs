@@ -214,6 +214,8 @@ pub struct Item {
     pub title: Option<Sp<String>>,
     pub description: Option<Sp<String>>,
     pub controls: Option<Sp<Vec<Sp<String>>>>,
+    /// The NIST SP 800-171 Rev 2 requirement the item plans to meet (`cmmc-l2` profile).
+    pub requirement: Option<Sp<String>>,
     pub detector: Option<Sp<String>>,
     pub detector_id: Option<Sp<String>>,
     pub assets: Option<Sp<Vec<Sp<String>>>>,

@@ -36,6 +36,7 @@ impl Item {
                 "title" => item.title = r.single_line(value, at),
                 "description" => item.description = r.text(value, at),
                 "controls" => item.controls = r.list(value, at, Reader::control),
+                "requirement" => item.requirement = r.single_line(value, at),
                 "detector" => item.detector = r.text(value, at),
                 "detector_id" => item.detector_id = r.text(value, at),
                 "assets" => item.assets = r.list(value, at, Reader::text),
