@@ -74,10 +74,10 @@ fn text(cells: &BTreeMap<String, Data>, cell: &str) -> String {
 
 fn date(cells: &BTreeMap<String, Data>, cell: &str) -> String {
     match cells.get(cell) {
-        Some(Data::DateTime(d)) => d
-            .as_datetime()
-            .map(|d| d.date().to_string())
-            .unwrap_or_default(),
+        Some(Data::DateTime(d)) => {
+            let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).expect("epoch");
+            (epoch + chrono::Duration::days(d.as_f64() as i64)).to_string()
+        }
         other => panic!("{cell} is not a date: {other:?}"),
     }
 }
