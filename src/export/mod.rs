@@ -22,6 +22,7 @@ use crate::workspace::Workspace;
 
 pub mod csv;
 pub mod dr;
+pub mod emass;
 pub mod inventory;
 pub mod oscal;
 pub mod ver;

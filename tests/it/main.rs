@@ -10,6 +10,7 @@ mod docs;
 mod dr;
 mod edit;
 mod elements;
+mod emass;
 mod export_ver;
 mod fuzz_regressions;
 mod history;
