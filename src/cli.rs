@@ -220,6 +220,8 @@ pub enum ExportCommand {
     /// The FedRAMP POA&M Template Rev5 workbook: open items on `Open POA&M Items`, closed ones
     /// on `Closed POA&M Items`.
     Xlsx(ExportXlsxArgs),
+    /// FedRAMP's Vulnerability Deviation Request form, filled from one item and poam.yaml.
+    Dr(ExportDrArgs),
     /// The template's 31 columns plus a status column, one row per item.
     Csv(ExportCsvArgs),
     /// An eMASS POA&M import workbook (dod-rmf) in the layout of a branch template (Navy,
@@ -336,6 +338,9 @@ pub enum ShowFormat {
     Json,
     /// The item view as YAML.
     Yaml,
+    /// A tagged PDF/UA document of the item (for a deviation request or a closure packet);
+    /// needs `-o FILE.pdf` or a redirected standard output.
+    Pdf,
 }
 
 #[derive(Debug, Args)]
@@ -345,6 +350,9 @@ pub struct ShowArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "human")]
     pub format: ShowFormat,
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -477,6 +485,9 @@ pub enum ReportFormatArg {
     Md,
     /// One self-contained HTML file.
     Html,
+    /// A tagged PDF/UA document, fonts embedded; needs `-o FILE.pdf` or a redirected
+    /// standard output.
+    Pdf,
 }
 
 #[derive(Debug, Args)]
@@ -500,8 +511,21 @@ pub struct SiteArgs {
     /// A repo root holding poam.yaml, or a bare folder of items [default: search upward for poam.yaml].
     pub path: Option<PathBuf>,
     /// The folder to build the site in; an earlier build there is replaced.
-    #[arg(long, short = 'o', value_name = "DIR")]
-    pub output: PathBuf,
+    #[arg(long, short = 'o', value_name = "DIR", required_unless_present = "pdf")]
+    pub output: Option<PathBuf>,
+    /// Also (or, without `-o`, only) write the whole site as one tagged PDF document with a
+    /// table of contents to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub pdf: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportDrArgs {
+    /// The item's id.
+    pub id: String,
+    /// Write the workbook to FILE [default: standard output, unless it is a terminal].
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ use crate::error::Error;
 pub mod cmmc;
 pub mod completions;
 pub mod export;
+pub mod export_dr;
 pub mod export_oscal;
 pub mod export_ver;
 pub mod export_xlsx;
@@ -86,6 +87,20 @@ pub fn check_output(config: &Config, output: Option<&Path>) -> Result<(), Error>
 /// Writes `text` to `output` atomically, or to standard output.
 pub fn emit(output: Option<&Path>, text: &str) -> Result<(), Error> {
     emit_bytes(output, text.as_bytes())
+}
+
+/// Refuses to write `what` (a binary document) to standard output when it is a terminal.
+pub fn refuse_binary_to_terminal(
+    output: Option<&Path>,
+    what: &str,
+    file: &str,
+) -> Result<(), Error> {
+    if output.is_none() && std::io::stdout().is_terminal() {
+        return Err(Error::Refused(format!(
+            "refusing to write {what} to the terminal; pass `-o {file}` or redirect standard output"
+        )));
+    }
+    Ok(())
 }
 
 /// Like [`emit`], for bytes that are not text (a workbook).

@@ -17,7 +17,13 @@ pub fn run(args: &SiteArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     if let Some(root) = &work_tree {
         protected.push(root);
     }
-    let target = site::check_output(&args.output, &protected, &config.items_dir)?;
+    let target = match &args.output {
+        Some(output) => Some(site::check_output(output, &protected, &config.items_dir)?),
+        None => None,
+    };
+    if let Some(pdf) = &args.pdf {
+        super::check_output(&config, Some(pdf))?;
+    }
     let templates = Templates::new(config.templates.as_deref())?;
     let today = today(global);
     let progress = !global.quiet && std::io::stderr().is_terminal();
@@ -44,12 +50,21 @@ pub fn run(args: &SiteArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         people: people.as_ref(),
         inventory: inventory.as_ref(),
     };
-    let written = site::publish(&target, |sink| site::render(&input, &templates, sink))?;
-    if !global.quiet {
-        super::emit(
-            None,
-            &format!("wrote {written} files to {}\n", args.output.display()),
-        )?;
+    if let (Some(target), Some(output)) = (&target, &args.output) {
+        let written = site::publish(target, |sink| site::render(&input, &templates, sink))?;
+        if !global.quiet {
+            super::emit(
+                None,
+                &format!("wrote {written} files to {}\n", output.display()),
+            )?;
+        }
+    }
+    if let Some(pdf) = &args.pdf {
+        let bytes = report::pdf::site(&input, &templates)?;
+        super::emit_bytes(Some(pdf), &bytes)?;
+        if !global.quiet {
+            super::emit(None, &format!("wrote {}\n", pdf.display()))?;
+        }
     }
     // Freeing the gathered history, items and findings piece by piece takes ~0.15 s for
     // 20,000 commits.

@@ -8,6 +8,7 @@
 
 pub mod charts;
 pub mod markdown;
+pub mod pdf;
 pub mod pr;
 pub mod site;
 pub mod summary;

@@ -132,7 +132,7 @@ pub fn item_pages(views: &[ItemView]) -> Vec<String> {
 }
 
 #[derive(Serialize)]
-struct TimelineEntry {
+pub(super) struct TimelineEntry {
     date: String,
     author: String,
     commit: Option<String>,
@@ -164,7 +164,7 @@ fn show(value: Option<&serde_json::Value>) -> Option<String> {
     })
 }
 
-fn timeline(history: &ItemHistory, repo_url: Option<&str>) -> Vec<TimelineEntry> {
+pub(super) fn timeline(history: &ItemHistory, repo_url: Option<&str>) -> Vec<TimelineEntry> {
     history
         .events
         .iter()
@@ -198,7 +198,7 @@ fn timeline(history: &ItemHistory, repo_url: Option<&str>) -> Vec<TimelineEntry>
 }
 
 #[derive(Serialize)]
-struct ControlPage {
+pub(super) struct ControlPage {
     control: String,
     /// The catalog's title and family (`AC`, `Access Control`), when the control is in it.
     title: Option<String>,
@@ -210,7 +210,7 @@ struct ControlPage {
     items: Vec<ItemRef>,
 }
 
-fn controls(views: &[ItemView], refs: &[ItemRef]) -> Vec<ControlPage> {
+pub(super) fn controls(views: &[ItemView], refs: &[ItemRef]) -> Vec<ControlPage> {
     let mut by_control: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, view) in views.iter().enumerate() {
         let mut seen: Vec<String> = view
@@ -256,7 +256,7 @@ fn controls(views: &[ItemView], refs: &[ItemRef]) -> Vec<ControlPage> {
 /// One owner on the people page: who, and their open items (late ones by the profile's
 /// standing, so both profiles count the same way the dashboard does).
 #[derive(Serialize)]
-struct OwnerSection {
+pub(super) struct OwnerSection {
     /// The people-file id, or the owner text when it names no entry; empty for no owner.
     owner: String,
     /// The entry's name, when the owner is an entry of the people file.
@@ -274,7 +274,7 @@ struct OwnerSection {
 
 /// The people page: every entry of the people file (a repeated id once) and every other owner
 /// of an open item, sorted by id; items without an owner last.
-fn owners(
+pub(super) fn owners(
     refs: &[ItemRef],
     people: Option<&People>,
     profile: &dyn SystemProfile,
@@ -329,7 +329,7 @@ fn owners(
 /// One asset on the assets page: what the inventory says of it, and the open items naming it
 /// (late ones by the profile's standing, as on the dashboard).
 #[derive(Serialize)]
-struct AssetSection {
+pub(super) struct AssetSection {
     /// The inventory's unique asset identifier, or the name the items write when the
     /// inventory does not hold it.
     asset: String,
@@ -349,7 +349,7 @@ struct AssetSection {
 /// The assets page: every asset of the inventory (in file order, a repeated id once) and
 /// every other name an open item's `assets` writes (sorted), each with the open items naming
 /// it through its id or an alias.
-fn assets(
+pub(super) fn assets(
     views: &[ItemView],
     refs: &[ItemRef],
     inventory: Option<&Inventory>,

@@ -145,6 +145,9 @@ pub const BUILT_IN: &[(&str, &str)] = &[
 /// A ready environment plus where overrides came from.
 pub struct Templates {
     env: Environment<'static>,
+    /// The overrides folder (config key `templates`), for the PDF templates
+    /// (`crate::report::pdf`), which typst reads rather than minijinja.
+    overrides: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Templates {
@@ -179,7 +182,7 @@ fn override_path(dir: &Path, name: &str) -> Option<PathBuf> {
 /// `/proc/self/environ`, to `.git/config` where CI keeps its token) or a path that resolves
 /// outside the folder is refused, as are FIFOs and devices (reading one could block), like
 /// item files.
-fn read_override(dir: &Path, name: &str) -> Result<Option<String>, String> {
+pub(crate) fn read_override(dir: &Path, name: &str) -> Result<Option<String>, String> {
     let Some(path) = override_path(dir, name) else {
         return Ok(None);
     };
@@ -318,7 +321,15 @@ impl Templates {
                 })
             });
         }
-        Ok(Templates { env })
+        Ok(Templates {
+            env,
+            overrides: overrides.map(Path::to_path_buf),
+        })
+    }
+
+    /// The overrides folder, when config names one.
+    pub fn overrides(&self) -> Option<&Path> {
+        self.overrides.as_deref()
     }
 
     /// Renders template `name` with `context`.

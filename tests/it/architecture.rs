@@ -70,7 +70,7 @@ const WALLED_CRATES: &[(&str, &[&str])] = &[
     ("granit_parser", &["parse"]),
     // DESIGN: `src/report/` holds the minijinja environment, the report and the site.
     ("minijinja", &["report"]),
-    // The PDF writer, when it comes, lives in its own module under report.
+    // The PDF writer lives in its own module under report (`report::pdf::world`).
     ("typst", &["report::pdf"]),
     ("typst_pdf", &["report::pdf"]),
     // Argument types in `cli.rs`, parsing and exit codes in `main.rs`; the shell completions
