@@ -12,6 +12,7 @@ pub mod config;
 pub mod diag;
 pub mod edit;
 pub mod error;
+pub(crate) mod evidence;
 pub mod export;
 pub mod fedramp_template;
 pub mod history;

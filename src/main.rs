@@ -54,6 +54,7 @@ fn main() -> ExitCode {
         Command::Site(args) => commands::site::run(&args, global),
         Command::Import(args) => commands::import::run(&args, global),
         Command::Inventory(args) => commands::inventory::run(&args, global),
+        Command::Evidence(args) => commands::evidence::run(&args, global),
     };
     match result {
         Ok(code) => code,

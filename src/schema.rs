@@ -409,6 +409,21 @@ pub struct Document {
     pub kind: Option<Text>,
     /// Its file name or reference.
     pub name: Option<Text>,
+    /// The evidence file, relative to the folder of poam.yaml, `/`-separated, no `..`
+    /// (`poam evidence add` copies it to `evidence/<ID>/`).
+    #[schemars(pattern(r"^[^/\\:]"))]
+    pub path: Option<String>,
+    /// Where a document kept outside the repository is (http or https).
+    #[schemars(pattern(r"^https?://"))]
+    pub url: Option<String>,
+    /// The SHA-256 of the file when it was added (64 hex digits); `evidence-altered` and
+    /// `evidence-rewritten` hold the file and the record to it.
+    #[schemars(pattern(r"^[0-9a-fA-F]{64}$"))]
+    pub sha256: Option<String>,
+    /// The day the document was added.
+    pub added: Option<Date>,
+    /// What the document shows.
+    pub note: Option<Text>,
 }
 
 /// How the item was closed.
@@ -417,8 +432,10 @@ pub struct Document {
 pub struct Closed {
     /// The closing date.
     pub date: Date,
-    /// What shows the weakness is gone: a rescan, a ticket, a change record.
-    pub evidence: Text,
+    /// What shows the weakness is gone: a rescan, a ticket, a change record. Under
+    /// fedramp-rev5 and fedramp-cr26 it may be left out when a document was added on or
+    /// before the closing date (`closed-without-evidence`).
+    pub evidence: Option<Text>,
 }
 
 /// `poam.yaml`: where the items live, the deadline profile and rule severities. Every key is

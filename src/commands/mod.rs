@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::error::Error;
 
 pub mod completions;
+pub mod evidence;
 pub mod export;
 pub mod export_oscal;
 pub mod export_ver;

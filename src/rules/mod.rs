@@ -101,6 +101,10 @@ mod inventory_duplicate_id;
 mod inventory_missing_field;
 mod inventory_alias_conflict;
 mod inventory_not_scanned;
+mod evidence_missing;
+mod evidence_altered;
+mod evidence_rewritten;
+mod closed_without_evidence;
 // registry end
 
 include!(concat!(env!("OUT_DIR"), "/rule_table.rs"));
