@@ -9,6 +9,7 @@ mod common;
 mod docs;
 mod edit;
 mod elements;
+mod evidence;
 mod export_ver;
 mod fuzz_regressions;
 mod history;
