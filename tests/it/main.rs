@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one module per area.
 
 mod architecture;
+mod audience;
 mod authoring;
 mod browser;
 mod ci_files;

@@ -538,7 +538,8 @@ impl<'a> Builder<'a> {
             let kind_key = kind.clone().unwrap_or_default();
             // Where the document is: the evidence file (relative to poam.yaml, which OSCAL
             // reads as a URI reference) or the address it is kept at.
-            let place = opt_line(document.path.as_ref()).or_else(|| opt_line(document.url.as_ref()));
+            let place =
+                opt_line(document.path.as_ref()).or_else(|| opt_line(document.url.as_ref()));
             if !seen.insert((kind_key.clone(), title.clone(), place.clone())) {
                 continue;
             }
@@ -1132,7 +1133,6 @@ fn status_title(status: &str, first: bool) -> String {
         (other, _) => format!("Risk status: {other}"),
     }
 }
-
 
 /// A document's place as an OSCAL `href` (a URI reference): an address as written, a
 /// relative path with each step percent-encoded (`evidence/V-1/scan%20report.pdf`).
