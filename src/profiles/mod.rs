@@ -7,6 +7,7 @@
 //! outside `crate::policy` and this one names a profile variant (the architecture test checks).
 
 pub mod cr26;
+pub mod dod;
 pub mod rev5;
 
 use chrono::NaiveDate;
@@ -145,6 +146,7 @@ pub struct ChartWords {
 pub enum ProfileSummary {
     Rev5(rev5::Rev5Summary),
     Cr26(Box<cr26::VdrSummary>),
+    Dod(Box<dod::DodSummary>),
 }
 
 /// The implementation of `profile`.
@@ -152,6 +154,7 @@ pub fn of(profile: Profile) -> &'static dyn SystemProfile {
     match profile {
         Profile::FedrampRev5 => &rev5::Rev5,
         Profile::FedrampCr26 => &cr26::Cr26,
+        Profile::DodRmf => &dod::Dod,
     }
 }
 

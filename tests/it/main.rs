@@ -10,6 +10,7 @@ mod common;
 mod docs;
 mod edit;
 mod elements;
+mod emass;
 mod evidence;
 mod export_ver;
 mod fuzz_regressions;
