@@ -79,6 +79,60 @@ pub enum Command {
     Inventory(InventoryArgs),
     /// CMMC Level 2 (profile cmmc-l2): the SPRS score of assessment.yaml and Conditional status.
     Cmmc(CmmcArgs),
+    /// Evidence files with a chain of custody: add them to an item with their SHA-256, verify them.
+    Evidence(EvidenceArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvidenceArgs {
+    #[command(subcommand)]
+    pub what: EvidenceCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCommand {
+    /// Copy files into the evidence folder (`evidence/<ID>/`) and record each in the item's
+    /// `documents` with its SHA-256 and today's date. With --link, the file stays where it is
+    /// (e.g. too large for git): only its hash and the address are recorded.
+    Add(EvidenceAddArgs),
+    /// Check every document: its file is there and has the recorded SHA-256, and (with git
+    /// history) no recorded hash or date was rewritten. Exit 1 when one is not.
+    Verify(EvidenceVerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvidenceAddArgs {
+    /// The item's id.
+    pub id: String,
+    /// The files to add.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The document type, as the FedRAMP template's Supporting Documents column says it.
+    #[arg(
+        long = "type",
+        value_name = "TYPE",
+        default_value = "Remediation Evidence"
+    )]
+    pub kind: String,
+    /// What the document shows.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// Keep the file outside the repository at this http(s) address: its hash is recorded,
+    /// the file is not copied (one FILE only).
+    #[arg(long, value_name = "URL")]
+    pub link: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvidenceVerifyArgs {
+    /// A repo root holding poam.yaml [default: search upward for poam.yaml].
+    pub path: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "human")]
+    pub format: Format,
+    /// Skip the history rule (`evidence-rewritten`).
+    #[arg(long)]
+    pub no_history: bool,
 }
 
 #[derive(Debug, Args)]
@@ -517,6 +571,10 @@ pub struct SiteArgs {
     /// table of contents to FILE.
     #[arg(long, value_name = "FILE")]
     pub pdf: Option<PathBuf>,
+    /// Build for one of the audiences of poam.yaml (`audiences:`): what it may not see is
+    /// left out of every page and file [default: everything].
+    #[arg(long, value_name = "NAME")]
+    pub audience: Option<String>,
 }
 
 #[derive(Debug, Args)]

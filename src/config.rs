@@ -37,6 +37,8 @@ pub const CONFIG_KEYS: &[&str] = &[
     "controls",
     "people",
     "inventory",
+    "evidence",
+    "audiences",
     "emass",
 ];
 const IMPORT_KEYS: &[&str] = &["default_owner", "default_controls"];
@@ -63,6 +65,9 @@ pub const DEFAULT_INVENTORY_DIR: &str = "inventory";
 /// `inventory.scan_days` when unset: FedRAMP wants the whole inventory scanned every month.
 pub const DEFAULT_SCAN_DAYS: u32 = 30;
 const INVENTORY_KEYS: &[&str] = &["path", "scan_days"];
+const EVIDENCE_KEYS: &[&str] = &["dir"];
+const AUDIENCE_KEYS: &[&str] = &["hide", "items"];
+const AUDIENCE_ITEM_KEYS: &[&str] = &["controls", "risk"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
@@ -169,6 +174,62 @@ pub struct Config {
     /// a profile that needs one (`Profile::needs_assessment`); its dates and partial values
     /// also go into `policy.cmmc`.
     pub cmmc: Option<std::sync::Arc<crate::model::cmmc::CmmcAssessment>>,
+    /// `evidence.dir` (or `evidence:`), relative to `poam.yaml`, `/`-separated: where `poam
+    /// evidence add` copies files [default: `evidence`].
+    pub evidence_dir: Option<Sp<String>>,
+    /// `audiences:`: who `poam site --audience NAME` builds for, by name.
+    pub audiences: BTreeMap<String, Audience>,
+}
+
+/// What a site built for one audience leaves out (`audiences.<name>` in `poam.yaml`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Audience {
+    /// `hide:`: the parts of the site this audience does not see at all.
+    pub hide: Vec<Hidden>,
+    /// `items.controls`: only items naming one of these controls (or a control of one of
+    /// these families, `SI`), canonical; empty means every item.
+    pub controls: Vec<String>,
+    /// `items.risk`: only items whose effective rating is one of these; empty means every
+    /// item.
+    pub risk: Vec<crate::model::item::Risk>,
+}
+
+/// A part of the site an audience may be denied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, strum::EnumIter)]
+pub enum Hidden {
+    /// `assets` of every item, the assets page and the inventory.
+    Assets,
+    /// `comments` of every item.
+    Comments,
+    /// `documents` and `closed.evidence` of every item.
+    Evidence,
+    /// `owner` of every item, the people page.
+    Owners,
+    /// The git timelines, commit authors and messages, the charts over time.
+    History,
+    /// The findings page and every finding.
+    Findings,
+}
+
+impl Hidden {
+    pub fn name(self) -> &'static str {
+        match self {
+            Hidden::Assets => "assets",
+            Hidden::Comments => "comments",
+            Hidden::Evidence => "evidence",
+            Hidden::Owners => "owners",
+            Hidden::History => "history",
+            Hidden::Findings => "findings",
+        }
+    }
+
+    pub fn names() -> Vec<&'static str> {
+        Hidden::iter().map(Hidden::name).collect()
+    }
+
+    pub fn from_name(name: &str) -> Option<Hidden> {
+        Hidden::iter().find(|h| h.name() == name)
+    }
 }
 
 /// What the items' references are checked against: the system's control baseline, the
@@ -223,6 +284,8 @@ impl Config {
             merge_strategy: None,
             elements: ElementSettings::default(),
             cmmc: None,
+            evidence_dir: None,
+            audiences: BTreeMap::new(),
         }
     }
 
@@ -498,6 +561,8 @@ impl Config {
                     }
                 }
                 "inventory" => self.read_inventory(value, problems),
+                "evidence" => self.read_evidence(value, problems),
+                "audiences" => self.read_audiences(value, problems),
                 "templates" | "repo_url" => self.read_report_key(&entry.key, value, problems),
                 "history_waivers" => self.history_waivers = read_history_waivers(value, problems),
                 "merge_strategy" => {
@@ -761,6 +826,141 @@ impl Config {
                     self.elements.scan_days = days(&entry.value, "inventory.scan_days", problems);
                 }
                 other => problems.push(unknown_key(other, entry.key_span, INVENTORY_KEYS)),
+            }
+        }
+    }
+
+    /// `evidence: evidence/` or `evidence: {dir: evidence/}`.
+    fn read_evidence(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {
+        let (dir, span) = if let Value::Str(_) = node.value {
+            (string(node, "evidence", problems), node.span)
+        } else {
+            let Some(entries) = mapping(node, "evidence", problems) else {
+                return;
+            };
+            let mut found = (None, node.span);
+            for entry in entries {
+                if entry.key == "dir" {
+                    found = (
+                        string(&entry.value, "evidence.dir", problems),
+                        entry.value.span,
+                    );
+                } else {
+                    problems.push(unknown_key(&entry.key, entry.key_span, EVIDENCE_KEYS));
+                }
+            }
+            found
+        };
+        let Some(dir) = dir else { return };
+        let dir = dir.trim().trim_end_matches('/').to_owned();
+        if crate::model::item::is_valid_evidence_path(&dir) {
+            self.evidence_dir = Some(Sp::new(dir, span));
+        } else {
+            problems.push(ConfigProblem::new(
+                span,
+                format!("`evidence.dir` `{dir}` is not a folder inside the repository"),
+                Some(
+                    "write a path relative to poam.yaml with `/` and no `..`, e.g. `evidence`"
+                        .into(),
+                ),
+            ));
+        }
+    }
+
+    /// Where `poam evidence add` copies files: `evidence.dir`, else `evidence`.
+    pub fn evidence_dir(&self) -> &str {
+        self.evidence_dir
+            .as_ref()
+            .map_or(crate::evidence::DEFAULT_EVIDENCE_DIR, |d| d.value.as_str())
+    }
+
+    /// `audiences: {NAME: {hide: [...], items: {controls: [...], risk: [...]}}}`.
+    fn read_audiences(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {
+        let Some(entries) = mapping(node, "audiences", problems) else {
+            return;
+        };
+        for entry in entries {
+            let name = entry.key.clone();
+            let path = format!("audiences.{name}");
+            let mut audience = Audience::default();
+            for part in mapping(&entry.value, &path, problems).unwrap_or_default() {
+                match part.key.as_str() {
+                    "hide" => {
+                        for (text, span) in
+                            string_list(&part.value, &format!("{path}.hide"), problems)
+                        {
+                            match Hidden::from_name(&text) {
+                                Some(hidden) => audience.hide.push(hidden),
+                                None => {
+                                    let names = Hidden::names();
+                                    problems.push(ConfigProblem::new(
+                                        span,
+                                        format!("`{path}.hide` cannot hide `{text}`"),
+                                        Some(match suggest(&text, &names) {
+                                            Some(near) => format!("did you mean `{near}`?"),
+                                            None => {
+                                                format!("what can be hidden: {}", names.join(", "))
+                                            }
+                                        }),
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                    "items" => {
+                        self.read_audience_items(&part.value, &path, &mut audience, problems)
+                    }
+                    other => problems.push(unknown_key(other, part.key_span, AUDIENCE_KEYS)),
+                }
+            }
+            audience.hide.sort();
+            audience.hide.dedup();
+            self.audiences.insert(name, audience);
+        }
+    }
+
+    fn read_audience_items(
+        &self,
+        node: &Node,
+        path: &str,
+        audience: &mut Audience,
+        problems: &mut Vec<ConfigProblem>,
+    ) {
+        for entry in mapping(node, &format!("{path}.items"), problems).unwrap_or_default() {
+            let list_path = format!("{path}.items.{}", entry.key);
+            match entry.key.as_str() {
+                "controls" => {
+                    for (text, span) in string_list(&entry.value, &list_path, problems) {
+                        let family = text.trim().to_ascii_uppercase();
+                        if family.len() == 2 && family.chars().all(|c| c.is_ascii_alphabetic()) {
+                            audience.controls.push(family);
+                        } else if let Some(id) = normalize_control(&text) {
+                            audience.controls.push(id);
+                        } else {
+                            problems.push(ConfigProblem::new(
+                                span,
+                                format!("`{text}` is not a control id or family"),
+                                Some(
+                                    "write control ids such as `SI-2` or families such as `SI`"
+                                        .into(),
+                                ),
+                            ));
+                        }
+                    }
+                }
+                "risk" => {
+                    for (text, span) in string_list(&entry.value, &list_path, problems) {
+                        match crate::model::item::Risk::parse(&text) {
+                            Some(risk) => audience.risk.push(risk),
+                            None => problems.push(ConfigProblem::new(
+                                span,
+                                format!("`{text}` is not a rating"),
+                                Some("write `low`, `moderate`, `high` or `critical`".into()),
+                            )),
+                        }
+                    }
+                }
+                other => problems.push(unknown_key(other, entry.key_span, AUDIENCE_ITEM_KEYS)),
             }
         }
     }
@@ -1039,6 +1239,28 @@ fn string(node: &Node, path: &str, problems: &mut Vec<ConfigProblem>) -> Option<
                 None,
             ));
             None
+        }
+    }
+}
+
+/// A list of non-empty strings (or one string), each with its place.
+fn string_list(node: &Node, path: &str, problems: &mut Vec<ConfigProblem>) -> Vec<(String, Span)> {
+    match &node.value {
+        Value::Seq(values) => values
+            .iter()
+            .filter_map(|v| string(v, &format!("{path}[]"), problems).map(|s| (s, v.span)))
+            .collect(),
+        Value::Str(_) => string(node, path, problems)
+            .map(|s| vec![(s, node.span)])
+            .unwrap_or_default(),
+        Value::Null => Vec::new(),
+        _ => {
+            problems.push(ConfigProblem::new(
+                node.span,
+                format!("`{path}` must be a list of words, found {}", node.kind()),
+                None,
+            ));
+            Vec::new()
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod diag;
 pub mod edit;
 pub(crate) mod emass_template;
 pub mod error;
+pub(crate) mod evidence;
 pub mod export;
 pub mod fedramp_template;
 pub mod history;

@@ -147,6 +147,19 @@ pub fn check_item(
 pub struct Elements<'a> {
     pub people: Option<&'a crate::people::People>,
     pub inventory: Option<&'a crate::inventory::Inventory>,
+    /// The files the items' documents name.
+    pub evidence: Option<&'a crate::evidence::EvidenceFiles>,
+}
+
+/// What is at the paths the loaded items' documents name (relative to the folder of
+/// `poam.yaml`).
+pub fn evidence_files(config: &Config, loaded: &[LoadedItem]) -> crate::evidence::EvidenceFiles {
+    let paths = loaded
+        .iter()
+        .filter_map(|file| file.item.as_ref()?.documents.as_ref())
+        .flat_map(|documents| documents.value.iter())
+        .filter_map(|document| document.path.as_ref().map(|p| p.value.as_str()));
+    crate::evidence::EvidenceFiles::gather(&config.root, paths)
 }
 
 /// [`check_item`] with the people file and inventory the reference rules check against.
@@ -172,6 +185,7 @@ pub fn check_item_with(
         assessment: &assessment,
         people: elements.people,
         inventory: elements.inventory,
+        evidence: elements.evidence,
     })
 }
 
@@ -611,9 +625,11 @@ fn assemble(
             .collect();
         diagnostics.extend(rules::check_assessment(config, assessment, &planned));
     }
+    let evidence = evidence_files(config, &loaded);
     let elements = Elements {
         people: people.as_ref(),
         inventory: inventory.as_ref(),
+        evidence: Some(&evidence),
     };
     let item_findings = check_items(config, today, &found.input, kev.as_ref(), elements, &loaded);
     // Usually nothing precedes them: take the (possibly tens of thousands of) item findings

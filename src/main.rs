@@ -55,6 +55,7 @@ fn main() -> ExitCode {
         Command::Import(args) => commands::import::run(&args, global),
         Command::Inventory(args) => commands::inventory::run(&args, global),
         Command::Cmmc(args) => commands::cmmc::run(&args, global),
+        Command::Evidence(args) => commands::evidence::run(&args, global),
     };
     match result {
         Ok(code) => code,

@@ -533,6 +533,21 @@ pub struct Document {
     pub kind: Option<Text>,
     /// Its file name or reference.
     pub name: Option<Text>,
+    /// The evidence file, relative to the folder of poam.yaml, `/`-separated, no `..`
+    /// (`poam evidence add` copies it to `evidence/<ID>/`).
+    #[schemars(pattern(r"^[^/\\:]"))]
+    pub path: Option<String>,
+    /// Where a document kept outside the repository is (http or https).
+    #[schemars(pattern(r"^https?://"))]
+    pub url: Option<String>,
+    /// The SHA-256 of the file when it was added (64 hex digits); `evidence-altered` and
+    /// `evidence-rewritten` hold the file and the record to it.
+    #[schemars(pattern(r"^[0-9a-fA-F]{64}$"))]
+    pub sha256: Option<String>,
+    /// The day the document was added.
+    pub added: Option<Date>,
+    /// What the document shows.
+    pub note: Option<Text>,
 }
 
 /// How the item was closed.
@@ -541,8 +556,10 @@ pub struct Document {
 pub struct Closed {
     /// The closing date.
     pub date: Date,
-    /// What shows the weakness is gone: a rescan, a ticket, a change record.
-    pub evidence: Text,
+    /// What shows the weakness is gone: a rescan, a ticket, a change record. Under
+    /// fedramp-rev5 and fedramp-cr26 it may be left out when a document was added on or
+    /// before the closing date (`closed-without-evidence`).
+    pub evidence: Option<Text>,
 }
 
 /// `poam.yaml`: where the items live, the deadline profile and rule severities. Every key is
@@ -606,6 +623,76 @@ pub struct PoamConfig {
     /// assets, per file) or one file, relative to poam.yaml [default: `inventory/` beside
     /// poam.yaml, when it exists]; or `{path, scan_days}`.
     pub inventory: Option<InventorySetting>,
+    /// Where `poam evidence add` copies evidence files: a folder relative to poam.yaml
+    /// [default: `evidence`], or `{dir}`.
+    pub evidence: Option<EvidenceSetting>,
+    /// Who `poam site --audience NAME` builds for: what each audience does not see, and which
+    /// items it gets.
+    pub audiences: Option<BTreeMap<String, AudienceSetting>>,
+}
+
+/// `evidence:` as a folder, or as `{dir}`.
+pub struct EvidenceSetting;
+
+impl JsonSchema for EvidenceSetting {
+    fn schema_name() -> Cow<'static, str> {
+        "EvidenceSetting".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let block = generator.subschema_for::<EvidenceBlock>();
+        json_schema!({
+            "description": "The evidence folder, or `{dir}`.",
+            "oneOf": [{ "type": "string", "minLength": 1 }, block]
+        })
+    }
+}
+
+/// Where evidence files go.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct EvidenceBlock {
+    /// The evidence folder, relative to poam.yaml, no `..` [default: `evidence`].
+    pub dir: Option<String>,
+}
+
+/// One audience of `poam site --audience`.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct AudienceSetting {
+    /// What the audience does not see: left out of every page and file of its site.
+    pub hide: Option<Vec<HiddenPart>>,
+    /// Which items it gets [default: every item].
+    pub items: Option<AudienceItems>,
+}
+
+/// A part of the site an audience may be denied.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+pub enum HiddenPart {
+    /// Every item's `assets`, and the assets page.
+    Assets,
+    /// Every item's `comments`.
+    Comments,
+    /// Every item's `documents` and `closed.evidence`.
+    Evidence,
+    /// Every item's `owner`, and the people page.
+    Owners,
+    /// The git timelines and the charts over time.
+    History,
+    /// The findings page and every finding.
+    Findings,
+}
+
+/// Which items an audience gets: those matching every list given.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct AudienceItems {
+    /// Items naming one of these controls (`SI-2`) or a control of one of these families (`SI`).
+    #[schemars(inner(pattern(r"^[A-Za-z]{2}(-\d{1,3}(\(\d{1,3}\))?)?$")))]
+    pub controls: Option<Vec<String>>,
+    /// Items whose effective rating is one of these.
+    pub risk: Option<Vec<Risk>>,
 }
 
 /// `inventory:` as a path, or as `{path, scan_days}`.

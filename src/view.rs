@@ -266,6 +266,13 @@ pub struct DocumentView {
     #[serde(rename = "type")]
     pub kind: Option<String>,
     pub name: Option<String>,
+    /// The evidence file, relative to the folder of `poam.yaml` (added within version 1, as
+    /// are `url`, `sha256`, `added` and `note`).
+    pub path: Option<String>,
+    pub url: Option<String>,
+    pub sha256: Option<String>,
+    pub added: Option<NaiveDate>,
+    pub note: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -460,6 +467,11 @@ impl ItemView {
                 .map(|d| DocumentView {
                     kind: text(d.kind.as_ref()),
                     name: text(d.name.as_ref()),
+                    path: text(d.path.as_ref()),
+                    url: text(d.url.as_ref()),
+                    sha256: text(d.sha256.as_ref()),
+                    added: date(d.added.as_ref()),
+                    note: text(d.note.as_ref()),
                 })
                 .collect(),
             comments: text(item.comments.as_ref()),

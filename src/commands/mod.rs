@@ -13,6 +13,7 @@ use crate::error::Error;
 
 pub mod cmmc;
 pub mod completions;
+pub mod evidence;
 pub mod export;
 pub mod export_dr;
 pub mod export_oscal;

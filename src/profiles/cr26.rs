@@ -406,6 +406,16 @@ impl SystemProfile for Cr26 {
     fn reports_ver(&self) -> bool {
         true
     }
+
+    /// The same as Rev5: the VER reports a closed item's `vdr.disposition`
+    /// (`vdr-disposition-missing` asks for it), which says how it ended, not what shows it;
+    /// the evidence behind a disposition is the assessor's to check, as under Rev5, so the
+    /// item keeps `closed.evidence` text or a document added by the closing date. A document
+    /// is not required over text: a disposition such as `false-positive` is often shown by
+    /// a rationale rather than a file.
+    fn closure_evidence(&self) -> super::ClosureEvidence {
+        super::ClosureEvidence::TextOrDocument
+    }
 }
 
 /// `[first of the month, first of the next month)` of `day`.

@@ -102,6 +102,20 @@ pub trait SystemProfile: Sync {
 
     /// Whether `poam export ver` (FedRAMP's VER JSON reports) applies.
     fn reports_ver(&self) -> bool;
+
+    /// What a closed item must show of its closing (rule `closed-without-evidence`).
+    fn closure_evidence(&self) -> ClosureEvidence;
+}
+
+/// What a closed item must show of its closing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClosureEvidence {
+    /// `closed.evidence` text, or a document added on or before `closed.date`.
+    TextOrDocument,
+    /// A document added on or before `closed.date`: text alone is not enough.
+    Document,
+    /// Nothing: the profile asks for no closing evidence.
+    Nothing,
 }
 
 /// A profile shows as its name (settings that hold one derive `Debug`).

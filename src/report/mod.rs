@@ -6,6 +6,7 @@
 //! date, commit), `summary` ([`summary::Summary`]), `pr` ([`pr::PrSummary`]) and, in the site,
 //! item views ([`crate::view::ItemView`]).
 
+pub mod audience;
 pub mod charts;
 pub mod markdown;
 pub mod pdf;

@@ -26,6 +26,9 @@ pub struct ItemContext<'a> {
     pub people: Option<&'a crate::people::People>,
     /// The inventory, when the repository has one.
     pub inventory: Option<&'a crate::inventory::Inventory>,
+    /// What is at the paths the items' documents name, when the files were looked at (a
+    /// whole lint does; the check of a single edit does not).
+    pub evidence: Option<&'a crate::evidence::EvidenceFiles>,
 }
 
 impl ItemContext<'_> {

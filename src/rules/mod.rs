@@ -113,6 +113,10 @@ mod cmmc_unplanned;
 mod cmmc_not_eligible;
 mod cmmc_closeout;
 mod cmmc_level_one;
+mod evidence_missing;
+mod evidence_altered;
+mod evidence_rewritten;
+mod closed_without_evidence;
 // registry end
 
 include!(concat!(env!("OUT_DIR"), "/rule_table.rs"));

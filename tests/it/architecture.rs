@@ -34,6 +34,8 @@ const FLOORS: &[(&str, u8)] = &[
     ("config", 3),
     ("kev", 3),
     ("people", 3),
+    // Evidence files: hashing what documents name, copying new ones in.
+    ("evidence", 3),
     ("inventory", 3),
     ("output", 3),
     ("workspace", 4),

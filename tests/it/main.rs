@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one module per area.
 
 mod architecture;
+mod audience;
 mod authoring;
 mod browser;
 mod ci_files;
@@ -12,6 +13,7 @@ mod dr;
 mod edit;
 mod elements;
 mod emass;
+mod evidence;
 mod export_ver;
 mod fuzz_regressions;
 mod history;

@@ -21,7 +21,10 @@ pub use keys::{
     MILESTONE_KEYS, RISK_ADJUSTMENT_KEYS, VENDOR_KEYS,
 };
 pub(in crate::model) use reader::Reader;
-pub use reader::{is_valid_cve, is_valid_item_id, normalize_control, parse_date, FieldPath};
+pub use reader::{
+    is_valid_cve, is_valid_evidence_path, is_valid_item_id, normalize_control, parse_date,
+    FieldPath,
+};
 pub use suggest::{nearest, suggest};
 
 /// Original or adjusted risk rating.
@@ -171,6 +174,16 @@ pub struct Document {
     pub span: Span,
     pub kind: Option<Sp<String>>,
     pub name: Option<Sp<String>>,
+    /// The evidence file, relative to the folder of `poam.yaml`, `/`-separated
+    /// (`evidence/V-1/rescan.pdf`).
+    pub path: Option<Sp<String>>,
+    /// Where a document kept outside the repository is (`poam evidence add --link`).
+    pub url: Option<Sp<String>>,
+    /// The SHA-256 of the file when it was added: 64 lower-case hex digits.
+    pub sha256: Option<Sp<String>>,
+    /// The day the document was added.
+    pub added: Option<Sp<NaiveDate>>,
+    pub note: Option<Sp<String>>,
 }
 
 #[derive(Clone, Debug, Default)]
