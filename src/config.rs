@@ -14,6 +14,9 @@ pub use crate::policy::profile::{Cr26Class, Deadlines, Policy, Profile};
 use crate::source::{Location, SourceFile};
 use strum::IntoEnumIterator;
 
+mod approvals;
+pub use approvals::{ApprovalSettings, Decision, Signatures, APPROVAL_KEYS};
+
 pub const CONFIG_FILE: &str = "poam.yaml";
 
 pub const CONFIG_KEYS: &[&str] = &[
@@ -37,6 +40,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "controls",
     "people",
     "inventory",
+    "approvals",
 ];
 const IMPORT_KEYS: &[&str] = &["default_owner", "default_controls"];
 /// Prefix of the ids `poam new` allocates when `id_prefix` is not set.
@@ -152,6 +156,8 @@ pub struct Config {
     pub merge_strategy: Option<MergeStrategy>,
     /// `system.baseline`, `controls:` and `people:`: the elements items refer to.
     pub elements: ElementSettings,
+    /// `approvals:`: the roles that may make each decision; unset, nobody is checked.
+    pub approvals: Option<ApprovalSettings>,
 }
 
 /// What the items' references are checked against: the system's control baseline, the
@@ -204,6 +210,7 @@ impl Config {
             import: ImportSettings::default(),
             merge_strategy: None,
             elements: ElementSettings::default(),
+            approvals: None,
         }
     }
 
@@ -478,6 +485,9 @@ impl Config {
                     }
                 }
                 "inventory" => self.read_inventory(value, problems),
+                "approvals" => {
+                    self.approvals = approvals::read_approvals(value, &self.root, problems);
+                }
                 "templates" | "repo_url" => self.read_report_key(&entry.key, value, problems),
                 "history_waivers" => self.history_waivers = read_history_waivers(value, problems),
                 "merge_strategy" => {

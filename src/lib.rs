@@ -3,6 +3,7 @@
 //! Data flows one way: files → [`parse`] → [`model`] → [`rules`] and [`policy`] →
 //! [`diag::Diagnostic`] → [`render`].
 
+pub(crate) mod authority;
 pub(crate) mod bytes;
 pub(crate) mod catalog;
 pub mod cli;
@@ -36,6 +37,7 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub(crate) mod signing;
 pub mod source;
 pub mod view;
 pub mod workspace;

@@ -318,7 +318,14 @@ pub fn lint_in_scope(
         match &input.history {
             HistoryMode::Base(rev) => {
                 let pr = repo.pr_history(rev, options).map_err(history_error)?;
-                found = pr_history_findings(config, &pr, cutoff.as_ref(), &unknown);
+                let authority = authority(&workspace, repo);
+                found = pr_history_findings(
+                    config,
+                    &pr,
+                    cutoff.as_ref(),
+                    &unknown,
+                    authority.as_ref(),
+                );
                 found.violations.extend(rules::rebase_merge_violations(
                     config,
                     &pr,
@@ -330,6 +337,7 @@ pub fn lint_in_scope(
             }
             _ => {
                 let history = repo.full_history(options).map_err(history_error)?;
+                let authority = authority(&workspace, repo);
                 found = full_history_findings(
                     config,
                     &folder,
@@ -337,6 +345,7 @@ pub fn lint_in_scope(
                     &workspace.items,
                     cutoff.as_ref(),
                     &unknown,
+                    authority.as_ref(),
                 );
                 // Freeing a large history takes a noticeable moment: the caller decides when.
                 walked = Some(history);
@@ -396,6 +405,7 @@ pub fn lint_with_history(
     note_people_history(&mut workspace, &repo)?;
     let config = &workspace.config;
     let (cutoff, unknown) = repository_context(config, &repo, today)?;
+    let authority = authority(&workspace, &repo);
     let found = full_history_findings(
         config,
         &folder,
@@ -403,7 +413,9 @@ pub fn lint_with_history(
         &workspace.items,
         cutoff.as_ref(),
         &unknown,
+        authority.as_ref(),
     );
+    drop(authority);
     // For the reports, which show no source snippets.
     Ok(assemble(workspace, &folder, today, found, false))
 }
@@ -421,9 +433,41 @@ pub fn lint_with_pr(
     note_people_history(&mut workspace, repo)?;
     let config = &workspace.config;
     let (cutoff, unknown) = repository_context(config, repo, today)?;
-    let found = pr_history_findings(config, pr, cutoff.as_ref(), &unknown);
+    let authority = authority(&workspace, repo);
+    let found = pr_history_findings(config, pr, cutoff.as_ref(), &unknown, authority.as_ref());
+    drop(authority);
     // For the reports, which show no source snippets.
     Ok(assemble(workspace, &folder, today, found, false))
+}
+
+/// Who may decide, when `poam.yaml` has `approvals:` (`decision-unauthorized`).
+fn authority<'a>(
+    workspace: &'a Workspace,
+    repo: &'a history::GitRepo,
+) -> Option<crate::authority::Authority<'a>> {
+    let settings = workspace.config.approvals.as_ref()?;
+    Some(crate::authority::Authority::new(
+        settings,
+        workspace.people.as_ref(),
+        Some(repo),
+    ))
+}
+
+/// The history rules' and the decision rules' violations along `runs`.
+fn judge_runs(
+    config: &Config,
+    runs: &[audit::Run],
+    authority: Option<&crate::authority::Authority>,
+) -> Vec<Violation> {
+    let mut judged = rules::judge_history(runs, config.policy.profile);
+    if let Some(authority) = authority {
+        judged.extend(rules::judge_decisions(
+            runs,
+            config.policy.profile,
+            authority,
+        ));
+    }
+    judged
 }
 
 fn pr_history_findings(
@@ -431,9 +475,10 @@ fn pr_history_findings(
     pr: &history::PrHistory,
     cutoff: Option<&history::Cutoff>,
     unknown_waivers: &[bool],
+    authority: Option<&crate::authority::Authority>,
 ) -> HistoryFindings {
     let mut found = HistoryFindings::default();
-    let judged = rules::judge_history(&audit::pr_runs(pr, cutoff), config.policy.profile);
+    let judged = judge_runs(config, &audit::pr_runs(pr, cutoff), authority);
     // A pull request sees only its own commits: a waiver of a mainline commit matching
     // nothing here is expected.
     found.violations = apply_waivers(judged, &config.history_waivers).kept;
@@ -529,6 +574,7 @@ fn full_history_findings(
     loaded: &[LoadedItem],
     cutoff: Option<&history::Cutoff>,
     unknown_waivers: &[bool],
+    authority: Option<&crate::authority::Authority>,
 ) -> HistoryFindings {
     let mut found = HistoryFindings::default();
     if history.head.is_none() {
@@ -557,7 +603,7 @@ fn full_history_findings(
             found.input.last_changed.insert(id.to_owned(), date);
         }
     }
-    let judged = rules::judge_history(&audit::full_runs(history, cutoff), config.policy.profile);
+    let judged = judge_runs(config, &audit::full_runs(history, cutoff), authority);
     let waived = apply_waivers(judged, &config.history_waivers);
     found.violations = waived.kept;
     // Without commits the one `history-unavailable` note says it all.

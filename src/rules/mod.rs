@@ -63,6 +63,7 @@ mod duplicate_id_history;
 mod history_unavailable;
 mod history_shallow;
 mod history_rebase_merge;
+mod decision_unauthorized;
 mod vdr_not_evaluated;
 mod vdr_evaluation_late;
 mod vdr_evaluation_incomplete;
@@ -122,6 +123,20 @@ pub fn judge_history(runs: &[crate::history::audit::Run], profile: Profile) -> V
         .map(|(_, rule)| rule)
         .collect();
     history::judge(runs, &rules)
+}
+
+/// Every decision rule of the profile (`decision-unauthorized`) broken along the runs, judged
+/// by `authority`, each naming the commit that made the decision.
+pub fn judge_decisions(
+    runs: &[crate::history::audit::Run],
+    profile: Profile,
+    authority: &crate::authority::Authority,
+) -> Vec<Violation> {
+    let rules: Vec<history::DecisionRule> = registry::decision_rules()
+        .filter(|(code, _)| applies(*code, profile))
+        .map(|(_, rule)| rule)
+        .collect();
+    history::judge_decisions(runs, &rules, authority)
 }
 
 /// Runs every enabled item rule of the profile and applies the configured severities.

@@ -33,11 +33,15 @@ const FLOORS: &[(&str, u8)] = &[
     ("kev", 3),
     ("people", 3),
     ("inventory", 3),
+    // Commit signatures checked (SSH, OpenPGP through `gpg`): plain bytes in, a signer out.
+    ("signing", 3),
     ("output", 3),
     ("workspace", 4),
     ("policy", 4),
     ("edit", 4),
     ("ids", 4),
+    // Who may decide: the approvals of the config, the people file and the signatures.
+    ("authority", 4),
     ("rules", 5),
     ("view", 5),
     // What each profile means for the commands: just above the item view, below the renderers.
@@ -66,6 +70,7 @@ const CAPABILITIES: &[&str] = &["init", "lifecycle", "migrate", "report", "expor
 const WALLED_CRATES: &[(&str, &[&str])] = &[
     ("git2", &["history"]),
     ("granit_parser", &["parse"]),
+    ("ssh_key", &["signing"]),
     // DESIGN: `src/report/` holds the minijinja environment, the report and the site.
     ("minijinja", &["report"]),
     // The PDF writer, when it comes, lives in its own module under report.
