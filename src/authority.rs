@@ -77,7 +77,9 @@ impl<'a> Authority<'a> {
         let allowed = roles_phrase(roles);
         let Source::Commit(commit) = source else {
             return Err(Refusal {
-                message: format!("{what} is an uncommitted change: nobody is recorded as making it"),
+                message: format!(
+                    "{what} is an uncommitted change: nobody is recorded as making it"
+                ),
                 help: format!("commit it as a person holding {allowed}"),
             });
         };
@@ -181,15 +183,15 @@ impl<'a> Authority<'a> {
                     if self.holds(person, date, &bot).is_ok() {
                         return self.judge_author(commit, date, roles, what, allowed, Some(person));
                     }
-                    refusals.push(format!("`{}` {why}", person.id.value));
+                    refusals.push(format!("`{}`, {why}", person.id.value));
                 }
             }
         }
         Err(Refusal {
             message: format!(
-                "{what} is signed by {} with {}; may decide: {allowed}",
-                refusals.join(" and by "),
-                signer.describe()
+                "{what} is signed with {} by {}; may decide: {allowed}",
+                signer.describe(),
+                refusals.join(", and by ")
             ),
             help: "have a person holding one of the roles sign the change".to_owned(),
         })
@@ -205,10 +207,9 @@ impl<'a> Authority<'a> {
             });
         }
         match &person.until {
-            Some(until) if date > until.value => Err(format!(
-                "on {date}, after their `until: {}`",
-                until.value
-            )),
+            Some(until) if date > until.value => {
+                Err(format!("on {date}, after their `until: {}`", until.value))
+            }
             _ => Ok(()),
         }
     }

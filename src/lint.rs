@@ -319,13 +319,8 @@ pub fn lint_in_scope(
             HistoryMode::Base(rev) => {
                 let pr = repo.pr_history(rev, options).map_err(history_error)?;
                 let authority = authority(&workspace, repo);
-                found = pr_history_findings(
-                    config,
-                    &pr,
-                    cutoff.as_ref(),
-                    &unknown,
-                    authority.as_ref(),
-                );
+                found =
+                    pr_history_findings(config, &pr, cutoff.as_ref(), &unknown, authority.as_ref());
                 found.violations.extend(rules::rebase_merge_violations(
                     config,
                     &pr,

@@ -241,7 +241,14 @@ impl OpenPgpKeyring {
         std::fs::write(&sig_file, signature)
             .map_err(|e| Unverified::Unsupported(format!("cannot write a temporary file: {e}")))?;
         let mut child = Command::new(&program)
-            .args(["--batch", "--no-tty", "--no-autostart", "--status-fd", "1", "--homedir"])
+            .args([
+                "--batch",
+                "--no-tty",
+                "--no-autostart",
+                "--status-fd",
+                "1",
+                "--homedir",
+            ])
             .arg(&home)
             .arg("--verify")
             .arg(&sig_file)
@@ -282,9 +289,15 @@ fn parse_gpg_status(status: &str) -> Result<Signer, Unverified> {
                     valid = Some(Signer::OpenPgp { signing, primary });
                 }
             }
-            Some("BADSIG") => why = Some("the OpenPGP signature does not match the commit".to_owned()),
-            Some("EXPKEYSIG") => why = Some("the OpenPGP signature was made by an expired key".to_owned()),
-            Some("REVKEYSIG") => why = Some("the OpenPGP signature was made by a revoked key".to_owned()),
+            Some("BADSIG") => {
+                why = Some("the OpenPGP signature does not match the commit".to_owned())
+            }
+            Some("EXPKEYSIG") => {
+                why = Some("the OpenPGP signature was made by an expired key".to_owned())
+            }
+            Some("REVKEYSIG") => {
+                why = Some("the OpenPGP signature was made by a revoked key".to_owned())
+            }
             Some("EXPSIG") => why = Some("the OpenPGP signature has expired".to_owned()),
             Some("ERRSIG") | Some("NO_PUBKEY") if why.is_none() => {
                 let key = rest.split_whitespace().nth(1).unwrap_or("?");
@@ -317,7 +330,10 @@ mod tests {
         );
         assert_eq!(normalize_fingerprint("B5690EEEBB952194"), "");
         assert_eq!(classify_key(fpr), ListedKey::OpenPgp);
-        assert!(matches!(classify_key("ssh-ed25519 AAAA"), ListedKey::Invalid(_)));
+        assert!(matches!(
+            classify_key("ssh-ed25519 AAAA"),
+            ListedKey::Invalid(_)
+        ));
         assert!(matches!(classify_key("jane's key"), ListedKey::Invalid(_)));
         let good = format!(
             "[GNUPG:] NEWSIG\n[GNUPG:] GOODSIG B5690EEEBB952194 GitHub\n[GNUPG:] VALIDSIG {fpr} 2026-03-01 1772000000 0 4 0 1 10 00 {fpr}\n"
@@ -331,7 +347,10 @@ mod tests {
         );
         // Near misses: a good signature by an expired key; a key not in the keyring.
         let expired = format!("[GNUPG:] EXPKEYSIG B5690EEEBB952194 GitHub\n[GNUPG:] VALIDSIG {fpr} 2026-03-01 1 0 4 0 1 10 00 {fpr}\n");
-        assert!(matches!(parse_gpg_status(&expired), Err(Unverified::Bad(_))));
+        assert!(matches!(
+            parse_gpg_status(&expired),
+            Err(Unverified::Bad(_))
+        ));
         let missing = "[GNUPG:] ERRSIG B5690EEEBB952194 1 10 00 1772000000 9 -\n[GNUPG:] NO_PUBKEY B5690EEEBB952194\n";
         assert_eq!(
             parse_gpg_status(missing),

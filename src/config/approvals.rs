@@ -41,8 +41,13 @@ impl Decision {
         Decision::DueChange,
         Decision::Reopen,
     ];
-    pub const NAMES: &'static [&'static str] =
-        &["close", "deviation-decision", "accept", "due-change", "reopen"];
+    pub const NAMES: &'static [&'static str] = &[
+        "close",
+        "deviation-decision",
+        "accept",
+        "due-change",
+        "reopen",
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -154,7 +159,10 @@ pub fn read_approvals(
             problems.push(ConfigProblem::new(
                 node.span,
                 format!("`approvals` must be a mapping, found {}", node.kind()),
-                Some("write `approvals:` with a list of roles per decision, e.g. `close: [isso]`".into()),
+                Some(
+                    "write `approvals:` with a list of roles per decision, e.g. `close: [isso]`"
+                        .into(),
+                ),
             ));
             return None;
         }
@@ -224,8 +232,14 @@ fn roles(node: &Node, key: &str, problems: &mut Vec<ConfigProblem>) -> Vec<Strin
         Value::Str(s) if !s.trim().is_empty() => out.push(s.trim().to_owned()),
         _ => problems.push(ConfigProblem::new(
             node.span,
-            format!("`approvals.{key}` must list role names, found {}", node.kind()),
-            Some("write the roles of the people file that may make this decision, e.g. `[isso]`".into()),
+            format!(
+                "`approvals.{key}` must list role names, found {}",
+                node.kind()
+            ),
+            Some(
+                "write the roles of the people file that may make this decision, e.g. `[isso]`"
+                    .into(),
+            ),
         )),
     };
     match &node.value {

@@ -60,7 +60,11 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 /// The kinds of deviation whose `status` records a decision.
-const DEVIATIONS: &[&str] = &["risk_adjustment", "false_positive", "operational_requirement"];
+const DEVIATIONS: &[&str] = &[
+    "risk_adjustment",
+    "false_positive",
+    "operational_requirement",
+];
 
 pub fn check(run: &Run, authority: &Authority, out: &mut Vec<Breach>) {
     for (at, before, after) in run.judged_pairs() {
@@ -101,8 +105,7 @@ fn decisions(before: &Node, after: &Node) -> Vec<Found> {
             json(after, &["status"]),
         ));
     }
-    if old_status.as_deref() == closed && new_status.is_some() && new_status.as_deref() != closed
-    {
+    if old_status.as_deref() == closed && new_status.is_some() && new_status.as_deref() != closed {
         out.push((
             Decision::Reopen,
             "status".to_owned(),
@@ -113,8 +116,7 @@ fn decisions(before: &Node, after: &Node) -> Vec<Found> {
     for kind in DEVIATIONS {
         let keys = ["deviations", kind, "status"];
         let new = scalar(after, &keys);
-        if matches!(new.as_deref(), Some("approved" | "rejected")) && scalar(before, &keys) != new
-        {
+        if matches!(new.as_deref(), Some("approved" | "rejected")) && scalar(before, &keys) != new {
             out.push((
                 Decision::DeviationDecision,
                 format!("deviations.{kind}.status"),
@@ -206,7 +208,11 @@ mod tests {
         // time, a comment.
         assert!(found("id: A\nstatus: open\ndue: 2026-04-05\ndeviations:\n  risk_adjustment: {status: pending}\n").is_empty());
         let approved = "id: A\nstatus: open\ndue: 2026-04-05\ndeviations:\n  false_positive: {status: approved}\n";
-        assert!(describe(&decisions(&node(approved), &node(&format!("{approved}comments: ok\n")))).is_empty());
+        assert!(describe(&decisions(
+            &node(approved),
+            &node(&format!("{approved}comments: ok\n"))
+        ))
+        .is_empty());
         assert!(describe(&decisions(&node("id: A\nstatus: open\n"), &node(base))).is_empty());
         assert!(found(&format!("{base}comments: ok\n")).is_empty());
     }
