@@ -77,6 +77,16 @@ pub enum Command {
     Import(ImportArgs),
     /// The inventory of assets items name: to and from FedRAMP's Integrated Inventory Workbook.
     Inventory(InventoryArgs),
+    /// Write the poam block of .github/CODEOWNERS: item files owned by their owners' GitHub
+    /// handles, poam.yaml and the people file by the approvers.
+    Codeowners(CodeownersArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CodeownersArgs {
+    /// Only check that the block is up to date: exit 1 when it is stale or missing.
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]

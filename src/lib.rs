@@ -8,6 +8,7 @@ pub(crate) mod bytes;
 pub(crate) mod catalog;
 pub mod cli;
 pub mod code;
+pub(crate) mod codeowners;
 pub mod commands;
 pub mod config;
 pub mod diag;

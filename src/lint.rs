@@ -364,6 +364,7 @@ pub fn lint_in_scope(
 fn keep_touched(report: &mut Report, touched: &history::Touched, folder: &ItemsFolder) {
     let kept = |d: &Diagnostic| {
         rules::is_history_code(d.code)
+            || d.code == rules::Code::CodeownersStale
             || d.location.file == folder.name
             || touched.paths.contains(&d.location.file)
             || d.related
@@ -620,6 +621,7 @@ fn assemble(
     found: HistoryFindings,
     keep_sources: bool,
 ) -> Report {
+    let codeowners = rules::check_codeowners(&workspace, today);
     let Workspace {
         config,
         items: loaded,
@@ -635,6 +637,10 @@ fn assemble(
         .as_ref()
         .map(|s| crate::source::SourceFile::new(folder.name.clone(), s.text.to_string()));
     let mut diagnostics = found.notes;
+    let codeowners_source = codeowners.map(|(finding, source)| {
+        diagnostics.push(finding);
+        source
+    });
     if let Some(source) = &config_source {
         diagnostics.extend(rules::check_config(config, source));
     }
@@ -670,6 +676,9 @@ fn assemble(
         diagnostics,
         keep_sources,
     );
+    if let Some(source) = codeowners_source.filter(|_| keep_sources) {
+        report.sources.insert(source.name.clone(), source);
+    }
     // The people file's text, for the snippets of findings that point into it.
     if let Some(people) =
         people.filter(|p| keep_sources && report_points_into(&report, &p.source.name))

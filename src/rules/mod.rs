@@ -95,6 +95,7 @@ mod owner_unknown;
 mod owner_departed;
 mod people_invalid;
 mod people_duplicate_id;
+mod codeowners_stale;
 mod asset_unknown;
 mod asset_retired;
 mod inventory_invalid;
@@ -176,6 +177,20 @@ pub fn check_people(config: &Config, people: &crate::people::People) -> Vec<Diag
     people_invalid::check(people, &mut out);
     people_duplicate_id::check(people, &mut out);
     apply_levels(config, out)
+}
+
+/// The finding about a stale poam block of `.github/CODEOWNERS` (`codeowners-stale`), with
+/// that file's text.
+pub fn check_codeowners(
+    workspace: &crate::workspace::Workspace,
+    today: NaiveDate,
+) -> Option<(Diagnostic, SourceFile)> {
+    if !enabled(&workspace.config, Code::CodeownersStale) {
+        return None;
+    }
+    let (diagnostic, source) = codeowners_stale::check(workspace, today)?;
+    let mut found = apply_levels(&workspace.config, vec![diagnostic]);
+    found.pop().map(|d| (d, source))
 }
 
 /// Findings about the inventory itself, each in the inventory file it concerns.

@@ -42,6 +42,8 @@ const FLOORS: &[(&str, u8)] = &[
     ("ids", 4),
     // Who may decide: the approvals of the config, the people file and the signatures.
     ("authority", 4),
+    // `.github/CODEOWNERS` from the people file: read by a command and by a lint rule.
+    ("codeowners", 4),
     ("rules", 5),
     ("view", 5),
     // What each profile means for the commands: just above the item view, below the renderers.
