@@ -65,6 +65,7 @@ fn scrub(message: &str) -> String {
 
 fn expected_required() -> Vec<(String, String)> {
     [
+        ("V-10", "closing the item is in a commit whose signature is not valid: the SSH signature does not match the commit (commit <id> by Jane Doe on 2026-03-06)"),
         ("V-2", "closing the item is in an unsigned commit (its author is `bob`); `approvals.signatures: required` wants a signature by a person holding `isso` (commit <id> by Bob Builder on 2026-02-02)"),
         ("V-3", "closing the item is signed with SSH key SHA256:<fingerprint> by `bob`, who holds `engineer`; may decide: `isso` (commit <id> by Bob Builder on 2026-02-03)"),
         ("V-4", "closing the item is signed with SSH key SHA256:<fingerprint>, which no person of the people file lists under `keys:`; may decide: `isso` (commit <id> by Bob Builder on 2026-02-04)"),
@@ -80,7 +81,7 @@ fn expected_required() -> Vec<(String, String)> {
 #[test]
 fn each_unauthorized_decision_is_named_alike_in_full_and_pull_request_mode() {
     let (_temp, repo) = build_repo("approvals");
-    // V-1 (signed by the ISSO), V-6 (the ISSO's pull request squash-merged and signed by the
+    // (findings are sorted by file: V-10 first.) V-1 (signed by the ISSO), V-6 (the ISSO's pull request squash-merged and signed by the
     // merge bot, `due` moved too) and V-9 (no decision) pass.
     let (full, others) = decisions(&repo, &[]);
     assert_eq!(full, expected_required());
