@@ -81,8 +81,8 @@ fn expected_required() -> Vec<(String, String)> {
 #[test]
 fn each_unauthorized_decision_is_named_alike_in_full_and_pull_request_mode() {
     let (_temp, repo) = build_repo("approvals");
-    // (findings are sorted by file: V-10 first.) V-1 (signed by the ISSO), V-6 (the ISSO's pull request squash-merged and signed by the
-    // merge bot, `due` moved too) and V-9 (no decision) pass.
+    // V-1 (signed by the ISSO), V-6 (the ISSO's pull request squash-merged and signed by the
+    // merge bot, `due` moved too) and V-9 (no decision) pass; findings come by file, V-10 first.
     let (full, others) = decisions(&repo, &[]);
     assert_eq!(full, expected_required());
     assert!(others.is_empty(), "{others:?}");
