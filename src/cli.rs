@@ -81,6 +81,16 @@ pub enum Command {
     Cmmc(CmmcArgs),
     /// Evidence files with a chain of custody: add them to an item with their SHA-256, verify them.
     Evidence(EvidenceArgs),
+    /// Write the poam block of .github/CODEOWNERS: item files owned by their owners' GitHub
+    /// handles, poam.yaml and the people file by the approvers.
+    Codeowners(CodeownersArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CodeownersArgs {
+    /// Only check that the block is up to date: exit 1 when it is stale or missing.
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]

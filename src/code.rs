@@ -62,6 +62,10 @@ pub enum RuleKind {
     Config,
     /// One item's versions along git history; `history_waivers` may acknowledge a finding.
     History,
+    /// One item's versions along git history, judged by who made each change: the commit's
+    /// signer or author against the roles of the people file (`approvals:`);
+    /// `history_waivers` may acknowledge a finding.
+    Decision,
     /// The history itself: a missing or shallow repository, the waivers, a pull request's
     /// commits.
     Repository,
@@ -87,7 +91,7 @@ impl Code {
 
     /// A history rule whose past findings `history_waivers` in `poam.yaml` may acknowledge.
     pub fn is_waivable(self) -> bool {
-        self.kind() == RuleKind::History
+        matches!(self.kind(), RuleKind::History | RuleKind::Decision)
     }
 
     /// True when the rule belongs to one of `sets` (a profile's).
@@ -118,5 +122,8 @@ pub const DOCS_BASE: &str = "https://github.com/poam-dev/poam/blob/main/docs/rul
 
 /// Rules that compare versions of an item along git history, or judge that history itself.
 pub fn is_history_code(code: Code) -> bool {
-    matches!(code.kind(), RuleKind::History | RuleKind::Repository)
+    matches!(
+        code.kind(),
+        RuleKind::History | RuleKind::Decision | RuleKind::Repository
+    )
 }

@@ -14,6 +14,9 @@ pub use crate::policy::profile::{Cr26Class, Deadlines, Policy, Profile};
 use crate::source::{Location, SourceFile};
 use strum::IntoEnumIterator;
 
+mod approvals;
+pub use approvals::{ApprovalSettings, Decision, Signatures, APPROVAL_KEYS};
+
 pub const CONFIG_FILE: &str = "poam.yaml";
 
 pub const CONFIG_KEYS: &[&str] = &[
@@ -40,6 +43,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "evidence",
     "audiences",
     "emass",
+    "approvals",
 ];
 const IMPORT_KEYS: &[&str] = &["default_owner", "default_controls"];
 /// Prefix of the ids `poam new` allocates when `id_prefix` is not set.
@@ -179,6 +183,8 @@ pub struct Config {
     pub evidence_dir: Option<Sp<String>>,
     /// `audiences:`: who `poam site --audience NAME` builds for, by name.
     pub audiences: BTreeMap<String, Audience>,
+    /// `approvals:`: the roles that may make each decision; unset, nobody is checked.
+    pub approvals: Option<ApprovalSettings>,
 }
 
 /// What a site built for one audience leaves out (`audiences.<name>` in `poam.yaml`).
@@ -286,6 +292,7 @@ impl Config {
             cmmc: None,
             evidence_dir: None,
             audiences: BTreeMap::new(),
+            approvals: None,
         }
     }
 
@@ -563,6 +570,9 @@ impl Config {
                 "inventory" => self.read_inventory(value, problems),
                 "evidence" => self.read_evidence(value, problems),
                 "audiences" => self.read_audiences(value, problems),
+                "approvals" => {
+                    self.approvals = approvals::read_approvals(value, &self.root, problems);
+                }
                 "templates" | "repo_url" => self.read_report_key(&entry.key, value, problems),
                 "history_waivers" => self.history_waivers = read_history_waivers(value, problems),
                 "merge_strategy" => {

@@ -3,10 +3,12 @@
 //! Data flows one way: files → [`parse`] → [`model`] → [`rules`] and [`policy`] →
 //! [`diag::Diagnostic`] → [`render`].
 
+pub(crate) mod authority;
 pub(crate) mod bytes;
 pub(crate) mod catalog;
 pub mod cli;
 pub mod code;
+pub(crate) mod codeowners;
 pub mod commands;
 pub mod config;
 pub mod diag;
@@ -38,6 +40,7 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub(crate) mod signing;
 pub mod source;
 pub mod view;
 pub mod workspace;

@@ -332,7 +332,9 @@ pub fn lint_in_scope(
         match &input.history {
             HistoryMode::Base(rev) => {
                 let pr = repo.pr_history(rev, options).map_err(history_error)?;
-                found = pr_history_findings(config, &pr, cutoff.as_ref(), &unknown);
+                let authority = authority(&workspace, repo);
+                found =
+                    pr_history_findings(config, &pr, cutoff.as_ref(), &unknown, authority.as_ref());
                 found.violations.extend(rules::rebase_merge_violations(
                     config,
                     &pr,
@@ -344,6 +346,7 @@ pub fn lint_in_scope(
             }
             _ => {
                 let history = repo.full_history(options).map_err(history_error)?;
+                let authority = authority(&workspace, repo);
                 found = full_history_findings(
                     config,
                     &folder,
@@ -351,6 +354,7 @@ pub fn lint_in_scope(
                     &workspace.items,
                     cutoff.as_ref(),
                     &unknown,
+                    authority.as_ref(),
                 );
                 // Freeing a large history takes a noticeable moment: the caller decides when.
                 walked = Some(history);
@@ -374,6 +378,7 @@ pub fn lint_in_scope(
 fn keep_touched(report: &mut Report, touched: &history::Touched, folder: &ItemsFolder) {
     let kept = |d: &Diagnostic| {
         rules::is_history_code(d.code)
+            || d.code == rules::Code::CodeownersStale
             || d.location.file == folder.name
             || touched.paths.contains(&d.location.file)
             || d.related
@@ -410,6 +415,7 @@ pub fn lint_with_history(
     note_people_history(&mut workspace, &repo)?;
     let config = &workspace.config;
     let (cutoff, unknown) = repository_context(config, &repo, today)?;
+    let authority = authority(&workspace, &repo);
     let found = full_history_findings(
         config,
         &folder,
@@ -417,7 +423,9 @@ pub fn lint_with_history(
         &workspace.items,
         cutoff.as_ref(),
         &unknown,
+        authority.as_ref(),
     );
+    drop(authority);
     // For the reports, which show no source snippets.
     Ok(assemble(workspace, &folder, today, found, false))
 }
@@ -435,9 +443,41 @@ pub fn lint_with_pr(
     note_people_history(&mut workspace, repo)?;
     let config = &workspace.config;
     let (cutoff, unknown) = repository_context(config, repo, today)?;
-    let found = pr_history_findings(config, pr, cutoff.as_ref(), &unknown);
+    let authority = authority(&workspace, repo);
+    let found = pr_history_findings(config, pr, cutoff.as_ref(), &unknown, authority.as_ref());
+    drop(authority);
     // For the reports, which show no source snippets.
     Ok(assemble(workspace, &folder, today, found, false))
+}
+
+/// Who may decide, when `poam.yaml` has `approvals:` (`decision-unauthorized`).
+fn authority<'a>(
+    workspace: &'a Workspace,
+    repo: &'a history::GitRepo,
+) -> Option<crate::authority::Authority<'a>> {
+    let settings = workspace.config.approvals.as_ref()?;
+    Some(crate::authority::Authority::new(
+        settings,
+        workspace.people.as_ref(),
+        Some(repo),
+    ))
+}
+
+/// The history rules' and the decision rules' violations along `runs`.
+fn judge_runs(
+    config: &Config,
+    runs: &[audit::Run],
+    authority: Option<&crate::authority::Authority>,
+) -> Vec<Violation> {
+    let mut judged = rules::judge_history(runs, config.policy.profile);
+    if let Some(authority) = authority {
+        judged.extend(rules::judge_decisions(
+            runs,
+            config.policy.profile,
+            authority,
+        ));
+    }
+    judged
 }
 
 fn pr_history_findings(
@@ -445,9 +485,10 @@ fn pr_history_findings(
     pr: &history::PrHistory,
     cutoff: Option<&history::Cutoff>,
     unknown_waivers: &[bool],
+    authority: Option<&crate::authority::Authority>,
 ) -> HistoryFindings {
     let mut found = HistoryFindings::default();
-    let judged = rules::judge_history(&audit::pr_runs(pr, cutoff), config.policy.profile);
+    let judged = judge_runs(config, &audit::pr_runs(pr, cutoff), authority);
     // A pull request sees only its own commits: a waiver of a mainline commit matching
     // nothing here is expected.
     found.violations = apply_waivers(judged, &config.history_waivers).kept;
@@ -543,6 +584,7 @@ fn full_history_findings(
     loaded: &[LoadedItem],
     cutoff: Option<&history::Cutoff>,
     unknown_waivers: &[bool],
+    authority: Option<&crate::authority::Authority>,
 ) -> HistoryFindings {
     let mut found = HistoryFindings::default();
     if history.head.is_none() {
@@ -571,7 +613,7 @@ fn full_history_findings(
             found.input.last_changed.insert(id.to_owned(), date);
         }
     }
-    let judged = rules::judge_history(&audit::full_runs(history, cutoff), config.policy.profile);
+    let judged = judge_runs(config, &audit::full_runs(history, cutoff), authority);
     let waived = apply_waivers(judged, &config.history_waivers);
     found.violations = waived.kept;
     // Without commits the one `history-unavailable` note says it all.
@@ -593,6 +635,7 @@ fn assemble(
     found: HistoryFindings,
     keep_sources: bool,
 ) -> Report {
+    let codeowners = rules::check_codeowners(&workspace, today);
     let Workspace {
         config,
         items: loaded,
@@ -608,6 +651,10 @@ fn assemble(
         .as_ref()
         .map(|s| crate::source::SourceFile::new(folder.name.clone(), s.text.to_string()));
     let mut diagnostics = found.notes;
+    let codeowners_source = codeowners.map(|(finding, source)| {
+        diagnostics.push(finding);
+        source
+    });
     if let Some(source) = &config_source {
         diagnostics.extend(rules::check_config(config, source));
     }
@@ -653,6 +700,9 @@ fn assemble(
         diagnostics,
         keep_sources,
     );
+    if let Some(source) = codeowners_source.filter(|_| keep_sources) {
+        report.sources.insert(source.name.clone(), source);
+    }
     // The people file's text, for the snippets of findings that point into it.
     if let Some(people) =
         people.filter(|p| keep_sources && report_points_into(&report, &p.source.name))

@@ -50,6 +50,7 @@ fn main() -> ExitCode {
         Command::Export(args) => commands::export::run(&args, global),
         Command::Migrate(args) => commands::migrate::run(&args, global),
         Command::Rename(args) => commands::rename::run(&args, global),
+        Command::Codeowners(args) => commands::codeowners::run(&args, global),
         Command::Report(args) => commands::report::run(&args, global),
         Command::Site(args) => commands::site::run(&args, global),
         Command::Import(args) => commands::import::run(&args, global),

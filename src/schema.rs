@@ -629,6 +629,46 @@ pub struct PoamConfig {
     /// Who `poam site --audience NAME` builds for: what each audience does not see, and which
     /// items it gets.
     pub audiences: Option<BTreeMap<String, AudienceSetting>>,
+    /// Which roles of the people file may make each decision items record, and what proves
+    /// who made it (`decision-unauthorized`, `poam codeowners`). A decision not listed is
+    /// anybody's.
+    pub approvals: Option<Approvals>,
+}
+
+/// `approvals:`: the roles that may make each decision.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Approvals {
+    /// Roles that may set `status: closed`.
+    pub close: Option<Vec<String>>,
+    /// Roles that may set a deviation's `status` to `approved` or `rejected`.
+    #[serde(rename = "deviation-decision")]
+    pub deviation_decision: Option<Vec<String>>,
+    /// Roles that may record CR26 `vdr.accepted`.
+    pub accept: Option<Vec<String>>,
+    /// Roles that may move `due`.
+    #[serde(rename = "due-change")]
+    pub due_change: Option<Vec<String>>,
+    /// Roles that may take an item from `closed` back to another status.
+    pub reopen: Option<Vec<String>>,
+    /// Who is taken to have decided [default: `author`].
+    pub signatures: Option<SignaturesName>,
+    /// A file or folder of OpenPGP public keys (relative to poam.yaml) whose fingerprints the
+    /// people file lists under `keys:`; verified with the `gpg` program.
+    pub openpgp_keys: Option<String>,
+}
+
+/// `approvals.signatures`.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+pub enum SignaturesName {
+    /// The commit's signer: a valid SSH or OpenPGP signature by a key listed under the
+    /// person's `keys:`.
+    Required,
+    /// The commit's author, by email.
+    Author,
+    /// Nobody is checked: the roles serve `poam codeowners` only.
+    Off,
 }
 
 /// `evidence:` as a folder, or as `{dir}`.

@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::error::Error;
 
 pub mod cmmc;
+pub mod codeowners;
 pub mod completions;
 pub mod evidence;
 pub mod export;

@@ -63,6 +63,7 @@ mod duplicate_id_history;
 mod history_unavailable;
 mod history_shallow;
 mod history_rebase_merge;
+mod decision_unauthorized;
 mod vdr_not_evaluated;
 mod vdr_evaluation_late;
 mod vdr_evaluation_incomplete;
@@ -94,6 +95,7 @@ mod owner_unknown;
 mod owner_departed;
 mod people_invalid;
 mod people_duplicate_id;
+mod codeowners_stale;
 mod asset_unknown;
 mod asset_retired;
 mod inventory_invalid;
@@ -140,6 +142,20 @@ pub fn judge_history(runs: &[crate::history::audit::Run], profile: Profile) -> V
     history::judge(runs, &rules)
 }
 
+/// Every decision rule of the profile (`decision-unauthorized`) broken along the runs, judged
+/// by `authority`, each naming the commit that made the decision.
+pub fn judge_decisions(
+    runs: &[crate::history::audit::Run],
+    profile: Profile,
+    authority: &crate::authority::Authority,
+) -> Vec<Violation> {
+    let rules: Vec<history::DecisionRule> = registry::decision_rules()
+        .filter(|(code, _)| applies(*code, profile))
+        .map(|(_, rule)| rule)
+        .collect();
+    history::judge_decisions(runs, &rules, authority)
+}
+
 /// Runs every enabled item rule of the profile and applies the configured severities.
 pub fn check_item(ctx: &ItemContext) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -177,6 +193,20 @@ pub fn check_people(config: &Config, people: &crate::people::People) -> Vec<Diag
     people_invalid::check(people, &mut out);
     people_duplicate_id::check(people, &mut out);
     apply_levels(config, out)
+}
+
+/// The finding about a stale poam block of `.github/CODEOWNERS` (`codeowners-stale`), with
+/// that file's text.
+pub fn check_codeowners(
+    workspace: &crate::workspace::Workspace,
+    today: NaiveDate,
+) -> Option<(Diagnostic, SourceFile)> {
+    if !enabled(&workspace.config, Code::CodeownersStale) {
+        return None;
+    }
+    let (diagnostic, source) = codeowners_stale::check(workspace, today)?;
+    let mut found = apply_levels(&workspace.config, vec![diagnostic]);
+    found.pop().map(|d| (d, source))
 }
 
 /// Findings about the inventory itself, each in the inventory file it concerns.

@@ -37,11 +37,17 @@ const FLOORS: &[(&str, u8)] = &[
     // Evidence files: hashing what documents name, copying new ones in.
     ("evidence", 3),
     ("inventory", 3),
+    // Commit signatures checked (SSH, OpenPGP through `gpg`): plain bytes in, a signer out.
+    ("signing", 3),
     ("output", 3),
     ("workspace", 4),
     ("policy", 4),
     ("edit", 4),
     ("ids", 4),
+    // Who may decide: the approvals of the config, the people file and the signatures.
+    ("authority", 4),
+    // `.github/CODEOWNERS` from the people file: read by a command and by a lint rule.
+    ("codeowners", 4),
     ("rules", 5),
     ("view", 5),
     // What each profile means for the commands: just above the item view, below the renderers.
@@ -70,6 +76,7 @@ const CAPABILITIES: &[&str] = &["init", "lifecycle", "migrate", "report", "expor
 const WALLED_CRATES: &[(&str, &[&str])] = &[
     ("git2", &["history"]),
     ("granit_parser", &["parse"]),
+    ("ssh_key", &["signing"]),
     // DESIGN: `src/report/` holds the minijinja environment, the report and the site.
     ("minijinja", &["report"]),
     // The PDF writer lives in its own module under report (`report::pdf::world`).

@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per area.
 
+mod approvals;
 mod architecture;
 mod audience;
 mod authoring;
