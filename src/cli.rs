@@ -41,6 +41,8 @@ pub enum Command {
     Lint(LintArgs),
     /// Show the audit trail of items from git history: who changed what, when.
     Log(LogArgs),
+    /// Record today's findings in poam-baseline.json, so lint reports them as suppressed.
+    Baseline(BaselineArgs),
     /// Show one item and where it stands: effective rating, deadline, days left, excuses.
     Show(ShowArgs),
     /// List the rules, or explain one.
@@ -276,6 +278,27 @@ pub struct LintArgs {
         default_value = "pr"
     )]
     pub scope: Scope,
+    /// List the findings the baseline file or a waiver suppresses too (they never fail).
+    #[arg(long)]
+    pub show_suppressed: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// A repo root holding poam.yaml, or a bare folder of items [default: search upward for
+    /// poam.yaml].
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// Only drop the entries that no finding matches any more; add none.
+    #[arg(long)]
+    pub prune: bool,
+    /// The last day deadline findings (overdue, due-soon, ...) stay suppressed; without it
+    /// (or `baseline.max_age_days` in poam.yaml) they are not recorded.
+    #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "prune")]
+    pub expires: Option<NaiveDate>,
+    /// Skip the history rules.
+    #[arg(long)]
+    pub no_history: bool,
 }
 
 #[derive(Debug, Args)]

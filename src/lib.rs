@@ -8,6 +8,7 @@ pub(crate) mod catalog;
 pub mod cli;
 pub mod code;
 pub mod commands;
+pub(crate) mod baseline;
 pub mod config;
 pub mod diag;
 pub mod edit;

@@ -199,6 +199,9 @@ pub fn finish(
         diagnostics,
         sources,
         untouched: None,
+        suppressed: Vec::new(),
+        suppression: diag::Suppression::default(),
+        show_suppressed: false,
         leftovers,
     }
 }
@@ -277,9 +280,24 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
 
 /// [`lint`], keeping in pull-request mode only the findings `scope` says count.
 pub fn lint_in_scope(
+    workspace: Workspace,
+    input: &LintInput,
+    scope: Scope,
+) -> Result<Report, Error> {
+    lint_inner(workspace, input, scope, true)
+}
+
+/// [`lint`] without the baseline file: every finding it would suppress is reported
+/// (`poam baseline` records them). Waivers still apply.
+pub fn lint_without_baseline(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
+    lint_inner(workspace, input, Scope::All, false)
+}
+
+fn lint_inner(
     mut workspace: Workspace,
     input: &LintInput,
     scope: Scope,
+    use_baseline: bool,
 ) -> Result<Report, Error> {
     let repo = match input.history {
         HistoryMode::Off => None,
@@ -302,6 +320,7 @@ pub fn lint_in_scope(
     let mut found = HistoryFindings::default();
     let mut touched = None;
     let mut walked = None;
+    let mut merge_base = None;
     if input.history == HistoryMode::Full && repo.is_none() {
         found.notes.extend(rules::history_unavailable(
             config,
@@ -318,6 +337,7 @@ pub fn lint_in_scope(
         match &input.history {
             HistoryMode::Base(rev) => {
                 let pr = repo.pr_history(rev, options).map_err(history_error)?;
+                merge_base = Some(pr.merge_base.id.clone());
                 found = pr_history_findings(config, &pr, cutoff.as_ref(), &unknown);
                 found.violations.extend(rules::rebase_merge_violations(
                     config,
@@ -343,7 +363,19 @@ pub fn lint_in_scope(
             }
         }
     }
-    let mut report = assemble(workspace, &folder, input.today, found, input.sources);
+    let baseline = match (use_baseline, &repo, &merge_base) {
+        (false, _, _) => None,
+        (true, Some(repo), Some(commit)) => base_baseline(&workspace, repo, commit)?,
+        (true, _, _) => load_baseline(&workspace)?,
+    };
+    let mut report = assemble(
+        workspace,
+        &folder,
+        input.today,
+        found,
+        input.sources,
+        baseline,
+    );
     if let Some(history) = walked {
         report.leftovers.keep(history);
     }
@@ -404,8 +436,9 @@ pub fn lint_with_history(
         cutoff.as_ref(),
         &unknown,
     );
+    let baseline = load_baseline(&workspace)?;
     // For the reports, which show no source snippets.
-    Ok(assemble(workspace, &folder, today, found, false))
+    Ok(assemble(workspace, &folder, today, found, false, baseline))
 }
 
 /// Lints the workspace in pull-request mode against a change already read (`poam report
@@ -422,8 +455,59 @@ pub fn lint_with_pr(
     let config = &workspace.config;
     let (cutoff, unknown) = repository_context(config, repo, today)?;
     let found = pr_history_findings(config, pr, cutoff.as_ref(), &unknown);
+    let baseline = base_baseline(&workspace, repo, &pr.merge_base.id)?;
     // For the reports, which show no source snippets.
-    Ok(assemble(workspace, &folder, today, found, false))
+    Ok(assemble(workspace, &folder, today, found, false, baseline))
+}
+
+/// The name findings give the baseline file: relative to the repository root, like the item
+/// files.
+fn baseline_name(workspace: &Workspace) -> String {
+    display_name(
+        &crate::baseline::path(&workspace.config),
+        &workspace.display_root,
+    )
+}
+
+/// The baseline file of the working tree, when there is one.
+fn load_baseline(workspace: &Workspace) -> Result<Option<crate::baseline::Loaded>, Error> {
+    crate::baseline::load(
+        &crate::baseline::path(&workspace.config),
+        &baseline_name(workspace),
+    )
+}
+
+/// A pull request's check: the baseline of the base commit (`commit`, the merge base), so a
+/// pull request cannot add to it silently; with how the working tree's file differs from it.
+fn base_baseline(
+    workspace: &Workspace,
+    repo: &history::GitRepo,
+    commit: &str,
+) -> Result<Option<crate::baseline::Loaded>, Error> {
+    let path = crate::baseline::path(&workspace.config);
+    let name = baseline_name(workspace);
+    let base = match repo.file_at(commit, &path).map_err(Error::history)? {
+        Some(bytes) => Some(crate::baseline::parse(bytes, &name)?),
+        None => None,
+    };
+    let current = load_baseline(workspace)?;
+    let empty = crate::baseline::BaselineFile::default();
+    let changed = crate::baseline::change(
+        base.as_ref().map_or(&empty, |b| &b.file),
+        current.as_ref().map_or(&empty, |c| &c.file),
+    );
+    Ok(match base {
+        Some(mut base) => {
+            base.changed = changed;
+            Some(base)
+        }
+        // No baseline at the base commit: none applies, but a new one is still reported.
+        None => changed.map(|changed| crate::baseline::Loaded {
+            file: empty,
+            source: crate::source::SourceFile::new(name, String::new()),
+            changed: Some(changed),
+        }),
+    })
 }
 
 fn pr_history_findings(
@@ -473,6 +557,9 @@ fn items_folder(workspace: &Workspace) -> ItemsFolder {
 fn name_waivers(workspace: &mut Workspace) -> ItemsFolder {
     let folder = items_folder(workspace);
     for waiver in &mut workspace.config.history_waivers {
+        waiver.location.file.clone_from(&folder.name);
+    }
+    for waiver in &mut workspace.config.waivers {
         waiver.location.file.clone_from(&folder.name);
     }
     folder
@@ -578,6 +665,7 @@ fn assemble(
     today: NaiveDate,
     found: HistoryFindings,
     keep_sources: bool,
+    baseline: Option<crate::baseline::Loaded>,
 ) -> Report {
     let Workspace {
         config,
@@ -622,6 +710,51 @@ fn assemble(
         let ctx = history_context(&loaded, &ids, &paths);
         diagnostics.extend(rules::check_history(config, violations, &ctx));
     }
+    let mut suppressed = Vec::new();
+    let mut suppression = diag::Suppression::default();
+    if !config.waivers.is_empty() {
+        let ids: std::collections::HashSet<&str> = loaded
+            .iter()
+            .filter_map(|file| file.item.as_ref().and_then(Item::id_text))
+            .collect();
+        let mut matches = vec![0; config.waivers.len()];
+        diagnostics.retain(|d| {
+            let waiver = config.waivers.iter().position(|w| {
+                w.expires >= today && w.rule == d.code && d.item.as_deref() == Some(&w.item)
+            });
+            match waiver {
+                Some(index) => {
+                    matches[index] += 1;
+                    suppressed.push(d.clone());
+                    false
+                }
+                None => true,
+            }
+        });
+        suppression.waived = suppressed.len();
+        diagnostics.extend(rules::check_item_waivers(
+            config,
+            today,
+            &|id| ids.contains(id),
+            &matches,
+        ));
+    }
+    let mut baseline_source = None;
+    if let Some(baseline) = baseline {
+        // Matched in report order, so that which of two identical findings an entry takes
+        // does not depend on the order rules ran in.
+        diag::sort(&mut diagnostics);
+        let applied = crate::baseline::apply(config, &baseline, diagnostics, today);
+        diagnostics = applied.kept;
+        suppression.baseline = applied.suppressed.len();
+        suppressed.extend(applied.suppressed);
+        if !applied.stale.is_empty() {
+            baseline_source = Some(baseline.source.clone());
+        }
+        diagnostics.extend(applied.stale);
+        suppression.baseline_changed = baseline.changed;
+    }
+    diag::sort(&mut suppressed);
     let mut report = finish(
         today,
         config_source.as_ref(),
@@ -629,6 +762,11 @@ fn assemble(
         diagnostics,
         keep_sources,
     );
+    report.suppressed = suppressed;
+    report.suppression = suppression;
+    if let Some(source) = baseline_source.filter(|_| keep_sources) {
+        report.sources.insert(source.name.clone(), source);
+    }
     // The people file's text, for the snippets of findings that point into it.
     if let Some(people) =
         people.filter(|p| keep_sources && report_points_into(&report, &p.source.name))

@@ -11,6 +11,7 @@ use crate::cli::{ColorChoice, GlobalArgs};
 use crate::config::Config;
 use crate::error::Error;
 
+pub mod baseline;
 pub mod completions;
 pub mod export;
 pub mod export_oscal;

@@ -72,6 +72,44 @@ pub fn untouched_line(report: &Report) -> Option<String> {
     ))
 }
 
+/// `312 findings suppressed: 300 by the baseline, 12 by waivers (--show-suppressed lists
+/// them)`, when any were.
+pub fn suppressed_line(report: &Report) -> Option<String> {
+    let s = report.suppression;
+    let total = s.baseline + s.waived;
+    if total == 0 {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if s.baseline > 0 {
+        parts.push(format!("{} by the baseline", s.baseline));
+    }
+    if s.waived > 0 {
+        parts.push(format!("{} by waivers", s.waived));
+    }
+    let hint = if report.show_suppressed {
+        ""
+    } else {
+        " (--show-suppressed lists them)"
+    };
+    Some(format!(
+        "{total} {} suppressed: {}{hint}",
+        if total == 1 { "finding" } else { "findings" },
+        parts.join(", ")
+    ))
+}
+
+/// A pull request's check whose baseline file changed: `the baseline file changed in this
+/// pull request: 3 entries added, 1 removed (the base commit's baseline applies)`.
+pub fn baseline_changed_line(report: &Report) -> Option<String> {
+    let change = report.suppression.baseline_changed?;
+    Some(format!(
+        "the baseline file changed in this pull request: {} added, {} removed (the base commit's baseline applies)",
+        if change.added == 1 { "1 entry".to_owned() } else { format!("{} entries", change.added) },
+        change.removed
+    ))
+}
+
 /// Pretty JSON with a final newline, for any serializable document.
 pub fn json_document<T: serde::Serialize>(document: &T) -> Result<String, serde_json::Error> {
     let mut text = serde_json::to_string_pretty(document)?;
