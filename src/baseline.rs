@@ -113,20 +113,36 @@ fn subject(d: &Diagnostic) -> &str {
     d.item.as_deref().unwrap_or(&d.location.file)
 }
 
-/// The message with every run of ASCII digits replaced by `#`.
+/// The message with every run of ASCII digits replaced by `#`, and the plural `s` of the word
+/// after a number dropped: "1 day ago" and "17 days ago" are the same finding on another day.
 fn normalised(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
-    let mut in_digits = false;
-    for c in message.chars() {
-        if c.is_ascii_digit() {
-            if !in_digits {
-                out.push('#');
-            }
-            in_digits = true;
-        } else {
-            out.push(c);
-            in_digits = false;
+    let mut after_number = false;
+    for (index, token) in message.split(' ').enumerate() {
+        if index > 0 {
+            out.push(' ');
         }
+        let mut folded = String::with_capacity(token.len());
+        let mut in_digits = false;
+        for c in token.chars() {
+            if c.is_ascii_digit() {
+                if !in_digits {
+                    folded.push('#');
+                }
+                in_digits = true;
+            } else {
+                folded.push(c);
+                in_digits = false;
+            }
+        }
+        if after_number {
+            let word = folded.trim_end_matches(|c: char| !c.is_alphabetic()).len();
+            if folded[..word].ends_with('s') {
+                folded.remove(word - 1);
+            }
+        }
+        after_number = folded.ends_with('#');
+        out.push_str(&folded);
     }
     out
 }
@@ -424,8 +440,13 @@ mod tests {
     fn digits_fold_so_a_daily_count_keeps_its_fingerprint() {
         assert_eq!(
             normalised("due 2026-10-01 passed 55 days ago"),
-            "due #-#-# passed # days ago"
+            "due #-#-# passed # day ago"
         );
+        assert_eq!(
+            normalised("due 2026-10-01 passed 1 day ago"),
+            normalised("due 2026-10-01 passed 17 days ago")
+        );
+        assert_eq!(normalised("in 10 days)."), "in # day).");
     }
 
     #[test]

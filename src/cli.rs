@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use clap::builder::PossibleValue;
 use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::init::Ci;
 use crate::lint::Scope;
 use crate::render::log::LogFormat;
 use crate::render::Format;
@@ -353,6 +354,10 @@ pub struct RulesArgs {
 pub struct InitArgs {
     /// The folder to set up (created when missing) [default: the working directory].
     pub dir: Option<PathBuf>,
+    /// The CI service whose pipeline file to write: `github` (.github/workflows/poam.yml),
+    /// `gitlab` (.gitlab-ci.yml) or `bitbucket` (bitbucket-pipelines.yml).
+    #[arg(long, value_enum, value_name = "SERVICE", default_value = "github")]
+    pub ci: Ci,
 }
 
 #[derive(Debug, Args)]
@@ -604,6 +609,9 @@ impl ValueEnum for Format {
             Format::Json,
             Format::Github,
             Format::Sarif,
+            Format::Rdjson,
+            Format::Gitlab,
+            Format::Junit,
         ]
     }
 
@@ -614,6 +622,23 @@ impl ValueEnum for Format {
             Format::Json => "json",
             Format::Github => "github",
             Format::Sarif => "sarif",
+            Format::Rdjson => "rdjson",
+            Format::Gitlab => "gitlab",
+            Format::Junit => "junit",
+        }))
+    }
+}
+
+impl ValueEnum for Ci {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Ci::Github, Ci::Gitlab, Ci::Bitbucket]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(match self {
+            Ci::Github => "github",
+            Ci::Gitlab => "gitlab",
+            Ci::Bitbucket => "bitbucket",
         }))
     }
 }

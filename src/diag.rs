@@ -98,6 +98,8 @@ pub struct Report {
     pub today: NaiveDate,
     /// How many item files were found (readable or not).
     pub items: usize,
+    /// Their names, sorted (relative to the repository root, like findings' files).
+    pub files: Vec<String>,
     /// Sorted by file, line, column, code.
     pub diagnostics: Vec<Diagnostic>,
     /// The text of every file a diagnostic points into, by its relative name.

@@ -184,6 +184,8 @@ pub fn finish(
     keep_sources: bool,
 ) -> Report {
     let items = loaded.len();
+    let mut files: Vec<String> = loaded.iter().map(|f| f.source.name.clone()).collect();
+    files.sort_unstable();
     diag::sort(&mut diagnostics);
     let sources = if keep_sources {
         take_sources(&mut loaded, &diagnostics, config_source)
@@ -196,6 +198,7 @@ pub fn finish(
     Report {
         today,
         items,
+        files,
         diagnostics,
         sources,
         untouched: None,
@@ -268,8 +271,12 @@ pub fn keep_files(report: &mut Report, names: &std::collections::BTreeSet<String
     report
         .diagnostics
         .retain(|d| names.contains(d.location.file.as_str()));
+    report
+        .suppressed
+        .retain(|d| names.contains(d.location.file.as_str()));
     keep_sources_of_findings(report);
     report.items = names.len();
+    report.files.retain(|f| names.contains(f.as_str()));
 }
 
 /// Lints the items of the workspace: field and deadline rules, then history rules. Every

@@ -2,10 +2,13 @@
 //! audit trail, an item view.
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod log;
 pub mod pretty;
+pub mod rdjson;
 pub mod sarif;
 pub mod short;
 pub mod show;
@@ -23,6 +26,12 @@ pub enum Format {
     Json,
     Github,
     Sarif,
+    /// reviewdog's Diagnostic Format.
+    Rdjson,
+    /// GitLab Code Quality.
+    Gitlab,
+    /// JUnit XML, one test case per item.
+    Junit,
 }
 
 pub fn render(report: &Report, format: Format, color: bool) -> Result<String, serde_json::Error> {
@@ -32,6 +41,9 @@ pub fn render(report: &Report, format: Format, color: bool) -> Result<String, se
         Format::Json => json::render(report)?,
         Format::Github => github::render(report),
         Format::Sarif => sarif::render(report)?,
+        Format::Rdjson => rdjson::render(report)?,
+        Format::Gitlab => gitlab::render(report)?,
+        Format::Junit => junit::render(report),
     })
 }
 

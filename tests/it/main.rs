@@ -2,6 +2,7 @@
 
 mod architecture;
 mod authoring;
+mod baseline;
 mod browser;
 mod ci_files;
 mod cli;
