@@ -5,6 +5,7 @@ mod authoring;
 mod baseline;
 mod browser;
 mod ci_files;
+mod ci_formats;
 mod cli;
 mod common;
 mod docs;
