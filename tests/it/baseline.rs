@@ -459,3 +459,30 @@ fn waivers_suppress_until_they_expire_and_are_checked() {
     assert_eq!(code, 2);
     assert!(err.contains("lacks `expires`"), "{err}");
 }
+
+#[test]
+fn poam_log_lists_the_waivers_of_the_items_it_shows() {
+    let temp = repo_with(&[("V-2.yaml", valid_item("V-2").into_bytes())]);
+    let repo = temp.path();
+    std::fs::write(
+        repo.join("poam.yaml"),
+        "items: poams\nwaivers:\n  - {item: V-1, rule: due-beyond-policy, reason: Approved in the March review, expires: 2026-12-31, ticket: RISK-17}\n  - {item: V-2, rule: overdue, reason: Vendor patch pending, expires: 2026-11-01}\n",
+    )
+    .expect("write");
+    git(repo, &["init", "-q", "-b", "main"]);
+    git(repo, &["add", "."]);
+    git(repo, &["commit", "-q", "-m", "items"]);
+    let (code, out, err) = run(repo, &["log", "--today", TODAY]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("log-waivers", out.split("\n\n").next().unwrap_or_default());
+    let (_, out, _) = run(repo, &["log", "V-2", "--today", TODAY, "--format", "json"]);
+    assert_eq!(
+        json(&out)["item_waivers"],
+        serde_json::json!([{"item": "V-2", "rule": "overdue", "reason": "Vendor patch pending", "expires": "2026-11-01", "expired": true}])
+    );
+    let (_, out, _) = run(repo, &["log", "V-1", "--today", TODAY, "--format", "md"]);
+    assert!(
+        out.starts_with("# POA&M item history\n\n## Waivers\n\n- `V-1` `due-beyond-policy` (until 2026-12-31, `RISK-17`): `Approved in the March review`\n"),
+        "{out}"
+    );
+}
