@@ -43,6 +43,7 @@ pub fn run(args: &SiteArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         repo_url: inputs.config.repo_url.as_deref(),
         people: people.as_ref(),
         inventory: inventory.as_ref(),
+        waivers: &inputs.config.waivers,
     };
     let written = site::publish(&target, |sink| site::render(&input, &templates, sink))?;
     if !global.quiet {

@@ -53,6 +53,19 @@ pub struct SiteInput<'a> {
     pub people: Option<&'a People>,
     /// The inventory, when there is one: the assets page lists its assets.
     pub inventory: Option<&'a Inventory>,
+    /// The per-item `waivers` of `poam.yaml`: the findings page lists them.
+    pub waivers: &'a [crate::config::Waiver],
+}
+
+/// A waiver as the findings page shows it.
+#[derive(serde::Serialize)]
+struct WaiverRow<'a> {
+    item: &'a str,
+    rule: &'static str,
+    reason: &'a str,
+    expires: String,
+    ticket: Option<&'a str>,
+    expired: bool,
 }
 
 /// A file name for an id: letters, digits, `.`, `_` and `-` kept, anything else `_`.
@@ -551,6 +564,14 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
                             site => site("", "findings"),
                             findings => Serde(&input.summary.findings),
                             pages => finding_pages,
+                            waivers => Serde(input.waivers.iter().map(|w| WaiverRow {
+                                item: &w.item,
+                                rule: w.rule.as_str(),
+                                reason: &w.reason,
+                                expires: w.expires.to_string(),
+                                ticket: w.ticket.as_deref(),
+                                expired: w.expires < input.meta.today,
+                            }).collect::<Vec<_>>()),
                         },
                     )?,
                 )

@@ -461,7 +461,7 @@ fn waivers_suppress_until_they_expire_and_are_checked() {
 }
 
 #[test]
-fn poam_log_lists_the_waivers_of_the_items_it_shows() {
+fn poam_log_and_the_site_list_the_waivers() {
     let temp = repo_with(&[("V-2.yaml", valid_item("V-2").into_bytes())]);
     let repo = temp.path();
     std::fs::write(
@@ -485,4 +485,21 @@ fn poam_log_lists_the_waivers_of_the_items_it_shows() {
         out.starts_with("# POA&M item history\n\n## Waivers\n\n- `V-1` `due-beyond-policy` (until 2026-12-31, `RISK-17`): `Approved in the March review`\n"),
         "{out}"
     );
+    // The site's findings page lists them, the expired one marked.
+    let site = tempfile::tempdir().expect("temp");
+    let out_dir = site.path().join("site");
+    let (code, _, err) = run(
+        repo,
+        &[
+            "site",
+            "-o",
+            out_dir.to_str().expect("utf-8"),
+            "--today",
+            TODAY,
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let page = std::fs::read_to_string(out_dir.join("findings.html")).expect("findings page");
+    assert!(page.contains("<tr><td>V-1</td><td><code>due-beyond-policy</code></td><td>2026-12-31</td><td>RISK-17</td><td>Approved in the March review</td></tr>"), "{page}");
+    assert!(page.contains("<tr class=\"sev-warning\"><td>V-2</td><td><code>overdue</code></td><td>2026-11-01 (expired)</td>"), "{page}");
 }
