@@ -365,6 +365,13 @@ fn a_pull_request_is_judged_by_the_base_commits_baseline_and_its_change_is_repor
         json(&out)["suppression"],
         serde_json::json!({"baseline": 1, "waived": 0, "baseline_changed": {"added": 1, "removed": 0}})
     );
+    // The pull request's summary says so too.
+    let (code, out, err) = run(repo, &["report", "--base", "main", "--today", TODAY]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.ends_with("\n### Baseline\n\nThe baseline file `poam-baseline.json` changed in this pull request: 1 entry added, 0 removed. This check applies the base commit's baseline; the new one applies once merged.\n"),
+        "{out}"
+    );
 }
 
 #[test]
