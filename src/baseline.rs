@@ -105,6 +105,7 @@ pub fn is_deadline(code: Code) -> bool {
             | Code::VdrReductionLate
             | Code::VdrOverdueUnexplained
             | Code::VdrKevNotRemediated
+            | Code::RmfOverdue
     )
 }
 

@@ -12,6 +12,7 @@ pub(crate) mod baseline;
 pub mod config;
 pub mod diag;
 pub mod edit;
+pub(crate) mod emass_template;
 pub mod error;
 pub mod export;
 pub mod fedramp_template;
