@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use clap::builder::PossibleValue;
 use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::init::Ci;
 use crate::lint::Scope;
 use crate::render::log::LogFormat;
 use crate::render::Format;
@@ -41,6 +42,8 @@ pub enum Command {
     Lint(LintArgs),
     /// Show the audit trail of items from git history: who changed what, when.
     Log(LogArgs),
+    /// Record today's findings in poam-baseline.json, so lint reports them as suppressed.
+    Baseline(BaselineArgs),
     /// Show one item and where it stands: effective rating, deadline, days left, excuses.
     Show(ShowArgs),
     /// List the rules, or explain one.
@@ -376,6 +379,27 @@ pub struct LintArgs {
         default_value = "pr"
     )]
     pub scope: Scope,
+    /// List the findings the baseline file or a waiver suppresses too (they never fail).
+    #[arg(long)]
+    pub show_suppressed: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// A repo root holding poam.yaml, or a bare folder of items [default: search upward for
+    /// poam.yaml].
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// Only drop the entries that no finding matches any more; add none.
+    #[arg(long)]
+    pub prune: bool,
+    /// The last day deadline findings (overdue, due-soon, ...) stay suppressed; without it
+    /// (or `baseline.max_age_days` in poam.yaml) they are not recorded.
+    #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "prune")]
+    pub expires: Option<NaiveDate>,
+    /// Skip the history rules.
+    #[arg(long)]
+    pub no_history: bool,
 }
 
 #[derive(Debug, Args)]
@@ -436,6 +460,10 @@ pub struct RulesArgs {
 pub struct InitArgs {
     /// The folder to set up (created when missing) [default: the working directory].
     pub dir: Option<PathBuf>,
+    /// The CI service whose pipeline file to write: `github` (.github/workflows/poam.yml),
+    /// `gitlab` (.gitlab-ci.yml) or `bitbucket` (bitbucket-pipelines.yml).
+    #[arg(long, value_enum, value_name = "SERVICE", default_value = "github")]
+    pub ci: Ci,
 }
 
 #[derive(Debug, Args)]
@@ -732,6 +760,9 @@ impl ValueEnum for Format {
             Format::Json,
             Format::Github,
             Format::Sarif,
+            Format::Rdjson,
+            Format::Gitlab,
+            Format::Junit,
         ]
     }
 
@@ -742,6 +773,23 @@ impl ValueEnum for Format {
             Format::Json => "json",
             Format::Github => "github",
             Format::Sarif => "sarif",
+            Format::Rdjson => "rdjson",
+            Format::Gitlab => "gitlab",
+            Format::Junit => "junit",
+        }))
+    }
+}
+
+impl ValueEnum for Ci {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Ci::Github, Ci::Gitlab, Ci::Bitbucket]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(match self {
+            Ci::Github => "github",
+            Ci::Gitlab => "gitlab",
+            Ci::Bitbucket => "bitbucket",
         }))
     }
 }

@@ -94,6 +94,13 @@ impl Code {
         matches!(self.kind(), RuleKind::History | RuleKind::Decision)
     }
 
+    /// A rule whose findings about one item `waivers` in `poam.yaml` may accept until a date:
+    /// the item and files rules (not the configuration's, the repository's or the waivers'
+    /// own).
+    pub fn is_item_waivable(self) -> bool {
+        matches!(self.kind(), RuleKind::Item | RuleKind::Files)
+    }
+
     /// True when the rule belongs to one of `sets` (a profile's).
     pub fn in_sets(self, sets: &[RuleSet]) -> bool {
         self.rule_sets().iter().any(|set| sets.contains(set))

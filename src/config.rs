@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
+
 use crate::code::Code;
 use crate::code::Severity;
 use crate::error::{ConfigError, ConfigProblem, Error};
@@ -44,7 +46,10 @@ pub const CONFIG_KEYS: &[&str] = &[
     "audiences",
     "emass",
     "approvals",
+    "baseline",
+    "waivers",
 ];
+const BASELINE_KEYS: &[&str] = &["max_age_days"];
 const IMPORT_KEYS: &[&str] = &["default_owner", "default_controls"];
 /// Prefix of the ids `poam new` allocates when `id_prefix` is not set.
 pub const DEFAULT_ID_PREFIX: &str = "V-";
@@ -185,6 +190,10 @@ pub struct Config {
     pub audiences: BTreeMap<String, Audience>,
     /// `approvals:`: the roles that may make each decision; unset, nobody is checked.
     pub approvals: Option<ApprovalSettings>,
+    /// `baseline.max_age_days`: how long a deadline finding may stay in the baseline file.
+    pub baseline_max_age_days: Option<u32>,
+    /// `waivers:`: findings of one rule on one item accepted until a date, with a reason.
+    pub waivers: Vec<Waiver>,
 }
 
 /// What a site built for one audience leaves out (`audiences.<name>` in `poam.yaml`).
@@ -293,6 +302,8 @@ impl Config {
             evidence_dir: None,
             audiences: BTreeMap::new(),
             approvals: None,
+            baseline_max_age_days: None,
+            waivers: Vec::new(),
         }
     }
 
@@ -391,9 +402,12 @@ impl Config {
         if let Some(node) = &node {
             config.read(node, &mut problems);
         }
-        if !config.history_waivers.is_empty() {
+        if !config.history_waivers.is_empty() || !config.waivers.is_empty() {
             let located = SourceFile::new(name.clone(), text.clone());
             for waiver in &mut config.history_waivers {
+                waiver.location = located.location(waiver.location.span);
+            }
+            for waiver in &mut config.waivers {
                 waiver.location = located.location(waiver.location.span);
             }
         }
@@ -575,6 +589,22 @@ impl Config {
                 }
                 "templates" | "repo_url" => self.read_report_key(&entry.key, value, problems),
                 "history_waivers" => self.history_waivers = read_history_waivers(value, problems),
+                "waivers" => self.waivers = read_waivers(value, problems),
+                "baseline" => {
+                    if let Some(entries) = mapping(value, "baseline", problems) {
+                        for entry in entries {
+                            match entry.key.as_str() {
+                                "max_age_days" => {
+                                    self.baseline_max_age_days =
+                                        days(&entry.value, "baseline.max_age_days", problems);
+                                }
+                                other => {
+                                    problems.push(unknown_key(other, entry.key_span, BASELINE_KEYS))
+                                }
+                            }
+                        }
+                    }
+                }
                 "merge_strategy" => {
                     if let Some(name) = string(value, "merge_strategy", problems) {
                         match MergeStrategy::from_name(&name) {
@@ -1195,6 +1225,138 @@ pub fn read_history_waivers(node: &Node, problems: &mut Vec<ConfigProblem>) -> V
                 resolved: None,
                 rule,
                 reason,
+                location: Location {
+                    file: String::new(),
+                    span: entry.span,
+                    start: LineCol { line: 1, column: 1 },
+                    end: LineCol { line: 1, column: 1 },
+                },
+            });
+        }
+    }
+    waivers
+}
+
+/// One entry of `waivers`: the findings of one rule on one item, accepted until a date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Waiver {
+    /// The item id as written.
+    pub item: String,
+    pub rule: Code,
+    pub reason: String,
+    /// The last day the waiver holds; from the day after, the findings return.
+    pub expires: NaiveDate,
+    /// The ticket that tracks the acceptance, when given.
+    pub ticket: Option<String>,
+    /// The entry in `poam.yaml`.
+    pub location: Location,
+}
+
+const ITEM_WAIVER_KEYS: &[&str] = &["item", "rule", "reason", "expires", "ticket"];
+
+/// Reads `waivers: [{item, rule, reason, expires, ticket}]`; every problem is pushed at its
+/// place. The rule must exist and be one a waiver can silence (a finding about items, not
+/// about the waivers, the baseline or the repository); whether the item exists is known only
+/// once the items are read (`waiver-unknown-item`).
+pub fn read_waivers(node: &Node, problems: &mut Vec<ConfigProblem>) -> Vec<Waiver> {
+    let entries = match &node.value {
+        Value::Seq(entries) => entries.as_slice(),
+        Value::Null => &[],
+        _ => {
+            problems.push(ConfigProblem::new(
+                node.span,
+                format!("`waivers` must be a list, found {}", node.kind()),
+                Some("write each waiver as `- {item: V-1, rule: overdue, reason: <why>, expires: 2027-01-31}`".into()),
+            ));
+            &[]
+        }
+    };
+    let waivable: Vec<&'static str> = Code::iter()
+        .filter(|c| c.is_item_waivable())
+        .map(Code::as_str)
+        .collect();
+    let mut waivers = Vec::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let path = format!("waivers[{index}]");
+        let Some(fields) = mapping(entry, &path, problems) else {
+            if matches!(entry.value, Value::Null) {
+                problems.push(ConfigProblem::new(
+                    entry.span,
+                    format!("`{path}` is empty"),
+                    None,
+                ));
+            }
+            continue;
+        };
+        let (mut item, mut rule, mut reason, mut expires, mut ticket) =
+            (None, None, None, None, None);
+        for field in fields {
+            let value = &field.value;
+            match field.key.as_str() {
+                "item" => item = string(value, &format!("{path}.item"), problems),
+                "rule" => {
+                    let name = string(value, &format!("{path}.rule"), problems);
+                    match name.as_deref().map(|n| (n, Code::from_name(n))) {
+                        Some((_, Some(code))) if code.is_item_waivable() => rule = Some(code),
+                        Some((name, known)) => problems.push(ConfigProblem::new(
+                            value.span,
+                            match known {
+                                Some(_) => format!("`{name}` cannot be waived per item: it is not a finding about an item"),
+                                None => format!("`{name}` is not a rule"),
+                            },
+                            Some(match suggest(name, &waivable) {
+                                Some(s) => format!("did you mean `{s}`?"),
+                                None => "`poam rules` lists the rules".into(),
+                            }),
+                        )),
+                        None => {}
+                    }
+                }
+                "reason" => reason = string(value, &format!("{path}.reason"), problems),
+                "ticket" => ticket = string(value, &format!("{path}.ticket"), problems),
+                "expires" => {
+                    let text = string(value, &format!("{path}.expires"), problems);
+                    match text
+                        .as_deref()
+                        .map(|t| (t, crate::model::item::parse_date(t)))
+                    {
+                        Some((_, Some(date))) => expires = Some(date),
+                        Some((text, None)) => problems.push(ConfigProblem::new(
+                            value.span,
+                            format!("`{path}.expires` must be a date YYYY-MM-DD, found `{text}`"),
+                            None,
+                        )),
+                        None => {}
+                    }
+                }
+                other => problems.push(unknown_key(other, field.key_span, ITEM_WAIVER_KEYS)),
+            }
+        }
+        let missing: Vec<&str> = [
+            ("item", item.is_none()),
+            ("rule", rule.is_none()),
+            ("reason", reason.is_none()),
+            ("expires", expires.is_none()),
+        ]
+        .into_iter()
+        .filter(|(key, absent)| *absent && !fields.iter().any(|f| f.key == *key))
+        .map(|(key, _)| key)
+        .collect();
+        if !missing.is_empty() {
+            problems.push(ConfigProblem::new(
+                entry.span,
+                format!("`{path}` lacks `{}`", missing.join("`, `")),
+                Some("a waiver names the `item`, the `rule`, the `reason` it is accepted and the date it `expires`".into()),
+            ));
+        }
+        if let (Some(item), Some(rule), Some(reason), Some(expires)) = (item, rule, reason, expires)
+        {
+            waivers.push(Waiver {
+                item,
+                rule,
+                reason,
+                expires,
+                ticket,
                 location: Location {
                     file: String::new(),
                     span: entry.span,

@@ -98,6 +98,8 @@ pub struct Report {
     pub today: NaiveDate,
     /// How many item files were found (readable or not).
     pub items: usize,
+    /// Their names, sorted (relative to the repository root, like findings' files).
+    pub files: Vec<String>,
     /// Sorted by file, line, column, code.
     pub diagnostics: Vec<Diagnostic>,
     /// The text of every file a diagnostic points into, by its relative name.
@@ -105,6 +107,13 @@ pub struct Report {
     /// A pull request's check (`lint --base`, scope `pr`): what it left out, being about
     /// items the pull request does not touch. `None` in every other mode.
     pub untouched: Option<Untouched>,
+    /// Findings the baseline file or a waiver of `poam.yaml` suppressed: counted, listed only
+    /// with `--show-suppressed`, never failing.
+    pub suppressed: Vec<Diagnostic>,
+    /// How many of them each suppressed, and how the baseline changed in a pull request.
+    pub suppression: Suppression,
+    /// List the suppressed findings too (`--show-suppressed`).
+    pub show_suppressed: bool,
     /// What the check read and is done with (parsed items, the history walk), kept here
     /// rather than freed: see [`Leftovers`].
     pub leftovers: Leftovers,
@@ -130,6 +139,26 @@ impl std::fmt::Debug for Leftovers {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Leftovers({} values)", self.0.len())
     }
+}
+
+/// What the baseline and the waivers suppressed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    /// Findings the baseline file holds.
+    pub baseline: usize,
+    /// Findings a waiver of `poam.yaml` accepts.
+    pub waived: usize,
+    /// A pull request's check: the baseline file differs from the base commit's (whose
+    /// entries apply).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_changed: Option<BaselineChange>,
+}
+
+/// Entries added to and removed from the baseline file by a pull request.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct BaselineChange {
+    pub added: usize,
+    pub removed: usize,
 }
 
 /// Findings a pull request's check leaves out: on items it does not touch.

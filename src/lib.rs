@@ -10,6 +10,7 @@ pub mod cli;
 pub mod code;
 pub(crate) mod codeowners;
 pub mod commands;
+pub(crate) mod baseline;
 pub mod config;
 pub mod diag;
 pub mod edit;

@@ -198,6 +198,8 @@ pub fn finish(
     keep_sources: bool,
 ) -> Report {
     let items = loaded.len();
+    let mut files: Vec<String> = loaded.iter().map(|f| f.source.name.clone()).collect();
+    files.sort_unstable();
     diag::sort(&mut diagnostics);
     let sources = if keep_sources {
         take_sources(&mut loaded, &diagnostics, config_source)
@@ -210,9 +212,13 @@ pub fn finish(
     Report {
         today,
         items,
+        files,
         diagnostics,
         sources,
         untouched: None,
+        suppressed: Vec::new(),
+        suppression: diag::Suppression::default(),
+        show_suppressed: false,
         leftovers,
     }
 }
@@ -279,8 +285,12 @@ pub fn keep_files(report: &mut Report, names: &std::collections::BTreeSet<String
     report
         .diagnostics
         .retain(|d| names.contains(d.location.file.as_str()));
+    report
+        .suppressed
+        .retain(|d| names.contains(d.location.file.as_str()));
     keep_sources_of_findings(report);
     report.items = names.len();
+    report.files.retain(|f| names.contains(f.as_str()));
 }
 
 /// Lints the items of the workspace: field and deadline rules, then history rules. Every
@@ -291,9 +301,24 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
 
 /// [`lint`], keeping in pull-request mode only the findings `scope` says count.
 pub fn lint_in_scope(
+    workspace: Workspace,
+    input: &LintInput,
+    scope: Scope,
+) -> Result<Report, Error> {
+    lint_inner(workspace, input, scope, true)
+}
+
+/// [`lint`] without the baseline file: every finding it would suppress is reported
+/// (`poam baseline` records them). Waivers still apply.
+pub fn lint_without_baseline(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
+    lint_inner(workspace, input, Scope::All, false)
+}
+
+fn lint_inner(
     mut workspace: Workspace,
     input: &LintInput,
     scope: Scope,
+    use_baseline: bool,
 ) -> Result<Report, Error> {
     let repo = match input.history {
         HistoryMode::Off => None,
@@ -316,6 +341,7 @@ pub fn lint_in_scope(
     let mut found = HistoryFindings::default();
     let mut touched = None;
     let mut walked = None;
+    let mut merge_base = None;
     if input.history == HistoryMode::Full && repo.is_none() {
         found.notes.extend(rules::history_unavailable(
             config,
@@ -332,6 +358,7 @@ pub fn lint_in_scope(
         match &input.history {
             HistoryMode::Base(rev) => {
                 let pr = repo.pr_history(rev, options).map_err(history_error)?;
+                merge_base = Some(pr.merge_base.id.clone());
                 let authority = authority(&workspace, repo);
                 found =
                     pr_history_findings(config, &pr, cutoff.as_ref(), &unknown, authority.as_ref());
@@ -361,7 +388,19 @@ pub fn lint_in_scope(
             }
         }
     }
-    let mut report = assemble(workspace, &folder, input.today, found, input.sources);
+    let baseline = match (use_baseline, &repo, &merge_base) {
+        (false, _, _) => None,
+        (true, Some(repo), Some(commit)) => base_baseline(&workspace, repo, commit)?,
+        (true, _, _) => load_baseline(&workspace)?,
+    };
+    let mut report = assemble(
+        workspace,
+        &folder,
+        input.today,
+        found,
+        input.sources,
+        baseline,
+    );
     if let Some(history) = walked {
         report.leftovers.keep(history);
     }
@@ -426,8 +465,9 @@ pub fn lint_with_history(
         authority.as_ref(),
     );
     drop(authority);
+    let baseline = load_baseline(&workspace)?;
     // For the reports, which show no source snippets.
-    Ok(assemble(workspace, &folder, today, found, false))
+    Ok(assemble(workspace, &folder, today, found, false, baseline))
 }
 
 /// Lints the workspace in pull-request mode against a change already read (`poam report
@@ -446,8 +486,59 @@ pub fn lint_with_pr(
     let authority = authority(&workspace, repo);
     let found = pr_history_findings(config, pr, cutoff.as_ref(), &unknown, authority.as_ref());
     drop(authority);
+    let baseline = base_baseline(&workspace, repo, &pr.merge_base.id)?;
     // For the reports, which show no source snippets.
-    Ok(assemble(workspace, &folder, today, found, false))
+    Ok(assemble(workspace, &folder, today, found, false, baseline))
+}
+
+/// The name findings give the baseline file: relative to the repository root, like the item
+/// files.
+fn baseline_name(workspace: &Workspace) -> String {
+    display_name(
+        &crate::baseline::path(&workspace.config),
+        &workspace.display_root,
+    )
+}
+
+/// The baseline file of the working tree, when there is one.
+fn load_baseline(workspace: &Workspace) -> Result<Option<crate::baseline::Loaded>, Error> {
+    crate::baseline::load(
+        &crate::baseline::path(&workspace.config),
+        &baseline_name(workspace),
+    )
+}
+
+/// A pull request's check: the baseline of the base commit (`commit`, the merge base), so a
+/// pull request cannot add to it silently; with how the working tree's file differs from it.
+fn base_baseline(
+    workspace: &Workspace,
+    repo: &history::GitRepo,
+    commit: &str,
+) -> Result<Option<crate::baseline::Loaded>, Error> {
+    let path = crate::baseline::path(&workspace.config);
+    let name = baseline_name(workspace);
+    let base = match repo.file_at(commit, &path).map_err(Error::history)? {
+        Some(bytes) => Some(crate::baseline::parse(bytes, &name)?),
+        None => None,
+    };
+    let current = load_baseline(workspace)?;
+    let empty = crate::baseline::BaselineFile::default();
+    let changed = crate::baseline::change(
+        base.as_ref().map_or(&empty, |b| &b.file),
+        current.as_ref().map_or(&empty, |c| &c.file),
+    );
+    Ok(match base {
+        Some(mut base) => {
+            base.changed = changed;
+            Some(base)
+        }
+        // No baseline at the base commit: none applies, but a new one is still reported.
+        None => changed.map(|changed| crate::baseline::Loaded {
+            file: empty,
+            source: crate::source::SourceFile::new(name, String::new()),
+            changed: Some(changed),
+        }),
+    })
 }
 
 /// Who may decide, when `poam.yaml` has `approvals:` (`decision-unauthorized`).
@@ -528,6 +619,9 @@ fn items_folder(workspace: &Workspace) -> ItemsFolder {
 fn name_waivers(workspace: &mut Workspace) -> ItemsFolder {
     let folder = items_folder(workspace);
     for waiver in &mut workspace.config.history_waivers {
+        waiver.location.file.clone_from(&folder.name);
+    }
+    for waiver in &mut workspace.config.waivers {
         waiver.location.file.clone_from(&folder.name);
     }
     folder
@@ -634,6 +728,7 @@ fn assemble(
     today: NaiveDate,
     found: HistoryFindings,
     keep_sources: bool,
+    baseline: Option<crate::baseline::Loaded>,
 ) -> Report {
     let codeowners = rules::check_codeowners(&workspace, today);
     let Workspace {
@@ -693,6 +788,51 @@ fn assemble(
         let ctx = history_context(&loaded, &ids, &paths);
         diagnostics.extend(rules::check_history(config, violations, &ctx));
     }
+    let mut suppressed = Vec::new();
+    let mut suppression = diag::Suppression::default();
+    if !config.waivers.is_empty() {
+        let ids: std::collections::HashSet<&str> = loaded
+            .iter()
+            .filter_map(|file| file.item.as_ref().and_then(Item::id_text))
+            .collect();
+        let mut matches = vec![0; config.waivers.len()];
+        diagnostics.retain(|d| {
+            let waiver = config.waivers.iter().position(|w| {
+                w.expires >= today && w.rule == d.code && d.item.as_deref() == Some(&w.item)
+            });
+            match waiver {
+                Some(index) => {
+                    matches[index] += 1;
+                    suppressed.push(d.clone());
+                    false
+                }
+                None => true,
+            }
+        });
+        suppression.waived = suppressed.len();
+        diagnostics.extend(rules::check_item_waivers(
+            config,
+            today,
+            &|id| ids.contains(id),
+            &matches,
+        ));
+    }
+    let mut baseline_source = None;
+    if let Some(baseline) = baseline {
+        // Matched in report order, so that which of two identical findings an entry takes
+        // does not depend on the order rules ran in.
+        diag::sort(&mut diagnostics);
+        let applied = crate::baseline::apply(config, &baseline, diagnostics, today);
+        diagnostics = applied.kept;
+        suppression.baseline = applied.suppressed.len();
+        suppressed.extend(applied.suppressed);
+        if !applied.stale.is_empty() {
+            baseline_source = Some(baseline.source.clone());
+        }
+        diagnostics.extend(applied.stale);
+        suppression.baseline_changed = baseline.changed;
+    }
+    diag::sort(&mut suppressed);
     let mut report = finish(
         today,
         config_source.as_ref(),
@@ -700,7 +840,12 @@ fn assemble(
         diagnostics,
         keep_sources,
     );
+    report.suppressed = suppressed;
+    report.suppression = suppression;
     if let Some(source) = codeowners_source.filter(|_| keep_sources) {
+        report.sources.insert(source.name.clone(), source);
+    }
+    if let Some(source) = baseline_source.filter(|_| keep_sources) {
         report.sources.insert(source.name.clone(), source);
     }
     // The people file's text, for the snippets of findings that point into it.

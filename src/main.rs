@@ -35,6 +35,7 @@ fn main() -> ExitCode {
     }
     let result = match cli.command {
         Command::Lint(args) => commands::lint::run(args, global),
+        Command::Baseline(args) => commands::baseline::run(&args, global),
         Command::Log(args) => commands::log::run(&args, global),
         Command::Show(args) => commands::show::run(&args, global),
         Command::Rules(args) => commands::rules::run(&args),

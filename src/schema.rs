@@ -593,6 +593,12 @@ pub struct PoamConfig {
     /// Past history violations acknowledged, each with its commit, rule and reason; checked
     /// (an unknown commit or a waiver matching nothing is reported) and shown by `poam log`.
     pub history_waivers: Option<Vec<HistoryWaiverEntry>>,
+    /// Findings of one rule on one item accepted until a date, each with a reason; checked (an
+    /// unknown item is an error, an expired waiver or one matching nothing a warning) and shown
+    /// by `poam log` and the site.
+    pub waivers: Option<Vec<WaiverEntry>>,
+    /// The baseline file `poam-baseline.json` (`poam baseline`).
+    pub baseline: Option<BaselineSettings>,
     /// How pull requests reach the default branch. Unset: `poam lint --base` warns when a
     /// rebase or fast-forward merge would leave a history finding on main that the squashed
     /// change does not (`history-rebase-merge`); `rebase` makes that an error; `squash` and
@@ -813,6 +819,32 @@ pub enum Cr26ClassName {
     B,
     C,
     D,
+}
+
+/// The findings of one rule on one item, accepted until a date.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct WaiverEntry {
+    /// The item's id.
+    pub item: String,
+    /// The rule whose findings on the item are accepted (e.g. `overdue`).
+    pub rule: String,
+    /// Why it is acceptable, for the assessor.
+    pub reason: String,
+    /// The last day the waiver holds; from the next, the findings return (`waiver-expired`).
+    pub expires: Date,
+    /// The ticket that tracks the acceptance.
+    pub ticket: Option<String>,
+}
+
+/// How the baseline file is written.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct BaselineSettings {
+    /// Days a deadline finding (overdue, due-soon, ...) may stay in the baseline: `poam
+    /// baseline` gives new deadline entries this expiry unless `--expires` is earlier.
+    #[schemars(range(min = 1, max = 3650))]
+    pub max_age_days: Option<u32>,
 }
 
 /// One acknowledged history violation.

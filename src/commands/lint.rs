@@ -77,6 +77,7 @@ pub fn run(args: LintArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let named = named.map(|paths| display_names(&workspace, &paths));
     let checked = Instant::now();
     let mut report = lint::lint_in_scope(workspace, &input, args.scope)?;
+    report.show_suppressed = args.show_suppressed;
     if let Some(names) = &named {
         lint::keep_files(&mut report, names);
     }

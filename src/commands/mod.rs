@@ -13,6 +13,7 @@ use crate::error::Error;
 
 pub mod cmmc;
 pub mod codeowners;
+pub mod baseline;
 pub mod completions;
 pub mod evidence;
 pub mod export;

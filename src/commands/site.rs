@@ -77,6 +77,7 @@ pub fn run(args: &SiteArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         inventory: inventory.as_ref(),
         hidden,
         evidence_base: evidence_base.as_deref(),
+        waivers: &inputs.config.waivers,
     };
     if let (Some(target), Some(output)) = (&target, &args.output) {
         let written = site::publish(target, |sink| site::render(&input, &templates, sink))?;

@@ -286,7 +286,8 @@ pub fn gather_pr(
             || paths.binary_search(&d.location.file).is_ok()
     });
     let meta = Meta::new(&config, today, Some(&pr.head));
-    let summary = PrSummary::new(base, &pr, summary::FindingsSummary::new(&lint));
+    let mut summary = PrSummary::new(base, &pr, summary::FindingsSummary::new(&lint));
+    summary.baseline_changed = lint.suppression.baseline_changed;
     Ok((meta, summary))
 }
 

@@ -60,6 +60,19 @@ pub struct SiteInput<'a> {
     /// Where the evidence files of this commit are on the web: `<repo_url>/blob/<commit>/`
     /// plus the folder of poam.yaml, when `repo_url` is set and there is a commit.
     pub evidence_base: Option<&'a str>,
+    /// The per-item `waivers` of `poam.yaml`: the findings page lists them.
+    pub waivers: &'a [crate::config::Waiver],
+}
+
+/// A waiver as the findings page shows it.
+#[derive(serde::Serialize)]
+struct WaiverRow<'a> {
+    item: &'a str,
+    rule: &'static str,
+    reason: &'a str,
+    expires: String,
+    ticket: Option<&'a str>,
+    expired: bool,
 }
 
 /// One document on an item page: what it is, its SHA-256, and a link to the file (at the
@@ -598,6 +611,14 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
                             site => site("", "findings"),
                             findings => Serde(&input.summary.findings),
                             pages => finding_pages,
+                            waivers => Serde(input.waivers.iter().map(|w| WaiverRow {
+                                item: &w.item,
+                                rule: w.rule.as_str(),
+                                reason: &w.reason,
+                                expires: w.expires.to_string(),
+                                ticket: w.ticket.as_deref(),
+                                expired: w.expires < input.meta.today,
+                            }).collect::<Vec<_>>()),
                         },
                     )?,
                 )

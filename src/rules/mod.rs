@@ -119,6 +119,9 @@ mod evidence_missing;
 mod evidence_altered;
 mod evidence_rewritten;
 mod closed_without_evidence;
+mod waiver_unknown_item;
+mod waiver_expired;
+mod baseline_stale;
 // registry end
 
 include!(concat!(env!("OUT_DIR"), "/rule_table.rs"));
@@ -291,6 +294,44 @@ pub fn history_shallow(config: &Config, folder: &ItemsFolder, warning: &str) -> 
 
 /// Findings about `history_waivers`: waivers whose commit is not in the repository, and (in
 /// full-history mode, `matches` given per waiver) waivers that matched no violation.
+/// Findings about the per-item `waivers` of `poam.yaml`: an item no file has, an expired
+/// waiver, a waiver (neither) that matched no finding. `matches[i]` counts the findings
+/// waiver `i` silenced.
+pub fn check_item_waivers(
+    config: &Config,
+    today: NaiveDate,
+    known_item: &dyn Fn(&str) -> bool,
+    matches: &[usize],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (index, waiver) in config.waivers.iter().enumerate() {
+        if !known_item(&waiver.item) {
+            out.push(waiver_unknown_item::check(waiver));
+        } else if let Some(expired) = waiver_expired::check(waiver, today) {
+            out.push(expired);
+        } else if matches.get(index) == Some(&0) {
+            out.push(waiver_unmatched::check_item_waiver(waiver));
+        }
+    }
+    apply_levels(config, out)
+}
+
+/// A baseline entry that matches no finding (`baseline-stale`), at `location` in the baseline
+/// file; `None` when the rule is off.
+pub fn baseline_stale(
+    config: &Config,
+    location: crate::source::Location,
+    item: &str,
+    rule: &str,
+    recorded: NaiveDate,
+) -> Option<Diagnostic> {
+    apply_levels(
+        config,
+        vec![baseline_stale::check(location, item, rule, recorded)],
+    )
+    .pop()
+}
+
 pub fn check_waivers(
     config: &Config,
     unknown: &[bool],

@@ -1,9 +1,11 @@
-//! A history waiver in `poam.yaml` matches no violation.
+//! A waiver in `poam.yaml` matches no violation.
 //!
 //! ## What it does
 //! In full-history mode, reports an entry of `history_waivers` whose commit exists but broke
 //! no rule of the kind the waiver names: the waiver acknowledges nothing. Waivers are not
-//! checked for matches with `--base` (a pull request sees only its own commits).
+//! checked for matches with `--base` (a pull request sees only its own commits). Likewise an
+//! entry of `waivers` (per item and rule) that has not expired and whose item has no finding
+//! of its rule.
 //!
 //! ## Why it matters
 //! Waivers are part of the audit trail. A stale or mistyped waiver (wrong rule, a commit off the
@@ -22,7 +24,7 @@
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §2.5: every alteration of the POA&M is traceable.
 
-use crate::config::HistoryWaiver;
+use crate::config::{HistoryWaiver, Waiver};
 use crate::diag::Diagnostic;
 
 use super::{Check, Code, Rule, RuleSet, Severity};
@@ -49,6 +51,24 @@ pub fn check(waiver: &HistoryWaiver) -> Diagnostic {
         help: Some(
             "name the rule the commit broke (see `poam lint` without the waiver), or remove the waiver".into(),
         ),
+        related: Vec::new(),
+    }
+}
+
+/// An entry of `waivers` whose item has no finding of its rule.
+pub fn check_item_waiver(waiver: &Waiver) -> Diagnostic {
+    Diagnostic {
+        code: Code::WaiverUnmatched,
+        severity: Code::WaiverUnmatched.default_severity(),
+        item: Some(waiver.item.clone()),
+        location: waiver.location.clone(),
+        label: None,
+        message: format!(
+            "waiver of `{}` on `{}` matches no finding",
+            waiver.rule.as_str(),
+            waiver.item
+        ),
+        help: Some("the finding is gone: remove the waiver".into()),
         related: Vec::new(),
     }
 }

@@ -57,6 +57,8 @@ const FLOORS: &[(&str, u8)] = &[
     // before an edit is written): what the lint command, report and lifecycle all ask, so
     // it sits below the capabilities rather than being one of them.
     ("lint", 5),
+    // The baseline file: matched against findings by lint, written by `poam baseline`.
+    ("baseline", 5),
     ("init", 6),
     ("lifecycle", 6),
     ("migrate", 6),
