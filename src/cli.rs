@@ -61,6 +61,9 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
+    /// Run the language server over standard input and output, for editors (item files and
+    /// poam.yaml: diagnostics, hover, completion, fixes, go to definition).
+    Lsp,
     /// Print the man page (roff).
     Man,
     /// Write the items in another format.
@@ -276,6 +279,17 @@ pub struct LintArgs {
         default_value = "pr"
     )]
     pub scope: Scope,
+    /// Apply the safe fixes of the findings to the item files (through the item editor:
+    /// comments and layout stay), then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff, apply the unsafe fixes too (a guess the finding suggests).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Show the fixes as a unified diff instead of writing them (the item files stay as they
+    /// are); exits 1 when there is something to fix.
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ pub mod edit;
 pub mod error;
 pub mod export;
 pub mod fedramp_template;
+pub(crate) mod fix;
 pub mod history;
 pub(crate) mod ids;
 pub mod import;
@@ -22,6 +23,7 @@ pub(crate) mod inventory;
 pub(crate) mod kev;
 pub mod lifecycle;
 pub mod lint;
+pub(crate) mod lsp;
 pub(crate) mod migrate;
 
 pub mod model;

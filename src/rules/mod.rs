@@ -101,6 +101,7 @@ mod inventory_duplicate_id;
 mod inventory_missing_field;
 mod inventory_alias_conflict;
 mod inventory_not_scanned;
+mod word_case;
 // registry end
 
 include!(concat!(env!("OUT_DIR"), "/rule_table.rs"));
@@ -110,7 +111,9 @@ pub use duplicate_id::IdSite;
 pub use history::{check_history, Breach, CurrentFile, HistoryContext, ItemsFolder, Violation};
 pub use history_unavailable::Unavailable;
 pub use item_context::ItemContext;
-pub(crate) use item_context::{current_rating_span, days, first_line};
+pub(crate) use item_context::{
+    current_rating_span, days, first_line, never_fixed, year_first_date,
+};
 pub use membership::{applies, apply_levels, enabled, rules_of};
 use registry::{Check, Rule};
 
@@ -202,6 +205,7 @@ fn inventory_report(
         message,
         help: None,
         related: Vec::new(),
+        fix: None,
     }
 }
 

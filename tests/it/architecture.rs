@@ -38,6 +38,8 @@ const FLOORS: &[(&str, u8)] = &[
     ("policy", 4),
     ("edit", 4),
     ("ids", 4),
+    // Applying the fixes findings carry, through the item editor.
+    ("fix", 4),
     ("rules", 5),
     ("view", 5),
     // What each profile means for the commands: just above the item view, below the renderers.
@@ -54,13 +56,23 @@ const FLOORS: &[(&str, u8)] = &[
     ("report", 6),
     ("export", 6),
     ("import", 6),
+    // The language server: lint, fixes and the item view for an editor.
+    ("lsp", 6),
     ("commands", 7),
     ("cli", 7),
 ];
 
 /// Capabilities: one module each, none naming another (a piece two of them need moves below
 /// both).
-const CAPABILITIES: &[&str] = &["init", "lifecycle", "migrate", "report", "export", "import"];
+const CAPABILITIES: &[&str] = &[
+    "init",
+    "lifecycle",
+    "migrate",
+    "report",
+    "export",
+    "import",
+    "lsp",
+];
 
 /// Crates walled off behind one module each: the paths of the modules that may name them.
 const WALLED_CRATES: &[(&str, &[&str])] = &[
@@ -68,6 +80,9 @@ const WALLED_CRATES: &[(&str, &[&str])] = &[
     ("granit_parser", &["parse"]),
     // DESIGN: `src/report/` holds the minijinja environment, the report and the site.
     ("minijinja", &["report"]),
+    // The language server's protocol and transport.
+    ("lsp_server", &["lsp"]),
+    ("lsp_types", &["lsp"]),
     // The PDF writer, when it comes, lives in its own module under report.
     ("typst", &["report::pdf"]),
     ("typst_pdf", &["report::pdf"]),
