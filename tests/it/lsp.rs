@@ -282,3 +282,73 @@ fn an_editor_session_gets_diagnostics_hover_completion_fixes_and_definitions() {
     let status = client.child.wait().expect("the server exits");
     assert!(status.success(), "{status:?}");
 }
+
+/// Runs git in `dir` with fixed names and dates.
+fn git(dir: &Path, args: &[&str], date: &str) {
+    let status = Command::new("git")
+        .args(["-c", "user.name=Ops", "-c", "user.email=ops@example.com"])
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn history_rules_speak_on_save_and_field_rules_on_change() {
+    let dir = copy_fixture("lsp");
+    let root = std::fs::canonicalize(dir.path()).expect("canonical");
+    git(&root, &["init", "-q"], "2026-11-01T09:00:00Z");
+    git(&root, &["add", "."], "2026-11-01T09:00:00Z");
+    git(&root, &["commit", "-qm", "V-1"], "2026-11-01T09:00:00Z");
+    let file = root.join("poams/V-1.yaml");
+    let moved = std::fs::read_to_string(&file)
+        .expect("read")
+        .replace("due: 2026-12-29", "due: 2026-12-30");
+    std::fs::write(&file, &moved).expect("write");
+    git(
+        &root,
+        &["commit", "-qam", "move the due date"],
+        "2026-11-10T09:00:00Z",
+    );
+
+    let item = uri(&file);
+    let mut client = Client::start(&root);
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&root), "capabilities": {}}),
+    );
+    client.notify("initialized", json!({}));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": item, "languageId": "yaml", "version": 1, "text": moved}}),
+    );
+    // Opening runs the field and deadline rules only.
+    assert_eq!(codes(&client.diagnostics(&item)), ["word-case"]);
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": item}}),
+    );
+    let found = client.diagnostics(&item);
+    assert_eq!(codes(&found), ["word-case", "due-changed"], "{found:#?}");
+    assert_eq!(found[1]["range"]["start"], at(&moved, "2026-12-30", 0));
+    // The history findings stay through later changes, until the next save.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": item, "version": 2}, "contentChanges": [{"text": moved.replace("Open", "open")}]}),
+    );
+    assert_eq!(codes(&client.diagnostics(&item)), ["due-changed"]);
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert!(client.child.wait().expect("exits").success());
+}
