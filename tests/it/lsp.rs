@@ -352,3 +352,50 @@ fn history_rules_speak_on_save_and_field_rules_on_change() {
     client.notify("exit", Value::Null);
     assert!(client.child.wait().expect("exits").success());
 }
+
+#[test]
+fn poam_yaml_gets_its_problems_and_its_keys() {
+    let dir = copy_fixture("lsp");
+    let root = std::fs::canonicalize(dir.path()).expect("canonical");
+    let config = uri(&root.join("poam.yaml"));
+    let mut client = Client::start(&root);
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&root), "capabilities": {}}),
+    );
+    client.notify("initialized", json!({}));
+    let text = "items: poams\nrules: {no-such-rule: off}\n";
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": config, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    let found = client.diagnostics(&config);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["range"]["start"], at(text, "no-such-rule", 0));
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("no-such-rule")),
+        "{found:#?}"
+    );
+    let fixed = "items: poams\n";
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": config, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    );
+    assert_eq!(client.diagnostics(&config), Vec::<Value>::new());
+    let keys = client.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": config}, "position": {"line": 1, "character": 0}}),
+    );
+    let labels: Vec<&str> = keys
+        .as_array()
+        .map(|k| k.iter().filter_map(|i| i["label"].as_str()).collect())
+        .unwrap_or_default();
+    for key in ["items", "profile", "rules", "history_waivers"] {
+        assert!(labels.contains(&key), "{key} in {labels:?}");
+    }
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert!(client.child.wait().expect("exits").success());
+}
