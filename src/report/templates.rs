@@ -65,6 +65,23 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/site/findings.html.j2"),
     ),
     ("style.css", include_str!("../../templates/style.css")),
+    // The `dod-rmf` profile's own pages (see `crate::profiles`).
+    (
+        "dod/report.md.j2",
+        include_str!("../../templates/dod/report.md.j2"),
+    ),
+    (
+        "dod/report.html.j2",
+        include_str!("../../templates/dod/report.html.j2"),
+    ),
+    (
+        "dod/site/index.html.j2",
+        include_str!("../../templates/dod/site/index.html.j2"),
+    ),
+    (
+        "dod/site/item.html.j2",
+        include_str!("../../templates/dod/site/item.html.j2"),
+    ),
     // The `fedramp-cr26` profile's own pages (see `crate::profiles`).
     (
         "cr26/macros.html.j2",
