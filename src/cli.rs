@@ -64,6 +64,9 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
+    /// Run the language server over standard input and output, for editors (item files and
+    /// poam.yaml: diagnostics, hover, completion, fixes, go to definition).
+    Lsp,
     /// Print the man page (roff).
     Man,
     /// Write the items in another format.
@@ -382,6 +385,17 @@ pub struct LintArgs {
     /// List the findings the baseline file or a waiver suppresses too (they never fail).
     #[arg(long)]
     pub show_suppressed: bool,
+    /// Apply the safe fixes of the findings to the item files (through the item editor:
+    /// comments and layout stay), then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff, apply the unsafe fixes too (a guess the finding suggests).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Show the fixes as a unified diff instead of writing them (the item files stay as they
+    /// are); exits 1 when there is something to fix.
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
 }
 
 #[derive(Debug, Args)]

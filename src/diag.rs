@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 pub use crate::code::{Code, Severity};
+pub use crate::model::Span;
 pub use crate::source::{Location, SourceFile};
 
 /// A further place the finding concerns (the other file of a duplicate id, say).
@@ -28,6 +29,9 @@ pub struct Diagnostic {
     /// Fixed text for most rules: borrowed, so thousands of findings allocate none.
     pub help: Option<Cow<'static, str>>,
     pub related: Vec<Related>,
+    /// How to fix the finding, when a rule knows (`poam lint --fix`, the language server's
+    /// code actions).
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -54,6 +58,11 @@ impl Diagnostic {
         self
     }
 
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
     /// The order every renderer uses: file, line, column, code.
     pub fn sort_key(&self) -> (&str, usize, usize, &'static str, &str) {
         (
@@ -68,6 +77,55 @@ impl Diagnostic {
 
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// Whether a fix may be applied without asking (`--fix`) or only when asked for
+/// (`--unsafe-fixes`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Safety {
+    /// Cannot change what the item means: a spelling, a word's case, a date's form.
+    Safe,
+    /// Changes what the item says, as the finding suggests: applied only with
+    /// `--unsafe-fixes`.
+    Unsafe,
+}
+
+/// A fix a rule offers with its finding: values to write into the item file, each at a path
+/// of keys and list positions. The item editor (`crate::edit`) writes them, so comments,
+/// quoting and layout stay; `crate::fix` applies them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub safety: Safety,
+    /// What the fix does, in a few words (the title of an editor's code action).
+    pub title: String,
+    pub edits: Vec<FixEdit>,
+}
+
+/// One value a fix writes: in place of the scalar the parser read at `span` of the item file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FixEdit {
+    pub span: Span,
+    pub value: FixValue,
+}
+
+/// A value a fix writes: text (written in the old value's quoting where it can be) or a
+/// date (`YYYY-MM-DD`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FixValue {
+    Text(String),
+    Date(NaiveDate),
+}
+
+impl Fix {
+    /// A fix writing one value in place of the scalar at `span`.
+    pub fn replace(safety: Safety, title: impl Into<String>, span: Span, value: FixValue) -> Self {
+        Fix {
+            safety,
+            title: title.into(),
+            edits: vec![FixEdit { span, value }],
+        }
+    }
 }
 
 /// Counts by severity.

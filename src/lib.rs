@@ -19,6 +19,7 @@ pub mod error;
 pub(crate) mod evidence;
 pub mod export;
 pub mod fedramp_template;
+pub(crate) mod fix;
 pub mod history;
 pub(crate) mod ids;
 pub mod import;
@@ -27,6 +28,7 @@ pub(crate) mod inventory;
 pub(crate) mod kev;
 pub mod lifecycle;
 pub mod lint;
+pub(crate) mod lsp;
 pub(crate) mod migrate;
 
 pub mod model;

@@ -120,7 +120,10 @@ pub fn check_items(
     diagnostics
 }
 
-/// Assesses one parsed item and runs the item rules over it.
+/// Assesses one parsed item and runs the item rules over it, without the people file and
+/// the inventory (so the owner and asset rules stay quiet): for checks that only ask whether
+/// an edit leaves the item readable. An editor's check passes them ([`check_item_with`], as
+/// `poam lsp` does).
 pub fn check_item(
     config: &Config,
     today: NaiveDate,

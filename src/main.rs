@@ -42,6 +42,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => commands::schema::run(&args),
         Command::Completions(args) => commands::completions::run_completions(&args),
         Command::Man => commands::completions::run_man(),
+        Command::Lsp => commands::lsp::run(global),
         Command::Init(args) => commands::init::run(&args, global),
         Command::New(args) => commands::new::run(&args, global),
         Command::Close(args) => commands::lifecycle::close(&args, global),

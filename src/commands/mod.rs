@@ -30,6 +30,7 @@ pub mod inventory;
 pub mod lifecycle;
 pub mod lint;
 pub mod log;
+pub mod lsp;
 pub mod migrate;
 pub mod new;
 pub mod rename;

@@ -27,6 +27,9 @@
 //! ## How to fix
 //! Add the key with a value. Use `detector_id: none` when the detector gives no identifier.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide, Table 2 (required columns); Vulnerability
 //! Deviation Request Form (rationale for every deviation).

@@ -122,6 +122,7 @@ mod closed_without_evidence;
 mod waiver_unknown_item;
 mod waiver_expired;
 mod baseline_stale;
+mod word_case;
 // registry end
 
 include!(concat!(env!("OUT_DIR"), "/rule_table.rs"));
@@ -131,7 +132,9 @@ pub use duplicate_id::IdSite;
 pub use history::{check_history, Breach, CurrentFile, HistoryContext, ItemsFolder, Violation};
 pub use history_unavailable::Unavailable;
 pub use item_context::ItemContext;
-pub(crate) use item_context::{current_rating_span, days, first_line};
+pub(crate) use item_context::{
+    current_rating_span, days, first_line, never_fixed, year_first_date,
+};
 pub use membership::{applies, apply_levels, enabled, rules_of};
 use registry::{Check, Rule};
 
@@ -267,6 +270,7 @@ fn inventory_report(
         message,
         help: None,
         related: Vec::new(),
+        fix: None,
     }
 }
 

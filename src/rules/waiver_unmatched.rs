@@ -21,6 +21,9 @@
 //! Name the rule the commit broke (the code in the finding), or remove the waiver. A commit that
 //! reached main inside a merge commit is judged at the merge commit: waive that one.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §2.5: every alteration of the POA&M is traceable.
 
@@ -52,6 +55,7 @@ pub fn check(waiver: &HistoryWaiver) -> Diagnostic {
             "name the rule the commit broke (see `poam lint` without the waiver), or remove the waiver".into(),
         ),
         related: Vec::new(),
+        fix: None,
     }
 }
 

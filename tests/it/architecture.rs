@@ -48,6 +48,8 @@ const FLOORS: &[(&str, u8)] = &[
     ("authority", 4),
     // `.github/CODEOWNERS` from the people file: read by a command and by a lint rule.
     ("codeowners", 4),
+    // Applying the fixes findings carry, through the item editor.
+    ("fix", 4),
     ("rules", 5),
     ("view", 5),
     // What each profile means for the commands: just above the item view, below the renderers.
@@ -66,13 +68,23 @@ const FLOORS: &[(&str, u8)] = &[
     ("report", 6),
     ("export", 6),
     ("import", 6),
+    // The language server: lint, fixes and the item view for an editor.
+    ("lsp", 6),
     ("commands", 7),
     ("cli", 7),
 ];
 
 /// Capabilities: one module each, none naming another (a piece two of them need moves below
 /// both).
-const CAPABILITIES: &[&str] = &["init", "lifecycle", "migrate", "report", "export", "import"];
+const CAPABILITIES: &[&str] = &[
+    "init",
+    "lifecycle",
+    "migrate",
+    "report",
+    "export",
+    "import",
+    "lsp",
+];
 
 /// Crates walled off behind one module each: the paths of the modules that may name them.
 const WALLED_CRATES: &[(&str, &[&str])] = &[
@@ -81,6 +93,9 @@ const WALLED_CRATES: &[(&str, &[&str])] = &[
     ("ssh_key", &["signing"]),
     // DESIGN: `src/report/` holds the minijinja environment, the report and the site.
     ("minijinja", &["report"]),
+    // The language server's protocol and transport.
+    ("lsp_server", &["lsp"]),
+    ("lsp_types", &["lsp"]),
     // The PDF writer lives in its own module under report (`report::pdf::world`).
     ("typst", &["report::pdf"]),
     ("typst_pdf", &["report::pdf"]),

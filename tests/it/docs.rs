@@ -12,6 +12,7 @@ const SECTIONS: &[&str] = &[
     "## Why it matters",
     "## Example",
     "## How to fix",
+    "## Automatic fix",
     "## FedRAMP reference",
 ];
 

@@ -208,6 +208,15 @@ pub enum Problem {
         span: Span,
         message: String,
         help: String,
+        /// The allowed word the value is nearest to, when there is one ("did you mean").
+        suggestion: Option<String>,
+    },
+    /// An enumerated word (a status, a rating, a kind) written with capitals: read as its
+    /// lower-case `word`, which is how the schema spells it.
+    WordCase {
+        path: String,
+        span: Span,
+        word: String,
     },
     /// A text value holds a control character (C0, DEL or C1) other than a line break or,
     /// in text that may run over lines, a tab: the first one, at the value.

@@ -94,6 +94,7 @@ impl Reader<'_> {
             span,
             message,
             help: help.into(),
+            suggestion: None,
         });
     }
 
@@ -294,18 +295,29 @@ impl Reader<'_> {
                 .flatten()
         });
         match parsed {
-            Some(value) => Some(Sp::new(value, node.span)),
+            Some(value) => {
+                if word.bytes().any(|b| b.is_ascii_uppercase()) {
+                    self.problems.push(Problem::WordCase {
+                        path: path.to_string(),
+                        span: node.span,
+                        word: word.to_ascii_lowercase(),
+                    });
+                }
+                Some(Sp::new(value, node.span))
+            }
             None => {
                 let allowed = names
                     .iter()
                     .map(|n| format!("`{n}`"))
                     .collect::<Vec<_>>()
                     .join(", ");
-                let hint = synonym(&text.value, names)
-                    .or_else(|| {
-                        suggest(&text.value.to_ascii_lowercase(), names)
-                            .map(|s| format!("did you mean `{s}`? "))
-                    })
+                let synonym = synonym(&text.value, names);
+                let suggestion = synonym
+                    .is_none()
+                    .then(|| suggest(&text.value.to_ascii_lowercase(), names))
+                    .flatten();
+                let hint = synonym
+                    .or_else(|| suggestion.map(|s| format!("did you mean `{s}`? ")))
                     .unwrap_or_default();
                 self.invalid(
                     path,
@@ -313,6 +325,15 @@ impl Reader<'_> {
                     format!("`{path}` must be one of {allowed}, found `{}`", text.value),
                     format!("{hint}allowed values: {allowed}"),
                 );
+                if let (
+                    Some(Problem::InvalidValue {
+                        suggestion: slot, ..
+                    }),
+                    Some(word),
+                ) = (self.problems.last_mut(), suggestion)
+                {
+                    *slot = Some(word.to_owned());
+                }
                 None
             }
         }
