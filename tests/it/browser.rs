@@ -286,3 +286,57 @@ fn screenshots_of_both_examples_at_desktop_and_phone_width() {
         }
     }
 }
+
+#[test]
+fn printed_pages_carry_the_marking_page_numbers_and_open_disclosures() {
+    let Some(binary) = chromium() else {
+        return skip("browser::printed_pages_carry_the_marking_page_numbers_and_open_disclosures");
+    };
+    let (temp, repo) = crate::site_pages::example_repo("demo");
+    let config = repo.join("poam.yaml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, format!("marking: CUI\n{text}")).expect("write");
+    let out = crate::site_pages::site_of(&repo, "site");
+    let pdf = temp.path().join("dashboard.pdf");
+    run_chromium(
+        &binary,
+        &out.join("index.html"),
+        &[
+            format!("--print-to-pdf={}", pdf.display()),
+            "--no-pdf-header-footer".to_owned(),
+        ],
+    );
+    let bytes = std::fs::read(&pdf).expect("printed");
+    assert!(bytes.starts_with(b"%PDF"), "not a PDF");
+    let Ok(text) = Command::new("pdftotext").arg(&pdf).arg("-").output() else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "NOTE browser::printed_pages…: pdftotext (poppler-utils) is not installed; the PDF's text is not checked"
+        );
+        return;
+    };
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    let pages = text.matches("\u{c}").count().max(1);
+    assert!(pages >= 2, "{text}");
+    assert_eq!(
+        text.matches("CUI").count(),
+        2 * pages,
+        "the banner at the top and bottom of each of {pages} pages:\n{text}"
+    );
+    assert!(text.contains(&format!("Page 1 of {pages}")), "{text}");
+    assert!(
+        text.contains("Example Cloud Co. · Example SaaS · as of 2026-11-25"),
+        "{text}"
+    );
+    // The charts' data tables are in collapsed disclosures on screen and open on paper.
+    assert!(
+        text.contains("Data of “Open items over time by risk”"),
+        "{text}"
+    );
+    // Closed, the two history charts' 48 sample dates would be printed only as axis labels.
+    let dates = text.matches("2026-").count() + text.matches("2025-").count();
+    assert!(
+        dates > 100,
+        "{dates} dates: the data rows are printed:\n{text}"
+    );
+}
