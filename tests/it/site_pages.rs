@@ -436,3 +436,31 @@ fn the_html_report_keeps_its_font_rule() {
     );
     assert!(!html.contains("&quot;Segoe UI&quot;"), "not HTML-escaped");
 }
+
+#[test]
+fn ids_dates_and_codes_never_break_inside() {
+    let (_temp, repo) = example_repo("demo");
+    let out = site_of(&repo, "site");
+    let css = read(&out.join("style.css"));
+    assert!(
+        css.contains(".id, .date, .code, .nowrap, td.num, .risk, .control, code.rule { white-space: nowrap; }"),
+        "{css}"
+    );
+    let items = read(&out.join("items.html"));
+    for id in ["V-1001", "V-1007", "V-1009"] {
+        let row = row(&items, id);
+        assert!(
+            row.starts_with("<tr") && row.contains("<td class=\"id\"><a"),
+            "{row}"
+        );
+        assert!(row.contains("<td class=\"date\">20"), "{row}");
+        assert!(row.contains("<span class=\"control\">"), "{row}");
+    }
+    let findings = read(&out.join("findings.html"));
+    assert!(findings.contains("<code class=\"rule\">overdue</code>"));
+    let index = read(&out.join("index.html"));
+    assert!(
+        index.contains("<tr><th scope=\"row\" class=\"nowrap\">2026-11-25</th>"),
+        "chart data dates"
+    );
+}
