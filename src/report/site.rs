@@ -58,17 +58,7 @@ pub struct SiteInput<'a> {
     pub downloads: &'a [Download],
 }
 
-/// A file the site offers on its downloads page, made by the command (which knows the
-/// exports) in the same build.
-#[derive(Debug)]
-pub struct Download {
-    /// The file name under `downloads/`.
-    pub file: String,
-    /// What the file is, in a few words.
-    pub title: String,
-    /// The contents, or why the file could not be made (shown on the downloads page).
-    pub contents: Result<Vec<u8>, String>,
-}
+pub use crate::output::Download;
 
 /// One row of the downloads page.
 #[derive(Serialize)]
