@@ -191,6 +191,9 @@ pub enum ExportCommand {
     Xlsx(ExportXlsxArgs),
     /// The template's 31 columns plus a status column, one row per item.
     Csv(ExportCsvArgs),
+    /// An eMASS POA&M import workbook (dod-rmf) in the layout of a branch template (Navy,
+    /// Army, Marine Corps: one row per milestone) or the generic RMF one.
+    Emass(ExportEmassArgs),
     /// An OSCAL 1.2.1 plan-of-action-and-milestones JSON document (FedRAMP conventions).
     Oscal(ExportOscalArgs),
     /// FedRAMP 2026 VER reports (fedramp-cr26): vulnerability detail report, accepted
@@ -478,6 +481,28 @@ pub struct ExportXlsxArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ExportEmassArgs {
+    /// The eMASS template to follow.
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["navy", "army", "marine-corps", "rmf"]))]
+    pub template: String,
+    /// Write the workbook to FILE [default: standard output, unless it is a terminal].
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportEmassArgs {
+    /// The workbook to read (any of the four eMASS templates, told apart by row 7).
+    pub file: PathBuf,
+    /// Folder to write the item files to [default: the items folder of poam.yaml].
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
+    /// Overwrite item files that already exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct ExportCsvArgs {
     /// Write the CSV to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -495,6 +520,9 @@ pub enum ImportCommand {
     /// A filled FedRAMP POA&M template (.xlsx): one item file per row of the Open and Closed
     /// sheets. Exit 1 when some rows were skipped (each is reported).
     Xlsx(ImportXlsxArgs),
+    /// An eMASS POA&M workbook (Navy, Army, Marine Corps or RMF template): milestone rows
+    /// regrouped into items. Exit 1 when some rows were skipped (each is reported).
+    Emass(ImportEmassArgs),
     /// Scanner findings become items; a re-scan adds assets and finds fixed items. A dry run
     /// unless --write.
     Scan(ImportScanArgs),

@@ -45,6 +45,8 @@ pub enum RuleSet {
     Rev5,
     /// FedRAMP's 2026 vulnerability detection and response rules (VDR).
     Cr26,
+    /// DoD RMF (eMASS): status-dependent required fields, the 5x5 risk matrix, eMASS limits.
+    Dod,
 }
 
 /// What a rule judges, and so where its findings come from.

@@ -38,6 +38,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "controls",
     "people",
     "inventory",
+    "emass",
 ];
 /// The longest `marking:` banner, in characters.
 pub const MARKING_LIMIT: usize = 80;
@@ -46,6 +47,16 @@ const IMPORT_KEYS: &[&str] = &["default_owner", "default_controls"];
 pub const DEFAULT_ID_PREFIX: &str = "V-";
 
 const CR26_KEYS: &[&str] = &["class", "package_overview_uri"];
+/// The keys of `emass:`, in the order the eMASS header block shows them.
+pub const EMASS_KEYS: &[&str] = &[
+    "exported_by",
+    "component",
+    "registration_no",
+    "system_type",
+    "poc",
+    "omb_project_id",
+    "security_costs",
+];
 const SYSTEM_KEYS: &[&str] = &["csp", "name", "impact", "fedramp_id", "baseline"];
 const CONTROLS_KEYS: &[&str] = &["extra"];
 /// The people file beside `poam.yaml` when `people:` does not name one.
@@ -55,7 +66,6 @@ pub const DEFAULT_INVENTORY_DIR: &str = "inventory";
 /// `inventory.scan_days` when unset: FedRAMP wants the whole inventory scanned every month.
 pub const DEFAULT_SCAN_DAYS: u32 = 30;
 const INVENTORY_KEYS: &[&str] = &["path", "scan_days"];
-const DEADLINE_KEYS: &[&str] = &["critical", "high", "moderate", "low"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
@@ -130,7 +140,7 @@ pub struct Config {
     /// The profile with the deadlines and day limits of this file applied.
     pub policy: Policy,
     /// `deadlines:` as written, applied over the profile's defaults once the file is read.
-    deadline_overrides: [Option<u32>; 4],
+    deadline_overrides: Vec<(String, Span, u32)>,
     pub kev_catalog: Option<PathBuf>,
     pub rules: BTreeMap<Code, Level>,
     pub history_since: Option<Sp<String>>,
@@ -158,6 +168,9 @@ pub struct Config {
     pub merge_strategy: Option<MergeStrategy>,
     /// `system.baseline`, `controls:` and `people:`: the elements items refer to.
     pub elements: ElementSettings,
+    /// `emass:`: the header block of an eMASS POA&M export, (key, value) as written; keys are
+    /// [`EMASS_KEYS`]. `poc` and `exported_by` may name a person of the people file.
+    pub emass: Vec<(&'static str, String)>,
 }
 
 /// What the items' references are checked against: the system's control baseline, the
@@ -196,7 +209,7 @@ impl Config {
             items_dir: dir.to_path_buf(),
             system: System::default(),
             policy: Policy::default(),
-            deadline_overrides: [None; 4],
+            deadline_overrides: Vec::new(),
             kev_catalog: None,
             rules: BTreeMap::new(),
             history_since: None,
@@ -204,6 +217,7 @@ impl Config {
             source: None,
             id_prefix: DEFAULT_ID_PREFIX.to_owned(),
             cr26: Cr26Settings::default(),
+            emass: Vec::new(),
             templates: None,
             repo_url: None,
             marking: None,
@@ -315,7 +329,7 @@ impl Config {
                 waiver.location = located.location(waiver.location.span);
             }
         }
-        config.apply_deadline_overrides();
+        config.apply_deadline_overrides(&mut problems);
         if let Some(node) = &node {
             config.check_cr26(node, &mut problems);
         }
@@ -477,6 +491,7 @@ impl Config {
                     }
                 }
                 "cr26" => self.read_cr26(value, problems),
+                "emass" => self.read_emass(value, problems),
                 "import" => self.read_import(value, problems),
                 "controls" => self.read_controls(value, problems),
                 "people" => {
@@ -634,6 +649,29 @@ impl Config {
         }
     }
 
+    fn read_emass(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {
+        let Some(entries) = mapping(node, "emass", problems) else {
+            return;
+        };
+        for entry in entries {
+            let Some(key) = EMASS_KEYS.iter().find(|k| **k == entry.key) else {
+                problems.push(unknown_key(&entry.key, entry.key_span, EMASS_KEYS));
+                continue;
+            };
+            if let Some(value) = string(&entry.value, &format!("emass.{key}"), problems) {
+                self.emass.push((key, value));
+            }
+        }
+    }
+
+    /// `emass.<key>`, when set.
+    pub fn emass(&self, key: &str) -> Option<&str> {
+        self.emass
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
     fn read_system(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {
         let Some(entries) = mapping(node, "system", problems) else {
             return;
@@ -775,13 +813,25 @@ impl Config {
     }
 
     /// `deadlines:` wins over the profile's defaults, wherever the two keys stand in the file.
-    fn apply_deadline_overrides(&mut self) {
-        let [critical, high, moderate, low] = self.deadline_overrides;
-        let d = &mut self.policy.deadlines;
-        d.critical = critical.unwrap_or(d.critical);
-        d.high = high.unwrap_or(d.high);
-        d.moderate = moderate.unwrap_or(d.moderate);
-        d.low = low.unwrap_or(d.low);
+    /// The keys are the profile's (`Profile::deadline_keys`): read once the profile is known.
+    fn apply_deadline_overrides(&mut self, problems: &mut Vec<ConfigProblem>) {
+        let keys = self.policy.profile.deadline_keys();
+        for (key, span, days) in std::mem::take(&mut self.deadline_overrides) {
+            let Some((_, slots)) = keys.iter().find(|(k, _)| *k == key) else {
+                let names: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
+                problems.push(unknown_key(&key, span, &names));
+                continue;
+            };
+            let d = &mut self.policy.deadlines;
+            for slot in slots.iter() {
+                match slot {
+                    0 => d.critical = days,
+                    1 => d.high = days,
+                    2 => d.moderate = days,
+                    _ => d.low = days,
+                }
+            }
+        }
     }
 
     fn read_deadlines(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {
@@ -789,18 +839,9 @@ impl Config {
             return;
         };
         for entry in entries {
-            let slot = match entry.key.as_str() {
-                "critical" => &mut self.deadline_overrides[0],
-                "high" => &mut self.deadline_overrides[1],
-                "moderate" => &mut self.deadline_overrides[2],
-                "low" => &mut self.deadline_overrides[3],
-                other => {
-                    problems.push(unknown_key(other, entry.key_span, DEADLINE_KEYS));
-                    continue;
-                }
-            };
             if let Some(days) = days(&entry.value, &format!("deadlines.{}", entry.key), problems) {
-                *slot = Some(days);
+                self.deadline_overrides
+                    .push((entry.key.clone(), entry.key_span, days));
             }
         }
     }

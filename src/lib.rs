@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod diag;
 pub mod edit;
+pub(crate) mod emass_template;
 pub mod error;
 pub mod export;
 pub mod fedramp_template;

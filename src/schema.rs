@@ -172,6 +172,124 @@ pub struct PoamItem {
     /// FedRAMP 2026 vulnerability detection and response (profile fedramp-cr26): the
     /// evaluation, reductions, acceptance and disposition.
     pub vdr: Option<VdrBlock>,
+    /// DoD RMF (profile dod-rmf): the eMASS fields (raw severity, the risk analysis, security
+    /// checks, identification source, IAVA, risk acceptance). Required under dod-rmf.
+    pub rmf: Option<RmfBlock>,
+}
+
+/// A level of the eMASS five-level scale.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case")]
+pub enum RmfLevel {
+    VeryLow,
+    Low,
+    Moderate,
+    High,
+    VeryHigh,
+}
+
+/// A raw severity: a DoD category or a level of the five-level scale.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case")]
+pub enum RmfRawSeverity {
+    CatI,
+    CatIi,
+    CatIii,
+    VeryLow,
+    Low,
+    Moderate,
+    High,
+    VeryHigh,
+}
+
+/// The `rmf:` block (profile dod-rmf). Letters are the eMASS Navy template's columns.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RmfBlock {
+    /// [U] Raw Severity: `cat-i`, `cat-ii`, `cat-iii` or a level; CAT I (and very-high, high)
+    /// counts `deadlines.cat-i` days from detection.
+    pub raw_severity: Option<RmfRawSeverity>,
+    /// [Y] Severity.
+    pub severity: Option<RmfLevel>,
+    /// [Z] Relevance of Threat.
+    pub relevance_of_threat: Option<RmfLevel>,
+    /// [AB] Likelihood: the matrix of relevance of threat and severity (rule rmf-matrix).
+    pub likelihood: Option<RmfLevel>,
+    /// [AC] Impact.
+    pub impact: Option<RmfLevel>,
+    /// [AD] Impact Description.
+    pub impact_description: Option<Text>,
+    /// [AE] Residual Risk Level: the matrix of likelihood and impact (rule rmf-matrix).
+    pub residual_risk: Option<RmfLevel>,
+    /// [W] Mitigations.
+    pub mitigations: Option<Text>,
+    /// [X] Predisposing Conditions.
+    pub predisposing_conditions: Option<Text>,
+    /// [AA] Threat Description.
+    pub threat_description: Option<Text>,
+    /// [AF] Recommendations (else `remediation` is exported).
+    pub recommendations: Option<Text>,
+    /// [AG] Resulting Residual Risk after Proposed Mitigations.
+    pub resulting_residual_risk: Option<RmfLevel>,
+    /// [E] Security Checks: STIG rule ids, IAVM ids, plugin ids.
+    pub security_checks: Option<Vec<Text>>,
+    /// [P] Identification Source, e.g. `Vulnerability Management`.
+    pub identification_source: Option<Text>,
+    /// [R] Office/Org as `Organization, First Last, Phone, Email`, when it is not built from
+    /// the owner's entry in the people file.
+    pub office_org: Option<Text>,
+    /// An IAVA and its comply-by date (caps the deadline).
+    pub iava: Option<RmfIava>,
+    /// The risk is accepted: eMASS status Risk Accepted.
+    pub risk_accepted: Option<RmfRiskAccepted>,
+    /// When eMASS approved the item (its milestones may then pass `due`).
+    pub approved: Option<Date>,
+    /// The Army template's resource columns (AE-AO).
+    pub costs: Option<RmfCosts>,
+}
+
+/// An IAVA.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RmfIava {
+    pub id: Option<Text>,
+    pub comply_by: Option<Date>,
+}
+
+/// A risk acceptance.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RmfRiskAccepted {
+    pub date: Option<Date>,
+    /// [H] Blank: long-term.
+    pub expires: Option<Date>,
+}
+
+/// The Army template's resource columns, as text.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RmfCosts {
+    pub cfo_audit: Option<Text>,
+    pub personnel_cost_code: Option<Text>,
+    pub personnel_funded_hours: Option<Text>,
+    pub personnel_unfunded_hours: Option<Text>,
+    pub personnel_obstacle: Option<Text>,
+    pub personnel_obstacle_other: Option<Text>,
+    pub non_personnel_cost_code: Option<Text>,
+    pub non_personnel_funded_amount: Option<Text>,
+    pub non_personnel_unfunded_amount: Option<Text>,
+    pub non_personnel_obstacle: Option<Text>,
+    pub non_personnel_obstacle_other: Option<Text>,
+}
+
+/// A milestone's eMASS status (profile dod-rmf).
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case")]
+pub enum MilestoneStatusName {
+    Open,
+    InProgress,
+    Completed,
+    Archived,
 }
 
 /// A date `YYYY-MM-DD` (00:00 UTC) or an RFC 3339 date-time.
@@ -313,6 +431,8 @@ pub struct Milestone {
     pub date: Date,
     /// What will be done.
     pub description: Text,
+    /// Its eMASS status (dod-rmf).
+    pub status: Option<MilestoneStatusName>,
 }
 
 /// What happened to a milestone.
@@ -462,6 +582,8 @@ pub struct PoamConfig {
     pub id_prefix: Option<String>,
     /// The offering under profile fedramp-cr26 (required there).
     pub cr26: Option<Cr26>,
+    /// The header block of `poam export emass` (profile dod-rmf).
+    pub emass: Option<EmassHeaderBlock>,
     /// Defaults for items `poam import scan` creates.
     pub import: Option<ImportDefaults>,
     /// A folder (relative to poam.yaml) whose files override the built-in report and site
@@ -612,6 +734,24 @@ pub enum ProfileName {
     FedrampRev5,
     /// FedRAMP Consolidated Rules 2026: vulnerability detection and response (VDR/VER).
     FedrampCr26,
+    /// DoD RMF (eMASS): CAT I/II/III deadlines (30/180/365 days by default), IAVA comply-by dates.
+    DodRmf,
+}
+
+/// The eMASS export's header block; `poc` and `exported_by` may name a person of the people
+/// file.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct EmassHeaderBlock {
+    pub exported_by: Option<String>,
+    /// CC/S/A/FA (DoD Component in the RMF template).
+    pub component: Option<String>,
+    /// DoW (DoD) IT Registration No.
+    pub registration_no: Option<String>,
+    pub system_type: Option<String>,
+    pub poc: Option<String>,
+    pub omb_project_id: Option<String>,
+    pub security_costs: Option<String>,
 }
 
 /// Days to remediate per rating.
@@ -626,6 +766,15 @@ pub struct DeadlineDays {
     pub moderate: Option<u32>,
     #[schemars(range(min = 1, max = 3650))]
     pub low: Option<u32>,
+    /// `dod-rmf`: days for CAT I [default: 30].
+    #[schemars(rename = "cat-i", range(min = 1, max = 3650))]
+    pub cat_i: Option<u32>,
+    /// `dod-rmf`: days for CAT II [default: 180].
+    #[schemars(rename = "cat-ii", range(min = 1, max = 3650))]
+    pub cat_ii: Option<u32>,
+    /// `dod-rmf`: days for CAT III [default: 365].
+    #[schemars(rename = "cat-iii", range(min = 1, max = 3650))]
+    pub cat_iii: Option<u32>,
 }
 
 /// How pull requests reach the default branch.

@@ -2,8 +2,9 @@
 //! shape that JSON outputs, templates and exports read.
 //!
 //! Versioned: [`VIEW_VERSION`] changes when a key is removed or changes meaning; new keys may
-//! be added within a version. Every key is always present (`null` or `[]` when unset), dates
-//! are `YYYY-MM-DD`, enumerations are lower-case words.
+//! be added within a version. Every key is always present (`null` or `[]` when unset), except
+//! `rmf`, which only `dod-rmf` items carry (so the other profiles' outputs stay as they were);
+//! dates are `YYYY-MM-DD`, enumerations are lower-case words.
 //!
 //! `standing` (added within version 1) is the profile's judgement of the item: its state, the
 //! next deadline and the rating that drives it (`crate::profiles` fills it). Under a profile
@@ -58,6 +59,10 @@ pub struct ItemView {
     pub closed: Option<ClosedView>,
     /// The `vdr:` block as written (CR26), `null` when absent.
     pub vdr: Option<VdrView>,
+    /// The `rmf:` block as written with its eMASS status and category (DoD RMF); the key is
+    /// left out under the other profiles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rmf: Option<RmfView>,
     pub assessment: AssessmentView,
     /// Where the item stands under the system's profile.
     pub standing: StandingView,
@@ -484,6 +489,7 @@ impl ItemView {
                 evidence: text(c.evidence.as_ref()),
             }),
             vdr: item.vdr.as_deref().map(VdrView::new),
+            rmf: assessment.rmf.as_ref().map(|r| RmfView::new(item, r)),
             assessment: AssessmentView::new(assessment),
             standing,
         }
@@ -541,6 +547,7 @@ impl AssessmentView {
                 kind: match e {
                     Excuse::VendorPending { .. } => "vendor-dependency",
                     Excuse::OperationalRequirement => "operational-requirement",
+                    Excuse::RiskAccepted { .. } => "risk-accepted",
                 },
                 description: e.describe(),
             }),
@@ -742,6 +749,107 @@ impl VdrAssessmentView {
             kev_late: v.kev_late,
             incident: v.incident,
             disposition: v.disposition.map(Disposition::name),
+        }
+    }
+}
+
+/// The `rmf:` block of an item (DoD RMF) with its derived eMASS status and category.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RmfView {
+    /// `Ongoing`, `Risk Accepted` or `Completed`, as eMASS writes it.
+    pub emass_status: &'static str,
+    /// `cat-i`, `cat-ii`, `cat-iii`.
+    pub cat: Option<&'static str>,
+    /// `CAT I`, for people.
+    pub cat_label: Option<&'static str>,
+    pub raw_severity: Option<&'static str>,
+    pub severity: Option<&'static str>,
+    pub relevance_of_threat: Option<&'static str>,
+    pub likelihood: Option<&'static str>,
+    pub impact: Option<&'static str>,
+    pub impact_description: Option<String>,
+    pub residual_risk: Option<&'static str>,
+    pub mitigations: Option<String>,
+    pub security_checks: Vec<String>,
+    pub identification_source: Option<String>,
+    pub iava_id: Option<String>,
+    pub iava_comply_by: Option<NaiveDate>,
+    pub risk_accepted: Option<NaiveDate>,
+    pub risk_accepted_expires: Option<NaiveDate>,
+    pub acceptance_expired: bool,
+    pub predisposing_conditions: Option<String>,
+    pub threat_description: Option<String>,
+    pub recommendations: Option<String>,
+    pub resulting_residual_risk: Option<&'static str>,
+    /// Office/Org as written in `rmf.office_org` (else built from the owner by the export).
+    pub office_org: Option<String>,
+    /// When eMASS approved the item.
+    pub approved: Option<NaiveDate>,
+    /// The Army resource columns, (key, value) in `rmf.costs` order.
+    pub costs: Vec<(&'static str, String)>,
+    /// Each planned milestone's eMASS status, by milestone id.
+    pub milestone_status: Vec<(u32, &'static str)>,
+}
+
+impl RmfView {
+    fn new(item: &Item, a: &crate::policy::dod::RmfAssessment) -> RmfView {
+        let text = |s: Option<&Sp<String>>| s.map(|s| s.value.clone());
+        let level = |l: Option<&Sp<crate::model::rmf::Level>>| l.map(|l| l.value.label());
+        let milestone_status: Vec<(u32, &'static str)> = item
+            .milestones
+            .iter()
+            .flat_map(|m| m.value.iter())
+            .filter_map(|m| Some((m.id.as_ref()?.value, m.status.as_ref()?.value.name())))
+            .collect();
+        let Some(rmf) = item.rmf.as_deref() else {
+            return RmfView {
+                emass_status: a.status.label(),
+                milestone_status,
+                ..RmfView::default()
+            };
+        };
+        let iava = rmf.iava.as_ref();
+        let accepted = rmf.risk_accepted.as_ref();
+        RmfView {
+            emass_status: a.status.label(),
+            cat: a.cat.map(|c| c.name()),
+            cat_label: a.cat.map(|c| c.label()),
+            raw_severity: rmf.raw_severity.as_ref().map(|r| r.value.name()),
+            severity: level(rmf.severity.as_ref()),
+            relevance_of_threat: level(rmf.relevance_of_threat.as_ref()),
+            likelihood: level(rmf.likelihood.as_ref()),
+            impact: level(rmf.impact.as_ref()),
+            impact_description: text(rmf.impact_description.as_ref()),
+            residual_risk: level(rmf.residual_risk.as_ref()),
+            mitigations: text(rmf.mitigations.as_ref()),
+            security_checks: rmf
+                .security_checks
+                .as_ref()
+                .map(|l| l.value.iter().map(|c| c.value.clone()).collect())
+                .unwrap_or_default(),
+            identification_source: text(rmf.identification_source.as_ref()),
+            iava_id: text(iava.and_then(|i| i.id.as_ref())),
+            iava_comply_by: a.iava_comply_by,
+            risk_accepted: accepted.and_then(|r| r.date.as_ref()).map(|d| d.value),
+            risk_accepted_expires: accepted.and_then(|r| r.expires.as_ref()).map(|d| d.value),
+            acceptance_expired: a.acceptance_expired,
+            predisposing_conditions: text(rmf.predisposing_conditions.as_ref()),
+            threat_description: text(rmf.threat_description.as_ref()),
+            recommendations: text(rmf.recommendations.as_ref()),
+            resulting_residual_risk: level(rmf.resulting_residual_risk.as_ref()),
+            office_org: text(rmf.office_org.as_ref()),
+            approved: rmf.approved.as_ref().map(|d| d.value),
+            costs: rmf
+                .costs
+                .as_ref()
+                .map(|c| {
+                    c.fields
+                        .iter()
+                        .map(|(k, v)| (*k, v.value.clone()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            milestone_status,
         }
     }
 }

@@ -11,5 +11,6 @@ pub fn run(args: &ExportArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         ExportCommand::Oscal(oscal) => super::export_oscal::run(oscal, global),
         ExportCommand::Xlsx(xlsx) => super::export_xlsx::xlsx(xlsx, global),
         ExportCommand::Csv(csv) => super::export_xlsx::csv(csv, global),
+        ExportCommand::Emass(emass) => super::export_xlsx::emass(emass, global),
     }
 }

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::cli::{ExportCsvArgs, ExportXlsxArgs, GlobalArgs};
+use crate::cli::{ExportCsvArgs, ExportEmassArgs, ExportXlsxArgs, GlobalArgs};
 use crate::error::Error;
 use crate::export::{self, HeaderBlock};
 use crate::profiles::{self, SystemProfile};
@@ -24,6 +24,29 @@ pub fn xlsx(args: &ExportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Erro
     }
     let (views, block, profile) = load(global, output)?;
     let bytes = export::xlsx::workbook(&views, &block, profile)
+        .map_err(|e| Error::Spreadsheet(e.to_string()))?;
+    super::emit_bytes(output, &bytes)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `poam export emass`.
+pub fn emass(args: &ExportEmassArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
+    let output = args.output.as_deref();
+    if output.is_none() && std::io::stdout().is_terminal() {
+        return Err(Error::Spreadsheet(
+            "refusing to write a binary workbook to the terminal; pass `-o FILE.xlsx` or redirect standard output".to_owned(),
+        ));
+    }
+    let template = crate::emass_template::Template::from_name(&args.template)
+        .ok_or_else(|| Error::Spreadsheet(format!("unknown eMASS template `{}`", args.template)))?;
+    let config = config(global, None)?;
+    check_output(&config, output)?;
+    let workspace = Workspace::open(config)?;
+    let today = today(global);
+    let views = crate::profiles::views(&workspace, today, &|_| None);
+    let header =
+        export::emass::EmassHeader::new(&workspace.config, workspace.people.as_ref(), today);
+    let bytes = export::emass::workbook(&views, template, &header, workspace.people.as_ref())
         .map_err(|e| Error::Spreadsheet(e.to_string()))?;
     super::emit_bytes(output, &bytes)?;
     Ok(ExitCode::SUCCESS)

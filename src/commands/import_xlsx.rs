@@ -22,7 +22,6 @@ pub fn run(args: &ImportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Error
         Some(dir) => dir.clone(),
         None => config.items_dir.clone(),
     };
-    let profile = profiles::of(config.policy.profile);
     std::fs::create_dir_all(&into).map_err(|source| Error::Write {
         path: into.clone(),
         source,
@@ -30,8 +29,22 @@ pub fn run(args: &ImportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Error
     let options = ImportOptions {
         include_example: args.include_example,
     };
-    let mut imported =
+    let imported =
         xlsx::read(&args.file, options).map_err(|e| Error::Spreadsheet(e.to_string()))?;
+    write_imported(imported, &into, args.force, &config, global)
+}
+
+/// Writes the item files of `imported` rows into `into` (each row's fields handed to the
+/// profile first), reports every row not imported on standard error, and returns exit code 1
+/// when there is one: what `poam import xlsx` and `poam import emass` share.
+pub(super) fn write_imported(
+    mut imported: xlsx::Imported,
+    into: &Path,
+    force: bool,
+    config: &crate::config::Config,
+    global: &GlobalArgs,
+) -> Result<ExitCode, Error> {
+    let profile = profiles::of(config.policy.profile);
     let mut notes = HashMap::new();
     for row in &mut imported.rows {
         let start = profile.imported_row(std::mem::take(&mut row.fields), &config.policy);
@@ -60,7 +73,7 @@ pub fn run(args: &ImportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Error
     }
     // An id an item deleted from history carried is not handed to another: `poam log` would
     // read the two as one item. Such a row keeps its id only when its item is still there.
-    let former: HashSet<String> = crate::ids::ids_in_history(&into)?.into_iter().collect();
+    let former: HashSet<String> = crate::ids::ids_in_history(into)?.into_iter().collect();
     unique.retain(|row| {
         let freed = former.contains(&row.id)
             && !into.join(xlsx::item_file_name(&row.id)).exists();
@@ -75,7 +88,7 @@ pub fn run(args: &ImportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Error
         }
         !freed
     });
-    let outcomes = write::rows(&into, &unique, &notes, args.force)?;
+    let outcomes = write::rows(into, &unique, &notes, force)?;
     let (mut created, mut replaced) = (0usize, 0usize);
     let mut failure = None;
     for (row, (path, outcome)) in unique.iter().zip(outcomes) {
@@ -123,7 +136,7 @@ pub fn run(args: &ImportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Error
             } else {
                 String::new()
             },
-            shown(&into).display(),
+            shown(into).display(),
             problems.len(),
             plural(problems.len()),
         );

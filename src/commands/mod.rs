@@ -18,6 +18,7 @@ pub mod export_ver;
 pub mod export_xlsx;
 pub mod import;
 pub mod import_scan;
+pub mod import_emass;
 pub mod import_xlsx;
 pub mod init;
 pub mod inventory;

@@ -21,6 +21,10 @@ pub(super) const SECTIONS: &[(&str, &str)] = &[
         "vdr",
         "The CR26 evaluation (fedramp-cr26): reachability, exploitability, N-rating, reductions.",
     ),
+    (
+        "rmf",
+        "The DoD RMF (eMASS) fields (dod-rmf): severity, risk analysis, IAVA, risk acceptance.",
+    ),
 ];
 
 /// A new item file: the given fields in the documented key order, at the top and inside the

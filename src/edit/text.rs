@@ -82,6 +82,13 @@ pub(super) fn known_keys(path: &[Key]) -> Option<&'static [&'static str]> {
             "vendor_dependency" => Some(VENDOR_KEYS),
             "deviations" => Some(DEVIATIONS_KEYS),
             "closed" => Some(CLOSED_KEYS),
+            "rmf" => Some(crate::model::rmf::RMF_KEYS),
+            _ => None,
+        },
+        [a, b] if name(a)? == "rmf" => match name(b)? {
+            "iava" => Some(crate::model::rmf::IAVA_KEYS),
+            "risk_accepted" => Some(crate::model::rmf::RISK_ACCEPTED_KEYS),
+            "costs" => Some(crate::model::rmf::COSTS_KEYS),
             _ => None,
         },
         [a, b] if name(a)? == "deviations" => match name(b)? {

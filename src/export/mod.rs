@@ -24,6 +24,7 @@ use crate::output::Download;
 use ver::Period;
 
 pub mod csv;
+pub mod emass;
 pub mod inventory;
 pub mod oscal;
 pub mod ver;

@@ -7,6 +7,7 @@
 //! rows; [`report`] says what happened.
 
 pub mod assets;
+pub mod emass;
 pub mod inventory;
 pub mod reconcile;
 pub mod report;

@@ -1,6 +1,8 @@
 mod date;
 pub mod item;
 pub mod node;
+pub mod rmf;
+mod rmf_reader;
 pub mod span;
 pub mod vdr;
 mod vdr_reader;

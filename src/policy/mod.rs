@@ -5,6 +5,7 @@
 //! [`rev5::assess`], and read by the rules, the item view, reports and exports.
 
 pub mod cr26;
+pub mod dod;
 pub mod profile;
 pub mod rev5;
 

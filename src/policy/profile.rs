@@ -28,6 +28,16 @@ impl Deadlines {
         moderate: 90,
         low: 180,
     };
+
+    /// `dod-rmf`: CAT I 30 (kept in the Critical and High slots), CAT II 180 (Moderate),
+    /// CAT III 365 days (Low): C-PAT's defaults (`api/Services/migrations/0011.js`), a common
+    /// tool default, not DoD policy.
+    pub const DOD_CAT: Deadlines = Deadlines {
+        critical: 30,
+        high: 30,
+        moderate: 180,
+        low: 365,
+    };
 }
 
 /// The FedRAMP model a system follows.
@@ -43,6 +53,10 @@ pub enum Profile {
     /// LEV, PAIN N-rating) and reduced within timeframes per class from evaluation; what will
     /// not be fixed within 192 days is accepted; monthly JSON reports.
     FedrampCr26,
+    /// DoD RMF: POA&Ms kept in eMASS; CAT I/II/III deadlines from configuration (30/180/365
+    /// days by default), capped by an IAVA's comply-by date; eMASS statuses, the templates'
+    /// status-dependent required fields and their 5x5 risk matrix.
+    DodRmf,
 }
 
 /// A CR26 certification class (Rev5 has classes B, C and D; Class A is 20x only).
@@ -93,6 +107,34 @@ const REV5_REQUIRED: &[&str] = &[
     "status",
 ];
 
+/// Required item fields under DoD RMF: what every eMASS status needs (description, Office/Org
+/// from `owner`, resources; the identification source and raw severity in `rmf:`), the
+/// detector (Identification Source Details) and the detection date the deadline counts from.
+const DOD_REQUIRED: &[&str] = &[
+    "id",
+    "title",
+    "description",
+    "detector",
+    "owner",
+    "resources",
+    "detected",
+    "status",
+    "rmf",
+];
+
+/// The `deadlines:` keys of the FedRAMP profiles, and the slots of [`Deadlines`] each sets
+/// (0 critical, 1 high, 2 moderate, 3 low).
+const RATING_DEADLINE_KEYS: &[(&str, &[u8])] = &[
+    ("critical", &[0]),
+    ("high", &[1]),
+    ("moderate", &[2]),
+    ("low", &[3]),
+];
+
+/// The `deadlines:` keys of `dod-rmf`: CAT I sets the Critical and High slots.
+const CAT_DEADLINE_KEYS: &[(&str, &[u8])] =
+    &[("cat-i", &[0, 1]), ("cat-ii", &[2]), ("cat-iii", &[3])];
+
 /// Required item fields under CR26: what the vulnerability detail report needs
 /// (`providerTrackingId`, `detection`, `vulnerabilityDescription`) plus a title and a status.
 const CR26_REQUIRED: &[&str] = &[
@@ -122,6 +164,16 @@ impl Profile {
         match self {
             // CR26 has no rating deadlines; `due` and `risk` are informational there.
             Profile::FedrampRev5 | Profile::FedrampCr26 => Deadlines::FEDRAMP_REV5,
+            Profile::DodRmf => Deadlines::DOD_CAT,
+        }
+    }
+
+    /// The keys `deadlines:` takes under the profile, each with the slots of [`Deadlines`]
+    /// it sets (0 critical, 1 high, 2 moderate, 3 low).
+    pub fn deadline_keys(self) -> &'static [(&'static str, &'static [u8])] {
+        match self {
+            Profile::FedrampRev5 | Profile::FedrampCr26 => RATING_DEADLINE_KEYS,
+            Profile::DodRmf => CAT_DEADLINE_KEYS,
         }
     }
 
@@ -136,6 +188,7 @@ impl Profile {
         match self {
             Profile::FedrampRev5 => &[RuleSet::Common, RuleSet::Rev5],
             Profile::FedrampCr26 => &[RuleSet::Common, RuleSet::Cr26],
+            Profile::DodRmf => &[RuleSet::Common, RuleSet::Dod],
         }
     }
 
@@ -144,6 +197,7 @@ impl Profile {
         match self {
             Profile::FedrampRev5 => REV5_REQUIRED,
             Profile::FedrampCr26 => CR26_REQUIRED,
+            Profile::DodRmf => DOD_REQUIRED,
         }
     }
 }

@@ -13,6 +13,7 @@ use crate::model::item::{ChangeKind, DeviationStatus, Item, Risk};
 use crate::model::{Sp, Span};
 
 use super::cr26::{assess_vdr, VdrAssessment};
+use super::dod::{assess_rmf, RmfAssessment};
 use super::profile::{Deadlines, Policy, Profile};
 
 /// The rating deadlines count from, and where it was written.
@@ -95,6 +96,8 @@ pub enum Excuse {
     VendorPending { last_checkin: NaiveDate },
     /// An approved operational requirement deviation.
     OperationalRequirement,
+    /// DoD RMF: the risk is accepted (`rmf.risk_accepted`), until `until` when it expires.
+    RiskAccepted { until: Option<NaiveDate> },
 }
 
 impl Excuse {
@@ -104,6 +107,8 @@ impl Excuse {
                 format!("vendor dependency, last check-in {last_checkin}")
             }
             Excuse::OperationalRequirement => "approved operational requirement".to_owned(),
+            Excuse::RiskAccepted { until: Some(until) } => format!("risk accepted until {until}"),
+            Excuse::RiskAccepted { until: None } => "risk accepted".to_owned(),
         }
     }
 }
@@ -198,6 +203,8 @@ pub struct Assessment<'a> {
     pub future_dates: Vec<FutureDate>,
     /// The CR26 evaluation and its deadlines, under `fedramp-cr26` only.
     pub vdr: Option<VdrAssessment>,
+    /// The eMASS status, category and risk acceptance, under `dod-rmf` only.
+    pub rmf: Option<RmfAssessment>,
 }
 
 impl<'a> Assessment<'a> {
@@ -231,9 +238,17 @@ pub fn assess<'a>(
     let future_dates = future_dates(item, today);
     let recorded = |date: &Sp<NaiveDate>| (date.value <= today).then_some(*date);
     let open = item.is_open();
-    let rating = effective_rating(item);
+    let rmf = (policy.profile == Profile::DodRmf).then(|| assess_rmf(item, today));
     let clock_start = clock_start(item, today);
-    let policy_deadline = policy_deadline(item, &policy.deadlines, rating, clock_start);
+    let (rating, policy_deadline) = if rmf.is_some() {
+        dod_deadline(item, &policy.deadlines, clock_start)
+    } else {
+        let rating = effective_rating(item);
+        (
+            rating,
+            policy_deadline(item, &policy.deadlines, rating, clock_start),
+        )
+    };
     let due = item.due.as_ref().map(|d| d.value);
     let days_left = due.map(|d| days_between(today, d));
     let vendor_checkin = item.vendor_dependency.as_ref().map(|vendor| {
@@ -252,7 +267,16 @@ pub fn assess<'a>(
     });
     let excuse = days_left
         .filter(|d| open && *d < 0)
-        .and_then(|_| excuse(item, vendor_checkin.as_ref(), policy));
+        .and_then(|_| match rmf.as_ref() {
+            Some(r)
+                if r.status == super::dod::EmassStatus::RiskAccepted && !r.acceptance_expired =>
+            {
+                Some(Excuse::RiskAccepted {
+                    until: r.accepted_until,
+                })
+            }
+            _ => excuse(item, vendor_checkin.as_ref(), policy),
+        });
     let overdue = open && days_left.is_some_and(|d| d < 0) && excuse.is_none();
     let due_soon =
         open && days_left.is_some_and(|d| (0..=i64::from(policy.due_soon_days)).contains(&d));
@@ -276,7 +300,38 @@ pub fn assess<'a>(
         milestones,
         future_dates,
         vdr,
+        rmf,
     }
+}
+
+/// Under `dod-rmf`: the category as the rating (kept in its slot, see
+/// [`super::dod::Cat::as_risk`]) and detection + the category's days, capped by the IAVA
+/// comply-by or KEV due date (`kev_bound`).
+fn dod_deadline(
+    item: &Item,
+    deadlines: &Deadlines,
+    clock_start: Option<(NaiveDate, ClockStart)>,
+) -> (Option<EffectiveRating>, Option<PolicyDeadline>) {
+    let Some(raw) = item.rmf.as_ref().and_then(|r| r.raw_severity.as_ref()) else {
+        return (None, None);
+    };
+    let rating = EffectiveRating {
+        rating: super::dod::Cat::of(raw.value).as_risk(),
+        span: raw.span,
+        adjusted: false,
+    };
+    let deadline = super::dod::deadline(item, deadlines).and_then(|(date, _, days, capped)| {
+        let (start, start_kind) = clock_start?;
+        Some(PolicyDeadline {
+            date,
+            start,
+            start_kind,
+            rating,
+            days,
+            kev_bound: capped,
+        })
+    });
+    (Some(rating), deadline)
 }
 
 /// `vendor_dependency.fix_released` when set and not in the future, else `detected`.

@@ -7,6 +7,7 @@
 //! outside `crate::policy` and this one names a profile variant (the architecture test checks).
 
 pub mod cr26;
+pub mod dod;
 pub mod rev5;
 
 use chrono::NaiveDate;
@@ -131,6 +132,7 @@ pub struct ChartWords {
 pub enum ProfileSummary {
     Rev5(rev5::Rev5Summary),
     Cr26(Box<cr26::VdrSummary>),
+    Dod(Box<dod::DodSummary>),
 }
 
 /// The implementation of `profile`.
@@ -138,6 +140,7 @@ pub fn of(profile: Profile) -> &'static dyn SystemProfile {
     match profile {
         Profile::FedrampRev5 => &rev5::Rev5,
         Profile::FedrampCr26 => &cr26::Cr26,
+        Profile::DodRmf => &dod::Dod,
     }
 }
 

@@ -76,8 +76,44 @@ pub fn render(view: &ItemView, color: bool) -> String {
         future_date_rows(a, &mut row, &paint);
         return out;
     }
+    if let Some(rmf) = &view.rmf {
+        // DoD RMF: the category and its deadline take the place of the effective risk.
+        row("eMASS status", rmf.emass_status.to_owned());
+        if let (Some(cat), Some(raw)) = (rmf.cat_label, rmf.raw_severity) {
+            row("category", format!("{cat} (raw severity {raw})"));
+        }
+        if let (Some(deadline), Some(days_allowed)) = (a.policy_deadline, a.policy_days) {
+            let why = if a.policy_deadline_kev && rmf.iava_comply_by == Some(deadline) {
+                "the IAVA comply-by date".to_owned()
+            } else if a.policy_deadline_kev {
+                "the KEV due date".to_owned()
+            } else {
+                format!(
+                    "{} allows {} from detection",
+                    rmf.cat_label.unwrap_or("the category"),
+                    days(i64::from(days_allowed))
+                )
+            };
+            row("deadline", format!("{deadline} ({why})"));
+        }
+        if let Some(iava) = &rmf.iava_id {
+            let by = rmf
+                .iava_comply_by
+                .map(|d| format!(", comply by {d}"))
+                .unwrap_or_default();
+            row("IAVA", format!("{}{by}", inline(iava)));
+        }
+        if rmf.emass_status == "Risk Accepted" {
+            let until = match (rmf.risk_accepted_expires, rmf.acceptance_expired) {
+                (Some(e), true) => paint(RED, &format!("expired {e}")),
+                (Some(e), false) => format!("until {e}"),
+                (None, _) => "long-term".to_owned(),
+            };
+            row("risk accepted", until);
+        }
+    }
     // Under fedramp-cr26 the Rev5 deadline rows are informational and would mislead.
-    if let (Some(risk), None) = (a.effective_risk, &a.vdr) {
+    if let (Some(risk), None, None) = (a.effective_risk, &a.vdr, &view.rmf) {
         let source = match a.effective_risk_source {
             Some("risk-adjustment") => format!(
                 "approved risk adjustment; originally {}",
@@ -87,7 +123,9 @@ pub fn render(view: &ItemView, color: bool) -> String {
         };
         row("effective risk", format!("{risk} (from {source})"));
     }
-    if let (Some(start), Some(source), None) = (a.clock_start, a.clock_start_source, &a.vdr) {
+    if let (Some(start), Some(source), None, None) =
+        (a.clock_start, a.clock_start_source, &a.vdr, &view.rmf)
+    {
         let what = if source == "fix-released" {
             "the vendor's fix release"
         } else {
@@ -95,7 +133,9 @@ pub fn render(view: &ItemView, color: bool) -> String {
         };
         row("clock start", format!("{start} ({what})"));
     }
-    if let (Some(deadline), Some(days_allowed), None) = (a.policy_deadline, a.policy_days, &a.vdr) {
+    if let (Some(deadline), Some(days_allowed), None, None) =
+        (a.policy_deadline, a.policy_days, &a.vdr, &view.rmf)
+    {
         let why = if a.policy_deadline_kev {
             "the KEV due date".to_owned()
         } else {

@@ -80,6 +80,23 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     // The site's one script: sorting and filtering of tables, loaded as a file (the pages'
     // CSP allows `script-src 'self'` and nothing inline).
     ("site.js", include_str!("../../templates/site.js")),
+    // The `dod-rmf` profile's own pages (see `crate::profiles`).
+    (
+        "dod/report.md.j2",
+        include_str!("../../templates/dod/report.md.j2"),
+    ),
+    (
+        "dod/report.html.j2",
+        include_str!("../../templates/dod/report.html.j2"),
+    ),
+    (
+        "dod/site/index.html.j2",
+        include_str!("../../templates/dod/site/index.html.j2"),
+    ),
+    (
+        "dod/site/item.html.j2",
+        include_str!("../../templates/dod/site/item.html.j2"),
+    ),
     // The `fedramp-cr26` profile's own pages (see `crate::profiles`).
     (
         "cr26/macros.html.j2",

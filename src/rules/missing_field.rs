@@ -4,7 +4,8 @@
 //! Reports required fields that are missing or empty: under `fedramp-rev5` `id`, `title`,
 //! `description`, `controls`, `detector`, `detector_id`, `assets`, `owner`, `remediation`,
 //! `detected`, `due`, `risk`, `milestones`, `status`; under `fedramp-cr26` `id`, `title`,
-//! `description`, `detector`, `detected`, `status`; `closed` on a closed item; `id`, `date` and `description` of
+//! `description`, `detector`, `detected`, `status`; under `dod-rmf` `id`, `title`,
+//! `description`, `detector`, `owner`, `resources`, `detected`, `status`, `rmf`; `closed` on a closed item; `id`, `date` and `description` of
 //! each milestone; all four keys of a milestone change; `product` and `last_checkin` of a
 //! vendor dependency; `status` and `rationale` of every deviation and `adjusted_risk` of a
 //! risk adjustment; `type` and `name` of a document; `date` and `evidence` of `closed`.
@@ -53,6 +54,8 @@ fn top_level_present(item: &Item, key: &str) -> bool {
         "assets" => item.assets.as_ref().is_some_and(|a| !a.value.is_empty()),
         "owner" => item.owner.is_some(),
         "remediation" => item.remediation.is_some(),
+        "resources" => item.resources.is_some(),
+        "rmf" => item.rmf.is_some(),
         "detected" => item.detected.is_some(),
         "due" => item.due.is_some(),
         "risk" => item.risk.is_some(),
@@ -310,6 +313,8 @@ fn what_for(key: &str) -> &'static str {
         "assets" => "a list of affected assets",
         "owner" => "the point of contact",
         "remediation" => "the overall remediation plan",
+        "resources" => "the resources required (eMASS's Resources Required)",
+        "rmf" => "the DoD RMF block, with at least `raw_severity` and `identification_source`",
         "detected" => "the original detection date",
         "due" => "the scheduled completion date",
         "risk" => "`low`, `moderate`, `high` or `critical`",

@@ -101,6 +101,12 @@ mod inventory_duplicate_id;
 mod inventory_missing_field;
 mod inventory_alias_conflict;
 mod inventory_not_scanned;
+mod rmf_status_fields;
+mod rmf_matrix;
+mod rmf_length;
+mod rmf_office_org;
+mod rmf_milestone_after_due;
+mod rmf_overdue;
 // registry end
 
 include!(concat!(env!("OUT_DIR"), "/rule_table.rs"));

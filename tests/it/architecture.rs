@@ -19,6 +19,8 @@ const FLOORS: &[(&str, u8)] = &[
     ("catalog", 1),
     // The FedRAMP POA&M template's layout: data both the Excel export and import read.
     ("fedramp_template", 1),
+    // The eMASS POA&M templates' layouts: data both the eMASS export and import read.
+    ("emass_template", 1),
     ("model", 1),
     ("source", 1),
     ("paths", 1),
@@ -521,8 +523,10 @@ fn only_policy_and_profiles_name_a_profile_variant() {
             // `Profile::FedrampCr26`, or the variants imported by name (`use ...Profile::{...}`).
             // `Profile::default()` picks one by name too.
             let named = code.contains("Profile::Fedramp")
+                || code.contains("Profile::Dod")
                 || code.contains("Profile::default")
-                || (code.contains("Profile::{") && code.contains("Fedramp"));
+                || (code.contains("Profile::{")
+                    && (code.contains("Fedramp") || code.contains("DodRmf")));
             if named {
                 violations.push(format!("{module} ({}:{})", file.display(), number + 1));
             }

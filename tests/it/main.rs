@@ -9,6 +9,7 @@ mod common;
 mod docs;
 mod edit;
 mod elements;
+mod emass;
 mod export_ver;
 mod fuzz_regressions;
 mod history;

@@ -443,6 +443,38 @@ fn cr26_export_is_valid_names_its_profile_and_carries_the_cr26_deadlines() {
 }
 
 #[test]
+fn dod_export_is_valid_names_its_profile_and_carries_the_emass_status() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/dod"),
+        temp.path(),
+    );
+    let (_, doc) = export_ok(temp.path());
+    assert_valid(&doc, "dod");
+    let poam = &doc["plan-of-action-and-milestones"];
+    assert_eq!(
+        poam["metadata"]["props"],
+        serde_json::json!([{"name": "poam-profile", "ns": "urn:poam:oscal", "value": "dod-rmf"}])
+    );
+    let risks = poam["risks"].as_array().expect("risks");
+    let risk = |title: &str| {
+        risks
+            .iter()
+            .find(|r| r["title"].as_str().is_some_and(|t| t.starts_with(title)))
+            .expect(title)
+    };
+    // DOD-003 is risk accepted; DOD-001 is CAT I under an IAVA, due 2026-11-30.
+    let accepted = risk("Legacy reporting service");
+    assert_eq!(props(accepted, "emass-status"), vec!["Risk Accepted"]);
+    let iava = risk("OpenSSL on the web tier");
+    assert_eq!(props(iava, "dod-category"), vec!["cat-i"]);
+    assert_eq!(props(iava, "iava"), vec!["2026-A-0042"]);
+    assert!(iava["deadline"]
+        .as_str()
+        .is_some_and(|d| d.starts_with("2026-11-30")));
+}
+
+#[test]
 fn demo_export_maps_the_fedramp_columns() {
     let dir = demo();
     let (_, doc) = export_ok(dir.path());

@@ -359,3 +359,56 @@ fn cr26_pages_snapshots() {
     assert!(checked > 100, "only {checked} links checked");
     insta::assert_snapshot!("cr26_site_item_VDR-006", page("items/vdr-006.html"));
 }
+
+/// What only FedRAMP says: its escalation triggers, the effective risk and deviation requests.
+const FEDRAMP_WORDS: &[&str] = &[
+    "escalation trigger",
+    "detailed finding review",
+    "corrective action plan",
+    "effective risk",
+    "deviation request",
+    "fedramp",
+];
+
+#[test]
+fn dod_outputs_speak_categories_not_fedramp() {
+    let (temp, repo) = example_repo("dod");
+    let outputs = read_outputs(temp.path(), &repo, false);
+    assert!(outputs.len() > 20, "{}", outputs.len());
+    let mut found = Vec::new();
+    for (name, text) in &outputs {
+        let lower = text.to_lowercase();
+        for word in FEDRAMP_WORDS.iter().filter(|w| lower.contains(*w)) {
+            found.push(format!("{name}: {word:?}"));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "FedRAMP words in DoD outputs:\n{}",
+        found.join("\n")
+    );
+    let text = |name: &str| {
+        &outputs
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .1
+    };
+    // CAT I under an IAVA: the comply-by date caps the deadline; the standing names the CAT.
+    let json: Value = serde_json::from_str(text("show DOD-001 json")).expect("json");
+    let item = &json["item"];
+    assert_eq!(item["standing"]["profile"], "dod-rmf");
+    assert_eq!(item["standing"]["rating"]["label"], "CAT I");
+    assert_eq!(item["assessment"]["policy_deadline"], "2026-12-01");
+    assert_eq!(item["rmf"]["emass_status"], "Ongoing");
+    assert!(text("show DOD-001 human").contains("2026-12-01 (the IAVA comply-by date)"));
+    // The risk-accepted item stands accepted until its expiry.
+    let json: Value = serde_json::from_str(text("show DOD-003 json")).expect("json");
+    assert_eq!(json["item"]["standing"]["state"], "accepted");
+    assert_eq!(
+        json["item"]["standing"]["next_deadline"]["date"],
+        "2027-06-30"
+    );
+    assert!(text("report md").contains("### Items by category"));
+    assert!(text("index.html").contains("Items by category"));
+}

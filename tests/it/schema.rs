@@ -181,6 +181,7 @@ fn item_files(dir: &Path) -> Vec<PathBuf> {
 fn the_item_schema_accepts_every_example_item() {
     let schema = committed(poam::schema::ITEM_SCHEMA_FILE);
     let mut files = item_files(&repo_root().join("examples/demo/poams"));
+    files.extend(item_files(&repo_root().join("examples/dod/poams")));
     let mut rule_dirs: Vec<PathBuf> = fs::read_dir(fixtures().join("rules"))
         .expect("rules fixtures")
         .map(|e| e.expect("entry").path().join("near-miss/poams"))
@@ -200,7 +201,10 @@ fn the_item_schema_accepts_every_example_item() {
 #[test]
 fn the_config_schema_accepts_the_example_configs() {
     let schema = committed(poam::schema::CONFIG_SCHEMA_FILE);
-    let mut files = vec![repo_root().join("examples/demo/poam.yaml")];
+    let mut files = vec![
+        repo_root().join("examples/demo/poam.yaml"),
+        repo_root().join("examples/dod/poam.yaml"),
+    ];
     for entry in fs::read_dir(fixtures().join("rules")).expect("rules fixtures") {
         let config = entry.expect("entry").path().join("near-miss/poam.yaml");
         if config.is_file() {

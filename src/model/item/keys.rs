@@ -29,8 +29,9 @@ pub const ITEM_KEYS: &[&str] = &[
     "comments",
     "closed",
     "vdr",
+    "rmf",
 ];
-pub const MILESTONE_KEYS: &[&str] = &["id", "date", "description"];
+pub const MILESTONE_KEYS: &[&str] = &["id", "date", "description", "status"];
 pub const MILESTONE_CHANGE_KEYS: &[&str] = &["milestone", "kind", "date", "description"];
 pub const VENDOR_KEYS: &[&str] = &["product", "last_checkin", "fix_released"];
 pub const DEVIATIONS_KEYS: &[&str] = &[

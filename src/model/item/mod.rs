@@ -8,6 +8,7 @@
 
 use chrono::NaiveDate;
 
+use super::rmf::{MilestoneStatus, Rmf};
 use super::span::{Sp, Span};
 use super::vdr::Vdr;
 
@@ -120,6 +121,8 @@ pub struct Milestone {
     pub id: Option<Sp<u32>>,
     pub date: Option<Sp<NaiveDate>>,
     pub description: Option<Sp<String>>,
+    /// The milestone's eMASS status (`dod-rmf` profile).
+    pub status: Option<Sp<MilestoneStatus>>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -236,6 +239,8 @@ pub struct Item {
     pub closed: Option<Closed>,
     /// The CR26 vulnerability evaluation (`fedramp-cr26` profile).
     pub vdr: Option<Box<Vdr>>,
+    /// The DoD RMF (eMASS) fields (`dod-rmf` profile).
+    pub rmf: Option<Box<Rmf>>,
     /// Problems met while reading the fields, in source order.
     pub problems: Vec<Problem>,
     /// Known keys written with no value (`title: ""`, `description:`), by path (as

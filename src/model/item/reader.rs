@@ -61,6 +61,7 @@ impl Item {
                 "comments" => item.comments = r.text(value, at),
                 "closed" => item.closed = r.closed(value, at, key_span),
                 "vdr" => item.vdr = r.vdr(value, at, key_span).map(Box::new),
+                "rmf" => item.rmf = r.rmf(value, at, key_span).map(Box::new),
                 _ => {}
             }
         }
@@ -461,6 +462,14 @@ impl Reader<'_> {
                 "id" => milestone.id = self.positive_int(value, &path),
                 "date" => milestone.date = self.date(value, &path),
                 "description" => milestone.description = self.text(value, &path),
+                "status" => {
+                    milestone.status = self.enumerated(
+                        value,
+                        &path,
+                        crate::model::rmf::MilestoneStatus::NAMES,
+                        crate::model::rmf::MilestoneStatus::parse,
+                    )
+                }
                 _ => {}
             }
         }
