@@ -36,6 +36,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "cr26",
     "templates",
     "repo_url",
+    "marking",
     "history_waivers",
     "merge_strategy",
     "import",
@@ -50,6 +51,8 @@ pub const CONFIG_KEYS: &[&str] = &[
     "waivers",
 ];
 const BASELINE_KEYS: &[&str] = &["max_age_days"];
+/// The longest `marking:` banner, in characters.
+pub const MARKING_LIMIT: usize = 80;
 const IMPORT_KEYS: &[&str] = &["default_owner", "default_controls"];
 /// Prefix of the ids `poam new` allocates when `id_prefix` is not set.
 pub const DEFAULT_ID_PREFIX: &str = "V-";
@@ -168,6 +171,9 @@ pub struct Config {
     /// `repo_url:`: the repository's web address; commit ids in the site link to
     /// `<repo_url>/commit/<id>`.
     pub repo_url: Option<String>,
+    /// `marking:`: a marking banner (e.g. `CUI`) at the top and bottom of every page of the
+    /// site and the HTML report, on screen and in print.
+    pub marking: Option<String>,
     /// `history_waivers:`: past history violations acknowledged, with a reason.
     pub history_waivers: Vec<HistoryWaiver>,
     /// `import:`: defaults for items created by `poam import scan`.
@@ -294,6 +300,7 @@ impl Config {
             emass: Vec::new(),
             templates: None,
             repo_url: None,
+            marking: None,
             history_waivers: Vec::new(),
             import: ImportSettings::default(),
             merge_strategy: None,
@@ -588,6 +595,22 @@ impl Config {
                     self.approvals = approvals::read_approvals(value, &self.root, problems);
                 }
                 "templates" | "repo_url" => self.read_report_key(&entry.key, value, problems),
+                "marking" => {
+                    if let Some(text) = string(value, "marking", problems) {
+                        let text = text.trim();
+                        if text.chars().count() > MARKING_LIMIT
+                            || text.chars().any(char::is_control)
+                        {
+                            problems.push(ConfigProblem::new(
+                                value.span,
+                                format!("`marking` must be one line of at most {MARKING_LIMIT} characters"),
+                                Some("e.g. `marking: CUI` or `marking: \"CUI//SP-PRVCY\"`".into()),
+                            ));
+                        } else {
+                            self.marking = Some(text.to_owned());
+                        }
+                    }
+                }
                 "history_waivers" => self.history_waivers = read_history_waivers(value, problems),
                 "waivers" => self.waivers = read_waivers(value, problems),
                 "baseline" => {

@@ -424,3 +424,14 @@ mod tests {
         );
     }
 }
+
+/// A file made to be published beside others (the status site's downloads page lists each).
+#[derive(Debug)]
+pub struct Download {
+    /// The file name.
+    pub file: String,
+    /// What the file is, in a few words.
+    pub title: String,
+    /// The contents, or why the file could not be made (shown where it would be offered).
+    pub contents: Result<Vec<u8>, String>,
+}

@@ -620,6 +620,10 @@ pub struct PoamConfig {
     /// `<repo_url>/commit/<id>`.
     #[schemars(pattern(r"^https?://"))]
     pub repo_url: Option<String>,
+    /// A marking banner (e.g. `CUI`) shown at the top and bottom of every page of the site
+    /// and the HTML report, on screen and in print; one line.
+    #[schemars(length(min = 1, max = 80))]
+    pub marking: Option<String>,
     /// Controls in scope besides the baseline.
     pub controls: Option<ControlSettings>,
     /// The people file items name as `owner`, relative to poam.yaml [default: `people.yaml`

@@ -166,9 +166,13 @@ pub fn risk_bucket(view: &ItemView) -> &'static str {
 pub struct ItemRef {
     pub id: String,
     pub title: Option<String>,
-    /// The risk bucket (see [`risk_bucket`]).
+    /// The risk bucket (see [`risk_bucket`]): Critical counted as High, for counting.
     pub risk: &'static str,
+    /// The effective rating as it is (`critical` stays `critical`), `null` when unrated.
+    pub rating: Option<&'static str>,
     pub owner: Option<String>,
+    /// The controls the item names, as written.
+    pub controls: Vec<String>,
     pub status: Option<&'static str>,
     pub open: bool,
     pub detected: Option<NaiveDate>,
@@ -178,6 +182,11 @@ pub struct ItemRef {
     pub overdue: bool,
     /// Days since `detected`.
     pub age_days: Option<i64>,
+    /// The closing date of a closed item (`closed.date`, else `status_date`).
+    pub closed_on: Option<NaiveDate>,
+    /// What excuses an open item's lateness, in words (Rev5: an approved operational
+    /// requirement, a vendor dependency with a current check-in).
+    pub excuse: Option<String>,
     /// The item's page in the site, relative to the site root.
     pub page: String,
     /// Where the item stands under the profile.
@@ -190,7 +199,9 @@ impl ItemRef {
             id: display_id(view),
             title: view.title.clone(),
             risk: risk_bucket(view),
+            rating: view.assessment.effective_risk,
             owner: view.owner.clone(),
+            controls: view.controls.clone(),
             status: view.status,
             open: view.assessment.open,
             detected: view.detected,
@@ -201,6 +212,20 @@ impl ItemRef {
             age_days: view
                 .detected
                 .map(|d| days_between(d, view.assessment.today)),
+            closed_on: (!view.assessment.open)
+                .then(|| {
+                    view.closed
+                        .as_ref()
+                        .and_then(|c| c.date)
+                        .or(view.status_date)
+                })
+                .flatten(),
+            excuse: view
+                .assessment
+                .excuse
+                .as_ref()
+                .map(|e| e.description.clone())
+                .or_else(|| view.standing.excuse.clone()),
             page,
             standing: view.standing.clone(),
         }

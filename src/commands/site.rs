@@ -42,7 +42,15 @@ pub fn run(args: &SiteArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         })?),
         None => None,
     };
-    let mut inputs = report::gather(config, today, progress)?;
+    // The downloads carry every item and field: a build for an audience offers none.
+    let (mut inputs, downloads) =
+        report::gather_with(config, today, progress, |workspace, history, views| {
+            if audience.is_some() {
+                Vec::new()
+            } else {
+                crate::export::site_downloads(workspace, history, views, today)
+            }
+        })?;
     if let Some(audience) = &audience {
         report::audience::apply(&mut inputs, audience);
     }
@@ -65,6 +73,20 @@ pub fn run(args: &SiteArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         inventory = None;
     }
     let evidence_base = evidence_base(&inputs);
+    // An audience sees the waivers of its own items only.
+    let waivers: Vec<crate::config::Waiver> = inputs
+        .config
+        .waivers
+        .iter()
+        .filter(|w| {
+            audience.is_none()
+                || inputs
+                    .views
+                    .iter()
+                    .any(|v| v.id.as_deref() == Some(w.item.as_str()))
+        })
+        .cloned()
+        .collect();
     let input = SiteInput {
         meta: &inputs.meta,
         views: &inputs.views,
@@ -77,7 +99,8 @@ pub fn run(args: &SiteArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         inventory: inventory.as_ref(),
         hidden,
         evidence_base: evidence_base.as_deref(),
-        waivers: &inputs.config.waivers,
+        waivers: &waivers,
+        downloads: &downloads,
     };
     if let (Some(target), Some(output)) = (&target, &args.output) {
         let written = site::publish(target, |sink| site::render(&input, &templates, sink))?;
@@ -97,7 +120,7 @@ pub fn run(args: &SiteArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     }
     // Freeing the gathered history, items and findings piece by piece takes ~0.15 s for
     // 20,000 commits.
-    super::keep_until_exit((inputs, summary, pages));
+    super::keep_until_exit((inputs, summary, pages, downloads));
     Ok(ExitCode::SUCCESS)
 }
 

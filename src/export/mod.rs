@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
 
 use crate::config::Config;
 use crate::error::Error;
@@ -19,6 +19,9 @@ use crate::history::{History, HistoryError};
 use crate::profiles::{self, ExportMarker, SystemProfile};
 use crate::view::{DeviationView, ItemView};
 use crate::workspace::Workspace;
+
+use crate::output::Download;
+use ver::Period;
 
 pub mod csv;
 pub mod dr;
@@ -424,6 +427,99 @@ fn refuse_duplicate_ids(views: &[ItemView]) -> Result<(), Error> {
         "duplicate item ids, each must be unique in the POA&M: {}",
         list.join("; ")
     )))
+}
+
+/// The exports the site offers on its downloads page, made from the same workspace and
+/// history as the pages: the FedRAMP POA&M workbook, the OSCAL POA&M and, under a profile that
+/// reports them, the month's three VER documents. An export that cannot be made (an item file
+/// that does not parse, no `package_overview_uri`) is listed with the reason instead.
+pub fn site_downloads(
+    workspace: &Workspace,
+    history: Option<&History>,
+    views: &[ItemView],
+    today: NaiveDate,
+) -> Vec<Download> {
+    let config = &workspace.config;
+    let profile = crate::profiles::of(config.policy.profile);
+    let (xlsx, oscal) = rayon::join(
+        || {
+            let block = HeaderBlock::new(config, today);
+            xlsx::workbook(views, &block, profile).map_err(|e| e.to_string())
+        },
+        || -> Result<Vec<u8>, String> {
+            refuse_unexportable(workspace).map_err(|e| e.to_string())?;
+            let (views, logs) =
+                oscal_items(workspace, today, history).map_err(|e| e.to_string())?;
+            let last_modified = history
+                .and_then(|h| h.head.as_ref())
+                .map(|head| head.time)
+                .unwrap_or_else(|| {
+                    Utc.from_utc_datetime(&today.and_time(NaiveTime::MIN))
+                        .fixed_offset()
+                });
+            let marker = profile.export_marker(&config.policy);
+            let input = oscal::ExportInput {
+                system: &config.system,
+                today,
+                last_modified,
+                items: &views,
+                logs: &logs,
+                profile,
+                marker: marker.as_ref(),
+                people: workspace.people.as_ref(),
+            };
+            let mut out = Vec::new();
+            oscal::write(&input, &mut out).map_err(|e| e.to_string())?;
+            Ok(out)
+        },
+    );
+    let mut files = vec![
+        Download {
+            file: "poam.xlsx".into(),
+            title: "FedRAMP POA&M workbook (poam export xlsx)".into(),
+            contents: xlsx,
+        },
+        Download {
+            file: "poam-oscal.json".into(),
+            title: "OSCAL POA&M (poam export oscal)".into(),
+            contents: oscal,
+        },
+    ];
+    let month = Period::parse(&format!("{:04}-{:02}", today.year(), today.month()));
+    if let Some(period) = month.filter(|_| profile.reports_ver()) {
+        let titles = [
+            "VER vulnerability detail report (VER-RPT-VDT)",
+            "VER accepted vulnerability information (VER-RPT-AVI)",
+            "VER historical activity (VER-TFR-MRH)",
+        ];
+        match ver::build(workspace, period, today, ver::generated_at(today))
+            .map_err(|e| e.to_string())
+            .and_then(|reports| reports.files().map_err(|e| e.to_string()))
+        {
+            Ok(made) => {
+                for ((name, text), title) in made.into_iter().zip(titles) {
+                    files.push(Download {
+                        file: name.to_owned(),
+                        title: format!("{title}, {}", period.name()),
+                        contents: Ok(text.into_bytes()),
+                    });
+                }
+            }
+            Err(why) => {
+                for (name, title) in [ver::DETAIL_FILE, ver::ACCEPTED_FILE, ver::HISTORY_FILE]
+                    .into_iter()
+                    .zip(titles)
+                {
+                    files.push(Download {
+                        file: name.to_owned(),
+                        title: format!("{title}, {}", period.name()),
+                        contents: Err(why.clone()),
+                    });
+                }
+            }
+        }
+    }
+    files
 }
 
 #[cfg(test)]

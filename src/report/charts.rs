@@ -19,12 +19,22 @@ use super::markdown::escape_html;
 
 /// Sample dates of the history charts, at most.
 const SAMPLES: usize = 48;
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 260.0;
-const LEFT: f64 = 48.0;
-const RIGHT: f64 = 16.0;
+const WIDTH: f64 = 960.0;
+const HEIGHT: f64 = 300.0;
+const LEFT: f64 = 56.0;
+const RIGHT: f64 = 20.0;
 const TOP: f64 = 16.0;
-const BOTTOM: f64 = 48.0;
+const BOTTOM: f64 = 56.0;
+/// Text size of tick labels and the legend, in drawing units (the drawing is shown at its
+/// width or wider, so never smaller on screen).
+const FONT: f64 = 13.0;
+/// The width of one character of a tick label, generously (digits and `-` at [`FONT`]).
+const CHAR_WIDTH: f64 = 8.0;
+/// Space kept free between two tick labels.
+const LABEL_GAP: f64 = 16.0;
+/// A series with at most this many points has each point drawn as a marker too (a single
+/// point of a line would be invisible).
+const MARKERS_UP_TO: usize = 16;
 
 /// Colours with at least 4.5:1 contrast on white, one per risk bucket.
 fn colour(name: &str) -> &'static str {
@@ -211,7 +221,7 @@ fn axes(out: &mut String, max: usize, labels: &[String]) {
         let value = max * usize::try_from(tick).unwrap_or(0) / 4;
         out.push_str(&format!(
             "<line x1=\"{LEFT}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#d0d0d0\" stroke-width=\"1\"/>\
-             <text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"end\" fill=\"#333333\">{value}</text>",
+             <text x=\"{}\" y=\"{}\" font-size=\"{FONT}\" text-anchor=\"end\" fill=\"#333333\">{value}</text>",
             fmt(WIDTH - RIGHT),
             fmt(LEFT - 6.0),
             fmt(y + 4.0),
@@ -220,30 +230,75 @@ fn axes(out: &mut String, max: usize, labels: &[String]) {
     }
     let plot_w = WIDTH - LEFT - RIGHT;
     let count = labels.len().max(1);
-    // At most five labels along the axis, first and last always shown, none crowding the last.
-    let every = count.div_ceil(5).max(1);
-    for (i, label) in labels.iter().enumerate() {
-        let last = i + 1 == count;
-        if !last && (i % every != 0 || (i > 0 && i + every / 2 + 1 >= count)) {
-            continue;
-        }
-        let x = if count == 1 {
-            LEFT + plot_w / 2.0
-        } else {
-            LEFT + plot_w * i as f64 / (count - 1) as f64
-        };
-        let anchor = match i {
-            0 if count > 1 => "start",
-            _ if i + 1 == count && count > 1 => "end",
-            _ => "middle",
-        };
+    let xs: Vec<f64> = (0..labels.len())
+        .map(|i| {
+            if count == 1 {
+                LEFT + plot_w / 2.0
+            } else {
+                LEFT + plot_w * i as f64 / (count - 1) as f64
+            }
+        })
+        .collect();
+    for i in shown_labels(&xs, labels) {
+        let anchor = anchor(i, count);
         out.push_str(&format!(
-            "<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"{anchor}\" fill=\"#333333\">{}</text>",
-            fmt(x),
-            fmt(HEIGHT - BOTTOM + 16.0),
-            escape_html(label)
+            "<text x=\"{}\" y=\"{}\" font-size=\"{FONT}\" text-anchor=\"{anchor}\" fill=\"#333333\">{}</text>",
+            fmt(xs[i]),
+            fmt(HEIGHT - BOTTOM + 20.0),
+            escape_html(&labels[i])
         ));
     }
+}
+
+/// How a tick label sits on its position: the first flush left, the last flush right.
+fn anchor(i: usize, count: usize) -> &'static str {
+    match i {
+        0 if count > 1 => "start",
+        _ if i + 1 == count && count > 1 => "end",
+        _ => "middle",
+    }
+}
+
+/// The span a tick label takes along the axis, from where it is anchored.
+fn label_span(x: f64, label: &str, anchor: &str) -> (f64, f64) {
+    let width = CHAR_WIDTH * label.chars().count() as f64;
+    match anchor {
+        "start" => (x, x + width),
+        "end" => (x - width, x),
+        _ => (x - width / 2.0, x + width / 2.0),
+    }
+}
+
+/// Which tick labels to draw at positions `xs`: the first and the last always, then, left to
+/// right, each one that keeps [`LABEL_GAP`] free from every label already drawn, at most
+/// every other position once positions are dense (the ticks thin out, never collide).
+pub fn shown_labels(xs: &[f64], labels: &[String]) -> Vec<usize> {
+    let count = labels.len();
+    if count == 0 {
+        return Vec::new();
+    }
+    let span = |i: usize| label_span(xs[i], &labels[i], anchor(i, count));
+    let mut kept: Vec<(f64, f64)> = vec![span(0)];
+    let mut out = vec![0];
+    let last = count - 1;
+    if last > 0 {
+        kept.push(span(last));
+    }
+    for i in 1..last {
+        let (from, to) = span(i);
+        let free = kept
+            .iter()
+            .all(|(a, b)| to + LABEL_GAP <= *a || from >= *b + LABEL_GAP);
+        if free {
+            kept.push((from, to));
+            out.push(i);
+        }
+    }
+    if last > 0 {
+        out.push(last);
+    }
+    out.sort_unstable();
+    out
 }
 
 fn legend(out: &mut String, series: &[Series]) {
@@ -251,15 +306,15 @@ fn legend(out: &mut String, series: &[Series]) {
     for s in series {
         out.push_str(&format!(
             "<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/>\
-             <text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#333333\">{}</text>",
+             <text x=\"{}\" y=\"{}\" font-size=\"{FONT}\" fill=\"#333333\">{}</text>",
             fmt(x),
-            fmt(HEIGHT - 18.0),
+            fmt(HEIGHT - 20.0),
             colour(s.name),
-            fmt(x + 14.0),
-            fmt(HEIGHT - 9.0),
+            fmt(x + 16.0),
+            fmt(HEIGHT - 10.0),
             escape_html(s.name)
         ));
-        x += 24.0 + 7.0 * s.name.len() as f64;
+        x += 28.0 + CHAR_WIDTH * s.name.len() as f64;
     }
 }
 
@@ -300,10 +355,19 @@ pub fn line_chart(
             })
             .collect();
         svg.push_str(&format!(
-            "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>",
+            "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2.5\" points=\"{}\"/>",
             colour(s.name),
             points.join(" ")
         ));
+        if n <= MARKERS_UP_TO {
+            for point in &points {
+                let (x, y) = point.split_once(',').unwrap_or(("0", "0"));
+                svg.push_str(&format!(
+                    "<circle cx=\"{x}\" cy=\"{y}\" r=\"4.5\" fill=\"{}\"/>",
+                    colour(s.name)
+                ));
+            }
+        }
     }
     legend(&mut svg, &series);
     svg.push_str("</svg>");
@@ -342,7 +406,7 @@ pub fn bar_chart(
         let y = TOP + plot_h - plot_h * f64::from(tick) / 4.0;
         svg.push_str(&format!(
             "<line x1=\"{LEFT}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#d0d0d0\" stroke-width=\"1\"/>\
-             <text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"end\" fill=\"#333333\">{}</text>",
+             <text x=\"{}\" y=\"{}\" font-size=\"{FONT}\" text-anchor=\"end\" fill=\"#333333\">{}</text>",
             fmt(WIDTH - RIGHT),
             fmt(LEFT - 6.0),
             fmt(y + 4.0),
@@ -370,9 +434,9 @@ pub fn bar_chart(
             ));
         }
         svg.push_str(&format!(
-            "<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333333\">{}</text>",
+            "<text x=\"{}\" y=\"{}\" font-size=\"{FONT}\" text-anchor=\"middle\" fill=\"#333333\">{}</text>",
             fmt(x + slot * 0.35),
-            fmt(HEIGHT - BOTTOM + 16.0),
+            fmt(HEIGHT - BOTTOM + 20.0),
             escape_html(label)
         ));
     }
@@ -518,4 +582,82 @@ pub fn age_against_deadline(views: &[ItemView], profile: &dyn SystemProfile) -> 
             },
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn a_single_date_is_drawn_as_a_marker() {
+        let chart = line_chart(
+            "open",
+            "Open".into(),
+            "One date".into(),
+            &[date("2026-11-25")],
+            vec![Series {
+                name: "high",
+                values: vec![3],
+            }],
+        );
+        assert!(chart.svg.contains("<circle "), "{}", chart.svg);
+        let many: Vec<NaiveDate> = (0..40)
+            .map(|i| date("2026-01-01") + Duration::days(i))
+            .collect();
+        let chart = line_chart(
+            "open",
+            "Open".into(),
+            "Many dates".into(),
+            &many,
+            vec![Series {
+                name: "high",
+                values: vec![1; 40],
+            }],
+        );
+        assert!(
+            !chart.svg.contains("<circle "),
+            "a long line needs no markers"
+        );
+    }
+
+    #[test]
+    fn date_labels_never_overlap_and_keep_both_ends() {
+        for n in [1usize, 2, 3, 5, 13, 47, 48, 200] {
+            let labels: Vec<String> = (0..n)
+                .map(|i| (date("2026-01-01") + Duration::days(i as i64)).to_string())
+                .collect();
+            let plot_w = WIDTH - LEFT - RIGHT;
+            let xs: Vec<f64> = (0..n)
+                .map(|i| {
+                    if n == 1 {
+                        LEFT + plot_w / 2.0
+                    } else {
+                        LEFT + plot_w * i as f64 / (n - 1) as f64
+                    }
+                })
+                .collect();
+            let shown = shown_labels(&xs, &labels);
+            assert_eq!(shown.first(), Some(&0), "{n}");
+            assert_eq!(shown.last(), Some(&(n - 1)), "{n}");
+            let spans: Vec<(f64, f64)> = shown
+                .iter()
+                .map(|&i| label_span(xs[i], &labels[i], anchor(i, n)))
+                .collect();
+            for pair in spans.windows(2) {
+                assert!(
+                    pair[0].1 + LABEL_GAP <= pair[1].0,
+                    "{n} labels: {:?} meets {:?}",
+                    pair[0],
+                    pair[1]
+                );
+            }
+            for (from, to) in &spans {
+                assert!(*from >= 0.0 && *to <= WIDTH, "{n}: inside the drawing");
+            }
+        }
+    }
 }

@@ -25,6 +25,40 @@ pub fn is_safe_link(target: &str) -> bool {
 
 /// Markdown to HTML safe to place in a page: no raw HTML, no images, only safe links.
 pub fn to_html(text: &str) -> String {
+    render(text, false)
+}
+
+/// [`to_html`], keeping every line break of the text: for `comments`, where the tools add
+/// one dated line per note and a year of check-ins must not run into one paragraph.
+pub fn to_html_lines(text: &str) -> String {
+    render(text, true)
+}
+
+/// Plain text (a finding's message or help) as HTML: escaped, with `` `code` `` spans shown
+/// as code.
+pub fn code_spans(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, part) in text.split('`').enumerate() {
+        let odd = i % 2 == 1;
+        // An unpaired backtick stays as it is.
+        let paired = !odd || text.split('`').count() > i + 1;
+        match (odd, paired) {
+            (true, true) => {
+                out.push_str("<code>");
+                out.push_str(&escape_html(part));
+                out.push_str("</code>");
+            }
+            (true, false) => {
+                out.push('`');
+                out.push_str(&escape_html(part));
+            }
+            _ => out.push_str(&escape_html(part)),
+        }
+    }
+    out
+}
+
+fn render(text: &str, keep_lines: bool) -> String {
     let parser = Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
     // Links whose target is dropped: their end tag must go too.
     let mut dropped_links: Vec<bool> = Vec::new();
@@ -60,6 +94,7 @@ pub fn to_html(text: &str) -> String {
         },
         Event::Text(text) if in_image > 0 => Some(Event::Text(text)),
         Event::FootnoteReference(label) => Some(Event::Text(CowStr::from(format!("[^{label}]")))),
+        Event::SoftBreak if keep_lines => Some(Event::HardBreak),
         other => Some(other),
     });
     let mut out = String::with_capacity(text.len() + text.len() / 4);
@@ -126,6 +161,31 @@ pub fn escape_md_cell(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comments_keep_their_line_breaks() {
+        let text =
+            "2026-01-05 vendor check-in: no fix yet\n2026-02-05 vendor check-in: fix in March";
+        let html = to_html_lines(text);
+        assert_eq!(
+            html,
+            "<p>2026-01-05 vendor check-in: no fix yet<br />\n2026-02-05 vendor check-in: fix in March</p>\n"
+        );
+        assert!(
+            !to_html(text).contains("<br"),
+            "descriptions flow as Markdown does"
+        );
+    }
+
+    #[test]
+    fn code_spans_are_code_and_the_rest_is_escaped() {
+        assert_eq!(
+            code_spans("set `due` <b>now</b>"),
+            "set <code>due</code> &lt;b&gt;now&lt;/b&gt;"
+        );
+        assert_eq!(code_spans("a ` b"), "a ` b");
+        assert_eq!(code_spans("`<x>`"), "<code>&lt;x&gt;</code>");
+    }
 
     #[test]
     fn html_is_escaped_around_any_text() {

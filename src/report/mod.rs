@@ -17,7 +17,7 @@ pub mod templates;
 
 use chrono::NaiveDate;
 use minijinja::context;
-use minijinja::value::Serde;
+use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
 use std::collections::HashMap;
@@ -52,6 +52,8 @@ pub struct Meta {
     /// HEAD, when the items are in a git repository with commits.
     pub commit: Option<CommitMeta>,
     pub tool: &'static str,
+    /// `marking:` of poam.yaml (e.g. `CUI`): a banner at the top and bottom of every page.
+    pub marking: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -94,6 +96,7 @@ impl Meta {
                     .map(|url| format!("{url}/commit/{}", c.id)),
             }),
             tool: concat!("poam ", env!("CARGO_PKG_VERSION")),
+            marking: config.marking.clone(),
         }
     }
 }
@@ -149,13 +152,68 @@ pub fn monthly(
             .render(profile.template("report.md.j2"), ctx)
             .map(fit_markdown),
         ReportFormat::Html => {
-            let css = templates.raw("style.css")?;
+            // Inlined as it is: escaped, its quoted font names would break the rule. `</` is
+            // written `<\/` (the same in CSS) so no stylesheet text can close the element.
+            let css = Value::from_safe_string(stylesheet(templates, meta)?.replace("</", "<\\/"));
             templates.render(
                 profile.template("report.html.j2"),
                 context! { css => css, ..ctx },
             )
         }
     }
+}
+
+/// `style.css` (overrides applied) followed by the print rules this build's facts decide: the
+/// system name and date in the bottom margin of every printed page, page numbers, and the
+/// `marking:` banner in the top and bottom margins.
+pub fn stylesheet(templates: &Templates, meta: &Meta) -> Result<String, Error> {
+    let mut css = templates.raw("style.css")?;
+    let system = [meta.system.csp.as_deref(), meta.system.name.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let footer = if system.is_empty() {
+        format!("As of {}", meta.today)
+    } else {
+        format!("{system} · as of {}", meta.today)
+    };
+    css.push_str(
+        "\n/* Print margins: written by poam for this build. */\n@media print {\n  @page {\n",
+    );
+    css.push_str(&format!(
+        "    @bottom-left {{ content: {}; font-size: 8pt; color: #444; }}\n",
+        css_string(&footer)
+    ));
+    css.push_str(
+        "    @bottom-right { content: \"Page \" counter(page) \" of \" counter(pages); font-size: 8pt; color: #444; }\n",
+    );
+    if let Some(marking) = &meta.marking {
+        let banner = css_string(marking);
+        css.push_str(&format!(
+            "    @top-center {{ content: {banner}; font-size: 10pt; font-weight: bold; letter-spacing: .05em; }}\n    @bottom-center {{ content: {banner}; font-size: 10pt; font-weight: bold; letter-spacing: .05em; }}\n"
+        ));
+    }
+    css.push_str("  }\n}\n");
+    Ok(css)
+}
+
+/// `text` as a CSS string: quotes and backslashes escaped, line breaks and other control
+/// characters as spaces, `<` as its escape (the CSS may be inlined in a `<style>`).
+pub fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '<' => out.push_str("\\3c "),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The pull-request summary, Markdown.
@@ -205,6 +263,17 @@ impl Inputs {
 /// (when there is one) side by side, then the item views (status age from the last commit for
 /// items without `status_date`) and the lint report.
 pub fn gather(config: Config, today: NaiveDate, progress: bool) -> Result<Inputs, Error> {
+    gather_with(config, today, progress, |_, _, _| ()).map(|(inputs, ())| inputs)
+}
+
+/// [`gather`], handing the workspace, the history and the item views to `also` before lint
+/// takes the workspace: for what the command makes from them besides (the site's downloads).
+pub fn gather_with<T>(
+    config: Config,
+    today: NaiveDate,
+    progress: bool,
+    also: impl FnOnce(&Workspace, Option<&History>, &[ItemView]) -> T,
+) -> Result<(Inputs, T), Error> {
     let (workspace, history) = Workspace::open_with_history(config, progress);
     let history = history?.filter(|history| history.head.is_some());
     let workspace = workspace?;
@@ -229,6 +298,7 @@ pub fn gather(config: Config, today: NaiveDate, progress: bool) -> Result<Inputs
         })
         .unwrap_or_default();
     let views = crate::profiles::views(&workspace, today, &|id| last_changed.get(id).copied());
+    let also = also(&workspace, history.as_ref(), &views);
     let lint = match &history {
         Some(history) => crate::lint::lint_with_history(workspace, today, history)?,
         None => crate::lint::lint(
@@ -246,14 +316,17 @@ pub fn gather(config: Config, today: NaiveDate, progress: bool) -> Result<Inputs
         today,
         history.as_ref().and_then(|h| h.head.as_deref()),
     );
-    Ok(Inputs {
-        config,
-        meta,
-        views,
-        lint,
-        history,
-        display_root,
-    })
+    Ok((
+        Inputs {
+            config,
+            meta,
+            views,
+            lint,
+            history,
+            display_root,
+        },
+        also,
+    ))
 }
 
 /// The pull-request summary of the change from the merge base of `base` and HEAD to the

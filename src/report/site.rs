@@ -62,6 +62,64 @@ pub struct SiteInput<'a> {
     pub evidence_base: Option<&'a str>,
     /// The per-item `waivers` of `poam.yaml`: the findings page lists them.
     pub waivers: &'a [crate::config::Waiver],
+    /// Files the command produced for the downloads page (the FedRAMP workbook, the OSCAL
+    /// document, the VER documents), written under `downloads/`.
+    pub downloads: &'a [Download],
+}
+
+pub use crate::output::Download;
+
+/// One row of the downloads page.
+#[derive(Serialize)]
+struct DownloadRow {
+    /// Relative to the site root.
+    path: String,
+    title: String,
+    bytes: Option<usize>,
+    sha256: Option<String>,
+    error: Option<String>,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Text compared the way people read ids and controls: runs of digits by their value, so
+/// `SC-8` comes before `SC-13` and `V-9` before `V-10`; otherwise by the text.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (x.first(), y.first()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let run = |s: &[u8]| s.iter().take_while(|b| b.is_ascii_digit()).count();
+                let (m, n) = (run(x), run(y));
+                let trim = |s: &[u8]| -> usize { s.iter().take_while(|b| **b == b'0').count() };
+                let (dx, dy) = (&x[trim(&x[..m]).min(m)..m], &y[trim(&y[..n]).min(n)..n]);
+                let order = dx.len().cmp(&dy.len()).then_with(|| dx.cmp(dy));
+                if order != Ordering::Equal {
+                    return order;
+                }
+                x = &x[m..];
+                y = &y[n..];
+            }
+            (Some(c), Some(d)) => {
+                let order = c.to_ascii_lowercase().cmp(&d.to_ascii_lowercase());
+                if order != Ordering::Equal {
+                    return order;
+                }
+                x = &x[1..];
+                y = &y[1..];
+            }
+        }
+    }
 }
 
 /// A waiver as the findings page shows it.
@@ -285,6 +343,8 @@ pub(super) fn controls(views: &[ItemView], refs: &[ItemRef]) -> Vec<ControlPage>
         }
     }
     let mut used: BTreeMap<String, usize> = BTreeMap::new();
+    let mut by_control: Vec<(String, Vec<usize>)> = by_control.into_iter().collect();
+    by_control.sort_by(|a, b| natural_cmp(&a.0, &b.0));
     by_control
         .into_iter()
         .map(|(control, indexes)| {
@@ -519,6 +579,94 @@ pub fn csv(views: &[ItemView]) -> String {
     out
 }
 
+/// `items.json`: the item view document.
+fn items_json(input: &SiteInput<'_>) -> Result<String, Error> {
+    let document = ItemsDocument {
+        version: VIEW_VERSION,
+        today: input.meta.today,
+        items: input.views,
+    };
+    let keys = super::audience::hidden_keys(input.hidden);
+    if keys.is_empty() {
+        return crate::render::json_document(&document).map_err(Error::from);
+    }
+    // The keys an audience may not see are not in its file at all.
+    let mut value = serde_json::to_value(&document)?;
+    super::audience::strip_view_keys(&mut value["items"], &keys);
+    crate::render::json_document(&value).map_err(Error::from)
+}
+
+/// `poam.csv`: the profile's columns, else [`csv`]'s.
+fn site_csv(input: &SiteInput<'_>) -> String {
+    // The columns an audience may not see are not in its file at all.
+    super::audience::strip_csv_columns(
+        &input
+            .profile
+            .site_csv(input.views)
+            .unwrap_or_else(|| csv(input.views)),
+        input.hidden,
+    )
+}
+
+/// Owners on the dashboard, at most.
+const TOP_ROWS: usize = 10;
+
+/// The dashboard's owner summary: owners with open items, most open first (then most late,
+/// then by name).
+fn top_owners(
+    refs: &[ItemRef],
+    people: Option<&People>,
+    profile: &dyn SystemProfile,
+) -> Vec<OwnerSection> {
+    let mut sections: Vec<OwnerSection> = owners(refs, people, profile)
+        .into_iter()
+        .filter(|s| s.open > 0)
+        .map(|mut s| {
+            s.items.clear();
+            s
+        })
+        .collect();
+    sections.sort_by(|a, b| {
+        b.open
+            .cmp(&a.open)
+            .then(b.late.cmp(&a.late))
+            .then_with(|| natural_cmp(&a.owner, &b.owner))
+    });
+    sections.truncate(TOP_ROWS);
+    sections
+}
+
+/// The dashboard's control summary: controls with open items, most open first.
+#[derive(Serialize)]
+struct ControlCount<'a> {
+    control: &'a str,
+    title: Option<&'a str>,
+    page: &'a str,
+    open: usize,
+    closed: usize,
+}
+
+fn top_controls(controls: &[ControlPage]) -> Vec<ControlCount<'_>> {
+    let mut rows: Vec<ControlCount<'_>> = controls
+        .iter()
+        .filter(|c| c.open > 0)
+        .map(|c| ControlCount {
+            control: &c.control,
+            title: c.title.as_deref(),
+            page: &c.page,
+            open: c.open,
+            closed: c.closed,
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.open
+            .cmp(&a.open)
+            .then_with(|| natural_cmp(a.control, b.control))
+    });
+    rows.truncate(TOP_ROWS);
+    rows
+}
+
 fn chart_value(chart: &Chart) -> Value {
     context! {
         key => chart.key,
@@ -532,19 +680,20 @@ fn chart_value(chart: &Chart) -> Value {
 
 /// Where [`render`] hands each file the moment it is rendered: (path relative to the site
 /// root, contents). Called from several threads at once.
-pub type Sink<'a> = dyn Fn(&str, String) -> Result<(), Error> + Sync + 'a;
+pub type Sink<'a> = dyn Fn(&str, Vec<u8>) -> Result<(), Error> + Sync + 'a;
 
 /// A single page or data file of the site other than the item pages, rendered on its own.
 enum Job<'a> {
     Findings,
-    ItemsJson,
     Control(&'a ControlPage),
     ItemsHtml,
-    Csv,
     Index,
     ControlsHtml,
     PeopleHtml,
     AssetsHtml,
+    Downloads,
+    Rules,
+    Script,
     Style,
     Marker,
 }
@@ -589,6 +738,80 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
     chart_list.push(charts::age_against_deadline(input.views, input.profile));
     let run = |job: &Job<'_>| -> Result<(String, String), Error> {
         Ok(match job {
+            Job::Downloads => {
+                let offer = |path: String, title: String, bytes: Vec<u8>| {
+                    let row = DownloadRow {
+                        title,
+                        bytes: Some(bytes.len()),
+                        sha256: Some(sha256_hex(&bytes)),
+                        error: None,
+                        path: path.clone(),
+                    };
+                    sink(&path, bytes).map(|()| row)
+                };
+                let mut rows = vec![
+                    offer(
+                        "items.json".into(),
+                        "The item view with computed fields (JSON)".into(),
+                        items_json(input)?.into_bytes(),
+                    )?,
+                    offer(
+                        "poam.csv".into(),
+                        "One row per item (CSV)".into(),
+                        site_csv(input).into_bytes(),
+                    )?,
+                ];
+                for download in input.downloads {
+                    let path = format!("downloads/{}", slug(&download.file));
+                    rows.push(match &download.contents {
+                        Ok(bytes) => offer(path, download.title.clone(), bytes.clone())?,
+                        Err(why) => DownloadRow {
+                            path,
+                            title: download.title.clone(),
+                            bytes: None,
+                            sha256: None,
+                            error: Some(why.clone()),
+                        },
+                    });
+                }
+                (
+                    "downloads.html".into(),
+                    templates.render(
+                        "site/downloads.html.j2",
+                        context! { site => site("", "downloads"), downloads => Serde(&rows) },
+                    )?,
+                )
+            }
+            Job::Rules => {
+                for code in <crate::code::Code as strum::IntoEnumIterator>::iter() {
+                    let text = templates.render(
+                        "site/rule.html.j2",
+                        context! {
+                            site => site("../", "findings"),
+                            code => code.as_str(),
+                            severity => code.default_severity().as_str(),
+                            doc => code.doc(),
+                        },
+                    )?;
+                    sink(&format!("rules/{}.html", code.as_str()), text.into_bytes())?;
+                }
+                (
+                    "rules/index.html".into(),
+                    templates.render(
+                        "site/rules.html.j2",
+                        context! {
+                            site => site("../", "findings"),
+                            rules => <crate::code::Code as strum::IntoEnumIterator>::iter()
+                                .map(|code| context! {
+                                    code => code.as_str(),
+                                    severity => code.default_severity().as_str(),
+                                    summary => code.summary(),
+                                })
+                                .collect::<Vec<_>>(),
+                        },
+                    )?,
+                )
+            }
             Job::Findings => {
                 let page_of_file: HashMap<&str, &str> = input
                     .views
@@ -596,12 +819,33 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
                     .zip(&pages)
                     .map(|(view, page)| (view.path.as_str(), page.as_str()))
                     .collect();
-                let finding_pages: Vec<Option<String>> = input
-                    .summary
-                    .findings
-                    .findings
+                let groups: Vec<Value> = ["error", "warning", "note"]
                     .iter()
-                    .map(|f| page_of_file.get(f.file.as_str()).map(|p| (*p).to_owned()))
+                    .map(|severity| {
+                        let mut rows: Vec<&super::summary::Finding> = input
+                            .summary
+                            .findings
+                            .findings
+                            .iter()
+                            .filter(|f| f.severity == *severity)
+                            .collect();
+                        rows.sort_by(|a, b| {
+                            a.code
+                                .cmp(b.code)
+                                .then_with(|| natural_cmp(&a.file, &b.file))
+                                .then(a.line.cmp(&b.line))
+                        });
+                        let rows: Vec<Value> = rows
+                            .into_iter()
+                            .map(|f| {
+                                context! {
+                                    finding => Serde(f),
+                                    page => page_of_file.get(f.file.as_str()).map(|p| (*p).to_owned()),
+                                }
+                            })
+                            .collect();
+                        context! { severity => *severity, findings => rows }
+                    })
                     .collect();
                 (
                     "findings.html".into(),
@@ -610,7 +854,7 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
                         context! {
                             site => site("", "findings"),
                             findings => Serde(&input.summary.findings),
-                            pages => finding_pages,
+                            groups => groups,
                             waivers => Serde(input.waivers.iter().map(|w| WaiverRow {
                                 item: &w.item,
                                 rule: w.rule.as_str(),
@@ -623,23 +867,7 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
                     )?,
                 )
             }
-            Job::ItemsJson => {
-                let document = ItemsDocument {
-                    version: VIEW_VERSION,
-                    today: input.meta.today,
-                    items: input.views,
-                };
-                let keys = super::audience::hidden_keys(input.hidden);
-                let text = if keys.is_empty() {
-                    crate::render::json_document(&document)?
-                } else {
-                    // The keys an audience may not see are not in its file at all.
-                    let mut value = serde_json::to_value(&document)?;
-                    super::audience::strip_view_keys(&mut value["items"], &keys);
-                    crate::render::json_document(&value)?
-                };
-                ("items.json".into(), text)
-            }
+            Job::Script => ("site.js".into(), templates.raw("site.js")?),
             Job::Control(control) => (
                 control.page.clone(),
                 templates.render(
@@ -654,16 +882,6 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
                     context! { site => site("", "items"), items => Serde(&refs) },
                 )?,
             ),
-            Job::Csv => (
-                "poam.csv".into(),
-                super::audience::strip_csv_columns(
-                    &input
-                        .profile
-                        .site_csv(input.views)
-                        .unwrap_or_else(|| csv(input.views)),
-                    input.hidden,
-                ),
-            ),
             Job::Index => (
                 "index.html".into(),
                 templates.render(
@@ -673,6 +891,8 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
                         summary => Serde(input.summary),
                         charts => chart_list.iter().map(chart_value).collect::<Vec<_>>(),
                         has_history => input.history.is_some(),
+                        owners => Serde(&top_owners(&refs, input.people, input.profile)),
+                        controls => Serde(&top_controls(&controls)),
                     },
                 )?,
             ),
@@ -711,7 +931,10 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
                     },
                 )?,
             ),
-            Job::Style => ("style.css".into(), templates.raw("style.css")?),
+            Job::Style => (
+                "style.css".into(),
+                super::stylesheet(templates, input.meta)?,
+            ),
             Job::Marker => (
                 MARKER.into(),
                 "A status site generated by poam site. poam replaces this folder on the next build.\n"
@@ -719,6 +942,7 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
             ),
         })
     };
+    let run = |job: &Job<'_>| run(job).map(|(path, text)| (path, text.into_bytes()));
     let render_item = |((view, page), item_ref): ((&ItemView, &String), &ItemRef)| {
         let history = view.id.as_deref().and_then(|id| histories.get(id)).copied();
         let events = history
@@ -745,14 +969,15 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
                 has_history => input.history.is_some(),
             },
         )?;
-        sink(page, text)
+        sink(page, text.into_bytes())
     };
     // Biggest first: a free thread takes the oldest task waiting.
-    let mut jobs = vec![Job::Findings, Job::ItemsJson];
+    let mut jobs = vec![Job::Findings, Job::Downloads];
     jobs.extend(controls.iter().map(Job::Control));
     jobs.extend([
         Job::ItemsHtml,
-        Job::Csv,
+        Job::Rules,
+        Job::Script,
         Job::Index,
         Job::ControlsHtml,
         Job::PeopleHtml,
@@ -921,7 +1146,7 @@ pub fn publish(
         let made: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
         let written = AtomicUsize::new(0);
         let staging = Staging::new(&fresh, WRITERS);
-        let write = |relative: &str, text: String, stage: Option<&Path>| -> Result<(), Error> {
+        let write = |relative: &str, text: Vec<u8>, stage: Option<&Path>| -> Result<(), Error> {
             if let Some(dir) = Path::new(relative).parent() {
                 if !dir.as_os_str().is_empty() {
                     // Held while the folder is made, so no thread writes into it before.
@@ -949,7 +1174,7 @@ pub fn publish(
         // The files are rendered on the rayon pool (one thread a core) and written by more
         // threads than cores, which mostly wait on the file system; the bounded queue between
         // them keeps only a few rendered files in memory.
-        let (send, receive) = std::sync::mpsc::sync_channel::<(String, String)>(WRITERS * 4);
+        let (send, receive) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(WRITERS * 4);
         let receive = Mutex::new(receive);
         let failure = FirstError::default();
         let built = std::thread::scope(|threads| {
@@ -976,7 +1201,7 @@ pub fn publish(
                     break;
                 }
             }
-            let sink = |relative: &str, text: String| -> Result<(), Error> {
+            let sink = |relative: &str, text: Vec<u8>| -> Result<(), Error> {
                 if failure.is_set() {
                     return Err(Error::Site("a page could not be written".into()));
                 }
@@ -1092,6 +1317,21 @@ mod tests {
         assert!(matches!(err, Error::Write { .. }), "{err:?}");
         assert!(err.to_string().contains("clash"), "{err}");
         assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
+    }
+
+    #[test]
+    fn controls_and_ids_sort_by_their_numbers() {
+        let mut controls = vec!["SC-13", "SC-8", "AC-2(1)", "AC-2", "AC-12", "sc-7", "SC-08"];
+        controls.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            controls,
+            ["AC-2", "AC-2(1)", "AC-12", "sc-7", "SC-08", "SC-8", "SC-13"]
+        );
+        assert_eq!(
+            natural_cmp("V-0009", "V-10"),
+            std::cmp::Ordering::Less,
+            "leading zeros do not count"
+        );
     }
 
     #[test]

@@ -64,7 +64,22 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "site/findings.html.j2",
         include_str!("../../templates/site/findings.html.j2"),
     ),
+    (
+        "site/downloads.html.j2",
+        include_str!("../../templates/site/downloads.html.j2"),
+    ),
+    (
+        "site/rule.html.j2",
+        include_str!("../../templates/site/rule.html.j2"),
+    ),
+    (
+        "site/rules.html.j2",
+        include_str!("../../templates/site/rules.html.j2"),
+    ),
     ("style.css", include_str!("../../templates/style.css")),
+    // The site's one script: sorting and filtering of tables, loaded as a file (the pages'
+    // CSP allows `script-src 'self'` and nothing inline).
+    ("site.js", include_str!("../../templates/site.js")),
     // The `dod-rmf` profile's own pages (see `crate::profiles`).
     (
         "dod/report.md.j2",
@@ -301,6 +316,20 @@ impl Templates {
         });
         env.add_filter("markdown", |text: Option<String>| -> Value {
             Value::from_safe_string(text.as_deref().map(markdown::to_html).unwrap_or_default())
+        });
+        env.add_filter("markdown_lines", |text: Option<String>| -> Value {
+            Value::from_safe_string(
+                text.as_deref()
+                    .map(markdown::to_html_lines)
+                    .unwrap_or_default(),
+            )
+        });
+        env.add_filter("code_spans", |text: Option<String>| -> Value {
+            Value::from_safe_string(
+                text.as_deref()
+                    .map(markdown::code_spans)
+                    .unwrap_or_default(),
+            )
         });
         env.add_filter("due_text", due_text);
         env.add_filter("short_commit", short_commit);

@@ -77,6 +77,7 @@ fn screenshot(binary: &Path, page: &Path, file: &Path, size: &str) {
         &[
             format!("--screenshot={}", file.display()),
             format!("--window-size={size}"),
+            "--hide-scrollbars".to_owned(),
         ],
     );
     let bytes = std::fs::read(file).expect("screenshot written");
@@ -142,7 +143,12 @@ fn hostile_item_runs_nothing() {
     ] {
         let dom = dump_dom(&binary, &out.join(page));
         assert!(!title(&dom).contains("pwned"), "{page}: a payload ran");
-        let lower = dom.to_ascii_lowercase();
+        let root = "../".repeat(page.matches('/').count());
+        let lower = dom.to_ascii_lowercase().replacen(
+            &format!("<script src=\"{root}site.js\" defer=\"\"></script>"),
+            "",
+            1,
+        );
         for tag in ["<script", "<img", "<iframe", "<svg onload"] {
             assert!(!lower.contains(tag), "{page}: the DOM holds {tag}");
         }
@@ -156,5 +162,181 @@ fn hostile_item_runs_nothing() {
     assert!(
         !dom.to_ascii_lowercase().contains("<a href=\"javascript"),
         "{dom}"
+    );
+}
+
+/// A test script, beside the site (so the pages' `script-src 'self'` lets it run), that
+/// clicks every sort button twice, tries every option of every filter, types the hostile text
+/// into every search box, then marks the page done.
+const EXERCISE: &str = r#"window.addEventListener('load', function () {
+  var buttons = document.querySelectorAll('th button.sort');
+  buttons.forEach(function (b) { b.click(); b.click(); });
+  document.querySelectorAll('.filters select').forEach(function (s) {
+    for (var i = 0; i < s.options.length; i++) {
+      s.selectedIndex = i;
+      s.dispatchEvent(new Event('change'));
+    }
+    s.selectedIndex = 0;
+    s.dispatchEvent(new Event('change'));
+  });
+  document.querySelectorAll('.filters input').forEach(function (input) {
+    input.value = '<img src=x onerror=alert(1)>';
+    input.dispatchEvent(new Event('input'));
+    input.value = '';
+    input.dispatchEvent(new Event('input'));
+  });
+  document.body.setAttribute('data-exercised', String(buttons.length));
+});
+"#;
+
+#[test]
+fn the_table_script_sorts_and_filters_hostile_text_and_runs_none_of_it() {
+    let Some(binary) = chromium() else {
+        return skip(
+            "browser::the_table_script_sorts_and_filters_hostile_text_and_runs_none_of_it",
+        );
+    };
+    let (_temp, _repo, out) = hostile_site();
+    std::fs::write(out.join("exercise.js"), EXERCISE).expect("write");
+    for page in [
+        "items.html",
+        "index.html",
+        "controls.html",
+        "findings.html",
+        "people.html",
+        "assets.html",
+    ] {
+        let html = std::fs::read_to_string(out.join(page)).expect("page");
+        let html = html.replacen(
+            "<script src=\"site.js\" defer></script>",
+            "<script src=\"site.js\" defer></script>\n<script src=\"exercise.js\" defer></script>",
+            1,
+        );
+        let exercised = out.join(format!("exercised-{page}"));
+        std::fs::write(&exercised, html).expect("write");
+        let dom = dump_dom(&binary, &exercised);
+        assert!(!title(&dom).contains("pwned"), "{page}: a payload ran");
+        assert!(
+            dom.contains("data-exercised=\""),
+            "{page}: the test script did not run"
+        );
+        if page == "items.html" {
+            assert!(
+                dom.contains("<button type=\"button\" class=\"sort\">"),
+                "{page}: sort buttons"
+            );
+            assert!(dom.contains("<select id=\"filter-"), "{page}: filters");
+            assert!(
+                dom.contains("&lt;img src=x onerror=\"document.title='pwned'\"&gt;</option>")
+                    || dom.contains("&lt;img src=x onerror=\"document.title='pwned'\"&gt;"),
+                "{page}: the hostile owner is a filter option, as text"
+            );
+        }
+        let lower = dom.to_ascii_lowercase();
+        let lower = lower
+            .replacen("<script src=\"site.js\" defer=\"\"></script>", "", 1)
+            .replacen("<script src=\"exercise.js\" defer=\"\"></script>", "", 1);
+        for tag in ["<script", "<img", "<iframe", "<svg onload"] {
+            assert!(!lower.contains(tag), "{page}: the DOM holds {tag}");
+        }
+    }
+}
+
+/// Where the screenshots go: `POAM_SCREENSHOTS`, else `screenshots/` in the build folder
+/// (`target/screenshots`), which CI keeps as an artifact.
+fn screenshot_dir() -> PathBuf {
+    std::env::var_os("POAM_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_TARGET_TMPDIR"))
+                .parent()
+                .unwrap_or(Path::new("target"))
+                .join("screenshots")
+        })
+}
+
+#[test]
+fn screenshots_of_both_examples_at_desktop_and_phone_width() {
+    let Some(binary) = chromium() else {
+        return skip("browser::screenshots_of_both_examples_at_desktop_and_phone_width");
+    };
+    let shots = screenshot_dir();
+    std::fs::create_dir_all(&shots).expect("screenshot dir");
+    for (example, item) in [
+        ("demo", "items/v-1003.html"),
+        ("cr26", "items/vdr-006.html"),
+    ] {
+        let (_temp, repo) = crate::site_pages::example_repo(example);
+        let out = crate::site_pages::site_of(&repo, "site");
+        for (name, page, tall) in [
+            ("dashboard", "index.html", 2600),
+            ("items", "items.html", 1500),
+            ("item", item, 2200),
+            ("findings", "findings.html", 1800),
+        ] {
+            for (width, label) in [(1400, "desktop"), (390, "phone")] {
+                let height = if width < 600 { tall * 2 } else { tall };
+                screenshot(
+                    &binary,
+                    &out.join(page),
+                    &shots.join(format!("{example}-{name}-{label}.png")),
+                    &format!("{width},{height}"),
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn printed_pages_carry_the_marking_page_numbers_and_open_disclosures() {
+    let Some(binary) = chromium() else {
+        return skip("browser::printed_pages_carry_the_marking_page_numbers_and_open_disclosures");
+    };
+    let (temp, repo) = crate::site_pages::example_repo("demo");
+    let config = repo.join("poam.yaml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, format!("marking: CUI\n{text}")).expect("write");
+    let out = crate::site_pages::site_of(&repo, "site");
+    let pdf = temp.path().join("dashboard.pdf");
+    run_chromium(
+        &binary,
+        &out.join("index.html"),
+        &[
+            format!("--print-to-pdf={}", pdf.display()),
+            "--no-pdf-header-footer".to_owned(),
+        ],
+    );
+    let bytes = std::fs::read(&pdf).expect("printed");
+    assert!(bytes.starts_with(b"%PDF"), "not a PDF");
+    let Ok(text) = Command::new("pdftotext").arg(&pdf).arg("-").output() else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "NOTE browser::printed_pages…: pdftotext (poppler-utils) is not installed; the PDF's text is not checked"
+        );
+        return;
+    };
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    let pages = text.matches("\u{c}").count().max(1);
+    assert!(pages >= 2, "{text}");
+    assert_eq!(
+        text.matches("CUI").count(),
+        2 * pages,
+        "the banner at the top and bottom of each of {pages} pages:\n{text}"
+    );
+    assert!(text.contains(&format!("Page 1 of {pages}")), "{text}");
+    assert!(
+        text.contains("Example Cloud Co. · Example SaaS · as of 2026-11-25"),
+        "{text}"
+    );
+    // The charts' data tables are in collapsed disclosures on screen and open on paper.
+    assert!(
+        text.contains("Data of “Open items over time by risk”"),
+        "{text}"
+    );
+    // Closed, the two history charts' 48 sample dates would be printed only as axis labels.
+    let dates = text.matches("2026-").count() + text.matches("2025-").count();
+    assert!(
+        dates > 100,
+        "{dates} dates: the data rows are printed:\n{text}"
     );
 }

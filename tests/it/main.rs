@@ -45,6 +45,7 @@ mod scan;
 mod schema;
 mod show;
 mod site;
+mod site_pages;
 mod text_safety;
 mod trust;
 mod vdr;
