@@ -1,10 +1,13 @@
 //! Generates the rule codes from the registry (`src/rules/mod.rs`) and each rule file's
 //! `RULE` declaration and `//!` documentation (see `build/registry.rs`), so the binary can
 //! print the docs (`poam rules`) and a test can check that `docs/rules/` is up to date, and
-//! records the commit the binary is built from for `poam --version`.
+//! records the commit the binary is built from for `poam --version`; turns the built-in
+//! control catalog into static tables (`build/catalog.rs`).
 
 use std::path::Path;
 
+#[path = "build/catalog.rs"]
+mod catalog;
 #[path = "build/registry.rs"]
 mod registry;
 
@@ -43,6 +46,23 @@ fn main() {
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&out_dir).join("codes.rs"), codes).expect("write codes.rs");
     std::fs::write(Path::new(&out_dir).join("rule_table.rs"), table).expect("write rule_table.rs");
+    write_catalog(Path::new(&out_dir));
+}
+
+/// The built-in control catalog as static tables (`build/catalog.rs`).
+fn write_catalog(out_dir: &Path) {
+    let controls_path = "data/catalogs/sp800-53r5-controls.json";
+    let baselines_path = "data/catalogs/fedramp-rev5-baselines.json";
+    println!("cargo:rerun-if-changed={controls_path}");
+    println!("cargo:rerun-if-changed={baselines_path}");
+    println!("cargo:rerun-if-changed=build/catalog.rs");
+    let read =
+        |path: &str| std::fs::read_to_string(path).unwrap_or_else(|err| panic!("{path}: {err}"));
+    match catalog::generate(&read(controls_path), &read(baselines_path)) {
+        Ok(tables) => std::fs::write(out_dir.join("catalog_tables.rs"), tables)
+            .expect("write catalog_tables.rs"),
+        Err(problem) => panic!("the built-in catalog cannot be read: {problem}"),
+    }
 }
 
 /// Sets `POAM_COMMIT` to the short commit id of the source tree, or `unknown` outside git (a

@@ -2,52 +2,25 @@
 //! flags and what a withdrawn control went into) and the FedRAMP Rev5 baselines.
 //!
 //! The tables are the derived JSON files in `data/catalogs/` (origin in its SOURCES.md),
-//! embedded in the binary and read into hash maps once, on first use.
-
-use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
-
-use serde::Deserialize;
-
-const CONTROLS_JSON: &str = include_str!("../data/catalogs/sp800-53r5-controls.json");
-const BASELINES_JSON: &str = include_str!("../data/catalogs/fedramp-rev5-baselines.json");
+//! turned into static tables by build.rs (`build/catalog.rs`), so a run reads nothing.
 
 /// One control or enhancement of SP 800-53 Rev 5.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Copy, Debug)]
 pub struct Control {
     /// The canonical label: `AC-2(1)`.
-    pub label: String,
-    pub title: String,
+    pub label: &'static str,
+    pub title: &'static str,
     /// `AC`.
-    pub family: String,
+    pub family: &'static str,
     /// `Access Control`.
-    pub family_title: String,
+    pub family_title: &'static str,
     pub withdrawn: bool,
     /// Labels of the controls a withdrawn one was incorporated into or moved to (or a
     /// family's code, `SR`, when it moved to a whole family).
-    pub withdrawn_into: Vec<String>,
+    pub withdrawn_into: &'static [&'static str],
 }
 
-/// The file's shape: `withdrawn_into` holds OSCAL ids (`ac-2.1`), turned into labels on load.
-#[derive(Deserialize)]
-struct RawControl {
-    id: String,
-    label: String,
-    title: String,
-    family: String,
-    family_title: String,
-    withdrawn: bool,
-    withdrawn_into: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct RawBaselines {
-    low: Vec<String>,
-    moderate: Vec<String>,
-    high: Vec<String>,
-    #[serde(rename = "li-saas")]
-    li_saas: Vec<String>,
-}
+include!(concat!(env!("OUT_DIR"), "/catalog_tables.rs"));
 
 /// A FedRAMP Rev5 baseline, as `system.baseline` names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -91,84 +64,29 @@ impl Baseline {
 /// The catalog with its lookups.
 pub struct Catalog {
     /// In catalog order.
-    pub controls: Vec<Control>,
-    by_label: HashMap<String, usize>,
-    low: HashSet<String>,
-    moderate: HashSet<String>,
-    high: HashSet<String>,
-    li_saas: HashSet<String>,
+    pub controls: &'static [Control],
 }
 
 impl Catalog {
-    /// The built-in catalog, read once.
+    /// The built-in catalog.
     pub fn get() -> &'static Catalog {
-        static CATALOG: OnceLock<Catalog> = OnceLock::new();
-        CATALOG.get_or_init(|| Catalog::from_json(CONTROLS_JSON, BASELINES_JSON))
-    }
-
-    /// Reads the two derived files. They are embedded and checked by tests, so a broken file
-    /// is a build defect: it yields an empty catalog rather than a panic.
-    fn from_json(controls: &str, baselines: &str) -> Catalog {
-        let raw: Vec<RawControl> = serde_json::from_str(controls).unwrap_or_default();
-        let label_of: HashMap<&str, &str> = raw
-            .iter()
-            .map(|c| (c.id.as_str(), c.label.as_str()))
-            .collect();
-        let controls: Vec<Control> = raw
-            .iter()
-            .map(|c| Control {
-                label: c.label.clone(),
-                title: c.title.clone(),
-                family: c.family.clone(),
-                family_title: c.family_title.clone(),
-                withdrawn: c.withdrawn,
-                withdrawn_into: c
-                    .withdrawn_into
-                    .iter()
-                    .map(|id| {
-                        // A control's id becomes its label; a family's (`sr`) its code (`SR`).
-                        label_of
-                            .get(id.as_str())
-                            .map_or_else(|| id.to_ascii_uppercase(), |l| (*l).to_owned())
-                    })
-                    .collect(),
-            })
-            .collect();
-        let by_label = controls
-            .iter()
-            .enumerate()
-            .map(|(index, c)| (c.label.clone(), index))
-            .collect();
-        let baselines: Option<RawBaselines> = serde_json::from_str(baselines).ok();
-        let set = |pick: fn(&RawBaselines) -> &Vec<String>| -> HashSet<String> {
-            baselines
-                .as_ref()
-                .map(|b| pick(b).iter().cloned().collect())
-                .unwrap_or_default()
-        };
-        Catalog {
-            by_label,
-            low: set(|b| &b.low),
-            moderate: set(|b| &b.moderate),
-            high: set(|b| &b.high),
-            li_saas: set(|b| &b.li_saas),
-            controls,
-        }
+        static CATALOG: Catalog = Catalog { controls: CONTROLS };
+        &CATALOG
     }
 
     /// The control with this canonical label (`AC-2(1)`).
     pub fn control(&self, label: &str) -> Option<&Control> {
-        self.by_label.get(label).map(|&index| &self.controls[index])
+        BY_LABEL
+            .binary_search_by(|&index| self.controls[usize::from(index)].label.cmp(label))
+            .ok()
+            .map(|at| &self.controls[usize::from(BY_LABEL[at])])
     }
 
     /// True when `label` is in `baseline` (every control is in `none`).
     pub fn in_baseline(&self, baseline: Baseline, label: &str) -> bool {
         match baseline {
-            Baseline::FedrampLow => self.low.contains(label),
-            Baseline::FedrampModerate => self.moderate.contains(label),
-            Baseline::FedrampHigh => self.high.contains(label),
-            Baseline::FedrampLiSaas => self.li_saas.contains(label),
             Baseline::None => true,
+            listed => baseline_labels(listed).binary_search(&label).is_ok(),
         }
     }
 
@@ -176,11 +94,8 @@ impl Catalog {
     #[cfg(test)]
     fn baseline_len(&self, baseline: Baseline) -> usize {
         match baseline {
-            Baseline::FedrampLow => self.low.len(),
-            Baseline::FedrampModerate => self.moderate.len(),
-            Baseline::FedrampHigh => self.high.len(),
-            Baseline::FedrampLiSaas => self.li_saas.len(),
             Baseline::None => self.controls.len(),
+            listed => baseline_labels(listed).len(),
         }
     }
 
@@ -189,17 +104,28 @@ impl Catalog {
     pub fn nearest(&self, label: &str) -> Option<&str> {
         if let Some((base, _)) = label.split_once('(') {
             if let Some(control) = self.control(base) {
-                return Some(&control.label);
+                return Some(control.label);
             }
         }
         let family = label.split('-').next().unwrap_or("");
         self.controls
             .iter()
             .filter(|c| c.family == family || family.is_empty())
-            .map(|c| (strsim::damerau_levenshtein(label, &c.label), &c.label))
+            .map(|c| (strsim::damerau_levenshtein(label, c.label), c.label))
             .filter(|(distance, _)| *distance <= 2)
             .min_by_key(|(distance, _)| *distance)
-            .map(|(_, l)| l.as_str())
+            .map(|(_, l)| l)
+    }
+}
+
+/// The sorted labels of a FedRAMP baseline (`none` lists none: every control is in it).
+fn baseline_labels(baseline: Baseline) -> &'static [&'static str] {
+    match baseline {
+        Baseline::FedrampLow => LOW,
+        Baseline::FedrampModerate => MODERATE,
+        Baseline::FedrampHigh => HIGH,
+        Baseline::FedrampLiSaas => LI_SAAS,
+        Baseline::None => &[],
     }
 }
 
@@ -271,6 +197,8 @@ fn canonical_number(text: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::*;
 
     #[test]
@@ -311,7 +239,7 @@ mod tests {
         let catalog = Catalog::get();
         assert_eq!(catalog.controls.len(), 1189);
         assert_eq!(catalog.controls.iter().filter(|c| c.withdrawn).count(), 182);
-        let families: HashSet<&str> = catalog.controls.iter().map(|c| c.family.as_str()).collect();
+        let families: HashSet<&str> = catalog.controls.iter().map(|c| c.family).collect();
         assert_eq!(families.len(), 20);
         for (baseline, count) in [
             (Baseline::FedrampLow, 156),
@@ -322,12 +250,7 @@ mod tests {
         ] {
             assert_eq!(catalog.baseline_len(baseline), count, "{}", baseline.name());
         }
-        for set in [
-            &catalog.low,
-            &catalog.moderate,
-            &catalog.high,
-            &catalog.li_saas,
-        ] {
+        for set in [LOW, MODERATE, HIGH, LI_SAAS] {
             for label in set {
                 let control = catalog
                     .control(label)
@@ -336,21 +259,33 @@ mod tests {
             }
         }
         // Every label is canonical, and every withdrawn control points at known ones.
-        for control in &catalog.controls {
+        for control in catalog.controls {
             assert_eq!(
-                canonical_control(&control.label).as_deref(),
-                Some(control.label.as_str())
+                canonical_control(control.label).as_deref(),
+                Some(control.label)
             );
-            for into in &control.withdrawn_into {
+            for into in control.withdrawn_into {
                 assert!(
-                    catalog.control(into).is_some() || families.contains(into.as_str()),
+                    catalog.control(into).is_some() || families.contains(into),
                     "{} → {into}",
                     control.label
                 );
             }
         }
-        let raw: serde_json::Value = serde_json::from_str(CONTROLS_JSON).expect("JSON");
-        assert_eq!(raw.as_array().map(Vec::len), Some(1189));
+        // The generated tables hold the files' entries in their order.
+        let raw: Vec<serde_json::Value> =
+            serde_json::from_str(include_str!("../data/catalogs/sp800-53r5-controls.json"))
+                .expect("JSON");
+        assert_eq!(raw.len(), catalog.controls.len());
+        for (entry, control) in raw.iter().zip(catalog.controls) {
+            assert_eq!(entry["label"].as_str(), Some(control.label));
+            assert_eq!(entry["title"].as_str(), Some(control.title));
+            assert_eq!(entry["withdrawn"].as_bool(), Some(control.withdrawn));
+            assert_eq!(
+                catalog.control(control.label).map(|c| c.label),
+                Some(control.label)
+            );
+        }
     }
 
     #[test]

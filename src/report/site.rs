@@ -359,9 +359,9 @@ pub(super) fn controls(views: &[ItemView], refs: &[ItemRef]) -> Vec<ControlPage>
             let items: Vec<ItemRef> = indexes.iter().map(|i| refs[*i].clone()).collect();
             let known = Catalog::get().control(&control);
             ControlPage {
-                title: known.map(|c| c.title.clone()),
-                family: known.map(|c| c.family.clone()),
-                family_title: known.map(|c| c.family_title.clone()),
+                title: known.map(|c| c.title.to_owned()),
+                family: known.map(|c| c.family.to_owned()),
+                family_title: known.map(|c| c.family_title.to_owned()),
                 control,
                 page,
                 open: items.iter().filter(|i| i.open).count(),
