@@ -341,6 +341,14 @@ impl Server {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
+        // The evidence files this item names, read afresh: one may have changed on disk.
+        let evidence = crate::evidence::EvidenceFiles::gather(
+            &self.config.root,
+            item.documents
+                .iter()
+                .flat_map(|documents| documents.value.iter())
+                .filter_map(|document| document.path.as_ref().map(|p| p.value.as_str())),
+        );
         let mut found = lint::check_item_with(
             &self.config,
             self.today,
@@ -348,6 +356,7 @@ impl Server {
             Elements {
                 people: self.people.as_ref(),
                 inventory: self.inventory.as_ref(),
+                evidence: Some(&evidence),
             },
             &source,
             &item,

@@ -267,6 +267,12 @@ impl SystemProfile for Cmmc {
     fn reports_ver(&self) -> bool {
         false
     }
+
+    /// As under Rev5: a closed item shows `closed.evidence` text or a document added by its
+    /// closing date, which the closeout assessment verifies.
+    fn closure_evidence(&self) -> super::ClosureEvidence {
+        super::ClosureEvidence::TextOrDocument
+    }
 }
 
 /// `5 points`, `1 point`.

@@ -48,5 +48,6 @@ pub fn check(location: Location, item: &str, rule: &str, recorded: NaiveDate) ->
         ),
         help: Some("run `poam baseline --prune` to remove the entries that no longer occur".into()),
         related: Vec::new(),
+        fix: None,
     }
 }

@@ -64,6 +64,7 @@ pub fn check(assessment: &CmmcAssessment, out: &mut Vec<Diagnostic>) {
             message,
             help: help.map(Into::into),
             related: Vec::new(),
+            fix: None,
         });
     }
 }

@@ -80,6 +80,7 @@ pub fn check(assessment: &CmmcAssessment, out: &mut Vec<Diagnostic>) {
             message: format!("no Conditional status: {}", reason.text()),
             help: Some(help.into()),
             related: Vec::new(),
+            fix: None,
         });
     }
 }

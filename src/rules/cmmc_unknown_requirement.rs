@@ -93,5 +93,6 @@ fn report(assessment: &CmmcAssessment, span: Span, message: String, help: String
         message,
         help: Some(help.into()),
         related: Vec::new(),
+        fix: None,
     }
 }

@@ -64,6 +64,7 @@ pub fn check(assessment: &CmmcAssessment, planned: &[&str], out: &mut Vec<Diagno
                 .into(),
             ),
             related: Vec::new(),
+            fix: None,
         });
     }
 }

@@ -89,6 +89,7 @@ pub fn check(workspace: &Workspace, today: NaiveDate) -> Option<(Diagnostic, Sou
         message,
         help: Some("run `poam codeowners` and commit `.github/CODEOWNERS`".into()),
         related: Vec::new(),
+        fix: None,
     };
     Some((diagnostic, source))
 }

@@ -61,5 +61,6 @@ pub fn check(waiver: &Waiver, today: NaiveDate) -> Option<Diagnostic> {
                 .into(),
         ),
         related: Vec::new(),
+        fix: None,
     })
 }

@@ -47,5 +47,6 @@ pub fn check(waiver: &Waiver) -> Diagnostic {
         ),
         help: Some("write the item's id as its file has it, or remove the waiver".into()),
         related: Vec::new(),
+        fix: None,
     }
 }

@@ -74,5 +74,6 @@ pub fn check_item_waiver(waiver: &Waiver) -> Diagnostic {
         ),
         help: Some("the finding is gone: remove the waiver".into()),
         related: Vec::new(),
+        fix: None,
     }
 }
