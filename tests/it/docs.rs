@@ -112,17 +112,17 @@ fn rule_pages_are_up_to_date() {
     );
 }
 
-/// The backticked words of the README bullet of a profile that starts with `label`.
+/// The backticked words of the docs/profiles.md bullet of a profile that starts with `label`.
 fn profile_list(readme: &str, profile: &str, label: &str) -> Vec<String> {
-    let heading = format!("#### `{profile}`");
+    let heading = format!("## `{profile}`");
     let section = readme
         .split_once(&heading)
         .map(|(_, rest)| rest.split("\n#").next().unwrap_or(rest))
-        .unwrap_or_else(|| panic!("README has no section {heading}"));
+        .unwrap_or_else(|| panic!("docs/profiles.md has no section {heading}"));
     let bullet = section
         .split("\n- ")
         .find(|b| b.starts_with(label))
-        .unwrap_or_else(|| panic!("README {heading} has no `- {label}` list"));
+        .unwrap_or_else(|| panic!("docs/profiles.md {heading} has no `- {label}` list"));
     bullet
         .split('`')
         .skip(1)
@@ -131,7 +131,7 @@ fn profile_list(readme: &str, profile: &str, label: &str) -> Vec<String> {
         .collect()
 }
 
-/// The README bullet listing a profile's rules, generated from the registry (code order),
+/// The docs/profiles.md bullet listing a profile's rules, generated from the registry (code order),
 /// wrapped at 100 columns.
 fn rules_bullet(rules: &[String]) -> String {
     let mut out = String::from("- Rules:");
@@ -155,17 +155,17 @@ fn rules_bullet(rules: &[String]) -> String {
     out
 }
 
-/// The README bullet of `profile` that starts with `label`, as written (up to the next bullet
+/// The docs/profiles.md bullet of `profile` that starts with `label`, as written (up to the next bullet
 /// or blank line).
 fn bullet_text<'r>(readme: &'r str, profile: &str, label: &str) -> &'r str {
-    let heading = format!("#### `{profile}`");
+    let heading = format!("## `{profile}`");
     let at = readme
         .find(&heading)
-        .unwrap_or_else(|| panic!("README has no section {heading}"));
+        .unwrap_or_else(|| panic!("docs/profiles.md has no section {heading}"));
     let start = at
         + readme[at..]
             .find(&format!("\n- {label}"))
-            .unwrap_or_else(|| panic!("README {heading} has no `- {label}` list"))
+            .unwrap_or_else(|| panic!("docs/profiles.md {heading} has no `- {label}` list"))
         + 1;
     let rest = &readme[start..];
     let end = rest[2..]
@@ -180,8 +180,8 @@ fn bullet_text<'r>(readme: &'r str, profile: &str, label: &str) -> &'r str {
 
 #[test]
 fn each_profile_is_documented_as_it_is_built() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
-    let mut readme = std::fs::read_to_string(&path).expect("README");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/profiles.md");
+    let mut readme = std::fs::read_to_string(&path).expect("docs/profiles.md");
     // The rule lists are generated from the registry: `POAM_UPDATE_DOCS=1` rewrites them.
     let mut stale = Vec::new();
     for profile in poam::policy::Profile::names() {
@@ -212,10 +212,10 @@ fn each_profile_is_documented_as_it_is_built() {
         );
     }
     if std::env::var_os("POAM_UPDATE_DOCS").is_some() {
-        std::fs::write(&path, &readme).expect("write README");
+        std::fs::write(&path, &readme).expect("write docs/profiles.md");
     }
     assert!(
         stale.is_empty(),
-        "the README's rule lists of {stale:?} are stale; run `POAM_UPDATE_DOCS=1 cargo test --test it docs`"
+        "the rule lists of {stale:?} in docs/profiles.md are stale; run `POAM_UPDATE_DOCS=1 cargo test --test it docs`"
     );
 }
