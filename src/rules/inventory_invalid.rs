@@ -21,7 +21,7 @@
 //!
 //! ## How to fix
 //! Correct the asset as the message says. The keys are the IIW's columns in snake_case (see
-//! the README's "Inventory"), plus `aliases`, `retired`, `kind` and `last_scanned`.
+//! docs/configuration.md, "Inventory"), plus `aliases`, `retired`, `kind` and `last_scanned`.
 //!
 //! ## FedRAMP reference
 //! FedRAMP Integrated Inventory Workbook (SSP Appendix M), row 4 (valid values).
