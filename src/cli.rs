@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use clap::builder::PossibleValue;
 use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::init::Ci;
 use crate::lint::Scope;
 use crate::render::log::LogFormat;
 use crate::render::Format;
@@ -41,6 +42,8 @@ pub enum Command {
     Lint(LintArgs),
     /// Show the audit trail of items from git history: who changed what, when.
     Log(LogArgs),
+    /// Record today's findings in poam-baseline.json, so lint reports them as suppressed.
+    Baseline(BaselineArgs),
     /// Show one item and where it stands: effective rating, deadline, days left, excuses.
     Show(ShowArgs),
     /// List the rules, or explain one.
@@ -61,6 +64,9 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
+    /// Run the language server over standard input and output, for editors (item files and
+    /// poam.yaml: diagnostics, hover, completion, fixes, go to definition).
+    Lsp,
     /// Print the man page (roff).
     Man,
     /// Write the items in another format.
@@ -77,6 +83,101 @@ pub enum Command {
     Import(ImportArgs),
     /// The inventory of assets items name: to and from FedRAMP's Integrated Inventory Workbook.
     Inventory(InventoryArgs),
+    /// CMMC Level 2 (profile cmmc-l2): the SPRS score of assessment.yaml and Conditional status.
+    Cmmc(CmmcArgs),
+    /// Evidence files with a chain of custody: add them to an item with their SHA-256, verify them.
+    Evidence(EvidenceArgs),
+    /// Write the poam block of .github/CODEOWNERS: item files owned by their owners' GitHub
+    /// handles, poam.yaml and the people file by the approvers.
+    Codeowners(CodeownersArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CodeownersArgs {
+    /// Only check that the block is up to date: exit 1 when it is stale or missing.
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EvidenceArgs {
+    #[command(subcommand)]
+    pub what: EvidenceCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCommand {
+    /// Copy files into the evidence folder (`evidence/<ID>/`) and record each in the item's
+    /// `documents` with its SHA-256 and today's date. With --link, the file stays where it is
+    /// (e.g. too large for git): only its hash and the address are recorded.
+    Add(EvidenceAddArgs),
+    /// Check every document: its file is there and has the recorded SHA-256, and (with git
+    /// history) no recorded hash or date was rewritten. Exit 1 when one is not.
+    Verify(EvidenceVerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvidenceAddArgs {
+    /// The item's id.
+    pub id: String,
+    /// The files to add.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The document type, as the FedRAMP template's Supporting Documents column says it.
+    #[arg(
+        long = "type",
+        value_name = "TYPE",
+        default_value = "Remediation Evidence"
+    )]
+    pub kind: String,
+    /// What the document shows.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// Keep the file outside the repository at this http(s) address: its hash is recorded,
+    /// the file is not copied (one FILE only).
+    #[arg(long, value_name = "URL")]
+    pub link: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvidenceVerifyArgs {
+    /// A repo root holding poam.yaml [default: search upward for poam.yaml].
+    pub path: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "human")]
+    pub format: Format,
+    /// Skip the history rule (`evidence-rewritten`).
+    #[arg(long)]
+    pub no_history: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CmmcArgs {
+    #[command(subcommand)]
+    pub what: CmmcCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CmmcCommand {
+    /// The SPRS score (DoD Assessment Methodology: 110 minus each requirement not met, floor
+    /// -203), the Level 2 ratio, whether Conditional status is possible (32 CFR 170.21) and the
+    /// closeout date. Exit 1 when Conditional status is not possible.
+    Score(CmmcScoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CmmcScoreArgs {
+    #[arg(long, value_enum, default_value_t)]
+    pub format: CmmcFormat,
+}
+
+/// Output format of `poam cmmc score`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum CmmcFormat {
+    #[default]
+    Human,
+    /// The score, every deduction and every reason as JSON.
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -189,6 +290,8 @@ pub enum ExportCommand {
     /// The FedRAMP POA&M Template Rev5 workbook: open items on `Open POA&M Items`, closed ones
     /// on `Closed POA&M Items`.
     Xlsx(ExportXlsxArgs),
+    /// FedRAMP's Vulnerability Deviation Request form, filled from one item and poam.yaml.
+    Dr(ExportDrArgs),
     /// The template's 31 columns plus a status column, one row per item.
     Csv(ExportCsvArgs),
     /// An eMASS POA&M import workbook (dod-rmf) in the layout of a branch template (Navy,
@@ -279,6 +382,38 @@ pub struct LintArgs {
         default_value = "pr"
     )]
     pub scope: Scope,
+    /// List the findings the baseline file or a waiver suppresses too (they never fail).
+    #[arg(long)]
+    pub show_suppressed: bool,
+    /// Apply the safe fixes of the findings to the item files (through the item editor:
+    /// comments and layout stay), then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff, apply the unsafe fixes too (a guess the finding suggests).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Show the fixes as a unified diff instead of writing them (the item files stay as they
+    /// are); exits 1 when there is something to fix.
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// A repo root holding poam.yaml, or a bare folder of items [default: search upward for
+    /// poam.yaml].
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// Only drop the entries that no finding matches any more; add none.
+    #[arg(long)]
+    pub prune: bool,
+    /// The last day deadline findings (overdue, due-soon, ...) stay suppressed; without it
+    /// (or `baseline.max_age_days` in poam.yaml) they are not recorded.
+    #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "prune")]
+    pub expires: Option<NaiveDate>,
+    /// Skip the history rules.
+    #[arg(long)]
+    pub no_history: bool,
 }
 
 #[derive(Debug, Args)]
@@ -305,6 +440,9 @@ pub enum ShowFormat {
     Json,
     /// The item view as YAML.
     Yaml,
+    /// A tagged PDF/UA document of the item (for a deviation request or a closure packet);
+    /// needs `-o FILE.pdf` or a redirected standard output.
+    Pdf,
 }
 
 #[derive(Debug, Args)]
@@ -314,6 +452,9 @@ pub struct ShowArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "human")]
     pub format: ShowFormat,
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -333,6 +474,10 @@ pub struct RulesArgs {
 pub struct InitArgs {
     /// The folder to set up (created when missing) [default: the working directory].
     pub dir: Option<PathBuf>,
+    /// The CI service whose pipeline file to write: `github` (.github/workflows/poam.yml),
+    /// `gitlab` (.gitlab-ci.yml) or `bitbucket` (bitbucket-pipelines.yml).
+    #[arg(long, value_enum, value_name = "SERVICE", default_value = "github")]
+    pub ci: Ci,
 }
 
 #[derive(Debug, Args)]
@@ -446,6 +591,9 @@ pub enum ReportFormatArg {
     Md,
     /// One self-contained HTML file.
     Html,
+    /// A tagged PDF/UA document, fonts embedded; needs `-o FILE.pdf` or a redirected
+    /// standard output.
+    Pdf,
 }
 
 #[derive(Debug, Args)]
@@ -469,8 +617,25 @@ pub struct SiteArgs {
     /// A repo root holding poam.yaml, or a bare folder of items [default: search upward for poam.yaml].
     pub path: Option<PathBuf>,
     /// The folder to build the site in; an earlier build there is replaced.
-    #[arg(long, short = 'o', value_name = "DIR")]
-    pub output: PathBuf,
+    #[arg(long, short = 'o', value_name = "DIR", required_unless_present = "pdf")]
+    pub output: Option<PathBuf>,
+    /// Also (or, without `-o`, only) write the whole site as one tagged PDF document with a
+    /// table of contents to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub pdf: Option<PathBuf>,
+    /// Build for one of the audiences of poam.yaml (`audiences:`): what it may not see is
+    /// left out of every page and file [default: everything].
+    #[arg(long, value_name = "NAME")]
+    pub audience: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportDrArgs {
+    /// The item's id.
+    pub id: String,
+    /// Write the workbook to FILE [default: standard output, unless it is a terminal].
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -609,6 +774,9 @@ impl ValueEnum for Format {
             Format::Json,
             Format::Github,
             Format::Sarif,
+            Format::Rdjson,
+            Format::Gitlab,
+            Format::Junit,
         ]
     }
 
@@ -619,6 +787,23 @@ impl ValueEnum for Format {
             Format::Json => "json",
             Format::Github => "github",
             Format::Sarif => "sarif",
+            Format::Rdjson => "rdjson",
+            Format::Gitlab => "gitlab",
+            Format::Junit => "junit",
+        }))
+    }
+}
+
+impl ValueEnum for Ci {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Ci::Github, Ci::Gitlab, Ci::Bitbucket]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(match self {
+            Ci::Github => "github",
+            Ci::Gitlab => "gitlab",
+            Ci::Bitbucket => "bitbucket",
         }))
     }
 }

@@ -47,6 +47,8 @@ pub enum RuleSet {
     Cr26,
     /// DoD RMF (eMASS): status-dependent required fields, the 5x5 risk matrix, eMASS limits.
     Dod,
+    /// CMMC Level 2: the SPRS score, Conditional status and the 180-day closeout.
+    Cmmc,
 }
 
 /// What a rule judges, and so where its findings come from.
@@ -60,6 +62,10 @@ pub enum RuleKind {
     Config,
     /// One item's versions along git history; `history_waivers` may acknowledge a finding.
     History,
+    /// One item's versions along git history, judged by who made each change: the commit's
+    /// signer or author against the roles of the people file (`approvals:`);
+    /// `history_waivers` may acknowledge a finding.
+    Decision,
     /// The history itself: a missing or shallow repository, the waivers, a pull request's
     /// commits.
     Repository,
@@ -85,7 +91,14 @@ impl Code {
 
     /// A history rule whose past findings `history_waivers` in `poam.yaml` may acknowledge.
     pub fn is_waivable(self) -> bool {
-        self.kind() == RuleKind::History
+        matches!(self.kind(), RuleKind::History | RuleKind::Decision)
+    }
+
+    /// A rule whose findings about one item `waivers` in `poam.yaml` may accept until a date:
+    /// the item and files rules (not the configuration's, the repository's or the waivers'
+    /// own).
+    pub fn is_item_waivable(self) -> bool {
+        matches!(self.kind(), RuleKind::Item | RuleKind::Files)
     }
 
     /// True when the rule belongs to one of `sets` (a profile's).
@@ -116,5 +129,8 @@ pub const DOCS_BASE: &str = "https://github.com/poam-dev/poam/blob/main/docs/rul
 
 /// Rules that compare versions of an item along git history, or judge that history itself.
 pub fn is_history_code(code: Code) -> bool {
-    matches!(code.kind(), RuleKind::History | RuleKind::Repository)
+    matches!(
+        code.kind(),
+        RuleKind::History | RuleKind::Decision | RuleKind::Repository
+    )
 }

@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
+
 use crate::code::Code;
 use crate::code::Severity;
 use crate::error::{ConfigError, ConfigProblem, Error};
@@ -13,6 +15,9 @@ use crate::parse;
 pub use crate::policy::profile::{Cr26Class, Deadlines, Policy, Profile};
 use crate::source::{Location, SourceFile};
 use strum::IntoEnumIterator;
+
+mod approvals;
+pub use approvals::{ApprovalSettings, Decision, Signatures, APPROVAL_KEYS};
 
 pub const CONFIG_FILE: &str = "poam.yaml";
 
@@ -37,8 +42,14 @@ pub const CONFIG_KEYS: &[&str] = &[
     "controls",
     "people",
     "inventory",
+    "evidence",
+    "audiences",
     "emass",
+    "approvals",
+    "baseline",
+    "waivers",
 ];
+const BASELINE_KEYS: &[&str] = &["max_age_days"];
 const IMPORT_KEYS: &[&str] = &["default_owner", "default_controls"];
 /// Prefix of the ids `poam new` allocates when `id_prefix` is not set.
 pub const DEFAULT_ID_PREFIX: &str = "V-";
@@ -63,6 +74,9 @@ pub const DEFAULT_INVENTORY_DIR: &str = "inventory";
 /// `inventory.scan_days` when unset: FedRAMP wants the whole inventory scanned every month.
 pub const DEFAULT_SCAN_DAYS: u32 = 30;
 const INVENTORY_KEYS: &[&str] = &["path", "scan_days"];
+const EVIDENCE_KEYS: &[&str] = &["dir"];
+const AUDIENCE_KEYS: &[&str] = &["hide", "items"];
+const AUDIENCE_ITEM_KEYS: &[&str] = &["controls", "risk"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
@@ -165,6 +179,72 @@ pub struct Config {
     /// `emass:`: the header block of an eMASS POA&M export, (key, value) as written; keys are
     /// [`EMASS_KEYS`]. `poc` and `exported_by` may name a person of the people file.
     pub emass: Vec<(&'static str, String)>,
+    /// The CMMC assessment (`assessment.yaml` beside `poam.yaml`), read by the workspace under
+    /// a profile that needs one (`Profile::needs_assessment`); its dates and partial values
+    /// also go into `policy.cmmc`.
+    pub cmmc: Option<std::sync::Arc<crate::model::cmmc::CmmcAssessment>>,
+    /// `evidence.dir` (or `evidence:`), relative to `poam.yaml`, `/`-separated: where `poam
+    /// evidence add` copies files [default: `evidence`].
+    pub evidence_dir: Option<Sp<String>>,
+    /// `audiences:`: who `poam site --audience NAME` builds for, by name.
+    pub audiences: BTreeMap<String, Audience>,
+    /// `approvals:`: the roles that may make each decision; unset, nobody is checked.
+    pub approvals: Option<ApprovalSettings>,
+    /// `baseline.max_age_days`: how long a deadline finding may stay in the baseline file.
+    pub baseline_max_age_days: Option<u32>,
+    /// `waivers:`: findings of one rule on one item accepted until a date, with a reason.
+    pub waivers: Vec<Waiver>,
+}
+
+/// What a site built for one audience leaves out (`audiences.<name>` in `poam.yaml`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Audience {
+    /// `hide:`: the parts of the site this audience does not see at all.
+    pub hide: Vec<Hidden>,
+    /// `items.controls`: only items naming one of these controls (or a control of one of
+    /// these families, `SI`), canonical; empty means every item.
+    pub controls: Vec<String>,
+    /// `items.risk`: only items whose effective rating is one of these; empty means every
+    /// item.
+    pub risk: Vec<crate::model::item::Risk>,
+}
+
+/// A part of the site an audience may be denied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, strum::EnumIter)]
+pub enum Hidden {
+    /// `assets` of every item, the assets page and the inventory.
+    Assets,
+    /// `comments` of every item.
+    Comments,
+    /// `documents` and `closed.evidence` of every item.
+    Evidence,
+    /// `owner` of every item, the people page.
+    Owners,
+    /// The git timelines, commit authors and messages, the charts over time.
+    History,
+    /// The findings page and every finding.
+    Findings,
+}
+
+impl Hidden {
+    pub fn name(self) -> &'static str {
+        match self {
+            Hidden::Assets => "assets",
+            Hidden::Comments => "comments",
+            Hidden::Evidence => "evidence",
+            Hidden::Owners => "owners",
+            Hidden::History => "history",
+            Hidden::Findings => "findings",
+        }
+    }
+
+    pub fn names() -> Vec<&'static str> {
+        Hidden::iter().map(Hidden::name).collect()
+    }
+
+    pub fn from_name(name: &str) -> Option<Hidden> {
+        Hidden::iter().find(|h| h.name() == name)
+    }
 }
 
 /// What the items' references are checked against: the system's control baseline, the
@@ -218,6 +298,12 @@ impl Config {
             import: ImportSettings::default(),
             merge_strategy: None,
             elements: ElementSettings::default(),
+            cmmc: None,
+            evidence_dir: None,
+            audiences: BTreeMap::new(),
+            approvals: None,
+            baseline_max_age_days: None,
+            waivers: Vec::new(),
         }
     }
 
@@ -316,9 +402,12 @@ impl Config {
         if let Some(node) = &node {
             config.read(node, &mut problems);
         }
-        if !config.history_waivers.is_empty() {
+        if !config.history_waivers.is_empty() || !config.waivers.is_empty() {
             let located = SourceFile::new(name.clone(), text.clone());
             for waiver in &mut config.history_waivers {
+                waiver.location = located.location(waiver.location.span);
+            }
+            for waiver in &mut config.waivers {
                 waiver.location = located.location(waiver.location.span);
             }
         }
@@ -493,8 +582,29 @@ impl Config {
                     }
                 }
                 "inventory" => self.read_inventory(value, problems),
+                "evidence" => self.read_evidence(value, problems),
+                "audiences" => self.read_audiences(value, problems),
+                "approvals" => {
+                    self.approvals = approvals::read_approvals(value, &self.root, problems);
+                }
                 "templates" | "repo_url" => self.read_report_key(&entry.key, value, problems),
                 "history_waivers" => self.history_waivers = read_history_waivers(value, problems),
+                "waivers" => self.waivers = read_waivers(value, problems),
+                "baseline" => {
+                    if let Some(entries) = mapping(value, "baseline", problems) {
+                        for entry in entries {
+                            match entry.key.as_str() {
+                                "max_age_days" => {
+                                    self.baseline_max_age_days =
+                                        days(&entry.value, "baseline.max_age_days", problems);
+                                }
+                                other => {
+                                    problems.push(unknown_key(other, entry.key_span, BASELINE_KEYS))
+                                }
+                            }
+                        }
+                    }
+                }
                 "merge_strategy" => {
                     if let Some(name) = string(value, "merge_strategy", problems) {
                         match MergeStrategy::from_name(&name) {
@@ -760,6 +870,141 @@ impl Config {
         }
     }
 
+    /// `evidence: evidence/` or `evidence: {dir: evidence/}`.
+    fn read_evidence(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {
+        let (dir, span) = if let Value::Str(_) = node.value {
+            (string(node, "evidence", problems), node.span)
+        } else {
+            let Some(entries) = mapping(node, "evidence", problems) else {
+                return;
+            };
+            let mut found = (None, node.span);
+            for entry in entries {
+                if entry.key == "dir" {
+                    found = (
+                        string(&entry.value, "evidence.dir", problems),
+                        entry.value.span,
+                    );
+                } else {
+                    problems.push(unknown_key(&entry.key, entry.key_span, EVIDENCE_KEYS));
+                }
+            }
+            found
+        };
+        let Some(dir) = dir else { return };
+        let dir = dir.trim().trim_end_matches('/').to_owned();
+        if crate::model::item::is_valid_evidence_path(&dir) {
+            self.evidence_dir = Some(Sp::new(dir, span));
+        } else {
+            problems.push(ConfigProblem::new(
+                span,
+                format!("`evidence.dir` `{dir}` is not a folder inside the repository"),
+                Some(
+                    "write a path relative to poam.yaml with `/` and no `..`, e.g. `evidence`"
+                        .into(),
+                ),
+            ));
+        }
+    }
+
+    /// Where `poam evidence add` copies files: `evidence.dir`, else `evidence`.
+    pub fn evidence_dir(&self) -> &str {
+        self.evidence_dir
+            .as_ref()
+            .map_or(crate::evidence::DEFAULT_EVIDENCE_DIR, |d| d.value.as_str())
+    }
+
+    /// `audiences: {NAME: {hide: [...], items: {controls: [...], risk: [...]}}}`.
+    fn read_audiences(&mut self, node: &Node, problems: &mut Vec<ConfigProblem>) {
+        let Some(entries) = mapping(node, "audiences", problems) else {
+            return;
+        };
+        for entry in entries {
+            let name = entry.key.clone();
+            let path = format!("audiences.{name}");
+            let mut audience = Audience::default();
+            for part in mapping(&entry.value, &path, problems).unwrap_or_default() {
+                match part.key.as_str() {
+                    "hide" => {
+                        for (text, span) in
+                            string_list(&part.value, &format!("{path}.hide"), problems)
+                        {
+                            match Hidden::from_name(&text) {
+                                Some(hidden) => audience.hide.push(hidden),
+                                None => {
+                                    let names = Hidden::names();
+                                    problems.push(ConfigProblem::new(
+                                        span,
+                                        format!("`{path}.hide` cannot hide `{text}`"),
+                                        Some(match suggest(&text, &names) {
+                                            Some(near) => format!("did you mean `{near}`?"),
+                                            None => {
+                                                format!("what can be hidden: {}", names.join(", "))
+                                            }
+                                        }),
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                    "items" => {
+                        self.read_audience_items(&part.value, &path, &mut audience, problems)
+                    }
+                    other => problems.push(unknown_key(other, part.key_span, AUDIENCE_KEYS)),
+                }
+            }
+            audience.hide.sort();
+            audience.hide.dedup();
+            self.audiences.insert(name, audience);
+        }
+    }
+
+    fn read_audience_items(
+        &self,
+        node: &Node,
+        path: &str,
+        audience: &mut Audience,
+        problems: &mut Vec<ConfigProblem>,
+    ) {
+        for entry in mapping(node, &format!("{path}.items"), problems).unwrap_or_default() {
+            let list_path = format!("{path}.items.{}", entry.key);
+            match entry.key.as_str() {
+                "controls" => {
+                    for (text, span) in string_list(&entry.value, &list_path, problems) {
+                        let family = text.trim().to_ascii_uppercase();
+                        if family.len() == 2 && family.chars().all(|c| c.is_ascii_alphabetic()) {
+                            audience.controls.push(family);
+                        } else if let Some(id) = normalize_control(&text) {
+                            audience.controls.push(id);
+                        } else {
+                            problems.push(ConfigProblem::new(
+                                span,
+                                format!("`{text}` is not a control id or family"),
+                                Some(
+                                    "write control ids such as `SI-2` or families such as `SI`"
+                                        .into(),
+                                ),
+                            ));
+                        }
+                    }
+                }
+                "risk" => {
+                    for (text, span) in string_list(&entry.value, &list_path, problems) {
+                        match crate::model::item::Risk::parse(&text) {
+                            Some(risk) => audience.risk.push(risk),
+                            None => problems.push(ConfigProblem::new(
+                                span,
+                                format!("`{text}` is not a rating"),
+                                Some("write `low`, `moderate`, `high` or `critical`".into()),
+                            )),
+                        }
+                    }
+                }
+                other => problems.push(unknown_key(other, entry.key_span, AUDIENCE_ITEM_KEYS)),
+            }
+        }
+    }
+
     /// The inventory: `inventory:` when set, else `inventory/` beside `poam.yaml` when it
     /// exists; `None` for a bare folder of items. A folder, or one file.
     pub fn inventory_path(&self) -> Option<PathBuf> {
@@ -992,6 +1237,138 @@ pub fn read_history_waivers(node: &Node, problems: &mut Vec<ConfigProblem>) -> V
     waivers
 }
 
+/// One entry of `waivers`: the findings of one rule on one item, accepted until a date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Waiver {
+    /// The item id as written.
+    pub item: String,
+    pub rule: Code,
+    pub reason: String,
+    /// The last day the waiver holds; from the day after, the findings return.
+    pub expires: NaiveDate,
+    /// The ticket that tracks the acceptance, when given.
+    pub ticket: Option<String>,
+    /// The entry in `poam.yaml`.
+    pub location: Location,
+}
+
+const ITEM_WAIVER_KEYS: &[&str] = &["item", "rule", "reason", "expires", "ticket"];
+
+/// Reads `waivers: [{item, rule, reason, expires, ticket}]`; every problem is pushed at its
+/// place. The rule must exist and be one a waiver can silence (a finding about items, not
+/// about the waivers, the baseline or the repository); whether the item exists is known only
+/// once the items are read (`waiver-unknown-item`).
+pub fn read_waivers(node: &Node, problems: &mut Vec<ConfigProblem>) -> Vec<Waiver> {
+    let entries = match &node.value {
+        Value::Seq(entries) => entries.as_slice(),
+        Value::Null => &[],
+        _ => {
+            problems.push(ConfigProblem::new(
+                node.span,
+                format!("`waivers` must be a list, found {}", node.kind()),
+                Some("write each waiver as `- {item: V-1, rule: overdue, reason: <why>, expires: 2027-01-31}`".into()),
+            ));
+            &[]
+        }
+    };
+    let waivable: Vec<&'static str> = Code::iter()
+        .filter(|c| c.is_item_waivable())
+        .map(Code::as_str)
+        .collect();
+    let mut waivers = Vec::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let path = format!("waivers[{index}]");
+        let Some(fields) = mapping(entry, &path, problems) else {
+            if matches!(entry.value, Value::Null) {
+                problems.push(ConfigProblem::new(
+                    entry.span,
+                    format!("`{path}` is empty"),
+                    None,
+                ));
+            }
+            continue;
+        };
+        let (mut item, mut rule, mut reason, mut expires, mut ticket) =
+            (None, None, None, None, None);
+        for field in fields {
+            let value = &field.value;
+            match field.key.as_str() {
+                "item" => item = string(value, &format!("{path}.item"), problems),
+                "rule" => {
+                    let name = string(value, &format!("{path}.rule"), problems);
+                    match name.as_deref().map(|n| (n, Code::from_name(n))) {
+                        Some((_, Some(code))) if code.is_item_waivable() => rule = Some(code),
+                        Some((name, known)) => problems.push(ConfigProblem::new(
+                            value.span,
+                            match known {
+                                Some(_) => format!("`{name}` cannot be waived per item: it is not a finding about an item"),
+                                None => format!("`{name}` is not a rule"),
+                            },
+                            Some(match suggest(name, &waivable) {
+                                Some(s) => format!("did you mean `{s}`?"),
+                                None => "`poam rules` lists the rules".into(),
+                            }),
+                        )),
+                        None => {}
+                    }
+                }
+                "reason" => reason = string(value, &format!("{path}.reason"), problems),
+                "ticket" => ticket = string(value, &format!("{path}.ticket"), problems),
+                "expires" => {
+                    let text = string(value, &format!("{path}.expires"), problems);
+                    match text
+                        .as_deref()
+                        .map(|t| (t, crate::model::item::parse_date(t)))
+                    {
+                        Some((_, Some(date))) => expires = Some(date),
+                        Some((text, None)) => problems.push(ConfigProblem::new(
+                            value.span,
+                            format!("`{path}.expires` must be a date YYYY-MM-DD, found `{text}`"),
+                            None,
+                        )),
+                        None => {}
+                    }
+                }
+                other => problems.push(unknown_key(other, field.key_span, ITEM_WAIVER_KEYS)),
+            }
+        }
+        let missing: Vec<&str> = [
+            ("item", item.is_none()),
+            ("rule", rule.is_none()),
+            ("reason", reason.is_none()),
+            ("expires", expires.is_none()),
+        ]
+        .into_iter()
+        .filter(|(key, absent)| *absent && !fields.iter().any(|f| f.key == *key))
+        .map(|(key, _)| key)
+        .collect();
+        if !missing.is_empty() {
+            problems.push(ConfigProblem::new(
+                entry.span,
+                format!("`{path}` lacks `{}`", missing.join("`, `")),
+                Some("a waiver names the `item`, the `rule`, the `reason` it is accepted and the date it `expires`".into()),
+            ));
+        }
+        if let (Some(item), Some(rule), Some(reason), Some(expires)) = (item, rule, reason, expires)
+        {
+            waivers.push(Waiver {
+                item,
+                rule,
+                reason,
+                expires,
+                ticket,
+                location: Location {
+                    file: String::new(),
+                    span: entry.span,
+                    start: LineCol { line: 1, column: 1 },
+                    end: LineCol { line: 1, column: 1 },
+                },
+            });
+        }
+    }
+    waivers
+}
+
 fn is_commit_id(text: &str) -> bool {
     (4..=40).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
@@ -1034,6 +1411,28 @@ fn string(node: &Node, path: &str, problems: &mut Vec<ConfigProblem>) -> Option<
                 None,
             ));
             None
+        }
+    }
+}
+
+/// A list of non-empty strings (or one string), each with its place.
+fn string_list(node: &Node, path: &str, problems: &mut Vec<ConfigProblem>) -> Vec<(String, Span)> {
+    match &node.value {
+        Value::Seq(values) => values
+            .iter()
+            .filter_map(|v| string(v, &format!("{path}[]"), problems).map(|s| (s, v.span)))
+            .collect(),
+        Value::Str(_) => string(node, path, problems)
+            .map(|s| vec![(s, node.span)])
+            .unwrap_or_default(),
+        Value::Null => Vec::new(),
+        _ => {
+            problems.push(ConfigProblem::new(
+                node.span,
+                format!("`{path}` must be a list of words, found {}", node.kind()),
+                None,
+            ));
+            Vec::new()
         }
     }
 }

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 pub use crate::code::{Code, Severity};
+pub use crate::model::Span;
 pub use crate::source::{Location, SourceFile};
 
 /// A further place the finding concerns (the other file of a duplicate id, say).
@@ -28,6 +29,9 @@ pub struct Diagnostic {
     /// Fixed text for most rules: borrowed, so thousands of findings allocate none.
     pub help: Option<Cow<'static, str>>,
     pub related: Vec<Related>,
+    /// How to fix the finding, when a rule knows (`poam lint --fix`, the language server's
+    /// code actions).
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -54,6 +58,11 @@ impl Diagnostic {
         self
     }
 
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
     /// The order every renderer uses: file, line, column, code.
     pub fn sort_key(&self) -> (&str, usize, usize, &'static str, &str) {
         (
@@ -68,6 +77,55 @@ impl Diagnostic {
 
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// Whether a fix may be applied without asking (`--fix`) or only when asked for
+/// (`--unsafe-fixes`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Safety {
+    /// Cannot change what the item means: a spelling, a word's case, a date's form.
+    Safe,
+    /// Changes what the item says, as the finding suggests: applied only with
+    /// `--unsafe-fixes`.
+    Unsafe,
+}
+
+/// A fix a rule offers with its finding: values to write into the item file, each at a path
+/// of keys and list positions. The item editor (`crate::edit`) writes them, so comments,
+/// quoting and layout stay; `crate::fix` applies them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub safety: Safety,
+    /// What the fix does, in a few words (the title of an editor's code action).
+    pub title: String,
+    pub edits: Vec<FixEdit>,
+}
+
+/// One value a fix writes: in place of the scalar the parser read at `span` of the item file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FixEdit {
+    pub span: Span,
+    pub value: FixValue,
+}
+
+/// A value a fix writes: text (written in the old value's quoting where it can be) or a
+/// date (`YYYY-MM-DD`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FixValue {
+    Text(String),
+    Date(NaiveDate),
+}
+
+impl Fix {
+    /// A fix writing one value in place of the scalar at `span`.
+    pub fn replace(safety: Safety, title: impl Into<String>, span: Span, value: FixValue) -> Self {
+        Fix {
+            safety,
+            title: title.into(),
+            edits: vec![FixEdit { span, value }],
+        }
+    }
 }
 
 /// Counts by severity.
@@ -98,6 +156,8 @@ pub struct Report {
     pub today: NaiveDate,
     /// How many item files were found (readable or not).
     pub items: usize,
+    /// Their names, sorted (relative to the repository root, like findings' files).
+    pub files: Vec<String>,
     /// Sorted by file, line, column, code.
     pub diagnostics: Vec<Diagnostic>,
     /// The text of every file a diagnostic points into, by its relative name.
@@ -105,6 +165,13 @@ pub struct Report {
     /// A pull request's check (`lint --base`, scope `pr`): what it left out, being about
     /// items the pull request does not touch. `None` in every other mode.
     pub untouched: Option<Untouched>,
+    /// Findings the baseline file or a waiver of `poam.yaml` suppressed: counted, listed only
+    /// with `--show-suppressed`, never failing.
+    pub suppressed: Vec<Diagnostic>,
+    /// How many of them each suppressed, and how the baseline changed in a pull request.
+    pub suppression: Suppression,
+    /// List the suppressed findings too (`--show-suppressed`).
+    pub show_suppressed: bool,
     /// What the check read and is done with (parsed items, the history walk), kept here
     /// rather than freed: see [`Leftovers`].
     pub leftovers: Leftovers,
@@ -130,6 +197,26 @@ impl std::fmt::Debug for Leftovers {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Leftovers({} values)", self.0.len())
     }
+}
+
+/// What the baseline and the waivers suppressed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    /// Findings the baseline file holds.
+    pub baseline: usize,
+    /// Findings a waiver of `poam.yaml` accepts.
+    pub waived: usize,
+    /// A pull request's check: the baseline file differs from the base commit's (whose
+    /// entries apply).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_changed: Option<BaselineChange>,
+}
+
+/// Entries added to and removed from the baseline file by a pull request.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct BaselineChange {
+    pub added: usize,
+    pub removed: usize,
 }
 
 /// Findings a pull request's check leaves out: on items it does not touch.

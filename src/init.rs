@@ -17,6 +17,39 @@ pub const CONFIG_TEMPLATE: &str = include_str!("../templates/init/poam.yaml");
 const WORKFLOW_TEMPLATE: &str = include_str!("../templates/init/poam.yml");
 /// Where `init` writes the workflow, relative to the folder.
 pub const WORKFLOW_FILE: &str = ".github/workflows/poam.yml";
+/// The GitLab pipeline `init --ci gitlab` writes; `{{version}}` becomes this poam's version.
+const GITLAB_TEMPLATE: &str = include_str!("../templates/init/gitlab-ci.yml");
+pub const GITLAB_FILE: &str = ".gitlab-ci.yml";
+/// The Bitbucket pipeline `init --ci bitbucket` writes.
+const BITBUCKET_TEMPLATE: &str = include_str!("../templates/init/bitbucket-pipelines.yml");
+pub const BITBUCKET_FILE: &str = "bitbucket-pipelines.yml";
+
+/// The CI service whose pipeline file `poam init` writes (`--ci`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Ci {
+    /// A GitHub Actions workflow: the action, SARIF to code scanning, the site on Pages.
+    #[default]
+    Github,
+    /// `.gitlab-ci.yml`: Code Quality and JUnit reports on merge requests, the site on Pages.
+    Gitlab,
+    /// `bitbucket-pipelines.yml`: JUnit test reports, a nightly custom pipeline.
+    Bitbucket,
+}
+
+impl Ci {
+    /// The pipeline file (relative to the repository root) and its text.
+    pub fn pipeline(self) -> (&'static str, String) {
+        let version = env!("CARGO_PKG_VERSION");
+        match self {
+            Ci::Github => (WORKFLOW_FILE, workflow()),
+            Ci::Gitlab => (GITLAB_FILE, GITLAB_TEMPLATE.replace("{{version}}", version)),
+            Ci::Bitbucket => (
+                BITBUCKET_FILE,
+                BITBUCKET_TEMPLATE.replace("{{version}}", version),
+            ),
+        }
+    }
+}
 /// Where `init` writes the editor settings, relative to the folder.
 pub const VSCODE_SETTINGS_FILE: &str = ".vscode/settings.json";
 
@@ -92,7 +125,7 @@ pub fn example_item(id: &str, today: NaiveDate, config: &Config) -> String {
 /// Writes the starting files into `dir` (created when missing): `poam.yaml`, the items
 /// folder with an example item (only when the folder holds no items yet), the workflow and
 /// the editor settings. Existing files are skipped.
-pub fn init(dir: &Path, today: NaiveDate) -> Result<InitOutcome, Error> {
+pub fn init(dir: &Path, today: NaiveDate, ci: Ci) -> Result<InitOutcome, Error> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Write {
         path: dir.to_path_buf(),
         source,
@@ -138,12 +171,8 @@ pub fn init(dir: &Path, today: NaiveDate) -> Result<InitOutcome, Error> {
             .skipped
             .push((example_name, format!("{items_name}/ already holds items")));
     }
-    create_file(
-        &dir.join(WORKFLOW_FILE),
-        &workflow(),
-        WORKFLOW_FILE,
-        &mut outcome,
-    )?;
+    let (pipeline, text) = ci.pipeline();
+    create_file(&dir.join(pipeline), &text, pipeline, &mut outcome)?;
     let settings = vscode_settings(&format!("{items_name}/**/*.yaml"));
     create_file(
         &dir.join(VSCODE_SETTINGS_FILE),

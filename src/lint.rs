@@ -120,7 +120,10 @@ pub fn check_items(
     diagnostics
 }
 
-/// Assesses one parsed item and runs the item rules over it.
+/// Assesses one parsed item and runs the item rules over it, without the people file and
+/// the inventory (so the owner and asset rules stay quiet): for checks that only ask whether
+/// an edit leaves the item readable. An editor's check passes them ([`check_item_with`], as
+/// `poam lsp` does).
 pub fn check_item(
     config: &Config,
     today: NaiveDate,
@@ -147,6 +150,19 @@ pub fn check_item(
 pub struct Elements<'a> {
     pub people: Option<&'a crate::people::People>,
     pub inventory: Option<&'a crate::inventory::Inventory>,
+    /// The files the items' documents name.
+    pub evidence: Option<&'a crate::evidence::EvidenceFiles>,
+}
+
+/// What is at the paths the loaded items' documents name (relative to the folder of
+/// `poam.yaml`).
+pub fn evidence_files(config: &Config, loaded: &[LoadedItem]) -> crate::evidence::EvidenceFiles {
+    let paths = loaded
+        .iter()
+        .filter_map(|file| file.item.as_ref()?.documents.as_ref())
+        .flat_map(|documents| documents.value.iter())
+        .filter_map(|document| document.path.as_ref().map(|p| p.value.as_str()));
+    crate::evidence::EvidenceFiles::gather(&config.root, paths)
 }
 
 /// [`check_item`] with the people file and inventory the reference rules check against.
@@ -172,6 +188,7 @@ pub fn check_item_with(
         assessment: &assessment,
         people: elements.people,
         inventory: elements.inventory,
+        evidence: elements.evidence,
     })
 }
 
@@ -184,6 +201,8 @@ pub fn finish(
     keep_sources: bool,
 ) -> Report {
     let items = loaded.len();
+    let mut files: Vec<String> = loaded.iter().map(|f| f.source.name.clone()).collect();
+    files.sort_unstable();
     diag::sort(&mut diagnostics);
     let sources = if keep_sources {
         take_sources(&mut loaded, &diagnostics, config_source)
@@ -196,9 +215,13 @@ pub fn finish(
     Report {
         today,
         items,
+        files,
         diagnostics,
         sources,
         untouched: None,
+        suppressed: Vec::new(),
+        suppression: diag::Suppression::default(),
+        show_suppressed: false,
         leftovers,
     }
 }
@@ -265,8 +288,12 @@ pub fn keep_files(report: &mut Report, names: &std::collections::BTreeSet<String
     report
         .diagnostics
         .retain(|d| names.contains(d.location.file.as_str()));
+    report
+        .suppressed
+        .retain(|d| names.contains(d.location.file.as_str()));
     keep_sources_of_findings(report);
     report.items = names.len();
+    report.files.retain(|f| names.contains(f.as_str()));
 }
 
 /// Lints the items of the workspace: field and deadline rules, then history rules. Every
@@ -277,9 +304,24 @@ pub fn lint(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
 
 /// [`lint`], keeping in pull-request mode only the findings `scope` says count.
 pub fn lint_in_scope(
+    workspace: Workspace,
+    input: &LintInput,
+    scope: Scope,
+) -> Result<Report, Error> {
+    lint_inner(workspace, input, scope, true)
+}
+
+/// [`lint`] without the baseline file: every finding it would suppress is reported
+/// (`poam baseline` records them). Waivers still apply.
+pub fn lint_without_baseline(workspace: Workspace, input: &LintInput) -> Result<Report, Error> {
+    lint_inner(workspace, input, Scope::All, false)
+}
+
+fn lint_inner(
     mut workspace: Workspace,
     input: &LintInput,
     scope: Scope,
+    use_baseline: bool,
 ) -> Result<Report, Error> {
     let repo = match input.history {
         HistoryMode::Off => None,
@@ -302,6 +344,7 @@ pub fn lint_in_scope(
     let mut found = HistoryFindings::default();
     let mut touched = None;
     let mut walked = None;
+    let mut merge_base = None;
     if input.history == HistoryMode::Full && repo.is_none() {
         found.notes.extend(rules::history_unavailable(
             config,
@@ -318,7 +361,10 @@ pub fn lint_in_scope(
         match &input.history {
             HistoryMode::Base(rev) => {
                 let pr = repo.pr_history(rev, options).map_err(history_error)?;
-                found = pr_history_findings(config, &pr, cutoff.as_ref(), &unknown);
+                merge_base = Some(pr.merge_base.id.clone());
+                let authority = authority(&workspace, repo);
+                found =
+                    pr_history_findings(config, &pr, cutoff.as_ref(), &unknown, authority.as_ref());
                 found.violations.extend(rules::rebase_merge_violations(
                     config,
                     &pr,
@@ -330,6 +376,7 @@ pub fn lint_in_scope(
             }
             _ => {
                 let history = repo.full_history(options).map_err(history_error)?;
+                let authority = authority(&workspace, repo);
                 found = full_history_findings(
                     config,
                     &folder,
@@ -337,13 +384,26 @@ pub fn lint_in_scope(
                     &workspace.items,
                     cutoff.as_ref(),
                     &unknown,
+                    authority.as_ref(),
                 );
                 // Freeing a large history takes a noticeable moment: the caller decides when.
                 walked = Some(history);
             }
         }
     }
-    let mut report = assemble(workspace, &folder, input.today, found, input.sources);
+    let baseline = match (use_baseline, &repo, &merge_base) {
+        (false, _, _) => None,
+        (true, Some(repo), Some(commit)) => base_baseline(&workspace, repo, commit)?,
+        (true, _, _) => load_baseline(&workspace)?,
+    };
+    let mut report = assemble(
+        workspace,
+        &folder,
+        input.today,
+        found,
+        input.sources,
+        baseline,
+    );
     if let Some(history) = walked {
         report.leftovers.keep(history);
     }
@@ -360,6 +420,7 @@ pub fn lint_in_scope(
 fn keep_touched(report: &mut Report, touched: &history::Touched, folder: &ItemsFolder) {
     let kept = |d: &Diagnostic| {
         rules::is_history_code(d.code)
+            || d.code == rules::Code::CodeownersStale
             || d.location.file == folder.name
             || touched.paths.contains(&d.location.file)
             || d.related
@@ -396,6 +457,7 @@ pub fn lint_with_history(
     note_people_history(&mut workspace, &repo)?;
     let config = &workspace.config;
     let (cutoff, unknown) = repository_context(config, &repo, today)?;
+    let authority = authority(&workspace, &repo);
     let found = full_history_findings(
         config,
         &folder,
@@ -403,9 +465,12 @@ pub fn lint_with_history(
         &workspace.items,
         cutoff.as_ref(),
         &unknown,
+        authority.as_ref(),
     );
+    drop(authority);
+    let baseline = load_baseline(&workspace)?;
     // For the reports, which show no source snippets.
-    Ok(assemble(workspace, &folder, today, found, false))
+    Ok(assemble(workspace, &folder, today, found, false, baseline))
 }
 
 /// Lints the workspace in pull-request mode against a change already read (`poam report
@@ -421,9 +486,92 @@ pub fn lint_with_pr(
     note_people_history(&mut workspace, repo)?;
     let config = &workspace.config;
     let (cutoff, unknown) = repository_context(config, repo, today)?;
-    let found = pr_history_findings(config, pr, cutoff.as_ref(), &unknown);
+    let authority = authority(&workspace, repo);
+    let found = pr_history_findings(config, pr, cutoff.as_ref(), &unknown, authority.as_ref());
+    drop(authority);
+    let baseline = base_baseline(&workspace, repo, &pr.merge_base.id)?;
     // For the reports, which show no source snippets.
-    Ok(assemble(workspace, &folder, today, found, false))
+    Ok(assemble(workspace, &folder, today, found, false, baseline))
+}
+
+/// The name findings give the baseline file: relative to the repository root, like the item
+/// files.
+fn baseline_name(workspace: &Workspace) -> String {
+    display_name(
+        &crate::baseline::path(&workspace.config),
+        &workspace.display_root,
+    )
+}
+
+/// The baseline file of the working tree, when there is one.
+fn load_baseline(workspace: &Workspace) -> Result<Option<crate::baseline::Loaded>, Error> {
+    crate::baseline::load(
+        &crate::baseline::path(&workspace.config),
+        &baseline_name(workspace),
+    )
+}
+
+/// A pull request's check: the baseline of the base commit (`commit`, the merge base), so a
+/// pull request cannot add to it silently; with how the working tree's file differs from it.
+fn base_baseline(
+    workspace: &Workspace,
+    repo: &history::GitRepo,
+    commit: &str,
+) -> Result<Option<crate::baseline::Loaded>, Error> {
+    let path = crate::baseline::path(&workspace.config);
+    let name = baseline_name(workspace);
+    let base = match repo.file_at(commit, &path).map_err(Error::history)? {
+        Some(bytes) => Some(crate::baseline::parse(bytes, &name)?),
+        None => None,
+    };
+    let current = load_baseline(workspace)?;
+    let empty = crate::baseline::BaselineFile::default();
+    let changed = crate::baseline::change(
+        base.as_ref().map_or(&empty, |b| &b.file),
+        current.as_ref().map_or(&empty, |c| &c.file),
+    );
+    Ok(match base {
+        Some(mut base) => {
+            base.changed = changed;
+            Some(base)
+        }
+        // No baseline at the base commit: none applies, but a new one is still reported.
+        None => changed.map(|changed| crate::baseline::Loaded {
+            file: empty,
+            source: crate::source::SourceFile::new(name, String::new()),
+            changed: Some(changed),
+        }),
+    })
+}
+
+/// Who may decide, when `poam.yaml` has `approvals:` (`decision-unauthorized`).
+fn authority<'a>(
+    workspace: &'a Workspace,
+    repo: &'a history::GitRepo,
+) -> Option<crate::authority::Authority<'a>> {
+    let settings = workspace.config.approvals.as_ref()?;
+    Some(crate::authority::Authority::new(
+        settings,
+        workspace.people.as_ref(),
+        Some(repo),
+    ))
+}
+
+/// The history rules' and the decision rules' violations along `runs`.
+fn judge_runs(
+    config: &Config,
+    runs: &[audit::Run],
+    authority: Option<&crate::authority::Authority>,
+) -> Vec<Violation> {
+    let mut judged = rules::judge_history(runs, config.policy.profile);
+    if let Some(authority) = authority {
+        judged.extend(rules::judge_decisions(
+            runs,
+            config.policy.profile,
+            authority,
+        ));
+    }
+    judged
 }
 
 fn pr_history_findings(
@@ -431,9 +579,10 @@ fn pr_history_findings(
     pr: &history::PrHistory,
     cutoff: Option<&history::Cutoff>,
     unknown_waivers: &[bool],
+    authority: Option<&crate::authority::Authority>,
 ) -> HistoryFindings {
     let mut found = HistoryFindings::default();
-    let judged = rules::judge_history(&audit::pr_runs(pr, cutoff), config.policy.profile);
+    let judged = judge_runs(config, &audit::pr_runs(pr, cutoff), authority);
     // A pull request sees only its own commits: a waiver of a mainline commit matching
     // nothing here is expected.
     found.violations = apply_waivers(judged, &config.history_waivers).kept;
@@ -473,6 +622,9 @@ fn items_folder(workspace: &Workspace) -> ItemsFolder {
 fn name_waivers(workspace: &mut Workspace) -> ItemsFolder {
     let folder = items_folder(workspace);
     for waiver in &mut workspace.config.history_waivers {
+        waiver.location.file.clone_from(&folder.name);
+    }
+    for waiver in &mut workspace.config.waivers {
         waiver.location.file.clone_from(&folder.name);
     }
     folder
@@ -529,6 +681,7 @@ fn full_history_findings(
     loaded: &[LoadedItem],
     cutoff: Option<&history::Cutoff>,
     unknown_waivers: &[bool],
+    authority: Option<&crate::authority::Authority>,
 ) -> HistoryFindings {
     let mut found = HistoryFindings::default();
     if history.head.is_none() {
@@ -557,7 +710,7 @@ fn full_history_findings(
             found.input.last_changed.insert(id.to_owned(), date);
         }
     }
-    let judged = rules::judge_history(&audit::full_runs(history, cutoff), config.policy.profile);
+    let judged = judge_runs(config, &audit::full_runs(history, cutoff), authority);
     let waived = apply_waivers(judged, &config.history_waivers);
     found.violations = waived.kept;
     // Without commits the one `history-unavailable` note says it all.
@@ -578,7 +731,9 @@ fn assemble(
     today: NaiveDate,
     found: HistoryFindings,
     keep_sources: bool,
+    baseline: Option<crate::baseline::Loaded>,
 ) -> Report {
+    let codeowners = rules::check_codeowners(&workspace, today);
     let Workspace {
         config,
         items: loaded,
@@ -594,6 +749,10 @@ fn assemble(
         .as_ref()
         .map(|s| crate::source::SourceFile::new(folder.name.clone(), s.text.to_string()));
     let mut diagnostics = found.notes;
+    let codeowners_source = codeowners.map(|(finding, source)| {
+        diagnostics.push(finding);
+        source
+    });
     if let Some(source) = &config_source {
         diagnostics.extend(rules::check_config(config, source));
     }
@@ -603,9 +762,19 @@ fn assemble(
     if let Some(inventory) = &inventory {
         diagnostics.extend(rules::check_inventory(config, inventory, today));
     }
+    if let Some(assessment) = config.cmmc.as_deref() {
+        let planned: Vec<&str> = loaded
+            .iter()
+            .filter_map(|file| file.item.as_ref()?.requirement.as_ref())
+            .map(|r| r.value.trim())
+            .collect();
+        diagnostics.extend(rules::check_assessment(config, assessment, &planned));
+    }
+    let evidence = evidence_files(config, &loaded);
     let elements = Elements {
         people: people.as_ref(),
         inventory: inventory.as_ref(),
+        evidence: Some(&evidence),
     };
     let item_findings = check_items(config, today, &found.input, kev.as_ref(), elements, &loaded);
     // Usually nothing precedes them: take the (possibly tens of thousands of) item findings
@@ -622,6 +791,51 @@ fn assemble(
         let ctx = history_context(&loaded, &ids, &paths);
         diagnostics.extend(rules::check_history(config, violations, &ctx));
     }
+    let mut suppressed = Vec::new();
+    let mut suppression = diag::Suppression::default();
+    if !config.waivers.is_empty() {
+        let ids: std::collections::HashSet<&str> = loaded
+            .iter()
+            .filter_map(|file| file.item.as_ref().and_then(Item::id_text))
+            .collect();
+        let mut matches = vec![0; config.waivers.len()];
+        diagnostics.retain(|d| {
+            let waiver = config.waivers.iter().position(|w| {
+                w.expires >= today && w.rule == d.code && d.item.as_deref() == Some(&w.item)
+            });
+            match waiver {
+                Some(index) => {
+                    matches[index] += 1;
+                    suppressed.push(d.clone());
+                    false
+                }
+                None => true,
+            }
+        });
+        suppression.waived = suppressed.len();
+        diagnostics.extend(rules::check_item_waivers(
+            config,
+            today,
+            &|id| ids.contains(id),
+            &matches,
+        ));
+    }
+    let mut baseline_source = None;
+    if let Some(baseline) = baseline {
+        // Matched in report order, so that which of two identical findings an entry takes
+        // does not depend on the order rules ran in.
+        diag::sort(&mut diagnostics);
+        let applied = crate::baseline::apply(config, &baseline, diagnostics, today);
+        diagnostics = applied.kept;
+        suppression.baseline = applied.suppressed.len();
+        suppressed.extend(applied.suppressed);
+        if !applied.stale.is_empty() {
+            baseline_source = Some(baseline.source.clone());
+        }
+        diagnostics.extend(applied.stale);
+        suppression.baseline_changed = baseline.changed;
+    }
+    diag::sort(&mut suppressed);
     let mut report = finish(
         today,
         config_source.as_ref(),
@@ -629,6 +843,14 @@ fn assemble(
         diagnostics,
         keep_sources,
     );
+    report.suppressed = suppressed;
+    report.suppression = suppression;
+    if let Some(source) = codeowners_source.filter(|_| keep_sources) {
+        report.sources.insert(source.name.clone(), source);
+    }
+    if let Some(source) = baseline_source.filter(|_| keep_sources) {
+        report.sources.insert(source.name.clone(), source);
+    }
     // The people file's text, for the snippets of findings that point into it.
     if let Some(people) =
         people.filter(|p| keep_sources && report_points_into(&report, &p.source.name))
@@ -636,6 +858,16 @@ fn assemble(
         report
             .sources
             .insert(people.source.name.clone(), people.source);
+    }
+    // The assessment's text (`cmmc-l2`), likewise.
+    if let Some(assessment) = config
+        .cmmc
+        .as_deref()
+        .filter(|a| keep_sources && report_points_into(&report, &a.source.name))
+    {
+        report
+            .sources
+            .insert(assessment.source.name.clone(), assessment.source.clone());
     }
     // Likewise the inventory files findings point into.
     if let Some(inventory) = inventory.filter(|_| keep_sources) {

@@ -35,12 +35,14 @@ fn main() -> ExitCode {
     }
     let result = match cli.command {
         Command::Lint(args) => commands::lint::run(args, global),
+        Command::Baseline(args) => commands::baseline::run(&args, global),
         Command::Log(args) => commands::log::run(&args, global),
         Command::Show(args) => commands::show::run(&args, global),
         Command::Rules(args) => commands::rules::run(&args),
         Command::Schema(args) => commands::schema::run(&args),
         Command::Completions(args) => commands::completions::run_completions(&args),
         Command::Man => commands::completions::run_man(),
+        Command::Lsp => commands::lsp::run(global),
         Command::Init(args) => commands::init::run(&args, global),
         Command::New(args) => commands::new::run(&args, global),
         Command::Close(args) => commands::lifecycle::close(&args, global),
@@ -50,10 +52,13 @@ fn main() -> ExitCode {
         Command::Export(args) => commands::export::run(&args, global),
         Command::Migrate(args) => commands::migrate::run(&args, global),
         Command::Rename(args) => commands::rename::run(&args, global),
+        Command::Codeowners(args) => commands::codeowners::run(&args, global),
         Command::Report(args) => commands::report::run(&args, global),
         Command::Site(args) => commands::site::run(&args, global),
         Command::Import(args) => commands::import::run(&args, global),
         Command::Inventory(args) => commands::inventory::run(&args, global),
+        Command::Cmmc(args) => commands::cmmc::run(&args, global),
+        Command::Evidence(args) => commands::evidence::run(&args, global),
     };
     match result {
         Ok(code) => code,

@@ -415,10 +415,20 @@ fn read_person(node: &Node, problems: &mut Vec<Problem>) -> Option<Person> {
                     .collect()
             }
             "keys" => {
-                person.keys = list(value, key, problems)
-                    .into_iter()
-                    .map(|s| s.value)
-                    .collect()
+                let keys = list(value, key, problems);
+                for listed in &keys {
+                    if let crate::signing::ListedKey::Invalid(why) =
+                        crate::signing::classify_key(&listed.value)
+                    {
+                        invalid(
+                            problems,
+                            listed.span,
+                            format!("a key of `keys` is {why}"),
+                            Some("list SSH public keys as `ssh-keygen` writes them (`ssh-ed25519 AAAA... comment`) and OpenPGP keys by fingerprint"),
+                        );
+                    }
+                }
+                person.keys = keys.into_iter().map(|s| s.value).collect();
             }
             "members" => person.members = list(value, key, problems),
             "aliases" => person.aliases = list(value, key, problems),

@@ -115,6 +115,10 @@ pub struct PoamItem {
         inner(pattern(r"^[A-Za-z]{2}-\d{1,3}(\(\d{1,3}\))?$"))
     )]
     pub controls: Option<Vec<String>>,
+    /// The NIST SP 800-171 Rev 2 requirement the item plans to meet, e.g. `3.5.3` (profile
+    /// cmmc-l2, where it is required).
+    #[schemars(pattern(r"^3\.\d{1,2}\.\d{1,2}$"))]
+    pub requirement: Option<String>,
     /// [E] Weakness Detector Source: the scanner, 3PAO or assessment that found it.
     pub detector: Text,
     /// [F] Weakness Source Identifier: the detector's id (plugin, rule); `none` when it gives
@@ -529,6 +533,21 @@ pub struct Document {
     pub kind: Option<Text>,
     /// Its file name or reference.
     pub name: Option<Text>,
+    /// The evidence file, relative to the folder of poam.yaml, `/`-separated, no `..`
+    /// (`poam evidence add` copies it to `evidence/<ID>/`).
+    #[schemars(pattern(r"^[^/\\:]"))]
+    pub path: Option<String>,
+    /// Where a document kept outside the repository is (http or https).
+    #[schemars(pattern(r"^https?://"))]
+    pub url: Option<String>,
+    /// The SHA-256 of the file when it was added (64 hex digits); `evidence-altered` and
+    /// `evidence-rewritten` hold the file and the record to it.
+    #[schemars(pattern(r"^[0-9a-fA-F]{64}$"))]
+    pub sha256: Option<String>,
+    /// The day the document was added.
+    pub added: Option<Date>,
+    /// What the document shows.
+    pub note: Option<Text>,
 }
 
 /// How the item was closed.
@@ -537,8 +556,10 @@ pub struct Document {
 pub struct Closed {
     /// The closing date.
     pub date: Date,
-    /// What shows the weakness is gone: a rescan, a ticket, a change record.
-    pub evidence: Text,
+    /// What shows the weakness is gone: a rescan, a ticket, a change record. Under
+    /// fedramp-rev5 and fedramp-cr26 it may be left out when a document was added on or
+    /// before the closing date (`closed-without-evidence`).
+    pub evidence: Option<Text>,
 }
 
 /// `poam.yaml`: where the items live, the deadline profile and rule severities. Every key is
@@ -572,6 +593,12 @@ pub struct PoamConfig {
     /// Past history violations acknowledged, each with its commit, rule and reason; checked
     /// (an unknown commit or a waiver matching nothing is reported) and shown by `poam log`.
     pub history_waivers: Option<Vec<HistoryWaiverEntry>>,
+    /// Findings of one rule on one item accepted until a date, each with a reason; checked (an
+    /// unknown item is an error, an expired waiver or one matching nothing a warning) and shown
+    /// by `poam log` and the site.
+    pub waivers: Option<Vec<WaiverEntry>>,
+    /// The baseline file `poam-baseline.json` (`poam baseline`).
+    pub baseline: Option<BaselineSettings>,
     /// How pull requests reach the default branch. Unset: `poam lint --base` warns when a
     /// rebase or fast-forward merge would leave a history finding on main that the squashed
     /// change does not (`history-rebase-merge`); `rebase` makes that an error; `squash` and
@@ -602,6 +629,116 @@ pub struct PoamConfig {
     /// assets, per file) or one file, relative to poam.yaml [default: `inventory/` beside
     /// poam.yaml, when it exists]; or `{path, scan_days}`.
     pub inventory: Option<InventorySetting>,
+    /// Where `poam evidence add` copies evidence files: a folder relative to poam.yaml
+    /// [default: `evidence`], or `{dir}`.
+    pub evidence: Option<EvidenceSetting>,
+    /// Who `poam site --audience NAME` builds for: what each audience does not see, and which
+    /// items it gets.
+    pub audiences: Option<BTreeMap<String, AudienceSetting>>,
+    /// Which roles of the people file may make each decision items record, and what proves
+    /// who made it (`decision-unauthorized`, `poam codeowners`). A decision not listed is
+    /// anybody's.
+    pub approvals: Option<Approvals>,
+}
+
+/// `approvals:`: the roles that may make each decision.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Approvals {
+    /// Roles that may set `status: closed`.
+    pub close: Option<Vec<String>>,
+    /// Roles that may set a deviation's `status` to `approved` or `rejected`.
+    #[serde(rename = "deviation-decision")]
+    pub deviation_decision: Option<Vec<String>>,
+    /// Roles that may record CR26 `vdr.accepted`.
+    pub accept: Option<Vec<String>>,
+    /// Roles that may move `due`.
+    #[serde(rename = "due-change")]
+    pub due_change: Option<Vec<String>>,
+    /// Roles that may take an item from `closed` back to another status.
+    pub reopen: Option<Vec<String>>,
+    /// Who is taken to have decided [default: `author`].
+    pub signatures: Option<SignaturesName>,
+    /// A file or folder of OpenPGP public keys (relative to poam.yaml) whose fingerprints the
+    /// people file lists under `keys:`; verified with the `gpg` program.
+    pub openpgp_keys: Option<String>,
+}
+
+/// `approvals.signatures`.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+pub enum SignaturesName {
+    /// The commit's signer: a valid SSH or OpenPGP signature by a key listed under the
+    /// person's `keys:`.
+    Required,
+    /// The commit's author, by email.
+    Author,
+    /// Nobody is checked: the roles serve `poam codeowners` only.
+    Off,
+}
+
+/// `evidence:` as a folder, or as `{dir}`.
+pub struct EvidenceSetting;
+
+impl JsonSchema for EvidenceSetting {
+    fn schema_name() -> Cow<'static, str> {
+        "EvidenceSetting".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let block = generator.subschema_for::<EvidenceBlock>();
+        json_schema!({
+            "description": "The evidence folder, or `{dir}`.",
+            "oneOf": [{ "type": "string", "minLength": 1 }, block]
+        })
+    }
+}
+
+/// Where evidence files go.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct EvidenceBlock {
+    /// The evidence folder, relative to poam.yaml, no `..` [default: `evidence`].
+    pub dir: Option<String>,
+}
+
+/// One audience of `poam site --audience`.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct AudienceSetting {
+    /// What the audience does not see: left out of every page and file of its site.
+    pub hide: Option<Vec<HiddenPart>>,
+    /// Which items it gets [default: every item].
+    pub items: Option<AudienceItems>,
+}
+
+/// A part of the site an audience may be denied.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+pub enum HiddenPart {
+    /// Every item's `assets`, and the assets page.
+    Assets,
+    /// Every item's `comments`.
+    Comments,
+    /// Every item's `documents` and `closed.evidence`.
+    Evidence,
+    /// Every item's `owner`, and the people page.
+    Owners,
+    /// The git timelines and the charts over time.
+    History,
+    /// The findings page and every finding.
+    Findings,
+}
+
+/// Which items an audience gets: those matching every list given.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct AudienceItems {
+    /// Items naming one of these controls (`SI-2`) or a control of one of these families (`SI`).
+    #[schemars(inner(pattern(r"^[A-Za-z]{2}(-\d{1,3}(\(\d{1,3}\))?)?$")))]
+    pub controls: Option<Vec<String>>,
+    /// Items whose effective rating is one of these.
+    pub risk: Option<Vec<Risk>>,
 }
 
 /// `inventory:` as a path, or as `{path, scan_days}`.
@@ -684,6 +821,32 @@ pub enum Cr26ClassName {
     D,
 }
 
+/// The findings of one rule on one item, accepted until a date.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct WaiverEntry {
+    /// The item's id.
+    pub item: String,
+    /// The rule whose findings on the item are accepted (e.g. `overdue`).
+    pub rule: String,
+    /// Why it is acceptable, for the assessor.
+    pub reason: String,
+    /// The last day the waiver holds; from the next, the findings return (`waiver-expired`).
+    pub expires: Date,
+    /// The ticket that tracks the acceptance.
+    pub ticket: Option<String>,
+}
+
+/// How the baseline file is written.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct BaselineSettings {
+    /// Days a deadline finding (overdue, due-soon, ...) may stay in the baseline: `poam
+    /// baseline` gives new deadline entries this expiry unless `--expires` is earlier.
+    #[schemars(range(min = 1, max = 3650))]
+    pub max_age_days: Option<u32>,
+}
+
 /// One acknowledged history violation.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
@@ -730,6 +893,9 @@ pub enum ProfileName {
     FedrampRev5,
     /// FedRAMP Consolidated Rules 2026: vulnerability detection and response (VDR/VER).
     FedrampCr26,
+    /// CMMC Level 2: the POA&M of an assessment's NOT MET requirements, the SPRS score from
+    /// assessment.yaml and the 180-day closeout.
+    CmmcL2,
     /// DoD RMF (eMASS): CAT I/II/III deadlines (30/180/365 days by default), IAVA comply-by dates.
     DodRmf,
 }

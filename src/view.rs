@@ -36,6 +36,9 @@ pub struct ItemView {
     pub title: Option<String>,
     pub description: Option<String>,
     pub controls: Vec<String>,
+    /// The SP 800-171 Rev 2 requirement (`cmmc-l2`); left out when the item names none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requirement: Option<String>,
     pub detector: Option<String>,
     pub detector_id: Option<String>,
     pub assets: Vec<String>,
@@ -263,6 +266,13 @@ pub struct DocumentView {
     #[serde(rename = "type")]
     pub kind: Option<String>,
     pub name: Option<String>,
+    /// The evidence file, relative to the folder of `poam.yaml` (added within version 1, as
+    /// are `url`, `sha256`, `added` and `note`).
+    pub path: Option<String>,
+    pub url: Option<String>,
+    pub sha256: Option<String>,
+    pub added: Option<NaiveDate>,
+    pub note: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -395,6 +405,7 @@ impl ItemView {
             title: text(item.title.as_ref()),
             description: text(item.description.as_ref()),
             controls: texts(item.controls.as_ref()),
+            requirement: text(item.requirement.as_ref()),
             detector: text(item.detector.as_ref()),
             detector_id: text(item.detector_id.as_ref()),
             assets: texts(item.assets.as_ref()),
@@ -456,6 +467,11 @@ impl ItemView {
                 .map(|d| DocumentView {
                     kind: text(d.kind.as_ref()),
                     name: text(d.name.as_ref()),
+                    path: text(d.path.as_ref()),
+                    url: text(d.url.as_ref()),
+                    sha256: text(d.sha256.as_ref()),
+                    added: date(d.added.as_ref()),
+                    note: text(d.note.as_ref()),
                 })
                 .collect(),
             comments: text(item.comments.as_ref()),

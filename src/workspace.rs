@@ -124,10 +124,11 @@ impl Listing {
     }
 
     /// Reads the KEV catalog and lists the item files of `config`.
-    pub fn new(config: Config, display_root: PathBuf) -> Result<Listing, Error> {
+    pub fn new(mut config: Config, display_root: PathBuf) -> Result<Listing, Error> {
         // Names are relative to the root however the paths were spelt (`./poams`, `poams/`).
         let display_root = std::fs::canonicalize(&display_root).unwrap_or(display_root);
         let kev = load_kev(&config)?;
+        load_assessment(&mut config, &display_root)?;
         // The people file and the inventory are parsed while the items folder is walked.
         let ((people, inventory), files) = rayon::join(
             || {
@@ -576,6 +577,33 @@ pub fn load_inventory(config: &Config, display_root: &Path) -> Result<Option<Inv
     Inventory::load(&path, |file| display_name(file, display_root))
         .map(Some)
         .map_err(|(path, source)| Error::Io { path, source })
+}
+
+/// The file a profile that needs an assessment reads its results from, beside `poam.yaml`.
+pub const ASSESSMENT_FILE: &str = "assessment.yaml";
+
+/// Reads `assessment.yaml` beside `poam.yaml` when the profile needs one
+/// (`Profile::needs_assessment`) into `config.cmmc`, and its dates and partial values into
+/// `config.policy.cmmc`. A missing file leaves both empty; one that does not parse is kept
+/// with its problem for lint to report.
+pub fn load_assessment(config: &mut Config, display_root: &Path) -> Result<(), Error> {
+    if !config.policy.profile.needs_assessment() || config.cmmc.is_some() {
+        return Ok(());
+    }
+    let path = config.root.join(ASSESSMENT_FILE);
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => return Err(Error::Io { path, source }),
+    };
+    let name = display_name(
+        &std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone()),
+        display_root,
+    );
+    let assessment = crate::policy::cmmc::read_assessment(name, &bytes);
+    config.policy.cmmc = crate::policy::cmmc::policy_of(&assessment);
+    config.cmmc = Some(std::sync::Arc::new(assessment));
+    Ok(())
 }
 
 pub fn load_kev(config: &Config) -> Result<Option<KevCatalog>, Error> {

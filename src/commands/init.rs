@@ -12,7 +12,7 @@ use super::{elapsed, emit, today, verbose};
 pub fn run(args: &InitArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let started = std::time::Instant::now();
     let dir = args.dir.as_deref().unwrap_or(Path::new("."));
-    let outcome = init::init(dir, today(global))?;
+    let outcome = init::init(dir, today(global), args.ci)?;
     verbose(
         global,
         1,

@@ -11,7 +11,9 @@ use std::time::Instant;
 use crate::cli::{GlobalArgs, LintArgs};
 use crate::code::Severity;
 use crate::config::{Config, CONFIG_FILE};
+use crate::diag::Safety;
 use crate::error::Error;
+use crate::fix;
 use crate::lint::{self, HistoryMode, LintInput};
 use crate::render::{self, Format};
 use crate::workspace::Workspace;
@@ -72,13 +74,54 @@ pub fn run(args: LintArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         progress: !global.quiet && args.format == Format::Human && std::io::stderr().is_terminal(),
         sources: args.format == Format::Human,
     };
+    let fixing = args.fix || args.diff;
+    let again = fixing.then(|| config.clone());
     let workspace = Workspace::open(config)?;
     verbose_workspace(global, &workspace, started);
+    let root = workspace.display_root.clone();
     let named = named.map(|paths| display_names(&workspace, &paths));
     let checked = Instant::now();
     let mut report = lint::lint_in_scope(workspace, &input, args.scope)?;
+    report.show_suppressed = args.show_suppressed;
     if let Some(names) = &named {
         lint::keep_files(&mut report, names);
+    }
+    if let Some(config) = again {
+        let fixed = fix::fix_files(&root, &report.diagnostics, args.unsafe_fixes, args.fix)?;
+        let findings: usize = fixed.iter().map(|file| file.applied).sum();
+        let unsafe_left = !args.unsafe_fixes
+            && report
+                .diagnostics
+                .iter()
+                .any(|d| d.fix.as_ref().is_some_and(|f| f.safety == Safety::Unsafe));
+        if args.diff {
+            let text: String = fixed.iter().map(fix::unified_diff).collect();
+            emit(args.output.as_deref(), &text)?;
+            if !global.quiet {
+                eprintln!(
+                    "poam: would fix {findings} findings in {} files{}",
+                    fixed.len(),
+                    unsafe_hint(unsafe_left)
+                );
+            }
+            keep_until_exit(report);
+            return Ok(exit_for(!fixed.is_empty()));
+        }
+        if !global.quiet {
+            eprintln!(
+                "poam: fixed {findings} findings in {} files{}",
+                fixed.len(),
+                unsafe_hint(unsafe_left)
+            );
+        }
+        if !fixed.is_empty() {
+            // What is left, as the files now read.
+            keep_until_exit(report);
+            report = lint::lint_in_scope(Workspace::open(config)?, &input, args.scope)?;
+            if let Some(names) = &named {
+                lint::keep_files(&mut report, names);
+            }
+        }
     }
     verbose(
         global,
@@ -114,6 +157,15 @@ pub fn run(args: LintArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     };
     keep_until_exit((report, text));
     Ok(exit_for(failing))
+}
+
+/// The note after a fix count when unsafe fixes were left out.
+fn unsafe_hint(left: bool) -> &'static str {
+    if left {
+        " (more with --unsafe-fixes)"
+    } else {
+        ""
+    }
 }
 
 /// The configuration of item files: `--config`, else the nearest `poam.yaml` above the

@@ -7,10 +7,11 @@ use chrono::NaiveDate;
 
 use crate::cli::{GlobalArgs, LogArgs};
 use crate::config::HistoryWaiver;
+use crate::config::Waiver;
 use crate::diag::Leftovers;
 use crate::error::Error;
 use crate::history::{self, HistoryError, WalkOptions};
-use crate::render::log::{render_with_waivers, LogFormat};
+use crate::render::log::{render_with_all_waivers, LogFormat};
 
 use super::{check_output, config, elapsed, emit, verbose};
 
@@ -45,6 +46,7 @@ pub fn run(args: &LogArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         args.format,
         progress,
         &waivers,
+        (&config.waivers, super::today(global)),
     )
     .map_err(Error::history)?;
     verbose(
@@ -79,7 +81,17 @@ pub fn render_log_with_waivers(
     progress: bool,
     waivers: &[HistoryWaiver],
 ) -> Result<String, HistoryError> {
-    render_log_keeping(items_dir, ids, since, format, progress, waivers).map(|(text, _)| text)
+    let today = chrono::NaiveDate::default();
+    render_log_keeping(
+        items_dir,
+        ids,
+        since,
+        format,
+        progress,
+        waivers,
+        (&[], today),
+    )
+    .map(|(text, _)| text)
 }
 
 /// As [`render_log_with_waivers`], handing back the history read (freeing every parsed
@@ -91,12 +103,13 @@ fn render_log_keeping(
     format: LogFormat,
     progress: bool,
     waivers: &[HistoryWaiver],
+    (item_waivers, today): (&[Waiver], NaiveDate),
 ) -> Result<(String, Leftovers), HistoryError> {
     let repo = history::open(items_dir)?;
     let history = repo.full_history(WalkOptions { progress })?;
     let text = {
         let timelines = history::select(&history, ids, since)?;
-        render_with_waivers(&history, &timelines, waivers, format)
+        render_with_all_waivers(&history, &timelines, waivers, item_waivers, today, format)
     };
     let mut leftovers = Leftovers::default();
     leftovers.keep((history, repo));

@@ -11,8 +11,13 @@ use crate::cli::{ColorChoice, GlobalArgs};
 use crate::config::Config;
 use crate::error::Error;
 
+pub mod cmmc;
+pub mod codeowners;
+pub mod baseline;
 pub mod completions;
+pub mod evidence;
 pub mod export;
+pub mod export_dr;
 pub mod export_oscal;
 pub mod export_ver;
 pub mod export_xlsx;
@@ -25,6 +30,7 @@ pub mod inventory;
 pub mod lifecycle;
 pub mod lint;
 pub mod log;
+pub mod lsp;
 pub mod migrate;
 pub mod new;
 pub mod rename;
@@ -85,6 +91,20 @@ pub fn check_output(config: &Config, output: Option<&Path>) -> Result<(), Error>
 /// Writes `text` to `output` atomically, or to standard output.
 pub fn emit(output: Option<&Path>, text: &str) -> Result<(), Error> {
     emit_bytes(output, text.as_bytes())
+}
+
+/// Refuses to write `what` (a binary document) to standard output when it is a terminal.
+pub fn refuse_binary_to_terminal(
+    output: Option<&Path>,
+    what: &str,
+    file: &str,
+) -> Result<(), Error> {
+    if output.is_none() && std::io::stdout().is_terminal() {
+        return Err(Error::Refused(format!(
+            "refusing to write {what} to the terminal; pass `-o {file}` or redirect standard output"
+        )));
+    }
+    Ok(())
 }
 
 /// Like [`emit`], for bytes that are not text (a workbook).

@@ -16,11 +16,14 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let templates = Templates::new(config.templates.as_deref())?;
     let today = today(global);
     let progress = !global.quiet && std::io::stderr().is_terminal();
+    if args.format == ReportFormatArg::Pdf {
+        super::refuse_binary_to_terminal(args.output.as_deref(), "a PDF", "FILE.pdf")?;
+    }
     let text = match &args.base {
         Some(base) => {
-            if args.format == ReportFormatArg::Html {
+            if args.format != ReportFormatArg::Md {
                 return Err(Error::Template(
-                    "`poam report --base` writes Markdown only; drop `--format html`".into(),
+                    "`poam report --base` writes Markdown only; drop `--format`".into(),
                 ));
             }
             let (meta, pr) = report::gather_pr(Listing::open(config)?, base, today, progress)?;
@@ -41,6 +44,18 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
             let format = match args.format {
                 ReportFormatArg::Md => ReportFormat::Markdown,
                 ReportFormatArg::Html => ReportFormat::Html,
+                ReportFormatArg::Pdf => {
+                    let bytes = report::pdf::report(
+                        &templates,
+                        &inputs.meta,
+                        &summary,
+                        &inputs.views,
+                        profile,
+                    )?;
+                    super::emit_bytes(args.output.as_deref(), &bytes)?;
+                    super::keep_until_exit((inputs, summary, pages));
+                    return Ok(ExitCode::SUCCESS);
+                }
             };
             let text = report::monthly(&templates, format, &inputs.meta, &summary, profile)?;
             // Freeing the gathered history, items and findings takes a noticeable moment.

@@ -8,11 +8,18 @@ use crate::render;
 use crate::view::{ShowDocument, VIEW_VERSION};
 use crate::workspace::Workspace;
 
-use super::{config, emit, stdout_is_terminal, today, use_color, verbose_workspace};
+use crate::report::{Meta, Templates};
+
+use super::{config, emit, emit_bytes, stdout_is_terminal, today, use_color, verbose_workspace};
 
 pub fn run(args: &ShowArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let started = std::time::Instant::now();
-    let workspace = Workspace::open(config(global, None)?)?;
+    let config = config(global, None)?;
+    super::check_output(&config, args.output.as_deref())?;
+    if args.format == ShowFormat::Pdf {
+        super::refuse_binary_to_terminal(args.output.as_deref(), "a PDF", "FILE.pdf")?;
+    }
+    let workspace = Workspace::open(config)?;
     verbose_workspace(global, &workspace, started);
     let today = today(global);
     let Some((file, item)) = workspace.find(&args.id) else {
@@ -28,6 +35,14 @@ pub fn run(args: &ShowArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     // `show` reads no git history: an item without `status_date` has no status age here.
     let view = crate::profiles::view(&file.source.name, item, &workspace.config.policy, today);
     let text = match args.format {
+        ShowFormat::Pdf => {
+            let templates = Templates::new(workspace.config.templates.as_deref())?;
+            let meta = Meta::new(&workspace.config, today, None);
+            let profile = crate::profiles::of(workspace.config.policy.profile);
+            let bytes = crate::report::pdf::item(&templates, &meta, &view, profile)?;
+            emit_bytes(args.output.as_deref(), &bytes)?;
+            return Ok(ExitCode::SUCCESS);
+        }
         ShowFormat::Human => {
             render::show::render(&view, use_color(global.color, stdout_is_terminal(None)))
         }
@@ -40,6 +55,6 @@ pub fn run(args: &ShowArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
             item: &view,
         })?),
     };
-    emit(None, &text)?;
+    emit(args.output.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -21,6 +21,7 @@ use crate::view::{DeviationView, ItemView};
 use crate::workspace::Workspace;
 
 pub mod csv;
+pub mod dr;
 pub mod emass;
 pub mod inventory;
 pub mod oscal;

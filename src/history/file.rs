@@ -95,3 +95,45 @@ impl GitRepo {
             .collect()
     }
 }
+
+impl GitRepo {
+    /// The bytes of the file at `path` (on disk, inside the work tree, which need not exist
+    /// there) as commit `commit` (a full id) had it; `None` when that commit lacks it or it
+    /// lies outside the work tree. The baseline of a pull request's check is read this way
+    /// from its merge base.
+    pub fn file_at(&self, commit: &str, path: &Path) -> Result<Option<Vec<u8>>, HistoryError> {
+        let folder = path.parent().unwrap_or(Path::new("."));
+        let folder = super::canonical(&super::absolute(folder)?)?;
+        let Some(name) = path.file_name() else {
+            return Ok(None);
+        };
+        let Ok(relative) = folder
+            .join(name)
+            .strip_prefix(&self.root)
+            .map(Path::to_path_buf)
+        else {
+            return Ok(None);
+        };
+        let git = |err: git2::Error| HistoryError::Git {
+            context: format!("reading {} at {commit}", relative.display()),
+            message: err.message().to_owned(),
+        };
+        let oid = Oid::from_str(commit).map_err(git)?;
+        let tree = self
+            .repo
+            .find_commit(oid)
+            .map_err(git)?
+            .tree()
+            .map_err(git)?;
+        let entry = match tree.get_path(&relative) {
+            Ok(entry) => entry,
+            Err(err) if err.code() == git2::ErrorCode::NotFound => return Ok(None),
+            Err(err) => return Err(git(err)),
+        };
+        if entry.kind() != Some(ObjectType::Blob) {
+            return Ok(None);
+        }
+        let blob = self.repo.find_blob(entry.id()).map_err(git)?;
+        Ok(Some(blob.content().to_vec()))
+    }
+}

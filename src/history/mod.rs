@@ -34,6 +34,7 @@ mod pack;
 mod pr;
 mod progress;
 mod raw;
+mod signature;
 mod since;
 mod timeline;
 mod track;
@@ -51,6 +52,7 @@ pub use event::{
 };
 pub use file::FileVersion;
 pub use pr::{PrHistory, Touched};
+pub use signature::CommitSignature;
 pub use since::{CommitMatch, Cutoff};
 pub use timeline::{select, Timeline};
 pub use track::item_id;

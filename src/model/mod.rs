@@ -1,3 +1,4 @@
+pub mod cmmc;
 mod date;
 pub mod item;
 pub mod node;

@@ -57,6 +57,10 @@ pub enum Profile {
     /// days by default), capped by an IAVA's comply-by date; eMASS statuses, the templates'
     /// status-dependent required fields and their 5x5 risk matrix.
     DodRmf,
+    /// CMMC Level 2 (32 CFR part 170): the POA&M of an assessment's NOT MET requirements
+    /// (NIST SP 800-171 Rev 2), scored by the DoD Assessment Methodology (SPRS) and closed
+    /// within 180 days of the Conditional CMMC Status Date (32 CFR 170.21).
+    CmmcL2,
 }
 
 /// A CR26 certification class (Rev5 has classes B, C and D; Class A is 20x only).
@@ -135,6 +139,22 @@ const RATING_DEADLINE_KEYS: &[(&str, &[u8])] = &[
 const CAT_DEADLINE_KEYS: &[(&str, &[u8])] =
     &[("cat-i", &[0, 1]), ("cat-ii", &[2]), ("cat-iii", &[3])];
 
+/// Required item fields under CMMC Level 2: the requirement the item plans to meet, the
+/// assessment that found it (`detector`), who owns it, how and by when (milestones), as 32 CFR
+/// 170.21 and an assessor read a POA&M.
+const CMMC_L2_REQUIRED: &[&str] = &[
+    "id",
+    "title",
+    "description",
+    "requirement",
+    "detector",
+    "owner",
+    "remediation",
+    "detected",
+    "milestones",
+    "status",
+];
+
 /// Required item fields under CR26: what the vulnerability detail report needs
 /// (`providerTrackingId`, `detection`, `vulnerabilityDescription`) plus a title and a status.
 const CR26_REQUIRED: &[&str] = &[
@@ -163,7 +183,10 @@ impl Profile {
     pub fn default_deadlines(self) -> Deadlines {
         match self {
             // CR26 has no rating deadlines; `due` and `risk` are informational there.
-            Profile::FedrampRev5 | Profile::FedrampCr26 => Deadlines::FEDRAMP_REV5,
+            // Nor has CMMC: the POA&M closes 180 days after the Conditional status date.
+            Profile::FedrampRev5 | Profile::FedrampCr26 | Profile::CmmcL2 => {
+                Deadlines::FEDRAMP_REV5
+            }
             Profile::DodRmf => Deadlines::DOD_CAT,
         }
     }
@@ -172,7 +195,7 @@ impl Profile {
     /// it sets (0 critical, 1 high, 2 moderate, 3 low).
     pub fn deadline_keys(self) -> &'static [(&'static str, &'static [u8])] {
         match self {
-            Profile::FedrampRev5 | Profile::FedrampCr26 => RATING_DEADLINE_KEYS,
+            Profile::FedrampRev5 | Profile::FedrampCr26 | Profile::CmmcL2 => RATING_DEADLINE_KEYS,
             Profile::DodRmf => CAT_DEADLINE_KEYS,
         }
     }
@@ -189,6 +212,7 @@ impl Profile {
             Profile::FedrampRev5 => &[RuleSet::Common, RuleSet::Rev5],
             Profile::FedrampCr26 => &[RuleSet::Common, RuleSet::Cr26],
             Profile::DodRmf => &[RuleSet::Common, RuleSet::Dod],
+            Profile::CmmcL2 => &[RuleSet::Common, RuleSet::Cmmc],
         }
     }
 
@@ -198,7 +222,14 @@ impl Profile {
             Profile::FedrampRev5 => REV5_REQUIRED,
             Profile::FedrampCr26 => CR26_REQUIRED,
             Profile::DodRmf => DOD_REQUIRED,
+            Profile::CmmcL2 => CMMC_L2_REQUIRED,
         }
+    }
+
+    /// Whether the profile reads an assessment's results (`assessment.yaml` beside
+    /// `poam.yaml`).
+    pub fn needs_assessment(self) -> bool {
+        matches!(self, Profile::CmmcL2)
     }
 }
 
@@ -212,6 +243,20 @@ pub struct Policy {
     pub due_soon_days: u32,
     /// The CR26 class (`cr26.class`); read only under `fedramp-cr26`.
     pub class: Cr26Class,
+    /// What the CMMC assessment (`assessment.yaml`) sets; read only under `cmmc-l2`.
+    pub cmmc: CmmcPolicy,
+}
+
+/// The settings of a CMMC assessment that an item's deadline and points read: filled from
+/// `assessment.yaml` when the workspace loads it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CmmcPolicy {
+    /// The Conditional CMMC Status Date: open items close within 180 days of it.
+    pub conditional_date: Option<chrono::NaiveDate>,
+    /// 3.5.3 is implemented for remote and privileged users only (3 points, not 5).
+    pub partial_mfa: bool,
+    /// 3.13.11: encryption is employed but not FIPS-validated (3 points, not 5).
+    pub partial_crypto: bool,
 }
 
 /// The default profile's defaults: what a bare folder of items is held to.
@@ -231,6 +276,7 @@ impl Policy {
             stale_days: 30,
             due_soon_days: 14,
             class: Cr26Class::default(),
+            cmmc: CmmcPolicy::default(),
         }
     }
 }

@@ -52,7 +52,7 @@ const REV5_ONLY: &[&str] = &[
 const BUCKETS: [&str; 6] = ["N5", "N4", "N3", "N2", "N1", "not evaluated"];
 
 /// Built-in templates that have a CR26 form (`cr26/<name>`).
-const OWN_TEMPLATES: [&str; 7] = [
+const OWN_TEMPLATES: [&str; 8] = [
     "report.md.j2",
     "report.html.j2",
     "site/index.html.j2",
@@ -60,6 +60,7 @@ const OWN_TEMPLATES: [&str; 7] = [
     "site/items.html.j2",
     "site/control.html.j2",
     "site/people.html.j2",
+    "pdf/summary.typ",
 ];
 
 impl SystemProfile for Cr26 {
@@ -229,6 +230,7 @@ impl SystemProfile for Cr26 {
             Some(4) => "cr26/site/items.html.j2",
             Some(5) => "cr26/site/control.html.j2",
             Some(6) => "cr26/site/people.html.j2",
+            Some(7) => "cr26/pdf/summary.typ",
             _ => name,
         }
     }
@@ -403,6 +405,16 @@ impl SystemProfile for Cr26 {
 
     fn reports_ver(&self) -> bool {
         true
+    }
+
+    /// The same as Rev5: the VER reports a closed item's `vdr.disposition`
+    /// (`vdr-disposition-missing` asks for it), which says how it ended, not what shows it;
+    /// the evidence behind a disposition is the assessor's to check, as under Rev5, so the
+    /// item keeps `closed.evidence` text or a document added by the closing date. A document
+    /// is not required over text: a disposition such as `false-positive` is often shown by
+    /// a rationale rather than a file.
+    fn closure_evidence(&self) -> super::ClosureEvidence {
+        super::ClosureEvidence::TextOrDocument
     }
 }
 

@@ -292,6 +292,12 @@ impl SystemProfile for Dod {
     fn reports_ver(&self) -> bool {
         false
     }
+
+    /// As under Rev5: a completed weakness shows `closed.evidence` text or a document added
+    /// by the completion date (eMASS asks for the completion and its artifacts).
+    fn closure_evidence(&self) -> super::ClosureEvidence {
+        super::ClosureEvidence::TextOrDocument
+    }
 }
 
 /// The `rmf:` block a new item starts with: its raw severity and the fields to fill in.

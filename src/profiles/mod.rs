@@ -6,6 +6,7 @@
 //! Every command asks [`of`] for the configured profile and calls the interface; no module
 //! outside `crate::policy` and this one names a profile variant (the architecture test checks).
 
+pub mod cmmc;
 pub mod cr26;
 pub mod dod;
 pub mod rev5;
@@ -101,6 +102,20 @@ pub trait SystemProfile: Sync {
 
     /// Whether `poam export ver` (FedRAMP's VER JSON reports) applies.
     fn reports_ver(&self) -> bool;
+
+    /// What a closed item must show of its closing (rule `closed-without-evidence`).
+    fn closure_evidence(&self) -> ClosureEvidence;
+}
+
+/// What a closed item must show of its closing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClosureEvidence {
+    /// `closed.evidence` text, or a document added on or before `closed.date`.
+    TextOrDocument,
+    /// A document added on or before `closed.date`: text alone is not enough.
+    Document,
+    /// Nothing: the profile asks for no closing evidence.
+    Nothing,
 }
 
 /// A profile shows as its name (settings that hold one derive `Debug`).
@@ -133,6 +148,7 @@ pub enum ProfileSummary {
     Rev5(rev5::Rev5Summary),
     Cr26(Box<cr26::VdrSummary>),
     Dod(Box<dod::DodSummary>),
+    Cmmc(Box<cmmc::CmmcSummary>),
 }
 
 /// The implementation of `profile`.
@@ -141,6 +157,7 @@ pub fn of(profile: Profile) -> &'static dyn SystemProfile {
         Profile::FedrampRev5 => &rev5::Rev5,
         Profile::FedrampCr26 => &cr26::Cr26,
         Profile::DodRmf => &dod::Dod,
+        Profile::CmmcL2 => &cmmc::Cmmc,
     }
 }
 

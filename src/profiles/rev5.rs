@@ -250,6 +250,12 @@ impl SystemProfile for Rev5 {
     fn reports_ver(&self) -> bool {
         false
     }
+
+    /// The Completion Guide (§2.2) closes an item when the corrective actions are applied
+    /// and evidence is available: the evidence column's text, or a document added by then.
+    fn closure_evidence(&self) -> super::ClosureEvidence {
+        super::ClosureEvidence::TextOrDocument
+    }
 }
 
 /// Most days late first, then by due date and id.

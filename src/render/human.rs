@@ -90,6 +90,20 @@ pub fn render(report: &Report, color: bool) -> String {
         out.push_str(&line);
         out.push('\n');
     }
+    for line in [
+        super::suppressed_line(report),
+        super::baseline_changed_line(report),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    if report.show_suppressed && !report.suppressed.is_empty() {
+        out.push_str("suppressed:\n");
+        out.push_str(&super::short::lines(&report.suppressed, "  "));
+    }
     out
 }
 

@@ -1,5 +1,7 @@
 //! Versioned JSON: `{"version": 1, "today", "items", "summary", "diagnostics": [...]}`, with
-//! `"untouched": {"findings", "items"}` before `diagnostics` in a pull request's check.
+//! `"untouched": {"findings", "items"}` before `diagnostics` in a pull request's check,
+//! `"suppression": {"baseline", "waived", "baseline_changed"}` when the baseline or a waiver
+//! suppressed findings, and `"suppressed": [...]` after `diagnostics` with `--show-suppressed`.
 //!
 //! The output's shape is the derived [`JsonReport`], written by `serde_json`'s pretty printer
 //! straight into the output. It replaced a hand-written parallel writer: on 10,000 items that
@@ -11,7 +13,7 @@ use std::io::Write as _;
 use serde::Serialize;
 
 use crate::code::Severity;
-use crate::diag::{Diagnostic, Report, Summary, Untouched};
+use crate::diag::{Diagnostic, Report, Summary, Suppression, Untouched};
 
 /// The JSON document of a lint report.
 #[derive(Serialize)]
@@ -23,7 +25,13 @@ struct JsonReport<'a> {
     /// Only a pull request's check has findings it left out.
     #[serde(skip_serializing_if = "Option::is_none")]
     untouched: Option<Untouched>,
+    /// What the baseline and the waivers suppressed, when they did anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression: Option<Suppression>,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+    /// With `--show-suppressed`: the suppressed findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<Vec<JsonDiagnostic<'a>>>,
 }
 
 /// One finding.
@@ -59,7 +67,11 @@ impl<'a> JsonReport<'a> {
             items: report.items,
             summary: Summary::of(&report.diagnostics),
             untouched: report.untouched,
+            suppression: Some(report.suppression).filter(|s| *s != Suppression::default()),
             diagnostics: report.diagnostics.iter().map(JsonDiagnostic::new).collect(),
+            suppressed: report
+                .show_suppressed
+                .then(|| report.suppressed.iter().map(JsonDiagnostic::new).collect()),
         }
     }
 }

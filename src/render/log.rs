@@ -78,7 +78,9 @@ use serde::Serialize;
 
 use serde_json::Value as Json;
 
-use crate::config::HistoryWaiver;
+use chrono::NaiveDate;
+
+use crate::config::{HistoryWaiver, Waiver};
 use crate::history::{Event, EventKind, History, Timeline};
 use crate::model::{Node, Value};
 
@@ -277,8 +279,84 @@ pub fn render_with_waivers(
 ) -> String {
     match format {
         LogFormat::Human => render_human(history, timelines, waivers),
-        LogFormat::Json => render_json(history, timelines, waivers),
+        LogFormat::Json => render_json(history, timelines, waivers, &[], None),
         LogFormat::Md => render_md(history, timelines, waivers),
+    }
+}
+
+/// As [`render_with_waivers`], listing too the `waivers` of `poam.yaml` (per item and rule,
+/// with their expiry as of `today`) of the items shown.
+pub fn render_with_all_waivers(
+    history: &History,
+    timelines: &[Timeline<'_>],
+    waivers: &[HistoryWaiver],
+    item_waivers: &[Waiver],
+    today: NaiveDate,
+    format: LogFormat,
+) -> String {
+    let shown: Vec<&Waiver> = item_waivers
+        .iter()
+        .filter(|w| timelines.iter().any(|t| t.id == w.item))
+        .collect();
+    if shown.is_empty() {
+        return render_with_waivers(history, timelines, waivers, format);
+    }
+    let standing = |w: &Waiver| {
+        if w.expires < today {
+            format!("expired {}", w.expires)
+        } else {
+            format!("until {}", w.expires)
+        }
+    };
+    match format {
+        LogFormat::Json => render_json(history, timelines, waivers, &shown, Some(today)),
+        LogFormat::Human => {
+            let mut out = String::from("waivers (poam.yaml):\n");
+            for w in &shown {
+                let ticket = w
+                    .ticket
+                    .as_deref()
+                    .map(|t| format!(", {t}"))
+                    .unwrap_or_default();
+                write_value(
+                    &mut out,
+                    2,
+                    &format!(
+                        "{} {} ({}{})",
+                        inline(&w.item),
+                        w.rule.as_str(),
+                        standing(w),
+                        inline(&ticket)
+                    ),
+                    &w.reason,
+                );
+            }
+            out.push('\n');
+            out.push_str(&render_human(history, timelines, waivers));
+            out
+        }
+        LogFormat::Md => {
+            let text = render_md(history, timelines, waivers);
+            let (title, rest) = text.split_once('\n').unwrap_or((&text, ""));
+            let mut out = format!("{title}\n\n## Waivers\n\n");
+            for w in &shown {
+                let ticket = w
+                    .ticket
+                    .as_deref()
+                    .map(|t| format!(", {}", md_code(t)))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "- {} {} ({}{ticket}): {}",
+                    md_code(&w.item),
+                    md_code(w.rule.as_str()),
+                    standing(w),
+                    md_value(&w.reason)
+                );
+            }
+            out.push_str(rest);
+            out
+        }
     }
 }
 
@@ -291,6 +369,20 @@ struct JsonLog<'a> {
     warnings: Vec<String>,
     items: Vec<JsonItem<'a>>,
     waivers: Vec<JsonWaiver<'a>>,
+    /// The per-item `waivers` of `poam.yaml`, when any concern the items shown.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    item_waivers: Vec<JsonItemWaiver<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonItemWaiver<'a> {
+    item: &'a str,
+    rule: &'static str,
+    reason: &'a str,
+    expires: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ticket: Option<&'a str>,
+    expired: bool,
 }
 
 #[derive(Serialize)]
@@ -344,6 +436,8 @@ pub fn render_json(
     history: &History,
     timelines: &[Timeline<'_>],
     waivers: &[HistoryWaiver],
+    item_waivers: &[&Waiver],
+    today: Option<NaiveDate>,
 ) -> String {
     let items = timelines
         .iter()
@@ -369,6 +463,17 @@ pub fn render_json(
                 commit: Some(w.shown_commit()),
                 rule: w.rule.as_str(),
                 reason: &w.reason,
+            })
+            .collect(),
+        item_waivers: item_waivers
+            .iter()
+            .map(|w| JsonItemWaiver {
+                item: &w.item,
+                rule: w.rule.as_str(),
+                reason: &w.reason,
+                expires: w.expires.to_string(),
+                ticket: w.ticket.as_deref(),
+                expired: today.is_some_and(|today| w.expires < today),
             })
             .collect(),
     };

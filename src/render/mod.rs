@@ -1,11 +1,15 @@
 //! Output formats. Each is a pure function of what it renders: the findings [`Report`], the
 //! audit trail, an item view.
 
+pub mod cmmc;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod log;
 pub mod pretty;
+pub mod rdjson;
 pub mod sarif;
 pub mod short;
 pub mod show;
@@ -23,6 +27,12 @@ pub enum Format {
     Json,
     Github,
     Sarif,
+    /// reviewdog's Diagnostic Format.
+    Rdjson,
+    /// GitLab Code Quality.
+    Gitlab,
+    /// JUnit XML, one test case per item.
+    Junit,
 }
 
 pub fn render(report: &Report, format: Format, color: bool) -> Result<String, serde_json::Error> {
@@ -32,6 +42,9 @@ pub fn render(report: &Report, format: Format, color: bool) -> Result<String, se
         Format::Json => json::render(report)?,
         Format::Github => github::render(report),
         Format::Sarif => sarif::render(report)?,
+        Format::Rdjson => rdjson::render(report)?,
+        Format::Gitlab => gitlab::render(report)?,
+        Format::Junit => junit::render(report),
     })
 }
 
@@ -69,6 +82,44 @@ pub fn untouched_line(report: &Report) -> Option<String> {
         "{} on {} this pull request does not touch (run `poam lint`)",
         plural(untouched.findings, "finding"),
         plural(untouched.items, "item")
+    ))
+}
+
+/// `312 findings suppressed: 300 by the baseline, 12 by waivers (--show-suppressed lists
+/// them)`, when any were.
+pub fn suppressed_line(report: &Report) -> Option<String> {
+    let s = report.suppression;
+    let total = s.baseline + s.waived;
+    if total == 0 {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if s.baseline > 0 {
+        parts.push(format!("{} by the baseline", s.baseline));
+    }
+    if s.waived > 0 {
+        parts.push(format!("{} by waivers", s.waived));
+    }
+    let hint = if report.show_suppressed {
+        ""
+    } else {
+        " (--show-suppressed lists them)"
+    };
+    Some(format!(
+        "{total} {} suppressed: {}{hint}",
+        if total == 1 { "finding" } else { "findings" },
+        parts.join(", ")
+    ))
+}
+
+/// A pull request's check whose baseline file changed: `the baseline file changed in this
+/// pull request: 3 entries added, 1 removed (the base commit's baseline applies)`.
+pub fn baseline_changed_line(report: &Report) -> Option<String> {
+    let change = report.suppression.baseline_changed?;
+    Some(format!(
+        "the baseline file changed in this pull request: {} added, {} removed (the base commit's baseline applies)",
+        if change.added == 1 { "1 entry".to_owned() } else { format!("{} entries", change.added) },
+        change.removed
     ))
 }
 

@@ -68,6 +68,18 @@ pub fn render(view: &ItemView, color: bool) -> String {
         (None, _) => "(no status)".to_owned(),
     };
     row("status", status);
+    // An item about a requirement (CMMC): the requirement, the points it puts at stake and the
+    // profile's standing (the closeout); the milestones follow as usual.
+    if let Some(requirement) = &view.requirement {
+        let points = view
+            .standing
+            .rating
+            .as_ref()
+            .map(|r| format!(" ({} at stake)", r.label))
+            .unwrap_or_default();
+        row("requirement", format!("{}{points}", inline(requirement)));
+        standing_rows(&view.standing, &mut row, &paint);
+    }
     if let Some(v) = &a.vdr {
         vdr_rows(v, &mut row, &paint);
         standing_rows(&view.standing, &mut row, &paint);

@@ -6,8 +6,10 @@
 //! date, commit), `summary` ([`summary::Summary`]), `pr` ([`pr::PrSummary`]) and, in the site,
 //! item views ([`crate::view::ItemView`]).
 
+pub mod audience;
 pub mod charts;
 pub mod markdown;
+pub mod pdf;
 pub mod pr;
 pub mod site;
 pub mod summary;
@@ -284,7 +286,8 @@ pub fn gather_pr(
             || paths.binary_search(&d.location.file).is_ok()
     });
     let meta = Meta::new(&config, today, Some(&pr.head));
-    let summary = PrSummary::new(base, &pr, summary::FindingsSummary::new(&lint));
+    let mut summary = PrSummary::new(base, &pr, summary::FindingsSummary::new(&lint));
+    summary.baseline_changed = lint.suppression.baseline_changed;
     Ok((meta, summary))
 }
 

@@ -56,6 +56,9 @@ pub struct PrSummary {
     pub changed: usize,
     /// Lint findings on the touched items.
     pub findings: FindingsSummary,
+    /// How the pull request changed the baseline file (`poam-baseline.json`), when it did:
+    /// its check applies the base commit's.
+    pub baseline_changed: Option<crate::diag::BaselineChange>,
 }
 
 impl PrSummary {
@@ -75,6 +78,7 @@ impl PrSummary {
             changed: count("changed"),
             items,
             findings,
+            baseline_changed: None,
         }
     }
 

@@ -53,6 +53,65 @@ pub struct SiteInput<'a> {
     pub people: Option<&'a People>,
     /// The inventory, when there is one: the assets page lists its assets.
     pub inventory: Option<&'a Inventory>,
+    /// What the audience the site is built for may not see (`poam site --audience`): the
+    /// data is already cut down (see [`super::audience`]); this leaves out the pages, the
+    /// `items.json` keys and the CSV columns of the hidden parts.
+    pub hidden: &'a [crate::config::Hidden],
+    /// Where the evidence files of this commit are on the web: `<repo_url>/blob/<commit>/`
+    /// plus the folder of poam.yaml, when `repo_url` is set and there is a commit.
+    pub evidence_base: Option<&'a str>,
+    /// The per-item `waivers` of `poam.yaml`: the findings page lists them.
+    pub waivers: &'a [crate::config::Waiver],
+}
+
+/// A waiver as the findings page shows it.
+#[derive(serde::Serialize)]
+struct WaiverRow<'a> {
+    item: &'a str,
+    rule: &'static str,
+    reason: &'a str,
+    expires: String,
+    ticket: Option<&'a str>,
+    expired: bool,
+}
+
+/// One document on an item page: what it is, its SHA-256, and a link to the file (at the
+/// site's commit, when the repository's address is known) or to where it is kept.
+#[derive(Serialize)]
+struct DocumentLink {
+    href: Option<String>,
+}
+
+/// The links of an item's documents, in order: an `http(s)` `url` as written, else the
+/// evidence file at `evidence_base` (each step of its path percent-encoded).
+fn document_links(view: &ItemView, evidence_base: Option<&str>) -> Vec<DocumentLink> {
+    const STEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    view.documents
+        .iter()
+        .map(|doc| {
+            let url = doc
+                .url
+                .as_deref()
+                .map(str::trim)
+                .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+                .map(str::to_owned);
+            let file = || {
+                let path = doc.path.as_deref()?;
+                let encoded: Vec<String> = path
+                    .split('/')
+                    .map(|step| percent_encoding::utf8_percent_encode(step, STEP).to_string())
+                    .collect();
+                Some(format!("{}{}", evidence_base?, encoded.join("/")))
+            };
+            DocumentLink {
+                href: url.or_else(file),
+            }
+        })
+        .collect()
 }
 
 /// A file name for an id: letters, digits, `.`, `_` and `-` kept, anything else `_`.
@@ -132,7 +191,7 @@ pub fn item_pages(views: &[ItemView]) -> Vec<String> {
 }
 
 #[derive(Serialize)]
-struct TimelineEntry {
+pub(super) struct TimelineEntry {
     date: String,
     author: String,
     commit: Option<String>,
@@ -164,7 +223,7 @@ fn show(value: Option<&serde_json::Value>) -> Option<String> {
     })
 }
 
-fn timeline(history: &ItemHistory, repo_url: Option<&str>) -> Vec<TimelineEntry> {
+pub(super) fn timeline(history: &ItemHistory, repo_url: Option<&str>) -> Vec<TimelineEntry> {
     history
         .events
         .iter()
@@ -198,7 +257,7 @@ fn timeline(history: &ItemHistory, repo_url: Option<&str>) -> Vec<TimelineEntry>
 }
 
 #[derive(Serialize)]
-struct ControlPage {
+pub(super) struct ControlPage {
     control: String,
     /// The catalog's title and family (`AC`, `Access Control`), when the control is in it.
     title: Option<String>,
@@ -210,7 +269,7 @@ struct ControlPage {
     items: Vec<ItemRef>,
 }
 
-fn controls(views: &[ItemView], refs: &[ItemRef]) -> Vec<ControlPage> {
+pub(super) fn controls(views: &[ItemView], refs: &[ItemRef]) -> Vec<ControlPage> {
     let mut by_control: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, view) in views.iter().enumerate() {
         let mut seen: Vec<String> = view
@@ -256,7 +315,7 @@ fn controls(views: &[ItemView], refs: &[ItemRef]) -> Vec<ControlPage> {
 /// One owner on the people page: who, and their open items (late ones by the profile's
 /// standing, so both profiles count the same way the dashboard does).
 #[derive(Serialize)]
-struct OwnerSection {
+pub(super) struct OwnerSection {
     /// The people-file id, or the owner text when it names no entry; empty for no owner.
     owner: String,
     /// The entry's name, when the owner is an entry of the people file.
@@ -274,7 +333,7 @@ struct OwnerSection {
 
 /// The people page: every entry of the people file (a repeated id once) and every other owner
 /// of an open item, sorted by id; items without an owner last.
-fn owners(
+pub(super) fn owners(
     refs: &[ItemRef],
     people: Option<&People>,
     profile: &dyn SystemProfile,
@@ -329,7 +388,7 @@ fn owners(
 /// One asset on the assets page: what the inventory says of it, and the open items naming it
 /// (late ones by the profile's standing, as on the dashboard).
 #[derive(Serialize)]
-struct AssetSection {
+pub(super) struct AssetSection {
     /// The inventory's unique asset identifier, or the name the items write when the
     /// inventory does not hold it.
     asset: String,
@@ -349,7 +408,7 @@ struct AssetSection {
 /// The assets page: every asset of the inventory (in file order, a repeated id once) and
 /// every other name an open item's `assets` writes (sorted), each with the open items naming
 /// it through its id or an alias.
-fn assets(
+pub(super) fn assets(
     views: &[ItemView],
     refs: &[ItemRef],
     inventory: Option<&Inventory>,
@@ -507,8 +566,9 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
     let controls = controls(input.views, &refs);
     // Serialized once: every page shares the value.
     let meta = Value::from(Serde(input.meta));
+    let hidden: Vec<&str> = input.hidden.iter().map(|h| h.name()).collect();
     let site = |root: &str, page: &str| {
-        context! { root => root, page => page, meta => meta.clone() }
+        context! { root => root, page => page, meta => meta.clone(), hidden => hidden.clone() }
     };
     let histories = input.history.map(History::index).unwrap_or_default();
     let control_pages: BTreeMap<&str, &str> = controls
@@ -551,18 +611,35 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
                             site => site("", "findings"),
                             findings => Serde(&input.summary.findings),
                             pages => finding_pages,
+                            waivers => Serde(input.waivers.iter().map(|w| WaiverRow {
+                                item: &w.item,
+                                rule: w.rule.as_str(),
+                                reason: &w.reason,
+                                expires: w.expires.to_string(),
+                                ticket: w.ticket.as_deref(),
+                                expired: w.expires < input.meta.today,
+                            }).collect::<Vec<_>>()),
                         },
                     )?,
                 )
             }
-            Job::ItemsJson => (
-                "items.json".into(),
-                crate::render::json_document(&ItemsDocument {
+            Job::ItemsJson => {
+                let document = ItemsDocument {
                     version: VIEW_VERSION,
                     today: input.meta.today,
                     items: input.views,
-                })?,
-            ),
+                };
+                let keys = super::audience::hidden_keys(input.hidden);
+                let text = if keys.is_empty() {
+                    crate::render::json_document(&document)?
+                } else {
+                    // The keys an audience may not see are not in its file at all.
+                    let mut value = serde_json::to_value(&document)?;
+                    super::audience::strip_view_keys(&mut value["items"], &keys);
+                    crate::render::json_document(&value)?
+                };
+                ("items.json".into(), text)
+            }
             Job::Control(control) => (
                 control.page.clone(),
                 templates.render(
@@ -579,10 +656,13 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
             ),
             Job::Csv => (
                 "poam.csv".into(),
-                input
-                    .profile
-                    .site_csv(input.views)
-                    .unwrap_or_else(|| csv(input.views)),
+                super::audience::strip_csv_columns(
+                    &input
+                        .profile
+                        .site_csv(input.views)
+                        .unwrap_or_else(|| csv(input.views)),
+                    input.hidden,
+                ),
             ),
             Job::Index => (
                 "index.html".into(),
@@ -660,6 +740,7 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
                 item => Serde(view),
                 item_ref => Serde(item_ref),
                 control_pages => links,
+                document_links => Serde(&document_links(view, input.evidence_base)),
                 timeline => Serde(&events),
                 has_history => input.history.is_some(),
             },
@@ -679,6 +760,14 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
         Job::Style,
         Job::Marker,
     ]);
+    // The pages of what the audience may not see are not built.
+    use crate::config::Hidden;
+    jobs.retain(|job| match job {
+        Job::Findings => !input.hidden.contains(&Hidden::Findings),
+        Job::PeopleHtml => !input.hidden.contains(&Hidden::Owners),
+        Job::AssetsHtml => !input.hidden.contains(&Hidden::Assets),
+        _ => true,
+    });
     let failure = FirstError::default();
     rayon::scope(|scope| {
         for job in &jobs {

@@ -119,11 +119,35 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "cr26/site/assets.html.j2",
         include_str!("../../templates/cr26/site/assets.html.j2"),
     ),
+    // The `cmmc-l2` profile's own pages.
+    (
+        "cmmc/macros.html.j2",
+        include_str!("../../templates/cmmc/macros.html.j2"),
+    ),
+    (
+        "cmmc/report.md.j2",
+        include_str!("../../templates/cmmc/report.md.j2"),
+    ),
+    (
+        "cmmc/report.html.j2",
+        include_str!("../../templates/cmmc/report.html.j2"),
+    ),
+    (
+        "cmmc/site/index.html.j2",
+        include_str!("../../templates/cmmc/site/index.html.j2"),
+    ),
+    (
+        "cmmc/site/item.html.j2",
+        include_str!("../../templates/cmmc/site/item.html.j2"),
+    ),
 ];
 
 /// A ready environment plus where overrides came from.
 pub struct Templates {
     env: Environment<'static>,
+    /// The overrides folder (config key `templates`), for the PDF templates
+    /// (`crate::report::pdf`), which typst reads rather than minijinja.
+    overrides: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Templates {
@@ -158,7 +182,7 @@ fn override_path(dir: &Path, name: &str) -> Option<PathBuf> {
 /// `/proc/self/environ`, to `.git/config` where CI keeps its token) or a path that resolves
 /// outside the folder is refused, as are FIFOs and devices (reading one could block), like
 /// item files.
-fn read_override(dir: &Path, name: &str) -> Result<Option<String>, String> {
+pub(crate) fn read_override(dir: &Path, name: &str) -> Result<Option<String>, String> {
     let Some(path) = override_path(dir, name) else {
         return Ok(None);
     };
@@ -297,7 +321,15 @@ impl Templates {
                 })
             });
         }
-        Ok(Templates { env })
+        Ok(Templates {
+            env,
+            overrides: overrides.map(Path::to_path_buf),
+        })
+    }
+
+    /// The overrides folder, when config names one.
+    pub fn overrides(&self) -> Option<&Path> {
+        self.overrides.as_deref()
     }
 
     /// Renders template `name` with `context`.

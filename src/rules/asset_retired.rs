@@ -24,6 +24,9 @@
 //! Close the item if the retirement removed the weakness, or name the asset that replaced the
 //! retired one.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP Integrated Inventory Workbook (SSP Appendix M) instructions: the inventory must
 //! align with the scans and the POA&M every month.

@@ -27,6 +27,9 @@
 //! Write the asset's `id` from the inventory (keep the port or package suffix), or add the
 //! asset to the inventory.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide, column G (Asset Identifier); Integrated Inventory
 //! Workbook (SSP Appendix M) instructions: the unique asset identifier "is what should be put

@@ -18,6 +18,9 @@
 //! ## How to fix
 //! Auto-approve one level only, or submit a regular deviation request for the AO.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP Automated Vulnerability Risk Adjustment Framework (draft v0.1); POA&M Template
 //! column AA (Auto-Approve).

@@ -16,6 +16,9 @@
 //! ## How to fix
 //! Set `status: closed` if the work is done, or remove `closed` if it is not.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §2.2: closed items move to the Closed sheet with the
 //! completion date as status date.

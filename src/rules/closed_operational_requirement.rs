@@ -17,6 +17,9 @@
 //! ## How to fix
 //! Set `status: open` and remove `closed`; keep reassessing the requirement.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP Rev5 playbook, POA&M page: vendor dependencies and operational requirements are
 //! open risks and are not moved to the Closed sheet.

@@ -24,6 +24,9 @@
 //! Remove the character, or write what it stood for in words. Use a block scalar (`|`) for
 //! text that runs over lines instead of `\r` or `\n` escapes.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide: every column holds plain text that an assessor
 //! reads in the spreadsheet; the OSCAL POA&M model's text fields are plain or Markdown text.

@@ -22,6 +22,9 @@
 //! Name the baseline control the weakness affects, or add the control to `controls.extra` in
 //! `poam.yaml` when the system implements it beyond its baseline.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP Rev5 baselines (LOW, MODERATE, HIGH, LI-SaaS profiles); FedRAMP POA&M Template
 //! Completion Guide, column B (Controls).

@@ -19,11 +19,14 @@
 //! ## How to fix
 //! Write the id as the help says.
 //!
+//! ## Automatic fix
+//! Safe: the id is rewritten in its canonical spelling, in the quoting it had.
+//!
 //! ## FedRAMP reference
 //! NIST SP 800-53 Rev 5 control identifiers (e.g. `AC-2(1)`); FedRAMP POA&M Template
 //! Completion Guide, column B (Controls), "Control number (e.g. AC-1)".
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Fix, FixValue, Safety};
 
 use super::{Check, Code, ItemContext, Rule, RuleSet, Severity};
 
@@ -57,7 +60,13 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
                 format!("control `{written}` is written `{canonical}` by NIST"),
             )
             .with_label("non-canonical spelling")
-            .with_help(format!("write `{canonical}`")),
+            .with_help(format!("write `{canonical}`"))
+            .with_fix(Fix::replace(
+                Safety::Safe,
+                format!("write `{canonical}`"),
+                control.span,
+                FixValue::Text(canonical.to_owned()),
+            )),
         );
     }
 }

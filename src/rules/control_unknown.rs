@@ -21,6 +21,9 @@
 //! Correct the id, or list an organisation-defined control under `controls.extra` in
 //! `poam.yaml`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide, column B (Controls): the applicable NIST SP 800-53
 //! control(s) affected by the weakness.

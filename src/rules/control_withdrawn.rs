@@ -17,6 +17,9 @@
 //! ## How to fix
 //! Replace the id with the control(s) the message names.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! NIST SP 800-53 Rev 5, withdrawn controls and their "incorporated into" notes; FedRAMP POA&M
 //! Template Completion Guide, column B (Controls).

@@ -17,6 +17,9 @@
 //! ## How to fix
 //! Correct the date that is wrong; usually a transposed month or year.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide, column K: the Original Detection Date is the date
 //! the weakness was first found.

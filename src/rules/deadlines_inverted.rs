@@ -17,6 +17,9 @@
 //! Give each rating at most the days of the rating below it; FedRAMP Rev5 allows 30 (High and
 //! Critical), 90 (Moderate) and 180 (Low) days.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP Continuous Monitoring Strategy Guide, RA-5(d): High 30, Moderate 90, Low 180 days.
 
@@ -64,5 +67,6 @@ pub fn check(config: &Config, source: &SourceFile) -> Option<Diagnostic> {
                 .into(),
         ),
         related: Vec::new(),
+        fix: None,
     })
 }

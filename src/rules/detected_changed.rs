@@ -23,6 +23,9 @@
 //! fix it before merging (items created in the pull request may change freely); for history
 //! that predates adopting poam, set `history_since` in `poam.yaml`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide, column K: the CSP may not change the Original
 //! Detection Date.

@@ -22,6 +22,9 @@
 //! Bring `due` within the deadline. If the rating is wrong, request a risk adjustment; if a
 //! vendor fix is pending, record the vendor dependency.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP Rev5 baseline RA-5(d): High 30, Moderate 90, Low 180 days from discovery; KEV
 //! remediation dates supersede. Continuous Monitoring Strategy Guide, App. D: vendor fixes

@@ -27,6 +27,9 @@
 //! commit), then recompute `due`. A past move that an assessor accepted can be acknowledged in
 //! `poam.yaml` under `history_waivers`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide, column L (permanent; vendor dependency exception);
 //! Continuous Monitoring Strategy Guide App. D: FedRAMP does not accept date adjustments.

@@ -16,6 +16,9 @@
 //! ## How to fix
 //! Nothing is wrong yet. Finish the work, or turn the rule off with `rules: {due-soon: off}`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §3: items past their timeframe are late.
 

@@ -18,6 +18,9 @@
 //! Give one of them a new id (and file name). If both describe the same weakness on the same
 //! assets, merge them and keep the earlier detection date.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide, column A: a unique identifier for each POA&M item.
 
@@ -70,6 +73,7 @@ pub fn check(sites: &[IdSite]) -> Vec<Diagnostic> {
                 message: format!("id `{id}` is also used by {names}"),
                 help: Some("every item needs its own id; merge the items or renumber one".into()),
                 related: Vec::new(),
+                fix: None,
             };
             for other in others {
                 diagnostic =

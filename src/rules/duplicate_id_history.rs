@@ -23,6 +23,9 @@
 //! Once the duplicate is in main's history, acknowledge it with a `history_waivers` entry if it
 //! was harmless.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide, column A: a unique identifier for each POA&M item.
 

@@ -23,6 +23,9 @@
 //! Correct the date: it is the day the event happened, on or before today. Planned dates
 //! belong in `milestones`, `due` or a milestone change of kind `update`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide: columns K (Original Detection Date), O (Status
 //! Date), N (Milestone Changes) and R (Last Vendor Check-in Date) record past events.

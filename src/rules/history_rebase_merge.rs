@@ -30,6 +30,9 @@
 //! `poam.yaml` to the strategy the repository uses: `squash` or `merge` turn this check off,
 //! `rebase` makes it an error.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §2.5: the audit trail of columns K, L, M and N is
 //! main's history, commit by commit.

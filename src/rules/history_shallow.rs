@@ -17,6 +17,9 @@
 //! ## How to fix
 //! Fetch the full history: `fetch-depth: 0` in `actions/checkout`, or `git fetch --unshallow`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §2.5: the audit trail of columns K, L, M and N.
 

@@ -21,6 +21,9 @@
 //! the history rules start from that first commit. Either way `--no-history` says history is
 //! not wanted and silences the note.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §2.5: columns K, L and M are write-once.
 

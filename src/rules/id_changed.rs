@@ -19,6 +19,9 @@
 //! ## How to fix
 //! Restore the original id. A new weakness gets a new file with a new id.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide, column A: a unique identifier per item, kept for
 //! its whole life.

@@ -16,6 +16,9 @@
 //! ## How to fix
 //! Rename the file to `<id>.yaml`, or correct the id if the file name is right.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide, column A (POAM ID): one stable identifier per item.
 

@@ -22,6 +22,9 @@
 //! Remove the alias from the asset that no longer has it (retire the old asset if it is
 //! gone).
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP Integrated Inventory Workbook (SSP Appendix M) instructions: column A must be
 //! verifiable in the raw scans (hostname, IP or URL).

@@ -21,6 +21,9 @@
 //! Give each asset its own id; if both entries describe one asset, merge them (its other
 //! names belong in `aliases`).
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP Integrated Inventory Workbook (SSP Appendix M), column UNIQUE ASSET IDENTIFIER:
 //! "Must be unique."

@@ -23,6 +23,9 @@
 //! Correct the asset as the message says. The keys are the IIW's columns in snake_case (see
 //! docs/configuration.md, "Inventory"), plus `aliases`, `retired`, `kind` and `last_scanned`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP Integrated Inventory Workbook (SSP Appendix M), row 4 (valid values).
 

@@ -37,6 +37,9 @@
 //! Fill in the fields the message names (leave a field out rather than writing "n/a"), or set
 //! `kind:` if the asset is of another inventory than poam inferred.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP Integrated Inventory Workbook (SSP Appendix M) v3.1, sheet Inventory, row 5.
 

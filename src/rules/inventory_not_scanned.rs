@@ -24,6 +24,9 @@
 //! Scan the asset (and import the scan), fix why the scanner cannot reach it, or retire it if
 //! it is gone.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP Integrated Inventory Workbook (SSP Appendix M), column In Latest Scan; Rev5
 //! playbook, continuous monitoring, vulnerability scanning (monthly scans of the whole

@@ -26,6 +26,9 @@ pub struct ItemContext<'a> {
     pub people: Option<&'a crate::people::People>,
     /// The inventory, when the repository has one.
     pub inventory: Option<&'a crate::inventory::Inventory>,
+    /// What is at the paths the items' documents name, when the files were looked at (a
+    /// whole lint does; the check of a single edit does not).
+    pub evidence: Option<&'a crate::evidence::EvidenceFiles>,
 }
 
 impl ItemContext<'_> {
@@ -40,6 +43,7 @@ impl ItemContext<'_> {
             message: message.into(),
             help: None,
             related: Vec::new(),
+            fix: None,
         }
     }
 }
@@ -88,4 +92,77 @@ pub(crate) fn first_line(text: &str, span: Span) -> Span {
         .and_then(|s| s.find('\n'))
         .map_or(span.end, |i| span.start + i);
     Span::new(span.start, end)
+}
+
+/// Fields no fix writes (`poam lint --fix`): the write-once fields the history rules guard
+/// (`id`, `detected`, `risk`, the recorded milestone changes, the CR26 evaluation and its
+/// reductions) and the deadlines (`due`, `kev_due`, the milestones' dates). `path` is a field
+/// path as the item model names it (`milestones[0].date`).
+pub(crate) fn never_fixed(path: &str) -> bool {
+    let top = path.split(['.', '[']).next().unwrap_or(path);
+    matches!(
+        top,
+        "id" | "detected" | "risk" | "due" | "kev_due" | "milestone_changes" | "vdr"
+    ) || (top == "milestones" && path.ends_with(".date"))
+}
+
+/// A date written year first with another separator or without leading zeros
+/// (`2026/11/05`, `2026.11.5`, `2026-11-5`): the date it can only mean.
+pub(crate) fn year_first_date(text: &str) -> Option<chrono::NaiveDate> {
+    let text = text.trim().trim_matches(|c| c == '"' || c == '\'');
+    let separator = text.chars().find(|c| !c.is_ascii_digit())?;
+    if !matches!(separator, '/' | '.' | '-') {
+        return None;
+    }
+    let mut parts = text.split(separator);
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some()
+        || year.len() != 4
+        || !(1..=2).contains(&month.len())
+        || !(1..=2).contains(&day.len())
+    {
+        return None;
+    }
+    chrono::NaiveDate::from_ymd_opt(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+
+    #[test]
+    fn year_first_dates_are_read_and_others_are_not() {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 5);
+        assert_eq!(year_first_date("2026/11/05"), date);
+        assert_eq!(year_first_date("'2026.11.5'"), date);
+        assert_eq!(year_first_date("2026-11-5"), date);
+        assert_eq!(year_first_date("11/05/2026"), None);
+        assert_eq!(year_first_date("2026/02/30"), None);
+        assert_eq!(year_first_date("2026/11/05/1"), None);
+    }
+
+    #[test]
+    fn write_once_fields_and_deadlines_are_never_fixed() {
+        for path in [
+            "id",
+            "detected",
+            "risk",
+            "due",
+            "kev_due",
+            "milestones[2].date",
+        ] {
+            assert!(never_fixed(path), "{path}");
+        }
+        for path in ["milestone_changes[0].date", "vdr.reductions[1].at"] {
+            assert!(never_fixed(path), "{path}");
+        }
+        for path in [
+            "status",
+            "status_date",
+            "closed.date",
+            "milestones[0].description",
+        ] {
+            assert!(!never_fixed(path), "{path}");
+        }
+    }
 }

@@ -21,6 +21,9 @@
 //! Restore the file (`git checkout <commit>^ -- <path>`) and close the item with `status:
 //! closed`, `closed.date` and `closed.evidence`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §2.2: closed items move to the Closed sheet.
 

@@ -18,6 +18,9 @@
 //! ## How to fix
 //! Set `kev_due` to the catalog's due date.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template columns AB–AC (BOD 22-01 tracking and due date); Rev5 baseline
 //! RA-5(d): the KEV remediation date supersedes.

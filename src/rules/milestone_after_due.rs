@@ -19,6 +19,9 @@
 //! ## How to fix
 //! Plan the milestone on or before `due`, or pull the work forward.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! Guide to OSCAL-based FedRAMP POA&M §4: the scheduled completion date is the latest
 //! milestone date.

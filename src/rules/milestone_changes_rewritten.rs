@@ -17,6 +17,9 @@
 //! ## How to fix
 //! Restore the entry as it was and append a new entry with the correction.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template, column N; Completion Guide §2.5: every alteration is appended.
 

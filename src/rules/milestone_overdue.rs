@@ -18,6 +18,9 @@
 //! ## How to fix
 //! Record a `complete` change when the milestone is done, or an `update` with the new date.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template, column N (Milestone Changes): status updates are appended as
 //! `(##) Update/Complete <date> : <description>`.

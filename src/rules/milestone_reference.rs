@@ -20,6 +20,9 @@
 //! ## How to fix
 //! Number milestones uniquely; give new milestones a fresh number with kind `new`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template, columns M and N: milestone numbers are unique; changes reference
 //! them as `(##) New/Update/Complete`.

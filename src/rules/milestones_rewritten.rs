@@ -19,6 +19,9 @@
 //! Restore the planned milestone and append a `milestone_changes` entry: kind `update` for a
 //! new date, `complete` when done, `new` (with a fresh number) for an added milestone.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template, columns M and N; Completion Guide: milestones are never edited,
 //! changes go to Milestone Changes.

@@ -8,7 +8,8 @@
 //! `description`, `detector`, `owner`, `resources`, `detected`, `status`, `rmf`; `closed` on a closed item; `id`, `date` and `description` of
 //! each milestone; all four keys of a milestone change; `product` and `last_checkin` of a
 //! vendor dependency; `status` and `rationale` of every deviation and `adjusted_risk` of a
-//! risk adjustment; `type` and `name` of a document; `date` and `evidence` of `closed`.
+//! risk adjustment; `type` and `name` of a document; `date` of `closed` (its evidence is
+//! `closed-without-evidence`'s: text or a document, as the profile says).
 //! The finding points at the mapping that should hold the key, or at the empty value of a key
 //! written without one (`title: ""`, `description:`).
 //!
@@ -25,6 +26,9 @@
 //!
 //! ## How to fix
 //! Add the key with a value. Use `detector_id: none` when the detector gives no identifier.
+//!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
 //!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide, Table 2 (required columns); Vulnerability
@@ -49,6 +53,7 @@ fn top_level_present(item: &Item, key: &str) -> bool {
         "title" => item.title.is_some(),
         "description" => item.description.is_some(),
         "controls" => item.controls.as_ref().is_some_and(|c| !c.value.is_empty()),
+        "requirement" => item.requirement.is_some(),
         "detector" => item.detector.is_some(),
         "detector_id" => item.detector_id.is_some(),
         "assets" => item.assets.as_ref().is_some_and(|a| !a.value.is_empty()),
@@ -290,13 +295,6 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
     if let Some(closed) = &item.closed {
         if closed.date.is_none() {
             missing(closed.span, "closed.date".into(), "the completion date");
-        }
-        if closed.evidence.is_none() {
-            missing(
-                closed.span,
-                "closed.evidence".into(),
-                "where the closing evidence is",
-            );
         }
     }
     out.extend(empty_lists);

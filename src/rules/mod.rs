@@ -63,6 +63,7 @@ mod duplicate_id_history;
 mod history_unavailable;
 mod history_shallow;
 mod history_rebase_merge;
+mod decision_unauthorized;
 mod vdr_not_evaluated;
 mod vdr_evaluation_late;
 mod vdr_evaluation_incomplete;
@@ -94,6 +95,7 @@ mod owner_unknown;
 mod owner_departed;
 mod people_invalid;
 mod people_duplicate_id;
+mod codeowners_stale;
 mod asset_unknown;
 mod asset_retired;
 mod inventory_invalid;
@@ -107,6 +109,20 @@ mod rmf_length;
 mod rmf_office_org;
 mod rmf_milestone_after_due;
 mod rmf_overdue;
+mod cmmc_assessment_invalid;
+mod cmmc_unknown_requirement;
+mod cmmc_unplanned;
+mod cmmc_not_eligible;
+mod cmmc_closeout;
+mod cmmc_level_one;
+mod evidence_missing;
+mod evidence_altered;
+mod evidence_rewritten;
+mod closed_without_evidence;
+mod waiver_unknown_item;
+mod waiver_expired;
+mod baseline_stale;
+mod word_case;
 // registry end
 
 include!(concat!(env!("OUT_DIR"), "/rule_table.rs"));
@@ -116,7 +132,9 @@ pub use duplicate_id::IdSite;
 pub use history::{check_history, Breach, CurrentFile, HistoryContext, ItemsFolder, Violation};
 pub use history_unavailable::Unavailable;
 pub use item_context::ItemContext;
-pub(crate) use item_context::{current_rating_span, days, first_line};
+pub(crate) use item_context::{
+    current_rating_span, days, first_line, never_fixed, year_first_date,
+};
 pub use membership::{applies, apply_levels, enabled, rules_of};
 use registry::{Check, Rule};
 
@@ -128,6 +146,20 @@ pub fn judge_history(runs: &[crate::history::audit::Run], profile: Profile) -> V
         .map(|(_, rule)| rule)
         .collect();
     history::judge(runs, &rules)
+}
+
+/// Every decision rule of the profile (`decision-unauthorized`) broken along the runs, judged
+/// by `authority`, each naming the commit that made the decision.
+pub fn judge_decisions(
+    runs: &[crate::history::audit::Run],
+    profile: Profile,
+    authority: &crate::authority::Authority,
+) -> Vec<Violation> {
+    let rules: Vec<history::DecisionRule> = registry::decision_rules()
+        .filter(|(code, _)| applies(*code, profile))
+        .map(|(_, rule)| rule)
+        .collect();
+    history::judge_decisions(runs, &rules, authority)
 }
 
 /// Runs every enabled item rule of the profile and applies the configured severities.
@@ -169,6 +201,20 @@ pub fn check_people(config: &Config, people: &crate::people::People) -> Vec<Diag
     apply_levels(config, out)
 }
 
+/// The finding about a stale poam block of `.github/CODEOWNERS` (`codeowners-stale`), with
+/// that file's text.
+pub fn check_codeowners(
+    workspace: &crate::workspace::Workspace,
+    today: NaiveDate,
+) -> Option<(Diagnostic, SourceFile)> {
+    if !enabled(&workspace.config, Code::CodeownersStale) {
+        return None;
+    }
+    let (diagnostic, source) = codeowners_stale::check(workspace, today)?;
+    let mut found = apply_levels(&workspace.config, vec![diagnostic]);
+    found.pop().map(|d| (d, source))
+}
+
 /// Findings about the inventory itself, each in the inventory file it concerns.
 pub fn check_inventory(
     config: &Config,
@@ -185,6 +231,22 @@ pub fn check_inventory(
     if enabled(config, Code::InventoryNotScanned) {
         inventory_not_scanned::check(config, inventory, today, &mut out);
     }
+    apply_levels(config, out)
+}
+
+/// Findings about the CMMC assessment (`assessment.yaml`): what cannot be read, requirement
+/// ids that do not exist, NOT MET requirements no item plans (`planned`: the requirement ids
+/// the items name) and why Conditional status is not possible.
+pub fn check_assessment(
+    config: &Config,
+    assessment: &crate::model::cmmc::CmmcAssessment,
+    planned: &[&str],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    cmmc_assessment_invalid::check(assessment, &mut out);
+    cmmc_unknown_requirement::check_assessment(assessment, &mut out);
+    cmmc_unplanned::check(assessment, planned, &mut out);
+    cmmc_not_eligible::check(assessment, &mut out);
     apply_levels(config, out)
 }
 
@@ -208,6 +270,7 @@ fn inventory_report(
         message,
         help: None,
         related: Vec::new(),
+        fix: None,
     }
 }
 
@@ -235,6 +298,44 @@ pub fn history_shallow(config: &Config, folder: &ItemsFolder, warning: &str) -> 
 
 /// Findings about `history_waivers`: waivers whose commit is not in the repository, and (in
 /// full-history mode, `matches` given per waiver) waivers that matched no violation.
+/// Findings about the per-item `waivers` of `poam.yaml`: an item no file has, an expired
+/// waiver, a waiver (neither) that matched no finding. `matches[i]` counts the findings
+/// waiver `i` silenced.
+pub fn check_item_waivers(
+    config: &Config,
+    today: NaiveDate,
+    known_item: &dyn Fn(&str) -> bool,
+    matches: &[usize],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (index, waiver) in config.waivers.iter().enumerate() {
+        if !known_item(&waiver.item) {
+            out.push(waiver_unknown_item::check(waiver));
+        } else if let Some(expired) = waiver_expired::check(waiver, today) {
+            out.push(expired);
+        } else if matches.get(index) == Some(&0) {
+            out.push(waiver_unmatched::check_item_waiver(waiver));
+        }
+    }
+    apply_levels(config, out)
+}
+
+/// A baseline entry that matches no finding (`baseline-stale`), at `location` in the baseline
+/// file; `None` when the rule is off.
+pub fn baseline_stale(
+    config: &Config,
+    location: crate::source::Location,
+    item: &str,
+    rule: &str,
+    recorded: NaiveDate,
+) -> Option<Diagnostic> {
+    apply_levels(
+        config,
+        vec![baseline_stale::check(location, item, rule, recorded)],
+    )
+    .pop()
+}
+
 pub fn check_waivers(
     config: &Config,
     unknown: &[bool],

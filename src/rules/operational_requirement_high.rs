@@ -19,6 +19,9 @@
 //! Request a risk adjustment with compensating controls first; file the operational
 //! requirement once the item is Moderate or Low.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP Vulnerability Deviation Request Form instructions; Continuous Monitoring Strategy
 //! Guide App. D.

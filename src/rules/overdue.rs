@@ -19,6 +19,9 @@
 //! Remediate and close the item. If a vendor fix is pending, record the vendor dependency and
 //! check in with the vendor at least every 30 days.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §3 (late items); ConMon Performance Management
 //! Guide (escalation thresholds); Continuous Monitoring Strategy Guide App. D (vendor

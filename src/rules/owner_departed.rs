@@ -31,6 +31,9 @@
 //! Hand the item to someone else (`owner:` another id, or a team), or correct `until` if the
 //! person is still responsible.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide, column H (Point of Contact).
 

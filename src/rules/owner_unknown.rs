@@ -24,6 +24,9 @@
 //! Write the id of the person or team (`owner: platform-team`), or add an entry for them to
 //! the people file.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide, column H (Point of Contact): the person or role
 //! the authorizing official holds responsible; required for every item.

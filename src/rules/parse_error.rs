@@ -22,6 +22,9 @@
 //! Fix the YAML at the reported position. Items need no anchors (`&a`, `*a`) and no `---`
 //! document separators; write each item as one plain mapping.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §2: every weakness is one row with all columns
 //! completed; an unreadable entry is an incomplete POA&M.
@@ -55,6 +58,7 @@ pub fn diagnostic(file: &SourceFile, error: &ParseError) -> Diagnostic {
             "each item file holds one YAML mapping; see the item format in poam's manual (docs/item-format.md)".into()
         }),
         related: Vec::new(),
+        fix: None,
     };
     match crate::parse::quote_opened_at(&file.text, error) {
         Some(opening) => {

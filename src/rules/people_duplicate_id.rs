@@ -19,6 +19,9 @@
 //! ## How to fix
 //! Give each person and team its own id, and update the items that named the second one.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide, column H (Point of Contact).
 
@@ -51,6 +54,7 @@ pub fn check(people: &People, out: &mut Vec<Diagnostic>) {
                 message: format!("{} (line {line})", problem.message),
                 help: problem.help.clone().map(Into::into),
                 related: Vec::new(),
+                fix: None,
             }
             .with_related(first, "first defined here"),
         );

@@ -22,6 +22,9 @@
 //! Correct the entry as the message says. Entries are `{id, name, email, roles, organization,
 //! phone, until, github, keys}`; a team has `members` (ids of other entries).
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide, column H (Point of Contact).
 
@@ -51,6 +54,7 @@ pub fn check(people: &People, out: &mut Vec<Diagnostic>) {
             message: problem.message.clone(),
             help: problem.help.clone().map(Into::into),
             related: Vec::new(),
+            fix: None,
         });
     }
 }

@@ -9,7 +9,7 @@
 use crate::code::{Code, RuleKind, RuleSet, Severity};
 use crate::diag::Diagnostic;
 
-use super::history::HistoryRule;
+use super::history::{DecisionRule, HistoryRule};
 use super::item_context::ItemContext;
 
 /// An item rule: findings about one item.
@@ -33,6 +33,7 @@ pub(crate) struct Rule {
 pub(crate) enum Check {
     Item(ItemRule),
     History(HistoryRule),
+    Decision(DecisionRule),
     Files,
     Config,
     Repository,
@@ -44,6 +45,7 @@ impl Check {
         match self {
             Check::Item(_) => RuleKind::Item,
             Check::History(_) => RuleKind::History,
+            Check::Decision(_) => RuleKind::Decision,
             Check::Files => RuleKind::Files,
             Check::Config => RuleKind::Config,
             Check::Repository => RuleKind::Repository,
@@ -55,6 +57,14 @@ impl Check {
 pub(crate) fn item_rules() -> impl Iterator<Item = (Code, ItemRule)> {
     super::RULES.iter().filter_map(|rule| match rule.check {
         Check::Item(check) => Some((rule.code, check)),
+        _ => None,
+    })
+}
+
+/// The decision rules, in code order.
+pub(crate) fn decision_rules() -> impl Iterator<Item = (Code, DecisionRule)> {
+    super::RULES.iter().filter_map(|rule| match rule.check {
+        Check::Decision(check) => Some((rule.code, check)),
         _ => None,
     })
 }

@@ -19,6 +19,9 @@
 //! If the weakness came back, consider a new item with a new detection date; otherwise
 //! explain the reopening in `comments` and a milestone change.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §2.2: closing requires remediation evidence;
 //! a reopened item means that evidence no longer holds.

@@ -20,6 +20,9 @@
 //! Restore `risk` and record the change as `deviations.risk_adjustment` with `adjusted_risk`,
 //! a rationale and its status.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide, columns S–U: the original rating stays; adjusted
 //! ratings need an approved risk adjustment.

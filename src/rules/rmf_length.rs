@@ -18,6 +18,9 @@
 //! ## How to fix
 //! Shorten the value; keep the detail in a document the item links to (`documents`).
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! Not a FedRAMP rule: the eMASS API's POA&M business rules (mitre/saf `docs/emasser`,
 //! "post poams": 100 / 250 / 2,000 characters).

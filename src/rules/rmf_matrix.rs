@@ -22,6 +22,9 @@
 //! Write the value the help names (`likelihood: moderate`), or change the inputs if they were
 //! wrong.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! Not a FedRAMP rule: the eMASS POA&M templates' Instructions (Navy C1:I20, the same table as
 //! NIST SP 800-30 Rev 1 Table I-2).

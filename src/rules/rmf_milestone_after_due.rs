@@ -20,6 +20,9 @@
 //! Plan the milestone on or before `due`, or record the approval date in `rmf.approved` when
 //! eMASS approved the item and the milestone is a pending extension.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! Not a FedRAMP rule: the eMASS POA&M templates' Instructions (milestone dates).
 

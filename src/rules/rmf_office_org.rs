@@ -19,6 +19,9 @@
 //! Name a person of the people file as `owner` and give them `organization`, `name`, `phone`
 //! and `email`, or write `rmf.office_org: "NIWC Atlantic, Jane Doe, 555-0100, jane@example.mil"`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! Not a FedRAMP rule: the eMASS POA&M templates' Instructions ("Office/Org").
 

@@ -20,6 +20,9 @@
 //! ## How to fix
 //! Remediate and close the item, move `due` with a recorded reason, or renew the acceptance.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! Not a FedRAMP rule: the CAT days are configuration (C-PAT's 30/180/365 by default); IAVAs
 //! carry their own comply-by dates.

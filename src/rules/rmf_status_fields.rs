@@ -29,6 +29,9 @@
 //! Add what the status needs, or remove what it forbids (a Risk Accepted item's `due` and
 //! milestones); say in `comments` why the risk is accepted or how completion was verified.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! Not a FedRAMP rule: the DoD eMASS POA&M templates' Instructions sheets (Navy, Army, 2026)
 //! and the eMASS API's POA&M business rules.

@@ -17,6 +17,9 @@
 //! ## How to fix
 //! Review the item, record progress (a milestone change), and update `status_date`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template, column O (Status Date); Rev5 baseline CA-5: POA&Ms at least monthly.
 

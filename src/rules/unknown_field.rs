@@ -16,6 +16,9 @@
 //! ## How to fix
 //! Rename the key to the one suggested, or remove it. Free-form notes go in `comments`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §1: CSPs must not alter or delete the template's
 //! columns; poam's keys map one-to-one to them.

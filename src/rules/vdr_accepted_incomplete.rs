@@ -17,6 +17,9 @@
 //! ## How to fix
 //! Write `accepted.rationale`, and record the evaluation.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! VER-RPT-AVI items 3-7 (MUST).
 

@@ -19,6 +19,9 @@
 //! Record evaluations and reductions when they happen. If one was genuinely recorded late,
 //! say why in the commit message and in `vdr.supplementary`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! VER-RPT-VDT items 3 and 7; VDR-CSO-RES (persistently track, evaluate and monitor).
 

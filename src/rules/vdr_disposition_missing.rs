@@ -21,6 +21,9 @@
 //! ## How to fix
 //! Set `vdr.disposition` on closed items; remove it from open ones.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! VER-RPT-VDT item 11 (MUST): final disposition.
 

@@ -21,6 +21,9 @@
 //! Restore the recorded values and add a reduction (`vdr.reductions`) for the new rating. If
 //! the first evaluation was a typo, say so in the commit and turn the finding off for it.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! VER-RPT-VDT items 3-6 (time of evaluation, IRV, LEV, historical and current N-rating);
 //! VDR-CSO-RES (persistently track all detected vulnerabilities).

@@ -22,6 +22,9 @@
 //! ## How to fix
 //! Record all three: `irv: true|false`, `lev: true|false`, `pain: 1..5`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! VER-EVA-EIR, VER-EVA-ELX and VER-EVA-EPA (MUST): evaluate internet reachability, likely
 //! exploitability and potential agency impact (N1-N5) of each vulnerability.

@@ -20,6 +20,9 @@
 //! Nothing can change a past evaluation; explain the delay in `vdr.supplementary` and
 //! evaluate faster. Correct `evaluated` only if it was recorded wrongly.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! VER-TFR-EVU (SHOULD): evaluate all vulnerabilities within 7/5/2 days of detection for
 //! Class B/C/D.

@@ -19,6 +19,9 @@
 //! Use `remediated`, `fully-mitigated` or `partially-mitigated`, or remove the reductions if
 //! they were recorded by mistake.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FRD-FPV: a remediated or fully mitigated vulnerability is never a false positive;
 //! VER-EVA-EFP.

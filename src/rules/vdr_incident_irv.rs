@@ -17,6 +17,9 @@
 //! ## How to fix
 //! Follow the incident process, and mitigate to N3 or below (record the reduction).
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! VER-TFR-IRI (MAY for Class B, SHOULD for Class C and D).
 

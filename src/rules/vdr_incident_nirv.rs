@@ -17,6 +17,9 @@
 //! ## How to fix
 //! Follow the incident process, and mitigate to N4 or below (record the reduction).
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! VER-TFR-NRI (MAY for Class B and C, SHOULD for Class D).
 

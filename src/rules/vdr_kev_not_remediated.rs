@@ -19,6 +19,9 @@
 //! ## How to fix
 //! Remediate the vulnerability (patch or remove the component) and close it as `remediated`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! VDR-TFR-KEV (SHOULD): remediate KEVs by the catalog's due dates, even if fully mitigated,
 //! as required by CISA BOD 26-04.

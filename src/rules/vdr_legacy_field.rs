@@ -20,6 +20,9 @@
 //! Keep them for the record, or remove them once the item is evaluated under `vdr:`.
 //! Turn the note off with `rules: {vdr-legacy-field: off}`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! Inference from the CR26 rules (no deviation or vendor dependency process); FedRAMP
 //! `providers/updating/changes.md`: POA&Ms are replaced by accepted vulnerabilities.

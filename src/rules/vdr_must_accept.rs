@@ -20,6 +20,9 @@
 //! Add `accepted: {date: <today>, rationale: <why it stays>}`, or fix the vulnerability and
 //! close the item.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! VER-TFR-MAV (MUST): categorize any vulnerability not or not to be fully mitigated or
 //! remediated within 192 days of evaluation as accepted; FRD-ACV.

@@ -17,6 +17,9 @@
 //! ## How to fix
 //! Write the time of evaluation: `evaluated: 2026-11-24T15:30:00Z`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! VDR-TFR-PVR, Class D table: PAIN-5 LEV+IRV is 12 hours (`timeframe_type: hours`).
 

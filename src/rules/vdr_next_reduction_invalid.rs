@@ -20,6 +20,9 @@
 //! ## How to fix
 //! Plan a strictly lower N-rating at a time after the last reduction.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! VER-RPT-VDT item 8 (MUST): estimated time and target N-rating of the next reduction.
 

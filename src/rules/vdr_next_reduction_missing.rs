@@ -19,6 +19,9 @@
 //! ## How to fix
 //! Add `next_reduction: {at: <date>, pain: <lower rating>}`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! VER-RPT-VDT item 8 (MUST): estimated time and target N-rating of the next reduction.
 

@@ -19,6 +19,9 @@
 //! ## How to fix
 //! Write the evidence in `vdr.rationale`, or rate the vulnerability `lev: true`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! VER-EVA-AIA (MUST): assume exploitation can be automated unless evidence proves otherwise;
 //! FRD-LEV and the VER-EVA-ELX notes.

@@ -19,6 +19,9 @@
 //! ## How to fix
 //! Evaluate the vulnerability: record `vdr.evaluated`, `irv`, `lev`, `pain` and a `rationale`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! VER-TFR-EVU (SHOULD): evaluate all vulnerabilities within 7/5/2 days of detection for
 //! Class B/C/D; VER-EVA.

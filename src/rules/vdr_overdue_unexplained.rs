@@ -21,6 +21,9 @@
 //! ## How to fix
 //! Write the reason in `vdr.overdue`, or plan the reduction within the deadline.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! VER-RPT-VDT item 9 (MUST): overdue now or likely, with an explanation; FRD-ODV.
 

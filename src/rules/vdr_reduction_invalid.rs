@@ -23,6 +23,9 @@
 //! ## How to fix
 //! Correct the entry, or remove it if the reduction did not happen (yet).
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! VER-RPT-VDT item 7 (MUST): time and N-rating of each completed and evaluated reduction;
 //! FRD-PMV (partially mitigated: a lower N-rating).

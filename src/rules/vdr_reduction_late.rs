@@ -23,6 +23,9 @@
 //! ## How to fix
 //! Mitigate and record the reduction in `vdr.reductions`; explain the delay in `vdr.overdue`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! VDR-TFR-PVR (SHOULD): partially mitigate, fully mitigate or remediate to a lower N-rating
 //! within the timeframes from evaluation; timeframes anchored at evaluation (domain notes §1).

@@ -19,6 +19,9 @@
 //! ## How to fix
 //! Restore the entry; append a new reduction for what changed since.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! VER-RPT-VDT item 7 (time and N-rating of each completed and evaluated reduction).
 

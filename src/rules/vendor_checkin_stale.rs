@@ -19,6 +19,9 @@
 //! Check in with the vendor, keep the evidence, and update `last_checkin`. When the vendor
 //! ships the fix, set `fix_released`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide, columns P–R; Continuous Monitoring Strategy Guide
 //! App. D: check in at least every 30 days.

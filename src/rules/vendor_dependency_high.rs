@@ -19,6 +19,9 @@
 //! Apply compensating controls and request a risk adjustment to Moderate
 //! (`deviations.risk_adjustment` with `adjusted_risk: moderate`).
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! Continuous Monitoring Strategy Guide App. D; Vulnerability Deviation Request Form
 //! instructions: High vendor dependencies must be mitigated to Moderate within 30 days.

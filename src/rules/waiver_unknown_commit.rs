@@ -20,6 +20,9 @@
 //! Copy the id of the commit that broke the rule from the finding (`poam lint` names it) or
 //! from `poam log`; in a shallow clone, fetch the full history.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §2.5: every alteration of the POA&M is traceable.
 
@@ -51,5 +54,6 @@ pub fn check(waiver: &HistoryWaiver) -> Diagnostic {
             "use the commit id from the finding or from `poam log`; in a shallow clone fetch the full history".into(),
         ),
         related: Vec::new(),
+        fix: None,
     }
 }

@@ -1,25 +1,35 @@
 //! Integration tests: one binary, one module per area.
 
+mod approvals;
 mod architecture;
+mod audience;
 mod authoring;
+mod baseline;
 mod browser;
 mod ci_files;
+mod cmmc;
+mod ci_formats;
 mod cli;
 mod common;
 mod docs;
+mod dr;
 mod edit;
 mod elements;
 mod emass;
+mod evidence;
 mod export_ver;
+mod fix;
 mod fuzz_regressions;
 mod history;
 mod history_lint;
 mod history_objects;
 mod import_scan;
 mod inventory;
+mod lsp;
 mod merges;
 mod migrate;
 mod oscal;
+mod pdf;
 mod pr_check;
 mod profile_writing;
 mod profiles;

@@ -141,7 +141,8 @@ proptest! {
                 let span = match problem {
                     poam::model::item::Problem::UnknownKey { span, .. }
                     | poam::model::item::Problem::InvalidValue { span, .. }
-                    | poam::model::item::Problem::ControlCharacter { span, .. } => *span,
+                    | poam::model::item::Problem::ControlCharacter { span, .. }
+                    | poam::model::item::Problem::WordCase { span, .. } => *span,
                 };
                 prop_assert!(span.end <= text.len() && text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
             }

@@ -452,6 +452,7 @@ impl<'a> Builder<'a> {
             title: self.system_name().unwrap_or_else(|| "System".to_owned()),
             description,
             props,
+            rlinks: Vec::new(),
         }
     }
 
@@ -535,14 +536,39 @@ impl<'a> Builder<'a> {
                 continue;
             };
             let kind_key = kind.clone().unwrap_or_default();
-            if !seen.insert((kind_key.clone(), title.clone())) {
+            // Where the document is: the evidence file (relative to poam.yaml, which OSCAL
+            // reads as a URI reference) or the address it is kept at.
+            let place =
+                opt_line(document.path.as_ref()).or_else(|| opt_line(document.url.as_ref()));
+            if !seen.insert((kind_key.clone(), title.clone(), place.clone())) {
                 continue;
             }
+            let mut parts = vec!["document", key, &kind_key, &title];
+            if let Some(place) = &place {
+                parts.push(place);
+            }
+            let rlinks = place
+                .as_deref()
+                .map(|href| Rlink {
+                    href: href_of(href),
+                    hashes: document
+                        .sha256
+                        .iter()
+                        .map(|sha256| Hash {
+                            algorithm: "SHA-256",
+                            value: sha256.clone(),
+                        })
+                        .collect(),
+                })
+                .into_iter()
+                .collect();
+            let uuid = self.uuid(&parts);
             resources.push(Resource {
-                uuid: self.uuid(&["document", key, &kind_key, &title]),
+                uuid,
                 title,
                 description: kind.map(|k| format!("{k} for POA&M item {key}.")),
                 props: vec![Prop::oscal("type", "evidence".to_owned())],
+                rlinks,
             });
         }
         resources
@@ -1106,6 +1132,24 @@ fn status_title(status: &str, first: bool) -> String {
         ("deviation-approved", _) => "Deviation Approved".to_owned(),
         (other, _) => format!("Risk status: {other}"),
     }
+}
+
+/// A document's place as an OSCAL `href` (a URI reference): an address as written, a
+/// relative path with each step percent-encoded (`evidence/V-1/scan%20report.pdf`).
+fn href_of(place: &str) -> String {
+    if place.starts_with("https://") || place.starts_with("http://") {
+        return place.to_owned();
+    }
+    const STEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    place
+        .split('/')
+        .map(|step| percent_encoding::utf8_percent_encode(step, STEP).to_string())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 #[cfg(test)]

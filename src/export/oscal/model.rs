@@ -418,4 +418,20 @@ pub(super) struct Resource {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) description: Option<String>,
     pub(super) props: Vec<Prop>,
+    /// Where the document is (its `path` or `url`), with its SHA-256 when recorded.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) rlinks: Vec<Rlink>,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct Rlink {
+    pub(super) href: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) hashes: Vec<Hash>,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct Hash {
+    pub(super) algorithm: &'static str,
+    pub(super) value: String,
 }

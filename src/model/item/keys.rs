@@ -6,6 +6,7 @@ pub const ITEM_KEYS: &[&str] = &[
     "title",
     "description",
     "controls",
+    "requirement",
     "detector",
     "detector_id",
     "assets",
@@ -42,5 +43,5 @@ pub const DEVIATIONS_KEYS: &[&str] = &[
 pub const RISK_ADJUSTMENT_KEYS: &[&str] =
     &["status", "adjusted_risk", "rationale", "auto_approved"];
 pub const DEVIATION_KEYS: &[&str] = &["status", "rationale"];
-pub const DOCUMENT_KEYS: &[&str] = &["type", "name"];
+pub const DOCUMENT_KEYS: &[&str] = &["type", "name", "path", "url", "sha256", "added", "note"];
 pub const CLOSED_KEYS: &[&str] = &["date", "evidence"];

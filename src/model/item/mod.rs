@@ -21,7 +21,10 @@ pub use keys::{
     MILESTONE_KEYS, RISK_ADJUSTMENT_KEYS, VENDOR_KEYS,
 };
 pub(in crate::model) use reader::Reader;
-pub use reader::{is_valid_cve, is_valid_item_id, normalize_control, parse_date, FieldPath};
+pub use reader::{
+    is_valid_cve, is_valid_evidence_path, is_valid_item_id, normalize_control, parse_date,
+    FieldPath,
+};
 pub use suggest::{nearest, suggest};
 
 /// Original or adjusted risk rating.
@@ -171,6 +174,16 @@ pub struct Document {
     pub span: Span,
     pub kind: Option<Sp<String>>,
     pub name: Option<Sp<String>>,
+    /// The evidence file, relative to the folder of `poam.yaml`, `/`-separated
+    /// (`evidence/V-1/rescan.pdf`).
+    pub path: Option<Sp<String>>,
+    /// Where a document kept outside the repository is (`poam evidence add --link`).
+    pub url: Option<Sp<String>>,
+    /// The SHA-256 of the file when it was added: 64 lower-case hex digits.
+    pub sha256: Option<Sp<String>>,
+    /// The day the document was added.
+    pub added: Option<Sp<NaiveDate>>,
+    pub note: Option<Sp<String>>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -195,6 +208,15 @@ pub enum Problem {
         span: Span,
         message: String,
         help: String,
+        /// The allowed word the value is nearest to, when there is one ("did you mean").
+        suggestion: Option<String>,
+    },
+    /// An enumerated word (a status, a rating, a kind) written with capitals: read as its
+    /// lower-case `word`, which is how the schema spells it.
+    WordCase {
+        path: String,
+        span: Span,
+        word: String,
     },
     /// A text value holds a control character (C0, DEL or C1) other than a line break or,
     /// in text that may run over lines, a tab: the first one, at the value.
@@ -214,6 +236,8 @@ pub struct Item {
     pub title: Option<Sp<String>>,
     pub description: Option<Sp<String>>,
     pub controls: Option<Sp<Vec<Sp<String>>>>,
+    /// The NIST SP 800-171 Rev 2 requirement the item plans to meet (`cmmc-l2` profile).
+    pub requirement: Option<Sp<String>>,
     pub detector: Option<Sp<String>>,
     pub detector_id: Option<Sp<String>>,
     pub assets: Option<Sp<Vec<Sp<String>>>>,

@@ -36,6 +36,7 @@ impl Item {
                 "title" => item.title = r.single_line(value, at),
                 "description" => item.description = r.text(value, at),
                 "controls" => item.controls = r.list(value, at, Reader::control),
+                "requirement" => item.requirement = r.single_line(value, at),
                 "detector" => item.detector = r.text(value, at),
                 "detector_id" => item.detector_id = r.text(value, at),
                 "assets" => item.assets = r.list(value, at, Reader::text),
@@ -93,6 +94,7 @@ impl Reader<'_> {
             span,
             message,
             help: help.into(),
+            suggestion: None,
         });
     }
 
@@ -293,18 +295,29 @@ impl Reader<'_> {
                 .flatten()
         });
         match parsed {
-            Some(value) => Some(Sp::new(value, node.span)),
+            Some(value) => {
+                if word.bytes().any(|b| b.is_ascii_uppercase()) {
+                    self.problems.push(Problem::WordCase {
+                        path: path.to_string(),
+                        span: node.span,
+                        word: word.to_ascii_lowercase(),
+                    });
+                }
+                Some(Sp::new(value, node.span))
+            }
             None => {
                 let allowed = names
                     .iter()
                     .map(|n| format!("`{n}`"))
                     .collect::<Vec<_>>()
                     .join(", ");
-                let hint = synonym(&text.value, names)
-                    .or_else(|| {
-                        suggest(&text.value.to_ascii_lowercase(), names)
-                            .map(|s| format!("did you mean `{s}`? "))
-                    })
+                let synonym = synonym(&text.value, names);
+                let suggestion = synonym
+                    .is_none()
+                    .then(|| suggest(&text.value.to_ascii_lowercase(), names))
+                    .flatten();
+                let hint = synonym
+                    .or_else(|| suggestion.map(|s| format!("did you mean `{s}`? ")))
                     .unwrap_or_default();
                 self.invalid(
                     path,
@@ -312,6 +325,15 @@ impl Reader<'_> {
                     format!("`{path}` must be one of {allowed}, found `{}`", text.value),
                     format!("{hint}allowed values: {allowed}"),
                 );
+                if let (
+                    Some(Problem::InvalidValue {
+                        suggestion: slot, ..
+                    }),
+                    Some(word),
+                ) = (self.problems.last_mut(), suggestion)
+                {
+                    *slot = Some(word.to_owned());
+                }
                 None
             }
         }
@@ -590,10 +612,66 @@ impl Reader<'_> {
             match key {
                 "type" => document.kind = self.text(value, &path),
                 "name" => document.name = self.text(value, &path),
+                "path" => document.path = self.evidence_path(value, &path),
+                "url" => document.url = self.url(value, &path),
+                "sha256" => document.sha256 = self.sha256(value, &path),
+                "added" => document.added = self.date(value, &path),
+                "note" => document.note = self.text(value, &path),
                 _ => {}
             }
         }
         Some(document)
+    }
+
+    /// A document's `path`: relative, `/`-separated, no `..` step, so it cannot point out of
+    /// the repository.
+    fn evidence_path(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<String>> {
+        let text = self.text(node, path)?;
+        if is_valid_evidence_path(&text.value) {
+            Some(text)
+        } else {
+            self.invalid(
+                path,
+                node.span,
+                format!("`{}` is not a relative path inside the repository", text.value),
+                "write the path relative to the folder of poam.yaml with `/` and no `..`, e.g. `evidence/V-1/rescan.pdf`",
+            );
+            None
+        }
+    }
+
+    fn url(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<String>> {
+        let text = self.text(node, path)?;
+        let value = text.value.trim();
+        if (value.starts_with("https://") || value.starts_with("http://"))
+            && !value.contains(char::is_whitespace)
+        {
+            Some(text)
+        } else {
+            self.invalid(
+                path,
+                node.span,
+                format!("`{}` is not an http or https address", text.value),
+                "write the full address of the document, e.g. `https://evidence.example.com/V-1/scan.zip`",
+            );
+            None
+        }
+    }
+
+    fn sha256(&mut self, node: &Node, path: &FieldPath<'_>) -> Option<Sp<String>> {
+        let text = self.text(node, path)?;
+        let value = text.value.trim();
+        if value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Some(Sp::new(value.to_ascii_lowercase(), text.span))
+        } else {
+            self.invalid(
+                path,
+                node.span,
+                format!("`{}` is not a SHA-256 (64 hex digits)", text.value),
+                "let `poam evidence add` record it, or write the output of `sha256sum FILE`",
+            );
+            None
+        }
     }
 
     fn closed(&mut self, node: &Node, path: &FieldPath<'_>, key_span: Span) -> Option<Closed> {
@@ -620,6 +698,18 @@ impl Reader<'_> {
         }
         Some(closed)
     }
+}
+
+/// True for a relative, `/`-separated path with no empty, `.` or `..` step and no backslash:
+/// a document's `path`, which must stay inside the repository.
+pub fn is_valid_evidence_path(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && !path.contains(':')
+        && path
+            .split('/')
+            .all(|step| !step.is_empty() && step != "." && step != "..")
 }
 
 /// Where a value sits in an item (`milestones[0].date`), rendered only when a problem needs it.

@@ -87,6 +87,7 @@ impl HistoryContext<'_> {
             message: format!("{message} ({by})"),
             help: None,
             related: Vec::new(),
+            fix: None,
         }
     }
 }
@@ -117,6 +118,7 @@ impl ItemsFolder {
             message,
             help: None,
             related: Vec::new(),
+            fix: None,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! commit to blame. The rules come from the registry (`rules::judge_history`): this module
 //! imports no rule file.
 
+use crate::authority::Authority;
 use crate::history::audit::{Run, Step};
 use crate::history::diff::{lookup, same_opt};
 use crate::history::item_id;
@@ -12,15 +13,38 @@ use super::{Breach, Violation};
 /// A history rule: breaches along one run of an item's versions.
 pub type HistoryRule = fn(&Run, &mut Vec<Breach>);
 
+/// A decision rule: breaches along one run of an item's versions, judged by who made each
+/// change ([`Authority`]).
+pub type DecisionRule = fn(&Run, &Authority, &mut Vec<Breach>);
+
 /// Every one of `rules` broken along the runs (`crate::history::audit`), per run in
 /// history order, each naming the commit that broke it.
 pub fn judge(runs: &[Run], rules: &[HistoryRule]) -> Vec<Violation> {
+    judge_with(runs, |run, breaches| {
+        for rule in rules {
+            rule(run, breaches);
+        }
+    })
+}
+
+/// [`judge`] for the decision rules, which also ask who made each change.
+pub fn judge_decisions(
+    runs: &[Run],
+    rules: &[DecisionRule],
+    authority: &Authority,
+) -> Vec<Violation> {
+    judge_with(runs, |run, breaches| {
+        for rule in rules {
+            rule(run, authority, breaches);
+        }
+    })
+}
+
+fn judge_with(runs: &[Run], mut rules: impl FnMut(&Run, &mut Vec<Breach>)) -> Vec<Violation> {
     let mut violations = Vec::new();
     for run in runs {
         let mut breaches = Vec::new();
-        for rule in rules {
-            rule(run, &mut breaches);
-        }
+        rules(run, &mut breaches);
         if !run.is_pr() {
             undone_pairs(run, &mut breaches);
         }

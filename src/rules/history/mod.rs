@@ -22,7 +22,7 @@ mod waivers;
 
 pub(crate) use context::file_start;
 pub use context::{check_history, CurrentFile, HistoryContext, ItemsFolder};
-pub use judge::{judge, HistoryRule};
+pub use judge::{judge, judge_decisions, DecisionRule, HistoryRule};
 pub use waivers::{apply_waivers, resolve_waivers, Waived};
 
 /// A history rule's judgement of one run: which rule, at which step, about which field.

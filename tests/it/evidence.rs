@@ -1,0 +1,260 @@
+//! Evidence with a chain of custody, end to end in a real repository: `poam evidence add`
+//! copies a file and records its hash through the item editor; one altered byte is
+//! `evidence-altered`; replacing the file and its hash in one commit is `evidence-rewritten`
+//! (full history and pull-request mode agree); a deleted file is `evidence-missing`.
+
+use std::path::Path;
+
+use crate::common::{build_repo, poam};
+
+const RESCAN: &str =
+    "Nessus rescan 2026-11-18: plugin 104743 not reported on openssl.example.internal.\n";
+
+/// `git` in `repo` as Bob, at `date` (fixed, so commit ids are stable).
+fn git(repo: &Path, args: &[&str], date: &str) -> String {
+    let output = std::process::Command::new("git")
+        .current_dir(repo)
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Bob Builder")
+        .env("GIT_AUTHOR_EMAIL", "bob@example.com")
+        .env("GIT_COMMITTER_NAME", "Bob Builder")
+        .env("GIT_COMMITTER_EMAIL", "bob@example.com")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .env("TZ", "UTC")
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+fn commit(repo: &Path, message: &str, date: &str) -> String {
+    git(repo, &["add", "-A"], date);
+    git(repo, &["commit", "-q", "-m", message], date);
+    git(repo, &["rev-parse", "--short", "HEAD"], date)
+}
+
+/// `poam evidence verify` in `repo`: (exit code, the codes and messages of its findings).
+fn verify(repo: &Path, extra: &[&str]) -> (i32, Vec<(String, String)>) {
+    let output = poam()
+        .current_dir(repo)
+        .args(["evidence", "verify", "--today", "2026-11-25", "-f", "json"])
+        .args(extra)
+        .output()
+        .expect("run poam");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("json: {e}: {}", String::from_utf8_lossy(&output.stdout)));
+    let findings = json["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_owned(),
+                d["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    (output.status.code().unwrap_or(-1), findings)
+}
+
+/// The SHA-256 of `bytes`, as `sha256sum` prints it.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn codes(findings: &[(String, String)]) -> Vec<&str> {
+    findings.iter().map(|(code, _)| code.as_str()).collect()
+}
+
+#[test]
+fn add_alter_replace_and_delete_evidence() {
+    let (temp, repo) = build_repo("evidence");
+    let file = temp.path().join("rescan.txt");
+    std::fs::write(&file, RESCAN).expect("write");
+
+    // Add: the file is copied into evidence/V-1/ and recorded with its hash and the day.
+    let added = poam()
+        .current_dir(&repo)
+        .args(["evidence", "add", "V-1"])
+        .arg(&file)
+        .args([
+            "--note",
+            "rescan after the upgrade",
+            "--today",
+            "2026-11-18",
+        ])
+        .output()
+        .expect("run poam");
+    assert!(added.status.success(), "{added:?}");
+    let copied = std::fs::read_to_string(repo.join("evidence/V-1/rescan.txt")).expect("copied");
+    assert_eq!(copied, RESCAN);
+    let hash = sha256_hex(RESCAN.as_bytes());
+    let item = std::fs::read_to_string(repo.join("poams/V-1.yaml")).expect("item");
+    let expected_entry = format!(
+        "documents:\n  - type: Remediation Evidence\n    name: rescan.txt\n    path: evidence/V-1/rescan.txt\n    sha256: {hash}\n    added: 2026-11-18\n    note: rescan after the upgrade\n"
+    );
+    assert!(item.ends_with(&expected_entry), "{item}");
+    assert_eq!(
+        String::from_utf8_lossy(&added.stdout),
+        format!("poams/V-1.yaml\n  added evidence/V-1/rescan.txt sha256 {hash}\n")
+    );
+    // Adding the same file again changes nothing.
+    let again = poam()
+        .current_dir(&repo)
+        .args(["evidence", "add", "V-1"])
+        .arg(&file)
+        .args(["--today", "2026-11-19"])
+        .output()
+        .expect("run poam");
+    assert!(again.status.success(), "{again:?}");
+    assert_eq!(
+        std::fs::read_to_string(repo.join("poams/V-1.yaml")).expect("item"),
+        item
+    );
+    let added_at = commit(
+        &repo,
+        "Add the rescan evidence",
+        "2026-11-18T10:00:00+00:00",
+    );
+    assert_eq!(verify(&repo, &[]), (0, Vec::new()));
+
+    // Alter one byte: the file no longer has the recorded hash.
+    let altered = RESCAN.replacen("not reported", "not Reported", 1);
+    std::fs::write(repo.join("evidence/V-1/rescan.txt"), &altered).expect("write");
+    let (code, findings) = verify(&repo, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(codes(&findings), ["evidence-altered"], "{findings:?}");
+    assert!(
+        findings[0]
+            .1
+            .starts_with("evidence file `evidence/V-1/rescan.txt` has SHA-256 ")
+            && findings[0].1.ends_with(&format!("records {}", &hash[..12])),
+        "{findings:?}"
+    );
+
+    // Replace the file and its recorded hash in one commit: file and record agree, but the
+    // record was rewritten after the document was added.
+    let new_hash = sha256_hex(altered.as_bytes());
+    let text = item.replace(&hash, &new_hash);
+    std::fs::write(repo.join("poams/V-1.yaml"), &text).expect("write");
+    let replaced_at = commit(&repo, "Refresh the rescan", "2026-11-20T10:00:00+00:00");
+    let (code, findings) = verify(&repo, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(codes(&findings), ["evidence-rewritten"], "{findings:?}");
+    assert_eq!(
+        findings[0].1,
+        format!(
+            "`sha256` of document `evidence/V-1/rescan.txt` changed from `{hash}` to `{new_hash}`: it is written once, when the document is added (commit {replaced_at} by Bob Builder on 2026-11-20)"
+        ),
+    );
+    // Without history the rewrite cannot be seen.
+    assert_eq!(verify(&repo, &["--no-history"]), (0, Vec::new()));
+    // Pull-request mode sees the same rewrite.
+    let pr = poam()
+        .current_dir(&repo)
+        .args([
+            "lint",
+            "--today",
+            "2026-11-25",
+            "-f",
+            "json",
+            "--base",
+            &added_at,
+        ])
+        .output()
+        .expect("run poam");
+    let json: serde_json::Value = serde_json::from_slice(&pr.stdout).expect("json");
+    let pr_codes: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["code"].as_str())
+        .filter(|c| c.starts_with("evidence-"))
+        .collect();
+    assert_eq!(pr_codes, ["evidence-rewritten"], "{json:#}");
+
+    // Delete the file: the listed evidence is missing (and the rewrite is still there).
+    std::fs::remove_file(repo.join("evidence/V-1/rescan.txt")).expect("remove");
+    let (code, findings) = verify(&repo, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        codes(&findings),
+        ["evidence-missing", "evidence-rewritten"],
+        "{findings:?}"
+    );
+    assert_eq!(
+        findings[0].1,
+        "`documents[0].path`: evidence file `evidence/V-1/rescan.txt` is not there"
+    );
+}
+
+#[test]
+fn evidence_is_never_overwritten_and_links_stay_outside() {
+    let (temp, repo) = build_repo("evidence");
+    let file = temp.path().join("rescan.txt");
+    std::fs::write(&file, RESCAN).expect("write");
+    let run = |args: &[&str]| {
+        poam()
+            .current_dir(&repo)
+            .args(args)
+            .args(["--today", "2026-11-18"])
+            .output()
+            .expect("run poam")
+    };
+    let path = file.to_str().expect("UTF-8 temp path");
+    assert!(run(&["evidence", "add", "V-1", path]).status.success());
+    // A different file under the same name is refused; the first stays as it was.
+    std::fs::write(&file, "another scan\n").expect("write");
+    let refused = run(&["evidence", "add", "V-1", path]);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("evidence is never overwritten"),
+        "{refused:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.join("evidence/V-1/rescan.txt")).expect("read"),
+        RESCAN
+    );
+    // --link records the hash and the address; nothing is copied.
+    let big = temp.path().join("full-scan.nessus");
+    std::fs::write(&big, "<NessusClientData_v2/>\n").expect("write");
+    let linked = run(&[
+        "evidence",
+        "add",
+        "V-1",
+        big.to_str().expect("UTF-8"),
+        "--type",
+        "Scan Report",
+        "--link",
+        "https://evidence.example.com/V-1/full-scan.nessus",
+    ]);
+    assert!(linked.status.success(), "{linked:?}");
+    assert!(!repo.join("evidence/V-1/full-scan.nessus").exists());
+    let item = std::fs::read_to_string(repo.join("poams/V-1.yaml")).expect("item");
+    assert!(
+        item.contains("    url: https://evidence.example.com/V-1/full-scan.nessus\n"),
+        "{item}"
+    );
+    assert!(
+        item.contains(&format!(
+            "    sha256: {}\n",
+            sha256_hex(b"<NessusClientData_v2/>\n")
+        )),
+        "{item}"
+    );
+    // An unknown item is refused with a suggestion, and nothing is copied.
+    let unknown = run(&["evidence", "add", "V-2", path]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(!repo.join("evidence/V-2").exists());
+}

@@ -1,0 +1,442 @@
+//! Native PDF (`report --format pdf`, `show --format pdf`, `site --pdf`): the text of the
+//! documents as poppler's `pdftotext` reads it (every item id, the totals the Markdown report
+//! gives), the tagging (`pdfinfo` says `Tagged: yes`; the catalog has a structure tree and
+//! `MarkInfo`), PDF/UA-1 identification, determinism, template overrides and hostile item
+//! text. Without `pdftotext` these tests say they were skipped and pass; `.ci/run` installs
+//! poppler-utils and sets `POAM_REQUIRE_PDFTOTEXT`, which turns a skip into a failure.
+//!
+//! The demo's report and one item are written to `POAM_PDF_OUT` when it is set (else a temp
+//! folder), for a person to look at.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common::poam;
+
+const TODAY: &str = "2026-11-25";
+
+fn tool(name: &str) -> Option<PathBuf> {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .output()
+        .ok()?;
+    let path = String::from_utf8(found.stdout).ok()?.trim().to_owned();
+    (found.status.success() && !path.is_empty()).then(|| PathBuf::from(path))
+}
+
+/// `pdftotext` and `pdfinfo`, or `None` after saying the test is skipped.
+fn poppler(test: &str) -> Option<(PathBuf, PathBuf)> {
+    if let (Some(text), Some(info)) = (tool("pdftotext"), tool("pdfinfo")) {
+        return Some((text, info));
+    }
+    assert!(
+        std::env::var_os("POAM_REQUIRE_PDFTOTEXT").is_none(),
+        "{test}: POAM_REQUIRE_PDFTOTEXT is set but pdftotext (poppler-utils) is not installed"
+    );
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {test}: pdftotext is not installed (apt-get install poppler-utils; .ci/run does)"
+    );
+    None
+}
+
+fn run(tool: &Path, args: &[&str], pdf: &Path) -> String {
+    let output = Command::new(tool)
+        .args(args)
+        .arg(pdf)
+        .args(if tool.ends_with("pdftotext") {
+            vec!["-"]
+        } else {
+            vec![]
+        })
+        .output()
+        .expect("poppler runs");
+    assert!(
+        output.status.success(),
+        "{}: {}",
+        tool.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("utf-8")
+}
+
+/// The text of `pdf`, one line per line, runs of spaces made one.
+fn text_of(pdftotext: &Path, pdf: &Path) -> String {
+    run(pdftotext, &["-layout"], pdf)
+        .lines()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A copy of an example repository (`demo`, `cr26`) in a temp folder.
+fn example(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let temp = tempfile::tempdir().expect("temp");
+    let repo = temp.path().join("repo");
+    crate::common::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name),
+        &repo,
+    );
+    (temp, repo)
+}
+
+fn poam_in(repo: &Path, args: &[&str]) -> (i32, Vec<u8>, String) {
+    let output = poam()
+        .current_dir(repo)
+        .args(args)
+        .args(["--today", TODAY])
+        .output()
+        .expect("run poam");
+    (
+        output.status.code().unwrap_or(-1),
+        output.stdout,
+        String::from_utf8(output.stderr).expect("utf-8"),
+    )
+}
+
+/// The ids of the item files of `repo/poams` (each file's `id:` line).
+fn item_ids(repo: &Path) -> Vec<String> {
+    let mut ids: Vec<String> = std::fs::read_dir(repo.join("poams"))
+        .expect("items")
+        .filter_map(|entry| {
+            let text = std::fs::read_to_string(entry.ok()?.path()).ok()?;
+            text.lines()
+                .find_map(|line| line.strip_prefix("id: "))
+                .map(|id| id.trim().trim_matches('"').to_owned())
+        })
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// The output folder for the PDFs a person may want to look at.
+fn keep_dir(temp: &Path) -> PathBuf {
+    let dir = std::env::var_os("POAM_PDF_OUT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| temp.join("pdf-out"));
+    std::fs::create_dir_all(&dir).expect("pdf output folder");
+    dir
+}
+
+/// Tagged PDF/UA-1: poppler says `Tagged: yes`, the catalog names a structure tree and
+/// marks the content (`/MarkInfo << /Marked true >>`), the metadata claims PDF/UA part 1,
+/// and the document has a title and a language.
+fn assert_accessible(pdfinfo: &Path, pdf: &Path) {
+    let info = run(pdfinfo, &[], pdf);
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Tagged:") && l.ends_with("yes")),
+        "{info}"
+    );
+    assert!(info.lines().any(|l| l.starts_with("Title:")), "{info}");
+    let bytes = std::fs::read(pdf).expect("pdf");
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    assert!(has(b"/StructTreeRoot"), "no structure tree");
+    assert!(has(b"/MarkInfo"), "no MarkInfo");
+    assert!(has(b"pdfuaid:part"), "no PDF/UA identification");
+    assert!(has(b"/Lang"), "no document language");
+}
+
+/// The totals of the Markdown report: the open and closed counts of its total row.
+fn markdown_totals(repo: &Path) -> (String, String) {
+    let (code, out, err) = poam_in(repo, &["report"]);
+    assert_eq!(code, 0, "{err}");
+    let out = String::from_utf8(out).expect("utf-8");
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("| **total** |"))
+        .expect("total row");
+    let cells: Vec<&str> = row.split('|').map(|c| c.trim().trim_matches('*')).collect();
+    (cells[2].to_owned(), cells[3].to_owned())
+}
+
+#[test]
+fn the_demo_report_pdf_names_every_item_and_the_totals_and_is_tagged() {
+    let Some((pdftotext, pdfinfo)) = poppler("demo_report_pdf") else {
+        return;
+    };
+    let (temp, repo) = example("demo");
+    let pdf = keep_dir(temp.path()).join("demo-report.pdf");
+    let (code, _, err) = poam_in(
+        &repo,
+        &[
+            "report",
+            "--format",
+            "pdf",
+            "-o",
+            pdf.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_accessible(&pdfinfo, &pdf);
+    let text = text_of(&pdftotext, &pdf);
+    assert!(text.contains("POA&M summary: Example SaaS"), "{text}");
+    let ids = item_ids(&repo);
+    assert_eq!(ids.len(), 10);
+    for id in &ids {
+        assert!(text.contains(id.as_str()), "{id} missing from:\n{text}");
+    }
+    let (open, closed) = markdown_totals(&repo);
+    assert!(
+        text.contains(&format!("Open items: {open}. Closed items: {closed}.")),
+        "totals {open}/{closed} missing from:\n{text}"
+    );
+    assert!(text.contains(&format!("Total {open} {closed}")), "{text}");
+    assert!(text.contains("Lint findings"), "{text}");
+    assert!(text.contains("Page 1 of"), "{text}");
+}
+
+#[test]
+fn one_item_as_pdf_for_a_deviation_request_packet() {
+    let Some((pdftotext, pdfinfo)) = poppler("item_pdf") else {
+        return;
+    };
+    let (temp, repo) = example("demo");
+    let pdf = keep_dir(temp.path()).join("demo-V-1005.pdf");
+    let (code, _, err) = poam_in(
+        &repo,
+        &[
+            "show",
+            "V-1005",
+            "--format",
+            "pdf",
+            "-o",
+            pdf.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_accessible(&pdfinfo, &pdf);
+    let text = text_of(&pdftotext, &pdf);
+    for expected in [
+        "V-1005: SMB Signing not required",
+        "Operational requirement approved",
+        "The agency's transfer client does not support SMB signing.",
+        "Deviation Request DR-2026-003-smb-signing.xlsx",
+        "AO Approval DR-2026-003-approval.pdf",
+        "Limit 445/TCP to the agency transfer subnet",
+        "xfer-01.example.internal (445/TCP)",
+        "Example SaaS",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+}
+
+#[test]
+fn pdf_output_is_byte_identical_for_the_same_input_and_date() {
+    if poppler("pdf_determinism").is_none() {
+        return;
+    }
+    let (_temp, repo) = example("demo");
+    let render = || {
+        let (code, out, err) = poam_in(&repo, &["report", "--format", "pdf"]);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let first = render();
+    assert!(first.starts_with(b"%PDF-"));
+    assert!(first == render(), "two runs differ");
+    let item = || poam_in(&repo, &["show", "V-1001", "--format", "pdf"]).1;
+    assert!(item() == item(), "two item runs differ");
+    // No creation time from the clock: the date is --today's.
+    let has = |needle: &[u8]| first.windows(needle.len()).any(|w| w == needle);
+    assert!(has(b"20261125"), "the document date is not --today");
+}
+
+#[test]
+fn the_cr26_report_pdf_says_what_the_cr26_report_says() {
+    let Some((pdftotext, pdfinfo)) = poppler("cr26_report_pdf") else {
+        return;
+    };
+    let (temp, repo) = example("cr26");
+    let pdf = keep_dir(temp.path()).join("cr26-report.pdf");
+    let (code, _, err) = poam_in(
+        &repo,
+        &[
+            "report",
+            "--format",
+            "pdf",
+            "-o",
+            pdf.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_accessible(&pdfinfo, &pdf);
+    let text = text_of(&pdftotext, &pdf);
+    let (_, md, _) = poam_in(&repo, &["report"]);
+    let md = String::from_utf8(md).expect("utf-8");
+    // Every count of the Markdown report's summary tables is in the PDF beside its label.
+    for label in [
+        "Open vulnerabilities",
+        "Accepted",
+        "Not evaluated",
+        "Overdue or likely overdue",
+        "Closed in the period",
+        "Vulnerability detail report (VER-RPT-VDT)",
+        "Accepted vulnerability information (VER-RPT-AVI)",
+    ] {
+        let count = md
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("| {label} | ")))
+            .and_then(|rest| rest.strip_suffix(" |"))
+            .unwrap_or_else(|| panic!("{label} not in the Markdown report:\n{md}"));
+        assert!(
+            text.contains(&format!("{label} {count}")),
+            "{label} {count} missing from:\n{text}"
+        );
+    }
+    let heading = md
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("## "))
+        .expect("title");
+    assert!(text.contains(heading), "{heading} missing from:\n{text}");
+    for section in [
+        "Evaluation backlog",
+        "Open vulnerabilities by current N-rating",
+        "Known exploited vulnerabilities",
+    ] {
+        assert!(text.contains(section), "{section} missing");
+    }
+    for id in item_ids(&repo) {
+        assert!(text.contains(id.as_str()), "{id} missing from:\n{text}");
+    }
+}
+
+#[test]
+fn the_site_pdf_has_contents_and_every_item_page() {
+    let Some((pdftotext, pdfinfo)) = poppler("site_pdf") else {
+        return;
+    };
+    let (temp, repo) = example("demo");
+    let pdf = temp.path().join("site.pdf");
+    let (code, out, err) = poam_in(&repo, &["site", "--pdf", pdf.to_str().expect("path")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        String::from_utf8_lossy(&out).contains("site.pdf"),
+        "{}",
+        String::from_utf8_lossy(&out)
+    );
+    assert_accessible(&pdfinfo, &pdf);
+    let text = text_of(&pdftotext, &pdf);
+    assert!(text.contains("Status of Example SaaS"), "{text}");
+    assert!(text.contains("Contents"), "{text}");
+    for section in [
+        "Dashboard",
+        "Items (10)",
+        "Controls",
+        "People",
+        "Assets",
+        "Lint findings",
+    ] {
+        assert!(text.contains(section), "{section} missing from:\n{text}");
+    }
+    for id in item_ids(&repo) {
+        // In the items list and as the heading of its own section (listed in the contents).
+        assert!(
+            text.matches(&format!("{id}:")).count() >= 2,
+            "{id} has no section:\n{text}"
+        );
+    }
+    // `-o DIR` and `--pdf` together build both.
+    let out_dir = temp.path().join("site");
+    let (code, _, err) = poam_in(
+        &repo,
+        &[
+            "site",
+            "-o",
+            out_dir.to_str().expect("path"),
+            "--pdf",
+            pdf.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out_dir.join("index.html").is_file());
+}
+
+#[test]
+fn item_text_is_printed_never_run_as_typst() {
+    let Some((pdftotext, _)) = poppler("hostile_pdf") else {
+        return;
+    };
+    let (_temp, repo) = example("demo");
+    let item = repo.join("poams/V-1001.yaml");
+    let text = std::fs::read_to_string(&item).expect("read");
+    let title = text
+        .lines()
+        .find(|l| l.starts_with("title:"))
+        .expect("title")
+        .to_owned();
+    std::fs::write(
+        &item,
+        text.replace(
+            &title,
+            r#"title: '#panic("boom") ] #{1+1} $x^2$ <lbl> @ref *bold* `raw`'"#,
+        ),
+    )
+    .expect("write");
+    let pdf = repo.join("../hostile.pdf");
+    let (code, _, err) = poam_in(
+        &repo,
+        &[
+            "show",
+            "V-1001",
+            "--format",
+            "pdf",
+            "-o",
+            pdf.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let text = text_of(&pdftotext, &pdf);
+    assert!(
+        text.contains(r#"#panic("boom") ] #{1+1} $x^2$ <lbl> @ref *bold* `raw`"#),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_repository_overrides_a_pdf_template_and_template_errors_are_located() {
+    let Some((pdftotext, _)) = poppler("pdf_override") else {
+        return;
+    };
+    let (_temp, repo) = example("demo");
+    let config = repo.join("poam.yaml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, format!("{text}templates: tpl\n")).expect("write");
+    std::fs::create_dir_all(repo.join("tpl/pdf")).expect("mkdir");
+    std::fs::write(
+        repo.join("tpl/pdf/item.typ"),
+        "#import \"/pdf/lib.typ\": *\n#show: setup.with(title: \"Closure packet\", meta: data.meta)\n= Closure packet for #data.item.id\n#item-section(data.item, level: 2)\n",
+    )
+    .expect("write");
+    let pdf = repo.join("../override.pdf");
+    let (code, _, err) = poam_in(
+        &repo,
+        &[
+            "show",
+            "V-1001",
+            "--format",
+            "pdf",
+            "-o",
+            pdf.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let text = text_of(&pdftotext, &pdf);
+    assert!(text.contains("Closure packet for V-1001"), "{text}");
+    // A mistake in a template is named with its file and line.
+    std::fs::write(
+        repo.join("tpl/pdf/item.typ"),
+        "#import \"/pdf/lib.typ\": *\n\n#show: setup.with(title: \"x\", meta: data.meta)\n#data.item.no_such_key\n",
+    )
+    .expect("write");
+    let (code, out, err) = poam_in(&repo, &["show", "V-1001", "--format", "pdf"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty());
+    assert!(err.contains("template `pdf/item.typ`, line 4: "), "{err}");
+    assert!(err.contains("no_such_key"), "{err}");
+}
