@@ -927,7 +927,7 @@ mod tests {
         assert_eq!(d.text(), "title: t\nlist: [1]\n");
     }
 
-    /// What `close` and `complete` will do to the README's example item.
+    /// What `close` and `complete` will do to the manual's example item.
     #[test]
     fn closing_the_readme_example_touches_only_what_closing_changes() {
         let before = "id: V-1007\ntitle: Cross-Site Scripting (Reflected) in the search page\nmilestones:\n  - {id: 1, date: 2026-08-15, description: Fix merged and deployed to staging.}\nmilestone_changes:\n  - {milestone: 1, kind: update, date: 2026-09-20, description: Waiting on the framework upgrade.}\nstatus: open\nstatus_date: 2026-09-28\n";
@@ -999,7 +999,7 @@ mod tests {
         ]);
         assert_eq!(
             text,
-            "# A POA&M item. Keys and formats: see \"The item format\" in poam's README.\n\
+            "# A POA&M item. Keys and formats: see docs/item-format.md in poam's repository.\n\
              \n# The weakness: what was found, where, and by whom.\n\
              id: V-1\ntitle: \"XSS: reflected\"\ndescription: |\n  Line one.\n  Line two.\n\
              controls: [SI-10, SI-2]\n\

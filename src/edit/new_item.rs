@@ -42,7 +42,7 @@ pub fn render_new_item(fields: &[(String, NewValue)]) -> String {
     let mut sorted: Vec<&(String, NewValue)> = fields.iter().collect();
     sorted.sort_by_key(|(key, _)| rank(key));
     let mut out = String::from(
-        "# A POA&M item. Keys and formats: see \"The item format\" in poam's README.\n",
+        "# A POA&M item. Keys and formats: see docs/item-format.md in poam's repository.\n",
     );
     let mut next_section = 0;
     for (key, value) in sorted {

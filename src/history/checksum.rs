@@ -22,7 +22,7 @@
 //! holds; checking only the objects poam reads leaves libgit2 reading unchecked entries (HEAD's
 //! commit, the merge base and PR commits in PR mode, everything with `POAM_PACK_READER=off`).
 //! What it costs, measured on 2026-12-06 (`bench/history.py --baseline`, interleaved, release
-//! builds, 10,000 items, a 10.6 MB pack and index; README, "Verified history"): within the
+//! builds, 10,000 items, a 10.6 MB pack and index; docs/security.md, "Verified history"): within the
 //! noise of two runs (`log` 1.18x and 0.87x, `lint --base` 0.94x and 1.08x); one SHA-1 pass
 //! over those 10.6 MB takes about 14 ms here, some 2 % of `log` and 4 % of PR mode. It grows
 //! with the packs' size; the packs are hashed in parallel.

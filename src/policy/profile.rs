@@ -4,7 +4,7 @@
 //! ([`Profile::rule_sets`]; each rule says which sets it is in, `RULE.sets` in its file), and
 //! `crate::profiles` says what it means for the commands. Adding a profile means a variant
 //! here, its tables below, its math beside `rev5` and `cr26`, its `crate::profiles`
-//! implementation and its rule sets (the README's "Adding a profile" lists every step).
+//! implementation and its rule sets (docs/development.md, "Adding a profile", lists every step).
 
 use serde::Serialize;
 use strum::{EnumIter, IntoEnumIterator, IntoStaticStr};

@@ -2,7 +2,7 @@
 //! (`poam report --base`) and the static site (`poam site`), all rendered with minijinja from
 //! item views, the lint report and git history.
 //!
-//! Template variables are plain serialized data, documented in the README: `meta` (system,
+//! Template variables are plain serialized data, documented in docs/templates.md: `meta` (system,
 //! date, commit), `summary` ([`summary::Summary`]), `pr` ([`pr::PrSummary`]) and, in the site,
 //! item views ([`crate::view::ItemView`]).
 

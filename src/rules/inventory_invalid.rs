@@ -21,7 +21,7 @@
 //!
 //! ## How to fix
 //! Correct the asset as the message says. The keys are the IIW's columns in snake_case (see
-//! the README's "Inventory"), plus `aliases`, `retired`, `kind` and `last_scanned`.
+//! docs/configuration.md, "Inventory"), plus `aliases`, `retired`, `kind` and `last_scanned`.
 //!
 //! ## Automatic fix
 //! None: `poam lint --fix` leaves this finding to you.

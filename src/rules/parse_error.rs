@@ -55,7 +55,7 @@ pub fn diagnostic(file: &SourceFile, error: &ParseError) -> Diagnostic {
             "replace the tab with spaces (set your editor to insert spaces for Tab in YAML files)"
                 .into()
         } else {
-            "each item file holds one YAML mapping; see the item format in the README".into()
+            "each item file holds one YAML mapping; see the item format in poam's manual (docs/item-format.md)".into()
         }),
         related: Vec::new(),
         fix: None,

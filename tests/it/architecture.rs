@@ -1,4 +1,4 @@
-//! The shape of the code, as ../shared/DESIGN.md in the team's notes and the README's "Layout"
+//! The shape of the code, as ../shared/DESIGN.md in the team's notes and the manual's "Layout" (docs/development.md)
 //! draw it: modules import one way, from higher floors to lower ones; no module imports one that
 //! imports it back; capabilities do not import each other; the risky crates are named only
 //! inside the module that walls them off; and a top-level module is public only when the

@@ -113,17 +113,17 @@ fn rule_pages_are_up_to_date() {
     );
 }
 
-/// The backticked words of the README bullet of a profile that starts with `label`.
+/// The backticked words of the profile page bullet of a profile that starts with `label`.
 fn profile_list(readme: &str, profile: &str, label: &str) -> Vec<String> {
-    let heading = format!("#### `{profile}`");
+    let heading = format!("## `{profile}`");
     let section = readme
         .split_once(&heading)
         .map(|(_, rest)| rest.split("\n#").next().unwrap_or(rest))
-        .unwrap_or_else(|| panic!("README has no section {heading}"));
+        .unwrap_or_else(|| panic!("the page has no section {heading}"));
     let bullet = section
         .split("\n- ")
         .find(|b| b.starts_with(label))
-        .unwrap_or_else(|| panic!("README {heading} has no `- {label}` list"));
+        .unwrap_or_else(|| panic!("the page {heading} has no `- {label}` list"));
     bullet
         .split('`')
         .skip(1)
@@ -132,7 +132,7 @@ fn profile_list(readme: &str, profile: &str, label: &str) -> Vec<String> {
         .collect()
 }
 
-/// The README bullet listing a profile's rules, generated from the registry (code order),
+/// The profile page bullet listing a profile's rules, generated from the registry (code order),
 /// wrapped at 100 columns.
 fn rules_bullet(rules: &[String]) -> String {
     let mut out = String::from("- Rules:");
@@ -156,17 +156,17 @@ fn rules_bullet(rules: &[String]) -> String {
     out
 }
 
-/// The README bullet of `profile` that starts with `label`, as written (up to the next bullet
+/// The profile page bullet of `profile` that starts with `label`, as written (up to the next bullet
 /// or blank line).
 fn bullet_text<'r>(readme: &'r str, profile: &str, label: &str) -> &'r str {
-    let heading = format!("#### `{profile}`");
+    let heading = format!("## `{profile}`");
     let at = readme
         .find(&heading)
-        .unwrap_or_else(|| panic!("README has no section {heading}"));
+        .unwrap_or_else(|| panic!("the page has no section {heading}"));
     let start = at
         + readme[at..]
             .find(&format!("\n- {label}"))
-            .unwrap_or_else(|| panic!("README {heading} has no `- {label}` list"))
+            .unwrap_or_else(|| panic!("the page {heading} has no `- {label}` list"))
         + 1;
     let rest = &readme[start..];
     let end = rest[2..]
@@ -183,7 +183,7 @@ fn bullet_text<'r>(readme: &'r str, profile: &str, label: &str) -> &'r str {
 fn each_profile_is_documented_as_it_is_built() {
     for profile in poam::policy::Profile::names() {
         let profile = poam::policy::Profile::from_name(profile).expect("known profile");
-        // A profile's section is in the README, or in its own page `docs/profiles/<name>.md`.
+        // A profile's section is in docs/profiles.md, or in its own page `docs/profiles/<name>.md`.
         let page = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("docs/profiles")
             .join(format!("{}.md", profile.name()));
@@ -192,7 +192,7 @@ fn each_profile_is_documented_as_it_is_built() {
         let path = if on_page {
             page
         } else {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/profiles.md")
         };
         check_profile_section(&path, profile);
     }
@@ -201,7 +201,7 @@ fn each_profile_is_documented_as_it_is_built() {
 /// The section `#### `name`` of the file at `path` lists the profile's required fields and,
 /// generated from the registry, its rules.
 fn check_profile_section(path: &Path, profile: poam::policy::Profile) {
-    let mut readme = std::fs::read_to_string(path).expect("README");
+    let mut readme = std::fs::read_to_string(path).expect("the profile page");
     // The rule lists are generated from the registry: `POAM_UPDATE_DOCS=1` rewrites them.
     let mut stale = Vec::new();
     {
@@ -231,10 +231,10 @@ fn check_profile_section(path: &Path, profile: poam::policy::Profile) {
         );
     }
     if std::env::var_os("POAM_UPDATE_DOCS").is_some() {
-        std::fs::write(path, &readme).expect("write README");
+        std::fs::write(path, &readme).expect("write the profile page");
     }
     assert!(
         stale.is_empty(),
-        "the README's rule lists of {stale:?} are stale; run `POAM_UPDATE_DOCS=1 cargo test --test it docs`"
+        "the rule lists of {stale:?} in the profile pages are stale; run `POAM_UPDATE_DOCS=1 cargo test --test it docs`"
     );
 }
