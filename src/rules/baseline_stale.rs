@@ -19,6 +19,9 @@
 //! ## How to fix
 //! Run `poam baseline --prune` and commit the smaller file.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! None: this is about poam's own baseline file.
 

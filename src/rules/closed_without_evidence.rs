@@ -26,6 +26,9 @@
 //! Write what shows the weakness is gone in `closed.evidence` (a rescan, a change record), or
 //! add the file with `poam evidence add ID FILE` before closing.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §2.2: an item is closed when all corrective actions
 //! are applied and evidence is available.

@@ -28,6 +28,9 @@
 //! Correct the entry as the message says. The keys are `level`, `kind`, `assessed`,
 //! `conditional_date`, `results` and `partial`.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! Not FedRAMP: CMMC, 32 CFR 170.24 (MET, NOT MET, NOT APPLICABLE) and the NIST SP 800-171 DoD
 //! Assessment Methodology v1.2.1, Section 5.e (partial values of 3.5.3 and 3.13.11).

@@ -20,6 +20,9 @@
 //! Finish the work and close the item (`poam close ID --evidence …`) before the closeout, and
 //! schedule the closeout assessment.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! Not FedRAMP: CMMC, 32 CFR 170.21(b) (POA&M closeout within 180 days).
 

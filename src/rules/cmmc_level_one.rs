@@ -18,6 +18,9 @@
 //! ## How to fix
 //! Meet the requirement and close the item before affirming the self-assessment.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! Not FedRAMP: CMMC, 32 CFR 170.21(a)(1) and 170.15.
 

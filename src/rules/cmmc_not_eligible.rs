@@ -26,6 +26,9 @@
 //! Meet the requirement before the assessment closes, or re-assess once it is met; `poam cmmc
 //! score` shows the score and every reason.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! Not FedRAMP: CMMC, 32 CFR 170.21(a)(1) and (a)(2); NIST SP 800-171 DoD Assessment
 //! Methodology v1.2.1 (scores, 3.12.4).

@@ -20,6 +20,9 @@
 //! Write the Rev 2 id, as the requirement list in `docs/profiles/cmmc-l2.md` and
 //! `data/cmmc/sp800-171-requirements.json` spell it.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! Not FedRAMP: CMMC, 32 CFR 170.14(c)(3) (Level 2 is the 110 requirements of NIST SP 800-171
 //! Rev 2).

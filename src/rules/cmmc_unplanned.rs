@@ -21,6 +21,9 @@
 //! Add an item (`poam new --title "…"`, then `requirement: 3.1.8`) with an owner and
 //! milestones that close it before the closeout.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! Not FedRAMP: CMMC, 32 CFR 170.21(a) (a POA&M for the requirements scored NOT MET).
 

@@ -23,6 +23,9 @@
 //! Run `poam codeowners` and commit `.github/CODEOWNERS`; `poam codeowners --check` in CI
 //! catches it too.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! NIST SP 800-53 CM-5 (access restrictions for change) and AC-5 (separation of duties): the
 //! review rule is part of who may change the POA&M.

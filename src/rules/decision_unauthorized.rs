@@ -38,6 +38,9 @@
 //! `history_waivers` entry naming the commit and the reason. docs/approvals.md sets up SSH
 //! commit signing, the keys of the people file and squash merges.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §2.2 and §2.5: closure and deviation requests are
 //! approved by the AO; NIST SP 800-53 AU-10 (non-repudiation) and CM-5 (access restrictions

@@ -24,6 +24,9 @@
 //! changed). New evidence is a new document: add it with `poam evidence add` under another
 //! name instead of editing the old one.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §2.2 (closing needs evidence the 3PAO can verify);
 //! NIST SP 800-53 AU-10 (non-repudiation) and SI-7 (integrity).

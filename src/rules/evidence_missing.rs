@@ -24,6 +24,9 @@
 //! the document was listed by mistake, remove the entry (a history rule,
 //! `evidence-rewritten`, then asks for the reason in a waiver).
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §2.2 (closing needs available evidence) and
 //! column Y (Supporting Documents).

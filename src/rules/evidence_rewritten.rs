@@ -26,6 +26,9 @@
 //! document with `poam evidence add`. When the change was right (a document listed by
 //! mistake), acknowledge it with a `history_waivers` entry that says why.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §2.2 (closing needs evidence the 3PAO can verify);
 //! NIST SP 800-53 AU-10 (non-repudiation).

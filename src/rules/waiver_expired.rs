@@ -20,6 +20,9 @@
 //! Fix what the finding reports, or record a renewed acceptance with a new `expires` date
 //! (and its ticket), or remove the waiver.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §3 (risk adjustments and operational requirements
 //! are reviewed, not granted for ever).

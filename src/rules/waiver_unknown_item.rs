@@ -18,6 +18,9 @@
 //! ## How to fix
 //! Write the id of the item as its file has it (`poam show ID`), or remove the waiver.
 //!
+//! ## Automatic fix
+//! None: `poam lint --fix` leaves this finding to you.
+//!
 //! ## FedRAMP reference
 //! FedRAMP POA&M Template Completion Guide §2.5: every alteration of the POA&M is traceable.
 
