@@ -476,7 +476,7 @@ pub fn site_downloads(
     let mut files = vec![
         Download {
             file: "poam.xlsx".into(),
-            title: "FedRAMP POA&M workbook (poam export xlsx)".into(),
+            title: "POA&M workbook (poam export xlsx)".into(),
             contents: xlsx,
         },
         Download {

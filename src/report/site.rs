@@ -891,7 +891,12 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
                         summary => Serde(input.summary),
                         charts => chart_list.iter().map(chart_value).collect::<Vec<_>>(),
                         has_history => input.history.is_some(),
-                        owners => Serde(&top_owners(&refs, input.people, input.profile)),
+                        // An audience that may not see owners gets no owner table at all.
+                        owners => Serde(&if input.hidden.contains(&crate::config::Hidden::Owners) {
+                            Vec::new()
+                        } else {
+                            top_owners(&refs, input.people, input.profile)
+                        }),
                         controls => Serde(&top_controls(&controls)),
                     },
                 )?,

@@ -74,6 +74,36 @@ fn an_audience_build_holds_no_hidden_value() {
         "V-2",
         "ZetaLib",
     ];
+    // The rule pages' content is poam's own documentation (an example there names `V-2`):
+    // the same in every build, so it carries nothing of the repository. Checked, then the
+    // page's frame (header, navigation, footer) is searched like every other file.
+    let main_of = |text: &str| -> String {
+        let start = text.find("<main").unwrap_or(0);
+        let end = text
+            .find("</main>")
+            .map_or(text.len(), |at| at + "</main>".len());
+        text[start..end].to_owned()
+    };
+    let rule_mains = |build: &[(String, String)]| -> Vec<(String, String)> {
+        build
+            .iter()
+            .filter(|(name, _)| name.starts_with("rules/"))
+            .map(|(name, text)| (name.clone(), main_of(text)))
+            .collect()
+    };
+    assert!(!rule_mains(&agency).is_empty());
+    assert_eq!(rule_mains(&full), rule_mains(&agency));
+    let agency: Vec<(String, String)> = agency
+        .into_iter()
+        .map(|(name, text)| {
+            if name.starts_with("rules/") {
+                let frame = text.replace(&main_of(&text), "");
+                (name, frame)
+            } else {
+                (name, text)
+            }
+        })
+        .collect();
     for value in hidden {
         assert!(
             !holding(&full, value).is_empty(),

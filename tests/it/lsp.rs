@@ -235,7 +235,7 @@ fn an_editor_session_gets_diagnostics_hover_completion_fixes_and_definitions() {
         "textDocument/completion",
         json!({"textDocument": {"uri": item}, "position": at(&text, "    description: Apply", 4)}),
     );
-    assert_eq!(labels(&keys), ["id", "date", "description"]);
+    assert_eq!(labels(&keys), ["id", "date", "description", "status"]);
 
     // A code action from the finding's fix.
     let actions = client.request(

@@ -376,7 +376,13 @@ fn dod_outputs_speak_categories_not_fedramp() {
     let outputs = read_outputs(temp.path(), &repo, false);
     assert!(outputs.len() > 20, "{}", outputs.len());
     let mut found = Vec::new();
-    for (name, text) in &outputs {
+    // The site's downloads are the exports as they are (the OSCAL document names FedRAMP's
+    // extension namespace, as `poam export oscal` does under every profile), and its rule
+    // pages document every profile's rules: the pages and reports are what must speak DoD.
+    let spoken = outputs
+        .iter()
+        .filter(|(name, _)| !name.starts_with("downloads/") && !name.starts_with("rules/"));
+    for (name, text) in spoken {
         let lower = text.to_lowercase();
         for word in FEDRAMP_WORDS.iter().filter(|w| lower.contains(*w)) {
             found.push(format!("{name}: {word:?}"));
