@@ -525,9 +525,9 @@ impl Server {
                 .filter(|control| !control.withdrawn)
                 .map(|control| {
                     completion(
-                        &control.label,
+                        control.label,
                         lsp::CompletionItemKind::CONSTANT,
-                        Some(&control.title),
+                        Some(control.title),
                     )
                 })
                 .collect(),
