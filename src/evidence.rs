@@ -110,7 +110,6 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
 }
 
 /// The SHA-256 of `bytes`, lower-case hex.
-#[cfg(test)]
 pub fn sha256_bytes(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }

@@ -80,14 +80,6 @@ struct DownloadRow {
     error: Option<String>,
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// Text compared the way people read ids and controls: runs of digits by their value, so
 /// `SC-8` comes before `SC-13` and `V-9` before `V-10`; otherwise by the text.
 pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
@@ -743,7 +735,7 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
                     let row = DownloadRow {
                         title,
                         bytes: Some(bytes.len()),
-                        sha256: Some(sha256_hex(&bytes)),
+                        sha256: Some(crate::evidence::sha256_bytes(&bytes)),
                         error: None,
                         path: path.clone(),
                     };
