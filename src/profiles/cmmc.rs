@@ -270,6 +270,15 @@ impl SystemProfile for Cmmc {
         false
     }
 
+    fn downloads(&self) -> &'static [super::SiteDownload] {
+        use super::SiteDownload;
+        &[
+            SiteDownload::Oscal,
+            SiteDownload::Csv,
+            SiteDownload::ScoreJson,
+        ]
+    }
+
     /// As under Rev5: a closed item shows `closed.evidence` text or a document added by its
     /// closing date, which the closeout assessment verifies.
     fn closure_evidence(&self) -> super::ClosureEvidence {

@@ -295,6 +295,11 @@ impl SystemProfile for Dod {
         false
     }
 
+    fn downloads(&self) -> &'static [super::SiteDownload] {
+        use super::SiteDownload;
+        &[SiteDownload::EmassWorkbook, SiteDownload::Oscal]
+    }
+
     /// As under Rev5: a completed weakness shows `closed.evidence` text or a document added
     /// by the completion date (eMASS asks for the completion and its artifacts).
     fn closure_evidence(&self) -> super::ClosureEvidence {
