@@ -301,6 +301,13 @@ fn pdf_output_is_byte_identical_for_the_same_input_and_date() {
     assert!(first == render(), "two runs differ");
     let item = || poam_in(&repo, &["show", "V-1001", "--format", "pdf"]).1;
     assert!(item() == item(), "two item runs differ");
+    let site = |name: &str| {
+        let pdf = repo.join(format!("../{name}.pdf"));
+        let (code, _, err) = poam_in(&repo, &["site", "--pdf", pdf.to_str().expect("path")]);
+        assert_eq!(code, 0, "{err}");
+        std::fs::read(pdf).expect("site pdf")
+    };
+    assert!(site("one") == site("two"), "two site PDF runs differ");
     // No creation time from the clock: the date is --today's.
     let has = |needle: &[u8]| first.windows(needle.len()).any(|w| w == needle);
     assert!(has(b"20261125"), "the document date is not --today");
