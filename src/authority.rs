@@ -19,6 +19,7 @@ use chrono::NaiveDate;
 use crate::config::{ApprovalSettings, Decision, Signatures};
 use crate::history::{CommitMeta, GitRepo, Source};
 use crate::people::{People, Person};
+use crate::policy::Profile;
 use crate::signing::{self, OpenPgpKeyring, Signer, Unverified};
 
 /// The role of a key that signs the commits a forge makes (GitHub's squash merges).
@@ -46,6 +47,7 @@ pub struct Authority<'a> {
     settings: &'a ApprovalSettings,
     people: Option<&'a People>,
     repo: Option<&'a GitRepo>,
+    profile: Profile,
     verdicts: RefCell<HashMap<String, Verdict>>,
     keyring: RefCell<OpenPgpKeyring>,
 }
@@ -55,21 +57,39 @@ impl<'a> Authority<'a> {
         settings: &'a ApprovalSettings,
         people: Option<&'a People>,
         repo: Option<&'a GitRepo>,
+        profile: Profile,
     ) -> Self {
         Self {
             settings,
             people,
             repo,
+            profile,
             verdicts: RefCell::new(HashMap::new()),
             keyring: RefCell::new(OpenPgpKeyring::new(settings.openpgp_keys.as_deref())),
         }
     }
 
+    /// The profile whose decisions are judged (`crate::policy::profile_decisions`).
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
+    /// The roles that may make `decision`: `approvals:`'s, else the profile's default (CAT I
+    /// decisions under `dod-rmf`); `None` when anybody may.
+    fn roles_for(&self, decision: Decision) -> Option<Vec<String>> {
+        if let Some(roles) = self.settings.roles_for(decision) {
+            return Some(roles.to_vec());
+        }
+        crate::policy::default_decision_roles(self.profile, decision)
+            .map(|roles| roles.iter().map(|r| (*r).to_owned()).collect())
+    }
+
     /// `Ok` when the change from `source` may make `decision`; else why not.
     pub fn judge(&self, decision: Decision, source: &Source) -> Result<(), Refusal> {
-        let Some(roles) = self.settings.roles_for(decision) else {
+        let Some(roles) = self.roles_for(decision) else {
             return Ok(());
         };
+        let roles = roles.as_slice();
         if self.settings.signatures == Signatures::Off {
             return Ok(());
         }
@@ -266,6 +286,7 @@ pub fn decision_phrase(decision: Decision) -> String {
         Decision::Accept => "accepting the vulnerability",
         Decision::DueChange => "moving `due`",
         Decision::Reopen => "reopening the item",
+        Decision::CatI => "closing or risk-accepting a CAT I item",
     }
     .to_owned()
 }

@@ -369,6 +369,7 @@ fn lint_inner(
                     config,
                     &pr,
                     cutoff.as_ref(),
+                    authority.as_ref(),
                 ));
                 if scope == Scope::Pr {
                     touched = Some(pr.touched());
@@ -554,6 +555,7 @@ fn authority<'a>(
         settings,
         workspace.people.as_ref(),
         Some(repo),
+        workspace.config.policy.profile,
     ))
 }
 
@@ -582,7 +584,14 @@ fn pr_history_findings(
     authority: Option<&crate::authority::Authority>,
 ) -> HistoryFindings {
     let mut found = HistoryFindings::default();
-    let judged = judge_runs(config, &audit::pr_runs(pr, cutoff), authority);
+    let mut judged = rules::judge_history(&audit::pr_runs(pr, cutoff), config.policy.profile);
+    if let Some(authority) = authority {
+        judged.extend(rules::judge_decisions(
+            &audit::pr_decision_runs(pr, cutoff),
+            config.policy.profile,
+            authority,
+        ));
+    }
     // A pull request sees only its own commits: a waiver of a mainline commit matching
     // nothing here is expected.
     found.violations = apply_waivers(judged, &config.history_waivers).kept;
