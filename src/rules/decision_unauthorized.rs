@@ -4,8 +4,12 @@
 //! With `approvals:` in `poam.yaml`, finds each change that makes a decision: closing an item
 //! (`status` becomes `closed`, decision `close`), approving or rejecting a deviation (a
 //! `deviations.<kind>.status` becomes `approved` or `rejected`, `deviation-decision`),
-//! accepting a vulnerability (CR26 `vdr.accepted` recorded, `accept`), moving `due`
-//! (`due-change`) and reopening (`closed` back to another status, `reopen`). The commit that
+//! accepting a vulnerability (CR26 `vdr.accepted` or RMF `rmf.risk_accepted` recorded,
+//! `accept`), moving `due` (`due-change`) and reopening (`closed` back to another status,
+//! `reopen`); under `dod-rmf`, closing or risk-accepting an item that is CAT I before or after
+//! the change is also a `cat-i` decision (default role `cat-i-approver`). An item's first
+//! version is judged against nothing: a file added already closed or approved, or added back
+//! under any name after a deletion, is the decision of the commit that added it. The commit that
 //! made it must be by a person of the people file holding one of the decision's roles on the
 //! commit's date (not after their `until`). Who that is depends on `approvals.signatures`:
 //! `required` (the signer: a valid SSH or OpenPGP signature by a key listed under the person's

@@ -5,7 +5,10 @@
 //! a rebase or fast-forward merge would land them on main's first-parent history, with the same
 //! history rules, allowances and waivers as `poam lint` on main. A finding there that the
 //! pull request's net change (what `--base` checks, and what a squash or a merge commit lands)
-//! does not have is reported at the commit that would cause it, naming that finding. Only
+//! does not have is reported at the commit that would cause it, naming that finding. With
+//! `approvals:`, decisions are judged the same way: a closure made in the pull request by
+//! someone without the role and later redone by an approver passes as a net change, but a
+//! rebase merge would land the first one on main (`decision-unauthorized`). Only
 //! under `merge_strategy` unset (a warning) or `rebase` (an error); `squash` and `merge` turn
 //! it off.
 //!
