@@ -362,7 +362,7 @@ fn lint_inner(
             HistoryMode::Base(rev) => {
                 let pr = repo.pr_history(rev, options).map_err(history_error)?;
                 merge_base = Some(pr.merge_base.id.clone());
-                let authority = authority(&workspace, repo);
+                let authority = pr_authority(&workspace, repo);
                 found =
                     pr_history_findings(config, &pr, cutoff.as_ref(), &unknown, authority.as_ref());
                 found.violations.extend(rules::rebase_merge_violations(
@@ -487,7 +487,7 @@ pub fn lint_with_pr(
     note_people_history(&mut workspace, repo)?;
     let config = &workspace.config;
     let (cutoff, unknown) = repository_context(config, repo, today)?;
-    let authority = authority(&workspace, repo);
+    let authority = pr_authority(&workspace, repo);
     let found = pr_history_findings(config, pr, cutoff.as_ref(), &unknown, authority.as_ref());
     drop(authority);
     let baseline = base_baseline(&workspace, repo, &pr.merge_base.id)?;
@@ -557,6 +557,19 @@ fn authority<'a>(
         Some(repo),
         workspace.config.policy.profile,
     ))
+}
+
+/// [`authority`] for a pull request's check: under `merge_strategy: squash`, its decisions are
+/// judged as the squash commit will be (docs/approvals.md, step 4).
+fn pr_authority<'a>(
+    workspace: &'a Workspace,
+    repo: &'a history::GitRepo,
+) -> Option<crate::authority::Authority<'a>> {
+    let authority = authority(workspace, repo)?;
+    Some(match workspace.config.merge_strategy {
+        Some(crate::config::MergeStrategy::Squash) => authority.for_squash_merges(),
+        _ => authority,
+    })
 }
 
 /// The history rules' and the decision rules' violations along `runs`.

@@ -374,3 +374,49 @@ fn a_cat_i_item_is_closed_or_risk_accepted_by_the_cat_i_approver_under_dod_rmf()
     set_config(&repo, "close: [isso]", "close: [isso]\n  cat-i: [isso]");
     assert_eq!(gate_findings(&repo, &[]), Vec::new());
 }
+
+#[test]
+fn a_pull_request_to_be_squash_merged_is_judged_as_the_squash_commit_will_be() {
+    let (_temp, repo) = build_repo("approvals");
+    set_config(&repo, "approvals:", "merge_strategy: squash\napprovals:");
+    // Full history is unchanged: its commits are what landed.
+    let (full, _) = decisions(&repo, &[]);
+    assert_eq!(full, expected_required());
+    // The pull request's decisions will land in a squash commit the merge bot signs, which
+    // stands for its author: each is judged by the author of the commit that made it. The
+    // ISSO's unsigned (V-5) and tampered (V-10) closures pass; the engineer's fail however
+    // they were signed; the former ISSO's fails by date.
+    let squash = |item: &str, who: &str, email: &str, why: &str, name: &str, date: &str| {
+        (
+            item.to_owned(),
+            format!("closing the item was to be squash-merged and signed by the merge bot `web-flow`, authored by `{who}` ({email}), {why}; may decide: `isso` (commit <id> by {name} on {date})"),
+        )
+    };
+    let bob = |item: &str, date: &str| {
+        squash(
+            item,
+            "bob",
+            "bob@example.com",
+            "who holds `engineer`",
+            "Bob Builder",
+            date,
+        )
+    };
+    let expected = vec![
+        bob("V-2", "2026-02-02"),
+        bob("V-3", "2026-02-03"),
+        bob("V-4", "2026-02-04"),
+        bob("V-7", "2026-02-07"),
+        squash(
+            "V-8",
+            "rita",
+            "rita@example.com",
+            "on 2026-03-05, after their `until: 2026-02-28`",
+            "Rita Lee",
+            "2026-03-05",
+        ),
+    ];
+    let (mut pr, _) = decisions(&repo, &["--base", "base"]);
+    pr.sort();
+    assert_eq!(pr, expected);
+}
