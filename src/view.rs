@@ -191,11 +191,9 @@ pub struct ItemRef {
     pub page: String,
     /// Where the item stands under the profile.
     pub standing: StandingView,
-    /// The SP 800-171 Rev 2 requirement (`cmmc-l2`); left out when the item names none.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The SP 800-171 Rev 2 requirement (`cmmc-l2`); `null` when the item names none.
     pub requirement: Option<String>,
-    /// What a DoD RMF list shows of the item; left out under the other profiles.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// What a DoD RMF list shows of the item; `null` under the other profiles.
     pub rmf: Option<RmfRef>,
 }
 
