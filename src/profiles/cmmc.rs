@@ -28,7 +28,7 @@ pub struct Cmmc;
 const SCHEDULED_COMPLETION: &str = "cmmc-l2: the closeout date (Conditional CMMC Status Date + 180 days, 32 CFR 170.21(b)) by which every POA&M item must be closed; empty without a Conditional status date.";
 
 /// Built-in templates that have a CMMC form (`cmmc/<name>`).
-const OWN_TEMPLATES: [&str; 9] = [
+const OWN_TEMPLATES: [&str; 10] = [
     "report.md.j2",
     "report.html.j2",
     "site/index.html.j2",
@@ -38,6 +38,7 @@ const OWN_TEMPLATES: [&str; 9] = [
     "site/people.html.j2",
     "site/assets.html.j2",
     "site/controls.html.j2",
+    "pdf/summary.typ",
 ];
 
 /// Every open item counts the same towards the closeout: one chart bucket.
@@ -150,6 +151,7 @@ impl SystemProfile for Cmmc {
             Some(6) => "cmmc/site/people.html.j2",
             Some(7) => "cmmc/site/assets.html.j2",
             Some(8) => "cmmc/site/controls.html.j2",
+            Some(9) => "cmmc/pdf/summary.typ",
             _ => name,
         }
     }
@@ -276,6 +278,15 @@ impl SystemProfile for Cmmc {
 
     fn reports_ver(&self) -> bool {
         false
+    }
+
+    fn downloads(&self) -> &'static [super::SiteDownload] {
+        use super::SiteDownload;
+        &[
+            SiteDownload::Oscal,
+            SiteDownload::Csv,
+            SiteDownload::ScoreJson,
+        ]
     }
 
     /// As under Rev5: a closed item shows `closed.evidence` text or a document added by its

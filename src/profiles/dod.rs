@@ -32,7 +32,7 @@ pub struct Dod;
 const CAT_BUCKETS: [&str; 4] = ["cat-i", "cat-ii", "cat-iii", "unrated"];
 
 /// The templates this profile has its own of, in the order of [`Dod::template`].
-const OWN_TEMPLATES: [&str; 8] = [
+const OWN_TEMPLATES: [&str; 9] = [
     "report.md.j2",
     "report.html.j2",
     "site/index.html.j2",
@@ -41,6 +41,7 @@ const OWN_TEMPLATES: [&str; 8] = [
     "site/control.html.j2",
     "site/people.html.j2",
     "site/assets.html.j2",
+    "pdf/summary.typ",
 ];
 
 impl SystemProfile for Dod {
@@ -146,6 +147,7 @@ impl SystemProfile for Dod {
             Some(5) => "dod/site/control.html.j2",
             Some(6) => "dod/site/people.html.j2",
             Some(7) => "dod/site/assets.html.j2",
+            Some(8) => "dod/pdf/summary.typ",
             _ => name,
         }
     }
@@ -302,6 +304,11 @@ impl SystemProfile for Dod {
 
     fn reports_ver(&self) -> bool {
         false
+    }
+
+    fn downloads(&self) -> &'static [super::SiteDownload] {
+        use super::SiteDownload;
+        &[SiteDownload::EmassWorkbook, SiteDownload::Oscal]
     }
 
     /// As under Rev5: a completed weakness shows `closed.evidence` text or a document added
