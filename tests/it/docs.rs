@@ -296,7 +296,7 @@ fn the_readme_profile_table_lists_every_profile_with_its_rules() {
         + begin.len();
     let stop = readme[start..].find(end).expect("profiles end marker") + start;
     let wanted = readme_profile_table();
-    if &readme[start..stop] != wanted {
+    if readme[start..stop] != wanted {
         if std::env::var_os("POAM_UPDATE_DOCS").is_some() {
             let text = format!("{}{}{}", &readme[..start], wanted, &readme[stop..]);
             std::fs::write(&path, text).expect("write the README");
