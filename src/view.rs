@@ -191,6 +191,23 @@ pub struct ItemRef {
     pub page: String,
     /// Where the item stands under the profile.
     pub standing: StandingView,
+    /// The SP 800-171 Rev 2 requirement (`cmmc-l2`); `null` when the item names none.
+    pub requirement: Option<String>,
+    /// What a DoD RMF list shows of the item; `null` under the other profiles.
+    pub rmf: Option<RmfRef>,
+}
+
+/// The columns of a DoD RMF item in a list: its category, eMASS status and IAVA.
+#[derive(Clone, Debug, Serialize)]
+pub struct RmfRef {
+    /// `CAT I`, for people; `null` when unrated.
+    pub cat_label: Option<&'static str>,
+    /// `Ongoing`, `Risk Accepted` or `Completed`.
+    pub emass_status: &'static str,
+    pub iava_id: Option<String>,
+    pub iava_comply_by: Option<NaiveDate>,
+    /// When a risk acceptance ends (`null`: long-term or none).
+    pub risk_accepted_expires: Option<NaiveDate>,
 }
 
 impl ItemRef {
@@ -228,6 +245,14 @@ impl ItemRef {
                 .or_else(|| view.standing.excuse.clone()),
             page,
             standing: view.standing.clone(),
+            requirement: view.requirement.clone(),
+            rmf: view.rmf.as_ref().map(|r| RmfRef {
+                cat_label: r.cat_label,
+                emass_status: r.emass_status,
+                iava_id: r.iava_id.clone(),
+                iava_comply_by: r.iava_comply_by,
+                risk_accepted_expires: r.risk_accepted_expires,
+            }),
         }
     }
 }

@@ -28,11 +28,16 @@ pub struct Cmmc;
 const SCHEDULED_COMPLETION: &str = "cmmc-l2: the closeout date (Conditional CMMC Status Date + 180 days, 32 CFR 170.21(b)) by which every POA&M item must be closed; empty without a Conditional status date.";
 
 /// Built-in templates that have a CMMC form (`cmmc/<name>`).
-const OWN_TEMPLATES: [&str; 5] = [
+const OWN_TEMPLATES: [&str; 10] = [
     "report.md.j2",
     "report.html.j2",
     "site/index.html.j2",
     "site/item.html.j2",
+    "site/items.html.j2",
+    "site/control.html.j2",
+    "site/people.html.j2",
+    "site/assets.html.j2",
+    "site/controls.html.j2",
     "pdf/summary.typ",
 ];
 
@@ -141,7 +146,12 @@ impl SystemProfile for Cmmc {
             Some(1) => "cmmc/report.html.j2",
             Some(2) => "cmmc/site/index.html.j2",
             Some(3) => "cmmc/site/item.html.j2",
-            Some(4) => "cmmc/pdf/summary.typ",
+            Some(4) => "cmmc/site/items.html.j2",
+            Some(5) => "cmmc/site/control.html.j2",
+            Some(6) => "cmmc/site/people.html.j2",
+            Some(7) => "cmmc/site/assets.html.j2",
+            Some(8) => "cmmc/site/controls.html.j2",
+            Some(9) => "cmmc/pdf/summary.typ",
             _ => name,
         }
     }

@@ -4,9 +4,11 @@
 //! `rmf.risk_accepted` → Risk Accepted, closed → Completed). A risk-accepted item is not late
 //! while its acceptance holds.
 //!
-//! The pages are the Rev5 ones where they mean the same (the item list, an item page), with a
-//! dashboard and a report of their own: items by category, overdue by category, IAVAs and the
-//! risk-accepted items with their expiry (no FedRAMP escalation triggers).
+//! Every page and the report are its own (`templates/dod/`): item lists by category with the
+//! eMASS status, the scheduled completion and the IAVA comply-by date; an item page with the
+//! eMASS fields and each milestone's status; a dashboard and a report of items by category,
+//! overdue by category, IAVAs and the risk-accepted items with their expiry (no FedRAMP
+//! escalation triggers, no Rev5 risk or due-date words).
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -30,11 +32,15 @@ pub struct Dod;
 const CAT_BUCKETS: [&str; 4] = ["cat-i", "cat-ii", "cat-iii", "unrated"];
 
 /// The templates this profile has its own of, in the order of [`Dod::template`].
-const OWN_TEMPLATES: [&str; 5] = [
+const OWN_TEMPLATES: [&str; 9] = [
     "report.md.j2",
     "report.html.j2",
     "site/index.html.j2",
     "site/item.html.j2",
+    "site/items.html.j2",
+    "site/control.html.j2",
+    "site/people.html.j2",
+    "site/assets.html.j2",
     "pdf/summary.typ",
 ];
 
@@ -137,7 +143,11 @@ impl SystemProfile for Dod {
             Some(1) => "dod/report.html.j2",
             Some(2) => "dod/site/index.html.j2",
             Some(3) => "dod/site/item.html.j2",
-            Some(4) => "dod/pdf/summary.typ",
+            Some(4) => "dod/site/items.html.j2",
+            Some(5) => "dod/site/control.html.j2",
+            Some(6) => "dod/site/people.html.j2",
+            Some(7) => "dod/site/assets.html.j2",
+            Some(8) => "dod/pdf/summary.typ",
             _ => name,
         }
     }
@@ -164,7 +174,8 @@ impl SystemProfile for Dod {
             rating: "category",
             rating_short: "CAT",
             late: "overdue",
-            late_title: "Overdue",
+            // Past the CAT deadline or the IAVA comply-by date (not the Rev5 `due` date).
+            late_title: "Past-deadline",
         }
     }
 

@@ -164,6 +164,8 @@ pub fn render(view: &ItemView, color: bool) -> String {
             (true, Some(left)) if left < 0 => {
                 let late = format!("{} late", days(-left));
                 match &a.excuse {
+                    // DoD RMF: past the scheduled completion date, in eMASS's words.
+                    None if view.rmf.is_some() => paint(RED, &format!("{} overdue", days(-left))),
                     Some(excuse) => format!(
                         "{late}, excused: {}",
                         continued(&excuse.description, VALUE_COLUMN)
@@ -176,7 +178,13 @@ pub fn render(view: &ItemView, color: bool) -> String {
             (true, Some(left)) => format!("{} left", days(left)),
             _ => "closed".to_owned(),
         };
-        row("due", format!("{due} ({state})"));
+        // DoD RMF calls `due` the scheduled completion date, as eMASS does.
+        let label = if view.rmf.is_some() {
+            "scheduled completion"
+        } else {
+            "due"
+        };
+        row(label, format!("{due} ({state})"));
     }
     if let Some(vendor) = &view.vendor_dependency {
         let product = inline(vendor.product.as_deref().unwrap_or("(no product)"));
@@ -214,10 +222,12 @@ pub fn render(view: &ItemView, color: bool) -> String {
     if !view.milestones.is_empty() {
         let _ = writeln!(out, "  milestones");
         for m in &view.milestones {
-            let state = match m.completed {
-                Some(date) => format!("complete {date}"),
-                None if m.overdue => paint(RED, "overdue"),
-                None => "open".to_owned(),
+            let state = match (m.completed, emass_status(view, m)) {
+                (Some(date), _) => format!("complete {date}"),
+                (None, _) if m.overdue => paint(RED, "overdue"),
+                // DoD RMF: the milestone's own status (`in-progress`, `archived`...).
+                (None, Some(status)) => status.to_owned(),
+                (None, None) => "open".to_owned(),
             };
             let moved = match m.planned_date {
                 Some(planned) if planned != m.date => format!(" (planned {planned})"),
@@ -225,7 +235,7 @@ pub fn render(view: &ItemView, color: bool) -> String {
             };
             let head = format!("    {:>3}  {}{moved}  ", m.id, m.date);
             // The description's column, counted without the colour codes of `state`.
-            let column = head.chars().count() + state_width(m) + 2;
+            let column = head.chars().count() + state_width(view, m) + 2;
             let _ = writeln!(
                 out,
                 "{head}{state}  {}",
@@ -290,12 +300,23 @@ fn standing_rows(
     }
 }
 
+/// The eMASS status a DoD RMF milestone is written with, when it has one.
+fn emass_status(view: &ItemView, m: &crate::view::MilestoneView) -> Option<&'static str> {
+    view.rmf
+        .as_ref()?
+        .milestone_status
+        .iter()
+        .find(|(id, _)| *id == m.id)
+        .map(|(_, status)| *status)
+}
+
 /// The width of a milestone's state as shown, without colour.
-fn state_width(m: &crate::view::MilestoneView) -> usize {
-    match m.completed {
-        Some(date) => format!("complete {date}").len(),
-        None if m.overdue => "overdue".len(),
-        None => "open".len(),
+fn state_width(view: &ItemView, m: &crate::view::MilestoneView) -> usize {
+    match (m.completed, emass_status(view, m)) {
+        (Some(date), _) => format!("complete {date}").len(),
+        (None, _) if m.overdue => "overdue".len(),
+        (None, Some(status)) => status.len(),
+        (None, None) => "open".len(),
     }
 }
 

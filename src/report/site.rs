@@ -896,8 +896,14 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
             Job::ControlsHtml => (
                 "controls.html".into(),
                 templates.render(
-                    "site/controls.html.j2",
-                    context! { site => site("", "controls"), controls => Serde(&controls) },
+                    input.profile.template("site/controls.html.j2"),
+                    context! {
+                        site => site("", "controls"),
+                        controls => Serde(&controls),
+                        // A profile's controls page may show its own table (`cmmc-l2`: the
+                        // requirements by family).
+                        summary => Serde(input.summary),
+                    },
                 )?,
             ),
             Job::PeopleHtml => (

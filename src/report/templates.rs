@@ -97,6 +97,26 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "dod/site/item.html.j2",
         include_str!("../../templates/dod/site/item.html.j2"),
     ),
+    (
+        "dod/macros.html.j2",
+        include_str!("../../templates/dod/macros.html.j2"),
+    ),
+    (
+        "dod/site/items.html.j2",
+        include_str!("../../templates/dod/site/items.html.j2"),
+    ),
+    (
+        "dod/site/control.html.j2",
+        include_str!("../../templates/dod/site/control.html.j2"),
+    ),
+    (
+        "dod/site/people.html.j2",
+        include_str!("../../templates/dod/site/people.html.j2"),
+    ),
+    (
+        "dod/site/assets.html.j2",
+        include_str!("../../templates/dod/site/assets.html.j2"),
+    ),
     // The `fedramp-cr26` profile's own pages (see `crate::profiles`).
     (
         "cr26/macros.html.j2",
@@ -154,6 +174,26 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     (
         "cmmc/site/item.html.j2",
         include_str!("../../templates/cmmc/site/item.html.j2"),
+    ),
+    (
+        "cmmc/site/items.html.j2",
+        include_str!("../../templates/cmmc/site/items.html.j2"),
+    ),
+    (
+        "cmmc/site/controls.html.j2",
+        include_str!("../../templates/cmmc/site/controls.html.j2"),
+    ),
+    (
+        "cmmc/site/control.html.j2",
+        include_str!("../../templates/cmmc/site/control.html.j2"),
+    ),
+    (
+        "cmmc/site/people.html.j2",
+        include_str!("../../templates/cmmc/site/people.html.j2"),
+    ),
+    (
+        "cmmc/site/assets.html.j2",
+        include_str!("../../templates/cmmc/site/assets.html.j2"),
     ),
 ];
 

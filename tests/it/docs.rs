@@ -238,3 +238,73 @@ fn check_profile_section(path: &Path, profile: poam::policy::Profile) {
         "the rule lists of {stale:?} in the profile pages are stale; run `POAM_UPDATE_DOCS=1 cargo test --test it docs`"
     );
 }
+
+/// The README's profile table: every profile, what it is for, and the rules only some profiles
+/// run (the rules every profile runs are named once, below the table). Generated from the
+/// registry between the `profiles` markers: `POAM_UPDATE_DOCS=1` rewrites it.
+fn readme_profile_table() -> String {
+    use poam::policy::Profile;
+    let what = |profile: Profile| {
+        match profile.name() {
+        "fedramp-rev5" => "FedRAMP Rev5 POA&M: risk deadlines 30/90/180 days, deviation requests, vendor check-ins ([profiles](docs/profiles.md))",
+        "fedramp-cr26" => "FedRAMP 2026 rules: PAIN ratings, VDR deadlines, monthly VER reports ([profiles](docs/profiles.md#fedramp-2026-vdr-and-ver-profile-fedramp-cr26))",
+        "dod-rmf" => "DoD RMF POA&M for eMASS: CAT I/II/III, IAVAs, risk acceptance, `export emass` ([dod-rmf](docs/profiles/dod-rmf.md))",
+        "cmmc-l2" => "CMMC Level 2 assessment POA&M: SPRS score, Conditional status, 180-day closeout ([cmmc-l2](docs/profiles/cmmc-l2.md))",
+        other => panic!("describe the profile {other} in the README's profile table"),
+    }
+    };
+    let profiles: Vec<Profile> = Profile::names()
+        .iter()
+        .map(|name| Profile::from_name(name).expect("known profile"))
+        .collect();
+    let every: Vec<Code> = Code::iter()
+        .filter(|code| {
+            profiles
+                .iter()
+                .all(|p| poam::rules::rules_of(*p).contains(code))
+        })
+        .collect();
+    let mut out = String::from("| profile | for | its own rules |\n|---|---|---|\n");
+    for profile in &profiles {
+        let own: Vec<String> = poam::rules::rules_of(*profile)
+            .into_iter()
+            .filter(|code| !every.contains(code))
+            .map(|code| format!("`{}`", code.as_str()))
+            .collect();
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            profile.name(),
+            what(*profile),
+            own.join(", ")
+        ));
+    }
+    assert!(!every.is_empty(), "no rule runs under every profile");
+    out.push_str(
+        "\nEvery profile also runs the rules of item form, people, controls, inventory and history ([rules](docs/rules.md)).\n",
+    );
+    out
+}
+
+#[test]
+fn the_readme_profile_table_lists_every_profile_with_its_rules() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README");
+    let (begin, end) = ("<!-- profiles begin -->\n", "<!-- profiles end -->");
+    let start = readme
+        .find(begin)
+        .expect("the README has a profiles begin marker")
+        + begin.len();
+    let stop = readme[start..].find(end).expect("profiles end marker") + start;
+    let wanted = readme_profile_table();
+    if readme[start..stop] != wanted {
+        if std::env::var_os("POAM_UPDATE_DOCS").is_some() {
+            let text = format!("{}{}{}", &readme[..start], wanted, &readme[stop..]);
+            std::fs::write(&path, text).expect("write the README");
+        } else {
+            panic!("the README's profile table is stale; run `POAM_UPDATE_DOCS=1 cargo test --test it docs`");
+        }
+    }
+    for name in poam::policy::Profile::names() {
+        assert!(wanted.contains(&format!("| `{name}` |")), "{name}");
+    }
+}

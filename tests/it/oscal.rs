@@ -474,6 +474,43 @@ fn dod_export_is_valid_names_its_profile_and_carries_the_emass_status() {
         .is_some_and(|d| d.starts_with("2026-11-30")));
 }
 
+/// Under `cmmc-l2` each risk names its SP 800-171 requirement and the SPRS points at stake,
+/// and its deadline is the closeout (Conditional CMMC Status Date + 180 days), never a Rev5
+/// due date.
+#[test]
+fn cmmc_export_is_valid_names_its_profile_and_carries_requirements_and_the_closeout() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/cmmc"),
+        temp.path(),
+    );
+    let (_, doc) = export_ok(temp.path());
+    assert_valid(&doc, "cmmc");
+    let poam = &doc["plan-of-action-and-milestones"];
+    assert_eq!(
+        poam["metadata"]["props"],
+        serde_json::json!([{"name": "poam-profile", "ns": "urn:poam:oscal", "value": "cmmc-l2"}])
+    );
+    let risks = poam["risks"].as_array().expect("risks");
+    let risk = |title: &str| {
+        risks
+            .iter()
+            .find(|r| r["title"].as_str().is_some_and(|t| t.starts_with(title)))
+            .expect(title)
+    };
+    // CM-3: 3.13.11 with encryption that is not FIPS-validated, 3 points; the example's
+    // Conditional status date is 2026-11-20, so every item closes by 2027-05-19.
+    let fips = risk("Use FIPS-validated cryptography");
+    assert_eq!(props(fips, "cmmc-requirement"), vec!["3.13.11"]);
+    assert_eq!(props(fips, "sprs-points"), vec!["3"]);
+    assert!(fips["deadline"]
+        .as_str()
+        .is_some_and(|d| d.starts_with("2027-05-19")));
+    let lockout = risk("Lock accounts");
+    assert_eq!(props(lockout, "cmmc-requirement"), vec!["3.1.8"]);
+    assert_eq!(props(lockout, "sprs-points"), vec!["1"]);
+}
+
 #[test]
 fn demo_export_maps_the_fedramp_columns() {
     let dir = demo();

@@ -688,7 +688,7 @@ fn the_dod_pdfs_show_the_dod_summary_and_no_rev5_words() {
     assert!(text.contains("2027-06-30"), "{text}");
     let overdue = md
         .lines()
-        .find_map(|l| l.strip_prefix("### Overdue items "))
+        .find_map(|l| l.strip_prefix("### Overdue by category "))
         .expect("overdue heading");
     assert!(
         text.contains(&format!("Past scheduled completion {overdue}")),

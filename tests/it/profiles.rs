@@ -418,3 +418,183 @@ fn dod_outputs_speak_categories_not_fedramp() {
     assert!(text("report md").contains("### Items by category"));
     assert!(text("index.html").contains("Items by category"));
 }
+
+/// Every output of `examples/<name>` that must speak its profile: every `show` (three
+/// formats), the reports and every page and file of the site, except the rule pages (they
+/// document every profile's rules, the same in every build) and the downloads (the exports as
+/// they are, whose choice per profile belongs to the downloads page).
+fn spoken_outputs(name: &str) -> Vec<(String, String)> {
+    let (temp, repo) = example_repo(name);
+    read_outputs(temp.path(), &repo, false)
+        .into_iter()
+        .filter(|(name, _)| !name.starts_with("downloads/") && !name.starts_with("rules/"))
+        .collect()
+}
+
+/// The Rev5 deadline words and the FedRAMP words found in `outputs`, as `file: "word"` lines.
+fn foreign_words(outputs: &[(String, String)]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (name, text) in outputs {
+        let lower = text.to_lowercase();
+        for word in REV5_WORDS.iter().chain(FEDRAMP_WORDS) {
+            if lower.contains(word) {
+                found.push(format!("{name}: {word:?}"));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_dod_or_cmmc_output_speaks_rev5_deadlines() {
+    // Under dod-rmf "overdue" means past the CAT deadline or the IAVA comply-by date, and is
+    // said so; the Rev5 phrases (days late against `due`, "due within", milestones past due,
+    // the policy deadline, the effective risk, the escalation triggers) must not appear.
+    for name in ["dod", "cmmc"] {
+        let outputs = spoken_outputs(name);
+        assert!(outputs.len() > 30, "{name}: {}", outputs.len());
+        for page in [
+            "index.html",
+            "items.html",
+            "people.html",
+            "assets.html",
+            "controls.html",
+        ] {
+            assert!(outputs.iter().any(|(n, _)| n == page), "{name}: no {page}");
+        }
+        let found = foreign_words(&outputs);
+        assert!(
+            found.is_empty(),
+            "Rev5 or FedRAMP words in {name} outputs:\n{}",
+            found.join("\n")
+        );
+    }
+}
+
+#[test]
+fn the_words_check_finds_rev5_words_in_rev5_pages() {
+    // The same filter and word list, on the Rev5 demo: the check can fail.
+    let found = foreign_words(&spoken_outputs("demo"));
+    for page in ["index.html", "items.html", "report md"] {
+        assert!(
+            found.iter().any(|f| f.starts_with(&format!("{page}: "))),
+            "{page}: {found:?}"
+        );
+    }
+}
+
+/// The text of the site page `page` of `site`.
+fn page_of(site: &Path, page: &str) -> String {
+    std::fs::read_to_string(site.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"))
+}
+
+#[test]
+fn dod_pages_speak_categories_emass_status_and_iavas() {
+    let (temp, repo) = example_repo("dod");
+    let site = temp.path().join("site");
+    run(&repo, &["site", "-o", site.to_str().expect("utf-8 path")]);
+    // Every list of items has the DoD columns, on every page that lists items.
+    let header = "<th scope=\"col\" data-filter>CAT</th><th scope=\"col\" data-filter>Owner</th><th scope=\"col\" data-filter>eMASS status</th>";
+    for page in [
+        "index.html",
+        "items.html",
+        "people.html",
+        "assets.html",
+        "controls/si-2.html",
+    ] {
+        let html = page_of(&site, page);
+        assert!(html.contains(header), "{page}: {html}");
+        assert!(!html.contains(">Risk</th>"), "{page}");
+    }
+    let items = page_of(&site, "items.html");
+    let row = items
+        .split("<tr")
+        .find(|r| r.contains(">DOD-001</a>"))
+        .expect("DOD-001 row");
+    for cell in [
+        "CAT I",
+        "Ongoing",
+        "2026-11-30",
+        "2026-12-01",
+        "5 days left",
+    ] {
+        assert!(row.contains(cell), "{cell}: {row}");
+    }
+    let accepted = items
+        .split("<tr")
+        .find(|r| r.contains(">DOD-003</a>"))
+        .expect("DOD-003 row");
+    assert!(accepted.contains("Risk Accepted") && accepted.contains("accepted until 2027-06-30"));
+    // The dashboard: counts by CAT, IAVAs and the risk-accepted items with their expiry.
+    let index = page_of(&site, "index.html");
+    for part in [
+        "Items by category",
+        "IAVAs",
+        "Risk accepted",
+        "Overdue by category",
+        "2027-06-30",
+    ] {
+        assert!(index.contains(part), "{part}");
+    }
+    insta::assert_snapshot!("dod_site_index", index);
+    // The item page: the eMASS fields and each milestone with its status.
+    let item = page_of(&site, "items/dod-001.html");
+    assert!(
+        item.contains("<td class=\"nowrap\">in progress</td>"),
+        "{item}"
+    );
+    insta::assert_snapshot!("dod_site_item_DOD-001", item);
+    insta::assert_snapshot!("dod_report_md", run(&repo, &["report"]));
+    // `show` says the milestone's status and calls `due` the scheduled completion.
+    let show = run(&repo, &["show", "DOD-001"]);
+    assert!(
+        show.contains("scheduled completion 2026-11-30 (5 days left)"),
+        "{show}"
+    );
+    assert!(show.contains("in-progress  Patch production"), "{show}");
+}
+
+#[test]
+fn cmmc_pages_speak_requirements_points_and_the_closeout() {
+    let (temp, repo) = example_repo("cmmc");
+    let site = temp.path().join("site");
+    run(&repo, &["site", "-o", site.to_str().expect("utf-8 path")]);
+    let header = "<th scope=\"col\" data-filter>Requirement</th><th scope=\"col\" data-filter>Points at stake</th>";
+    for page in ["items.html", "people.html"] {
+        let html = page_of(&site, page);
+        assert!(html.contains(header), "{page}: {html}");
+        assert!(!html.contains(">Risk</th>"), "{page}");
+    }
+    let items = page_of(&site, "items.html");
+    let row = items
+        .split("<tr")
+        .find(|r| r.contains(">CM-3</a>"))
+        .expect("CM-3 row");
+    for cell in ["3.13.11", "3 points", "2027-05-19", "175 days left"] {
+        assert!(row.contains(cell), "{cell}: {row}");
+    }
+    // The controls page is the requirement table by family.
+    let controls = page_of(&site, "controls.html");
+    assert!(
+        controls.contains("3.13 System and Communications Protection"),
+        "{controls}"
+    );
+    let index = page_of(&site, "index.html");
+    for part in [
+        "<strong>103</strong> of 110",
+        "0.94",
+        "Conditional CMMC status <strong>possible</strong>",
+        "Points at stake",
+        "2027-05-19",
+    ] {
+        assert!(index.contains(part), "{part}");
+    }
+    insta::assert_snapshot!("cmmc_site_index", index);
+    let item = page_of(&site, "items/cm-3.html");
+    assert!(
+        !item.contains("Vendor dependency") && !item.contains("Deviation"),
+        "{item}"
+    );
+    insta::assert_snapshot!("cmmc_site_item_CM-3", item);
+    insta::assert_snapshot!("cmmc_report_md", run(&repo, &["report"]));
+}
