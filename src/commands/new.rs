@@ -65,7 +65,7 @@ pub fn run(args: &NewArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
                 .map(|start| start.render())
                 .unwrap_or_default()
         })
-        .map_err(|err| Error::Edit(err.to_string()))?;
+        .map_err(Error::Edit)?;
     verbose(global, 1, &format!("allocated {id}"));
     emit(None, &format!("{}\n", path.display()))?;
     if args.edit {

@@ -694,14 +694,6 @@ fn json_remove(root: &mut Json, path: &[Key]) -> bool {
     }
 }
 
-/// A failed edit is a tool failure of the command that asked for it (exit 2); the message names
-/// the file.
-impl From<EditError> for crate::error::Error {
-    fn from(err: EditError) -> Self {
-        crate::error::Error::Edit(err.to_string())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::text::{colon_end, dash_before, is_flow, node_end, seq_items};
