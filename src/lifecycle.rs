@@ -238,7 +238,7 @@ impl Editor<'_> {
 
 /// An editor failure as a command error.
 pub fn edit_failure(err: crate::edit::EditError) -> Error {
-    Error::Edit(err)
+    err.into()
 }
 
 fn field_name(path: &[Key]) -> String {

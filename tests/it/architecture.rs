@@ -508,7 +508,7 @@ fn the_wall_check_catches_a_walled_crate_named_outside_its_module() {
         ("render", "#[derive(Clone, clap::ValueEnum)]\n"),
         ("history::raw", "use git2::Oid;\n"),
         ("cli", "use clap::Parser;\n"),
-        ("report::site", "use minijinja::context;\n"),
+        ("render::html", "use minijinja::context;\n"),
         ("report::templates", "use minijinja::Environment;\n"),
         ("report", "let world = typst::compile(&source);\n"),
         ("report::pdf::world", "use typst::World;\n"),
@@ -524,9 +524,9 @@ fn the_wall_check_catches_a_walled_crate_named_outside_its_module() {
         wall_breaches(&bad),
         [
             "render (line 1) names `clap`, which only cli, main may name",
+            "render::html (line 1) names `minijinja`, which only report::templates may name",
             "report (line 1) names `typst`, which only report::pdf may name",
             "report::site (line 1) names `git2`, which only history may name",
-            "report::site (line 1) names `minijinja`, which only report::templates may name",
             "view (line 1) names `granit_parser`, which only parse may name",
         ]
     );
