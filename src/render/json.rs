@@ -76,6 +76,15 @@ struct JsonEdit {
     /// Byte offsets of the replaced value.
     start: usize,
     end: usize,
+    /// Its lines and columns, when known: the finding's own when the fix replaces the value
+    /// the finding points at, else from the file's text when the report holds it.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    position: Option<JsonPosition>,
+}
+
+/// Where an edit's span starts and ends, as lines and columns.
+#[derive(Serialize)]
+struct JsonPosition {
     line: usize,
     column: usize,
     end_line: usize,
@@ -83,7 +92,7 @@ struct JsonEdit {
 }
 
 impl<'a> JsonFix<'a> {
-    fn new(fix: &'a Fix, source: Option<&SourceFile>) -> Self {
+    fn new(fix: &'a Fix, d: &Diagnostic, source: Option<&SourceFile>) -> Self {
         JsonFix {
             safety: fix.safety,
             title: &fix.title,
@@ -91,11 +100,24 @@ impl<'a> JsonFix<'a> {
                 .edits
                 .iter()
                 .map(|edit| {
-                    let (start, end) = match source {
-                        Some(file) => {
-                            (file.line_col(edit.span.start), file.line_col(edit.span.end))
-                        }
-                        None => Default::default(),
+                    let position = if edit.span == d.location.span {
+                        Some(JsonPosition {
+                            line: d.location.start.line,
+                            column: d.location.start.column,
+                            end_line: d.location.end.line,
+                            end_column: d.location.end.column,
+                        })
+                    } else {
+                        source.map(|file| {
+                            let (start, end) =
+                                (file.line_col(edit.span.start), file.line_col(edit.span.end));
+                            JsonPosition {
+                                line: start.line,
+                                column: start.column,
+                                end_line: end.line,
+                                end_column: end.column,
+                            }
+                        })
                     };
                     JsonEdit {
                         value: match &edit.value {
@@ -104,10 +126,7 @@ impl<'a> JsonFix<'a> {
                         },
                         start: edit.span.start,
                         end: edit.span.end,
-                        line: start.line,
-                        column: start.column,
-                        end_line: end.line,
-                        end_column: end.column,
+                        position,
                     }
                 })
                 .collect(),
@@ -175,7 +194,7 @@ impl<'a> JsonDiagnostic<'a> {
             fix: d
                 .fix
                 .as_ref()
-                .map(|fix| JsonFix::new(fix, report.sources.get(&d.location.file))),
+                .map(|fix| JsonFix::new(fix, d, report.sources.get(&d.location.file))),
         }
     }
 }
