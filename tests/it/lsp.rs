@@ -70,6 +70,21 @@ impl Client {
         }
     }
 
+    /// A session in `root` with the item `uri` open (version 1) holding `text`.
+    fn opened(root: &Path, uri_of_item: &str, text: &str) -> Client {
+        let mut client = Client::start(root);
+        client.request(
+            "initialize",
+            json!({"processId": null, "rootUri": uri(root), "capabilities": {}}),
+        );
+        client.notify("initialized", json!({}));
+        client.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri_of_item, "languageId": "yaml", "version": 1, "text": text}}),
+        );
+        client
+    }
+
     fn send(&mut self, message: &Value) {
         let body = message.to_string();
         write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
@@ -337,16 +352,7 @@ fn history_rules_speak_on_save_and_field_rules_on_change() {
     );
 
     let item = uri(&file);
-    let mut client = Client::start(&root);
-    client.request(
-        "initialize",
-        json!({"processId": null, "rootUri": uri(&root), "capabilities": {}}),
-    );
-    client.notify("initialized", json!({}));
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": item, "languageId": "yaml", "version": 1, "text": moved}}),
-    );
+    let mut client = Client::opened(&root, &item, &moved);
     // Opening runs the field and deadline rules only.
     assert_eq!(codes(&client.diagnostics(&item)), ["word-case"]);
     client.notify(
@@ -426,16 +432,7 @@ fn edits_are_answered_while_the_history_is_judged_and_a_later_save_supersedes_a_
     let root = std::fs::canonicalize(dir.path()).expect("canonical");
     let text = long_history(&root, 3000);
     let item = uri(&root.join("poams/V-1.yaml"));
-    let mut client = Client::start(&root);
-    client.request(
-        "initialize",
-        json!({"processId": null, "rootUri": uri(&root), "capabilities": {}}),
-    );
-    client.notify("initialized", json!({}));
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": item, "languageId": "yaml", "version": 1, "text": text}}),
-    );
+    let mut client = Client::opened(&root, &item, &text);
     assert_eq!(codes(&client.diagnostics(&item)), ["word-case"]);
 
     // A save starts the history walk of 3,000 commits; the edit right after it is answered
