@@ -9,7 +9,9 @@
 //! before their `until`. A signature by a person holding the role `merge-bot` (a forge's key,
 //! signing the squash commits it makes) stands for the commit's author: the decision is
 //! authorized when the author holds one of the roles; the review the forge required is what
-//! the bot's signature vouches for (docs/approvals.md).
+//! the bot's signature vouches for (docs/approvals.md). A pull request's check under
+//! `merge_strategy: squash` judges each decision as that squash commit will be judged
+//! ([`Authority::for_squash_merges`]).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -19,6 +21,7 @@ use chrono::NaiveDate;
 use crate::config::{ApprovalSettings, Decision, Signatures};
 use crate::history::{CommitMeta, GitRepo, Source};
 use crate::people::{People, Person};
+use crate::policy::Profile;
 use crate::signing::{self, OpenPgpKeyring, Signer, Unverified};
 
 /// The role of a key that signs the commits a forge makes (GitHub's squash merges).
@@ -46,6 +49,10 @@ pub struct Authority<'a> {
     settings: &'a ApprovalSettings,
     people: Option<&'a People>,
     repo: Option<&'a GitRepo>,
+    profile: Profile,
+    /// A pull request's check under `merge_strategy: squash`: its decisions land in a squash
+    /// commit the merge bot signs, so they are judged as that commit will be (by the author).
+    squash: bool,
     verdicts: RefCell<HashMap<String, Verdict>>,
     keyring: RefCell<OpenPgpKeyring>,
 }
@@ -55,21 +62,49 @@ impl<'a> Authority<'a> {
         settings: &'a ApprovalSettings,
         people: Option<&'a People>,
         repo: Option<&'a GitRepo>,
+        profile: Profile,
     ) -> Self {
         Self {
             settings,
             people,
             repo,
+            profile,
+            squash: false,
             verdicts: RefCell::new(HashMap::new()),
             keyring: RefCell::new(OpenPgpKeyring::new(settings.openpgp_keys.as_deref())),
         }
     }
 
+    /// For a pull request that will be squash-merged: with a person holding `merge-bot` in the
+    /// people file, each decision is judged as the squash commit the bot signs will be on main,
+    /// by the author of the commit that made it (the nearest the pull request can see of the
+    /// squash commit's author), whatever that commit's own signature.
+    pub fn for_squash_merges(mut self) -> Self {
+        self.squash = true;
+        self
+    }
+
+    /// The profile whose decisions are judged (`crate::policy::profile_decisions`).
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
+    /// The roles that may make `decision`: `approvals:`'s, else the profile's default (CAT I
+    /// decisions under `dod-rmf`); `None` when anybody may.
+    fn roles_for(&self, decision: Decision) -> Option<Vec<String>> {
+        if let Some(roles) = self.settings.roles_for(decision) {
+            return Some(roles.to_vec());
+        }
+        crate::policy::default_decision_roles(self.profile, decision)
+            .map(|roles| roles.iter().map(|r| (*r).to_owned()).collect())
+    }
+
     /// `Ok` when the change from `source` may make `decision`; else why not.
     pub fn judge(&self, decision: Decision, source: &Source) -> Result<(), Refusal> {
-        let Some(roles) = self.settings.roles_for(decision) else {
+        let Some(roles) = self.roles_for(decision) else {
             return Ok(());
         };
+        let roles = roles.as_slice();
         if self.settings.signatures == Signatures::Off {
             return Ok(());
         }
@@ -101,7 +136,14 @@ impl<'a> Authority<'a> {
     ) -> Result<(), Refusal> {
         let email = &commit.author.email;
         let by_bot = bot.map_or_else(String::new, |bot| {
-            format!("signed by the merge bot `{}`, ", bot.id.value)
+            if self.squash {
+                format!(
+                    "to be squash-merged and signed by the merge bot `{}`, ",
+                    bot.id.value
+                )
+            } else {
+                format!("signed by the merge bot `{}`, ", bot.id.value)
+            }
         });
         let Some(person) = self.person_by_email(email) else {
             return Err(Refusal {
@@ -128,6 +170,11 @@ impl<'a> Authority<'a> {
         what: &str,
         allowed: &str,
     ) -> Result<(), Refusal> {
+        if self.squash {
+            if let Some(bot) = self.merge_bot(date) {
+                return self.judge_author(commit, date, roles, what, allowed, Some(bot));
+            }
+        }
         let help_sign = "sign decisions with a key listed under `keys:` for a person holding the role (docs/approvals.md)";
         let signer = match self.verdict(&commit.id) {
             Verdict::Signed(signer) => signer,
@@ -214,6 +261,15 @@ impl<'a> Authority<'a> {
         }
     }
 
+    /// A person holding `merge-bot` on `date`.
+    fn merge_bot(&self, date: NaiveDate) -> Option<&'a Person> {
+        let bot = [MERGE_BOT_ROLE.to_owned()];
+        self.people?
+            .entries
+            .iter()
+            .find(|p| !p.is_team() && self.holds(p, date, &bot).is_ok())
+    }
+
     fn person_by_email(&self, email: &str) -> Option<&'a Person> {
         let people = self.people?;
         people.entries.iter().find(|p| {
@@ -266,6 +322,7 @@ pub fn decision_phrase(decision: Decision) -> String {
         Decision::Accept => "accepting the vulnerability",
         Decision::DueChange => "moving `due`",
         Decision::Reopen => "reopening the item",
+        Decision::CatI => "closing or risk-accepting a CAT I item",
     }
     .to_owned()
 }

@@ -516,9 +516,21 @@ pub enum RiskArg {
 pub struct CloseArgs {
     /// The item's id.
     pub id: String,
-    /// What shows the weakness is gone (a rescan, a ticket, a change record).
+    /// What shows the weakness is gone (a rescan, a ticket, a change record). Not needed when
+    /// the item lists a document added on or before the closing date, or with `--document`.
     #[arg(long)]
-    pub evidence: String,
+    pub evidence: Option<String>,
+    /// A file that shows the weakness is gone, copied into the evidence folder and recorded
+    /// in `documents` (as `poam evidence add` does) in the same edit; repeatable.
+    #[arg(long = "document", value_name = "FILE")]
+    pub documents: Vec<std::path::PathBuf>,
+    /// The `type` recorded for `--document` files.
+    #[arg(
+        long = "document-type",
+        value_name = "TYPE",
+        default_value = "Remediation Evidence"
+    )]
+    pub document_type: String,
     /// The closing date [default: today].
     #[arg(long, value_parser = parse_date)]
     pub date: Option<NaiveDate>,

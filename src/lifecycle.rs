@@ -19,8 +19,12 @@ use crate::source::SourceFile;
 /// One lifecycle edit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Transition {
-    /// `status: closed` with `closed: {date, evidence}`.
-    Close { date: NaiveDate, evidence: String },
+    /// `status: closed` with `closed: {date, evidence}`; without evidence text, the item must
+    /// list a document added on or before `date` (as `closed-without-evidence` asks).
+    Close {
+        date: NaiveDate,
+        evidence: Option<String>,
+    },
     /// `vendor_dependency.last_checkin`, and the vendor's answer in `comments`.
     Checkin {
         date: NaiveDate,
@@ -261,6 +265,17 @@ fn date_text(date: NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
 }
 
+/// True when the item lists a document added on or before `date`: closure evidence for
+/// `closed-without-evidence`.
+fn documented_by(item: &Item, date: NaiveDate) -> bool {
+    item.documents.as_ref().is_some_and(|documents| {
+        documents
+            .value
+            .iter()
+            .any(|d| d.added.as_ref().is_some_and(|added| added.value <= date))
+    })
+}
+
 /// Applies `transition` to `doc`, whose parsed model is `item`. Refuses a transition that does
 /// not fit the item (closing a closed item, a check-in without a vendor dependency, completing
 /// a milestone that does not exist or is complete). Returns what changed.
@@ -281,16 +296,25 @@ pub fn apply(
             if item.is_closed() {
                 return refuse("is already closed".into());
             }
-            if evidence.trim().is_empty() {
-                return refuse("closing needs evidence (`--evidence`)".into());
+            let text = evidence.as_deref().filter(|e| !e.trim().is_empty());
+            if evidence.is_some() && text.is_none() {
+                return refuse("closing needs evidence (`--evidence`) that is not blank".into());
+            }
+            if text.is_none() && !documented_by(item, *date) {
+                return refuse(format!(
+                    "closing needs evidence: `--evidence TEXT`, or a document added on or before {} (`--document FILE`, or `poam evidence add {id} FILE` first)",
+                    date_text(*date)
+                ));
             }
             editor.set(&[key("status")], NewValue::Str("closed".into()))?;
             editor.set(&[key("status_date")], NewValue::Date(*date))?;
             editor.set(&[key("closed"), key("date")], NewValue::Date(*date))?;
-            editor.set(
-                &[key("closed"), key("evidence")],
-                NewValue::Str(evidence.clone()),
-            )?;
+            if let Some(text) = text {
+                editor.set(
+                    &[key("closed"), key("evidence")],
+                    NewValue::Str(text.to_owned()),
+                )?;
+            }
         }
         Transition::Checkin { date, note } => {
             if item.vendor_dependency.is_none() {

@@ -362,13 +362,14 @@ fn lint_inner(
             HistoryMode::Base(rev) => {
                 let pr = repo.pr_history(rev, options).map_err(history_error)?;
                 merge_base = Some(pr.merge_base.id.clone());
-                let authority = authority(&workspace, repo);
+                let authority = pr_authority(&workspace, repo);
                 found =
                     pr_history_findings(config, &pr, cutoff.as_ref(), &unknown, authority.as_ref());
                 found.violations.extend(rules::rebase_merge_violations(
                     config,
                     &pr,
                     cutoff.as_ref(),
+                    authority.as_ref(),
                 ));
                 if scope == Scope::Pr {
                     touched = Some(pr.touched());
@@ -486,7 +487,7 @@ pub fn lint_with_pr(
     note_people_history(&mut workspace, repo)?;
     let config = &workspace.config;
     let (cutoff, unknown) = repository_context(config, repo, today)?;
-    let authority = authority(&workspace, repo);
+    let authority = pr_authority(&workspace, repo);
     let found = pr_history_findings(config, pr, cutoff.as_ref(), &unknown, authority.as_ref());
     drop(authority);
     let baseline = base_baseline(&workspace, repo, &pr.merge_base.id)?;
@@ -554,7 +555,21 @@ fn authority<'a>(
         settings,
         workspace.people.as_ref(),
         Some(repo),
+        workspace.config.policy.profile,
     ))
+}
+
+/// [`authority`] for a pull request's check: under `merge_strategy: squash`, its decisions are
+/// judged as the squash commit will be (docs/approvals.md, step 4).
+fn pr_authority<'a>(
+    workspace: &'a Workspace,
+    repo: &'a history::GitRepo,
+) -> Option<crate::authority::Authority<'a>> {
+    let authority = authority(workspace, repo)?;
+    Some(match workspace.config.merge_strategy {
+        Some(crate::config::MergeStrategy::Squash) => authority.for_squash_merges(),
+        _ => authority,
+    })
 }
 
 /// The history rules' and the decision rules' violations along `runs`.
@@ -582,7 +597,14 @@ fn pr_history_findings(
     authority: Option<&crate::authority::Authority>,
 ) -> HistoryFindings {
     let mut found = HistoryFindings::default();
-    let judged = judge_runs(config, &audit::pr_runs(pr, cutoff), authority);
+    let mut judged = rules::judge_history(&audit::pr_runs(pr, cutoff), config.policy.profile);
+    if let Some(authority) = authority {
+        judged.extend(rules::judge_decisions(
+            &audit::pr_decision_runs(pr, cutoff),
+            config.policy.profile,
+            authority,
+        ));
+    }
     // A pull request sees only its own commits: a waiver of a mainline commit matching
     // nothing here is expected.
     found.violations = apply_waivers(judged, &config.history_waivers).kept;

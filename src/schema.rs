@@ -654,13 +654,17 @@ pub struct Approvals {
     /// Roles that may set a deviation's `status` to `approved` or `rejected`.
     #[serde(rename = "deviation-decision")]
     pub deviation_decision: Option<Vec<String>>,
-    /// Roles that may record CR26 `vdr.accepted`.
+    /// Roles that may record CR26 `vdr.accepted` or the RMF `rmf.risk_accepted`.
     pub accept: Option<Vec<String>>,
     /// Roles that may move `due`.
     #[serde(rename = "due-change")]
     pub due_change: Option<Vec<String>>,
     /// Roles that may take an item from `closed` back to another status.
     pub reopen: Option<Vec<String>>,
+    /// `dod-rmf`: roles that may close or risk-accept a CAT I item, beside `close` or
+    /// `accept` [default under `dod-rmf`: `[cat-i-approver]`].
+    #[serde(rename = "cat-i")]
+    pub cat_i: Option<Vec<String>>,
     /// Who is taken to have decided [default: `author`].
     pub signatures: Option<SignaturesName>,
     /// A file or folder of OpenPGP public keys (relative to poam.yaml) whose fingerprints the

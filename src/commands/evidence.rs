@@ -85,48 +85,18 @@ fn add(args: &EvidenceAddArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     // second run reuses (an identical file is never copied twice).
     let mut doc = ItemDocument::open(&file.path).map_err(edit_failure)?;
     let before = doc.text().to_owned();
-    let root = workspace.config.root.clone();
-    let folder = format!("{}/{id}", workspace.config.evidence_dir());
-    let recorded = args
-        .files
-        .iter()
-        .map(|path| record(&root, &folder, path, args.link.as_deref()))
-        .collect::<Result<Vec<_>, Error>>()?;
-    let known = known_places(doc.node());
-    let mut lines = Vec::new();
-    for entry in &recorded {
-        if let Some(sha256) = known.iter().find(|(place, _)| *place == entry.place.1) {
-            if sha256.1.as_deref() == Some(entry.sha256.as_str()) {
-                lines.push(format!("  {} is already recorded", entry.place.1));
-                continue;
-            }
-            return Err(Error::Refused(format!(
-                "{id}: `{}` is already recorded with another SHA-256; evidence is never replaced: add the new file under another name; nothing was written to the item",
-                entry.place.1
-            )));
-        }
-        let mut fields = vec![
-            ("type".to_owned(), NewValue::Str(args.kind.clone())),
-            ("name".to_owned(), NewValue::Str(entry.name.clone())),
-            (
-                entry.place.0.to_owned(),
-                NewValue::Str(entry.place.1.clone()),
-            ),
-            ("sha256".to_owned(), NewValue::Str(entry.sha256.clone())),
-            ("added".to_owned(), NewValue::Date(today)),
-        ];
-        if let Some(note) = &args.note {
-            fields.push(("note".to_owned(), NewValue::Str(note.clone())));
-        }
-        doc.append(&[Key::from("documents")], NewValue::Map(fields))
-            .map_err(edit_failure)?;
-        lines.push(format!(
-            "  {} {} sha256 {}",
-            if entry.written { "added" } else { "recorded" },
-            entry.place.1,
-            entry.sha256
-        ));
-    }
+    let lines = record_documents(
+        &mut doc,
+        &workspace,
+        id,
+        &args.files,
+        &Describe {
+            kind: &args.kind,
+            note: args.note.as_deref(),
+            link: args.link.as_deref(),
+        },
+        today,
+    )?;
     let stem = file
         .path
         .file_stem()
@@ -148,6 +118,68 @@ fn add(args: &EvidenceAddArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         )?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `documents` entries say besides the file: its type, a note, a link.
+pub(super) struct Describe<'a> {
+    pub kind: &'a str,
+    pub note: Option<&'a str>,
+    pub link: Option<&'a str>,
+}
+
+/// Copies `files` into the item's evidence folder (or, with a link, hashes them) and appends a
+/// `documents` entry for each to `doc`, added `today`: what `poam evidence add` and
+/// `poam close --document` write. Returns a line per file for the command's output.
+pub(super) fn record_documents(
+    doc: &mut ItemDocument,
+    workspace: &Workspace,
+    id: &str,
+    files: &[std::path::PathBuf],
+    describe: &Describe,
+    today: chrono::NaiveDate,
+) -> Result<Vec<String>, Error> {
+    let root = workspace.config.root.clone();
+    let folder = format!("{}/{id}", workspace.config.evidence_dir());
+    let recorded = files
+        .iter()
+        .map(|path| record(&root, &folder, path, describe.link))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let known = known_places(doc.node());
+    let mut lines = Vec::new();
+    for entry in &recorded {
+        if let Some(sha256) = known.iter().find(|(place, _)| *place == entry.place.1) {
+            if sha256.1.as_deref() == Some(entry.sha256.as_str()) {
+                lines.push(format!("  {} is already recorded", entry.place.1));
+                continue;
+            }
+            return Err(Error::Refused(format!(
+                "{id}: `{}` is already recorded with another SHA-256; evidence is never replaced: add the new file under another name; nothing was written to the item",
+                entry.place.1
+            )));
+        }
+        let mut fields = vec![
+            ("type".to_owned(), NewValue::Str(describe.kind.to_owned())),
+            ("name".to_owned(), NewValue::Str(entry.name.clone())),
+            (
+                entry.place.0.to_owned(),
+                NewValue::Str(entry.place.1.clone()),
+            ),
+            ("sha256".to_owned(), NewValue::Str(entry.sha256.clone())),
+            ("added".to_owned(), NewValue::Date(today)),
+        ];
+        if let Some(note) = describe.note {
+            fields.push(("note".to_owned(), NewValue::Str(note.to_owned())));
+        }
+        doc.append(&[Key::from("documents")], NewValue::Map(fields))
+            .map_err(edit_failure)?;
+        lines.push(format!(
+            "  {} {} sha256 {}",
+            if entry.written { "added" } else { "recorded" },
+            entry.place.1,
+            entry.sha256
+        ));
+    }
+    Ok(lines)
 }
 
 /// Copies `file` into `folder` (or, with `link`, only hashes it).

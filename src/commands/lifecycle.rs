@@ -19,7 +19,17 @@ pub fn close(args: &CloseArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         date,
         evidence: args.evidence.clone(),
     };
-    edit_item(&args.id, &transition, global)
+    let documents = Documents {
+        files: &args.documents,
+        kind: &args.document_type,
+    };
+    edit_item_with(&args.id, &transition, Some(&documents), global)
+}
+
+/// `--document` files of `poam close`, recorded in the same edit as the closure.
+struct Documents<'a> {
+    files: &'a [std::path::PathBuf],
+    kind: &'a str,
 }
 
 pub fn checkin(args: &CheckinArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
@@ -48,6 +58,15 @@ pub fn reopen(args: &ReopenArgs, global: &GlobalArgs) -> Result<ExitCode, Error>
 }
 
 fn edit_item(id: &str, transition: &Transition, global: &GlobalArgs) -> Result<ExitCode, Error> {
+    edit_item_with(id, transition, None, global)
+}
+
+fn edit_item_with(
+    id: &str,
+    transition: &Transition,
+    documents: Option<&Documents>,
+    global: &GlobalArgs,
+) -> Result<ExitCode, Error> {
     let started = Instant::now();
     let workspace = Workspace::open(config(global, None)?)?;
     verbose_workspace(global, &workspace, started);
@@ -79,7 +98,24 @@ fn edit_item(id: &str, transition: &Transition, global: &GlobalArgs) -> Result<E
     // Read the file again: the editor keeps the exact bytes and refuses to save over a change.
     let mut doc = ItemDocument::open(&file.path).map_err(edit_failure)?;
     let before = doc.text().to_owned();
-    let item = Item::from_node(doc.node(), &before);
+    // Documents first, so that the closure sees them as its evidence.
+    let mut recorded = Vec::new();
+    if let Some(documents) = documents.filter(|d| !d.files.is_empty()) {
+        recorded = super::evidence::record_documents(
+            &mut doc,
+            &workspace,
+            id,
+            documents.files,
+            &super::evidence::Describe {
+                kind: documents.kind,
+                note: None,
+                link: None,
+            },
+            today(global),
+        )?;
+    }
+    let current = doc.text().to_owned();
+    let item = Item::from_node(doc.node(), &current);
     let changes = lifecycle::apply(&mut doc, &item, transition)?;
     let stem = file
         .path
@@ -97,6 +133,9 @@ fn edit_item(id: &str, transition: &Transition, global: &GlobalArgs) -> Result<E
     doc.save().map_err(edit_failure)?;
     if !global.quiet {
         let mut text = format!("{}\n", file.source.name);
+        for line in &recorded {
+            text.push_str(&format!("{line}\n"));
+        }
         for change in &changes {
             text.push_str(&format!("  {}\n", change.describe()));
         }

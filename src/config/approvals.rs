@@ -8,6 +8,7 @@
 //!   accept: [authorizing-official]    # CR26 `vdr.accepted`
 //!   due-change: [isso]                # a move of `due`
 //!   reopen: [isso]                    # `closed` back to another status
+//!   cat-i: [cat-i-approver]           # dod-rmf: closing or risk-accepting a CAT I item
 //!   signatures: required              # required | author (default) | off
 //!   openpgp_keys: keys/openpgp        # public keys of the OpenPGP fingerprints listed
 //! ```
@@ -31,15 +32,20 @@ pub enum Decision {
     DueChange,
     /// `status` goes from `closed` to another status.
     Reopen,
+    /// A CAT I item is closed or its risk accepted, under a profile with CAT I items
+    /// (`crate::policy::profile_decisions`): a decision of its own, beside `close` or
+    /// `accept`.
+    CatI,
 }
 
 impl Decision {
-    pub const ALL: [Decision; 5] = [
+    pub const ALL: [Decision; 6] = [
         Decision::Close,
         Decision::DeviationDecision,
         Decision::Accept,
         Decision::DueChange,
         Decision::Reopen,
+        Decision::CatI,
     ];
     pub const NAMES: &'static [&'static str] = &[
         "close",
@@ -47,6 +53,7 @@ impl Decision {
         "accept",
         "due-change",
         "reopen",
+        "cat-i",
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -56,6 +63,7 @@ impl Decision {
             Decision::Accept => "accept",
             Decision::DueChange => "due-change",
             Decision::Reopen => "reopen",
+            Decision::CatI => "cat-i",
         }
     }
 
@@ -142,6 +150,7 @@ pub const APPROVAL_KEYS: &[&str] = &[
     "accept",
     "due-change",
     "reopen",
+    "cat-i",
     "signatures",
     "openpgp_keys",
 ];

@@ -448,6 +448,59 @@ pub fn pr_runs<'a>(pr: &'a PrHistory, cutoff: Option<&'a Cutoff>) -> Vec<Run<'a>
         .collect()
 }
 
+/// PR mode, for the decision rules: [`pr_runs`] and [`pr_created_runs`].
+pub fn pr_decision_runs<'a>(pr: &'a PrHistory, cutoff: Option<&'a Cutoff>) -> Vec<Run<'a>> {
+    let mut runs = pr_runs(pr, cutoff);
+    runs.extend(pr_created_runs(pr, cutoff));
+    runs
+}
+
+/// PR mode, for the decision rules only: the items the pull request creates (not carrying on
+/// an item of the merge base), each as one judged step, its outcome, so that a file added
+/// already decided (`status: closed`) is judged as the decision it records; [`Run::blame`]
+/// names the commit from which the decided value stayed as it is. The other history rules
+/// leave a new item free until it merges, so they never see these runs.
+pub fn pr_created_runs<'a>(pr: &'a PrHistory, cutoff: Option<&'a Cutoff>) -> Vec<Run<'a>> {
+    // A file that carries on a deleted item of the merge base is judged in that item's run.
+    let heir_of_deleted = |item: &ItemHistory| {
+        pr.items.iter().any(|other| {
+            other.pre_existing
+                && other.id == item.id
+                && matches!(
+                    other.versions.last().map(|v| &v.state),
+                    Some(VersionState::Deleted)
+                )
+        })
+    };
+    let mut out = Vec::new();
+    for item in pr.items.iter().filter(|item| !item.pre_existing) {
+        if heir_of_deleted(item) {
+            continue;
+        }
+        let Some(last) = item
+            .versions
+            .iter()
+            .rposition(|v| !matches!(v.state, VersionState::Unparseable(_)))
+        else {
+            continue;
+        };
+        let changes = &item.versions[..=last];
+        let outcome = &changes[last];
+        let VersionState::Parsed(node) = &outcome.state else {
+            continue;
+        };
+        let mut run = Run::new(item, cutoff);
+        run.steps.push(Step {
+            node,
+            version: outcome,
+            judged: true,
+        });
+        run.pr_versions = changes;
+        out.push(run);
+    }
+    out
+}
+
 fn pr_run<'a>(
     pr: &'a PrHistory,
     item: &'a ItemHistory,

@@ -219,6 +219,21 @@ pub fn assess_rmf(item: &Item, today: NaiveDate) -> RmfAssessment {
     }
 }
 
+/// True when an item's version (its parsed tree, as history reads it) is CAT I by its
+/// `rmf.raw_severity`.
+pub fn is_cat_i(node: &crate::model::Node) -> bool {
+    let severity = node
+        .get("rmf")
+        .and_then(|rmf| rmf.value.get("raw_severity"))
+        .map(|e| &e.value.value);
+    match severity {
+        Some(crate::model::Value::Str(text)) => {
+            RawSeverity::parse(text).is_some_and(|raw| Cat::of(raw) == Cat::CatI)
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,10 @@
 //! a rebase or fast-forward merge would land them on main's first-parent history, with the same
 //! history rules, allowances and waivers as `poam lint` on main. A finding there that the
 //! pull request's net change (what `--base` checks, and what a squash or a merge commit lands)
-//! does not have is reported at the commit that would cause it, naming that finding. Only
+//! does not have is reported at the commit that would cause it, naming that finding. With
+//! `approvals:`, decisions are judged the same way: a closure made in the pull request by
+//! someone without the role and later redone by an approver passes as a net change, but a
+//! rebase merge would land the first one on main (`decision-unauthorized`). Only
 //! under `merge_strategy` unset (a warning) or `rebase` (an error); `squash` and `merge` turn
 //! it off.
 //!
@@ -39,13 +42,14 @@
 
 use std::collections::HashSet;
 
+use crate::authority::Authority;
 use crate::config::{Config, MergeStrategy};
 use crate::history::audit::{self, Run};
 use crate::history::{Cutoff, PrHistory};
 
 use super::history::{apply_waivers, Breach, Violation};
 
-use super::{enabled, judge_history, Check, Code, Rule, RuleSet, Severity};
+use super::{enabled, judge_decisions, judge_history, Check, Code, Rule, RuleSet, Severity};
 
 pub(crate) const RULE: Rule = Rule {
     code: Code::HistoryRebaseMerge,
@@ -58,7 +62,12 @@ const HELP: &str = "squash or merge-commit this pull request, or reorder the com
 
 /// The findings main's history would gain from a rebase merge of the pull request and that
 /// its net change does not have, each at the commit that would cause it.
-pub fn check(config: &Config, pr: &PrHistory, cutoff: Option<&Cutoff>) -> Vec<Violation> {
+pub fn check(
+    config: &Config,
+    pr: &PrHistory,
+    cutoff: Option<&Cutoff>,
+    authority: Option<&Authority>,
+) -> Vec<Violation> {
     let severity = match config.merge_strategy {
         Some(MergeStrategy::Squash | MergeStrategy::Merge) => return Vec::new(),
         Some(MergeStrategy::Rebase) => Severity::Error,
@@ -75,16 +84,29 @@ pub fn check(config: &Config, pr: &PrHistory, cutoff: Option<&Cutoff>) -> Vec<Vi
         (code, owner(id), top)
     };
     let profile = config.policy.profile;
-    let squashed: HashSet<(Code, String, String)> =
-        judge_history(&audit::pr_runs(pr, cutoff), profile)
-            .iter()
-            .map(|v| key(v.breach.code, &v.item_id, &v.breach.field))
-            .collect();
+    let mut net = judge_history(&audit::pr_runs(pr, cutoff), profile);
     // Main's full-history check sees every commit, from each item's merge-base version (or
     // its creation in the pull request) on.
     let runs: Vec<Run> = audit::landed_runs(pr, cutoff);
+    let mut landed = judge_history(&runs, profile);
+    // Decisions too: who made each one is judged per commit on main, so a decision made
+    // unsigned in one commit and left as it is by a signed one later is main's finding even
+    // when the pull request's net change is blamed on an authorized commit (and the other
+    // way round).
+    if let Some(authority) = authority {
+        net.extend(judge_decisions(
+            &audit::pr_decision_runs(pr, cutoff),
+            profile,
+            authority,
+        ));
+        landed.extend(judge_decisions(&runs, profile, authority));
+    }
+    let squashed: HashSet<(Code, String, String)> = net
+        .iter()
+        .map(|v| key(v.breach.code, &v.item_id, &v.breach.field))
+        .collect();
     // A fast-forward keeps the commit ids, so a waiver naming one would hold on main too.
-    let landed = apply_waivers(judge_history(&runs, profile), &config.history_waivers).kept;
+    let landed = apply_waivers(landed, &config.history_waivers).kept;
     let mut out: Vec<Violation> = Vec::new();
     for violation in landed {
         let inner = violation.breach.code;

@@ -280,8 +280,9 @@ pub fn rebase_merge_violations(
     config: &Config,
     pr: &PrHistory,
     cutoff: Option<&Cutoff>,
+    authority: Option<&crate::authority::Authority>,
 ) -> Vec<Violation> {
-    history_rebase_merge::check(config, pr, cutoff)
+    history_rebase_merge::check(config, pr, cutoff, authority)
 }
 
 pub fn history_unavailable(

@@ -263,3 +263,160 @@ fn codeowners_is_generated_then_stale_after_a_change_of_owner() {
     );
     assert!(!after.contains("@tnguyen"), "{after}");
 }
+
+/// (code, item, message) of the `decision-unauthorized` and `history-rebase-merge` findings of
+/// `poam lint ARGS` in `repo`, scrubbed, sorted.
+fn gate_findings(repo: &Path, args: &[&str]) -> Vec<(String, String, String)> {
+    let output = poam()
+        .current_dir(repo)
+        .arg("lint")
+        .args(["--today", "2026-03-20", "--format", "json"])
+        .args(args)
+        .output()
+        .expect("run poam");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let mut found: Vec<(String, String, String)> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| {
+            matches!(
+                d["code"].as_str(),
+                Some("decision-unauthorized" | "history-rebase-merge")
+            )
+        })
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_owned(),
+                d["item"].as_str().unwrap_or_default().to_owned(),
+                scrub(d["message"].as_str().unwrap_or_default()),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+const BOB_CLOSES: &str = "closing the item is signed with SSH key SHA256:<fingerprint> by `bob`, who holds `engineer`; may decide: `isso`";
+
+#[test]
+fn an_item_written_already_decided_is_a_decision_whatever_the_file_does() {
+    let (_temp, repo) = build_repo("approvals_walkarounds");
+    let bob = |item: &str, action: &str, date: &str| {
+        (
+            "decision-unauthorized".to_owned(),
+            item.to_owned(),
+            format!("{action} (commit <id> by Bob Builder on {date})"),
+        )
+    };
+    let deviation = "deciding a deviation is signed with SSH key SHA256:<fingerprint> by `bob`, who holds `engineer`; may decide: `isso`";
+    // Added closed (W-1), deleted and added back closed under another name (W-3), moved and
+    // closed at once (W-4), added with its deviation approved (W-5), deleted and added back
+    // closed under the same name (W-6), closed by the engineer before the ISSO closed it
+    // again (W-7). The ISSO's own file added closed (W-2) passes.
+    let mut full = vec![
+        bob("W-1", BOB_CLOSES, "2026-02-01"),
+        bob("W-3", BOB_CLOSES, "2026-02-03"),
+        bob("W-4", BOB_CLOSES, "2026-02-04"),
+        bob("W-5", deviation, "2026-02-05"),
+        bob("W-6", BOB_CLOSES, "2026-02-06"),
+        bob("W-7", BOB_CLOSES, "2026-02-07"),
+    ];
+    full.sort();
+    assert_eq!(gate_findings(&repo, &[]), full);
+    // The pull request of every commit since `base`: the same decisions at the same commits,
+    // except W-7, whose net change is the ISSO's closure: a rebase merge would land the
+    // engineer's on main, which `history-rebase-merge` says.
+    let mut pr: Vec<_> = full.iter().filter(|f| f.1 != "W-7").cloned().collect();
+    pr.push((
+        "history-rebase-merge".to_owned(),
+        "W-7".to_owned(),
+        format!("a rebase or fast-forward merge would leave `decision-unauthorized` on main: {BOB_CLOSES} (commit <id> by Bob Builder on 2026-02-07)"),
+    ));
+    pr.push((
+        "history-rebase-merge".to_owned(),
+        "W-7".to_owned(),
+        "a rebase or fast-forward merge would leave `reopened` on main: item went from `closed` back to `open` (commit <id> by Bob Builder on 2026-02-07)".to_owned(),
+    ));
+    pr.sort();
+    assert_eq!(gate_findings(&repo, &["--base", "base"]), pr);
+    // Squash-merged, the pull request lands as its net change: W-7 is fine.
+    set_config(
+        &repo,
+        "signatures: required",
+        "signatures: required\nmerge_strategy: squash",
+    );
+    let squash: Vec<_> = pr.iter().filter(|f| f.1 != "W-7").cloned().collect();
+    assert_eq!(gate_findings(&repo, &["--base", "base"]), squash);
+}
+
+#[test]
+fn a_cat_i_item_is_closed_or_risk_accepted_by_the_cat_i_approver_under_dod_rmf() {
+    let (_temp, repo) = build_repo("approvals_cat_i");
+    let cat_i = "closing or risk-accepting a CAT I item is signed with SSH key SHA256:<fingerprint> by `jane`, who holds `isso`; may decide: `cat-i-approver`";
+    let jane = |item: &str, date: &str| {
+        (
+            "decision-unauthorized".to_owned(),
+            item.to_owned(),
+            format!("{cat_i} (commit <id> by Jane Doe on {date})"),
+        )
+    };
+    // D-1 closed by an ISSO, D-4 (Very High) risk-accepted by her, D-5 lowered to CAT III and
+    // closed in one commit. D-2 (closed by the CAT I approver) and D-3 (CAT II) pass.
+    let expected = vec![
+        jane("D-1", "2026-02-01"),
+        jane("D-4", "2026-02-04"),
+        jane("D-5", "2026-02-05"),
+    ];
+    assert_eq!(gate_findings(&repo, &[]), expected);
+    assert_eq!(gate_findings(&repo, &["--base", "base"]), expected);
+    // `approvals.cat-i` names the roles instead of the profile's default.
+    set_config(&repo, "close: [isso]", "close: [isso]\n  cat-i: [isso]");
+    assert_eq!(gate_findings(&repo, &[]), Vec::new());
+}
+
+#[test]
+fn a_pull_request_to_be_squash_merged_is_judged_as_the_squash_commit_will_be() {
+    let (_temp, repo) = build_repo("approvals");
+    set_config(&repo, "approvals:", "merge_strategy: squash\napprovals:");
+    // Full history is unchanged: its commits are what landed.
+    let (full, _) = decisions(&repo, &[]);
+    assert_eq!(full, expected_required());
+    // The pull request's decisions will land in a squash commit the merge bot signs, which
+    // stands for its author: each is judged by the author of the commit that made it. The
+    // ISSO's unsigned (V-5) and tampered (V-10) closures pass; the engineer's fail however
+    // they were signed; the former ISSO's fails by date.
+    let squash = |item: &str, who: &str, email: &str, why: &str, name: &str, date: &str| {
+        (
+            item.to_owned(),
+            format!("closing the item was to be squash-merged and signed by the merge bot `web-flow`, authored by `{who}` ({email}), {why}; may decide: `isso` (commit <id> by {name} on {date})"),
+        )
+    };
+    let bob = |item: &str, date: &str| {
+        squash(
+            item,
+            "bob",
+            "bob@example.com",
+            "who holds `engineer`",
+            "Bob Builder",
+            date,
+        )
+    };
+    let expected = vec![
+        bob("V-2", "2026-02-02"),
+        bob("V-3", "2026-02-03"),
+        bob("V-4", "2026-02-04"),
+        bob("V-7", "2026-02-07"),
+        squash(
+            "V-8",
+            "rita",
+            "rita@example.com",
+            "on 2026-03-05, after their `until: 2026-02-28`",
+            "Rita Lee",
+            "2026-03-05",
+        ),
+    ];
+    let (mut pr, _) = decisions(&repo, &["--base", "base"]);
+    pr.sort();
+    assert_eq!(pr, expected);
+}

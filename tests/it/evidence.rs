@@ -258,3 +258,110 @@ fn evidence_is_never_overwritten_and_links_stay_outside() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(!repo.join("evidence/V-2").exists());
 }
+
+/// `poam ARGS` in `repo`: (exit code, stdout, stderr).
+fn run_in(repo: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = poam()
+        .current_dir(repo)
+        .args(args)
+        .output()
+        .expect("run poam");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn close_takes_a_document_added_by_the_closing_date_as_its_evidence() {
+    let (temp, repo) = build_repo("evidence");
+    let file = temp.path().join("rescan.txt");
+    std::fs::write(&file, RESCAN).expect("write");
+    let rescan = file.to_str().expect("utf-8 path");
+    let item = repo.join("poams/V-1.yaml");
+    let original = std::fs::read_to_string(&item).expect("item");
+    // No text and no document: refused, nothing written.
+    let close = [
+        "close",
+        "V-1",
+        "--date",
+        "2026-11-18",
+        "--today",
+        "2026-11-25",
+    ];
+    let (code, _, err) = run_in(&repo, &close);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("V-1: closing needs evidence: `--evidence TEXT`, or a document added on or before 2026-11-18"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&item).expect("item"), original);
+    // A document added the day after the closing date is no evidence for it (near miss).
+    let (code, _, err) = run_in(
+        &repo,
+        &["evidence", "add", "V-1", rescan, "--today", "2026-11-19"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run_in(&repo, &close);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("on or before 2026-11-18"), "{err}");
+    // Closed on the day it was added: accepted, no `closed.evidence` written, and the
+    // evidence rules agree.
+    let (code, out, err) = run_in(
+        &repo,
+        &[
+            "close",
+            "V-1",
+            "--date",
+            "2026-11-19",
+            "--today",
+            "2026-11-25",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "poams/V-1.yaml\n  status: open → closed\n  status_date: (none) → 2026-11-19\n  closed.date: (none) → 2026-11-19\n"
+    );
+    let closed = std::fs::read_to_string(&item).expect("item");
+    assert!(
+        closed.ends_with("closed:\n  date: 2026-11-19\n"),
+        "{closed}"
+    );
+    assert_eq!(verify(&repo, &[]), (0, Vec::new()));
+}
+
+#[test]
+fn close_with_a_document_records_it_in_the_same_edit() {
+    let (temp, repo) = build_repo("evidence");
+    let file = temp.path().join("rescan.txt");
+    std::fs::write(&file, RESCAN).expect("write");
+    let hash = sha256_hex(RESCAN.as_bytes());
+    let (code, out, err) = run_in(
+        &repo,
+        &[
+            "close",
+            "V-1",
+            "--document",
+            file.to_str().expect("utf-8 path"),
+            "--today",
+            "2026-11-20",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        format!("poams/V-1.yaml\n  added evidence/V-1/rescan.txt sha256 {hash}\n  status: open → closed\n  status_date: (none) → 2026-11-20\n  closed.date: (none) → 2026-11-20\n")
+    );
+    let item = std::fs::read_to_string(repo.join("poams/V-1.yaml")).expect("item");
+    assert!(
+        item.ends_with(&format!("documents:\n  - type: Remediation Evidence\n    name: rescan.txt\n    path: evidence/V-1/rescan.txt\n    sha256: {hash}\n    added: 2026-11-20\nclosed:\n  date: 2026-11-20\n")),
+        "{item}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.join("evidence/V-1/rescan.txt")).expect("copied"),
+        RESCAN
+    );
+    assert_eq!(verify(&repo, &[]), (0, Vec::new()));
+}

@@ -72,7 +72,10 @@ fn undone_pairs(run: &Run, breaches: &mut Vec<Breach>) {
     let restores = |first: &Breach, second: &Breach| {
         let field = key(first);
         // A breach of one version of its own (a duplicate file) is not a change of the item.
-        first.site.is_none()
+        // A breach at the first step (an item written already decided) has no version
+        // before it to be restored.
+        first.at > 0
+            && first.site.is_none()
             && second.site.is_none()
             && second.at == first.at + 1
             && second.code == first.code
