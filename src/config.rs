@@ -732,28 +732,13 @@ impl Config {
                     self.import.default_owner =
                         string(&entry.value, "import.default_owner", problems);
                 }
-                "default_controls" => {
-                    let Value::Seq(controls) = &entry.value.value else {
-                        problems.push(ConfigProblem::new(
-                            entry.value.span,
-                            "`import.default_controls` must be a list of control ids".into(),
-                            Some("e.g. `default_controls: [RA-5, SI-2]`".into()),
-                        ));
-                        continue;
-                    };
-                    for control in controls {
-                        let text = string(control, "import.default_controls[]", problems);
-                        match text.as_deref().map(normalize_control) {
-                            Some(Some(id)) => self.import.default_controls.push(id),
-                            Some(None) => problems.push(ConfigProblem::new(
-                                control.span,
-                                format!("`{}` is not a control id", text.unwrap_or_default()),
-                                Some("write NIST SP 800-53 ids such as `RA-5` or `AC-2(1)`".into()),
-                            )),
-                            None => {}
-                        }
-                    }
-                }
+                "default_controls" => self.import.default_controls.extend(control_list(
+                    &entry.value,
+                    "import.default_controls",
+                    "e.g. `default_controls: [RA-5, SI-2]`",
+                    "write NIST SP 800-53 ids such as `RA-5` or `AC-2(1)`",
+                    problems,
+                )),
                 other => problems.push(unknown_key(other, entry.key_span, IMPORT_KEYS)),
             }
         }
@@ -843,26 +828,13 @@ impl Config {
                 problems.push(unknown_key(&entry.key, entry.key_span, CONTROLS_KEYS));
                 continue;
             }
-            let Value::Seq(controls) = &entry.value.value else {
-                problems.push(ConfigProblem::new(
-                    entry.value.span,
-                    "`controls.extra` must be a list of control ids".into(),
-                    Some("e.g. `extra: [AC-2(100), SI-4(25)]`".into()),
-                ));
-                continue;
-            };
-            for control in controls {
-                let text = string(control, "controls.extra[]", problems);
-                match text.as_deref().map(normalize_control) {
-                    Some(Some(id)) => self.elements.extra_controls.push(id),
-                    Some(None) => problems.push(ConfigProblem::new(
-                        control.span,
-                        format!("`{}` is not a control id", text.unwrap_or_default()),
-                        Some("write control ids such as `AC-2(100)`: two letters, a number, an optional enhancement".into()),
-                    )),
-                    None => {}
-                }
-            }
+            self.elements.extra_controls.extend(control_list(
+                &entry.value,
+                "controls.extra",
+                "e.g. `extra: [AC-2(100), SI-4(25)]`",
+                "write control ids such as `AC-2(100)`: two letters, a number, an optional enhancement",
+                problems,
+            ));
         }
     }
 
@@ -1163,21 +1135,12 @@ const WAIVER_KEYS: &[&str] = &["commit", "rule", "reason"];
 
 /// Reads `history_waivers: [{commit, rule, reason}]`; every problem is pushed at its place.
 pub fn read_history_waivers(node: &Node, problems: &mut Vec<ConfigProblem>) -> Vec<HistoryWaiver> {
-    let entries = match &node.value {
-        Value::Seq(entries) => entries.as_slice(),
-        Value::Null => &[],
-        _ => {
-            problems.push(ConfigProblem::new(
-                node.span,
-                format!("`history_waivers` must be a list, found {}", node.kind()),
-                Some(
-                    "write each waiver as `- {commit: <id>, rule: <history rule>, reason: <why>}`"
-                        .into(),
-                ),
-            ));
-            &[]
-        }
-    };
+    let entries = list(
+        node,
+        "history_waivers",
+        "write each waiver as `- {commit: <id>, rule: <history rule>, reason: <why>}`",
+        problems,
+    );
     let waivable: Vec<&'static str> = Code::iter()
         .filter(|c| c.is_waivable())
         .map(Code::as_str)
@@ -1185,14 +1148,7 @@ pub fn read_history_waivers(node: &Node, problems: &mut Vec<ConfigProblem>) -> V
     let mut waivers = Vec::new();
     for (index, entry) in entries.iter().enumerate() {
         let path = format!("history_waivers[{index}]");
-        let Some(fields) = mapping(entry, &path, problems) else {
-            if matches!(entry.value, Value::Null) {
-                problems.push(ConfigProblem::new(
-                    entry.span,
-                    format!("`{path}` is empty"),
-                    None,
-                ));
-            }
+        let Some(fields) = entry_mapping(entry, &path, problems) else {
             continue;
         };
         let (mut commit, mut rule, mut reason) = (None, None, None);
@@ -1282,18 +1238,12 @@ const ITEM_WAIVER_KEYS: &[&str] = &["item", "rule", "reason", "expires", "ticket
 /// about the waivers, the baseline or the repository); whether the item exists is known only
 /// once the items are read (`waiver-unknown-item`).
 pub fn read_waivers(node: &Node, problems: &mut Vec<ConfigProblem>) -> Vec<Waiver> {
-    let entries = match &node.value {
-        Value::Seq(entries) => entries.as_slice(),
-        Value::Null => &[],
-        _ => {
-            problems.push(ConfigProblem::new(
-                node.span,
-                format!("`waivers` must be a list, found {}", node.kind()),
-                Some("write each waiver as `- {item: V-1, rule: overdue, reason: <why>, expires: 2027-01-31}`".into()),
-            ));
-            &[]
-        }
-    };
+    let entries = list(
+        node,
+        "waivers",
+        "write each waiver as `- {item: V-1, rule: overdue, reason: <why>, expires: 2027-01-31}`",
+        problems,
+    );
     let waivable: Vec<&'static str> = Code::iter()
         .filter(|c| c.is_item_waivable())
         .map(Code::as_str)
@@ -1301,14 +1251,7 @@ pub fn read_waivers(node: &Node, problems: &mut Vec<ConfigProblem>) -> Vec<Waive
     let mut waivers = Vec::new();
     for (index, entry) in entries.iter().enumerate() {
         let path = format!("waivers[{index}]");
-        let Some(fields) = mapping(entry, &path, problems) else {
-            if matches!(entry.value, Value::Null) {
-                problems.push(ConfigProblem::new(
-                    entry.span,
-                    format!("`{path}` is empty"),
-                    None,
-                ));
-            }
+        let Some(fields) = entry_mapping(entry, &path, problems) else {
             continue;
         };
         let (mut item, mut rule, mut reason, mut expires, mut ticket) =
@@ -1402,6 +1345,80 @@ fn unknown_key(key: &str, span: Span, known: &[&'static str]) -> ConfigProblem {
         None => format!("known keys: {}", known.join(", ")),
     };
     ConfigProblem::new(span, format!("unknown key `{key}`"), Some(help))
+}
+
+/// The control ids of the list at `key`, each written canonically; a value that is not a list
+/// (`example` shows one) or an entry that is not a control id (`help` says what is) is
+/// reported.
+fn control_list(
+    node: &Node,
+    key: &str,
+    example: &str,
+    help: &str,
+    problems: &mut Vec<ConfigProblem>,
+) -> Vec<String> {
+    let Value::Seq(controls) = &node.value else {
+        problems.push(ConfigProblem::new(
+            node.span,
+            format!("`{key}` must be a list of control ids"),
+            Some(example.to_owned()),
+        ));
+        return Vec::new();
+    };
+    let mut ids = Vec::new();
+    for control in controls {
+        let text = string(control, &format!("{key}[]"), problems);
+        match text.as_deref().map(normalize_control) {
+            Some(Some(id)) => ids.push(id),
+            Some(None) => problems.push(ConfigProblem::new(
+                control.span,
+                format!("`{}` is not a control id", text.unwrap_or_default()),
+                Some(help.to_owned()),
+            )),
+            None => {}
+        }
+    }
+    ids
+}
+
+/// The entries of the list at `key` (none when it is empty, or is not a list: reported with
+/// `help`).
+fn list<'n>(
+    node: &'n Node,
+    key: &str,
+    help: &str,
+    problems: &mut Vec<ConfigProblem>,
+) -> &'n [Node] {
+    match &node.value {
+        Value::Seq(entries) => entries.as_slice(),
+        Value::Null => &[],
+        _ => {
+            problems.push(ConfigProblem::new(
+                node.span,
+                format!("`{key}` must be a list, found {}", node.kind()),
+                Some(help.to_owned()),
+            ));
+            &[]
+        }
+    }
+}
+
+/// The fields of the list entry at `path`; `None`, reported, when it is empty or not a
+/// mapping.
+fn entry_mapping<'n>(
+    entry: &'n Node,
+    path: &str,
+    problems: &mut Vec<ConfigProblem>,
+) -> Option<&'n [crate::model::Entry]> {
+    let fields = mapping(entry, path, problems);
+    if fields.is_none() && matches!(entry.value, Value::Null) {
+        problems.push(ConfigProblem::new(
+            entry.span,
+            format!("`{path}` is empty"),
+            None,
+        ));
+    }
+    fields
 }
 
 fn mapping<'n>(

@@ -152,124 +152,118 @@ const BRANCH_FIRST: [(&str, Field); 15] = [
     ("Milestone Completion Date", F::MilestoneCompleted),
 ];
 
-const NAVY: &[(&str, Field)] = &[
-    ("Identification Source", F::IdentificationSource),
+/// Columns P on of the three branch templates, in their order: what the column holds and its
+/// header in the Navy, Marine Corps and Army templates (`None`: the template has no such
+/// column). The three share their order, so one list holds them.
+const BRANCH_REST: &[(Field, [Option<&str>; 3])] = &[
     (
-        "Identification Source Details",
-        F::IdentificationSourceDetails,
+        F::IdentificationSource,
+        [
+            Some("Identification Source"),
+            Some("Identification Source"),
+            // The trailing space is the template's (its Example sheet has none).
+            Some("Identification Source "),
+        ],
     ),
-    ("Office/Org", F::OfficeOrg),
-    ("Resources Required", F::Resources),
-    ("Comments", F::Comments),
-    ("Raw Severity", F::RawSeverity),
-    ("Devices Affected", F::DevicesAffected),
     (
-        "Mitigations (in-house and in conjunction with the Navy CSSP)",
+        F::IdentificationSourceDetails,
+        all("Identification Source Details"),
+    ),
+    (F::OfficeOrg, all("Office/Org")),
+    (F::Resources, all("Resources Required")),
+    (F::Comments, all("Comments")),
+    (F::RawSeverity, all("Raw Severity")),
+    (F::DevicesAffected, all("Devices Affected")),
+    (
         F::Mitigations,
+        [
+            Some("Mitigations (in-house and in conjunction with the Navy CSSP)"),
+            Some("Mitigations"),
+            Some("Mitigations"),
+        ],
     ),
-    ("Predisposing Conditions", F::PredisposingConditions),
-    ("Severity", F::Severity),
-    ("Relevance of Threat", F::RelevanceOfThreat),
-    ("Threat Description", F::ThreatDescription),
-    ("Likelihood", F::Likelihood),
-    ("Impact", F::Impact),
-    ("Impact Description", F::ImpactDescription),
-    ("Residual Risk Level", F::ResidualRisk),
-    ("Recommendations", F::Recommendations),
     (
-        "Resulting Residual Risk after Proposed Mitigations",
+        F::PredisposingConditions,
+        [
+            Some("Predisposing Conditions"),
+            Some("Predisposing Conditions"),
+            None,
+        ],
+    ),
+    (F::Severity, all("Severity")),
+    (F::RelevanceOfThreat, all("Relevance of Threat")),
+    (
+        F::ThreatDescription,
+        [Some("Threat Description"), Some("Threat Description"), None],
+    ),
+    (F::Likelihood, all("Likelihood")),
+    (F::Impact, all("Impact")),
+    (F::ImpactDescription, all("Impact Description")),
+    (F::ResidualRisk, all("Residual Risk Level")),
+    (F::Recommendations, all("Recommendations")),
+    (
         F::ResultingResidualRisk,
+        [
+            Some("Resulting Residual Risk after Proposed Mitigations"),
+            None,
+            None,
+        ],
     ),
-];
-
-const MARINE_CORPS: &[(&str, Field)] = &[
-    ("Identification Source", F::IdentificationSource),
     (
-        "Identification Source Details",
-        F::IdentificationSourceDetails,
-    ),
-    ("Office/Org", F::OfficeOrg),
-    ("Resources Required", F::Resources),
-    ("Comments", F::Comments),
-    ("Raw Severity", F::RawSeverity),
-    ("Devices Affected", F::DevicesAffected),
-    ("Mitigations", F::Mitigations),
-    ("Predisposing Conditions", F::PredisposingConditions),
-    ("Severity", F::Severity),
-    ("Relevance of Threat", F::RelevanceOfThreat),
-    ("Threat Description", F::ThreatDescription),
-    ("Likelihood", F::Likelihood),
-    ("Impact", F::Impact),
-    ("Impact Description", F::ImpactDescription),
-    ("Residual Risk Level", F::ResidualRisk),
-    ("Recommendations", F::Recommendations),
-];
-
-const ARMY: &[(&str, Field)] = &[
-    // The trailing space is the template's (its Example sheet has none).
-    ("Identification Source ", F::IdentificationSource),
-    (
-        "Identification Source Details",
-        F::IdentificationSourceDetails,
-    ),
-    ("Office/Org", F::OfficeOrg),
-    ("Resources Required", F::Resources),
-    ("Comments", F::Comments),
-    ("Raw Severity", F::RawSeverity),
-    ("Devices Affected", F::DevicesAffected),
-    ("Mitigations", F::Mitigations),
-    ("Severity", F::Severity),
-    ("Relevance of Threat", F::RelevanceOfThreat),
-    ("Likelihood", F::Likelihood),
-    ("Impact", F::Impact),
-    ("Impact Description", F::ImpactDescription),
-    ("Residual Risk Level", F::ResidualRisk),
-    ("Recommendations", F::Recommendations),
-    (
-        "Identified in CFO Audit or other review",
         F::Cost("cfo_audit"),
+        army("Identified in CFO Audit or other review"),
     ),
     (
-        "Personnel Resources: \nCost Code",
         F::Cost("personnel_cost_code"),
+        army("Personnel Resources: \nCost Code"),
     ),
     (
-        "Personnel Resources: Funded Base Hours",
         F::Cost("personnel_funded_hours"),
+        army("Personnel Resources: Funded Base Hours"),
     ),
     (
-        "Personnel Resources: Unfunded Base Hours",
         F::Cost("personnel_unfunded_hours"),
+        army("Personnel Resources: Unfunded Base Hours"),
     ),
     (
-        "Personnel Resources: \nNon-Funding Obstacle",
         F::Cost("personnel_obstacle"),
+        army("Personnel Resources: \nNon-Funding Obstacle"),
     ),
     (
-        "Personnel Resources: Non-Funded Obstacle Other Reason",
         F::Cost("personnel_obstacle_other"),
+        army("Personnel Resources: Non-Funded Obstacle Other Reason"),
     ),
     (
-        "Non-Personnel Resources: Cost Code",
         F::Cost("non_personnel_cost_code"),
+        army("Non-Personnel Resources: Cost Code"),
     ),
     (
-        "Non-Personnel Resources: Funded Amount",
         F::Cost("non_personnel_funded_amount"),
+        army("Non-Personnel Resources: Funded Amount"),
     ),
     (
-        "Non-Personnel Resources: Unfunded Amount",
         F::Cost("non_personnel_unfunded_amount"),
+        army("Non-Personnel Resources: Unfunded Amount"),
     ),
     (
-        "Non-Personnel Resources: Non-Funding Obstacle",
         F::Cost("non_personnel_obstacle"),
+        army("Non-Personnel Resources: Non-Funding Obstacle"),
     ),
     (
-        "Non-Personnel Resources: Non-Funding Obstacle Other reason",
         F::Cost("non_personnel_obstacle_other"),
+        army("Non-Personnel Resources: Non-Funding Obstacle Other reason"),
     ),
 ];
+
+/// A column every branch template has, with the same header.
+const fn all(header: &'static str) -> [Option<&'static str>; 3] {
+    [Some(header), Some(header), Some(header)]
+}
+
+/// A column only the Army template has.
+const fn army(header: &'static str) -> [Option<&'static str>; 3] {
+    [None, None, Some(header)]
+}
 
 /// The RMF template's columns A..V (the leading and trailing spaces are the template's).
 const RMF: &[(&str, Field)] = &[
@@ -508,13 +502,16 @@ impl Template {
 
     /// Row 7, from column A: (header, what the column holds).
     pub fn columns(self) -> Vec<(&'static str, Field)> {
-        let tail = match self {
-            Template::Navy => NAVY,
-            Template::Army => ARMY,
-            Template::MarineCorps => MARINE_CORPS,
+        let branch = match self {
+            Template::Navy => 0,
+            Template::MarineCorps => 1,
+            Template::Army => 2,
             Template::Rmf => return RMF.to_vec(),
         };
-        BRANCH_FIRST.iter().chain(tail).copied().collect()
+        let rest = BRANCH_REST
+            .iter()
+            .filter_map(|(field, headers)| headers[branch].map(|header| (header, *field)));
+        BRANCH_FIRST.iter().copied().chain(rest).collect()
     }
 
     /// One row per milestone (the branch templates), or one row per item (RMF).

@@ -45,26 +45,32 @@ pub enum Error {
         context: &'static str,
         source: Box<dyn std::error::Error + Send + Sync + 'static>,
     },
-    #[error("{0}")]
-    Template(String),
-    #[error("{0}")]
-    Site(String),
+    /// A template could not be loaded or rendered (its message, and its cause for whoever
+    /// walks the chain).
+    #[error(transparent)]
+    Template(Box<dyn std::error::Error + Send + Sync + 'static>),
+    /// The site could not be built or published (its message, and its cause for whoever
+    /// walks the chain).
+    #[error(transparent)]
+    Site(Box<dyn std::error::Error + Send + Sync + 'static>),
     #[error(
         "unknown rule `{name}`; the nearest are {}\n  run `poam rules` to list every rule",
         nearest_codes(name)
     )]
     UnknownRule { name: String },
-    /// A spreadsheet export or import that could not be done (not a row-level problem).
-    #[error("{0}")]
-    Spreadsheet(String),
+    /// A spreadsheet export or import that could not be done (not a row-level problem): its
+    /// message, and its cause for whoever walks the chain.
+    #[error(transparent)]
+    Spreadsheet(Box<dyn std::error::Error + Send + Sync + 'static>),
     #[error("no item with id `{id}`{}", nearest_ids(candidates))]
     UnknownItem { id: String, candidates: Vec<String> },
     /// A request poam refuses, with why and what to do instead.
     #[error("{0}")]
     Refused(String),
-    /// An item file the editor could not read, change or write (its message names the file).
-    #[error("{0}")]
-    Edit(String),
+    /// An item file the editor could not read, change or write: the editor's error (its
+    /// message names the file; an I/O failure stays its source).
+    #[error(transparent)]
+    Edit(Box<dyn std::error::Error + Send + Sync + 'static>),
     /// An export cannot be produced from this repository as configured.
     #[error("{0}")]
     Export(String),
@@ -77,6 +83,44 @@ impl Error {
     /// [`Error::History`] from a history error (or a message), keeping it as the source.
     pub fn history(error: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>) -> Error {
         Error::History(error.into())
+    }
+
+    /// [`Error::Template`] from a message or an underlying error, kept as the source.
+    pub fn template(error: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>) -> Error {
+        Error::Template(error.into())
+    }
+
+    /// [`Error::Site`] from a message or an underlying error, kept as the source.
+    pub fn site(error: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>) -> Error {
+        Error::Site(error.into())
+    }
+
+    /// [`Error::Spreadsheet`] from a message or an underlying error, kept as the source.
+    pub fn spreadsheet(
+        error: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    ) -> Error {
+        Error::Spreadsheet(error.into())
+    }
+}
+
+/// A message about what was being done, with the error that stopped it as its source:
+/// displayed `context: source`, as the string-built errors it replaces were.
+#[derive(Debug, thiserror::Error)]
+#[error("{context}: {source}")]
+pub struct Caused {
+    context: String,
+    source: Box<dyn std::error::Error + Send + Sync + 'static>,
+}
+
+impl Caused {
+    pub fn new(
+        context: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    ) -> Caused {
+        Caused {
+            context: context.into(),
+            source: source.into(),
+        }
     }
 }
 
@@ -188,5 +232,43 @@ impl miette::Diagnostic for ConfigReport {
             None,
             (self.span.start, self.span.len()),
         ))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    /// The chain a `{:#}` or a report handler walks, outermost first.
+    fn chain(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut next = Some(error);
+        while let Some(e) = next {
+            out.push(e.to_string());
+            next = e.source();
+        }
+        out
+    }
+
+    #[test]
+    fn a_caused_error_reads_as_before_and_keeps_its_source() {
+        let io = std::io::Error::other("no threads");
+        let error = Error::spreadsheet(Caused::new("cannot start the writer threads", io));
+        assert_eq!(
+            chain(&error),
+            ["cannot start the writer threads: no threads", "no threads"]
+        );
+    }
+
+    #[test]
+    fn a_message_alone_has_no_source() {
+        let error = Error::template("`poam report --base` writes Markdown only");
+        assert_eq!(
+            error.to_string(),
+            "`poam report --base` writes Markdown only"
+        );
+        assert!(error.source().is_none());
     }
 }

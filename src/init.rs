@@ -164,7 +164,7 @@ pub fn init(dir: &Path, today: NaiveDate, ci: Ci) -> Result<InitOutcome, Error> 
             Err(EditError::Exists { .. }) => {
                 outcome.skipped.push((example_name, "exists".to_owned()));
             }
-            Err(err) => return Err(Error::Edit(err.to_string())),
+            Err(err) => return Err(err.into()),
         }
     } else {
         outcome

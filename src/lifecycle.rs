@@ -242,7 +242,7 @@ impl Editor<'_> {
 
 /// An editor failure as a command error.
 pub fn edit_failure(err: crate::edit::EditError) -> Error {
-    Error::Edit(err.to_string())
+    err.into()
 }
 
 fn field_name(path: &[Key]) -> String {

@@ -18,13 +18,12 @@ use super::{check_output, config, emit, today};
 pub fn xlsx(args: &ExportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let output = args.output.as_deref();
     if output.is_none() && std::io::stdout().is_terminal() {
-        return Err(Error::Spreadsheet(
+        return Err(Error::spreadsheet(
             "refusing to write a binary workbook to the terminal; pass `-o FILE.xlsx` or redirect standard output".to_owned(),
         ));
     }
     let (views, block, profile) = load(global, output)?;
-    let bytes = export::xlsx::workbook(&views, &block, profile)
-        .map_err(|e| Error::Spreadsheet(e.to_string()))?;
+    let bytes = export::xlsx::workbook(&views, &block, profile).map_err(Error::spreadsheet)?;
     super::emit_bytes(output, &bytes)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -33,12 +32,12 @@ pub fn xlsx(args: &ExportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Erro
 pub fn emass(args: &ExportEmassArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let output = args.output.as_deref();
     if output.is_none() && std::io::stdout().is_terminal() {
-        return Err(Error::Spreadsheet(
+        return Err(Error::spreadsheet(
             "refusing to write a binary workbook to the terminal; pass `-o FILE.xlsx` or redirect standard output".to_owned(),
         ));
     }
     let template = crate::emass_template::Template::from_name(&args.template)
-        .ok_or_else(|| Error::Spreadsheet(format!("unknown eMASS template `{}`", args.template)))?;
+        .ok_or_else(|| Error::spreadsheet(format!("unknown eMASS template `{}`", args.template)))?;
     let config = config(global, None)?;
     check_output(&config, output)?;
     let workspace = Workspace::open(config)?;
@@ -47,7 +46,7 @@ pub fn emass(args: &ExportEmassArgs, global: &GlobalArgs) -> Result<ExitCode, Er
     let header =
         export::emass::EmassHeader::new(&workspace.config, workspace.people.as_ref(), today);
     let bytes = export::emass::workbook(&views, template, &header, workspace.people.as_ref())
-        .map_err(|e| Error::Spreadsheet(e.to_string()))?;
+        .map_err(Error::spreadsheet)?;
     super::emit_bytes(output, &bytes)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -55,8 +54,8 @@ pub fn emass(args: &ExportEmassArgs, global: &GlobalArgs) -> Result<ExitCode, Er
 /// `poam export csv`.
 pub fn csv(args: &ExportCsvArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let (views, block, profile) = load(global, args.output.as_deref())?;
-    let text = export::csv::csv(&views, profile, block.marker.as_ref())
-        .map_err(|e| Error::Spreadsheet(e.to_string()))?;
+    let text =
+        export::csv::csv(&views, profile, block.marker.as_ref()).map_err(Error::spreadsheet)?;
     emit(args.output.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -20,8 +20,7 @@ pub fn run(args: &ImportEmassArgs, global: &GlobalArgs) -> Result<ExitCode, Erro
         path: into.clone(),
         source,
     })?;
-    let (_, mut imported) =
-        emass::read(&args.file).map_err(|e| Error::Spreadsheet(e.to_string()))?;
+    let (_, mut imported) = emass::read(&args.file).map_err(Error::spreadsheet)?;
     // Office/Org names a person by name: the owner is their id when the people file has them.
     if let Some(file) = config.people_file() {
         let people = crate::people::People::load(&file, file.display().to_string())

@@ -29,8 +29,7 @@ pub fn run(args: &ImportXlsxArgs, global: &GlobalArgs) -> Result<ExitCode, Error
     let options = ImportOptions {
         include_example: args.include_example,
     };
-    let imported =
-        xlsx::read(&args.file, options).map_err(|e| Error::Spreadsheet(e.to_string()))?;
+    let imported = xlsx::read(&args.file, options).map_err(Error::spreadsheet)?;
     write_imported(imported, &into, args.force, &config, global)
 }
 
@@ -124,7 +123,7 @@ pub(super) fn write_imported(
         let _ = writeln!(stderr, "skipped: {problem}");
     }
     if let Some(error) = failure {
-        return Err(Error::Spreadsheet(error.to_string()));
+        return Err(Error::spreadsheet(error));
     }
     if !global.quiet {
         let _ = writeln!(

@@ -38,8 +38,7 @@ fn import_inventory(args: &InventoryImportArgs, global: &GlobalArgs) -> Result<E
         },
     };
     check_output(&config, Some(&target))?;
-    let imported = crate::import::inventory::read(&args.file)
-        .map_err(|e| Error::Spreadsheet(e.to_string()))?;
+    let imported = crate::import::inventory::read(&args.file).map_err(Error::spreadsheet)?;
     let entries: Vec<Vec<(String, crate::edit::NewValue)>> =
         imported.assets.iter().map(|a| a.fields.clone()).collect();
     let file_name = args
@@ -59,7 +58,7 @@ fn import_inventory(args: &InventoryImportArgs, global: &GlobalArgs) -> Result<E
         text.clone().into_bytes(),
     )]);
     if let Some(problem) = check.problems.first() {
-        return Err(Error::Spreadsheet(format!(
+        return Err(Error::spreadsheet(format!(
             "the imported inventory would not read back: {}",
             problem.message
         )));
@@ -115,7 +114,7 @@ fn import_inventory(args: &InventoryImportArgs, global: &GlobalArgs) -> Result<E
 fn export_inventory(args: &InventoryExportArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let output = args.output.as_deref();
     if args.format == InventoryFormat::Xlsx && output.is_none() && std::io::stdout().is_terminal() {
-        return Err(Error::Spreadsheet(
+        return Err(Error::spreadsheet(
             "refusing to write a binary workbook to the terminal; pass `-o FILE.xlsx` or redirect standard output".to_owned(),
         ));
     }

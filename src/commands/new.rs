@@ -64,8 +64,7 @@ pub fn run(args: &NewArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
                 .new_item(id, &request, today, &config.policy)
                 .map(|start| start.render())
                 .unwrap_or_default()
-        })
-        .map_err(|err| Error::Edit(err.to_string()))?;
+        })?;
     verbose(global, 1, &format!("allocated {id}"));
     emit(None, &format!("{}\n", path.display()))?;
     if args.edit {

@@ -22,8 +22,8 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let text = match &args.base {
         Some(base) => {
             if args.format != ReportFormatArg::Md {
-                return Err(Error::Template(
-                    "`poam report --base` writes Markdown only; drop `--format`".into(),
+                return Err(Error::template(
+                    "`poam report --base` writes Markdown only; drop `--format`",
                 ));
             }
             let (meta, pr) = report::gather_pr(Listing::open(config)?, base, today, progress)?;

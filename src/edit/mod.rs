@@ -694,11 +694,11 @@ fn json_remove(root: &mut Json, path: &[Key]) -> bool {
     }
 }
 
-/// A failed edit is a tool failure of the command that asked for it (exit 2); the message names
-/// the file.
+/// A failed edit is a tool failure of the command that asked for it (exit 2); the message
+/// names the file, and an I/O failure stays the source.
 impl From<EditError> for crate::error::Error {
     fn from(err: EditError) -> Self {
-        crate::error::Error::Edit(err.to_string())
+        crate::error::Error::Edit(Box::new(err))
     }
 }
 
@@ -1013,6 +1013,22 @@ mod tests {
         assert_eq!(
             node.get("description").map(|e| e.value.to_json()),
             Some(Json::from("Line one.\nLine two.\n"))
+        );
+    }
+
+    #[test]
+    fn an_editor_failure_keeps_its_io_cause() {
+        use std::error::Error as _;
+        let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied");
+        let error = crate::error::Error::from(EditError::Write {
+            path: PathBuf::from("items/V-1.yaml"),
+            source: io,
+        });
+        assert_eq!(error.to_string(), "cannot write `items/V-1.yaml`: denied");
+        let cause = error.source().expect("the I/O error is the source");
+        assert!(
+            cause.downcast_ref::<std::io::Error>().is_some(),
+            "{cause:?}"
         );
     }
 }

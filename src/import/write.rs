@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::edit::{self, EditError, ItemDocument, Key};
-use crate::error::Error;
+use crate::error::{Caused, Error};
 use crate::import::xlsx::{self, ImportedRow};
 use crate::output::{Staging, WRITERS};
 use crate::profiles;
@@ -38,7 +38,7 @@ pub fn rows(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(WRITERS)
         .build()
-        .map_err(|e| Error::Spreadsheet(format!("cannot start the writer threads: {e}")))?;
+        .map_err(|e| Error::spreadsheet(Caused::new("cannot start the writer threads", e)))?;
     Ok(pool.install(|| {
         rows.par_iter()
             .map(|row| {

@@ -5,8 +5,10 @@
 //! What it offers, all from the code the commands use:
 //! - diagnostics as `poam lint` reports them: the field and deadline rules on every change
 //!   of an item file (against the people file and the inventory, loaded once at the start),
-//!   the history rules when the file is saved (one lint of the repository with history; its
-//!   findings stay until the next save);
+//!   the history rules when the file is saved (one lint of the repository with history, on a
+//!   worker thread so that diagnostics of edits and answers to requests never wait for it; a
+//!   save during a run queues one more run, and a run a later save superseded is dropped; its
+//!   findings stay until the next run's);
 //! - hover on an item's `id` or on a date: the item's standing as `poam show` prints it;
 //! - completion of keys (the documented keys of the mapping the cursor is in) and values
 //!   (ratings, statuses and kinds, people, assets, controls, today's date);
@@ -20,6 +22,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use chrono::NaiveDate;
 use lsp_server::{Connection, Message, Notification, Request, Response};
@@ -110,8 +113,28 @@ struct Server {
     people: Option<People>,
     inventory: Option<Inventory>,
     open: HashMap<String, Open>,
-    /// The history rules' findings of the last save, by file name.
+    /// The history rules' findings of the last run, by file name.
     history: HashMap<String, Vec<Diagnostic>>,
+    /// Whether a history run is under way, and whether a save came in since it started.
+    judging: Judging,
+}
+
+/// The history runs: at most one at a time, on a worker thread.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Judging {
+    #[default]
+    Idle,
+    /// A run is under way.
+    Running,
+    /// A run is under way and a save came in after it started: its result is stale, and
+    /// another run follows.
+    Superseded,
+}
+
+/// What the main loop waits for: a message from the editor, or a history run's findings.
+enum Event {
+    Editor(Message),
+    History(HashMap<String, Vec<Diagnostic>>),
 }
 
 impl Server {
@@ -137,24 +160,61 @@ impl Server {
             inventory: workspace.inventory,
             open: HashMap::new(),
             history: HashMap::new(),
+            judging: Judging::Idle,
         })
     }
 
+    /// Answers the editor until it shuts down. The editor's messages and the history runs'
+    /// findings arrive on one channel: a thread forwards the former, the worker sends the
+    /// latter.
     fn serve(&mut self, connection: &Connection) -> Result<(), Error> {
-        for message in &connection.receiver {
-            match message {
-                Message::Request(request) => {
-                    if connection
-                        .handle_shutdown(&request)
-                        .map_err(|e| Error::Refused(e.to_string()))?
-                    {
-                        return Ok(());
+        let (events, received) = mpsc::channel();
+        let editor = connection.receiver.clone();
+        let forward = events.clone();
+        std::thread::Builder::new()
+            .name("poam-lsp-editor".to_owned())
+            .spawn(move || {
+                for message in editor {
+                    if forward.send(Event::Editor(message)).is_err() {
+                        return;
                     }
+                }
+            })
+            .map_err(|e| Error::Refused(format!("cannot start the editor thread: {e}")))?;
+        let mut shutting_down = false;
+        for event in received {
+            let message = match event {
+                Event::History(found) => {
+                    for out in self.judged(found, &events) {
+                        send(connection, Message::Notification(out))?;
+                    }
+                    continue;
+                }
+                Event::Editor(message) => message,
+            };
+            match message {
+                Message::Request(request) if request.method == "shutdown" => {
+                    shutting_down = true;
+                    send(
+                        connection,
+                        Message::Response(Response::new_ok(request.id, Json::Null)),
+                    )?;
+                }
+                Message::Request(request) if shutting_down => {
+                    let response = Response::new_err(
+                        request.id,
+                        lsp_server::ErrorCode::InvalidRequest as i32,
+                        "the server is shutting down".to_owned(),
+                    );
+                    send(connection, Message::Response(response))?;
+                }
+                Message::Request(request) => {
                     let response = self.respond(request);
                     send(connection, Message::Response(response))?;
                 }
+                Message::Notification(note) if note.method == "exit" => return Ok(()),
                 Message::Notification(note) => {
-                    for out in self.notified(note) {
+                    for out in self.notified(note, &events) {
                         send(connection, Message::Notification(out))?;
                     }
                 }
@@ -188,7 +248,7 @@ impl Server {
     }
 
     /// Handles a notification; returns the diagnostics to publish.
-    fn notified(&mut self, note: Notification) -> Vec<Notification> {
+    fn notified(&mut self, note: Notification, events: &mpsc::Sender<Event>) -> Vec<Notification> {
         match note.method.as_str() {
             "textDocument/didOpen" => {
                 let Ok(p) = serde_json::from_value::<lsp::DidOpenTextDocumentParams>(note.params)
@@ -236,9 +296,9 @@ impl Server {
                 if let (Some(text), Some(open)) = (p.text, self.open.get_mut(&key)) {
                     open.text = text;
                 }
-                self.run_history();
-                let keys: Vec<String> = self.open.keys().cloned().collect();
-                keys.iter().filter_map(|key| self.publish(key)).collect()
+                // The findings are published when the run ends.
+                self.judge(events);
+                Vec::new()
             }
             "textDocument/didClose" => {
                 if let Ok(p) =
@@ -393,29 +453,32 @@ impl Server {
         }
     }
 
-    /// One lint of the repository with history: its history findings, by file.
-    fn run_history(&mut self) {
-        self.history.clear();
-        let input = LintInput {
-            today: self.today,
-            history: HistoryMode::Full,
-            progress: false,
-            sources: false,
+    /// A save: starts a history run, or, when one is under way, marks it superseded so
+    /// another follows it.
+    fn judge(&mut self, events: &mpsc::Sender<Event>) {
+        self.judging = match self.judging {
+            Judging::Idle => spawn_history(self.today, self.config.clone(), events.clone()),
+            Judging::Running | Judging::Superseded => Judging::Superseded,
         };
-        let report = Workspace::open(self.config.clone()).and_then(|ws| lint::lint(ws, &input));
-        match report {
-            Ok(report) => {
-                for finding in report.diagnostics {
-                    if is_history_code(finding.code) {
-                        self.history
-                            .entry(finding.location.file.clone())
-                            .or_default()
-                            .push(finding);
-                    }
-                }
-            }
-            Err(error) => eprintln!("poam lsp: the history rules did not run: {error}"),
+    }
+
+    /// A history run ended: its findings replace the last ones and every open file's
+    /// diagnostics are published again; unless a save came in meanwhile, whose run starts
+    /// now and whose findings count instead.
+    fn judged(
+        &mut self,
+        found: HashMap<String, Vec<Diagnostic>>,
+        events: &mpsc::Sender<Event>,
+    ) -> Vec<Notification> {
+        if self.judging == Judging::Superseded {
+            self.judging = spawn_history(self.today, self.config.clone(), events.clone());
+            return Vec::new();
         }
+        self.judging = Judging::Idle;
+        self.history = found;
+        let mut keys: Vec<String> = self.open.keys().cloned().collect();
+        keys.sort();
+        keys.iter().filter_map(|key| self.publish(key)).collect()
     }
 
     fn open_at(&self, position: &lsp::TextDocumentPositionParams) -> Option<(&Open, usize)> {
@@ -646,6 +709,46 @@ enum FileKind {
     Item,
     Config,
     Other,
+}
+
+/// One lint of the repository with history on a thread of its own; its history findings, by
+/// file, go to `events` (nowhere, when the server has stopped). The state of the runs after
+/// starting one: `Idle` when no thread could be started.
+fn spawn_history(today: NaiveDate, config: Config, events: mpsc::Sender<Event>) -> Judging {
+    let run = move || {
+        let input = LintInput {
+            today,
+            history: HistoryMode::Full,
+            progress: false,
+            sources: false,
+        };
+        let mut found: HashMap<String, Vec<Diagnostic>> = HashMap::new();
+        match Workspace::open(config).and_then(|ws| lint::lint(ws, &input)) {
+            Ok(report) => {
+                for finding in report.diagnostics {
+                    if is_history_code(finding.code) {
+                        found
+                            .entry(finding.location.file.clone())
+                            .or_default()
+                            .push(finding);
+                    }
+                }
+            }
+            Err(error) => eprintln!("poam lsp: the history rules did not run: {error}"),
+        }
+        // A closed channel: the session ended while the history was judged.
+        events.send(Event::History(found)).ok();
+    };
+    match std::thread::Builder::new()
+        .name("poam-lsp-history".to_owned())
+        .spawn(run)
+    {
+        Ok(_) => Judging::Running,
+        Err(error) => {
+            eprintln!("poam lsp: cannot start the history thread: {error}");
+            Judging::Idle
+        }
+    }
 }
 
 fn send(connection: &Connection, message: Message) -> Result<(), Error> {

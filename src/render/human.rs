@@ -51,6 +51,13 @@ impl miette::Diagnostic for Rendered<'_> {
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         let d = self.diagnostic;
         let mut lines: Vec<String> = d.help.iter().map(|h| inline(h).into_owned()).collect();
+        if let Some(fix) = &d.fix {
+            lines.push(format!(
+                "[*] fixable with {}: {}",
+                super::fix_flag(fix.safety),
+                inline(&fix.title)
+            ));
+        }
         for related in &d.related {
             lines.push(format!(
                 "{} ({}:{}:{})",
@@ -91,6 +98,7 @@ pub fn render(report: &Report, color: bool) -> String {
         out.push('\n');
     }
     for line in [
+        super::fixable_line(report),
         super::suppressed_line(report),
         super::baseline_changed_line(report),
     ]

@@ -2,6 +2,10 @@
 //! `"untouched": {"findings", "items"}` before `diagnostics` in a pull request's check,
 //! `"suppression": {"baseline", "waived", "baseline_changed"}` when the baseline or a waiver
 //! suppressed findings, and `"suppressed": [...]` after `diagnostics` with `--show-suppressed`.
+//! A finding with a fix has `"fix": {"safety", "title", "edits": [...]}` after `related`
+//! (each edit: the value written and the span it replaces, as byte offsets and as line and
+//! column); a finding without one has no `fix` key. The key was added in version 1: a reader
+//! of version 1 without it sees the same document.
 //!
 //! The output's shape is the derived [`JsonReport`], written by `serde_json`'s pretty printer
 //! straight into the output. It replaced a hand-written parallel writer: on 10,000 items that
@@ -13,7 +17,9 @@ use std::io::Write as _;
 use serde::Serialize;
 
 use crate::code::Severity;
-use crate::diag::{Diagnostic, Report, Summary, Suppression, Untouched};
+use crate::diag::{
+    Diagnostic, Fix, FixValue, Report, Safety, SourceFile, Summary, Suppression, Untouched,
+};
 
 /// The JSON document of a lint report.
 #[derive(Serialize)]
@@ -48,6 +54,84 @@ struct JsonDiagnostic<'a> {
     message: &'a str,
     help: Option<&'a str>,
     related: Vec<JsonRelated<'a>>,
+    /// What `--fix` (safe) or `--unsafe-fixes` would write.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+}
+
+/// A finding's fix.
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    /// `safe`: applied by `--fix`; `unsafe`: only with `--unsafe-fixes`.
+    safety: Safety,
+    title: &'a str,
+    edits: Vec<JsonEdit>,
+}
+
+/// One value a fix writes in place of the value at a span of the finding's file.
+#[derive(Serialize)]
+struct JsonEdit {
+    /// The value written (in the old value's quoting where it can be).
+    value: String,
+    /// Byte offsets of the replaced value.
+    start: usize,
+    end: usize,
+    /// Its lines and columns, when known: the finding's own when the fix replaces the value
+    /// the finding points at, else from the file's text when the report holds it.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    position: Option<JsonPosition>,
+}
+
+/// Where an edit's span starts and ends, as lines and columns.
+#[derive(Serialize)]
+struct JsonPosition {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+impl<'a> JsonFix<'a> {
+    fn new(fix: &'a Fix, d: &Diagnostic, source: Option<&SourceFile>) -> Self {
+        JsonFix {
+            safety: fix.safety,
+            title: &fix.title,
+            edits: fix
+                .edits
+                .iter()
+                .map(|edit| {
+                    let position = if edit.span == d.location.span {
+                        Some(JsonPosition {
+                            line: d.location.start.line,
+                            column: d.location.start.column,
+                            end_line: d.location.end.line,
+                            end_column: d.location.end.column,
+                        })
+                    } else {
+                        source.map(|file| {
+                            let (start, end) =
+                                (file.line_col(edit.span.start), file.line_col(edit.span.end));
+                            JsonPosition {
+                                line: start.line,
+                                column: start.column,
+                                end_line: end.line,
+                                end_column: end.column,
+                            }
+                        })
+                    };
+                    JsonEdit {
+                        value: match &edit.value {
+                            FixValue::Text(text) => text.clone(),
+                            FixValue::Date(date) => date.format("%Y-%m-%d").to_string(),
+                        },
+                        start: edit.span.start,
+                        end: edit.span.end,
+                        position,
+                    }
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A secondary location of a finding.
@@ -68,16 +152,24 @@ impl<'a> JsonReport<'a> {
             summary: Summary::of(&report.diagnostics),
             untouched: report.untouched,
             suppression: Some(report.suppression).filter(|s| *s != Suppression::default()),
-            diagnostics: report.diagnostics.iter().map(JsonDiagnostic::new).collect(),
-            suppressed: report
-                .show_suppressed
-                .then(|| report.suppressed.iter().map(JsonDiagnostic::new).collect()),
+            diagnostics: report
+                .diagnostics
+                .iter()
+                .map(|d| JsonDiagnostic::new(d, report))
+                .collect(),
+            suppressed: report.show_suppressed.then(|| {
+                report
+                    .suppressed
+                    .iter()
+                    .map(|d| JsonDiagnostic::new(d, report))
+                    .collect()
+            }),
         }
     }
 }
 
 impl<'a> JsonDiagnostic<'a> {
-    fn new(d: &'a Diagnostic) -> Self {
+    fn new(d: &'a Diagnostic, report: &'a Report) -> Self {
         JsonDiagnostic {
             code: d.code.as_str(),
             severity: d.severity,
@@ -99,6 +191,10 @@ impl<'a> JsonDiagnostic<'a> {
                     message: &r.message,
                 })
                 .collect(),
+            fix: d
+                .fix
+                .as_ref()
+                .map(|fix| JsonFix::new(fix, d, report.sources.get(&d.location.file))),
         }
     }
 }

@@ -67,6 +67,38 @@ pub fn summary_line(report: &Report) -> String {
     )
 }
 
+/// The flag that applies a fix of this safety.
+pub fn fix_flag(safety: crate::diag::Safety) -> &'static str {
+    match safety {
+        crate::diag::Safety::Safe => "--fix",
+        crate::diag::Safety::Unsafe => "--fix --unsafe-fixes",
+    }
+}
+
+/// `[*] 3 fixable with --fix (2 more with --unsafe-fixes)`, as ruff says it, when findings
+/// carry fixes.
+pub fn fixable_line(report: &Report) -> Option<String> {
+    let count = |safety| {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.fix.as_ref().is_some_and(|fix| fix.safety == safety))
+            .count()
+    };
+    let (safe, unsafe_) = (
+        count(crate::diag::Safety::Safe),
+        count(crate::diag::Safety::Unsafe),
+    );
+    match (safe, unsafe_) {
+        (0, 0) => None,
+        (0, n) => Some(format!("[*] {n} fixable with --fix --unsafe-fixes")),
+        (n, 0) => Some(format!("[*] {n} fixable with --fix")),
+        (n, m) => Some(format!(
+            "[*] {n} fixable with --fix ({m} more with --unsafe-fixes)"
+        )),
+    }
+}
+
 /// A pull request's check: `12 findings on 9 items this pull request does not touch (run
 /// `poam lint`)`, when it left any out.
 pub fn untouched_line(report: &Report) -> Option<String> {

@@ -97,12 +97,16 @@ impl serde_json::ser::Formatter for Indented {
 }
 
 /// Appends `value` pretty-printed as if it stood `depth` levels deep (its first line
-/// unindented).
-pub fn append<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T, depth: usize) {
+/// unindented). A value serde cannot write as JSON (a map with a non-string key, a failing
+/// `Serialize`) is an error, never a silently short document.
+pub fn append<T: Serialize + ?Sized>(
+    out: &mut Vec<u8>,
+    value: &T,
+    depth: usize,
+) -> serde_json::Result<()> {
     let formatter = Indented {
         depth,
         has_value: false,
     };
-    // Serialising these types into memory cannot fail: every map key is a string.
-    let _ = value.serialize(&mut serde_json::Serializer::with_formatter(out, formatter));
+    value.serialize(&mut serde_json::Serializer::with_formatter(out, formatter))
 }

@@ -285,8 +285,9 @@ pub fn strip_view_keys(items: &mut serde_json::Value, keys: &[&str]) {
     }
 }
 
-/// `poam.csv` without the columns of hidden parts (`owner`).
-pub fn strip_csv_columns(text: &str, hide: &[Hidden]) -> String {
+/// `poam.csv` without the columns of hidden parts (`owner`); a record the CSV writer refuses
+/// is an error, never a short file.
+pub fn strip_csv_columns(text: &str, hide: &[Hidden]) -> Result<String, csv::Error> {
     let columns: Vec<&str> = hide
         .iter()
         .flat_map(|hidden| match hidden {
@@ -303,7 +304,7 @@ pub fn strip_csv_columns(text: &str, hide: &[Hidden]) -> String {
         .from_reader(text.as_bytes());
     let mut rows = reader.records();
     let Some(Ok(header)) = rows.next() else {
-        return text.to_owned();
+        return Ok(text.to_owned());
     };
     let keep: Vec<usize> = header
         .iter()
@@ -312,21 +313,21 @@ pub fn strip_csv_columns(text: &str, hide: &[Hidden]) -> String {
         .map(|(i, _)| i)
         .collect();
     if keep.len() == header.len() {
-        return text.to_owned();
+        return Ok(text.to_owned());
     }
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     let mut write = |record: &csv::StringRecord| {
-        let _ = writer.write_record(keep.iter().map(|&i| record.get(i).unwrap_or_default()));
+        writer.write_record(keep.iter().map(|&i| record.get(i).unwrap_or_default()))
     };
-    write(&header);
+    write(&header)?;
     for row in rows.flatten() {
-        write(&row);
+        write(&row)?;
     }
-    writer
+    let bytes = writer
         .into_inner()
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .unwrap_or_default()
+        .map_err(|err| csv::Error::from(err.into_error()))?;
+    // Every field came from the UTF-8 `text`.
+    Ok(String::from_utf8(bytes).unwrap_or_default())
 }

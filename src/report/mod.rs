@@ -16,9 +16,8 @@ pub mod summary;
 pub mod templates;
 
 use chrono::NaiveDate;
-use minijinja::context;
-use minijinja::value::{Serde, Value};
 use serde::Serialize;
+use templates::{context, Serde, Value};
 
 use std::collections::HashMap;
 

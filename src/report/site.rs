@@ -11,9 +11,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
+use super::templates::{context, Serde, Value};
 use chrono::NaiveDate;
-use minijinja::context;
-use minijinja::value::{Serde, Value};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -589,7 +588,7 @@ fn items_json(input: &SiteInput<'_>) -> Result<String, Error> {
 }
 
 /// `poam.csv`: the profile's columns, else [`csv`]'s.
-fn site_csv(input: &SiteInput<'_>) -> String {
+fn site_csv(input: &SiteInput<'_>) -> Result<String, Error> {
     // The columns an audience may not see are not in its file at all.
     super::audience::strip_csv_columns(
         &input
@@ -598,6 +597,7 @@ fn site_csv(input: &SiteInput<'_>) -> String {
             .unwrap_or_else(|| csv(input.views)),
         input.hidden,
     )
+    .map_err(|err| Error::site(crate::error::Caused::new("cannot write `poam.csv`", err)))
 }
 
 /// Owners on the dashboard, at most.
@@ -750,7 +750,7 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
                     offer(
                         "poam.csv".into(),
                         "One row per item (CSV)".into(),
-                        site_csv(input).into_bytes(),
+                        site_csv(input)?.into_bytes(),
                     )?,
                 ];
                 for download in input.downloads {
@@ -1060,7 +1060,7 @@ pub fn check_output(out: &Path, protected: &[&Path], items_dir: &Path) -> Result
     let resolve = crate::output::resolve_output;
     let target = resolve(out)?;
     if target.parent().is_none() {
-        return Err(Error::Site(format!(
+        return Err(Error::site(format!(
             "refusing to write the site to `{}`: pick a folder of its own, e.g. `-o site`",
             out.display()
         )));
@@ -1068,7 +1068,7 @@ pub fn check_output(out: &Path, protected: &[&Path], items_dir: &Path) -> Result
     for protected in protected {
         let protected = resolve(protected)?;
         if protected.starts_with(&target) {
-            return Err(Error::Site(format!(
+            return Err(Error::site(format!(
                 "refusing to write the site to `{}`: it is or holds `{}`, which the build would replace; pick a folder of its own, e.g. `-o site`",
                 out.display(),
                 protected.display()
@@ -1077,7 +1077,7 @@ pub fn check_output(out: &Path, protected: &[&Path], items_dir: &Path) -> Result
     }
     let items = resolve(items_dir)?;
     if target.starts_with(&items) {
-        return Err(Error::Site(format!(
+        return Err(Error::site(format!(
             "refusing to write the site to `{}`: it is inside the items folder `{}`",
             out.display(),
             items.display()
@@ -1114,7 +1114,7 @@ pub fn publish(
             .next()
             .is_none();
         if !target.is_dir() || !(is_empty || target.join(MARKER).is_file()) {
-            return Err(Error::Site(format!(
+            return Err(Error::site(format!(
                 "refusing to replace `{}`: it is not empty and not a site poam built (no `{MARKER}` file in it)",
                 target.display()
             )));
@@ -1200,16 +1200,19 @@ pub fn publish(
                 });
                 if let Err(e) = started {
                     // Nothing is sent once this is set, so no renderer waits on a full queue.
-                    failure.fail(Error::Site(format!("cannot start the writer threads: {e}")));
+                    failure.fail(Error::site(crate::error::Caused::new(
+                        "cannot start the writer threads",
+                        e,
+                    )));
                     break;
                 }
             }
             let sink = |relative: &str, text: Vec<u8>| -> Result<(), Error> {
                 if failure.is_set() {
-                    return Err(Error::Site("a page could not be written".into()));
+                    return Err(Error::site("a page could not be written"));
                 }
                 send.send((relative.to_owned(), text))
-                    .map_err(|_| Error::Site("the writer threads stopped".into()))
+                    .map_err(|_| Error::site("the writer threads stopped"))
             };
             let built = build(&sink);
             drop(send);
@@ -1295,7 +1298,7 @@ mod tests {
         let err = publish(&target, |sink| {
             sink(MARKER, "second\n".into())?;
             sink("items/v-1.html", "<p>V-1</p>\n".into())?;
-            Err(Error::Site("the template failed".into()))
+            Err(Error::site("the template failed"))
         })
         .expect_err("the build fails");
         assert!(err.to_string().contains("the template failed"), "{err}");

@@ -9,7 +9,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use minijinja::value::Value;
+pub(crate) use minijinja::context;
+pub(crate) use minijinja::value::{Serde, Value};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 
 use crate::error::Error;
@@ -282,14 +283,26 @@ pub(crate) fn read_override(dir: &Path, name: &str) -> Result<Option<String>, St
         .map_err(|err| format!("cannot read `{}`: {err}", path.display()))
 }
 
-fn template_error(name: &str, err: &minijinja::Error) -> Error {
+fn template_error(name: &str, err: minijinja::Error) -> Error {
     let mut message = format!("template `{name}`: {err}");
-    let mut source = std::error::Error::source(err);
+    let mut source = std::error::Error::source(&err);
     while let Some(cause) = source {
         message.push_str(&format!(": {cause}"));
         source = cause.source();
     }
-    Error::Template(message)
+    Error::template(TemplateFailure {
+        message,
+        source: err,
+    })
+}
+
+/// A template that failed: the message names the template and spells out minijinja's
+/// whole chain (users read only the message); the minijinja error stays the source.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+struct TemplateFailure {
+    message: String,
+    source: minijinja::Error,
 }
 
 fn due_text(days_left: Option<i64>) -> String {
@@ -312,13 +325,13 @@ impl Templates {
     /// by name; other names (for `{% include %}`) are loaded from that folder on demand.
     pub fn new(overrides: Option<&Path>) -> Result<Templates, Error> {
         if let Some(dir) = overrides.filter(|dir| !dir.is_dir()) {
-            return Err(Error::Template(format!(
+            return Err(Error::template(format!(
                 "templates folder `{}` (config key `templates`) does not exist",
                 dir.display()
             )));
         }
         if let Some(dir) = overrides.filter(|dir| dir.is_symlink()) {
-            return Err(Error::Template(format!(
+            return Err(Error::template(format!(
                 "templates folder `{}` (config key `templates`) is a symlink; name the folder itself",
                 dir.display()
             )));
@@ -345,7 +358,7 @@ impl Templates {
             .lstrip_blocks(true)
             .keep_trailing_newline(true)
             .build()
-            .map_err(|err| template_error("syntax", &err))?;
+            .map_err(|err| template_error("syntax", err))?;
         env.set_syntax(syntax);
         env.add_filter("md_cell", |value: Value| -> String {
             if value.is_none() || value.is_undefined() {
@@ -376,11 +389,11 @@ impl Templates {
         for (name, source) in BUILT_IN {
             let text = match overrides.map(|dir| read_override(dir, name)) {
                 Some(Ok(Some(text))) => text,
-                Some(Err(message)) => return Err(Error::Template(message)),
+                Some(Err(message)) => return Err(Error::template(message)),
                 _ => (*source).to_owned(),
             };
             env.add_template_owned(*name, text)
-                .map_err(|err| template_error(name, &err))?;
+                .map_err(|err| template_error(name, err))?;
         }
         if let Some(dir) = overrides {
             let dir = dir.to_path_buf();
@@ -406,7 +419,7 @@ impl Templates {
         self.env
             .get_template(name)
             .and_then(|template| template.render(context))
-            .map_err(|err| template_error(name, &err))
+            .map_err(|err| template_error(name, err))
     }
 
     /// The text of a non-template file of the set (`style.css`), overrides applied.
@@ -414,7 +427,7 @@ impl Templates {
         self.env
             .get_template(name)
             .map(|template| template.source().to_owned())
-            .map_err(|err| template_error(name, &err))
+            .map_err(|err| template_error(name, err))
     }
 }
 

@@ -70,6 +70,21 @@ impl Client {
         }
     }
 
+    /// A session in `root` with the item `uri` open (version 1) holding `text`.
+    fn opened(root: &Path, uri_of_item: &str, text: &str) -> Client {
+        let mut client = Client::start(root);
+        client.request(
+            "initialize",
+            json!({"processId": null, "rootUri": uri(root), "capabilities": {}}),
+        );
+        client.notify("initialized", json!({}));
+        client.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri_of_item, "languageId": "yaml", "version": 1, "text": text}}),
+        );
+        client
+    }
+
     fn send(&mut self, message: &Value) {
         let body = message.to_string();
         write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
@@ -102,23 +117,37 @@ impl Client {
 
     /// The next diagnostics published for `uri`.
     fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        self.publication(uri)["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The messages that arrive within `wait`.
+    fn within(&mut self, wait: Duration) -> Vec<Value> {
+        let until = std::time::Instant::now() + wait;
+        let mut out = std::mem::take(&mut self.pending);
+        while let Some(left) = until.checked_duration_since(std::time::Instant::now()) {
+            match self.messages.recv_timeout(left) {
+                Ok(message) => out.push(message),
+                Err(_) => break,
+            }
+        }
+        out
+    }
+
+    /// The next `publishDiagnostics` parameters for `uri` (its diagnostics and version).
+    fn publication(&mut self, uri: &str) -> Value {
         let is_ours = |m: &Value| {
             m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
         };
         if let Some(at) = self.pending.iter().position(is_ours) {
-            let message = self.pending.remove(at);
-            return message["params"]["diagnostics"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default();
+            return self.pending.remove(at)["params"].clone();
         }
         loop {
             let message = self.next();
             if is_ours(&message) {
-                return message["params"]["diagnostics"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default();
+                return message["params"].clone();
             }
             self.pending.push(message);
         }
@@ -323,16 +352,7 @@ fn history_rules_speak_on_save_and_field_rules_on_change() {
     );
 
     let item = uri(&file);
-    let mut client = Client::start(&root);
-    client.request(
-        "initialize",
-        json!({"processId": null, "rootUri": uri(&root), "capabilities": {}}),
-    );
-    client.notify("initialized", json!({}));
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": item, "languageId": "yaml", "version": 1, "text": moved}}),
-    );
+    let mut client = Client::opened(&root, &item, &moved);
     // Opening runs the field and deadline rules only.
     assert_eq!(codes(&client.diagnostics(&item)), ["word-case"]);
     client.notify(
@@ -348,6 +368,122 @@ fn history_rules_speak_on_save_and_field_rules_on_change() {
         json!({"textDocument": {"uri": item, "version": 2}, "contentChanges": [{"text": moved.replace("Open", "open")}]}),
     );
     assert_eq!(codes(&client.diagnostics(&item)), ["due-changed"]);
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert!(client.child.wait().expect("exits").success());
+}
+
+/// A repository whose item changed in `revisions` commits (a comment line each, so the
+/// history walk reads every one), the last of which moves the due date (`due-changed`).
+/// Returns the item's final text.
+fn long_history(root: &Path, revisions: usize) -> String {
+    git(root, &["init", "-q"], "2026-11-01T09:00:00Z");
+    git(root, &["add", "."], "2026-11-01T09:00:00Z");
+    git(root, &["commit", "-qm", "V-1"], "2026-11-01T09:00:00Z");
+    let text = std::fs::read_to_string(root.join("poams/V-1.yaml")).expect("read");
+    let mut stream = String::new();
+    let mut last = text.clone();
+    for n in 1..=revisions {
+        last = format!("# revision {n}\n{text}");
+        if n == revisions {
+            last = last.replace("due: 2026-12-29", "due: 2026-12-30");
+        }
+        let message = format!("revision {n}");
+        // 2026-11-01T10:00:00Z, a minute apart.
+        let time = 1_761_991_200 + 60 * n;
+        stream.push_str(&format!(
+            "commit refs/heads/main\ncommitter Ops <ops@example.com> {time} +0000\ndata {}\n{message}\n",
+            message.len()
+        ));
+        if n == 1 {
+            stream.push_str("from refs/heads/main^0\n");
+        }
+        stream.push_str(&format!(
+            "M 100644 inline poams/V-1.yaml\ndata {}\n{last}\n",
+            last.len()
+        ));
+    }
+    let mut import = Command::new("git")
+        .args(["fast-import", "--quiet"])
+        .current_dir(root)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", root)
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("git fast-import runs");
+    import
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stream.as_bytes())
+        .expect("stream");
+    assert!(import.wait().expect("imports").success());
+    git(root, &["reset", "-q", "--hard"], "2026-11-01T09:00:00Z");
+    assert_eq!(
+        std::fs::read_to_string(root.join("poams/V-1.yaml")).expect("read"),
+        last
+    );
+    last
+}
+
+#[test]
+fn edits_are_answered_while_the_history_is_judged_and_a_later_save_supersedes_a_run() {
+    let dir = copy_fixture("lsp");
+    let root = std::fs::canonicalize(dir.path()).expect("canonical");
+    let text = long_history(&root, 3000);
+    let item = uri(&root.join("poams/V-1.yaml"));
+    let mut client = Client::opened(&root, &item, &text);
+    assert_eq!(codes(&client.diagnostics(&item)), ["word-case"]);
+
+    // A save starts the history walk of 3,000 commits; the edit right after it is answered
+    // first, with the field rules alone.
+    let started = std::time::Instant::now();
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": item}}),
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": item, "version": 2}, "contentChanges": [{"text": text.replace("Open", "open")}]}),
+    );
+    let edited = client.publication(&item);
+    assert_eq!(edited["version"], 2);
+    assert_eq!(
+        codes(edited["diagnostics"].as_array().expect("list")),
+        Vec::<String>::new()
+    );
+    // Then the history's findings, with the field findings of the text as it is now.
+    let judged = client.publication(&item);
+    let run = started.elapsed();
+    assert_eq!(judged["version"], 2);
+    assert_eq!(
+        codes(judged["diagnostics"].as_array().expect("list")),
+        ["due-changed"]
+    );
+
+    // Two saves in a row: the first run is superseded, its findings dropped; only the second
+    // run's are published.
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": item}}),
+    );
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": item}}),
+    );
+    let judged = client.publication(&item);
+    assert_eq!(
+        codes(judged["diagnostics"].as_array().expect("list")),
+        ["due-changed"]
+    );
+    // No second publication follows, in the time two more runs would take.
+    let later = client.within(run * 3 + Duration::from_secs(1));
+    assert!(
+        !later
+            .iter()
+            .any(|m| m["method"] == "textDocument/publishDiagnostics"),
+        "a superseded run published: {later:#?}"
+    );
     client.request("shutdown", Value::Null);
     client.notify("exit", Value::Null);
     assert!(client.child.wait().expect("exits").success());

@@ -1019,7 +1019,7 @@ proptest! {
             profile: poam::profiles::of(poam::policy::Profile::default()),
             marker: None,
             people: None,
-        });
+        }).expect("renders");
         let doc: Value = serde_json::from_str(&text).expect("JSON");
         assert_valid(&doc, &text);
         prop_assert_eq!(fedramp_problems(&doc), Vec::<String>::new());

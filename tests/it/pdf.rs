@@ -214,26 +214,36 @@ fn markdown_totals(repo: &Path) -> (String, String) {
     (cells[2].to_owned(), cells[3].to_owned())
 }
 
-#[test]
-fn the_demo_report_pdf_names_every_item_and_the_totals_and_is_tagged() {
-    let Some((pdftotext, pdfinfo)) = poppler("demo_report_pdf") else {
-        return;
-    };
-    let (temp, repo) = example("demo");
-    let pdf = keep_dir(temp.path()).join("demo-report.pdf");
-    let (code, _, err) = poam_in(
-        &repo,
-        &[
-            "report",
-            "--format",
-            "pdf",
-            "-o",
-            pdf.to_str().expect("path"),
-        ],
-    );
+/// Runs `poam ARGS -o <kept dir>/FILE` in a copy of the example `name`, checks the PDF is
+/// tagged and accessible, and returns its text and the repository (with the temporary folder
+/// that holds it); `None` without poppler (`test` names the skipped test).
+fn accessible_pdf(
+    test: &str,
+    name: &str,
+    args: &[&str],
+    file: &str,
+) -> Option<(String, tempfile::TempDir, PathBuf)> {
+    let (pdftotext, pdfinfo) = poppler(test)?;
+    let (temp, repo) = example(name);
+    let pdf = keep_dir(temp.path()).join(file);
+    let mut args = args.to_vec();
+    args.extend(["-o", pdf.to_str().expect("path")]);
+    let (code, _, err) = poam_in(&repo, &args);
     assert_eq!(code, 0, "{err}");
     assert_accessible(&pdfinfo, &pdf);
-    let text = text_of(&pdftotext, &pdf);
+    Some((text_of(&pdftotext, &pdf), temp, repo))
+}
+
+#[test]
+fn the_demo_report_pdf_names_every_item_and_the_totals_and_is_tagged() {
+    let Some((text, _temp, repo)) = accessible_pdf(
+        "demo_report_pdf",
+        "demo",
+        &["report", "--format", "pdf"],
+        "demo-report.pdf",
+    ) else {
+        return;
+    };
     assert!(text.contains("POA&M summary: Example SaaS"), "{text}");
     let ids = item_ids(&repo);
     assert_eq!(ids.len(), 10);
@@ -252,25 +262,14 @@ fn the_demo_report_pdf_names_every_item_and_the_totals_and_is_tagged() {
 
 #[test]
 fn one_item_as_pdf_for_a_deviation_request_packet() {
-    let Some((pdftotext, pdfinfo)) = poppler("item_pdf") else {
+    let Some((text, _temp, _repo)) = accessible_pdf(
+        "item_pdf",
+        "demo",
+        &["show", "V-1005", "--format", "pdf"],
+        "demo-V-1005.pdf",
+    ) else {
         return;
     };
-    let (temp, repo) = example("demo");
-    let pdf = keep_dir(temp.path()).join("demo-V-1005.pdf");
-    let (code, _, err) = poam_in(
-        &repo,
-        &[
-            "show",
-            "V-1005",
-            "--format",
-            "pdf",
-            "-o",
-            pdf.to_str().expect("path"),
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
-    assert_accessible(&pdfinfo, &pdf);
-    let text = text_of(&pdftotext, &pdf);
     for expected in [
         "V-1005: SMB Signing not required",
         "Operational requirement approved",
@@ -315,24 +314,14 @@ fn pdf_output_is_byte_identical_for_the_same_input_and_date() {
 
 #[test]
 fn the_cr26_report_pdf_says_what_the_cr26_report_says() {
-    let Some((pdftotext, pdfinfo)) = poppler("cr26_report_pdf") else {
+    let Some((text, _temp, repo)) = accessible_pdf(
+        "cr26_report_pdf",
+        "cr26",
+        &["report", "--format", "pdf"],
+        "cr26-report.pdf",
+    ) else {
         return;
     };
-    let (temp, repo) = example("cr26");
-    let pdf = keep_dir(temp.path()).join("cr26-report.pdf");
-    let (code, _, err) = poam_in(
-        &repo,
-        &[
-            "report",
-            "--format",
-            "pdf",
-            "-o",
-            pdf.to_str().expect("path"),
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
-    assert_accessible(&pdfinfo, &pdf);
-    let text = text_of(&pdftotext, &pdf);
     let (_, md, _) = poam_in(&repo, &["report"]);
     let md = String::from_utf8(md).expect("utf-8");
     // Every count of the Markdown report's summary tables is in the PDF beside its label.

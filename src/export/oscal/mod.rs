@@ -173,12 +173,12 @@ fn item_log(item: &ItemHistory) -> ItemLog {
     log
 }
 
-/// The document as pretty-printed JSON with a final newline.
-pub fn render(input: &ExportInput<'_>) -> String {
+/// The document as pretty-printed JSON with a final newline; an element that cannot be
+/// serialised is an error, never a short document.
+pub fn render(input: &ExportInput<'_>) -> std::io::Result<String> {
     let mut out = Vec::new();
-    // Writing into memory cannot fail, and serde_json writes UTF-8.
-    let _ = write(input, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    write(input, &mut out)?;
+    String::from_utf8(out).map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidData, err))
 }
 
 /// Writes the document as pretty-printed JSON with a final newline: the same bytes as

@@ -31,14 +31,19 @@ const WAVE: usize = 8 * BATCH;
 
 /// Appends `value` as an element of an array at `depth - 1`: `,`, a line break, the
 /// indentation, the value.
-fn append_element<T: Serialize>(out: &mut Vec<u8>, value: &T, depth: usize) {
+fn append_element<T: Serialize>(
+    out: &mut Vec<u8>,
+    value: &T,
+    depth: usize,
+) -> serde_json::Result<()> {
     out.extend_from_slice(b",\n");
-    let _ = indent(out, depth);
-    append(out, value, depth);
+    indent(out, depth).map_err(serde_json::Error::io)?;
+    append(out, value, depth)
 }
 
-/// Where the pieces of the document go, in order; `None` when they are no longer wanted.
-type Sink<'s> = dyn FnMut(Vec<u8>) -> Option<()> + 's;
+/// Where the pieces of the document go, in order, or the failure that ends them (an element
+/// that could not be serialised); `None` when they are no longer wanted.
+type Sink<'s> = dyn FnMut(std::io::Result<Vec<u8>>) -> Option<()> + 's;
 
 /// The arrays the writer streams (an element or more per item), in document order.
 #[derive(Clone, Copy, Debug)]
@@ -181,13 +186,14 @@ impl Builder<'_> {
             // this very thread. Build and write in turn.
             let mut failure = None;
             self.send_pieces(skeleton, &mut |piece| {
-                out.write_all(&piece)
+                piece
+                    .and_then(|piece| out.write_all(&piece))
                     .map_err(|err| failure = Some(err))
                     .ok()
             });
             return failure.map_or(Ok(()), Err);
         }
-        let (pieces, received) = mpsc::sync_channel::<Vec<u8>>(2 * WAVE / BATCH);
+        let (pieces, received) = mpsc::sync_channel::<std::io::Result<Vec<u8>>>(2 * WAVE / BATCH);
         std::thread::scope(|scope| {
             let renderer = std::thread::Builder::new()
                 .name("poam-oscal-render".to_owned())
@@ -196,7 +202,7 @@ impl Builder<'_> {
                 });
             let mut result = Ok(());
             for piece in &received {
-                result = out.write_all(&piece);
+                result = piece.and_then(|piece| out.write_all(&piece));
                 if result.is_err() {
                     break;
                 }
@@ -216,19 +222,18 @@ impl Builder<'_> {
     }
 
     /// Sends the skeleton's text with every array's elements in their places; stops when the
-    /// sink wants no more.
+    /// sink wants no more (the writer stopped, and reports why).
     fn send_pieces(&self, skeleton: Vec<Piece>, pieces: &mut Sink<'_>) {
-        let sent = (|| -> Option<()> {
-            for piece in skeleton {
-                pieces(piece.text)?;
-                if let Some(place) = piece.place {
-                    self.send_array(pieces, &place)?;
+        for piece in skeleton {
+            if pieces(Ok(piece.text)).is_none() {
+                return;
+            }
+            if let Some(place) = piece.place {
+                if self.send_array(pieces, &place).is_none() {
+                    return;
                 }
             }
-            Some(())
-        })();
-        // `None`: the writer stopped; it reports why.
-        let _ = sent;
+        }
     }
 
     /// The elements of one streamed array, in order.
@@ -241,19 +246,20 @@ impl Builder<'_> {
                 let documents = self.documents(view, &key);
                 let mut defs = Definitions::default();
                 let observation = self.observation(&mut defs, view, &key, &documents);
-                append_element(out, &observation, depth);
+                append_element(out, &observation, depth)
             }),
             Array::Risks => self.send_elements(pieces, first, |out, view| {
                 let mut defs = Definitions::default();
-                append_element(out, &self.risk(&mut defs, view, &item_key(view)), depth);
+                append_element(out, &self.risk(&mut defs, view, &item_key(view)), depth)
             }),
             Array::PoamItems => self.send_elements(pieces, first, |out, view| {
-                append_element(out, &self.poam_item(view, &item_key(view)), depth);
+                append_element(out, &self.poam_item(view, &item_key(view)), depth)
             }),
             Array::Documents => self.send_elements(pieces, first, |out, view| {
                 for document in self.documents(view, &item_key(view)) {
-                    append_element(out, &document, depth);
+                    append_element(out, &document, depth)?;
                 }
+                Ok(())
             }),
         }
     }
@@ -264,24 +270,32 @@ impl Builder<'_> {
         &self,
         pieces: &mut Sink<'_>,
         mut first: bool,
-        element: impl Fn(&mut Vec<u8>, &ItemView) + Sync,
+        element: impl Fn(&mut Vec<u8>, &ItemView) -> serde_json::Result<()> + Sync,
     ) -> Option<()> {
         use rayon::prelude::*;
         for wave in self.input.items.chunks(WAVE) {
-            let batches: Vec<Vec<u8>> = wave
+            let batches: serde_json::Result<Vec<Vec<u8>>> = wave
                 .par_chunks(BATCH)
                 .map(|views| {
                     let mut out = Vec::new();
                     for (n, view) in views.iter().enumerate() {
-                        element(&mut out, view);
+                        element(&mut out, view)?;
                         if n == 0 {
                             // Room for the rest if they are like the first, and a quarter more.
                             out.reserve(out.len() * (views.len() - 1) * 5 / 4);
                         }
                     }
-                    out
+                    Ok(out)
                 })
                 .collect();
+            let batches = match batches {
+                Ok(batches) => batches,
+                Err(err) => {
+                    // The writer stops at the failure and reports it.
+                    pieces(Err(err.into()));
+                    return None;
+                }
+            };
             for mut batch in batches {
                 if batch.is_empty() {
                     continue;
@@ -290,7 +304,7 @@ impl Builder<'_> {
                     batch.remove(0);
                     first = false;
                 }
-                pieces(batch)?;
+                pieces(Ok(batch))?;
             }
         }
         Some(())
@@ -334,14 +348,14 @@ mod tests {
             };
             let mut expected = serde_json::to_string_pretty(&document(&input)).expect("json");
             expected.push('\n');
-            assert_eq!(render(&input), expected, "{items} items");
+            assert_eq!(render(&input).expect("renders"), expected, "{items} items");
             // On a pool of one thread, which must not wait for itself.
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(1)
                 .build()
                 .expect("pool");
             assert_eq!(
-                pool.install(|| render(&input)),
+                pool.install(|| render(&input).expect("renders")),
                 expected,
                 "{items} items, pool"
             );

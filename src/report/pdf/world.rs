@@ -28,7 +28,7 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
-use crate::error::Error;
+use crate::error::{Caused, Error};
 
 use crate::report::templates::{read_override, Templates};
 
@@ -103,7 +103,7 @@ pub fn render<T: Serialize>(templates: &Templates, job: &PdfJob<'_, T>) -> Resul
         .output
         .map_err(|errors| world.error(job.template, &errors))?;
     let standards = PdfStandards::new(&[PdfStandard::Ua_1])
-        .map_err(|message| Error::Template(format!("PDF standard: {message}")))?;
+        .map_err(|message| Error::template(format!("PDF standard: {message}")))?;
     let options = PdfOptions {
         ident: Smart::Custom(job.ident),
         timestamp: None,
@@ -190,7 +190,7 @@ impl PdfWorld {
         if messages.is_empty() {
             messages.push(format!("template `{main}`: typst failed without a message"));
         }
-        Error::Template(messages.join("\n"))
+        Error::template(messages.join("\n"))
     }
 }
 
@@ -209,9 +209,9 @@ fn extra_fonts(dir: &Path) -> Result<Vec<Font>, Error> {
         Ok(entries) => entries,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(err) => {
-            return Err(Error::Template(format!(
-                "cannot read the fonts folder `{}`: {err}",
-                dir.display()
+            return Err(Error::template(Caused::new(
+                format!("cannot read the fonts folder `{}`", dir.display()),
+                err,
             )))
         }
     };
@@ -227,20 +227,28 @@ fn extra_fonts(dir: &Path) -> Result<Vec<Font>, Error> {
     paths.sort();
     let mut fonts = Vec::new();
     for path in paths {
-        let meta = std::fs::symlink_metadata(&path)
-            .map_err(|err| Error::Template(format!("cannot read `{}`: {err}", path.display())))?;
+        let meta = std::fs::symlink_metadata(&path).map_err(|err| {
+            Error::template(Caused::new(
+                format!("cannot read `{}`", path.display()),
+                err,
+            ))
+        })?;
         if !meta.is_file() {
-            return Err(Error::Template(format!(
+            return Err(Error::template(format!(
                 "`{}` is not a regular file; font files must be regular files inside the templates folder",
                 path.display()
             )));
         }
-        let bytes = std::fs::read(&path)
-            .map_err(|err| Error::Template(format!("cannot read `{}`: {err}", path.display())))?;
+        let bytes = std::fs::read(&path).map_err(|err| {
+            Error::template(Caused::new(
+                format!("cannot read `{}`", path.display()),
+                err,
+            ))
+        })?;
         let before = fonts.len();
         fonts.extend(Font::iter(Bytes::new(bytes)));
         if fonts.len() == before {
-            return Err(Error::Template(format!(
+            return Err(Error::template(format!(
                 "`{}` is not a font typst can read",
                 path.display()
             )));
