@@ -455,6 +455,33 @@ impl Template {
         Self::NAMES[self as usize]
     }
 
+    /// The template a system of `component` (`emass.component` of poam.yaml) sends: the
+    /// Navy, Army and Marine Corps templates by that name (case and spaces aside), else the
+    /// DoD-wide RMF template.
+    pub fn for_component(component: Option<&str>) -> Template {
+        let name = component
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+            .replace([' ', '_'], "-");
+        match name.as_str() {
+            "navy" => Template::Navy,
+            "army" => Template::Army,
+            "marine-corps" | "usmc" => Template::MarineCorps,
+            _ => Template::Rmf,
+        }
+    }
+
+    /// The template's name for people: `Navy`, `Army`, `Marine Corps`, `RMF`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Template::Navy => "Navy",
+            Template::Army => "Army",
+            Template::MarineCorps => "Marine Corps",
+            Template::Rmf => "RMF",
+        }
+    }
+
     pub fn from_name(name: &str) -> Option<Template> {
         Self::NAMES
             .iter()
@@ -509,6 +536,22 @@ impl Template {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_component_names_the_template_and_rmf_is_the_default() {
+        assert_eq!(Template::for_component(Some("Navy")), Template::Navy);
+        assert_eq!(Template::for_component(Some(" army ")), Template::Army);
+        assert_eq!(
+            Template::for_component(Some("Marine Corps")),
+            Template::MarineCorps
+        );
+        assert_eq!(Template::for_component(Some("USMC")), Template::MarineCorps);
+        assert_eq!(Template::for_component(Some("Air Force")), Template::Rmf);
+        assert_eq!(Template::for_component(None), Template::Rmf);
+        for t in Template::ALL {
+            assert_eq!(Template::for_component(Some(t.label())), t);
+        }
+    }
 
     #[test]
     fn widths_are_the_templates() {

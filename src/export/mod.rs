@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::fedramp_template::{self as template, col, CLOSURE_EVIDENCE, COLUMN_COUNT};
 use crate::history::{History, HistoryError};
-use crate::profiles::{self, ExportMarker, SystemProfile};
+use crate::profiles::{self, ExportMarker, SiteDownload, SystemProfile};
 use crate::view::{DeviationView, ItemView};
 use crate::workspace::Workspace;
 
@@ -430,97 +430,179 @@ fn refuse_duplicate_ids(views: &[ItemView]) -> Result<(), Error> {
 }
 
 /// The exports the site offers on its downloads page, made from the same workspace and
-/// history as the pages: the FedRAMP POA&M workbook, the OSCAL POA&M and, under a profile that
-/// reports them, the month's three VER documents. An export that cannot be made (an item file
-/// that does not parse, no `package_overview_uri`) is listed with the reason instead.
+/// history as the pages: the ones the profile names ([`SystemProfile::downloads`]), in its
+/// order (under fedramp-rev5 the FedRAMP POA&M workbook and the OSCAL POA&M; under
+/// fedramp-cr26 also the month's three VER documents; under dod-rmf the eMASS workbook and
+/// OSCAL; under cmmc-l2 OSCAL, the CSV export and the SPRS score). An export that cannot be
+/// made (an item file that does not parse, no `package_overview_uri`) is listed with the
+/// reason instead.
 pub fn site_downloads(
     workspace: &Workspace,
     history: Option<&History>,
     views: &[ItemView],
     today: NaiveDate,
 ) -> Vec<Download> {
+    use rayon::prelude::*;
+    let profile = crate::profiles::of(workspace.config.policy.profile);
+    profile
+        .downloads()
+        .par_iter()
+        .map(|kind| site_download(*kind, workspace, history, views, today, profile))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// The files of one export of the downloads page.
+fn site_download(
+    kind: SiteDownload,
+    workspace: &Workspace,
+    history: Option<&History>,
+    views: &[ItemView],
+    today: NaiveDate,
+    profile: &dyn SystemProfile,
+) -> Vec<Download> {
     let config = &workspace.config;
-    let profile = crate::profiles::of(config.policy.profile);
-    let (xlsx, oscal) = rayon::join(
-        || {
+    let one = |file: &str, title: &str, contents: Result<Vec<u8>, String>| {
+        vec![Download {
+            file: file.into(),
+            title: title.into(),
+            contents,
+        }]
+    };
+    match kind {
+        SiteDownload::FedrampWorkbook => {
             let block = HeaderBlock::new(config, today);
-            xlsx::workbook(views, &block, profile).map_err(|e| e.to_string())
-        },
-        || -> Result<Vec<u8>, String> {
-            refuse_unexportable(workspace).map_err(|e| e.to_string())?;
-            let (views, logs) =
-                oscal_items(workspace, today, history).map_err(|e| e.to_string())?;
-            let last_modified = history
-                .and_then(|h| h.head.as_ref())
-                .map(|head| head.time)
-                .unwrap_or_else(|| {
-                    Utc.from_utc_datetime(&today.and_time(NaiveTime::MIN))
-                        .fixed_offset()
-                });
-            let marker = profile.export_marker(&config.policy);
-            let input = oscal::ExportInput {
-                system: &config.system,
-                today,
-                last_modified,
-                items: &views,
-                logs: &logs,
-                profile,
-                marker: marker.as_ref(),
-                people: workspace.people.as_ref(),
-                inventory: workspace.inventory.as_ref(),
-            };
-            let mut out = Vec::new();
-            oscal::write(&input, &mut out).map_err(|e| e.to_string())?;
-            Ok(out)
-        },
-    );
-    let mut files = vec![
-        Download {
-            file: "poam.xlsx".into(),
-            title: "POA&M workbook (poam export xlsx)".into(),
-            contents: xlsx,
-        },
-        Download {
-            file: "poam-oscal.json".into(),
-            title: "OSCAL POA&M (poam export oscal)".into(),
-            contents: oscal,
-        },
-    ];
-    let month = Period::parse(&format!("{:04}-{:02}", today.year(), today.month()));
-    if let Some(period) = month.filter(|_| profile.reports_ver()) {
-        let titles = [
-            "VER vulnerability detail report (VER-RPT-VDT)",
-            "VER accepted vulnerability information (VER-RPT-AVI)",
-            "VER historical activity (VER-TFR-MRH)",
-        ];
-        match ver::build(workspace, period, today, ver::generated_at(today))
-            .map_err(|e| e.to_string())
-            .and_then(|reports| reports.files().map_err(|e| e.to_string()))
-        {
-            Ok(made) => {
-                for ((name, text), title) in made.into_iter().zip(titles) {
-                    files.push(Download {
-                        file: name.to_owned(),
-                        title: format!("{title}, {}", period.name()),
-                        contents: Ok(text.into_bytes()),
-                    });
-                }
-            }
-            Err(why) => {
-                for (name, title) in [ver::DETAIL_FILE, ver::ACCEPTED_FILE, ver::HISTORY_FILE]
-                    .into_iter()
-                    .zip(titles)
-                {
-                    files.push(Download {
-                        file: name.to_owned(),
-                        title: format!("{title}, {}", period.name()),
-                        contents: Err(why.clone()),
-                    });
-                }
-            }
+            one(
+                "poam.xlsx",
+                "POA&M workbook (poam export xlsx)",
+                xlsx::workbook(views, &block, profile).map_err(|e| e.to_string()),
+            )
         }
+        SiteDownload::EmassWorkbook => {
+            let template = crate::emass_template::Template::for_component(
+                config
+                    .emass
+                    .iter()
+                    .find(|(key, _)| *key == "component")
+                    .map(|(_, value)| value.as_str()),
+            );
+            let header = emass::EmassHeader::new(config, workspace.people.as_ref(), today);
+            one(
+                "poam-emass.xlsx",
+                &format!(
+                    "eMASS POA&M workbook, {} template (poam export emass --template {})",
+                    template.label(),
+                    template.name()
+                ),
+                emass::workbook(views, template, &header, workspace.people.as_ref())
+                    .map_err(|e| e.to_string()),
+            )
+        }
+        SiteDownload::Oscal => one(
+            "poam-oscal.json",
+            "OSCAL POA&M (poam export oscal)",
+            oscal_bytes(workspace, history, today, profile),
+        ),
+        SiteDownload::Csv => {
+            let block = HeaderBlock::new(config, today);
+            one(
+                "poam-export.csv",
+                "POA&M CSV (poam export csv)",
+                csv::csv(views, profile, block.marker.as_ref())
+                    .map(String::into_bytes)
+                    .map_err(|e| e.to_string()),
+            )
+        }
+        SiteDownload::ScoreJson => {
+            let items = workspace.parsed().map(|(_, item)| item);
+            let contents = match crate::profiles::cmmc::score_report(config, items, today) {
+                Some(report) => crate::render::json_document(&report)
+                    .map(String::into_bytes)
+                    .map_err(|e| e.to_string()),
+                None => Err(format!(
+                    "no {} beside poam.yaml: no score",
+                    crate::workspace::ASSESSMENT_FILE
+                )),
+            };
+            one(
+                "cmmc-score.json",
+                "SPRS score and deductions (poam cmmc score --format json)",
+                contents,
+            )
+        }
+        SiteDownload::Ver => ver_downloads(workspace, today),
     }
-    files
+}
+
+/// The OSCAL POA&M of the workspace, as `poam export oscal` writes it.
+fn oscal_bytes(
+    workspace: &Workspace,
+    history: Option<&History>,
+    today: NaiveDate,
+    profile: &dyn SystemProfile,
+) -> Result<Vec<u8>, String> {
+    let config = &workspace.config;
+    refuse_unexportable(workspace).map_err(|e| e.to_string())?;
+    let (views, logs) = oscal_items(workspace, today, history).map_err(|e| e.to_string())?;
+    let last_modified = history
+        .and_then(|h| h.head.as_ref())
+        .map(|head| head.time)
+        .unwrap_or_else(|| {
+            Utc.from_utc_datetime(&today.and_time(NaiveTime::MIN))
+                .fixed_offset()
+        });
+    let marker = profile.export_marker(&config.policy);
+    let input = oscal::ExportInput {
+        system: &config.system,
+        today,
+        last_modified,
+        items: &views,
+        logs: &logs,
+        profile,
+        marker: marker.as_ref(),
+        people: workspace.people.as_ref(),
+        inventory: workspace.inventory.as_ref(),
+    };
+    let mut out = Vec::new();
+    oscal::write(&input, &mut out).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// The month's three VER documents (`poam export ver`), each with its title.
+fn ver_downloads(workspace: &Workspace, today: NaiveDate) -> Vec<Download> {
+    let Some(period) = Period::parse(&format!("{:04}-{:02}", today.year(), today.month())) else {
+        return Vec::new();
+    };
+    let titles = [
+        "VER vulnerability detail report (VER-RPT-VDT)",
+        "VER accepted vulnerability information (VER-RPT-AVI)",
+        "VER historical activity (VER-TFR-MRH)",
+    ];
+    match ver::build(workspace, period, today, ver::generated_at(today))
+        .map_err(|e| e.to_string())
+        .and_then(|reports| reports.files().map_err(|e| e.to_string()))
+    {
+        Ok(made) => made
+            .into_iter()
+            .zip(titles)
+            .map(|((name, text), title)| Download {
+                file: name.to_owned(),
+                title: format!("{title}, {}", period.name()),
+                contents: Ok(text.into_bytes()),
+            })
+            .collect(),
+        Err(why) => [ver::DETAIL_FILE, ver::ACCEPTED_FILE, ver::HISTORY_FILE]
+            .into_iter()
+            .zip(titles)
+            .map(|(name, title)| Download {
+                file: name.to_owned(),
+                title: format!("{title}, {}", period.name()),
+                contents: Err(why.clone()),
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]

@@ -28,11 +28,12 @@ pub struct Cmmc;
 const SCHEDULED_COMPLETION: &str = "cmmc-l2: the closeout date (Conditional CMMC Status Date + 180 days, 32 CFR 170.21(b)) by which every POA&M item must be closed; empty without a Conditional status date.";
 
 /// Built-in templates that have a CMMC form (`cmmc/<name>`).
-const OWN_TEMPLATES: [&str; 4] = [
+const OWN_TEMPLATES: [&str; 5] = [
     "report.md.j2",
     "report.html.j2",
     "site/index.html.j2",
     "site/item.html.j2",
+    "pdf/summary.typ",
 ];
 
 /// Every open item counts the same towards the closeout: one chart bucket.
@@ -140,6 +141,7 @@ impl SystemProfile for Cmmc {
             Some(1) => "cmmc/report.html.j2",
             Some(2) => "cmmc/site/index.html.j2",
             Some(3) => "cmmc/site/item.html.j2",
+            Some(4) => "cmmc/pdf/summary.typ",
             _ => name,
         }
     }
@@ -266,6 +268,15 @@ impl SystemProfile for Cmmc {
 
     fn reports_ver(&self) -> bool {
         false
+    }
+
+    fn downloads(&self) -> &'static [super::SiteDownload] {
+        use super::SiteDownload;
+        &[
+            SiteDownload::Oscal,
+            SiteDownload::Csv,
+            SiteDownload::ScoreJson,
+        ]
     }
 
     /// As under Rev5: a closed item shows `closed.evidence` text or a document added by its

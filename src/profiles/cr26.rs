@@ -407,6 +407,15 @@ impl SystemProfile for Cr26 {
         true
     }
 
+    fn downloads(&self) -> &'static [super::SiteDownload] {
+        use super::SiteDownload;
+        &[
+            SiteDownload::FedrampWorkbook,
+            SiteDownload::Oscal,
+            SiteDownload::Ver,
+        ]
+    }
+
     /// The same as Rev5: the VER reports a closed item's `vdr.disposition`
     /// (`vdr-disposition-missing` asks for it), which says how it ended, not what shows it;
     /// the evidence behind a disposition is the assessor's to check, as under Rev5, so the

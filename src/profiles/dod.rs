@@ -30,11 +30,12 @@ pub struct Dod;
 const CAT_BUCKETS: [&str; 4] = ["cat-i", "cat-ii", "cat-iii", "unrated"];
 
 /// The templates this profile has its own of, in the order of [`Dod::template`].
-const OWN_TEMPLATES: [&str; 4] = [
+const OWN_TEMPLATES: [&str; 5] = [
     "report.md.j2",
     "report.html.j2",
     "site/index.html.j2",
     "site/item.html.j2",
+    "pdf/summary.typ",
 ];
 
 impl SystemProfile for Dod {
@@ -136,6 +137,7 @@ impl SystemProfile for Dod {
             Some(1) => "dod/report.html.j2",
             Some(2) => "dod/site/index.html.j2",
             Some(3) => "dod/site/item.html.j2",
+            Some(4) => "dod/pdf/summary.typ",
             _ => name,
         }
     }
@@ -291,6 +293,11 @@ impl SystemProfile for Dod {
 
     fn reports_ver(&self) -> bool {
         false
+    }
+
+    fn downloads(&self) -> &'static [super::SiteDownload] {
+        use super::SiteDownload;
+        &[SiteDownload::EmassWorkbook, SiteDownload::Oscal]
     }
 
     /// As under Rev5: a completed weakness shows `closed.evidence` text or a document added

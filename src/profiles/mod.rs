@@ -103,8 +103,29 @@ pub trait SystemProfile: Sync {
     /// Whether `poam export ver` (FedRAMP's VER JSON reports) applies.
     fn reports_ver(&self) -> bool;
 
+    /// The exports the status site offers on its downloads page, in the order listed.
+    fn downloads(&self) -> &'static [SiteDownload];
+
     /// What a closed item must show of its closing (rule `closed-without-evidence`).
     fn closure_evidence(&self) -> ClosureEvidence;
+}
+
+/// An export the status site makes in the same build and offers on its downloads page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SiteDownload {
+    /// FedRAMP's POA&M template workbook (`poam export xlsx`).
+    FedrampWorkbook,
+    /// The eMASS POA&M import workbook (`poam export emass`), in the template `emass.component`
+    /// names (Navy, Army, Marine Corps), else the RMF template.
+    EmassWorkbook,
+    /// The OSCAL POA&M (`poam export oscal`).
+    Oscal,
+    /// The CSV export (`poam export csv`).
+    Csv,
+    /// The SPRS score report (`poam cmmc score --format json`).
+    ScoreJson,
+    /// The month's three VER documents (`poam export ver`).
+    Ver,
 }
 
 /// What a closed item must show of its closing.

@@ -251,6 +251,11 @@ impl SystemProfile for Rev5 {
         false
     }
 
+    fn downloads(&self) -> &'static [super::SiteDownload] {
+        use super::SiteDownload;
+        &[SiteDownload::FedrampWorkbook, SiteDownload::Oscal]
+    }
+
     /// The Completion Guide (§2.2) closes an item when the corrective actions are applied
     /// and evidence is available: the evidence column's text, or a document added by then.
     fn closure_evidence(&self) -> super::ClosureEvidence {

@@ -340,3 +340,61 @@ fn printed_pages_carry_the_marking_page_numbers_and_open_disclosures() {
         "{dates} dates: the data rows are printed:\n{text}"
     );
 }
+
+#[test]
+fn dod_and_cmmc_dashboards_render_in_their_profiles_words() {
+    let Some(binary) = chromium() else {
+        return skip("browser::dod_and_cmmc_dashboards_render_in_their_profiles_words");
+    };
+    // What only the Rev5 deadline model says (its escalation triggers, its effective risk and
+    // policy deadline, FedRAMP's counting of Critical as High).
+    const REV5_ONLY: &[&str] = &[
+        "escalation trigger",
+        "detailed finding review",
+        "corrective action plan",
+        "policy deadline",
+        "effective risk",
+        "counted as high",
+    ];
+    let shots = screenshot_dir();
+    std::fs::create_dir_all(&shots).expect("screenshot dir");
+    for (example, title_text, must) in [
+        (
+            "dod",
+            "Example Logistics Portal",
+            &["CAT I", "CAT II", "CAT III", "IAVA"][..],
+        ),
+        (
+            "cmmc",
+            "Engineering enclave",
+            &["SPRS", "110", "closeout"][..],
+        ),
+    ] {
+        let (_temp, repo) = crate::site_pages::example_repo(example);
+        let out = crate::site_pages::site_of(&repo, "site");
+        let dom = dump_dom(&binary, &out.join("index.html"));
+        assert!(
+            title(&dom).contains(title_text),
+            "{example}: {}",
+            title(&dom)
+        );
+        for word in must {
+            assert!(dom.contains(word), "{example}: {word} missing from:\n{dom}");
+        }
+        let lower = dom.to_lowercase();
+        let found: Vec<&&str> = REV5_ONLY.iter().filter(|w| lower.contains(*w)).collect();
+        assert!(
+            found.is_empty(),
+            "{example} dashboard says {found:?}:\n{dom}"
+        );
+        for (width, label) in [(1400, "desktop"), (390, "phone")] {
+            let height = if width < 600 { 4000 } else { 2200 };
+            screenshot(
+                &binary,
+                &out.join("index.html"),
+                &shots.join(format!("{example}-dashboard-{label}.png")),
+                &format!("{width},{height}"),
+            );
+        }
+    }
+}

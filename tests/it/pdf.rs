@@ -139,6 +139,66 @@ fn assert_accessible(pdfinfo: &Path, pdf: &Path) {
     assert!(has(b"/MarkInfo"), "no MarkInfo");
     assert!(has(b"pdfuaid:part"), "no PDF/UA identification");
     assert!(has(b"/Lang"), "no document language");
+    assert_fonts_embedded(pdf);
+}
+
+/// Every font of `pdf` is embedded (poppler's `pdffonts` says `yes` in its `emb` column).
+fn assert_fonts_embedded(pdf: &Path) {
+    let Some(pdffonts) = tool("pdffonts") else {
+        assert!(
+            std::env::var_os("POAM_REQUIRE_PDFTOTEXT").is_none(),
+            "pdffonts (poppler-utils) is not installed"
+        );
+        return;
+    };
+    let fonts = run(&pdffonts, &[], pdf);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "no fonts:\n{fonts}");
+    for row in rows {
+        // name, type (one or two words), encoding, then emb sub uni and the object id.
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        let emb = cells[cells.len() - 5];
+        assert_eq!(emb, "yes", "font not embedded: {row}\n{fonts}");
+    }
+}
+
+/// The pages of `pdf`: pdftotext ends each page with a form feed.
+fn pages_of(pdftotext: &Path, pdf: &Path) -> Vec<String> {
+    let text = run(pdftotext, &["-layout"], pdf);
+    let mut pages: Vec<String> = text
+        .split('\u{c}')
+        .map(|page| {
+            page.lines()
+                .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect();
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
+/// What only the Rev5 deadline model says, never said under another profile.
+const REV5_WORDS: &[&str] = &[
+    "escalation trigger",
+    "detailed finding review",
+    "corrective action plan",
+    "policy deadline",
+    "effective risk",
+    "counted as high",
+    "deviation request",
+    "vendor dependencies",
+];
+
+fn rev5_words(text: &str) -> Vec<&'static str> {
+    let lower = text.to_lowercase();
+    REV5_WORDS
+        .iter()
+        .copied()
+        .filter(|w| lower.contains(w))
+        .collect()
 }
 
 /// The totals of the Markdown report: the open and closed counts of its total row.
@@ -241,6 +301,13 @@ fn pdf_output_is_byte_identical_for_the_same_input_and_date() {
     assert!(first == render(), "two runs differ");
     let item = || poam_in(&repo, &["show", "V-1001", "--format", "pdf"]).1;
     assert!(item() == item(), "two item runs differ");
+    let site = |name: &str| {
+        let pdf = repo.join(format!("../{name}.pdf"));
+        let (code, _, err) = poam_in(&repo, &["site", "--pdf", pdf.to_str().expect("path")]);
+        assert_eq!(code, 0, "{err}");
+        std::fs::read(pdf).expect("site pdf")
+    };
+    assert!(site("one") == site("two"), "two site PDF runs differ");
     // No creation time from the clock: the date is --today's.
     let has = |needle: &[u8]| first.windows(needle.len()).any(|w| w == needle);
     assert!(has(b"20261125"), "the document date is not --today");
@@ -439,4 +506,242 @@ fn a_repository_overrides_a_pdf_template_and_template_errors_are_located() {
     assert!(out.is_empty());
     assert!(err.contains("template `pdf/item.typ`, line 4: "), "{err}");
     assert!(err.contains("no_such_key"), "{err}");
+}
+
+#[test]
+fn every_page_of_every_pdf_carries_the_marking_banner_system_date_and_page_number() {
+    let Some((pdftotext, _)) = poppler("pdf_marking") else {
+        return;
+    };
+    let (temp, repo) = example("demo");
+    let config = repo.join("poam.yaml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, format!("{text}marking: CUI//SP-PRVCY\n")).expect("write");
+    let out = temp.path();
+    let report = out.join("report.pdf");
+    let item = out.join("item.pdf");
+    let site = out.join("site.pdf");
+    for args in [
+        vec![
+            "report",
+            "--format",
+            "pdf",
+            "-o",
+            report.to_str().expect("path"),
+        ],
+        vec![
+            "show",
+            "V-1005",
+            "--format",
+            "pdf",
+            "-o",
+            item.to_str().expect("path"),
+        ],
+        vec!["site", "--pdf", site.to_str().expect("path")],
+    ] {
+        let (code, _, err) = poam_in(&repo, &args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+    }
+    for pdf in [&report, &item, &site] {
+        let pages = pages_of(&pdftotext, pdf);
+        assert!(!pages.is_empty());
+        let total = pages.len();
+        for (n, page) in pages.iter().enumerate() {
+            let lines: Vec<&str> = page.lines().filter(|l| !l.trim().is_empty()).collect();
+            let name = format!("{} page {}", pdf.display(), n + 1);
+            assert_eq!(lines.first(), Some(&"CUI//SP-PRVCY"), "{name}:\n{page}");
+            assert_eq!(lines.last(), Some(&"CUI//SP-PRVCY"), "{name}:\n{page}");
+            assert!(
+                lines[1].starts_with("Example SaaS") && lines[1].ends_with("As of 2026-11-25"),
+                "{name}: {}",
+                lines[1]
+            );
+            assert!(
+                lines[lines.len() - 2].ends_with(&format!("Page {} of {total}", n + 1)),
+                "{name}: {}",
+                lines[lines.len() - 2]
+            );
+        }
+    }
+    assert!(pages_of(&pdftotext, &site).len() > 5);
+    // Without `marking:` no banner.
+    std::fs::write(&config, text).expect("write");
+    let (code, _, err) = poam_in(
+        &repo,
+        &[
+            "report",
+            "--format",
+            "pdf",
+            "-o",
+            report.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(!text_of(&pdftotext, &report).contains("CUI"));
+}
+
+/// The rows of the Markdown table under `heading` of `md`, as trimmed cells.
+fn md_rows(md: &str, heading: &str) -> Vec<Vec<String>> {
+    md.lines()
+        .skip_while(|l| !l.starts_with(heading))
+        .skip(1)
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .skip(2)
+        .map(|l| {
+            l.trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().trim_matches('*').to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+/// `report`, `show` (every item) and `site --pdf` of an example: each exits 0, is tagged and
+/// speaks no Rev5 deadline words. Returns the report's text.
+fn profile_pdfs(name: &str) -> Option<(String, tempfile::TempDir, PathBuf)> {
+    let (pdftotext, pdfinfo) = poppler(&format!("{name}_pdfs"))?;
+    let (temp, repo) = example(name);
+    let dir = keep_dir(temp.path());
+    let report = dir.join(format!("{name}-report.pdf"));
+    let site = dir.join(format!("{name}-site.pdf"));
+    let mut found = Vec::new();
+    for (args, pdf) in [
+        (
+            vec![
+                "report",
+                "--format",
+                "pdf",
+                "-o",
+                report.to_str().expect("path"),
+            ],
+            report.clone(),
+        ),
+        (
+            vec!["site", "--pdf", site.to_str().expect("path")],
+            site.clone(),
+        ),
+    ]
+    .into_iter()
+    .chain(item_ids(&repo).into_iter().map(|id| {
+        let pdf = dir.join(format!("{name}-{id}.pdf"));
+        let args = vec![
+            "show".to_owned(),
+            id,
+            "--format".to_owned(),
+            "pdf".to_owned(),
+            "-o".to_owned(),
+            pdf.to_str().expect("path").to_owned(),
+        ];
+        (args.into_iter().map(|a| &*a.leak()).collect(), pdf)
+    })) {
+        let (code, _, err) = poam_in(&repo, &args);
+        assert_eq!(code, 0, "{name} {args:?}: {err}");
+        assert_accessible(&pdfinfo, &pdf);
+        for word in rev5_words(&text_of(&pdftotext, &pdf)) {
+            found.push(format!("{}: {word}", pdf.display()));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "Rev5 words under {name}:\n{}",
+        found.join("\n")
+    );
+    let text = text_of(&pdftotext, &report);
+    for id in item_ids(&repo) {
+        assert!(
+            text_of(&pdftotext, &site).contains(&format!("{id}:")),
+            "{id} has no section in the {name} site PDF"
+        );
+    }
+    Some((text, temp, repo))
+}
+
+#[test]
+fn the_dod_pdfs_show_the_dod_summary_and_no_rev5_words() {
+    let Some((text, _temp, repo)) = profile_pdfs("dod") else {
+        return;
+    };
+    let (_, md, _) = poam_in(&repo, &["report"]);
+    let md = String::from_utf8(md).expect("utf-8");
+    // The counts by category are the Markdown report's, row by row.
+    let cats = md_rows(&md, "### Items by category");
+    assert!(cats.len() >= 4, "{md}");
+    for row in cats.iter().filter(|r| r[0].starts_with("CAT")) {
+        let line = format!("{} {} {} {}", row[0], row[1], row[2], row[3]);
+        assert!(text.contains(&line), "{line} missing from:\n{text}");
+    }
+    for heading in ["Items by category", "IAVAs (1)", "Risk accepted (1)"] {
+        assert!(text.contains(heading), "{heading} missing from:\n{text}");
+    }
+    // The IAVA and its comply-by date; the risk acceptance and its expiry.
+    for row in md_rows(&md, "### IAVAs")
+        .iter()
+        .chain(&md_rows(&md, "### Risk accepted"))
+    {
+        let line = format!("{} {}", row[0], row[1]);
+        assert!(
+            text.contains(&row[0]) && text.contains(&row[2]),
+            "{line}:\n{text}"
+        );
+    }
+    assert!(text.contains("2027-06-30"), "{text}");
+    let overdue = md
+        .lines()
+        .find_map(|l| l.strip_prefix("### Overdue items "))
+        .expect("overdue heading");
+    assert!(
+        text.contains(&format!("Past scheduled completion {overdue}")),
+        "{overdue}: {text}"
+    );
+}
+
+#[test]
+fn the_cmmc_pdfs_show_the_score_points_closeout_and_families() {
+    let Some((text, _temp, repo)) = profile_pdfs("cmmc") else {
+        return;
+    };
+    let (_, md, _) = poam_in(&repo, &["report"]);
+    let md = String::from_utf8(md).expect("utf-8");
+    let score = md_rows(&md, "### SPRS score")[0][0].replace("**", "");
+    assert!(text.contains(&score), "{score} missing from:\n{text}");
+    let at_stake = md
+        .lines()
+        .find_map(|l| l.strip_prefix("### Points at stake "))
+        .expect("points at stake");
+    assert!(
+        text.contains(&format!("Points at stake {at_stake}")),
+        "{at_stake} missing from:\n{text}"
+    );
+    let closeout = md
+        .lines()
+        .find(|l| l.starts_with("Conditional CMMC Status Date"))
+        .expect("closeout")
+        .replace("**", "");
+    let closeout: String = closeout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains(&closeout),
+        "{closeout} missing from:\n{text}"
+    );
+    for row in md_rows(&md, "### Requirements by family") {
+        let line = row.join(" ");
+        assert!(text.contains(&line), "{line} missing from:\n{text}");
+    }
+    for row in md_rows(&md, "### Points at stake") {
+        assert!(
+            text.contains(&format!("{} ", row[0])) && text.contains(&row[2]),
+            "{row:?} missing from:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn the_cr26_show_and_site_pdfs_speak_cr26_only() {
+    let Some((text, _temp, _repo)) = profile_pdfs("cr26") else {
+        return;
+    };
+    assert!(text.contains("Evaluation backlog"), "{text}");
 }

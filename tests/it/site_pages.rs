@@ -294,8 +294,24 @@ fn offered(html: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The standard output of `poam ARGS --today TODAY` in `repo`.
+fn stdout_of(repo: &Path, args: &[&str]) -> Vec<u8> {
+    let output = poam()
+        .current_dir(repo)
+        .args(args)
+        .args(["--today", TODAY])
+        .output()
+        .expect("run poam");
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
 #[test]
-fn the_downloads_page_lists_each_export_with_its_sha256() {
+fn the_downloads_page_lists_each_export_the_profile_names_with_its_sha256() {
     for (example, expected) in [
         (
             "demo",
@@ -318,6 +334,25 @@ fn the_downloads_page_lists_each_export_with_its_sha256() {
                 "downloads/historical-ver-activity.json",
             ][..],
         ),
+        (
+            "dod",
+            &[
+                "items.json",
+                "poam.csv",
+                "downloads/poam-emass.xlsx",
+                "downloads/poam-oscal.json",
+            ][..],
+        ),
+        (
+            "cmmc",
+            &[
+                "items.json",
+                "poam.csv",
+                "downloads/poam-oscal.json",
+                "downloads/poam-export.csv",
+                "downloads/cmmc-score.json",
+            ][..],
+        ),
     ] {
         let (_temp, repo) = example_repo(example);
         let out = site_of(&repo, "site");
@@ -337,27 +372,51 @@ fn the_downloads_page_lists_each_export_with_its_sha256() {
         )
         .expect("OSCAL JSON");
         assert!(oscal["plan-of-action-and-milestones"]["poam-items"].is_array());
-        let mut workbook: calamine::Xlsx<_> =
-            calamine::open_workbook(out.join("downloads/poam.xlsx")).expect("xlsx opens");
-        use calamine::Reader;
-        let sheets = workbook.sheet_names();
-        assert!(sheets.iter().any(|s| s.contains("Open")), "{sheets:?}");
-        let open = workbook.worksheet_range(&sheets[0]).expect("first sheet");
-        assert!(
-            open.rows().count() > 5,
-            "{example}: the items are in the workbook"
-        );
-        // The same export as `poam export oscal` run on its own.
-        let export = poam()
-            .current_dir(&repo)
-            .args(["export", "oscal", "--today", TODAY])
-            .output()
-            .expect("export");
-        assert_eq!(
-            export.stdout,
-            std::fs::read(out.join("downloads/poam-oscal.json")).expect("read"),
-            "{example}: the site's OSCAL document is the export's"
-        );
+        // Each download is the export run on its own, byte for byte.
+        let same = |file: &str, args: &[&str]| {
+            assert!(
+                stdout_of(&repo, args) == std::fs::read(out.join(file)).expect("read"),
+                "{example}: {file} is not `poam {}`",
+                args.join(" ")
+            );
+        };
+        same("downloads/poam-oscal.json", &["export", "oscal"]);
+        if paths.contains(&"downloads/poam.xlsx") {
+            let mut workbook: calamine::Xlsx<_> =
+                calamine::open_workbook(out.join("downloads/poam.xlsx")).expect("xlsx opens");
+            use calamine::Reader;
+            let sheets = workbook.sheet_names();
+            assert!(sheets.iter().any(|s| s.contains("Open")), "{sheets:?}");
+            let open = workbook.worksheet_range(&sheets[0]).expect("first sheet");
+            assert!(
+                open.rows().count() > 5,
+                "{example}: the items are in the workbook"
+            );
+        }
+        match example {
+            // examples/dod names `component: Navy`: the Navy template.
+            "dod" => same(
+                "downloads/poam-emass.xlsx",
+                &["export", "emass", "--template", "navy"],
+            ),
+            "cmmc" => {
+                same("downloads/poam-export.csv", &["export", "csv"]);
+                same(
+                    "downloads/cmmc-score.json",
+                    &["cmmc", "score", "--format", "json"],
+                );
+            }
+            _ => {}
+        }
+        // The same build again: the same files.
+        let again = site_of(&repo, "site-again");
+        for path in &paths {
+            assert!(
+                std::fs::read(out.join(path)).expect("read")
+                    == std::fs::read(again.join(path)).expect("read"),
+                "{example}: {path} differs between two builds"
+            );
+        }
     }
 }
 

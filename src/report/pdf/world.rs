@@ -58,6 +58,14 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "cr26/pdf/summary.typ",
         include_str!("../../../templates/cr26/pdf/summary.typ"),
     ),
+    (
+        "dod/pdf/summary.typ",
+        include_str!("../../../templates/dod/pdf/summary.typ"),
+    ),
+    (
+        "cmmc/pdf/summary.typ",
+        include_str!("../../../templates/cmmc/pdf/summary.typ"),
+    ),
 ];
 
 /// The fonts compiled in (`templates/pdf/fonts/SOURCES.md` says where they come from).
