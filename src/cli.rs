@@ -751,6 +751,10 @@ pub struct ImportScanArgs {
     /// clean (with --write).
     #[arg(long, requires = "write")]
     pub close_fixed: bool,
+    /// Add every scanned target no inventory asset has to the inventory as a stub asset
+    /// (`added-by-scan.yaml` in the inventory folder), for a person to complete.
+    #[arg(long)]
+    pub add_unknown_assets: bool,
     /// Report format.
     #[arg(long, value_enum, default_value = "human")]
     pub report: ImportReportFormat,

@@ -2,7 +2,8 @@
 //! is written, through the item editor (comments and layout kept).
 //!
 //! A person: the entry's `id` in the people file (the old id joins its `aliases`, so history
-//! and items not yet changed still resolve), the teams' `members`, and every item's `owner`.
+//! and items not yet changed still resolve), the teams' `members`, every inventory asset's
+//! `system_owner` and `application_owner`, and every item's `owner`.
 //! An asset: its `id` in the inventory (the old id joins its `aliases`, so scans and history
 //! naming it still resolve), and every item's `assets:` entry that is the id, alone or with a
 //! ` (port/PROTO)` or ` (package version)` detail after it. An id the inventory does not hold
@@ -95,7 +96,10 @@ pub fn plan(workspace: &Workspace, element: Element, old: &str, new: &str) -> Re
         )));
     }
     match element {
-        Element::Person => plan_people_file(workspace, &mut plan)?,
+        Element::Person => {
+            plan_people_file(workspace, &mut plan)?;
+            plan_inventory_owners(workspace, &mut plan)?;
+        }
         Element::Asset => plan_inventory(workspace, &mut plan)?,
     }
     for file in &workspace.items {
@@ -285,6 +289,47 @@ fn plan_inventory(workspace: &Workspace, plan: &mut Plan) -> Result<(), Error> {
         new: format!("+ {}", plan.old),
     });
     plan.documents.push(doc);
+    Ok(())
+}
+
+/// The inventory's part of a person's rename: every asset's `system_owner` and
+/// `application_owner` that is the old id.
+fn plan_inventory_owners(workspace: &Workspace, plan: &mut Plan) -> Result<(), Error> {
+    let Some(inventory) = &workspace.inventory else {
+        return Ok(());
+    };
+    for (index, source) in inventory.files.iter().enumerate() {
+        let named = inventory.assets.iter().any(|a| {
+            a.file == index
+                && ["system_owner", "application_owner"]
+                    .iter()
+                    .any(|k| a.text(k) == Some(plan.old.as_str()))
+        });
+        let Some(path) = inventory.paths.get(index).filter(|_| named) else {
+            continue;
+        };
+        let mut doc = ItemDocument::from_text(path.clone(), source.text.to_string())?;
+        // One asset per file is a mapping at the root; a group is a list of them.
+        let assets: Vec<(Vec<Key>, String)> = match &doc.node().value {
+            Value::Seq(entries) => (0..entries.len())
+                .map(|i| (vec![Key::from(i)], format!("[{i}].")))
+                .collect(),
+            _ => vec![(Vec::new(), String::new())],
+        };
+        for (at, prefix) in assets {
+            for key in ["system_owner", "application_owner"] {
+                let path = [at.as_slice(), &[Key::from(key)]].concat();
+                let is_old = doc
+                    .get(&path)
+                    .is_some_and(|n| matches!(&n.value, Value::Str(s) if s.trim() == plan.old));
+                if is_old {
+                    doc.set(&path, NewValue::Str(plan.new.clone()))?;
+                    plan.change(&source.name, format!("{prefix}{key}"), plan.old.clone());
+                }
+            }
+        }
+        plan.documents.push(doc);
+    }
     Ok(())
 }
 

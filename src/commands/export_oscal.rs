@@ -50,6 +50,7 @@ pub fn run(args: &ExportOscalArgs, global: &GlobalArgs) -> Result<ExitCode, Erro
         profile,
         marker: marker.as_ref(),
         people: workspace.people.as_ref(),
+        inventory: workspace.inventory.as_ref(),
     };
     emit_with(args.output.as_deref(), |out| oscal::write(&input, out))?;
     // Freeing the items and the history takes a noticeable share of the run.

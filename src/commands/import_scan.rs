@@ -5,10 +5,12 @@ use std::process::ExitCode;
 
 use crate::cli::{GlobalArgs, ImportReportFormat, ImportScanArgs, ScanFormatArg};
 use crate::error::Error;
+use crate::import::assets;
 use crate::import::reconcile::{self, Settings};
 use crate::import::report::{self, Mode};
 use crate::import::scan::{self, ScanFormat};
-use crate::workspace::Workspace;
+use crate::inventory::Inventory;
+use crate::workspace::{display_name, Workspace};
 
 use super::{config, emit, exit_for, today};
 
@@ -30,12 +32,33 @@ pub fn run(args: &ImportScanArgs, global: &GlobalArgs) -> Result<ExitCode, Error
         })
         .collect::<Result<Vec<_>, _>>()?;
     let (mut scans, failed) = scan::parse_all(&files, format);
-    // Items name assets by their inventory id, whatever the scanner called them.
-    let unmatched = workspace
-        .inventory
-        .as_ref()
-        .map(|inventory| crate::import::assets::map_to_inventory(&mut scans, inventory))
+    // Items name assets by their inventory id, whatever the scanner called them. Without an
+    // inventory, `--add-unknown-assets` starts one: every target is unknown.
+    let empty = Inventory::default();
+    let inventory = match &workspace.inventory {
+        Some(inventory) => Some(inventory),
+        None => args.add_unknown_assets.then_some(&empty),
+    };
+    let unmatched = inventory
+        .map(|inventory| assets::map_to_inventory(&mut scans, inventory))
         .unwrap_or_default();
+    let inventory_changes = inventory
+        .map(|inventory| {
+            assets::plan_inventory(
+                &scans,
+                inventory,
+                &unmatched,
+                args.add_unknown_assets,
+                today,
+            )
+        })
+        .unwrap_or_default();
+    let inventory_path = workspace.config.inventory_path().unwrap_or_else(|| {
+        workspace
+            .config
+            .root
+            .join(crate::config::DEFAULT_INVENTORY_DIR)
+    });
     let former_ids = crate::ids::ids_in_history(&workspace.config.items_dir)?;
     let settings = Settings {
         former_ids: &former_ids,
@@ -43,8 +66,16 @@ pub fn run(args: &ImportScanArgs, global: &GlobalArgs) -> Result<ExitCode, Error
     };
     let mut plan = reconcile::plan(&workspace, &scans, &failed, &settings);
     plan.unmatched = unmatched;
+    plan.inventory = inventory_changes;
+    if !plan.inventory.added.is_empty() {
+        let stubs = assets::stubs_path(&inventory_path);
+        plan.inventory.added_to = Some(display_name(&stubs, &workspace.config.root));
+    }
     let mode = if args.write {
         reconcile::apply(&mut plan, &workspace, &settings, args.close_fixed)?;
+        if let Some(inventory) = inventory {
+            assets::write_inventory(&plan.inventory, inventory, &inventory_path)?;
+        }
         Mode::Write {
             close_fixed: args.close_fixed,
         }

@@ -563,6 +563,7 @@ fn oscal_bytes(
         profile,
         marker: marker.as_ref(),
         people: workspace.people.as_ref(),
+        inventory: workspace.inventory.as_ref(),
     };
     let mut out = Vec::new();
     oscal::write(&input, &mut out).map_err(|e| e.to_string())?;

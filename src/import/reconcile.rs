@@ -189,6 +189,8 @@ pub struct Plan {
     pub unreadable_items: Vec<String>,
     /// Scanned targets no inventory asset has (empty without an inventory).
     pub unmatched: Vec<super::assets::Unmatched>,
+    /// What the import changes in the inventory (empty without one).
+    pub inventory: super::assets::InventoryChanges,
 }
 
 /// An existing item, as reconciliation sees it.

@@ -28,6 +28,9 @@ pub struct ImportReport<'p> {
     /// Scanned targets no inventory asset has; absent without any.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub unmatched: &'p [super::assets::Unmatched],
+    /// What the import sets in the inventory; absent without an inventory.
+    #[serde(skip_serializing_if = "super::assets::InventoryChanges::is_empty")]
+    pub inventory: &'p super::assets::InventoryChanges,
 }
 
 impl<'p> ImportReport<'p> {
@@ -42,6 +45,7 @@ impl<'p> ImportReport<'p> {
             not_scanned: plan.not_scanned.iter().map(|n| &n.entry).collect(),
             skipped: &plan.skipped,
             unmatched: &plan.unmatched,
+            inventory: &plan.inventory,
         }
     }
 }
@@ -103,6 +107,36 @@ pub fn render_human(plan: &Plan, mode: Mode) -> String {
                 esc(&unmatched.target),
                 esc(&unmatched.file)
             );
+        }
+    }
+    let inventory = &plan.inventory;
+    if !inventory.scanned.is_empty() || !inventory.missed.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nInventory: {} in the latest scan, {} not ({} `in_latest_scan`{}).",
+            plural(inventory.scanned.len(), "asset"),
+            inventory.missed.len(),
+            verb("would set", "set"),
+            if inventory.scanned.is_empty() {
+                ""
+            } else {
+                ", `last_scanned` and `authenticated_scan` where the scan says"
+            },
+        );
+        for id in &inventory.missed {
+            let _ = writeln!(out, "  not scanned: {}", esc(id));
+        }
+    }
+    if !inventory.added.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} {} to {} (complete their fields):",
+            verb("Would add", "Added"),
+            plural(inventory.added.len(), "stub asset"),
+            esc(inventory.added_to.as_deref().unwrap_or("the inventory")),
+        );
+        for added in &inventory.added {
+            let _ = writeln!(out, "  {}", esc(&added.id));
         }
     }
     if !plan.created.is_empty() {

@@ -687,3 +687,175 @@ fn scanned_targets_become_inventory_ids_and_the_rest_are_listed_unmatched() {
         human.stdout
     );
 }
+
+#[test]
+fn the_import_records_each_asset_in_the_latest_scan_and_adds_stubs_for_unknown_targets() {
+    let dir = repo("");
+    std::fs::create_dir_all(dir.path().join("inventory")).expect("inventory");
+    let hosts = "# Hosts of the test system.\n\
+                 - id: app-01.example.internal   # the application server\n  aliases: [10.0.0.1]\n  in_latest_scan: false\n\
+                 - id: desktop-01\n  aliases: [desktop-lsfl6kc.localdomain]\n  last_scanned: 2022-01-05\n\
+                 - id: db-01\n  ip: 10.0.0.9\n  last_scanned: 2022-02-01\n\
+                 - id: old-01\n  retired: {date: 2021-01-01, reason: gone}\n\
+                 - id: registry.example.io/api:1.0\n  kind: container\n";
+    std::fs::write(dir.path().join("inventory/hosts.yaml"), hosts).expect("write");
+    let scan = add_scan(dir.path(), "nessus/mitre-saf_sample_3hosts.trimmed.nessus");
+    let dry = import(
+        dir.path(),
+        "2026-11-25",
+        &[&scan, "--add-unknown-assets", "--report", "json"],
+    );
+    let report = json(&dry);
+    // 10.0.0.3 is found by its `host-fqdn` tag (an alias of desktop-01, without case), with
+    // its `Credentialed_Scan` tag; 10.0.0.2 is no asset's name.
+    assert_eq!(
+        report["inventory"],
+        serde_json::json!({
+            "scanned": [
+                {"id": "app-01.example.internal", "last_scanned": "2022-03-22", "authenticated_scan": false},
+                {"id": "desktop-01", "last_scanned": "2022-03-22", "authenticated_scan": true},
+            ],
+            "missed": ["db-01"],
+            "added": [
+                {"id": "10.0.0.2", "last_scanned": "2022-03-22", "authenticated_scan": false, "kind": "infrastructure"},
+            ],
+            "added_to": "inventory/added-by-scan.yaml",
+        }),
+        "{report:#}"
+    );
+    assert_eq!(
+        report["unmatched"],
+        serde_json::json!([{"file": scan, "target": "10.0.0.2"}])
+    );
+    // The dry run wrote nothing.
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("inventory/hosts.yaml")).expect("read"),
+        hosts
+    );
+    assert!(!dir.path().join("inventory/added-by-scan.yaml").exists());
+
+    let run = import(
+        dir.path(),
+        "2026-11-25",
+        &[&scan, "--add-unknown-assets", "--write"],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("Inventory: 2 assets in the latest scan, 1 not (set `in_latest_scan`"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "Added 1 stub asset to inventory/added-by-scan.yaml (complete their fields):\n  10.0.0.2\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    // Only the values are added or changed: comments and layout stay; the retired asset and
+    // the container (no container scan was imported) are left alone.
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("inventory/hosts.yaml")).expect("read"),
+        "# Hosts of the test system.\n\
+         - id: app-01.example.internal   # the application server\n  aliases: [10.0.0.1]\n  in_latest_scan: true\n  last_scanned: 2022-03-22\n  authenticated_scan: false\n\
+         - id: desktop-01\n  aliases: [desktop-lsfl6kc.localdomain]\n  last_scanned: 2022-03-22\n  in_latest_scan: true\n  authenticated_scan: true\n\
+         - id: db-01\n  ip: 10.0.0.9\n  last_scanned: 2022-02-01\n  in_latest_scan: false\n\
+         - id: old-01\n  retired: {date: 2021-01-01, reason: gone}\n\
+         - id: registry.example.io/api:1.0\n  kind: container\n"
+    );
+    let stubs =
+        std::fs::read_to_string(dir.path().join("inventory/added-by-scan.yaml")).expect("stubs");
+    assert!(
+        stubs.contains(&format!(
+            "- id: 10.0.0.2\n  kind: infrastructure\n  ip: [10.0.0.2]\n  dns: splunk.cmoo.rs\n  authenticated_scan: false\n  in_latest_scan: true\n  last_scanned: 2022-03-22\n  comments: added from {scan}\n"
+        )),
+        "{stubs}"
+    );
+    // Items name the assets by their ids, the stub's too.
+    let items: String = std::fs::read_dir(dir.path().join("poams"))
+        .expect("poams")
+        .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("item"))
+        .collect();
+    assert!(items.contains("desktop-01 ("), "{items}");
+    assert!(!items.contains("10.0.0.3"), "{items}");
+
+    // Lint now has real data: the missed asset is reported, the scanned ones are not (a month
+    // after the scan); the stub is found, and lacks the IIW's mandatory fields.
+    let lint = poam()
+        .current_dir(dir.path())
+        .args(["--today", "2022-04-01", "lint", "--format", "json"])
+        .output()
+        .expect("lint");
+    let findings: serde_json::Value = serde_json::from_slice(&lint.stdout).expect("json");
+    let of = |code: &str| -> Vec<String> {
+        findings["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|f| f["code"] == code)
+            .map(|f| f["message"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    let not_scanned = of("inventory-not-scanned");
+    assert_eq!(not_scanned.len(), 1, "{not_scanned:?}");
+    assert!(not_scanned[0].contains("`db-01`"), "{not_scanned:?}");
+    assert!(of("asset-unknown").is_empty(), "{:?}", of("asset-unknown"));
+    assert!(of("inventory-missing-field")
+        .iter()
+        .any(|m| m.contains("`10.0.0.2`")));
+
+    // A second import changes nothing.
+    let before = (
+        std::fs::read(dir.path().join("inventory/hosts.yaml")).expect("read"),
+        std::fs::read(dir.path().join("inventory/added-by-scan.yaml")).expect("read"),
+    );
+    let again = import(
+        dir.path(),
+        "2026-11-25",
+        &[&scan, "--add-unknown-assets", "--write", "--report", "json"],
+    );
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(json(&again)["unmatched"].is_null(), "{}", again.stdout);
+    let after = (
+        std::fs::read(dir.path().join("inventory/hosts.yaml")).expect("read"),
+        std::fs::read(dir.path().join("inventory/added-by-scan.yaml")).expect("read"),
+    );
+    assert!(before == after, "the second import changed the inventory");
+}
+
+#[test]
+fn add_unknown_assets_appends_to_the_stub_file_and_starts_an_inventory_when_there_is_none() {
+    let dir = repo("");
+    let trivy = add_scan(dir.path(), "trivy/trivy_alpine-310.json");
+    let run = import(
+        dir.path(),
+        "2026-11-25",
+        &[&trivy, "--add-unknown-assets", "--write"],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let stubs =
+        std::fs::read_to_string(dir.path().join("inventory/added-by-scan.yaml")).expect("stubs");
+    assert!(stubs.contains("  kind: container\n"), "{stubs}");
+    assert!(!stubs.contains("ip:"), "{stubs}");
+    // A second scan's unknown target joins the same file, the first stub kept.
+    let nessus = add_scan(
+        dir.path(),
+        "nessus/defectdojo_nessus_with_cvssv3.trimmed.nessus",
+    );
+    let run = import(
+        dir.path(),
+        "2026-11-25",
+        &[&nessus, "--add-unknown-assets", "--write"],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let after =
+        std::fs::read_to_string(dir.path().join("inventory/added-by-scan.yaml")).expect("stubs");
+    assert!(after.starts_with(&stubs), "{after}");
+    assert!(
+        after.contains("- id: testphp.vulnweb.com\n  kind: infrastructure\n  ip:\n    - 44.228.249.3\n  dns: testphp.vulnweb.com\n  authenticated_scan: false\n"),
+        "{after}"
+    );
+    // The container stub is a container: the network scan does not mark it missed.
+    assert!(!run.stdout.contains("not scanned:"), "{}", run.stdout);
+}

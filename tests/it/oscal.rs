@@ -376,7 +376,13 @@ fn people_become_parties_and_owners_point_at_them() {
         .collect();
     assert_eq!(
         roles,
-        ["cloud-service-provider", "approver", "isso", "system-owner"]
+        [
+            "cloud-service-provider",
+            "asset-owner",
+            "approver",
+            "isso",
+            "system-owner"
+        ]
     );
     let isso = metadata["responsible-parties"]
         .as_array()
@@ -1019,9 +1025,105 @@ proptest! {
             profile: poam::profiles::of(poam::policy::Profile::default()),
             marker: None,
             people: None,
+            inventory: None,
         }).expect("renders");
         let doc: Value = serde_json::from_str(&text).expect("JSON");
         assert_valid(&doc, &text);
         prop_assert_eq!(fedramp_problems(&doc), Vec::<String>::new());
+    }
+}
+
+#[test]
+fn inventory_assets_become_inventory_items_and_observations_point_at_them() {
+    let dir = demo();
+    let (_, doc) = export_ok(dir.path());
+    let poam = &doc["plan-of-action-and-milestones"];
+    let inventory = poam["local-definitions"]["inventory-items"]
+        .as_array()
+        .expect("inventory-items");
+    let prop = |item: &Value, name: &str| -> Option<String> {
+        item["props"]
+            .as_array()?
+            .iter()
+            .find(|p| p["name"] == name)
+            .and_then(|p| p["value"].as_str().map(str::to_owned))
+    };
+    let by_id: BTreeMap<String, &Value> = inventory
+        .iter()
+        .map(|i| (prop(i, "asset-id").expect("asset-id"), i))
+        .collect();
+    // Every inventory asset is there, by its unique asset identifier, with the IIW's columns
+    // under FedRAMP's prop names.
+    let okta = by_id["example-saas.okta.com"];
+    assert_eq!(prop(okta, "ipv4-address").as_deref(), Some("10.20.60.1"));
+    assert_eq!(prop(okta, "virtual").as_deref(), Some("yes"));
+    assert_eq!(prop(okta, "public").as_deref(), Some("yes"));
+    assert_eq!(
+        prop(okta, "baseline-configuration-name").as_deref(),
+        Some("Okta tenant hardening baseline v2")
+    );
+    assert_eq!(prop(okta, "vendor-name").as_deref(), Some("Okta"));
+    assert_eq!(
+        prop(okta, "software-name").as_deref(),
+        Some("Okta Workforce Identity Cloud")
+    );
+    assert_eq!(
+        prop(okta, "diagram-label").as_deref(),
+        Some("Identity provider")
+    );
+    assert_eq!(
+        prop(okta, "function").as_deref(),
+        Some("Workforce single sign-on and MFA")
+    );
+    // V-1006 names the tenant by an alias: its observation points at the asset's item, and
+    // no inventory item is made of the alias.
+    assert!(!by_id.contains_key("Okta tenant example-saas.okta.com"));
+    let observation = poam["observations"]
+        .as_array()
+        .expect("observations")
+        .iter()
+        .find(|o| {
+            o["subjects"].as_array().is_some_and(|s| {
+                s.iter()
+                    .any(|s| s["title"] == "Okta tenant example-saas.okta.com")
+            })
+        })
+        .expect("V-1006's observation");
+    let subject = observation["subjects"]
+        .as_array()
+        .expect("subjects")
+        .iter()
+        .find(|s| s["type"] == "inventory-item")
+        .expect("an inventory-item subject");
+    assert_eq!(subject["subject-uuid"], okta["uuid"]);
+    // An owner that is a people-file entry is the asset's responsible party, in a role the
+    // metadata defines.
+    let web = inventory
+        .iter()
+        .find(|i| i["responsible-parties"].is_array())
+        .expect("an asset with an owner");
+    let party = &web["responsible-parties"][0];
+    assert_eq!(party["role-id"], "asset-owner");
+    let team = poam["metadata"]["parties"]
+        .as_array()
+        .expect("parties")
+        .iter()
+        .find(|p| p["short-name"] == "platform-team")
+        .expect("the team's party");
+    assert_eq!(party["party-uuids"], serde_json::json!([team["uuid"]]));
+    // Every subject of type inventory-item names an inventory item.
+    let uuids: BTreeSet<&str> = inventory
+        .iter()
+        .filter_map(|i| i["uuid"].as_str())
+        .collect();
+    for observation in poam["observations"].as_array().expect("observations") {
+        for subject in observation["subjects"].as_array().into_iter().flatten() {
+            if subject["type"] == "inventory-item" {
+                assert!(
+                    uuids.contains(subject["subject-uuid"].as_str().unwrap_or("")),
+                    "{subject}"
+                );
+            }
+        }
     }
 }

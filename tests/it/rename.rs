@@ -289,3 +289,22 @@ fn an_asset_the_inventory_does_not_hold_is_renamed_in_the_items_only_and_taken_i
         "{stdout}"
     );
 }
+
+#[test]
+fn a_team_renamed_is_renamed_as_the_inventory_assets_owner_too() {
+    let dir = demo();
+    let (code, stdout, stderr) = rename(
+        dir.path(),
+        &["person", "platform-team", "platform", "--write"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("inventory/web.yaml: [0].system_owner: `platform-team` -> `platform`"),
+        "{stdout}"
+    );
+    let web = fs::read_to_string(dir.path().join("inventory/web.yaml")).expect("read");
+    assert!(!web.contains("platform-team"), "{web}");
+    assert!(web.contains("  system_owner: platform\n"), "{web}");
+    let people = fs::read_to_string(dir.path().join("people.yaml")).expect("read");
+    assert!(people.contains("- id: platform\n"), "{people}");
+}

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::model::*;
 use super::{risk_status, ExportInput, ItemLog, FEDRAMP_NS, OSCAL_VERSION};
+use crate::inventory::{Asset, AssetKind};
 use crate::model::item::normalize_control;
 use crate::view::{ItemView, MilestoneChangeView, MilestoneView};
 
@@ -107,6 +108,27 @@ fn deviation_value(status: Option<&str>) -> Option<&'static str> {
         "approved" => Some("approved"),
         "withdrawn" => Some("withdrawn"),
         _ => None,
+    }
+}
+
+/// Pushes `text` (an IIW "Name and Version" cell) as `name_prop`, with its last word as
+/// `version_prop` when that word holds a digit and something precedes it (`Ubuntu 22.04`:
+/// `Ubuntu` and `22.04`); else the whole text as the name.
+fn push_name_version(
+    props: &mut Vec<Prop>,
+    text: &str,
+    name_prop: &'static str,
+    version_prop: &'static str,
+) {
+    let text = text.trim();
+    match text.rsplit_once(char::is_whitespace) {
+        Some((name, version))
+            if !name.trim().is_empty() && version.bytes().any(|b| b.is_ascii_digit()) =>
+        {
+            props.push(Prop::oscal(name_prop, name.trim().to_owned()));
+            props.push(Prop::oscal(version_prop, version.to_owned()));
+        }
+        _ => props.push(Prop::oscal(name_prop, text.to_owned())),
     }
 }
 
@@ -269,7 +291,13 @@ impl<'a> Builder<'a> {
 
     /// Everything of the document that is not an item's: shared definitions, metadata, the
     /// system's back-matter resource.
-    pub(super) fn head(&self, definitions: Definitions) -> Head {
+    pub(super) fn head(&self, mut definitions: Definitions) -> Head {
+        self.inventory_items(&mut definitions);
+        let asset_roles: BTreeSet<String> = definitions
+            .inventory
+            .values()
+            .flat_map(|i| i.responsible_parties.iter().map(|r| r.role_id.clone()))
+            .collect();
         let components: Vec<Component> = definitions.components.into_values().collect();
         let inventory_items: Vec<InventoryItem> = definitions.inventory.into_values().collect();
         let local_definitions =
@@ -280,7 +308,7 @@ impl<'a> Builder<'a> {
         let system_resource = self.system_resource();
         Head {
             uuid: self.uuid(&["document"]),
-            metadata: self.metadata(definitions.owners),
+            metadata: self.metadata(definitions.owners, asset_roles),
             import_ssp: ImportSsp {
                 href: format!("#{}", system_resource.uuid),
             },
@@ -294,7 +322,7 @@ impl<'a> Builder<'a> {
         opt_line(self.input.system.name.as_ref())
     }
 
-    fn metadata(&self, owners: BTreeMap<String, Party>) -> Metadata {
+    fn metadata(&self, owners: BTreeMap<String, Party>, asset_roles: BTreeSet<String>) -> Metadata {
         let system = self.input.system;
         let title = match self.system_name() {
             Some(name) => format!("{name} Plan of Action and Milestones (POA&M)"),
@@ -319,6 +347,18 @@ impl<'a> Builder<'a> {
             role_id: "cloud-service-provider".to_owned(),
             party_uuids: vec![self.csp_party.clone()],
         }];
+        for role in asset_roles {
+            if !people_roles.contains_key(&role) {
+                let title = match role.as_str() {
+                    "asset-owner" => "Asset Owner",
+                    _ => "Asset Administrator",
+                };
+                roles.push(Role {
+                    id: role,
+                    title: title.to_owned(),
+                });
+            }
+        }
         for (role, party_uuids) in people_roles {
             roles.push(Role {
                 id: role.clone(),
@@ -580,14 +620,26 @@ impl<'a> Builder<'a> {
         let mut subjects = Vec::new();
         for asset in &view.assets {
             let Some(asset) = line(asset) else { continue };
-            let uuid = self.uuid(&["asset", &asset]);
-            defs.inventory
-                .entry(asset.clone())
-                .or_insert_with(|| InventoryItem {
-                    uuid: uuid.clone(),
-                    description: asset.clone(),
-                    props: vec![Prop::oscal("asset-id", asset.clone())],
-                });
+            let known = self
+                .input
+                .inventory
+                .and_then(|inventory| inventory.resolve_entry(&asset))
+                .map(|found| found.asset());
+            let key = known.map_or_else(|| asset.clone(), |a| a.id.value.clone());
+            let uuid = self.uuid(&["asset", &key]);
+            if !defs.inventory.contains_key(&key) {
+                let item = match known {
+                    Some(known) => self.inventory_item(defs, known),
+                    None => InventoryItem {
+                        uuid: uuid.clone(),
+                        description: asset.clone(),
+                        props: vec![Prop::oscal("asset-id", asset.clone())],
+                        responsible_parties: Vec::new(),
+                        remarks: None,
+                    },
+                };
+                defs.inventory.insert(key, item);
+            }
             subjects.push(Subject {
                 subject_uuid: uuid,
                 kind: "inventory-item",
@@ -620,6 +672,146 @@ impl<'a> Builder<'a> {
             });
         }
         subjects
+    }
+
+    /// Every asset of the inventory (the first of a repeated id; a retired one only when an
+    /// item names it) as an inventory item, as the SSP's inventory is copied into a POA&M.
+    pub(super) fn inventory_items(&self, defs: &mut Definitions) {
+        let Some(inventory) = self.input.inventory else {
+            return;
+        };
+        for asset in &inventory.assets {
+            let id = &asset.id.value;
+            if !inventory.is_first(asset)
+                || defs.inventory.contains_key(id)
+                || asset.is_retired(self.input.today)
+            {
+                continue;
+            }
+            let item = self.inventory_item(defs, asset);
+            defs.inventory.insert(id.clone(), item);
+        }
+    }
+
+    /// One inventory asset with the Integrated Inventory Workbook's columns as FedRAMP's
+    /// OSCAL props (GSA's flat IIW mapping): `asset-id`, `ipv4-address`/`ipv6-address`,
+    /// `virtual`, `public`, `fqdn` (or `uri`), `netbios-name`, `mac-address`,
+    /// `allows-authenticated-scan`, `baseline-configuration-name`, `os-name`/`os-version`,
+    /// `physical-location`, `asset-type`, `hardware-model`, `is-scanned`, `vendor-name`,
+    /// `software-name`/`version`, `patch-level`, `diagram-label`, `serial-number`, `vlan-id`,
+    /// `function`, and `vendor-name` and `scan-type` in FedRAMP's namespace (its extension
+    /// registry has those two, not `diagram-label`); `end-of-life` in poam's namespace
+    /// (FedRAMP names none); comments as remarks; the system and application owners as
+    /// responsible parties `asset-owner` and `asset-administrator` (a people-file entry's
+    /// party, else a party of that name).
+    fn inventory_item(&self, defs: &mut Definitions, asset: &Asset) -> InventoryItem {
+        let yes_no = |yes: bool| if yes { "yes" } else { "no" }.to_owned();
+        let mut props = vec![Prop::oscal("asset-id", asset.id.value.clone())];
+        for ip in asset.list("ip") {
+            let name = match ip.value.parse::<std::net::IpAddr>() {
+                Ok(std::net::IpAddr::V6(_)) => "ipv6-address",
+                _ => "ipv4-address",
+            };
+            props.push(Prop::oscal(name, ip.value.clone()));
+        }
+        for (key, name) in [("virtual", "virtual"), ("public", "public")] {
+            if let Some(yes) = asset.yes_no(key) {
+                props.push(Prop::oscal(name, yes_no(yes)));
+            }
+        }
+        if let Some(dns) = asset.text("dns") {
+            let name = if dns.contains("://") { "uri" } else { "fqdn" };
+            props.push(Prop::oscal(name, dns.to_owned()));
+        }
+        for (key, name) in [("netbios", "netbios-name"), ("mac", "mac-address")] {
+            if let Some(text) = asset.text(key) {
+                props.push(Prop::oscal(name, text.to_owned()));
+            }
+        }
+        if let Some(yes) = asset.yes_no("authenticated_scan") {
+            props.push(Prop::oscal("allows-authenticated-scan", yes_no(yes)));
+        }
+        if let Some(text) = asset.text("baseline_configuration") {
+            props.push(Prop::oscal("baseline-configuration-name", text.to_owned()));
+        }
+        if let Some(os) = asset.text("os") {
+            push_name_version(&mut props, os, "os-name", "os-version");
+        }
+        for (key, name) in [
+            ("location", "physical-location"),
+            ("asset_type", "asset-type"),
+            ("hardware_model", "hardware-model"),
+        ] {
+            if let Some(text) = asset.text(key) {
+                props.push(Prop::oscal(name, text.to_owned()));
+            }
+        }
+        if let Some(yes) = asset.yes_no("in_latest_scan") {
+            props.push(Prop::oscal("is-scanned", yes_no(yes)));
+        }
+        if let Some(text) = asset.text("software_vendor") {
+            props.push(Prop::fedramp("vendor-name", text.to_owned()));
+        }
+        if let Some(software) = asset.text("software") {
+            push_name_version(&mut props, software, "software-name", "version");
+        }
+        if let Some(text) = asset.text("patch_level") {
+            props.push(Prop::oscal("patch-level", text.to_owned()));
+        }
+        if let Some(text) = asset.text("diagram_label") {
+            props.push(Prop::oscal("diagram-label", text.to_owned()));
+        }
+        for (key, name) in [
+            ("serial", "serial-number"),
+            ("vlan", "vlan-id"),
+            ("function", "function"),
+        ] {
+            if let Some(text) = asset.text(key) {
+                props.push(Prop::oscal(name, text.to_owned()));
+            }
+        }
+        if let Some(date) = asset.date("end_of_life") {
+            props.push(Prop::poam("end-of-life", date.to_string()));
+        }
+        let scan_type = match asset.kind() {
+            AssetKind::Infrastructure | AssetKind::Container => Some("infrastructure"),
+            AssetKind::Database => Some("database"),
+            AssetKind::Software => None,
+        };
+        if let Some(scan_type) = scan_type {
+            props.push(Prop::fedramp("scan-type", scan_type.to_owned()));
+        }
+        let mut responsible_parties = Vec::new();
+        for (key, role) in [
+            ("system_owner", "asset-owner"),
+            ("application_owner", "asset-administrator"),
+        ] {
+            let Some(name) = asset.text(key).and_then(line) else {
+                continue;
+            };
+            let party = match self.input.people.and_then(|p| p.get(&name)) {
+                Some(person) => self.person_party(&person.id.value),
+                None => {
+                    let uuid = self.uuid(&["party", "owner", &name]);
+                    defs.owners
+                        .entry(name.clone())
+                        .or_insert_with(|| Party::named(uuid.clone(), "person", name));
+                    uuid
+                }
+            };
+            responsible_parties.push(ResponsibleParty {
+                role_id: role.to_owned(),
+                party_uuids: vec![party],
+            });
+        }
+        let kind = asset.kind().as_str();
+        InventoryItem {
+            uuid: self.uuid(&["asset", &asset.id.value]),
+            description: format!("{} ({kind} asset of the inventory).", asset.id.value),
+            props,
+            responsible_parties,
+            remarks: asset.text("comments").map(str::to_owned),
+        }
     }
 
     /// Adds the shared definitions `view` uses, as building its objects does.

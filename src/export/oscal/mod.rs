@@ -26,6 +26,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::config::System;
 use crate::history::{History, ItemHistory};
+use crate::inventory::Inventory;
 use crate::model::item::Item;
 use crate::people::People;
 use crate::profiles::{ExportMarker, SystemProfile};
@@ -64,6 +65,9 @@ pub struct ExportInput<'a> {
     /// The people file: its entries become `metadata.parties` (their roles, roles and
     /// responsible parties), and an item whose `owner` is one of them points at its party.
     pub people: Option<&'a People>,
+    /// The inventory: its assets become `local-definitions.inventory-items` (FedRAMP's prop
+    /// names), and an item's asset that resolves to one (by id or alias) points at it.
+    pub inventory: Option<&'a Inventory>,
 }
 
 /// What git history says about one item, for its risk log.

@@ -174,10 +174,15 @@ pub(super) struct ComponentStatus {
 }
 
 #[derive(Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub(super) struct InventoryItem {
     pub(super) uuid: String,
     pub(super) description: String,
     pub(super) props: Vec<Prop>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) responsible_parties: Vec<ResponsibleParty>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) remarks: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -345,6 +345,7 @@ mod tests {
                 profile: crate::profiles::of(policy().profile),
                 marker: None,
                 people: None,
+                inventory: None,
             };
             let mut expected = serde_json::to_string_pretty(&document(&input)).expect("json");
             expected.push('\n');

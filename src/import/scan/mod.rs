@@ -27,6 +27,8 @@ mod trivy;
 mod xml;
 mod zap;
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
@@ -83,6 +85,9 @@ pub struct Scan {
     /// Every target the scan reached, with or without findings, sorted and unique. Network
     /// scans list hosts, container scans the image, SARIF the files, ZAP the sites.
     pub assets_scanned: Vec<String>,
+    /// What the file says about some of `assets_scanned` beyond their name (Nessus host
+    /// tags), by target.
+    pub targets: BTreeMap<String, TargetInfo>,
     pub findings: Vec<Finding>,
     /// Rows or elements that could not be converted; the rest of the file was read.
     pub problems: Vec<ScanProblem>,
@@ -96,6 +101,7 @@ impl Scan {
             format,
             scanned_at: None,
             assets_scanned: Vec::new(),
+            targets: BTreeMap::new(),
             findings: Vec::new(),
             problems: Vec::new(),
         }
@@ -122,6 +128,18 @@ impl Scan {
         for asset in &mut self.assets_scanned {
             cap(asset, TextCaps::LINE);
         }
+        self.targets = std::mem::take(&mut self.targets)
+            .into_iter()
+            .map(|(mut target, mut info)| {
+                cap(&mut target, TextCaps::LINE);
+                for name in &mut info.names {
+                    cap(name, TextCaps::LINE);
+                }
+                info.names.sort();
+                info.names.dedup();
+                (target, info)
+            })
+            .collect();
         self.assets_scanned.sort();
         self.assets_scanned.dedup();
         self
@@ -133,6 +151,15 @@ impl Scan {
             reason: reason.into(),
         });
     }
+}
+
+/// A scanned target's other names and whether the scan logged in to it, where the file says.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TargetInfo {
+    /// Other names of the target (IP address, FQDN, NetBIOS name), as the scanner found them.
+    pub names: Vec<String>,
+    /// Whether the scan was authenticated (credentialed) on this target.
+    pub credentialed: Option<bool>,
 }
 
 /// One vulnerability (or failed check) on one asset, as the scanner reported it.

@@ -3,7 +3,9 @@
 //!
 //! - Every `ReportHost` is a scanned asset, findings or not. Hosts in the policy's TARGET
 //!   list without a `ReportHost` did not answer: they are not scanned (a missing host is not
-//!   a fix), so TARGET is not read.
+//!   a fix), so TARGET is not read. Its `host-ip`, `host-fqdn` and `netbios-name` tags are
+//!   its other names (to find it in the inventory), its `Credentialed_Scan` tag whether the
+//!   scan was authenticated.
 //! - The scan date is the earliest `HOST_START_TIMESTAMP` (else `HOST_START`) of the hosts.
 //! - Severity 0 is informational. So is an item without a CVSS score whose `risk_factor` is
 //!   "None" or missing, outside compliance checks: 2009-era files (ruby-nessus' example) rate
@@ -82,7 +84,21 @@ struct Host {
     item_count: usize,
     start_timestamp: Option<NaiveDate>,
     start_text: Option<NaiveDate>,
+    /// The host's other names (`host-ip`, `host-fqdn`, `netbios-name` tags).
+    names: Vec<String>,
+    /// The `Credentialed_Scan` tag: whether Nessus logged in to the host.
+    credentialed: Option<bool>,
 }
+
+/// The host tags that are read; others can be large (`pd-*`).
+const HOST_TAGS: &[&str] = &[
+    "HOST_START",
+    "HOST_START_TIMESTAMP",
+    "Credentialed_Scan",
+    "host-ip",
+    "host-fqdn",
+    "netbios-name",
+];
 
 /// Which text is being collected and into what.
 enum Capture {
@@ -140,9 +156,8 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Scan, ScanError> {
                         });
                     }
                     "tag" if host.is_some() && item.is_none() => {
-                        // Only the start stamps are read; other tags can be large (pd-*).
                         let name = xml::attribute(&element, "name").unwrap_or_default();
-                        if name == "HOST_START" || name == "HOST_START_TIMESTAMP" {
+                        if HOST_TAGS.contains(&name.as_str()) {
                             capture = Capture::HostTag(name);
                             text.clear();
                         }
@@ -188,6 +203,13 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Scan, ScanError> {
                         if let Some(date) = host.start_timestamp.or(host.start_text) {
                             host_dates.push(date);
                         }
+                        let info = super::TargetInfo {
+                            names: host.names,
+                            credentialed: host.credentialed,
+                        };
+                        if info != super::TargetInfo::default() {
+                            scan.targets.insert(host.name.clone(), info);
+                        }
                         scan.assets_scanned.push(host.name);
                     }
                 }
@@ -201,7 +223,19 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Scan, ScanError> {
                         match name.as_str() {
                             "HOST_START_TIMESTAMP" => host.start_timestamp = unix_date(&text),
                             "HOST_START" => host.start_text = ctime_date(&text),
-                            _ => {}
+                            "Credentialed_Scan" => {
+                                host.credentialed = match text.trim() {
+                                    t if t.eq_ignore_ascii_case("true") => Some(true),
+                                    t if t.eq_ignore_ascii_case("false") => Some(false),
+                                    _ => None,
+                                }
+                            }
+                            _ => {
+                                let other = text.trim();
+                                if !other.is_empty() && other != host.name {
+                                    host.names.push(other.to_owned());
+                                }
+                            }
                         }
                     }
                     capture = Capture::None;
