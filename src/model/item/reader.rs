@@ -132,7 +132,7 @@ impl Reader<'_> {
                 Some(key) => {
                     let blank = match &entry.value.value {
                         Value::Null => true,
-                        Value::Str(s) => s.trim().is_empty(),
+                        Value::Str(s) => is_blank(s),
                         _ => false,
                     };
                     if blank {
@@ -164,7 +164,7 @@ impl Reader<'_> {
     ) -> Option<Sp<String>> {
         match &node.value {
             Value::Null => None,
-            Value::Str(s) if s.trim().is_empty() => None,
+            Value::Str(s) if is_blank(s) => None,
             Value::Str(s) => {
                 self.control_character(s, node.span, path, |c| c == '\n' || c == '\t');
                 Some(Sp::new(s.clone(), node.span))
@@ -814,6 +814,13 @@ fn may_hold_escaped_control(source: &str) -> bool {
     crate::bytes::any_byte(source.as_bytes(), |b| {
         ((b != b'\n') & !(b' '..=b'~').contains(&b)) | (b == b'\\')
     })
+}
+
+/// Whether `text` holds nothing but whitespace: what `trim().is_empty()` says, without trimming
+/// both ends of every value (the 10,000-item lint read 292,000 values through `trim`: 15 M of its
+/// 1,050 M instructions, callgrind, 2026-12-07).
+fn is_blank(text: &str) -> bool {
+    text.chars().all(char::is_whitespace)
 }
 
 #[cfg(test)]
