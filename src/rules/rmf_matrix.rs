@@ -23,13 +23,14 @@
 //! wrong.
 //!
 //! ## Automatic fix
-//! None: `poam lint --fix` leaves this finding to you.
+//! Unsafe (`--unsafe-fixes`): the value the matrix gives replaces the written one. It is
+//! unsafe because the inputs may be what is wrong.
 //!
 //! ## FedRAMP reference
 //! Not a FedRAMP rule: the eMASS POA&M templates' Instructions (Navy C1:I20, the same table as
 //! NIST SP 800-30 Rev 1 Table I-2).
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Fix, FixValue, Safety};
 use crate::model::rmf::Level;
 use crate::model::{Sp, Span};
 use crate::policy::dod::matrix;
@@ -67,7 +68,13 @@ pub fn check(ctx: &ItemContext, out: &mut Vec<Diagnostic>) {
                         ),
                     )
                     .with_label(format!("should be {}", right.name()))
-                    .with_help(format!("write `{key}: {}`", right.name())),
+                    .with_help(format!("write `{key}: {}`", right.name()))
+                    .with_fix(Fix::replace(
+                        Safety::Unsafe,
+                        format!("write `{key}: {}`", right.name()),
+                        span,
+                        FixValue::Text(right.name().to_owned()),
+                    )),
                 );
             }
         };
