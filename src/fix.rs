@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostic, Fix, FixValue, Safety};
 use crate::edit::{EditError, ItemDocument, Key, NewValue};
 use crate::model::{Node, Span, Value};
+use crate::output::FolderSyncs;
 
 /// The fix of `finding` that may be applied: safe ones always, unsafe ones when asked.
 pub fn wanted(finding: &Diagnostic, unsafe_fixes: bool) -> Option<&Fix> {
@@ -103,6 +104,8 @@ pub fn fix_files(
         }
     }
     let files: Vec<(&str, Vec<&Fix>)> = by_file.into_iter().collect();
+    // One sync per folder after all the saves, not one per file.
+    let folder_syncs = FolderSyncs::new();
     let results: Vec<Result<Option<FileFix>, EditError>> = files
         .par_iter()
         .map(|(name, fixes)| {
@@ -114,7 +117,7 @@ pub fn fix_files(
                 return Ok(None);
             }
             if write {
-                doc.save()?;
+                doc.save_deferring_folder_sync(&folder_syncs)?;
             }
             Ok(Some(FileFix {
                 name: (*name).to_owned(),
@@ -124,12 +127,17 @@ pub fn fix_files(
             }))
         })
         .collect();
+    // The files written before a failure are synced too.
+    let synced = folder_syncs
+        .sync()
+        .map_err(|(path, source)| EditError::Write { path, source });
     let mut fixed = Vec::new();
     for result in results {
         if let Some(file) = result? {
             fixed.push(file);
         }
     }
+    synced?;
     Ok(fixed)
 }
 

@@ -34,7 +34,65 @@ pub fn replace_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     replace_atomically_with(path, |file| file.write_all(contents))
 }
 
+/// Like [`replace_atomically`], but the folder is not synced here: it is noted in `syncs`,
+/// whose [`FolderSyncs::sync`] syncs each folder once after a batch of replacements. Each file
+/// is still replaced whole or not at all; only the new names' survival of a crash waits for the
+/// batch's end. (`lint --fix` of 10,000 files: 3.6 s with a folder sync per file, most of it
+/// waiting for the disk; 2026-12-07.)
+pub fn replace_atomically_deferring_folder_sync(
+    path: &Path,
+    contents: &[u8],
+    syncs: &FolderSyncs,
+) -> std::io::Result<()> {
+    replace_unsynced(path, |file| file.write_all(contents))?;
+    syncs.note(parent(path));
+    Ok(())
+}
+
+/// The folders of a batch of replacements, synced once each at its end.
+#[derive(Debug, Default)]
+pub struct FolderSyncs {
+    folders: std::sync::Mutex<std::collections::BTreeSet<PathBuf>>,
+}
+
+impl FolderSyncs {
+    pub fn new() -> FolderSyncs {
+        FolderSyncs::default()
+    }
+
+    fn note(&self, dir: &Path) {
+        let mut folders = self
+            .folders
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !folders.contains(dir) {
+            folders.insert(dir.to_path_buf());
+        }
+    }
+
+    /// Syncs every noted folder; the first failure is returned with its folder.
+    pub fn sync(self) -> Result<(), (PathBuf, std::io::Error)> {
+        let folders = self
+            .folders
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        folders
+            .into_iter()
+            .try_for_each(|folder| sync_folder(&folder).map_err(|err| (folder, err)))
+    }
+}
+
 fn replace_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    replace_unsynced(path, write)?;
+    sync_folder(parent(path))
+}
+
+/// Writes through a synced temporary file renamed over `path`; the folder is the caller's to
+/// sync.
+fn replace_unsynced(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
@@ -51,7 +109,7 @@ fn replace_atomically_with(
     }
     temp.as_file().sync_all()?;
     temp.persist(path).map_err(|e| e.error)?;
-    sync_folder(dir)
+    Ok(())
 }
 
 /// Several files replaced as one change: each new content is first written to a synced

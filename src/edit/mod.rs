@@ -39,7 +39,7 @@ use chrono::NaiveDate;
 use serde_json::Value as Json;
 
 use crate::model::{Node, Span, Value};
-use crate::output::{create_atomically, ReplaceSet, Staging};
+use crate::output::{create_atomically, FolderSyncs, ReplaceSet, Staging};
 use crate::parse;
 
 mod emit;
@@ -339,6 +339,16 @@ impl ItemDocument {
     /// no longer holds the bytes it was read from; a failed write leaves the file as it was
     /// and no temporary file behind. The lock is released when this returns.
     pub fn save(&mut self) -> Result<(), EditError> {
+        self.save_noting(None)
+    }
+
+    /// Like [`ItemDocument::save`], but the file's folder is noted in `syncs` to be synced
+    /// once at the end of a batch of saves ([`FolderSyncs::sync`]) instead of now.
+    pub fn save_deferring_folder_sync(&mut self, syncs: &FolderSyncs) -> Result<(), EditError> {
+        self.save_noting(Some(syncs))
+    }
+
+    fn save_noting(&mut self, syncs: Option<&FolderSyncs>) -> Result<(), EditError> {
         let lock = match self.lock.take() {
             Some(lock) => lock,
             None => match lock_file(&self.path) {
@@ -354,7 +364,7 @@ impl ItemDocument {
                 Err(other) => return Err(other),
             },
         };
-        let result = self.save_locked();
+        let result = self.save_locked(syncs);
         drop(lock);
         result
     }
@@ -395,7 +405,7 @@ impl ItemDocument {
         Ok(true)
     }
 
-    fn save_locked(&mut self) -> Result<(), EditError> {
+    fn save_locked(&mut self, syncs: Option<&FolderSyncs>) -> Result<(), EditError> {
         let now = match std::fs::read(&self.path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -418,7 +428,18 @@ impl ItemDocument {
         if now == self.text.as_bytes() {
             return Ok(());
         }
-        write_atomic(&self.path, &self.text)?;
+        match syncs {
+            None => write_atomic(&self.path, &self.text)?,
+            Some(syncs) => crate::output::replace_atomically_deferring_folder_sync(
+                &self.path,
+                self.text.as_bytes(),
+                syncs,
+            )
+            .map_err(|source| EditError::Write {
+                path: self.path.clone(),
+                source,
+            })?,
+        }
         self.on_disk = self.text.clone().into_bytes();
         Ok(())
     }
