@@ -174,8 +174,11 @@ impl SystemProfile for Cmmc {
         }
     }
 
-    fn site_csv(&self, _views: &[ItemView]) -> Option<String> {
-        None
+    /// The 800-171 requirement beside the standing (the closeout is the next deadline).
+    fn site_csv(&self, views: &[ItemView]) -> Option<String> {
+        let columns: [super::CsvColumn; 1] =
+            [("requirement", |v| v.requirement.clone().unwrap_or_default())];
+        Some(super::standing_csv(views, &columns))
     }
 
     // Writing and exchange

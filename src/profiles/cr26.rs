@@ -763,19 +763,6 @@ fn report_overdue(
 
 /// A CSV cell: quoted when needed; a leading `=`, `+`, `-`, `@` is neutralised so spreadsheet
 /// programs do not run item text as a formula.
-fn csv_cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
-
 /// The site's `poam.csv` under CR26: one row per item with its standing.
 fn csv(views: &[ItemView]) -> String {
     let mut out = String::from(
@@ -809,7 +796,7 @@ fn csv(views: &[ItemView]) -> String {
         ];
         // Numbers are written as they are: only text is defused.
         let days = next.map(|d| d.days_left.to_string()).unwrap_or_default();
-        let mut row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        let mut row: Vec<String> = cells.iter().map(|c| super::csv_cell(c)).collect();
         row.insert(9, days);
         let _ = writeln!(out, "{}", row.join(","));
     }

@@ -179,8 +179,38 @@ impl SystemProfile for Dod {
         }
     }
 
-    fn site_csv(&self, _views: &[ItemView]) -> Option<String> {
-        None
+    /// The CAT, the eMASS status, the IAVA and the risk acceptance's expiry beside the standing.
+    fn site_csv(&self, views: &[ItemView]) -> Option<String> {
+        fn rmf<T>(
+            view: &ItemView,
+            field: impl Fn(&crate::view::RmfView) -> Option<T>,
+        ) -> Option<T> {
+            view.rmf.as_ref().and_then(field)
+        }
+        let columns: [super::CsvColumn; 5] = [
+            ("cat", |v| {
+                rmf(v, |r| r.cat_label).unwrap_or_default().to_owned()
+            }),
+            ("emass_status", |v| {
+                rmf(v, |r| Some(r.emass_status))
+                    .unwrap_or_default()
+                    .to_owned()
+            }),
+            ("iava", |v| {
+                rmf(v, |r| r.iava_id.clone()).unwrap_or_default()
+            }),
+            ("iava_comply_by", |v| {
+                rmf(v, |r| r.iava_comply_by)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
+            }),
+            ("risk_accepted_expires", |v| {
+                rmf(v, |r| r.risk_accepted_expires)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
+            }),
+        ];
+        Some(super::standing_csv(views, &columns))
     }
 
     // Writing and exchange

@@ -377,3 +377,65 @@ fn deadline(
         passed: days_left < 0,
     }
 }
+
+/// A profile-specific column of the site's `poam.csv` ([`standing_csv`]): its header and how
+/// an item fills it.
+pub(crate) type CsvColumn = (&'static str, fn(&ItemView) -> String);
+
+/// The site's `poam.csv` for a profile whose standing says it all: one row per item with the
+/// profile's rating, state and next deadline, then the profile's own `columns`, so the CSV
+/// speaks the same deadlines as the pages and the lint.
+pub(crate) fn standing_csv(views: &[ItemView], columns: &[CsvColumn]) -> String {
+    let mut out = String::from(
+        "id,title,owner,status,detected,rating,state,next_deadline_kind,next_deadline,days_left",
+    );
+    for (header, _) in columns {
+        out.push(',');
+        out.push_str(header);
+    }
+    out.push_str(",closed,path\n");
+    for view in views {
+        let s = &view.standing;
+        let next = s.next_deadline.as_ref();
+        let text = |value: Option<String>| csv_cell(&value.unwrap_or_default());
+        let mut row = vec![
+            text(view.id.clone()),
+            text(view.title.clone()),
+            text(view.owner.clone()),
+            text(view.status.map(str::to_owned)),
+            text(view.detected.map(|d| d.to_string())),
+            text(s.rating.as_ref().map(|r| r.label.clone())),
+            s.state.name().to_owned(),
+            text(next.map(|d| d.kind.to_owned())),
+            text(next.map(|d| d.date.clone())),
+            // Numbers are written as they are: only text is defused.
+            next.map(|d| d.days_left.to_string()).unwrap_or_default(),
+        ];
+        row.extend(columns.iter().map(|(_, cell)| csv_cell(&cell(view))));
+        row.push(text(
+            view.closed
+                .as_ref()
+                .and_then(|c| c.date)
+                .map(|d| d.to_string()),
+        ));
+        row.push(text(Some(view.path.clone())));
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// One CSV cell: text a spreadsheet would run as a formula is defused with a leading `'`, and
+/// a cell holding a comma, quote or line break is quoted.
+pub(crate) fn csv_cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}

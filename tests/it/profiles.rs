@@ -468,6 +468,25 @@ fn no_dod_or_cmmc_output_speaks_rev5_deadlines() {
             "Rev5 or FedRAMP words in {name} outputs:\n{}",
             found.join("\n")
         );
+        // The site's CSV carries the profile's standing, not the Rev5 columns.
+        let (_, csv) = outputs
+            .iter()
+            .find(|(n, _)| n == "poam.csv")
+            .unwrap_or_else(|| panic!("{name}: no poam.csv"));
+        let header = csv.lines().next().unwrap_or_default();
+        assert!(
+            header.contains(",rating,state,next_deadline_kind,next_deadline,days_left,"),
+            "{name}: {header}"
+        );
+        for rev5 in [
+            "effective_risk",
+            "policy_deadline",
+            "overdue",
+            "vendor_product",
+            "last_checkin",
+        ] {
+            assert!(!header.contains(rev5), "{name}: {rev5} in {header}");
+        }
     }
 }
 
