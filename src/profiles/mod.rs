@@ -425,17 +425,13 @@ pub(crate) fn standing_csv(views: &[ItemView], columns: &[CsvColumn]) -> String 
     out
 }
 
-/// One CSV cell: text a spreadsheet would run as a formula is defused with a leading `'`, and
-/// a cell holding a comma, quote or line break is quoted.
+/// One CSV cell: quoted when needed; formula text is defused (see
+/// [`crate::output::spreadsheet_text`]) so spreadsheet programs do not run item text.
 pub(crate) fn csv_cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
+    let text = crate::output::spreadsheet_text(text);
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text
+        text.into_owned()
     }
 }

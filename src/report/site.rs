@@ -6,6 +6,7 @@
 //! earlier build (it holds the `.poam-site` marker); it may not be the repository root, the
 //! items folder, or a folder holding either.
 
+use crate::profiles::csv_cell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -521,17 +522,6 @@ pub(super) fn assets(
         profile.sort_open(&mut section.items);
     }
     sections
-}
-
-/// A CSV cell: quoted when needed; formula text is defused (see
-/// [`crate::output::spreadsheet_text`]) so spreadsheet programs do not run item text.
-fn csv_cell(text: &str) -> String {
-    let text = crate::output::spreadsheet_text(text);
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.into_owned()
-    }
 }
 
 /// `poam.csv`: one row per item with the main fields and the computed ones.
