@@ -543,9 +543,26 @@ fn oscal_bytes(
     today: NaiveDate,
     profile: &dyn SystemProfile,
 ) -> Result<Vec<u8>, String> {
-    let config = &workspace.config;
     refuse_unexportable(workspace).map_err(|e| e.to_string())?;
     let (views, logs) = oscal_items(workspace, today, history).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    write_oscal(workspace, &views, &logs, history, today, profile, &mut out)
+        .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// Writes the OSCAL POA&M of the workspace from its [`oscal_items`]: one place for
+/// `poam export oscal` and the site's download, so the two are the same document.
+pub fn write_oscal(
+    workspace: &Workspace,
+    views: &[ItemView],
+    logs: &BTreeMap<String, oscal::ItemLog>,
+    history: Option<&History>,
+    today: NaiveDate,
+    profile: &dyn SystemProfile,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    // The document changes when a commit changes the items; outside git, on the POA&M date.
     let last_modified = history
         .and_then(|h| h.head.as_ref())
         .map(|head| head.time)
@@ -553,21 +570,20 @@ fn oscal_bytes(
             Utc.from_utc_datetime(&today.and_time(NaiveTime::MIN))
                 .fixed_offset()
         });
+    let config = &workspace.config;
     let marker = profile.export_marker(&config.policy);
     let input = oscal::ExportInput {
         system: &config.system,
         today,
         last_modified,
-        items: &views,
-        logs: &logs,
+        items: views,
+        logs,
         profile,
         marker: marker.as_ref(),
         people: workspace.people.as_ref(),
         inventory: workspace.inventory.as_ref(),
     };
-    let mut out = Vec::new();
-    oscal::write(&input, &mut out).map_err(|e| e.to_string())?;
-    Ok(out)
+    oscal::write(&input, out)
 }
 
 /// The month's three VER documents (`poam export ver`), each with its title.
