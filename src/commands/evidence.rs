@@ -14,7 +14,7 @@ use crate::code::{Code, Severity};
 use crate::edit::{ItemDocument, Key, NewValue};
 use crate::error::Error;
 use crate::evidence::{self, AddError};
-use crate::lifecycle::{edit_failure, RuleContext};
+use crate::lifecycle::edit_failure;
 use crate::lint::{self, HistoryMode, LintInput};
 use crate::render;
 use crate::workspace::Workspace;
@@ -48,24 +48,7 @@ struct Recorded {
 fn add(args: &EvidenceAddArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let workspace = Workspace::open(config(global, None)?)?;
     let id = args.id.as_str();
-    let claiming = workspace
-        .parsed()
-        .filter(|(_, item)| item.id_text() == Some(id))
-        .count();
-    if claiming > 1 {
-        return Err(Error::Refused(format!(
-            "{id}: the id is claimed by {claiming} files; make the ids unique first (`poam lint` reports `duplicate-id`); nothing was written"
-        )));
-    }
-    let Some((file, _)) = workspace.find(id) else {
-        return Err(Error::UnknownItem {
-            id: id.to_owned(),
-            candidates: crate::model::item::nearest(id, &workspace.ids(), 3)
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
-        });
-    };
+    let file = super::lifecycle::file_to_edit(&workspace, id)?;
     if let Some(link) = &args.link {
         if args.files.len() != 1 {
             return Err(Error::Refused(
@@ -97,20 +80,7 @@ fn add(args: &EvidenceAddArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         },
         today,
     )?;
-    let stem = file
-        .path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let context = RuleContext {
-        config: &workspace.config,
-        today,
-        kev: workspace.kev.as_ref(),
-        name: &file.source.name,
-        file_stem: &stem,
-    };
-    crate::lifecycle::check_edit(&context, &before, doc.text())?;
-    doc.save().map_err(edit_failure)?;
+    super::lifecycle::check_and_save(&workspace, file, today, &before, &mut doc)?;
     if !global.quiet {
         emit(
             None,

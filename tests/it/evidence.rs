@@ -365,3 +365,31 @@ fn close_with_a_document_records_it_in_the_same_edit() {
     );
     assert_eq!(verify(&repo, &[]), (0, Vec::new()));
 }
+
+#[test]
+fn evidence_for_an_id_two_files_claim_is_refused_and_nothing_is_copied() {
+    let (temp, repo) = build_repo("evidence");
+    let file = temp.path().join("rescan.txt");
+    std::fs::write(&file, RESCAN).expect("write");
+    // A second file claiming V-1: which one the evidence belongs to cannot be told.
+    let item = std::fs::read_to_string(repo.join("poams/V-1.yaml")).expect("item");
+    std::fs::write(repo.join("poams/V-1-copy.yaml"), &item).expect("write");
+    let (code, _, err) = run_in(
+        &repo,
+        &[
+            "evidence",
+            "add",
+            "V-1",
+            file.to_str().expect("UTF-8"),
+            "--today",
+            "2026-11-18",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("V-1: the id is claimed by 2 files"), "{err}");
+    assert!(!repo.join("evidence/V-1").exists());
+    assert_eq!(
+        std::fs::read_to_string(repo.join("poams/V-1.yaml")).expect("item"),
+        item
+    );
+}
