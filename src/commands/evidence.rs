@@ -48,7 +48,7 @@ struct Recorded {
 fn add(args: &EvidenceAddArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let workspace = Workspace::open(config(global, None)?)?;
     let id = args.id.as_str();
-    let file = super::lifecycle::file_to_edit(&workspace, id)?;
+    let file = super::file_to_edit(&workspace, id)?;
     if let Some(link) = &args.link {
         if args.files.len() != 1 {
             return Err(Error::Refused(
@@ -80,7 +80,7 @@ fn add(args: &EvidenceAddArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         },
         today,
     )?;
-    super::lifecycle::check_and_save(&workspace, file, today, &before, &mut doc)?;
+    super::check_and_save(&workspace, file, today, &before, &mut doc)?;
     if !global.quiet {
         emit(
             None,

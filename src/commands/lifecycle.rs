@@ -4,14 +4,12 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use chrono::NaiveDate;
-
 use crate::cli::{CheckinArgs, CloseArgs, CompleteArgs, GlobalArgs, ReopenArgs};
 use crate::edit::ItemDocument;
 use crate::error::Error;
-use crate::lifecycle::{self, edit_failure, RuleContext, Transition};
+use crate::lifecycle::{self, edit_failure, Transition};
 use crate::model::item::Item;
-use crate::workspace::{LoadedItem, Workspace};
+use crate::workspace::Workspace;
 
 use super::{config, emit, today, verbose_workspace};
 
@@ -73,7 +71,7 @@ fn edit_item_with(
     let workspace = Workspace::open(config(global, None)?)?;
     verbose_workspace(global, &workspace, started);
     lifecycle::check_date(id, transition, today(global))?;
-    let file = file_to_edit(&workspace, id)?;
+    let file = super::file_to_edit(&workspace, id)?;
     // Read the file again: the editor keeps the exact bytes and refuses to save over a change.
     let mut doc = ItemDocument::open(&file.path).map_err(edit_failure)?;
     let before = doc.text().to_owned();
@@ -96,7 +94,7 @@ fn edit_item_with(
     let current = doc.text().to_owned();
     let item = Item::from_node(doc.node(), &current);
     let changes = lifecycle::apply(&mut doc, &item, transition)?;
-    check_and_save(&workspace, file, today(global), &before, &mut doc)?;
+    super::check_and_save(&workspace, file, today(global), &before, &mut doc)?;
     if !global.quiet {
         let mut text = format!("{}\n", file.source.name);
         for line in &recorded {
@@ -108,61 +106,4 @@ fn edit_item_with(
         emit(None, &text)?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The one file holding item `id`, to edit. Two files claiming the id are refused: which one
-/// is meant cannot be told, and editing either would hide the other from the history rules
-/// (`duplicate-id` reports it). No file is an unknown item, with the nearest ids.
-pub(super) fn file_to_edit<'w>(
-    workspace: &'w Workspace,
-    id: &str,
-) -> Result<&'w LoadedItem, Error> {
-    let claiming: Vec<&str> = workspace
-        .parsed()
-        .filter(|(_, item)| item.id_text() == Some(id))
-        .map(|(file, _)| file.source.name.as_str())
-        .collect();
-    if claiming.len() > 1 {
-        return Err(Error::Refused(format!(
-            "{id}: the id is claimed by {} files ({}); make the ids unique first (`poam lint` \
-             reports `duplicate-id`); nothing was written",
-            claiming.len(),
-            claiming.join(", ")
-        )));
-    }
-    match workspace.find(id) {
-        Some((file, _)) => Ok(file),
-        None => Err(Error::UnknownItem {
-            id: id.to_owned(),
-            candidates: crate::model::item::nearest(id, &workspace.ids(), 3)
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
-        }),
-    }
-}
-
-/// Checks the edit of `file` (its text `before`, the document's text now) with the rules an
-/// edit must pass, then saves the document.
-pub(super) fn check_and_save(
-    workspace: &Workspace,
-    file: &LoadedItem,
-    today: NaiveDate,
-    before: &str,
-    doc: &mut ItemDocument,
-) -> Result<(), Error> {
-    let stem = file
-        .path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let context = RuleContext {
-        config: &workspace.config,
-        today,
-        kev: workspace.kev.as_ref(),
-        name: &file.source.name,
-        file_stem: &stem,
-    };
-    lifecycle::check_edit(&context, before, doc.text())?;
-    doc.save().map_err(edit_failure)
 }

@@ -203,3 +203,60 @@ pub fn exit_for(failing: bool) -> ExitCode {
         ExitCode::SUCCESS
     }
 }
+
+/// The one file holding item `id`, to edit. Two files claiming the id are refused: which one
+/// is meant cannot be told, and editing either would hide the other from the history rules
+/// (`duplicate-id` reports it). No file is an unknown item, with the nearest ids.
+pub(super) fn file_to_edit<'w>(
+    workspace: &'w crate::workspace::Workspace,
+    id: &str,
+) -> Result<&'w crate::workspace::LoadedItem, Error> {
+    let claiming: Vec<&str> = workspace
+        .parsed()
+        .filter(|(_, item)| item.id_text() == Some(id))
+        .map(|(file, _)| file.source.name.as_str())
+        .collect();
+    if claiming.len() > 1 {
+        return Err(Error::Refused(format!(
+            "{id}: the id is claimed by {} files ({}); make the ids unique first (`poam lint` \
+             reports `duplicate-id`); nothing was written",
+            claiming.len(),
+            claiming.join(", ")
+        )));
+    }
+    match workspace.find(id) {
+        Some((file, _)) => Ok(file),
+        None => Err(Error::UnknownItem {
+            id: id.to_owned(),
+            candidates: crate::model::item::nearest(id, &workspace.ids(), 3)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        }),
+    }
+}
+
+/// Checks the edit of `file` (its text `before`, the document's text now) with the rules an
+/// edit must pass, then saves the document.
+pub(super) fn check_and_save(
+    workspace: &crate::workspace::Workspace,
+    file: &crate::workspace::LoadedItem,
+    today: chrono::NaiveDate,
+    before: &str,
+    doc: &mut crate::edit::ItemDocument,
+) -> Result<(), Error> {
+    let stem = file
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let context = crate::lifecycle::RuleContext {
+        config: &workspace.config,
+        today,
+        kev: workspace.kev.as_ref(),
+        name: &file.source.name,
+        file_stem: &stem,
+    };
+    crate::lifecycle::check_edit(&context, before, doc.text())?;
+    doc.save().map_err(crate::lifecycle::edit_failure)
+}
