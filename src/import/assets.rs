@@ -5,20 +5,25 @@
 //! ` (package version)` suffix) that is an inventory asset's `id`, or one of its `aliases`
 //! (compared without case), becomes that `id`, suffix kept. A target no asset has is listed as
 //! unmatched (once per scan file) and kept as the scanner wrote it; lint then reports items
-//! naming it (`asset-unknown`). A Nessus host whose target matches no asset is also looked up
-//! by its other names (`host-ip`, `host-fqdn`, `netbios-name`). SARIF results name source
-//! files, not assets, and are left as they are.
+//! naming it (`asset-unknown`). A host whose target matches no asset is also looked up by its
+//! other names, IPs and FQDNs before NetBIOS names: Nessus' `host-ip`, `host-fqdn` and
+//! `netbios-name` host tags, the `Host`, `IP Address`, `DNS Name` / `FQDN` and `NetBIOS Name`
+//! columns of Tenable CSV exports, and the `IP`, `DNS`, `NetBIOS` and `FQDN` columns of
+//! Qualys'. SARIF results name source files, not assets, and are left as they are.
 //!
 //! The import then keeps the inventory in step with the scans ([`plan_inventory`],
 //! [`write_inventory`]): every asset a scan reached gets `in_latest_scan: true` and
 //! `last_scanned` (the newest scan date that reached it, today for an undated scan), and
 //! `authenticated_scan` where the file says whether the scan logged in (Nessus'
-//! `Credentialed_Scan` host tag); every asset of a kind the imported scans cover
+//! `Credentialed_Scan` host tag; in Tenable CSV exports the scan information plugin's
+//! `Credentialed checks`, a `local` check type or Tenable VM's last authenticated results
+//! date, see `scan/tenable_csv.rs`; Qualys exports do not say); every asset of a kind the imported scans cover
 //! (infrastructure for Nessus, Tenable and Qualys, containers for Trivy and Grype) that no
 //! scan reached gets `in_latest_scan: false` (its `last_scanned` stays, so
 //! `inventory-not-scanned` can tell a miss from a stale asset). Retired assets are left alone.
 //! With `--add-unknown-assets` each unmatched target becomes a stub asset (id, kind, the
-//! scan's fields, `ip` or `dns` from the name) in `added-by-scan.yaml` of the inventory folder
+//! scan's fields, `ip`, `dns` or `netbios` from its names, and its other names as `aliases`
+//! so a later scan that names it otherwise still finds it) in `added-by-scan.yaml` of the inventory folder
 //! (or at the end of a one-file inventory), for a person to complete: lint's
 //! `inventory-missing-field` says what is left. Every file is edited through the item editor
 //! (comments and layout kept) and all are written as one set.
@@ -55,9 +60,11 @@ pub fn map_to_inventory(scans: &mut [Scan], inventory: &Inventory) -> Vec<Unmatc
         for target in &mut scan.assets_scanned {
             let info = scan.targets.remove(target.as_str());
             let found = resolved(target, inventory).or_else(|| {
-                info.iter()
-                    .flat_map(|i| i.names.iter())
-                    .find_map(|name| resolved(name, inventory))
+                let mut names: Vec<&String> = info.iter().flat_map(|i| i.names.iter()).collect();
+                // IPs and FQDNs first: a NetBIOS name is the least unique (cloned machine
+                // images share theirs).
+                names.sort_by_key(|name| !name.contains(['.', ':']));
+                names.into_iter().find_map(|name| resolved(name, inventory))
             });
             match found {
                 Some(id) => {
@@ -312,7 +319,15 @@ pub fn write_inventory(
         move |source| Error::Io { path, source }
     };
     if !changes.added.is_empty() {
-        let entries: Vec<Vec<(String, NewValue)>> = changes.added.iter().map(stub).collect();
+        // A name two stubs share (cloned machine images keep one NetBIOS name), or that an
+        // asset already has, would make an alias conflict: it stays out of `aliases`.
+        let mut uses: BTreeMap<&str, usize> = BTreeMap::new();
+        for name in changes.added.iter().flat_map(|a| a.names.iter()) {
+            *uses.entry(name.as_str()).or_default() += 1;
+        }
+        let unique = |name: &str| uses.get(name) == Some(&1) && inventory.resolve(name).is_none();
+        let entries: Vec<Vec<(String, NewValue)>> =
+            changes.added.iter().map(|a| stub(a, &unique)).collect();
         // The stubs file may already hold assets (and be edited above).
         let existing = stubs_file.map(|index| {
             let at = documents
@@ -386,9 +401,9 @@ fn position_of(doc: &ItemDocument, id: &str) -> Option<Vec<Key>> {
     }
 }
 
-/// A stub asset's fields: its id and kind, what the scan says, and its name (or other names)
-/// as `ip`, `dns` or `netbios`.
-fn stub(asset: &ScannedAsset) -> Vec<(String, NewValue)> {
+/// A stub asset's fields: its id and kind, what the scan says, its name (or other names) as
+/// `ip`, `dns` or `netbios`, and its other names that are `unique` as `aliases`.
+fn stub(asset: &ScannedAsset, unique: &dyn Fn(&str) -> bool) -> Vec<(String, NewValue)> {
     let mut fields = vec![
         ("id".to_owned(), NewValue::Str(asset.id.clone())),
         (
@@ -418,6 +433,17 @@ fn stub(asset: &ScannedAsset) -> Vec<(String, NewValue)> {
             .find(|n| !n.contains('.') && !n.contains(':') && !n.contains('/'))
         {
             fields.push(("netbios".to_owned(), NewValue::Str((*netbios).to_owned())));
+        }
+        // The other names the scanner used: a later scan naming the host by its IP or FQDN
+        // finds it.
+        let aliases: Vec<NewValue> = asset
+            .names
+            .iter()
+            .filter(|n| **n != asset.id && unique(n))
+            .map(|n| NewValue::Str(n.clone()))
+            .collect();
+        if !aliases.is_empty() {
+            fields.push(("aliases".to_owned(), NewValue::List(aliases)));
         }
     }
     if let Some(yes) = asset.authenticated_scan {

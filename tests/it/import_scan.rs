@@ -768,7 +768,7 @@ fn the_import_records_each_asset_in_the_latest_scan_and_adds_stubs_for_unknown_t
         std::fs::read_to_string(dir.path().join("inventory/added-by-scan.yaml")).expect("stubs");
     assert!(
         stubs.contains(&format!(
-            "- id: 10.0.0.2\n  kind: infrastructure\n  ip: [10.0.0.2]\n  dns: splunk.cmoo.rs\n  authenticated_scan: false\n  in_latest_scan: true\n  last_scanned: 2022-03-22\n  comments: added from {scan}\n"
+            "- id: 10.0.0.2\n  kind: infrastructure\n  ip: [10.0.0.2]\n  dns: splunk.cmoo.rs\n  aliases: [splunk.cmoo.rs]\n  authenticated_scan: false\n  in_latest_scan: true\n  last_scanned: 2022-03-22\n  comments: added from {scan}\n"
         )),
         "{stubs}"
     );
@@ -825,6 +825,135 @@ fn the_import_records_each_asset_in_the_latest_scan_and_adds_stubs_for_unknown_t
 }
 
 #[test]
+fn tenable_and_qualys_csv_hosts_are_found_by_their_ip_dns_and_netbios_columns() {
+    let dir = repo("");
+    std::fs::create_dir_all(dir.path().join("inventory")).expect("inventory");
+    // Each asset is known by a name the scanner did not use as the host: Tenable VM's
+    // `IP Address`, Tenable.sc's `IP Address`, Nessus Pro's `Host`, Qualys' `NetBIOS` and
+    // `DNS`.
+    let hosts = "- id: vm-01\n  aliases: [127.0.0.1]\n\
+                 - id: sc-01\n  aliases: [10.1.1.1]\n\
+                 - id: edge-01\n  aliases: [52.208.101.182]\n  authenticated_scan: true\n\
+                 - id: agent-180\n  aliases: [EC2AMAZ-IU0C43L]\n\
+                 - id: agent-151\n  aliases: [ip-10-98-57-151.eu-west-1.compute.internal]\n  authenticated_scan: true\n\
+                 - id: db-01\n";
+    std::fs::write(dir.path().join("inventory/hosts.yaml"), hosts).expect("write");
+    let scans = [
+        add_scan(dir.path(), "tenable-csv/tenable-vm_export.csv"),
+        add_scan(dir.path(), "tenable-csv/tenable-sc_export.csv"),
+        add_scan(dir.path(), "tenable-csv/nessus-pro_default-columns.csv"),
+        add_scan(dir.path(), "qualys/qualys_vm_detections.csv"),
+    ];
+    let mut args: Vec<&str> = scans.iter().map(String::as_str).collect();
+    args.extend(["--add-unknown-assets", "--report", "json"]);
+    let report = json(&import(dir.path(), "2026-11-25", &args));
+    // Tenable VM's results are authenticated (the last authenticated results date is after
+    // the host start); Nessus Pro's scan information plugin says `Credentialed checks : no`
+    // (which overrides the inventory's `true`); Tenable.sc (remote checks only) and Qualys
+    // do not say, so `authenticated_scan` stays as it is.
+    assert_eq!(
+        report["inventory"]["scanned"],
+        serde_json::json!([
+            {"id": "agent-151", "last_scanned": "2021-06-08"},
+            {"id": "agent-180", "last_scanned": "2021-06-08"},
+            {"id": "edge-01", "last_scanned": "2026-11-25", "authenticated_scan": false},
+            {"id": "sc-01", "last_scanned": "2021-01-05"},
+            {"id": "vm-01", "last_scanned": "2023-06-08", "authenticated_scan": true},
+        ]),
+        "{report:#}"
+    );
+    assert_eq!(report["inventory"]["missed"], serde_json::json!(["db-01"]));
+    let unmatched: Vec<&str> = report["unmatched"]
+        .as_array()
+        .expect("unmatched")
+        .iter()
+        .filter_map(|u| u["target"].as_str())
+        .collect();
+    assert_eq!(
+        unmatched,
+        [
+            "10.98.35.11",
+            "10.98.49.209",
+            "10.2.1.1",
+            "ip-192-168-1-110.us-west-2.compute.internal"
+        ],
+        "{report:#}"
+    );
+    // Items carry the unique asset identifiers, ports kept.
+    let assets: Vec<String> = report["created"]
+        .as_array()
+        .expect("created")
+        .iter()
+        .flat_map(|e| e["assets"].as_array().cloned().unwrap_or_default())
+        .filter_map(|a| a.as_str().map(str::to_owned))
+        .collect();
+    for id in [
+        "vm-01",
+        "sc-01 (443/TCP)",
+        "edge-01 (443/TCP)",
+        "agent-180",
+        "agent-151",
+    ] {
+        assert!(assets.iter().any(|a| a.starts_with(id)), "{id}: {assets:?}");
+    }
+    for scanner_name in [
+        "127.0.0.1",
+        "ip-127-0-0-1",
+        "10.1.1.1",
+        "52.208.101.182",
+        "10.98.57.180",
+    ] {
+        assert!(
+            !assets.iter().any(|a| a.starts_with(scanner_name)),
+            "{scanner_name}: {assets:?}"
+        );
+    }
+
+    let mut args: Vec<&str> = scans.iter().map(String::as_str).collect();
+    args.extend(["--add-unknown-assets", "--write"]);
+    let run = import(dir.path(), "2026-11-25", &args);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let stubs =
+        std::fs::read_to_string(dir.path().join("inventory/added-by-scan.yaml")).expect("stubs");
+    // The stubs carry the scanner's other names as fields and aliases; the NetBIOS name two
+    // Qualys hosts share (a cloned image) is no alias, so the stubs do not conflict.
+    for stub in [
+        "- id: ip-192-168-1-110.us-west-2.compute.internal\n  kind: infrastructure\n  ip: [192.167.1.110, 192.168.1.110]\n  dns: ip-192-168-1-110.us-west-2.compute.internal\n  aliases: [192.167.1.110, 192.168.1.110]\n  authenticated_scan: true\n  in_latest_scan: true\n  last_scanned: 2023-06-08\n",
+        "- id: 10.98.35.11\n  kind: infrastructure\n  ip: [10.98.35.11]\n  dns: ip-10-98-35-11.eu-west-1.compute.internal\n  netbios: EC2AMAZ-N4OQ6HS\n  aliases: [ip-10-98-35-11.eu-west-1.compute.internal]\n  in_latest_scan: true\n  last_scanned: 2021-06-08\n",
+        "- id: 10.2.1.1\n  kind: infrastructure\n  ip: [10.2.1.1]\n  in_latest_scan: true\n  last_scanned: 2021-01-05\n",
+    ] {
+        assert!(stubs.contains(stub), "{stub}\nnot in:\n{stubs}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("inventory/hosts.yaml")).expect("read"),
+        "- id: vm-01\n  aliases: [127.0.0.1]\n  in_latest_scan: true\n  last_scanned: 2023-06-08\n  authenticated_scan: true\n\
+         - id: sc-01\n  aliases: [10.1.1.1]\n  in_latest_scan: true\n  last_scanned: 2021-01-05\n\
+         - id: edge-01\n  aliases: [52.208.101.182]\n  authenticated_scan: false\n  in_latest_scan: true\n  last_scanned: 2026-11-25\n\
+         - id: agent-180\n  aliases: [EC2AMAZ-IU0C43L]\n  in_latest_scan: true\n  last_scanned: 2021-06-08\n\
+         - id: agent-151\n  aliases: [ip-10-98-57-151.eu-west-1.compute.internal]\n  authenticated_scan: true\n  in_latest_scan: true\n  last_scanned: 2021-06-08\n\
+         - id: db-01\n  in_latest_scan: false\n"
+    );
+    // The stubs make no alias conflict, and the next import finds every host.
+    let lint = poam()
+        .current_dir(dir.path())
+        .args(["--today", "2026-11-25", "lint", "--format", "json"])
+        .output()
+        .expect("lint");
+    let findings: serde_json::Value = serde_json::from_slice(&lint.stdout).expect("json");
+    let conflicts = findings["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|f| f["code"] == "inventory-alias-conflict")
+        .count();
+    assert_eq!(conflicts, 0, "{findings:#}");
+    let mut args: Vec<&str> = scans.iter().map(String::as_str).collect();
+    args.extend(["--report", "json"]);
+    let again = json(&import(dir.path(), "2026-11-25", &args));
+    assert!(again["unmatched"].is_null(), "{again:#}");
+}
+
+#[test]
 fn add_unknown_assets_appends_to_the_stub_file_and_starts_an_inventory_when_there_is_none() {
     let dir = repo("");
     let trivy = add_scan(dir.path(), "trivy/trivy_alpine-310.json");
@@ -853,7 +982,7 @@ fn add_unknown_assets_appends_to_the_stub_file_and_starts_an_inventory_when_ther
         std::fs::read_to_string(dir.path().join("inventory/added-by-scan.yaml")).expect("stubs");
     assert!(after.starts_with(&stubs), "{after}");
     assert!(
-        after.contains("- id: testphp.vulnweb.com\n  kind: infrastructure\n  ip:\n    - 44.228.249.3\n  dns: testphp.vulnweb.com\n  authenticated_scan: false\n"),
+        after.contains("- id: testphp.vulnweb.com\n  kind: infrastructure\n  ip:\n    - 44.228.249.3\n  dns: testphp.vulnweb.com\n  aliases:\n    - 44.228.249.3\n  authenticated_scan: false\n"),
         "{after}"
     );
     // The container stub is a container: the network scan does not mark it missed.

@@ -86,7 +86,7 @@ pub struct Scan {
     /// scans list hosts, container scans the image, SARIF the files, ZAP the sites.
     pub assets_scanned: Vec<String>,
     /// What the file says about some of `assets_scanned` beyond their name (Nessus host
-    /// tags), by target.
+    /// tags; the IP, DNS and NetBIOS columns of Tenable and Qualys CSV), by target.
     pub targets: BTreeMap<String, TargetInfo>,
     pub findings: Vec<Finding>,
     /// Rows or elements that could not be converted; the rest of the file was read.
@@ -143,6 +143,31 @@ impl Scan {
         self.assets_scanned.sort();
         self.assets_scanned.dedup();
         self
+    }
+
+    /// Records what a row says about `target`: its other `names` (blank ones and the
+    /// target's own name skipped) and whether the scan logged in to it. Authenticated when any
+    /// row says so (a later row cannot take back what an earlier one showed).
+    fn note_target<'a>(
+        &mut self,
+        target: &str,
+        names: impl IntoIterator<Item = &'a str>,
+        credentialed: Option<bool>,
+    ) {
+        let mut info = self.targets.remove(target).unwrap_or_default();
+        for name in names {
+            let name = name.trim();
+            if !name.is_empty() && name != target && !info.names.iter().any(|n| n == name) {
+                info.names.push(name.to_owned());
+            }
+        }
+        info.credentialed = match (info.credentialed, credentialed) {
+            (Some(a), Some(b)) => Some(a || b),
+            (a, b) => a.or(b),
+        };
+        if info != TargetInfo::default() {
+            self.targets.insert(target.to_owned(), info);
+        }
     }
 
     fn problem(&mut self, location: impl Into<String>, reason: impl Into<String>) {

@@ -6,7 +6,12 @@
 //!   are findings. `Vuln Status` "Fixed" is no finding; the host still counts as scanned.
 //! - Qualys severity 1-5 maps to low (1-2), moderate (3), high (4) and critical (5); the
 //!   CVSS3 base score (`CVSS3 Base`, "8.1 (AV:N/...)") or CVSS base comes first.
-//! - The asset is the IP with `(port/PROTO)` when the row has a port.
+//! - The asset is the IP with `(port/PROTO)` when the row has a port. The row's `DNS`,
+//!   `NetBIOS` and `FQDN` are the host's other names, by which the import finds it in the
+//!   inventory.
+//! - The export does not say whether the scan logged in to a host (`Tracking Method` says how
+//!   Qualys tells hosts apart, `QAGENT` for its agent, not whether a scanner authenticated), so
+//!   an import of it leaves `authenticated_scan` as it is.
 //! - The scan date is the latest `Last Detected`; `First Detected` is the first-seen date.
 
 use chrono::NaiveDate;
@@ -33,6 +38,8 @@ const CVSS2: usize = 13;
 const THREAT: usize = 14;
 const IMPACT: usize = 15;
 const SOLUTION: usize = 16;
+const NETBIOS: usize = 17;
+const FQDN: usize = 18;
 
 const WANTED: &[&[&str]] = &[
     &["IP"],
@@ -52,6 +59,8 @@ const WANTED: &[&[&str]] = &[
     &["Threat"],
     &["Impact"],
     &["Solution"],
+    &["NetBIOS", "NetBIOS Name"],
+    &["FQDN"],
 ];
 
 /// How many rows of preamble are searched for the header.
@@ -100,6 +109,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Scan, ScanError> {
             continue;
         }
         scan.assets_scanned.push(host.to_owned());
+        scan.note_target(host, [cell(IP), cell(DNS), cell(NETBIOS), cell(FQDN)], None);
         last_detected.extend(us_date(cell(LAST_DETECTED)));
         if cell(VULN_STATUS).eq_ignore_ascii_case("fixed") {
             continue;

@@ -2,7 +2,15 @@
 //! Tenable.sc. Columns are found by header name with the aliases each product uses.
 //!
 //! - The asset host is `Host` (Nessus Pro, Tenable VM), else `IP Address` (Tenable.sc),
-//!   else `DNS Name`; with `Port` and `Protocol` it becomes `host (port/PROTO)`.
+//!   else `DNS Name`; with `Port` and `Protocol` it becomes `host (port/PROTO)`. The other
+//!   names in the row (`IP Address`, `DNS Name` / `FQDN`, `NetBIOS Name` / `NetBios`) are the
+//!   host's other names, by which the import finds it in the inventory.
+//! - Whether the scan logged in to a host: the "Nessus Scan Information" plugin (19506) says
+//!   `Credentialed checks : yes` or `: no` in its `Plugin Output` (Nessus Pro, Tenable VM) or
+//!   `Plugin Text` (Tenable.sc); a Tenable.sc row whose `Check Type` is `local` is a check
+//!   that only runs logged in; Tenable VM's `Last Authenticated Results Date` (or
+//!   `Last Unauthenticated Results Date`) at or after the row's `Host Start` says this scan's
+//!   results were (or were not) authenticated. A host none of these speak for is left unsaid.
 //! - Tenable VM writes one row per CVE: rows of the same plugin on the same asset are one
 //!   finding with every CVE.
 //! - Rows whose `Vulnerability State` is "Fixed" are no finding; their host still counts as
@@ -14,7 +22,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate};
 
 use super::table::{is_blank, Columns, Rows};
 use super::text::{
@@ -42,6 +50,14 @@ const HOST_START: usize = 15;
 const LAST_SEEN: usize = 16;
 const STATE: usize = 17;
 const FAMILY: usize = 18;
+const NETBIOS: usize = 19;
+const PLUGIN_OUTPUT: usize = 20;
+const CHECK_TYPE: usize = 21;
+const LAST_AUTHENTICATED: usize = 22;
+const LAST_UNAUTHENTICATED: usize = 23;
+
+/// Tenable's "Nessus Scan Information" plugin: its output says whether checks logged in.
+const SCAN_INFORMATION_PLUGIN: &str = "19506";
 
 const WANTED: &[&[&str]] = &[
     &["Plugin ID", "Plugin"],
@@ -73,6 +89,11 @@ const WANTED: &[&[&str]] = &[
     &["Last Observed", "Last Found", "Last Seen"],
     &["Vulnerability State", "State"],
     &["Plugin Family", "Family"],
+    &["NetBIOS Name", "NetBios", "NetBIOS"],
+    &["Plugin Output", "Plugin Text"],
+    &["Check Type"],
+    &["Last Authenticated Results Date"],
+    &["Last Unauthenticated Results Date"],
 ];
 
 /// Whether a header row looks like a Tenable export: a plugin id and a host column.
@@ -117,6 +138,24 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Scan, ScanError> {
             continue;
         };
         scan.assets_scanned.push(host.to_owned());
+        let credentialed = credentialed(cell(PLUGIN_ID), cell(PLUGIN_OUTPUT))
+            .or_else(|| {
+                cell(CHECK_TYPE)
+                    .eq_ignore_ascii_case("local")
+                    .then_some(true)
+            })
+            .or_else(|| {
+                results_of_this_scan(
+                    cell(HOST_START),
+                    cell(LAST_AUTHENTICATED),
+                    cell(LAST_UNAUTHENTICATED),
+                )
+            });
+        scan.note_target(
+            host,
+            [cell(HOST), cell(IP), cell(DNS), cell(NETBIOS)],
+            credentialed,
+        );
         host_starts.extend(date(cell(HOST_START)));
         last_seen.extend(date(cell(LAST_SEEN)));
         if cell(STATE).eq_ignore_ascii_case("fixed") {
@@ -189,7 +228,86 @@ fn rating_risk(rating: &str) -> (Option<Risk>, bool) {
     }
 }
 
+/// What the "Nessus Scan Information" plugin's output says about logging in:
+/// `Credentialed checks : yes` (newer versions add "as 'root' via ssh") or `: no`.
+fn credentialed(plugin_id: &str, output: &str) -> Option<bool> {
+    if plugin_id != SCAN_INFORMATION_PLUGIN {
+        return None;
+    }
+    let answer = output.lines().find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.trim()
+            .eq_ignore_ascii_case("credentialed checks")
+            .then(|| value.trim().to_ascii_lowercase())
+    })?;
+    if answer.starts_with("yes") {
+        Some(true)
+    } else if answer.starts_with("no") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Tenable VM: whether the latest results of the host, when they are from this scan (at or
+/// after its `Host Start`), were authenticated.
+fn results_of_this_scan(
+    host_start: &str,
+    authenticated: &str,
+    unauthenticated: &str,
+) -> Option<bool> {
+    let start = DateTime::parse_from_rfc3339(host_start).ok()?;
+    let of_this_scan = |text: &str| DateTime::parse_from_rfc3339(text).is_ok_and(|at| at >= start);
+    if of_this_scan(authenticated) {
+        Some(true)
+    } else if of_this_scan(unauthenticated) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 /// Tenable VM writes ISO date-times, Tenable.sc "Jan 5, 2021 10:24:08 MST".
 fn date(text: &str) -> Option<NaiveDate> {
     iso_date(text).or_else(|| month_day_year(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn targets(csv: &str) -> std::collections::BTreeMap<String, super::super::TargetInfo> {
+        super::super::parse(ScanFormat::TenableCsv, "t.csv", csv.as_bytes())
+            .expect("parse")
+            .targets
+    }
+
+    #[test]
+    fn a_local_check_or_the_scan_information_plugin_says_the_scan_logged_in() {
+        let sc = "Plugin,Plugin Name,Severity,IP Address,DNS Name,NetBIOS Name,Check Type,Plugin Text\n\
+                  22869,Software Enumeration,Info,10.0.0.1,a.example,A,local,\n\
+                  19506,Nessus Scan Information,Info,10.0.0.2,,,remote,\"Scan type : Normal\nCredentialed checks : yes, as 'root' via ssh\n\"\n\
+                  19506,Nessus Scan Information,Info,10.0.0.3,,,remote,Credentialed checks : no\n\
+                  11219,Port scan,Info,10.0.0.4,,,remote,\n";
+        let found = targets(sc);
+        assert_eq!(found["10.0.0.1"].credentialed, Some(true));
+        assert_eq!(found["10.0.0.1"].names, ["A", "a.example"]);
+        assert_eq!(found["10.0.0.2"].credentialed, Some(true));
+        assert_eq!(found["10.0.0.3"].credentialed, Some(false));
+        // A remote check says nothing.
+        assert!(!found.contains_key("10.0.0.4"));
+    }
+
+    #[test]
+    fn tenable_vm_results_count_only_when_they_are_of_this_scan() {
+        let vm = "Plugin ID,Name,Host,IP Address,Host Start,Last Authenticated Results Date,Last Unauthenticated Results Date\n\
+                  1,a,h1,10.0.0.1,2023-06-08T01:00:00Z,2023-06-08T01:30:00Z,\n\
+                  1,a,h2,10.0.0.2,2023-06-08T01:00:00Z,2023-05-01T00:00:00Z,2023-06-08T01:10:00Z\n\
+                  1,a,h3,10.0.0.3,2023-06-08T01:00:00Z,2023-05-01T00:00:00Z,\n";
+        let found = targets(vm);
+        assert_eq!(found["h1"].credentialed, Some(true));
+        assert_eq!(found["h2"].credentialed, Some(false));
+        assert_eq!(found["h3"].credentialed, None);
+        assert_eq!(found["h3"].names, ["10.0.0.3"]);
+    }
 }
