@@ -10,7 +10,7 @@
 //! defined and a later one removed (and that no entry holds now, as id or alias): an open item
 //! still naming one has a departed owner.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -164,7 +164,8 @@ impl People {
                 (String::from_utf8_lossy(bytes).into_owned(), Vec::new())
             }
         };
-        let mut by_id: HashMap<String, usize> = HashMap::with_capacity(entries.len());
+        let mut by_id: HashMap<String, usize> =
+            HashMap::with_capacity_and_hasher(entries.len(), Default::default());
         for (index, person) in entries.iter().enumerate() {
             if let Some(&first) = by_id.get(&person.id.value) {
                 problems.push(Problem {
@@ -179,7 +180,7 @@ impl People {
                 by_id.insert(person.id.value.clone(), index);
             }
         }
-        let mut by_alias: HashMap<String, usize> = HashMap::new();
+        let mut by_alias: HashMap<String, usize> = HashMap::default();
         for (index, person) in entries.iter().enumerate() {
             for alias in &person.aliases {
                 let holder = by_id
@@ -207,9 +208,9 @@ impl People {
             entries,
             by_id,
             by_alias,
-            removed: HashMap::new(),
+            removed: HashMap::default(),
             problems,
-            suggestions: Mutex::new(HashMap::new()),
+            suggestions: Mutex::new(HashMap::default()),
         };
         people.check_members();
         people
@@ -238,10 +239,10 @@ impl People {
     /// version dropped, from its versions oldest first. An id that comes back is forgotten
     /// again; one the file holds now never counts.
     pub fn note_history(&mut self, versions: &[FileVersion]) {
-        let mut before: HashMap<String, Option<String>> = HashMap::new();
-        let mut removed: HashMap<String, Removal> = HashMap::new();
+        let mut before: HashMap<String, Option<String>> = HashMap::default();
+        let mut removed: HashMap<String, Removal> = HashMap::default();
         for version in versions {
-            let mut now: HashMap<String, Option<String>> = HashMap::new();
+            let mut now: HashMap<String, Option<String>> = HashMap::default();
             if let Some(bytes) = &version.bytes {
                 if let Ok((_, node)) = parse::parse_bytes(bytes) {
                     for person in read_entries(&node, &mut Vec::new()) {
