@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::common::{
-    closed_standing, deadline, new_item_fields, one_milestone, own_template, rating, standing_csv,
-    CsvColumn, STANDING_LEAD,
+    closed_standing, deadline, new_item_fields, one_milestone, own_template, rating, risk_refused,
+    standing_csv, CsvColumn, STANDING_LEAD,
 };
 use super::{
     ChartWords, ExportDeadline, ExportMapping, ExportMarker, NewItem, ProfileSummary, Scanned,
@@ -167,9 +167,9 @@ impl SystemProfile for Cmmc {
         policy: &Policy,
     ) -> Result<Starting, String> {
         if request.risk.is_some() {
-            return Err(format!(
-                "`--risk` sets a Rev5 rating, which moves no deadline under `{}`: an item's points come from its `requirement`",
-                self.name()
+            return Err(risk_refused(
+                self.name(),
+                "an item's points come from its `requirement`",
             ));
         }
         let by = policy

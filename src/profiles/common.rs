@@ -69,6 +69,11 @@ pub(super) fn one_milestone(
     )
 }
 
+/// Why `poam new --risk` has no meaning under `profile`, and what rates an item there.
+pub(super) fn risk_refused(profile: &str, instead: &str) -> String {
+    format!("`--risk` sets a Rev5 rating, which moves no deadline under `{profile}`: {instead}")
+}
+
 /// `day` + `days`.
 pub(super) fn days_after(day: NaiveDate, days: u32) -> NaiveDate {
     day + chrono::Days::new(u64::from(days))

@@ -14,7 +14,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::common::{
-    closed_standing, deadline, new_item_fields, own_template, standing_csv, CsvColumn,
+    closed_standing, deadline, new_item_fields, own_template, risk_refused, standing_csv, CsvColumn,
 };
 use super::{
     ChartWords, ExportDeadline, ExportMapping, ExportMarker, NewItem, ProfileSummary, Scanned,
@@ -286,9 +286,9 @@ impl SystemProfile for Cr26 {
         policy: &Policy,
     ) -> Result<Starting, String> {
         if request.risk.is_some() {
-            return Err(format!(
-                "`--risk` sets a Rev5 rating, which moves no deadline under `{}`: leave it out and evaluate the item in its `vdr:` block (irv, lev, pain)",
-                self.name()
+            return Err(risk_refused(
+                self.name(),
+                "leave it out and evaluate the item in its `vdr:` block (irv, lev, pain)",
             ));
         }
         let mut fields = new_item_fields(id, request, today);
