@@ -373,12 +373,7 @@ impl SystemProfile for Cr26 {
     /// the comments.
     fn export_mapping(&self, view: &ItemView) -> ExportMapping {
         let Some(v) = view.assessment.vdr.as_ref() else {
-            return ExportMapping {
-                scheduled_completion: None,
-                deadline: None,
-                comment: None,
-                risk_props: Vec::new(),
-            };
+            return ExportMapping::default();
         };
         let next = standing_deadline(view);
         let deadline = next.map(|(_, moment)| ExportDeadline {
@@ -502,7 +497,7 @@ pub struct VdrCounts {
 }
 
 /// Everything the monthly VDR report and the CR26 dashboard show.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct VdrSummary {
     /// `YYYY-MM`.
     pub period: String,
@@ -568,16 +563,7 @@ impl VdrSummary {
             evaluation_days: evaluation_days(class),
             due_soon_days: config.policy.due_soon_days,
             package_overview_uri: config.cr26.package_overview_uri.clone(),
-            counts: VdrCounts::default(),
-            by_rating: Vec::new(),
-            overdue: Vec::new(),
-            reductions_due: Vec::new(),
-            accepted: Vec::new(),
-            next_reductions: Vec::new(),
-            kev: Vec::new(),
-            incidents: Vec::new(),
-            not_evaluated: Vec::new(),
-            pages: BTreeMap::new(),
+            ..VdrSummary::default()
         };
         let mut planned = Vec::new();
         let mut due = Vec::new();

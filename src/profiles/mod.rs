@@ -295,7 +295,7 @@ pub fn render_new_item(fields: &[(String, NewValue)], vdr_note: Option<&str>) ->
 }
 
 /// How one item maps into the xlsx, CSV and OSCAL exports where the profiles differ.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExportMapping {
     /// Scheduled Completion Date (column L of the workbook and the CSV).
     pub scheduled_completion: Option<NaiveDate>,

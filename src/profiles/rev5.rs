@@ -222,7 +222,7 @@ pub struct Escalation {
 }
 
 /// The Rev5 part of the monthly summary and the dashboard.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Rev5Summary {
     /// Open and closed counts per risk bucket, High first.
     pub by_risk: Vec<RiskCount>,
@@ -280,17 +280,7 @@ impl Rev5Summary {
                 closed: 0,
             })
             .collect();
-        let mut summary = Rev5Summary {
-            by_risk: Vec::new(),
-            overdue: Vec::new(),
-            due_soon: Vec::new(),
-            milestones_past_due: Vec::new(),
-            vendor_dependencies: Vec::new(),
-            deviations: Vec::new(),
-            deviation_counts: Vec::new(),
-            escalations: Vec::new(),
-            escalation_hit: false,
-        };
+        let mut summary = Rev5Summary::default();
         let mut escalations: Vec<Escalation> = TRIGGERS
             .iter()
             .map(|&(risk, older_than_days, threshold, action)| Escalation {
