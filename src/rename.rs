@@ -20,6 +20,7 @@ use crate::edit::{ItemDocument, Key, NewValue};
 use crate::error::Error;
 use crate::model::Value;
 use crate::output::ReplaceSet;
+use crate::render::text::plural;
 use crate::workspace::Workspace;
 
 /// What is renamed.
@@ -471,11 +472,9 @@ pub fn describe(plan: &Plan, write: bool) -> String {
         plan.changes.iter().map(|c| c.file.as_str()).collect();
     let _ = writeln!(
         out,
-        "{} change{} in {} file{}.",
-        plan.changes.len(),
-        plural(plan.changes.len()),
-        files.len(),
-        plural(files.len())
+        "{} in {}.",
+        plural(plan.changes.len(), "change"),
+        plural(files.len(), "file")
     );
     if let Some(note) = &plan.note {
         let _ = writeln!(out, "{note}");
@@ -484,12 +483,4 @@ pub fn describe(plan: &Plan, write: bool) -> String {
         let _ = writeln!(out, "Nothing was written: run again with --write.");
     }
     out
-}
-
-fn plural(count: usize) -> &'static str {
-    if count == 1 {
-        ""
-    } else {
-        "s"
-    }
 }

@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::import::write::{self, Written};
 use crate::import::xlsx::{self, ImportOptions, ImportedRow, RowProblem};
 use crate::profiles;
+use crate::render::text::plural;
 
 use super::{config, exit_for};
 
@@ -128,16 +129,15 @@ pub(super) fn write_imported(
     if !global.quiet {
         let _ = writeln!(
             stderr,
-            "{created} item file{} created{} in `{}`; {} row{} skipped",
-            plural(created),
+            "{} created{} in `{}`; {} skipped",
+            plural(created, "item file"),
             if replaced > 0 {
                 format!(", {replaced} replaced")
             } else {
                 String::new()
             },
             shown(into).display(),
-            problems.len(),
-            plural(problems.len()),
+            plural(problems.len(), "row"),
         );
     }
     Ok(exit_for(!problems.is_empty()))
@@ -158,13 +158,5 @@ fn row_problem(row: &ImportedRow, reason: String) -> RowProblem {
         row: row.row,
         column: None,
         reason,
-    }
-}
-
-fn plural(count: usize) -> &'static str {
-    if count == 1 {
-        ""
-    } else {
-        "s"
     }
 }

@@ -15,6 +15,7 @@ use crate::diag::Safety;
 use crate::error::Error;
 use crate::fix;
 use crate::lint::{self, HistoryMode, LintInput};
+use crate::render::text::plural;
 use crate::render::{self, Format};
 use crate::workspace::Workspace;
 
@@ -99,8 +100,9 @@ pub fn run(args: LintArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
             emit(args.output.as_deref(), &text)?;
             if !global.quiet {
                 eprintln!(
-                    "poam: would fix {findings} findings in {} files{}",
-                    fixed.len(),
+                    "poam: would fix {} in {}{}",
+                    plural(findings, "finding"),
+                    plural(fixed.len(), "file"),
                     unsafe_hint(unsafe_left)
                 );
             }
@@ -109,8 +111,9 @@ pub fn run(args: LintArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         }
         if !global.quiet {
             eprintln!(
-                "poam: fixed {findings} findings in {} files{}",
-                fixed.len(),
+                "poam: fixed {} in {}{}",
+                plural(findings, "finding"),
+                plural(fixed.len(), "file"),
                 unsafe_hint(unsafe_left)
             );
         }
@@ -127,9 +130,9 @@ pub fn run(args: LintArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
         global,
         1,
         &format!(
-            "{} findings in {} items in {}",
-            report.diagnostics.len(),
-            report.items,
+            "{} in {} in {}",
+            plural(report.diagnostics.len(), "finding"),
+            plural(report.items, "item"),
             elapsed(checked)
         ),
     );

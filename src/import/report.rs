@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::reconcile::{closing_note, ItemEntry, NotScannedWhy, Plan, ScanSummary, Skipped};
 
-use crate::render::text::inline;
+use crate::render::text::{inline, plural};
 
 /// Version of the JSON report; bumped when a field changes meaning or goes away.
 pub const REPORT_VERSION: u32 = 1;
@@ -254,11 +254,11 @@ pub fn render_human(plan: &Plan, mode: Mode) -> String {
         }
     }
     if !plan.skipped.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nSkipped {}:",
-            plural(plan.skipped.len(), "finding or file")
-        );
+        let what = match plan.skipped.len() {
+            1 => "finding or file",
+            _ => "findings or files",
+        };
+        let _ = writeln!(out, "\nSkipped {} {what}:", plan.skipped.len());
         for s in &plan.skipped {
             let _ = writeln!(
                 out,
@@ -298,12 +298,4 @@ pub fn render_human(plan: &Plan, mode: Mode) -> String {
         out.push_str("Fixed items were left open: run again with --close-fixed to close them.\n");
     }
     out
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }

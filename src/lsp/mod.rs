@@ -19,8 +19,14 @@
 //!
 //! Positions are converted between byte offsets and the protocol's UTF-16 columns in
 //! `text.rs`; what the cursor is on is found in the parsed tree in `cursor.rs`.
+//!
+//! For tests only, [`run`]'s `hold_history` (`POAM_LSP_HOLD_HISTORY=1`, see `commands::lsp`)
+//! makes the order of a session independent of how long a history run takes: a run's findings
+//! are held until the editor sends `$/poam/releaseHistory` (one run per release, released
+//! early when the notification comes first), and each run, once judged, is followed by
+//! `$/poam/historyJudged` with `{"superseded": bool}`. Nothing else changes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -50,7 +56,9 @@ use cursor::Cursor;
 /// Serves one editor session on standard input and output until it shuts down.
 /// `config` names `poam.yaml` explicitly (`--config`); otherwise it is searched from the
 /// editor's workspace folder.
-pub fn run(today: NaiveDate, config: Option<&Path>) -> Result<(), Error> {
+/// `hold_history` holds each history run's findings until the editor releases them (tests
+/// only: see the module comment).
+pub fn run(today: NaiveDate, config: Option<&Path>, hold_history: bool) -> Result<(), Error> {
     let (connection, io_threads) = Connection::stdio();
     let capabilities = to_json(capabilities());
     let params = connection
@@ -58,6 +66,7 @@ pub fn run(today: NaiveDate, config: Option<&Path>) -> Result<(), Error> {
         .map_err(|e| Error::Refused(format!("the editor did not start the session: {e}")))?;
     let root = root_folder(&params);
     let mut server = Server::load(today, root.as_deref(), config)?;
+    server.hold = hold_history.then(Hold::default);
     server.serve(&connection)?;
     drop(connection);
     io_threads
@@ -117,6 +126,22 @@ struct Server {
     history: HashMap<String, Vec<Diagnostic>>,
     /// Whether a history run is under way, and whether a save came in since it started.
     judging: Judging,
+    /// Tests only: the history runs' findings waiting for the editor to release them.
+    hold: Option<Hold>,
+}
+
+/// The notification that releases one held history run, and the one that says a run was
+/// judged (tests only: see the module comment).
+const RELEASE_HISTORY: &str = "$/poam/releaseHistory";
+const HISTORY_JUDGED: &str = "$/poam/historyJudged";
+
+/// History runs' findings held until the editor releases them (tests only).
+#[derive(Default)]
+struct Hold {
+    /// Findings of runs not released yet, oldest first.
+    held: VecDeque<HashMap<String, Vec<Diagnostic>>>,
+    /// Releases that came before the run they release.
+    released: usize,
 }
 
 /// The history runs: at most one at a time, on a worker thread.
@@ -161,6 +186,7 @@ impl Server {
             open: HashMap::new(),
             history: HashMap::new(),
             judging: Judging::Idle,
+            hold: None,
         })
     }
 
@@ -185,7 +211,18 @@ impl Server {
         for event in received {
             let message = match event {
                 Event::History(found) => {
-                    for out in self.judged(found, &events) {
+                    let found = match &mut self.hold {
+                        Some(hold) if hold.released == 0 => {
+                            hold.held.push_back(found);
+                            None
+                        }
+                        Some(hold) => {
+                            hold.released -= 1;
+                            Some(found)
+                        }
+                        None => Some(found),
+                    };
+                    for out in found.map(|f| self.judged(f, &events)).unwrap_or_default() {
                         send(connection, Message::Notification(out))?;
                     }
                     continue;
@@ -213,6 +250,18 @@ impl Server {
                     send(connection, Message::Response(response))?;
                 }
                 Message::Notification(note) if note.method == "exit" => return Ok(()),
+                Message::Notification(note) if note.method == RELEASE_HISTORY => {
+                    let Some(hold) = &mut self.hold else {
+                        continue;
+                    };
+                    let Some(found) = hold.held.pop_front() else {
+                        hold.released += 1;
+                        continue;
+                    };
+                    for out in self.judged(found, &events) {
+                        send(connection, Message::Notification(out))?;
+                    }
+                }
                 Message::Notification(note) => {
                     for out in self.notified(note, &events) {
                         send(connection, Message::Notification(out))?;
@@ -465,20 +514,30 @@ impl Server {
     /// A history run ended: its findings replace the last ones and every open file's
     /// diagnostics are published again; unless a save came in meanwhile, whose run starts
     /// now and whose findings count instead.
+    /// Under a hold, `$/poam/historyJudged` follows.
     fn judged(
         &mut self,
         found: HashMap<String, Vec<Diagnostic>>,
         events: &mpsc::Sender<Event>,
     ) -> Vec<Notification> {
-        if self.judging == Judging::Superseded {
+        let superseded = self.judging == Judging::Superseded;
+        let mut out = if superseded {
             self.judging = spawn_history(self.today, self.config.clone(), events.clone());
-            return Vec::new();
+            Vec::new()
+        } else {
+            self.judging = Judging::Idle;
+            self.history = found;
+            let mut keys: Vec<String> = self.open.keys().cloned().collect();
+            keys.sort();
+            keys.iter().filter_map(|key| self.publish(key)).collect()
+        };
+        if self.hold.is_some() {
+            out.push(Notification::new(
+                HISTORY_JUDGED.to_owned(),
+                serde_json::json!({ "superseded": superseded }),
+            ));
         }
-        self.judging = Judging::Idle;
-        self.history = found;
-        let mut keys: Vec<String> = self.open.keys().cloned().collect();
-        keys.sort();
-        keys.iter().filter_map(|key| self.publish(key)).collect()
+        out
     }
 
     fn open_at(&self, position: &lsp::TextDocumentPositionParams) -> Option<(&Open, usize)> {

@@ -374,17 +374,6 @@ fn policy_deadline(
     })
 }
 
-/// The due date the profile gives a new item of `rating` whose clock starts on `detected`,
-/// capped by its KEV due date: what `poam import` writes into the items it creates.
-pub fn new_item_deadline(
-    deadlines: &Deadlines,
-    rating: Risk,
-    detected: NaiveDate,
-    kev_due: Option<NaiveDate>,
-) -> NaiveDate {
-    capped_deadline(deadlines, rating, detected, kev_due).0
-}
-
 /// Clock start + the rating's days, or the KEV due date when earlier (then `true`).
 fn capped_deadline(
     deadlines: &Deadlines,

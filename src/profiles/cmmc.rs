@@ -11,34 +11,38 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::common::{
+    closed_standing, deadline, new_item_fields, one_milestone, own_template, rating, risk_refused,
+    standing_csv, CsvColumn, STANDING_LEAD,
+};
 use super::{
-    deadline, new_item_fields, ChartWords, ExportDeadline, ExportMapping, ExportMarker, NewItem,
-    ProfileSummary, Scanned, StartDeadline, Starting, SystemProfile,
+    ChartWords, ExportDeadline, ExportMapping, ExportMarker, NewItem, ProfileSummary, Scanned,
+    StartDeadline, Starting, SystemProfile,
 };
 use crate::config::Config;
 use crate::edit::NewValue;
 use crate::model::item::Item;
 use crate::policy::cmmc::{self as math, Score, CLOSEOUT_WARNING_DAYS};
 use crate::policy::{days_between, Assessment, Policy, Profile};
-use crate::view::{ItemRef, ItemView, RatingView, StandingView, State};
+use crate::view::{ItemRef, ItemView, StandingView, State};
 
 pub struct Cmmc;
 
 /// The workbook's description of Scheduled Completion Date under CMMC.
 const SCHEDULED_COMPLETION: &str = "cmmc-l2: the closeout date (Conditional CMMC Status Date + 180 days, 32 CFR 170.21(b)) by which every POA&M item must be closed; empty without a Conditional status date.";
 
-/// Built-in templates that have a CMMC form (`cmmc/<name>`).
+/// The built-in templates this profile has its own form of.
 const OWN_TEMPLATES: [&str; 10] = [
-    "report.md.j2",
-    "report.html.j2",
-    "site/index.html.j2",
-    "site/item.html.j2",
-    "site/items.html.j2",
-    "site/control.html.j2",
-    "site/people.html.j2",
-    "site/assets.html.j2",
-    "site/controls.html.j2",
-    "pdf/summary.typ",
+    "cmmc/report.md.j2",
+    "cmmc/report.html.j2",
+    "cmmc/site/index.html.j2",
+    "cmmc/site/item.html.j2",
+    "cmmc/site/items.html.j2",
+    "cmmc/site/control.html.j2",
+    "cmmc/site/people.html.j2",
+    "cmmc/site/assets.html.j2",
+    "cmmc/site/controls.html.j2",
+    "cmmc/pdf/summary.typ",
 ];
 
 /// Every open item counts the same towards the closeout: one chart bucket.
@@ -48,20 +52,12 @@ const BUCKETS: [&str; 1] = ["open"];
 const NOT_WRITTEN: &[&str] = &["controls", "detector_id", "assets"];
 
 impl SystemProfile for Cmmc {
-    fn name(&self) -> &'static str {
-        Profile::CmmcL2.name()
+    fn profile(&self) -> Profile {
+        Profile::CmmcL2
     }
 
     fn standing(&self, a: &Assessment, policy: &Policy) -> StandingView {
-        let mut standing = StandingView {
-            profile: self.name(),
-            state: State::Closed,
-            excuse: None,
-            likely_late: false,
-            next_deadline: None,
-            rating: None,
-            note: None,
-        };
+        let mut standing = closed_standing(self.name());
         if !a.open {
             return standing;
         }
@@ -95,20 +91,10 @@ impl SystemProfile for Cmmc {
             .requirement
             .as_ref()
             .and_then(|r| math::points(r.value.trim(), &policy.cmmc))
-            .map(|points| RatingView {
-                label: points_label(points),
-                source: "sprs",
-                pain: None,
-                irv: None,
-                lev: None,
-            });
+            .map(|points| rating(points_label(points), "sprs"));
         let mut view = ItemView::new(path, item, assessment, standing);
         view.assessment = view.assessment.without_rev5_deadlines();
         view
-    }
-
-    fn required_fields(&self) -> &'static [&'static str] {
-        Profile::CmmcL2.required_fields()
     }
 
     fn summary(
@@ -141,19 +127,7 @@ impl SystemProfile for Cmmc {
     }
 
     fn template(&self, name: &'static str) -> &'static str {
-        match OWN_TEMPLATES.iter().position(|t| *t == name) {
-            Some(0) => "cmmc/report.md.j2",
-            Some(1) => "cmmc/report.html.j2",
-            Some(2) => "cmmc/site/index.html.j2",
-            Some(3) => "cmmc/site/item.html.j2",
-            Some(4) => "cmmc/site/items.html.j2",
-            Some(5) => "cmmc/site/control.html.j2",
-            Some(6) => "cmmc/site/people.html.j2",
-            Some(7) => "cmmc/site/assets.html.j2",
-            Some(8) => "cmmc/site/controls.html.j2",
-            Some(9) => "cmmc/pdf/summary.typ",
-            _ => name,
-        }
+        own_template(&OWN_TEMPLATES, name)
     }
 
     fn chart_buckets(&self) -> &'static [&'static str] {
@@ -176,9 +150,9 @@ impl SystemProfile for Cmmc {
 
     /// The 800-171 requirement beside the standing (the closeout is the next deadline).
     fn site_csv(&self, views: &[ItemView]) -> Option<String> {
-        let columns: [super::CsvColumn; 1] =
+        let columns: [CsvColumn; 1] =
             [("requirement", |v| v.requirement.clone().unwrap_or_default())];
-        Some(super::standing_csv(views, &columns))
+        Some(standing_csv(views, &STANDING_LEAD, &columns))
     }
 
     // Writing and exchange
@@ -193,9 +167,9 @@ impl SystemProfile for Cmmc {
         policy: &Policy,
     ) -> Result<Starting, String> {
         if request.risk.is_some() {
-            return Err(format!(
-                "`--risk` sets a Rev5 rating, which moves no deadline under `{}`: an item's points come from its `requirement`",
-                self.name()
+            return Err(risk_refused(
+                self.name(),
+                "an item's points come from its `requirement`",
             ));
         }
         let by = policy
@@ -208,14 +182,7 @@ impl SystemProfile for Cmmc {
             .collect();
         fields.extend([
             ("requirement".to_owned(), NewValue::Str(String::new())),
-            (
-                "milestones".to_owned(),
-                NewValue::List(vec![NewValue::Map(vec![
-                    ("id".to_owned(), NewValue::Int(1)),
-                    ("date".to_owned(), NewValue::Date(by)),
-                    ("description".to_owned(), NewValue::Str(String::new())),
-                ])]),
-            ),
+            one_milestone(by, "", false),
         ]);
         Ok(Starting {
             fields,
@@ -233,13 +200,6 @@ impl SystemProfile for Cmmc {
     /// only, and a person names its `requirement`.
     fn scanned_item(&self, _scanned: &Scanned<'_>, _policy: &Policy) -> Starting {
         Starting::default()
-    }
-
-    fn imported_row(&self, fields: Vec<(String, NewValue)>, _policy: &Policy) -> Starting {
-        Starting {
-            fields,
-            ..Starting::default()
-        }
     }
 
     /// Scheduled Completion Date and the OSCAL deadline: the closeout; the requirement and
@@ -277,10 +237,6 @@ impl SystemProfile for Cmmc {
             label: format!("{} (CMMC Level 2)", self.name()),
             scheduled_completion: SCHEDULED_COMPLETION,
         })
-    }
-
-    fn reports_ver(&self) -> bool {
-        false
     }
 
     fn downloads(&self) -> &'static [super::SiteDownload] {

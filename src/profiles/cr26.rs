@@ -13,9 +13,12 @@ use std::fmt::Write as _;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use super::common::{
+    closed_standing, deadline, new_item_fields, own_template, risk_refused, standing_csv, CsvColumn,
+};
 use super::{
-    deadline, new_item_fields, ChartWords, ExportDeadline, ExportMapping, ExportMarker, NewItem,
-    ProfileSummary, Scanned, StartDeadline, Starting, SystemProfile,
+    ChartWords, ExportDeadline, ExportMapping, ExportMarker, NewItem, ProfileSummary, Scanned,
+    StartDeadline, Starting, SystemProfile,
 };
 use crate::config::Config;
 use crate::edit::NewValue;
@@ -51,33 +54,25 @@ const REV5_ONLY: &[&str] = &[
 /// The chart buckets: current N-rating, most severe first, then not evaluated.
 const BUCKETS: [&str; 6] = ["N5", "N4", "N3", "N2", "N1", "not evaluated"];
 
-/// Built-in templates that have a CR26 form (`cr26/<name>`).
+/// The built-in templates this profile has its own form of.
 const OWN_TEMPLATES: [&str; 8] = [
-    "report.md.j2",
-    "report.html.j2",
-    "site/index.html.j2",
-    "site/item.html.j2",
-    "site/items.html.j2",
-    "site/control.html.j2",
-    "site/people.html.j2",
-    "pdf/summary.typ",
+    "cr26/report.md.j2",
+    "cr26/report.html.j2",
+    "cr26/site/index.html.j2",
+    "cr26/site/item.html.j2",
+    "cr26/site/items.html.j2",
+    "cr26/site/control.html.j2",
+    "cr26/site/people.html.j2",
+    "cr26/pdf/summary.typ",
 ];
 
 impl SystemProfile for Cr26 {
-    fn name(&self) -> &'static str {
-        Profile::FedrampCr26.name()
+    fn profile(&self) -> Profile {
+        Profile::FedrampCr26
     }
 
     fn standing(&self, a: &Assessment, policy: &Policy) -> StandingView {
-        let mut standing = StandingView {
-            profile: self.name(),
-            state: State::Closed,
-            excuse: None,
-            likely_late: false,
-            next_deadline: None,
-            rating: None,
-            note: None,
-        };
+        let mut standing = closed_standing(self.name());
         let Some(v) = &a.vdr else {
             return standing;
         };
@@ -176,11 +171,6 @@ impl SystemProfile for Cr26 {
         view
     }
 
-    fn required_fields(&self) -> &'static [&'static str] {
-        // See the Rev5 profile: the table stays with the policy, where the rule reads it.
-        Profile::FedrampCr26.required_fields()
-    }
-
     fn summary(
         &self,
         views: &[ItemView],
@@ -222,17 +212,7 @@ impl SystemProfile for Cr26 {
     }
 
     fn template(&self, name: &'static str) -> &'static str {
-        match OWN_TEMPLATES.iter().position(|t| *t == name) {
-            Some(0) => "cr26/report.md.j2",
-            Some(1) => "cr26/report.html.j2",
-            Some(2) => "cr26/site/index.html.j2",
-            Some(3) => "cr26/site/item.html.j2",
-            Some(4) => "cr26/site/items.html.j2",
-            Some(5) => "cr26/site/control.html.j2",
-            Some(6) => "cr26/site/people.html.j2",
-            Some(7) => "cr26/pdf/summary.typ",
-            _ => name,
-        }
+        own_template(&OWN_TEMPLATES, name)
     }
 
     fn chart_buckets(&self) -> &'static [&'static str] {
@@ -259,8 +239,39 @@ impl SystemProfile for Cr26 {
         }
     }
 
+    /// The evaluation beside the standing: whether it is accepted and how it was closed.
     fn site_csv(&self, views: &[ItemView]) -> Option<String> {
-        Some(csv(views))
+        fn vdr(view: &ItemView) -> Option<&VdrAssessmentView> {
+            view.assessment.vdr.as_ref()
+        }
+        let lead: [CsvColumn; 4] = [
+            ("status", |v| v.status.unwrap_or_default().to_owned()),
+            ("detected", |v| {
+                vdr(v).and_then(|v| v.detected.clone()).unwrap_or_default()
+            }),
+            ("evaluated", |v| {
+                vdr(v).and_then(|v| v.evaluated.clone()).unwrap_or_default()
+            }),
+            ("current_rating", |v| {
+                v.standing
+                    .rating
+                    .as_ref()
+                    .map(|r| r.label.clone())
+                    .unwrap_or_default()
+            }),
+        ];
+        let columns: [CsvColumn; 2] = [
+            ("accepted", |v| {
+                vdr(v).is_some_and(|v| v.accepted).to_string()
+            }),
+            ("disposition", |v| {
+                vdr(v)
+                    .and_then(|v| v.disposition)
+                    .unwrap_or_default()
+                    .to_owned()
+            }),
+        ];
+        Some(standing_csv(views, &lead, &columns))
     }
 
     // Writing and exchange
@@ -275,9 +286,9 @@ impl SystemProfile for Cr26 {
         policy: &Policy,
     ) -> Result<Starting, String> {
         if request.risk.is_some() {
-            return Err(format!(
-                "`--risk` sets a Rev5 rating, which moves no deadline under `{}`: leave it out and evaluate the item in its `vdr:` block (irv, lev, pain)",
-                self.name()
+            return Err(risk_refused(
+                self.name(),
+                "leave it out and evaluate the item in its `vdr:` block (irv, lev, pain)",
             ));
         }
         let mut fields = new_item_fields(id, request, today);
@@ -362,12 +373,7 @@ impl SystemProfile for Cr26 {
     /// the comments.
     fn export_mapping(&self, view: &ItemView) -> ExportMapping {
         let Some(v) = view.assessment.vdr.as_ref() else {
-            return ExportMapping {
-                scheduled_completion: None,
-                deadline: None,
-                comment: None,
-                risk_props: Vec::new(),
-            };
+            return ExportMapping::default();
         };
         let next = standing_deadline(view);
         let deadline = next.map(|(_, moment)| ExportDeadline {
@@ -403,6 +409,7 @@ impl SystemProfile for Cr26 {
         })
     }
 
+    /// FedRAMP's VER reports are this profile's.
     fn reports_ver(&self) -> bool {
         true
     }
@@ -490,7 +497,7 @@ pub struct VdrCounts {
 }
 
 /// Everything the monthly VDR report and the CR26 dashboard show.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct VdrSummary {
     /// `YYYY-MM`.
     pub period: String,
@@ -556,16 +563,7 @@ impl VdrSummary {
             evaluation_days: evaluation_days(class),
             due_soon_days: config.policy.due_soon_days,
             package_overview_uri: config.cr26.package_overview_uri.clone(),
-            counts: VdrCounts::default(),
-            by_rating: Vec::new(),
-            overdue: Vec::new(),
-            reductions_due: Vec::new(),
-            accepted: Vec::new(),
-            next_reductions: Vec::new(),
-            kev: Vec::new(),
-            incidents: Vec::new(),
-            not_evaluated: Vec::new(),
-            pages: BTreeMap::new(),
+            ..VdrSummary::default()
         };
         let mut planned = Vec::new();
         let mut due = Vec::new();
@@ -759,48 +757,6 @@ fn report_overdue(
         return (true, own.or(reason));
     }
     (false, own)
-}
-
-/// A CSV cell: quoted when needed; a leading `=`, `+`, `-`, `@` is neutralised so spreadsheet
-/// programs do not run item text as a formula.
-/// The site's `poam.csv` under CR26: one row per item with its standing.
-fn csv(views: &[ItemView]) -> String {
-    let mut out = String::from(
-        "id,title,status,detected,evaluated,current_rating,state,next_deadline_kind,next_deadline,days_left,accepted,disposition,closed,path\n",
-    );
-    for view in views {
-        let v = view.assessment.vdr.as_ref();
-        let s = &view.standing;
-        let next = s.next_deadline.as_ref();
-        let cells = [
-            view.id.clone().unwrap_or_default(),
-            view.title.clone().unwrap_or_default(),
-            view.status.unwrap_or_default().to_owned(),
-            v.and_then(|v| v.detected.clone()).unwrap_or_default(),
-            v.and_then(|v| v.evaluated.clone()).unwrap_or_default(),
-            s.rating
-                .as_ref()
-                .map(|r| r.label.clone())
-                .unwrap_or_default(),
-            s.state.name().to_owned(),
-            next.map(|d| d.kind.to_owned()).unwrap_or_default(),
-            next.map(|d| d.date.clone()).unwrap_or_default(),
-            v.is_some_and(|v| v.accepted).to_string(),
-            v.and_then(|v| v.disposition).unwrap_or_default().to_owned(),
-            view.closed
-                .as_ref()
-                .and_then(|c| c.date)
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            view.path.clone(),
-        ];
-        // Numbers are written as they are: only text is defused.
-        let days = next.map(|d| d.days_left.to_string()).unwrap_or_default();
-        let mut row: Vec<String> = cells.iter().map(|c| super::csv_cell(c)).collect();
-        row.insert(9, days);
-        let _ = writeln!(out, "{}", row.join(","));
-    }
-    out
 }
 
 #[cfg(test)]

@@ -13,100 +13,70 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::common::{
+    days_after, deadline, due_mapping, due_standing, due_start, new_item_fields, one_milestone,
+    own_template, rating, scanned_due, standing_csv, CsvColumn, SCANNED_MILESTONE, STANDING_LEAD,
+};
 use super::rev5::Rev5Summary;
 use super::{
-    deadline, new_item_fields, ChartWords, ExportDeadline, ExportMapping, ExportMarker, NewItem,
-    ProfileSummary, Scanned, StartDeadline, Starting, SystemProfile,
+    ChartWords, ExportMapping, ExportMarker, NewItem, ProfileSummary, Scanned, Starting,
+    SystemProfile,
 };
 use crate::config::Config;
 use crate::edit::NewValue;
-use crate::model::item::Item;
 use crate::policy::dod::Cat;
 use crate::policy::rev5::Excuse;
 use crate::policy::{Assessment, Policy, Profile};
-use crate::view::{ItemRef, ItemView, RatingView, StandingView, State};
+use crate::view::{ItemRef, ItemView, StandingView, State};
 
 pub struct Dod;
 
 /// The buckets the charts count open items in.
 const CAT_BUCKETS: [&str; 4] = ["cat-i", "cat-ii", "cat-iii", "unrated"];
 
-/// The templates this profile has its own of, in the order of [`Dod::template`].
+/// The built-in templates this profile has its own form of.
 const OWN_TEMPLATES: [&str; 9] = [
-    "report.md.j2",
-    "report.html.j2",
-    "site/index.html.j2",
-    "site/item.html.j2",
-    "site/items.html.j2",
-    "site/control.html.j2",
-    "site/people.html.j2",
-    "site/assets.html.j2",
-    "pdf/summary.typ",
+    "dod/report.md.j2",
+    "dod/report.html.j2",
+    "dod/site/index.html.j2",
+    "dod/site/item.html.j2",
+    "dod/site/items.html.j2",
+    "dod/site/control.html.j2",
+    "dod/site/people.html.j2",
+    "dod/site/assets.html.j2",
+    "dod/pdf/summary.typ",
 ];
 
 impl SystemProfile for Dod {
-    fn name(&self) -> &'static str {
-        Profile::DodRmf.name()
+    fn profile(&self) -> Profile {
+        Profile::DodRmf
     }
 
+    /// As Rev5's, but an open item stands accepted while its risk acceptance holds, with the
+    /// acceptance's expiry as its next deadline.
     fn standing(&self, a: &Assessment, _policy: &Policy) -> StandingView {
-        let state = if !a.open {
-            State::Closed
-        } else if matches!(a.excuse, Some(Excuse::RiskAccepted { .. }))
+        let mut standing = due_standing(self.name(), a, "iava", "cat-deadline");
+        let accepted = matches!(a.excuse, Some(Excuse::RiskAccepted { .. }))
             || a.rmf.as_ref().is_some_and(|r| {
                 r.status == crate::policy::dod::EmassStatus::RiskAccepted && !r.acceptance_expired
-            })
-        {
-            State::Accepted
-        } else if a.overdue {
-            State::Late
-        } else if a.excuse.is_some() {
-            State::Excused
-        } else if a.due_soon {
-            State::DueSoon
-        } else {
-            State::OnTime
-        };
-        let next_deadline = if !a.open || state == State::Accepted {
-            a.rmf
-                .as_ref()
-                .and_then(|r| r.accepted_until)
-                .filter(|_| a.open)
-                .map(|until| deadline("accepted-until", until.to_string(), until, a.today, None))
-        } else if let Some(due) = a.due {
-            Some(deadline("due", due.to_string(), due, a.today, None))
-        } else {
-            a.policy_deadline.map(|p| {
-                let kind = if p.kev_bound { "iava" } else { "cat-deadline" };
-                deadline(kind, p.date.to_string(), p.date, a.today, None)
-            })
-        };
-        StandingView {
-            profile: self.name(),
-            state,
-            excuse: a.excuse.map(Excuse::describe),
-            likely_late: false,
-            next_deadline,
-            rating: a.rmf.as_ref().and_then(|r| r.cat).map(|cat| RatingView {
-                label: cat.label().to_owned(),
-                source: "raw-severity",
-                pain: None,
-                irv: None,
-                lev: None,
-            }),
-            note: a
-                .rmf
-                .as_ref()
-                .map(|r| format!("eMASS status: {}", r.status.label())),
+            });
+        if a.open && accepted {
+            standing.state = State::Accepted;
+            standing.next_deadline =
+                a.rmf.as_ref().and_then(|r| r.accepted_until).map(|until| {
+                    deadline("accepted-until", until.to_string(), until, a.today, None)
+                });
         }
-    }
-
-    fn view(&self, path: &str, item: &Item, assessment: &Assessment, policy: &Policy) -> ItemView {
-        ItemView::new(path, item, assessment, self.standing(assessment, policy))
-    }
-
-    fn required_fields(&self) -> &'static [&'static str] {
-        Profile::DodRmf.required_fields()
+        standing.rating = a
+            .rmf
+            .as_ref()
+            .and_then(|r| r.cat)
+            .map(|cat| rating(cat.label().to_owned(), "raw-severity"));
+        standing.note = a
+            .rmf
+            .as_ref()
+            .map(|r| format!("eMASS status: {}", r.status.label()));
+        standing
     }
 
     fn summary(
@@ -138,18 +108,7 @@ impl SystemProfile for Dod {
     }
 
     fn template(&self, name: &'static str) -> &'static str {
-        match OWN_TEMPLATES.iter().position(|t| *t == name) {
-            Some(0) => "dod/report.md.j2",
-            Some(1) => "dod/report.html.j2",
-            Some(2) => "dod/site/index.html.j2",
-            Some(3) => "dod/site/item.html.j2",
-            Some(4) => "dod/site/items.html.j2",
-            Some(5) => "dod/site/control.html.j2",
-            Some(6) => "dod/site/people.html.j2",
-            Some(7) => "dod/site/assets.html.j2",
-            Some(8) => "dod/pdf/summary.typ",
-            _ => name,
-        }
+        own_template(&OWN_TEMPLATES, name)
     }
 
     fn chart_buckets(&self) -> &'static [&'static str] {
@@ -187,7 +146,7 @@ impl SystemProfile for Dod {
         ) -> Option<T> {
             view.rmf.as_ref().and_then(field)
         }
-        let columns: [super::CsvColumn; 5] = [
+        let columns: [CsvColumn; 5] = [
             ("cat", |v| {
                 rmf(v, |r| r.cat_label).unwrap_or_default().to_owned()
             }),
@@ -210,7 +169,7 @@ impl SystemProfile for Dod {
                     .unwrap_or_default()
             }),
         ];
-        Some(super::standing_csv(views, &columns))
+        Some(standing_csv(views, &STANDING_LEAD, &columns))
     }
 
     // Writing and exchange
@@ -226,82 +185,34 @@ impl SystemProfile for Dod {
         policy: &Policy,
     ) -> Result<Starting, String> {
         let cat = request.risk.map(Cat::from_risk).unwrap_or(Cat::CatII);
-        let due = today + chrono::Days::new(u64::from(cat.days(&policy.deadlines)));
+        let due = days_after(today, cat.days(&policy.deadlines));
         let mut fields = new_item_fields(id, request, today);
         fields.extend([
             ("resources".to_owned(), NewValue::Str(String::new())),
             ("due".to_owned(), NewValue::Date(due)),
-            (
-                "milestones".to_owned(),
-                NewValue::List(vec![NewValue::Map(vec![
-                    ("id".to_owned(), NewValue::Int(1)),
-                    ("date".to_owned(), NewValue::Date(due)),
-                    ("description".to_owned(), NewValue::Str(String::new())),
-                    ("status".to_owned(), NewValue::Str("open".to_owned())),
-                ])]),
-            ),
+            one_milestone(due, "", true),
             ("rmf".to_owned(), rmf_block(cat, request.detector)),
         ]);
-        Ok(Starting {
-            fields,
-            vdr_note: None,
-            deadline: Some(StartDeadline {
-                kind: "due",
-                date: due,
-            }),
-            rating: Some(cat.name().to_owned()),
-            needs_rating: false,
-        })
+        Ok(due_start(fields, Some(due), Some(cat.name().to_owned())))
     }
 
     /// The scanner's rating as the raw severity (critical and high are CAT I), `due` at the
     /// category's deadline from detection (capped by the KEV due date), one open milestone.
     fn scanned_item(&self, scanned: &Scanned<'_>, policy: &Policy) -> Starting {
         let cat = scanned.risk.map(Cat::from_risk);
-        let due = cat
-            .map(|cat| {
-                let by_cat =
-                    scanned.detected + chrono::Days::new(u64::from(cat.days(&policy.deadlines)));
-                scanned.kev_due.map_or(by_cat, |kev| kev.min(by_cat))
-            })
-            .or(scanned.kev_due);
+        let due = scanned_due(scanned, cat.map(|cat| cat.days(&policy.deadlines)));
         let mut fields = Vec::new();
         if let Some(due) = due {
             fields.push(("due".into(), NewValue::Date(due)));
-            fields.push((
-                "milestones".into(),
-                NewValue::List(vec![NewValue::Map(vec![
-                    ("id".into(), NewValue::Int(1)),
-                    ("date".into(), NewValue::Date(due)),
-                    (
-                        "description".into(),
-                        NewValue::Str("Remediate on every asset and verify with a re-scan.".into()),
-                    ),
-                    ("status".into(), NewValue::Str("open".into())),
-                ])]),
-            ));
+            fields.push(one_milestone(due, SCANNED_MILESTONE, true));
         }
         if let Some(cat) = cat {
             fields.push(("rmf".into(), rmf_block(cat, Some(scanned.detector))));
         }
-        Starting {
-            fields,
-            vdr_note: None,
-            deadline: due.map(|date| StartDeadline { kind: "due", date }),
-            rating: cat.map(|c| c.name().to_owned()),
-            needs_rating: cat.is_none(),
-        }
+        due_start(fields, due, cat.map(|c| c.name().to_owned()))
     }
 
-    fn imported_row(&self, fields: Vec<(String, NewValue)>, _policy: &Policy) -> Starting {
-        Starting {
-            fields,
-            ..Starting::default()
-        }
-    }
-
-    /// Scheduled Completion Date: `due`; the OSCAL deadline: `due`, else the category's
-    /// deadline; the risk carries the eMASS status and the category.
+    /// As Rev5's; the risk carries the eMASS status and the category.
     fn export_mapping(&self, view: &ItemView) -> ExportMapping {
         let mut risk_props = Vec::new();
         if let Some(rmf) = &view.rmf {
@@ -313,15 +224,7 @@ impl SystemProfile for Dod {
                 risk_props.push(("iava", iava.clone()));
             }
         }
-        ExportMapping {
-            scheduled_completion: view.due,
-            deadline: view
-                .due
-                .or(view.assessment.policy_deadline)
-                .map(|date| ExportDeadline { date, at: None }),
-            comment: None,
-            risk_props,
-        }
+        due_mapping(view, risk_props)
     }
 
     fn export_marker(&self, _policy: &Policy) -> Option<ExportMarker> {
@@ -330,10 +233,6 @@ impl SystemProfile for Dod {
             label: self.name().to_owned(),
             scheduled_completion: "the scheduled completion date (`due`)",
         })
-    }
-
-    fn reports_ver(&self) -> bool {
-        false
     }
 
     fn downloads(&self) -> &'static [super::SiteDownload] {

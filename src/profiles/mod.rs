@@ -7,6 +7,7 @@
 //! outside `crate::policy` and this one names a profile variant (the architecture test checks).
 
 pub mod cmmc;
+mod common;
 pub mod cr26;
 pub mod dod;
 pub mod rev5;
@@ -27,8 +28,13 @@ use crate::workspace::Workspace;
 /// comes first; the write side (new-item fields, import defaults, export mapping) follows in a
 /// block of its own.
 pub trait SystemProfile: Sync {
+    /// The profile this implements.
+    fn profile(&self) -> Profile;
+
     /// The profile's name as `poam.yaml` writes it.
-    fn name(&self) -> &'static str;
+    fn name(&self) -> &'static str {
+        self.profile().name()
+    }
 
     // --- Read side: standing, summary, required fields, pages ---
 
@@ -37,10 +43,16 @@ pub trait SystemProfile: Sync {
 
     /// The item view of `item` (read from the file `path`), with its standing. A profile whose
     /// deadlines are not Rev5's leaves the Rev5 deadline keys empty (see [`crate::view`]).
-    fn view(&self, path: &str, item: &Item, assessment: &Assessment, policy: &Policy) -> ItemView;
+    fn view(&self, path: &str, item: &Item, assessment: &Assessment, policy: &Policy) -> ItemView {
+        ItemView::new(path, item, assessment, self.standing(assessment, policy))
+    }
 
     /// Top-level item keys that must be present and non-empty (rule `missing-field`).
-    fn required_fields(&self) -> &'static [&'static str];
+    fn required_fields(&self) -> &'static [&'static str] {
+        // The table stays with the policy: rule `missing-field` reads it there, below this
+        // floor (the rules may not name `profiles`, which asks them which rules apply).
+        self.profile().required_fields()
+    }
 
     /// What the monthly report and the dashboard show beside the counts every profile has.
     /// `refs[i]` is the row of `views[i]`.
@@ -57,7 +69,9 @@ pub trait SystemProfile: Sync {
 
     /// The template this profile renders for the built-in template `name` (`report.md.j2`,
     /// `site/index.html.j2`, ...): its own where its pages differ, else `name`.
-    fn template(&self, name: &'static str) -> &'static str;
+    fn template(&self, name: &'static str) -> &'static str {
+        name
+    }
 
     /// The buckets the charts count open items in, most severe first.
     fn chart_buckets(&self) -> &'static [&'static str];
@@ -70,7 +84,9 @@ pub trait SystemProfile: Sync {
     fn chart_words(&self) -> ChartWords;
 
     /// The site's `poam.csv`, when the profile has its own columns (`None`: the Rev5 columns).
-    fn site_csv(&self, views: &[ItemView]) -> Option<String>;
+    fn site_csv(&self, _views: &[ItemView]) -> Option<String> {
+        None
+    }
 
     // Writing and exchange: the fields an item starts with (`poam new`, `poam import scan`,
     // `poam import xlsx`) and how an item maps into the exports.
@@ -90,8 +106,14 @@ pub trait SystemProfile: Sync {
     fn scanned_item(&self, scanned: &Scanned<'_>, policy: &Policy) -> Starting;
 
     /// The fields of a row `poam import xlsx` read from a Rev5 POA&M workbook, as the profile
-    /// keeps them. `fields` are in the item format (the workbook's columns converted).
-    fn imported_row(&self, fields: Vec<(String, NewValue)>, policy: &Policy) -> Starting;
+    /// keeps them. `fields` are in the item format (the workbook's columns converted): by
+    /// default, as read.
+    fn imported_row(&self, fields: Vec<(String, NewValue)>, _policy: &Policy) -> Starting {
+        Starting {
+            fields,
+            ..Starting::default()
+        }
+    }
 
     /// How an item maps into the xlsx, CSV and OSCAL exports.
     fn export_mapping(&self, view: &ItemView) -> ExportMapping;
@@ -101,7 +123,9 @@ pub trait SystemProfile: Sync {
     fn export_marker(&self, policy: &Policy) -> Option<ExportMarker>;
 
     /// Whether `poam export ver` (FedRAMP's VER JSON reports) applies.
-    fn reports_ver(&self) -> bool;
+    fn reports_ver(&self) -> bool {
+        false
+    }
 
     /// The exports the status site offers on its downloads page, in the order listed.
     fn downloads(&self) -> &'static [SiteDownload];
@@ -271,7 +295,7 @@ pub fn render_new_item(fields: &[(String, NewValue)], vdr_note: Option<&str>) ->
 }
 
 /// How one item maps into the xlsx, CSV and OSCAL exports where the profiles differ.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExportMapping {
     /// Scheduled Completion Date (column L of the workbook and the CSV).
     pub scheduled_completion: Option<NaiveDate>,
@@ -331,98 +355,6 @@ pub fn views(
 pub fn view(path: &str, item: &Item, policy: &Policy, today: NaiveDate) -> ItemView {
     let assessment = crate::policy::assess(item, policy, today, None);
     of(policy.profile).view(path, item, &assessment, policy)
-}
-
-/// The fields every profile's new item starts with (`poam new`): what the command was told,
-/// today as the detection and status date, and empty placeholders that `poam lint` reports
-/// until a person fills them in. The editor writes fields in the documented order, whatever
-/// order a profile adds its own in.
-fn new_item_fields(id: &str, request: &NewItem<'_>, today: NaiveDate) -> Vec<(String, NewValue)> {
-    let text = |s: Option<&str>| NewValue::Str(s.unwrap_or_default().to_owned());
-    let list = |items: &[String]| NewValue::List(items.iter().map(|s| text(Some(s))).collect());
-    let mut fields = vec![
-        ("id".to_owned(), text(Some(id))),
-        ("title".to_owned(), text(request.title)),
-        ("description".to_owned(), text(None)),
-        ("controls".to_owned(), NewValue::List(Vec::new())),
-        ("detector".to_owned(), text(request.detector)),
-        ("detector_id".to_owned(), text(None)),
-        ("assets".to_owned(), list(request.assets)),
-        ("owner".to_owned(), text(None)),
-        ("remediation".to_owned(), text(None)),
-        ("detected".to_owned(), NewValue::Date(today)),
-        ("status".to_owned(), text(Some("open"))),
-        ("status_date".to_owned(), NewValue::Date(today)),
-    ];
-    if !request.cves.is_empty() {
-        fields.push(("cves".to_owned(), list(request.cves)));
-    }
-    fields
-}
-
-/// A deadline's date as written in views: `YYYY-MM-DD`, or RFC 3339 with a time of day.
-fn deadline(
-    kind: &'static str,
-    date: String,
-    day: NaiveDate,
-    today: NaiveDate,
-    target: Option<String>,
-) -> crate::view::DeadlineView {
-    let days_left = crate::policy::days_between(today, day);
-    crate::view::DeadlineView {
-        kind,
-        date,
-        target,
-        days_left,
-        passed: days_left < 0,
-    }
-}
-
-/// A profile-specific column of the site's `poam.csv` ([`standing_csv`]): its header and how
-/// an item fills it.
-pub(crate) type CsvColumn = (&'static str, fn(&ItemView) -> String);
-
-/// The site's `poam.csv` for a profile whose standing says it all: one row per item with the
-/// profile's rating, state and next deadline, then the profile's own `columns`, so the CSV
-/// speaks the same deadlines as the pages and the lint.
-pub(crate) fn standing_csv(views: &[ItemView], columns: &[CsvColumn]) -> String {
-    let mut out = String::from(
-        "id,title,owner,status,detected,rating,state,next_deadline_kind,next_deadline,days_left",
-    );
-    for (header, _) in columns {
-        out.push(',');
-        out.push_str(header);
-    }
-    out.push_str(",closed,path\n");
-    for view in views {
-        let s = &view.standing;
-        let next = s.next_deadline.as_ref();
-        let text = |value: Option<String>| csv_cell(&value.unwrap_or_default());
-        let mut row = vec![
-            text(view.id.clone()),
-            text(view.title.clone()),
-            text(view.owner.clone()),
-            text(view.status.map(str::to_owned)),
-            text(view.detected.map(|d| d.to_string())),
-            text(s.rating.as_ref().map(|r| r.label.clone())),
-            s.state.name().to_owned(),
-            text(next.map(|d| d.kind.to_owned())),
-            text(next.map(|d| d.date.clone())),
-            // Numbers are written as they are: only text is defused.
-            next.map(|d| d.days_left.to_string()).unwrap_or_default(),
-        ];
-        row.extend(columns.iter().map(|(_, cell)| csv_cell(&cell(view))));
-        row.push(text(
-            view.closed
-                .as_ref()
-                .and_then(|c| c.date)
-                .map(|d| d.to_string()),
-        ));
-        row.push(text(Some(view.path.clone())));
-        out.push_str(&row.join(","));
-        out.push('\n');
-    }
-    out
 }
 
 /// One CSV cell: quoted when needed; formula text is defused (see

@@ -10,85 +10,43 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::common::{
+    days_after, due_mapping, due_standing, due_start, new_item_fields, one_milestone, rating,
+    scanned_due, SCANNED_MILESTONE,
+};
 use super::{
-    deadline, new_item_fields, ChartWords, ExportDeadline, ExportMapping, ExportMarker, NewItem,
-    ProfileSummary, Scanned, StartDeadline, Starting, SystemProfile, WINDOW_DAYS,
+    ChartWords, ExportMapping, ExportMarker, NewItem, ProfileSummary, Scanned, Starting,
+    SystemProfile, WINDOW_DAYS,
 };
 use crate::config::Config;
 use crate::edit::NewValue;
-use crate::model::item::{Item, Risk};
-use crate::policy::rev5::{days_for, new_item_deadline, Excuse};
+use crate::model::item::Risk;
+use crate::policy::rev5::days_for;
 use crate::policy::{days_between, Assessment, Policy, Profile};
-use crate::view::{risk_bucket, ItemRef, ItemView, RatingView, StandingView, State, RISKS};
+use crate::view::{risk_bucket, ItemRef, ItemView, StandingView, RISKS};
 
 pub struct Rev5;
 
 /// The rating `poam new` writes when `--risk` is not given.
 const NEW_ITEM_RISK: Risk = Risk::Moderate;
 
-/// What the import writes as the milestone of a scanned item.
-const SCANNED_MILESTONE: &str = "Remediate on every asset and verify with a re-scan.";
-
 impl SystemProfile for Rev5 {
-    fn name(&self) -> &'static str {
-        Profile::FedrampRev5.name()
+    fn profile(&self) -> Profile {
+        Profile::FedrampRev5
     }
 
     fn standing(&self, a: &Assessment, _policy: &Policy) -> StandingView {
-        let state = if !a.open {
-            State::Closed
-        } else if a.overdue {
-            State::Late
-        } else if a.excuse.is_some() {
-            State::Excused
-        } else if a.due_soon {
-            State::DueSoon
-        } else {
-            State::OnTime
-        };
-        let next_deadline = if !a.open {
-            None
-        } else if let Some(due) = a.due {
-            Some(deadline("due", due.to_string(), due, a.today, None))
-        } else {
-            a.policy_deadline.map(|p| {
-                let kind = if p.kev_bound {
-                    "kev"
-                } else {
-                    "policy-deadline"
-                };
-                deadline(kind, p.date.to_string(), p.date, a.today, None)
-            })
-        };
         StandingView {
-            profile: self.name(),
-            state,
-            excuse: a.excuse.map(Excuse::describe),
-            likely_late: false,
-            next_deadline,
-            rating: a.rating.map(|r| RatingView {
-                label: r.rating.name().to_owned(),
-                source: if r.adjusted {
+            rating: a.rating.map(|r| {
+                let source = if r.adjusted {
                     "risk-adjustment"
                 } else {
                     "risk"
-                },
-                pain: None,
-                irv: None,
-                lev: None,
+                };
+                rating(r.rating.name().to_owned(), source)
             }),
-            note: None,
+            ..due_standing(self.name(), a, "kev", "policy-deadline")
         }
-    }
-
-    fn view(&self, path: &str, item: &Item, assessment: &Assessment, policy: &Policy) -> ItemView {
-        ItemView::new(path, item, assessment, self.standing(assessment, policy))
-    }
-
-    fn required_fields(&self) -> &'static [&'static str] {
-        // The table stays with the policy: rule `missing-field` reads it there, below this
-        // floor (the rules may not name `profiles`, which asks them which rules apply).
-        Profile::FedrampRev5.required_fields()
     }
 
     fn summary(
@@ -107,10 +65,6 @@ impl SystemProfile for Rev5 {
                 .cmp(&a.overdue)
                 .then_with(|| late_key(a).cmp(&late_key(b)))
         });
-    }
-
-    fn template(&self, name: &'static str) -> &'static str {
-        name
     }
 
     fn chart_buckets(&self) -> &'static [&'static str] {
@@ -139,10 +93,6 @@ impl SystemProfile for Rev5 {
         }
     }
 
-    fn site_csv(&self, _views: &[ItemView]) -> Option<String> {
-        None
-    }
-
     // Writing and exchange
 
     /// Detected and status date `today`, due at the policy's deadline for the rating, one
@@ -155,100 +105,41 @@ impl SystemProfile for Rev5 {
         policy: &Policy,
     ) -> Result<Starting, String> {
         let risk = request.risk.unwrap_or(NEW_ITEM_RISK);
-        let days = days_for(&policy.deadlines, risk);
-        let due = today + chrono::Days::new(u64::from(days));
+        let due = days_after(today, days_for(&policy.deadlines, risk));
         let mut fields = new_item_fields(id, request, today);
         fields.extend([
             ("due".to_owned(), NewValue::Date(due)),
             ("risk".to_owned(), NewValue::Str(risk.name().to_owned())),
-            (
-                "milestones".to_owned(),
-                NewValue::List(vec![NewValue::Map(vec![
-                    ("id".to_owned(), NewValue::Int(1)),
-                    ("date".to_owned(), NewValue::Date(due)),
-                    ("description".to_owned(), NewValue::Str(String::new())),
-                ])]),
-            ),
+            one_milestone(due, "", false),
         ]);
-        Ok(Starting {
-            fields,
-            vdr_note: None,
-            deadline: Some(StartDeadline {
-                kind: "due",
-                date: due,
-            }),
-            rating: Some(risk.name().to_owned()),
-            needs_rating: false,
-        })
+        Ok(due_start(fields, Some(due), Some(risk.name().to_owned())))
     }
 
     /// `risk` from the scan, `due` at the policy's deadline from detection (capped by the KEV
     /// due date; the KEV date alone when the scan gives no rating) and one milestone at it.
     fn scanned_item(&self, scanned: &Scanned<'_>, policy: &Policy) -> Starting {
-        let due = match scanned.risk {
-            Some(risk) => Some(new_item_deadline(
-                &policy.deadlines,
-                risk,
-                scanned.detected,
-                scanned.kev_due,
-            )),
-            None => scanned.kev_due,
-        };
+        let due = scanned_due(
+            scanned,
+            scanned.risk.map(|risk| days_for(&policy.deadlines, risk)),
+        );
         let mut fields = Vec::new();
         if let Some(risk) = scanned.risk {
             fields.push(("risk".into(), NewValue::Str(risk.name().to_owned())));
         }
         if let Some(due) = due {
             fields.push(("due".into(), NewValue::Date(due)));
-            fields.push((
-                "milestones".into(),
-                NewValue::List(vec![NewValue::Map(vec![
-                    ("id".into(), NewValue::Int(1)),
-                    ("date".into(), NewValue::Date(due)),
-                    (
-                        "description".into(),
-                        NewValue::Str(SCANNED_MILESTONE.into()),
-                    ),
-                ])]),
-            ));
+            fields.push(one_milestone(due, SCANNED_MILESTONE, false));
         }
-        Starting {
-            fields,
-            vdr_note: None,
-            deadline: due.map(|date| StartDeadline { kind: "due", date }),
-            rating: scanned.risk.map(|r| r.name().to_owned()),
-            needs_rating: scanned.risk.is_none(),
-        }
+        due_start(fields, due, scanned.risk.map(|r| r.name().to_owned()))
     }
 
-    /// The workbook's columns, as read.
-    fn imported_row(&self, fields: Vec<(String, NewValue)>, _policy: &Policy) -> Starting {
-        Starting {
-            fields,
-            ..Starting::default()
-        }
-    }
-
-    /// Scheduled Completion Date: `due`; the OSCAL deadline: `due`, else the policy deadline.
     fn export_mapping(&self, view: &ItemView) -> ExportMapping {
-        ExportMapping {
-            scheduled_completion: view.due,
-            deadline: view
-                .due
-                .or(view.assessment.policy_deadline)
-                .map(|date| ExportDeadline { date, at: None }),
-            comment: None,
-            risk_props: Vec::new(),
-        }
+        due_mapping(view, Vec::new())
     }
 
     /// The Rev5 template needs no marker: the exports are byte for byte what they were.
     fn export_marker(&self, _policy: &Policy) -> Option<ExportMarker> {
         None
-    }
-
-    fn reports_ver(&self) -> bool {
-        false
     }
 
     fn downloads(&self) -> &'static [super::SiteDownload] {
@@ -331,7 +222,7 @@ pub struct Escalation {
 }
 
 /// The Rev5 part of the monthly summary and the dashboard.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Rev5Summary {
     /// Open and closed counts per risk bucket, High first.
     pub by_risk: Vec<RiskCount>,
@@ -389,17 +280,7 @@ impl Rev5Summary {
                 closed: 0,
             })
             .collect();
-        let mut summary = Rev5Summary {
-            by_risk: Vec::new(),
-            overdue: Vec::new(),
-            due_soon: Vec::new(),
-            milestones_past_due: Vec::new(),
-            vendor_dependencies: Vec::new(),
-            deviations: Vec::new(),
-            deviation_counts: Vec::new(),
-            escalations: Vec::new(),
-            escalation_hit: false,
-        };
+        let mut summary = Rev5Summary::default();
         let mut escalations: Vec<Escalation> = TRIGGERS
             .iter()
             .map(|&(risk, older_than_days, threshold, action)| Escalation {

@@ -18,6 +18,7 @@ pub mod vdr;
 pub mod yaml;
 
 use crate::diag::Report;
+use text::plural;
 
 /// Output format of the findings (`--format`; its command-line names are in `crate::cli`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,13 +52,6 @@ pub fn render(report: &Report, format: Format, color: bool) -> Result<String, se
 /// `3 errors, 5 warnings, 1 note in 42 items`.
 pub fn summary_line(report: &Report) -> String {
     let s = crate::diag::Summary::of(&report.diagnostics);
-    let plural = |n: usize, word: &str| {
-        if n == 1 {
-            format!("{n} {word}")
-        } else {
-            format!("{n} {word}s")
-        }
-    };
     format!(
         "{}, {}, {} in {}",
         plural(s.error, "error"),
@@ -103,13 +97,6 @@ pub fn fixable_line(report: &Report) -> Option<String> {
 /// `poam lint`)`, when it left any out.
 pub fn untouched_line(report: &Report) -> Option<String> {
     let untouched = report.untouched.filter(|u| u.findings > 0)?;
-    let plural = |n: usize, word: &str| {
-        if n == 1 {
-            format!("{n} {word}")
-        } else {
-            format!("{n} {word}s")
-        }
-    };
     Some(format!(
         "{} on {} this pull request does not touch (run `poam lint`)",
         plural(untouched.findings, "finding"),

@@ -16,6 +16,15 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+/// `1 finding`, `2 findings`: a count and its word, which takes an `s` unless the count is one.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// A character the escaping leaves alone, in the common case of plain text.
 fn plain(c: char) -> bool {
     !c.is_control() && c != ':' && c != '#'
@@ -163,6 +172,13 @@ pub fn mentions(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_take_an_s_unless_one() {
+        assert_eq!(plural(0, "finding"), "0 findings");
+        assert_eq!(plural(1, "item file"), "1 item file");
+        assert_eq!(plural(2, "file"), "2 files");
+    }
 
     #[test]
     fn controls_become_visible() {

@@ -428,7 +428,10 @@ fn quiet_drops_the_summary_and_verbose_says_what_was_read() {
         stderr.contains("read 3 item files (0 unreadable)"),
         "{stderr}"
     );
-    assert!(stderr.contains("findings in 1 items in "), "{stderr}");
+    assert!(
+        stderr.contains("poam: 0 findings in 1 item in "),
+        "{stderr}"
+    );
     assert_eq!(
         String::from_utf8_lossy(&verbose.stdout),
         "0 errors, 0 warnings, 0 notes in 1 item\n"

@@ -41,6 +41,19 @@ pub fn build_repo(script: &str) -> (tempfile::TempDir, PathBuf) {
     (temp, repo)
 }
 
+/// `examples/<name>` copied into `<temp>/repo` (not a git repository).
+pub fn copy_example(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let repo = temp.path().join("repo");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name),
+        &repo,
+    );
+    (temp, repo)
+}
+
 /// Copies a fixture folder into a fresh temp folder, outside any git repository.
 pub fn copy_fixture(relative: &str) -> tempfile::TempDir {
     let temp = tempfile::tempdir().expect("temp dir");

@@ -39,7 +39,7 @@ fn diff_shows_the_safe_fixes_and_writes_nothing() {
     insta::assert_snapshot!("fix-diff", stdout);
     assert_eq!(
         stderr,
-        "poam: would fix 3 findings in 1 files (more with --unsafe-fixes)\n"
+        "poam: would fix 3 findings in 1 file (more with --unsafe-fixes)\n"
     );
     assert_eq!(
         before,
@@ -54,7 +54,7 @@ fn fix_writes_safe_fixes_keeping_comments_and_reports_what_is_left() {
     let (code, stdout, stderr) = run(dir.path(), &["--fix"]);
     assert_eq!(
         stderr,
-        "poam: fixed 3 findings in 1 files (more with --unsafe-fixes)\n"
+        "poam: fixed 3 findings in 1 file (more with --unsafe-fixes)\n"
     );
     let v1 = read(dir.path(), "V-1.yaml");
     assert!(

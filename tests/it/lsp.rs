@@ -22,10 +22,16 @@ struct Client {
 
 impl Client {
     fn start(dir: &Path) -> Client {
+        Client::start_with(dir, &[])
+    }
+
+    /// A session with the environment variables `envs` set.
+    fn start_with(dir: &Path, envs: &[(&str, &str)]) -> Client {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("poam"))
             .args(["--today", TODAY, "lsp"])
             .current_dir(dir)
             .env("TZ", "UTC")
+            .envs(envs.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -72,7 +78,12 @@ impl Client {
 
     /// A session in `root` with the item `uri` open (version 1) holding `text`.
     fn opened(root: &Path, uri_of_item: &str, text: &str) -> Client {
-        let mut client = Client::start(root);
+        Client::opened_with(root, uri_of_item, text, &[])
+    }
+
+    /// [`Client::opened`] with the environment variables `envs` set.
+    fn opened_with(root: &Path, uri_of_item: &str, text: &str, envs: &[(&str, &str)]) -> Client {
+        let mut client = Client::start_with(root, envs);
         client.request(
             "initialize",
             json!({"processId": null, "rootUri": uri(root), "capabilities": {}}),
@@ -123,17 +134,20 @@ impl Client {
             .unwrap_or_default()
     }
 
-    /// The messages that arrive within `wait`.
-    fn within(&mut self, wait: Duration) -> Vec<Value> {
-        let until = std::time::Instant::now() + wait;
-        let mut out = std::mem::take(&mut self.pending);
-        while let Some(left) = until.checked_duration_since(std::time::Instant::now()) {
-            match self.messages.recv_timeout(left) {
-                Ok(message) => out.push(message),
-                Err(_) => break,
+    /// The messages that arrive before the next notification `method`, and its parameters.
+    fn until_notified(&mut self, method: &str) -> (Vec<Value>, Value) {
+        let mut before = Vec::new();
+        loop {
+            let message = if self.pending.is_empty() {
+                self.next()
+            } else {
+                self.pending.remove(0)
+            };
+            if message["method"] == method {
+                return (before, message["params"].clone());
             }
+            before.push(message);
         }
-        out
     }
 
     /// The next `publishDiagnostics` parameters for `uri` (its diagnostics and version).
@@ -426,18 +440,27 @@ fn long_history(root: &Path, revisions: usize) -> String {
     last
 }
 
+/// The `publishDiagnostics` notifications among `messages`.
+fn publications(messages: &[Value]) -> Vec<&Value> {
+    messages
+        .iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+        .collect()
+}
+
 #[test]
 fn edits_are_answered_while_the_history_is_judged_and_a_later_save_supersedes_a_run() {
     let dir = copy_fixture("lsp");
     let root = std::fs::canonicalize(dir.path()).expect("canonical");
-    let text = long_history(&root, 3000);
+    let text = long_history(&root, 30);
     let item = uri(&root.join("poams/V-1.yaml"));
-    let mut client = Client::opened(&root, &item, &text);
+    // Each history run's findings wait for `$/poam/releaseHistory`, so the order below is the
+    // order of the messages, whatever a run takes.
+    let hold = [("POAM_LSP_HOLD_HISTORY", "1")];
+    let mut client = Client::opened_with(&root, &item, &text, &hold);
     assert_eq!(codes(&client.diagnostics(&item)), ["word-case"]);
 
-    // A save starts the history walk of 3,000 commits; the edit right after it is answered
-    // first, with the field rules alone.
-    let started = std::time::Instant::now();
+    // A save starts a history run; the edit after it is answered with the field rules alone.
     client.notify(
         "textDocument/didSave",
         json!({"textDocument": {"uri": item}}),
@@ -452,17 +475,31 @@ fn edits_are_answered_while_the_history_is_judged_and_a_later_save_supersedes_a_
         codes(edited["diagnostics"].as_array().expect("list")),
         Vec::<String>::new()
     );
-    // Then the history's findings, with the field findings of the text as it is now.
-    let judged = client.publication(&item);
-    let run = started.elapsed();
-    assert_eq!(judged["version"], 2);
+    // Requests are answered too, and nothing is published while the run is held.
+    client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": item}, "position": {"line": 0, "character": 0}}),
+    );
+    let pending = std::mem::take(&mut client.pending);
+    assert!(publications(&pending).is_empty(), "{pending:#?}");
+    // Released: the history's findings, with the field findings of the text as it is now.
+    client.notify("$/poam/releaseHistory", Value::Null);
+    let (before, judged) = client.until_notified("$/poam/historyJudged");
+    assert_eq!(judged, json!({"superseded": false}));
+    let published = publications(&before);
+    assert_eq!(published.len(), 1, "{before:#?}");
+    assert_eq!(published[0]["params"]["version"], 2);
     assert_eq!(
-        codes(judged["diagnostics"].as_array().expect("list")),
+        codes(
+            published[0]["params"]["diagnostics"]
+                .as_array()
+                .expect("list")
+        ),
         ["due-changed"]
     );
 
-    // Two saves in a row: the first run is superseded, its findings dropped; only the second
-    // run's are published.
+    // Two saves in a row: the first run is superseded, its findings dropped unpublished; the
+    // second run follows it, and only its findings are published.
     client.notify(
         "textDocument/didSave",
         json!({"textDocument": {"uri": item}}),
@@ -471,20 +508,32 @@ fn edits_are_answered_while_the_history_is_judged_and_a_later_save_supersedes_a_
         "textDocument/didSave",
         json!({"textDocument": {"uri": item}}),
     );
-    let judged = client.publication(&item);
+    client.notify("$/poam/releaseHistory", Value::Null);
+    let (before, first) = client.until_notified("$/poam/historyJudged");
+    assert_eq!(first, json!({"superseded": true}));
+    assert!(
+        publications(&before).is_empty(),
+        "a superseded run published: {before:#?}"
+    );
+    client.notify("$/poam/releaseHistory", Value::Null);
+    let (before, second) = client.until_notified("$/poam/historyJudged");
+    assert_eq!(second, json!({"superseded": false}));
+    let published = publications(&before);
+    assert_eq!(published.len(), 1, "{before:#?}");
     assert_eq!(
-        codes(judged["diagnostics"].as_array().expect("list")),
+        codes(
+            published[0]["params"]["diagnostics"]
+                .as_array()
+                .expect("list")
+        ),
         ["due-changed"]
     );
-    // No second publication follows, in the time two more runs would take.
-    let later = client.within(run * 3 + Duration::from_secs(1));
-    assert!(
-        !later
-            .iter()
-            .any(|m| m["method"] == "textDocument/publishDiagnostics"),
-        "a superseded run published: {later:#?}"
-    );
     client.request("shutdown", Value::Null);
+    assert!(
+        publications(&client.pending).is_empty(),
+        "{:#?}",
+        client.pending
+    );
     client.notify("exit", Value::Null);
     assert!(client.child.wait().expect("exits").success());
 }

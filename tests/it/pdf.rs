@@ -12,7 +12,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::poam;
+use crate::common::{copy_example, poam};
 
 const TODAY: &str = "2026-11-25";
 
@@ -70,19 +70,6 @@ fn text_of(pdftotext: &Path, pdf: &Path) -> String {
         .join("\n")
 }
 
-/// A copy of an example repository (`demo`, `cr26`) in a temp folder.
-fn example(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let temp = tempfile::tempdir().expect("temp");
-    let repo = temp.path().join("repo");
-    crate::common::copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("examples")
-            .join(name),
-        &repo,
-    );
-    (temp, repo)
-}
-
 fn poam_in(repo: &Path, args: &[&str]) -> (i32, Vec<u8>, String) {
     let output = poam()
         .current_dir(repo)
@@ -95,6 +82,36 @@ fn poam_in(repo: &Path, args: &[&str]) -> (i32, Vec<u8>, String) {
         output.stdout,
         String::from_utf8(output.stderr).expect("utf-8"),
     )
+}
+
+/// Runs `poam COMMAND --format pdf -o PDF` in `repo` (`poam site --pdf PDF` for the site),
+/// checks it exits 0 and returns what it printed.
+fn write_pdf(repo: &Path, command: &[&str], pdf: &Path) -> String {
+    let path = pdf.to_str().expect("path");
+    let mut args = command.to_vec();
+    if command == ["site"] {
+        args.extend(["--pdf", path]);
+    } else {
+        args.extend(["--format", "pdf", "-o", path]);
+    }
+    let (code, out, err) = poam_in(repo, &args);
+    assert_eq!(code, 0, "{args:?}: {err}");
+    String::from_utf8(out).expect("utf-8")
+}
+
+/// The Markdown report of `repo`.
+fn markdown_report(repo: &Path) -> String {
+    let (code, out, err) = poam_in(repo, &["report"]);
+    assert_eq!(code, 0, "{err}");
+    String::from_utf8(out).expect("utf-8")
+}
+
+/// Appends `text` to the `poam.yaml` of `repo`; returns the file as it was.
+fn add_to_config(repo: &Path, text: &str) -> String {
+    let config = repo.join("poam.yaml");
+    let before = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, format!("{before}{text}")).expect("write");
+    before
 }
 
 /// The ids of the item files of `repo/poams` (each file's `id:` line).
@@ -203,9 +220,7 @@ fn rev5_words(text: &str) -> Vec<&'static str> {
 
 /// The totals of the Markdown report: the open and closed counts of its total row.
 fn markdown_totals(repo: &Path) -> (String, String) {
-    let (code, out, err) = poam_in(repo, &["report"]);
-    assert_eq!(code, 0, "{err}");
-    let out = String::from_utf8(out).expect("utf-8");
+    let out = markdown_report(repo);
     let row = out
         .lines()
         .find(|l| l.starts_with("| **total** |"))
@@ -214,34 +229,29 @@ fn markdown_totals(repo: &Path) -> (String, String) {
     (cells[2].to_owned(), cells[3].to_owned())
 }
 
-/// Runs `poam ARGS -o <kept dir>/FILE` in a copy of the example `name`, checks the PDF is
-/// tagged and accessible, and returns its text and the repository (with the temporary folder
-/// that holds it); `None` without poppler (`test` names the skipped test).
+/// Writes the PDF of `poam COMMAND` (see [`write_pdf`]) to `<kept dir>/FILE` in a copy of the
+/// example `name`, checks it is tagged and accessible, and returns its text and the repository
+/// (with the temporary folder that holds it); `None` without poppler (`test` names the skipped
+/// test).
 fn accessible_pdf(
     test: &str,
     name: &str,
-    args: &[&str],
+    command: &[&str],
     file: &str,
 ) -> Option<(String, tempfile::TempDir, PathBuf)> {
     let (pdftotext, pdfinfo) = poppler(test)?;
-    let (temp, repo) = example(name);
+    let (temp, repo) = copy_example(name);
     let pdf = keep_dir(temp.path()).join(file);
-    let mut args = args.to_vec();
-    args.extend(["-o", pdf.to_str().expect("path")]);
-    let (code, _, err) = poam_in(&repo, &args);
-    assert_eq!(code, 0, "{err}");
+    write_pdf(&repo, command, &pdf);
     assert_accessible(&pdfinfo, &pdf);
     Some((text_of(&pdftotext, &pdf), temp, repo))
 }
 
 #[test]
 fn the_demo_report_pdf_names_every_item_and_the_totals_and_is_tagged() {
-    let Some((text, _temp, repo)) = accessible_pdf(
-        "demo_report_pdf",
-        "demo",
-        &["report", "--format", "pdf"],
-        "demo-report.pdf",
-    ) else {
+    let Some((text, _temp, repo)) =
+        accessible_pdf("demo_report_pdf", "demo", &["report"], "demo-report.pdf")
+    else {
         return;
     };
     assert!(text.contains("POA&M summary: Example SaaS"), "{text}");
@@ -262,12 +272,9 @@ fn the_demo_report_pdf_names_every_item_and_the_totals_and_is_tagged() {
 
 #[test]
 fn one_item_as_pdf_for_a_deviation_request_packet() {
-    let Some((text, _temp, _repo)) = accessible_pdf(
-        "item_pdf",
-        "demo",
-        &["show", "V-1005", "--format", "pdf"],
-        "demo-V-1005.pdf",
-    ) else {
+    let Some((text, _temp, _repo)) =
+        accessible_pdf("item_pdf", "demo", &["show", "V-1005"], "demo-V-1005.pdf")
+    else {
         return;
     };
     for expected in [
@@ -289,7 +296,7 @@ fn pdf_output_is_byte_identical_for_the_same_input_and_date() {
     if poppler("pdf_determinism").is_none() {
         return;
     }
-    let (_temp, repo) = example("demo");
+    let (_temp, repo) = copy_example("demo");
     let render = || {
         let (code, out, err) = poam_in(&repo, &["report", "--format", "pdf"]);
         assert_eq!(code, 0, "{err}");
@@ -302,8 +309,7 @@ fn pdf_output_is_byte_identical_for_the_same_input_and_date() {
     assert!(item() == item(), "two item runs differ");
     let site = |name: &str| {
         let pdf = repo.join(format!("../{name}.pdf"));
-        let (code, _, err) = poam_in(&repo, &["site", "--pdf", pdf.to_str().expect("path")]);
-        assert_eq!(code, 0, "{err}");
+        write_pdf(&repo, &["site"], &pdf);
         std::fs::read(pdf).expect("site pdf")
     };
     assert!(site("one") == site("two"), "two site PDF runs differ");
@@ -314,16 +320,12 @@ fn pdf_output_is_byte_identical_for_the_same_input_and_date() {
 
 #[test]
 fn the_cr26_report_pdf_says_what_the_cr26_report_says() {
-    let Some((text, _temp, repo)) = accessible_pdf(
-        "cr26_report_pdf",
-        "cr26",
-        &["report", "--format", "pdf"],
-        "cr26-report.pdf",
-    ) else {
+    let Some((text, _temp, repo)) =
+        accessible_pdf("cr26_report_pdf", "cr26", &["report"], "cr26-report.pdf")
+    else {
         return;
     };
-    let (_, md, _) = poam_in(&repo, &["report"]);
-    let md = String::from_utf8(md).expect("utf-8");
+    let md = markdown_report(&repo);
     // Every count of the Markdown report's summary tables is in the PDF beside its label.
     for label in [
         "Open vulnerabilities",
@@ -367,15 +369,10 @@ fn the_site_pdf_has_contents_and_every_item_page() {
     let Some((pdftotext, pdfinfo)) = poppler("site_pdf") else {
         return;
     };
-    let (temp, repo) = example("demo");
+    let (temp, repo) = copy_example("demo");
     let pdf = temp.path().join("site.pdf");
-    let (code, out, err) = poam_in(&repo, &["site", "--pdf", pdf.to_str().expect("path")]);
-    assert_eq!(code, 0, "{err}");
-    assert!(
-        String::from_utf8_lossy(&out).contains("site.pdf"),
-        "{}",
-        String::from_utf8_lossy(&out)
-    );
+    let out = write_pdf(&repo, &["site"], &pdf);
+    assert!(out.contains("site.pdf"), "{out}");
     assert_accessible(&pdfinfo, &pdf);
     let text = text_of(&pdftotext, &pdf);
     assert!(text.contains("Status of Example SaaS"), "{text}");
@@ -418,7 +415,7 @@ fn item_text_is_printed_never_run_as_typst() {
     let Some((pdftotext, _)) = poppler("hostile_pdf") else {
         return;
     };
-    let (_temp, repo) = example("demo");
+    let (_temp, repo) = copy_example("demo");
     let item = repo.join("poams/V-1001.yaml");
     let text = std::fs::read_to_string(&item).expect("read");
     let title = text
@@ -435,18 +432,7 @@ fn item_text_is_printed_never_run_as_typst() {
     )
     .expect("write");
     let pdf = repo.join("../hostile.pdf");
-    let (code, _, err) = poam_in(
-        &repo,
-        &[
-            "show",
-            "V-1001",
-            "--format",
-            "pdf",
-            "-o",
-            pdf.to_str().expect("path"),
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
+    write_pdf(&repo, &["show", "V-1001"], &pdf);
     let text = text_of(&pdftotext, &pdf);
     assert!(
         text.contains(r#"#panic("boom") ] #{1+1} $x^2$ <lbl> @ref *bold* `raw`"#),
@@ -459,10 +445,8 @@ fn a_repository_overrides_a_pdf_template_and_template_errors_are_located() {
     let Some((pdftotext, _)) = poppler("pdf_override") else {
         return;
     };
-    let (_temp, repo) = example("demo");
-    let config = repo.join("poam.yaml");
-    let text = std::fs::read_to_string(&config).expect("config");
-    std::fs::write(&config, format!("{text}templates: tpl\n")).expect("write");
+    let (_temp, repo) = copy_example("demo");
+    add_to_config(&repo, "templates: tpl\n");
     std::fs::create_dir_all(repo.join("tpl/pdf")).expect("mkdir");
     std::fs::write(
         repo.join("tpl/pdf/item.typ"),
@@ -470,18 +454,7 @@ fn a_repository_overrides_a_pdf_template_and_template_errors_are_located() {
     )
     .expect("write");
     let pdf = repo.join("../override.pdf");
-    let (code, _, err) = poam_in(
-        &repo,
-        &[
-            "show",
-            "V-1001",
-            "--format",
-            "pdf",
-            "-o",
-            pdf.to_str().expect("path"),
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
+    write_pdf(&repo, &["show", "V-1001"], &pdf);
     let text = text_of(&pdftotext, &pdf);
     assert!(text.contains("Closure packet for V-1001"), "{text}");
     // A mistake in a template is named with its file and line.
@@ -502,35 +475,15 @@ fn every_page_of_every_pdf_carries_the_marking_banner_system_date_and_page_numbe
     let Some((pdftotext, _)) = poppler("pdf_marking") else {
         return;
     };
-    let (temp, repo) = example("demo");
-    let config = repo.join("poam.yaml");
-    let text = std::fs::read_to_string(&config).expect("config");
-    std::fs::write(&config, format!("{text}marking: CUI//SP-PRVCY\n")).expect("write");
+    let (temp, repo) = copy_example("demo");
+    let config = add_to_config(&repo, "marking: CUI//SP-PRVCY\n");
     let out = temp.path();
     let report = out.join("report.pdf");
     let item = out.join("item.pdf");
     let site = out.join("site.pdf");
-    for args in [
-        vec![
-            "report",
-            "--format",
-            "pdf",
-            "-o",
-            report.to_str().expect("path"),
-        ],
-        vec![
-            "show",
-            "V-1005",
-            "--format",
-            "pdf",
-            "-o",
-            item.to_str().expect("path"),
-        ],
-        vec!["site", "--pdf", site.to_str().expect("path")],
-    ] {
-        let (code, _, err) = poam_in(&repo, &args);
-        assert_eq!(code, 0, "{args:?}: {err}");
-    }
+    write_pdf(&repo, &["report"], &report);
+    write_pdf(&repo, &["show", "V-1005"], &item);
+    write_pdf(&repo, &["site"], &site);
     for pdf in [&report, &item, &site] {
         let pages = pages_of(&pdftotext, pdf);
         assert!(!pages.is_empty());
@@ -554,18 +507,8 @@ fn every_page_of_every_pdf_carries_the_marking_banner_system_date_and_page_numbe
     }
     assert!(pages_of(&pdftotext, &site).len() > 5);
     // Without `marking:` no banner.
-    std::fs::write(&config, text).expect("write");
-    let (code, _, err) = poam_in(
-        &repo,
-        &[
-            "report",
-            "--format",
-            "pdf",
-            "-o",
-            report.to_str().expect("path"),
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
+    std::fs::write(repo.join("poam.yaml"), config).expect("write");
+    write_pdf(&repo, &["report"], &report);
     assert!(!text_of(&pdftotext, &report).contains("CUI"));
 }
 
@@ -590,42 +533,22 @@ fn md_rows(md: &str, heading: &str) -> Vec<Vec<String>> {
 /// speaks no Rev5 deadline words. Returns the report's text.
 fn profile_pdfs(name: &str) -> Option<(String, tempfile::TempDir, PathBuf)> {
     let (pdftotext, pdfinfo) = poppler(&format!("{name}_pdfs"))?;
-    let (temp, repo) = example(name);
+    let (temp, repo) = copy_example(name);
     let dir = keep_dir(temp.path());
     let report = dir.join(format!("{name}-report.pdf"));
     let site = dir.join(format!("{name}-site.pdf"));
     let mut found = Vec::new();
-    for (args, pdf) in [
-        (
-            vec![
-                "report",
-                "--format",
-                "pdf",
-                "-o",
-                report.to_str().expect("path"),
-            ],
-            report.clone(),
-        ),
-        (
-            vec!["site", "--pdf", site.to_str().expect("path")],
-            site.clone(),
-        ),
+    let ids = item_ids(&repo);
+    for (command, pdf) in [
+        (vec!["report"], report.clone()),
+        (vec!["site"], site.clone()),
     ]
     .into_iter()
-    .chain(item_ids(&repo).into_iter().map(|id| {
+    .chain(ids.iter().map(|id| {
         let pdf = dir.join(format!("{name}-{id}.pdf"));
-        let args = vec![
-            "show".to_owned(),
-            id,
-            "--format".to_owned(),
-            "pdf".to_owned(),
-            "-o".to_owned(),
-            pdf.to_str().expect("path").to_owned(),
-        ];
-        (args.into_iter().map(|a| &*a.leak()).collect(), pdf)
+        (vec!["show", id.as_str()], pdf)
     })) {
-        let (code, _, err) = poam_in(&repo, &args);
-        assert_eq!(code, 0, "{name} {args:?}: {err}");
+        write_pdf(&repo, &command, &pdf);
         assert_accessible(&pdfinfo, &pdf);
         for word in rev5_words(&text_of(&pdftotext, &pdf)) {
             found.push(format!("{}: {word}", pdf.display()));
@@ -637,7 +560,7 @@ fn profile_pdfs(name: &str) -> Option<(String, tempfile::TempDir, PathBuf)> {
         found.join("\n")
     );
     let text = text_of(&pdftotext, &report);
-    for id in item_ids(&repo) {
+    for id in ids {
         assert!(
             text_of(&pdftotext, &site).contains(&format!("{id}:")),
             "{id} has no section in the {name} site PDF"
@@ -651,8 +574,7 @@ fn the_dod_pdfs_show_the_dod_summary_and_no_rev5_words() {
     let Some((text, _temp, repo)) = profile_pdfs("dod") else {
         return;
     };
-    let (_, md, _) = poam_in(&repo, &["report"]);
-    let md = String::from_utf8(md).expect("utf-8");
+    let md = markdown_report(&repo);
     // The counts by category are the Markdown report's, row by row.
     let cats = md_rows(&md, "### Items by category");
     assert!(cats.len() >= 4, "{md}");
@@ -690,8 +612,7 @@ fn the_cmmc_pdfs_show_the_score_points_closeout_and_families() {
     let Some((text, _temp, repo)) = profile_pdfs("cmmc") else {
         return;
     };
-    let (_, md, _) = poam_in(&repo, &["report"]);
-    let md = String::from_utf8(md).expect("utf-8");
+    let md = markdown_report(&repo);
     let score = md_rows(&md, "### SPRS score")[0][0].replace("**", "");
     assert!(text.contains(&score), "{score} missing from:\n{text}");
     let at_stake = md

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::common::{copy_dir, poam, TODAY};
+use crate::common::{copy_example, poam, TODAY};
 
 /// What only the Rev5 deadline model says: lateness against `due`, the 30/90/180-day
 /// escalation triggers, the policy deadline and the effective risk that drives it.
@@ -46,14 +46,7 @@ fn git(dir: &Path, args: &[&str]) {
 
 /// `examples/<name>` as a git repository of one commit on `main` (fixed author and date).
 fn example_repo(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let temp = tempfile::tempdir().expect("temp");
-    let repo = temp.path().join("repo");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("examples")
-            .join(name),
-        &repo,
-    );
+    let (temp, repo) = copy_example(name);
     git(&repo, &["init", "-q", "-b", "main"]);
     git(&repo, &["add", "-A"]);
     git(&repo, &["commit", "-q", "-m", "Import the example"]);
@@ -72,6 +65,20 @@ fn run(repo: &Path, args: &[&str]) -> String {
     let code = output.status.code().unwrap_or(-1);
     assert!(code == 0 || code == 1, "poam {args:?}: {output:?}");
     String::from_utf8(output.stdout).expect("utf-8")
+}
+
+/// Builds the site of `repo` into `<temp>/site`.
+fn build_site(temp: &Path, repo: &Path) -> PathBuf {
+    let site = temp.join("site");
+    run(repo, &["site", "-o", site.to_str().expect("utf-8 path")]);
+    site
+}
+
+/// The row of the item `id` in the items table `html`.
+fn row_of<'a>(html: &'a str, id: &str) -> &'a str {
+    html.split("<tr")
+        .find(|r| r.contains(&format!(">{id}</a>")))
+        .unwrap_or_else(|| panic!("no {id} row"))
 }
 
 fn ids(repo: &Path) -> Vec<String> {
@@ -118,8 +125,7 @@ fn read_outputs(temp: &Path, repo: &Path, cr26: bool) -> Vec<(String, String)> {
         run(repo, &["report", "--base", "main"]),
     ));
     git(repo, &["checkout", "-q", "main"]);
-    let site = temp.join("site");
-    run(repo, &["site", "-o", site.to_str().expect("utf-8 path")]);
+    let site = build_site(temp, repo);
     let mut pages = Vec::new();
     collect(&site, &site, &mut pages);
     outputs.extend(pages);
@@ -333,10 +339,8 @@ fn cr26_pages_snapshots() {
         "cr26_report_html",
         run(&repo, &["report", "--format", "html"])
     );
-    let site = temp.path().join("site");
-    run(&repo, &["site", "-o", site.to_str().expect("utf-8 path")]);
-    let page = |name: &str| std::fs::read_to_string(site.join(name)).expect("page");
-    insta::assert_snapshot!("cr26_site_index", page("index.html"));
+    let site = build_site(temp.path(), &repo);
+    insta::assert_snapshot!("cr26_site_index", page_of(&site, "index.html"));
     // Every relative link of the CR26 pages leads to a page of the site.
     let mut pages = Vec::new();
     collect(&site, &site, &mut pages);
@@ -357,7 +361,10 @@ fn cr26_pages_snapshots() {
         }
     }
     assert!(checked > 100, "only {checked} links checked");
-    insta::assert_snapshot!("cr26_site_item_VDR-006", page("items/vdr-006.html"));
+    insta::assert_snapshot!(
+        "cr26_site_item_VDR-006",
+        page_of(&site, "items/vdr-006.html")
+    );
 }
 
 /// What only FedRAMP says: its escalation triggers, the effective risk and deviation requests.
@@ -510,8 +517,7 @@ fn page_of(site: &Path, page: &str) -> String {
 #[test]
 fn dod_pages_speak_categories_emass_status_and_iavas() {
     let (temp, repo) = example_repo("dod");
-    let site = temp.path().join("site");
-    run(&repo, &["site", "-o", site.to_str().expect("utf-8 path")]);
+    let site = build_site(temp.path(), &repo);
     // Every list of items has the DoD columns, on every page that lists items.
     let header = "<th scope=\"col\" data-filter>CAT</th><th scope=\"col\" data-filter>Owner</th><th scope=\"col\" data-filter>eMASS status</th>";
     for page in [
@@ -526,10 +532,7 @@ fn dod_pages_speak_categories_emass_status_and_iavas() {
         assert!(!html.contains(">Risk</th>"), "{page}");
     }
     let items = page_of(&site, "items.html");
-    let row = items
-        .split("<tr")
-        .find(|r| r.contains(">DOD-001</a>"))
-        .expect("DOD-001 row");
+    let row = row_of(&items, "DOD-001");
     for cell in [
         "CAT I",
         "Ongoing",
@@ -539,10 +542,7 @@ fn dod_pages_speak_categories_emass_status_and_iavas() {
     ] {
         assert!(row.contains(cell), "{cell}: {row}");
     }
-    let accepted = items
-        .split("<tr")
-        .find(|r| r.contains(">DOD-003</a>"))
-        .expect("DOD-003 row");
+    let accepted = row_of(&items, "DOD-003");
     assert!(accepted.contains("Risk Accepted") && accepted.contains("accepted until 2027-06-30"));
     // The dashboard: counts by CAT, IAVAs and the risk-accepted items with their expiry.
     let index = page_of(&site, "index.html");
@@ -576,8 +576,7 @@ fn dod_pages_speak_categories_emass_status_and_iavas() {
 #[test]
 fn cmmc_pages_speak_requirements_points_and_the_closeout() {
     let (temp, repo) = example_repo("cmmc");
-    let site = temp.path().join("site");
-    run(&repo, &["site", "-o", site.to_str().expect("utf-8 path")]);
+    let site = build_site(temp.path(), &repo);
     let header = "<th scope=\"col\" data-filter>Requirement</th><th scope=\"col\" data-filter>Points at stake</th>";
     for page in ["items.html", "people.html"] {
         let html = page_of(&site, page);
@@ -585,10 +584,7 @@ fn cmmc_pages_speak_requirements_points_and_the_closeout() {
         assert!(!html.contains(">Risk</th>"), "{page}");
     }
     let items = page_of(&site, "items.html");
-    let row = items
-        .split("<tr")
-        .find(|r| r.contains(">CM-3</a>"))
-        .expect("CM-3 row");
+    let row = row_of(&items, "CM-3");
     for cell in ["3.13.11", "3 points", "2027-05-19", "175 days left"] {
         assert!(row.contains(cell), "{cell}: {row}");
     }

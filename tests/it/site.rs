@@ -486,14 +486,7 @@ fn summary_counts(html: &str) -> BTreeMap<String, (usize, usize)> {
 #[test]
 fn the_people_page_counts_late_items_by_standing_and_control_pages_show_titles() {
     for example in ["demo", "cr26"] {
-        let temp = tempfile::tempdir().expect("temp");
-        let repo = temp.path().join("repo");
-        crate::common::copy_dir(
-            &Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("examples")
-                .join(example),
-            &repo,
-        );
+        let (temp, repo) = crate::common::copy_example(example);
         let out = temp.path().join("site");
         let output = poam()
             .current_dir(&repo)

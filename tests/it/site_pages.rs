@@ -9,7 +9,7 @@ use std::process::Command;
 
 use sha2::Digest;
 
-use crate::common::{copy_dir, poam};
+use crate::common::{copy_example, poam};
 
 /// The examples' date (the README's `--today`).
 pub const TODAY: &str = "2026-11-25";
@@ -35,14 +35,7 @@ fn git(repo: &Path, args: &[&str], date: &str) {
 /// item on the day it was detected (the settings and elements first, on the earliest day), so
 /// the charts over time have something to show. Fixed names and dates: stable commit ids.
 pub fn example_repo(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let temp = tempfile::tempdir().expect("temp dir");
-    let repo = temp.path().join("repo");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("examples")
-            .join(name),
-        &repo,
-    );
+    let (temp, repo) = copy_example(name);
     let items = repo.join("poams");
     let mut dated: Vec<(String, String)> = std::fs::read_dir(&items)
         .expect("items")
