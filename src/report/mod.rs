@@ -343,7 +343,7 @@ pub fn gather_pr(
     let repo = crate::history::open(&listing.config().items_dir).map_err(history_error)?;
     // The files are read once: git hashes them to find uncommitted changes, then the few the
     // findings depend on are parsed.
-    let files = listing.read();
+    let files = listing.read()?;
     let pr = repo
         .pr_history_with(base, WalkOptions { progress }, &files.contents())
         .map_err(history_error)?;

@@ -263,6 +263,7 @@ fn pull_request_findings_match_a_lint_of_every_file() {
     let workspace = Listing::open(config)
         .expect("listing")
         .read()
+        .expect("read")
         .load_touched(&paths.iter().cloned().collect(), &ids);
     let loaded: Vec<&str> = workspace
         .items
@@ -282,6 +283,7 @@ fn unusual_ids_parse_every_file() {
     let workspace = poam::workspace::Listing::open(config)
         .expect("listing")
         .read()
+        .expect("read")
         .load_touched(&Default::default(), &["A 1".to_owned()]);
     let loaded: Vec<&str> = workspace
         .items
