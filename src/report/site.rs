@@ -532,29 +532,34 @@ pub fn csv(views: &[ItemView]) -> String {
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     for v in views {
         let a = &v.assessment;
+        let text = |value: String| csv_cell(&value);
         let cells = [
-            v.id.clone().unwrap_or_default(),
-            v.title.clone().unwrap_or_default(),
-            v.controls.join(" "),
-            v.risk.unwrap_or_default().to_owned(),
-            a.effective_risk.unwrap_or_default().to_owned(),
-            v.owner.clone().unwrap_or_default(),
-            v.status.unwrap_or_default().to_owned(),
-            date(v.detected),
-            date(v.due),
-            date(a.policy_deadline),
+            text(v.id.clone().unwrap_or_default()),
+            text(v.title.clone().unwrap_or_default()),
+            text(v.controls.join(" ")),
+            text(v.risk.unwrap_or_default().to_owned()),
+            text(a.effective_risk.unwrap_or_default().to_owned()),
+            text(v.owner.clone().unwrap_or_default()),
+            text(v.status.unwrap_or_default().to_owned()),
+            text(date(v.detected)),
+            text(date(v.due)),
+            text(date(a.policy_deadline)),
+            // A number, as the other profiles' CSVs write it (`-5`, not defused text).
             a.days_left.map(|d| d.to_string()).unwrap_or_default(),
-            a.overdue.to_string(),
-            v.vendor_dependency
-                .as_ref()
-                .and_then(|d| d.product.clone())
-                .unwrap_or_default(),
-            date(v.vendor_dependency.as_ref().and_then(|d| d.last_checkin)),
-            date(v.closed.as_ref().and_then(|c| c.date)),
-            v.path.clone(),
+            text(a.overdue.to_string()),
+            text(
+                v.vendor_dependency
+                    .as_ref()
+                    .and_then(|d| d.product.clone())
+                    .unwrap_or_default(),
+            ),
+            text(date(
+                v.vendor_dependency.as_ref().and_then(|d| d.last_checkin),
+            )),
+            text(date(v.closed.as_ref().and_then(|c| c.date))),
+            text(v.path.clone()),
         ];
-        let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-        out.push_str(&row.join(","));
+        out.push_str(&cells.join(","));
         out.push('\n');
     }
     out

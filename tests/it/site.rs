@@ -302,6 +302,17 @@ fn downloads_hold_the_item_view_and_a_csv() {
         "{csv}"
     );
     assert!(csv.lines().any(|l| l.starts_with("H1,")), "{csv}");
+    // days_left is a number, as in the other profiles' CSVs: `-5`, not the defused `'-5`.
+    let days_left: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(10))
+        .collect();
+    assert!(
+        days_left.iter().any(|d| d.parse::<i64>().is_ok_and(|d| d < 0)),
+        "{csv}"
+    );
+    assert!(!csv.contains(",'-"), "{csv}");
 }
 
 #[test]
