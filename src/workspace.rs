@@ -150,16 +150,7 @@ impl Listing {
     /// Reads and parses every item file, in parallel, and the people file and the inventory
     /// beside them.
     pub fn load_all(self) -> Result<Workspace, Error> {
-        let (elements, items) = rayon::join(
-            || self.elements(),
-            || {
-                self.files
-                    .par_iter()
-                    .map(|path| load_item(path, &self.display_root))
-                    .collect()
-            },
-        );
-        let (people, inventory) = elements?;
+        let ((people, inventory), items) = self.each_file_beside_elements(load_item)?;
         Ok(Workspace {
             config: self.config,
             display_root: self.display_root,
@@ -173,16 +164,7 @@ impl Listing {
     /// Reads every item file (without parsing it), in parallel, and the people file and the
     /// inventory beside them.
     pub fn read(self) -> Result<ReadListing, Error> {
-        let (elements, reads) = rayon::join(
-            || self.elements(),
-            || {
-                self.files
-                    .par_iter()
-                    .map(|file| read_item_file(file, &self.display_root))
-                    .collect()
-            },
-        );
-        let (people, inventory) = elements?;
+        let ((people, inventory), reads) = self.each_file_beside_elements(read_item_file)?;
         Ok(ReadListing {
             listing: self,
             people,
@@ -191,18 +173,34 @@ impl Listing {
         })
     }
 
-    /// The people file and the inventory, parsed side by side and beside the item files
-    /// rather than beside the walk of the items folder, which is too short to hide them: with
-    /// 20,000 assets and 2,000 people, lint went from 1.59x to 1.54x of a lint without them
-    /// (bench/README.md, "2026-12-07, last").
-    fn elements(&self) -> Result<(Option<People>, Option<Inventory>), Error> {
-        let (people, inventory) = rayon::join(
-            || load_people(&self.config, &self.display_root),
-            || load_inventory(&self.config, &self.display_root),
+    /// `each` of the item files, in parallel, while the people file and the inventory are
+    /// parsed side by side: beside the item files rather than beside the walk of the items
+    /// folder, which is too short to hide them (with 20,000 assets and 2,000 people, lint went
+    /// from 1.59x to 1.54x of a lint without them; bench/README.md, "2026-12-07, closing").
+    fn each_file_beside_elements<T: Send>(
+        &self,
+        each: impl Fn(&ItemPath, &Path) -> T + Sync,
+    ) -> Result<(Elements, Vec<T>), Error> {
+        let ((people, inventory), per_file) = rayon::join(
+            || {
+                rayon::join(
+                    || load_people(&self.config, &self.display_root),
+                    || load_inventory(&self.config, &self.display_root),
+                )
+            },
+            || {
+                self.files
+                    .par_iter()
+                    .map(|file| each(file, &self.display_root))
+                    .collect()
+            },
         );
-        Ok((people?, inventory?))
+        Ok(((people?, inventory?), per_file))
     }
 }
+
+/// The people file and the inventory, when the workspace has them.
+type Elements = (Option<People>, Option<Inventory>);
 
 /// A listing whose files have been read but not parsed: `poam report --base` parses only the
 /// few its findings depend on.

@@ -309,7 +309,9 @@ fn downloads_hold_the_item_view_and_a_csv() {
         .filter_map(|l| l.split(',').nth(10))
         .collect();
     assert!(
-        days_left.iter().any(|d| d.parse::<i64>().is_ok_and(|d| d < 0)),
+        days_left
+            .iter()
+            .any(|d| d.parse::<i64>().is_ok_and(|d| d < 0)),
         "{csv}"
     );
     assert!(!csv.contains(",'-"), "{csv}");
