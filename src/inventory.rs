@@ -378,53 +378,30 @@ impl Inventory {
 
     /// Builds the id and alias maps, reporting repeated ids and aliases claimed twice.
     fn index(&mut self) {
-        // The three maps are independent: built side by side (with 20,000 assets the serial
-        // build was most of the inventory's time after parsing).
         let assets = &self.assets;
-        let ((by_id, duplicates), (by_loose_name, ids_lower)) = rayon::join(
-            || {
-                let mut by_id: HashMap<String, usize> =
-                    HashMap::with_capacity_and_hasher(assets.len(), Default::default());
-                let mut duplicates = Vec::new();
-                for (index, asset) in assets.iter().enumerate() {
-                    match by_id.entry(asset.id.value.clone()) {
-                        std::collections::hash_map::Entry::Occupied(first) => {
-                            duplicates.push((index, *first.get()));
-                        }
-                        std::collections::hash_map::Entry::Vacant(slot) => {
-                            slot.insert(index);
-                        }
-                    }
+        let mut by_id: HashMap<String, usize> =
+            HashMap::with_capacity_and_hasher(assets.len(), Default::default());
+        let mut duplicates = Vec::new();
+        // Each id without case → the first asset with it, in file order.
+        let mut ids_lower: HashMap<String, usize> =
+            HashMap::with_capacity_and_hasher(assets.len(), Default::default());
+        let mut by_loose_name: HashMap<String, usize> = HashMap::default();
+        for (index, asset) in assets.iter().enumerate() {
+            match by_id.entry(asset.id.value.clone()) {
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    duplicates.push((index, *first.get()));
                 }
-                (by_id, duplicates)
-            },
-            || {
-                rayon::join(
-                    || {
-                        let mut loose: HashMap<String, usize> = HashMap::default();
-                        for (index, asset) in assets.iter().enumerate() {
-                            let lower = asset.id.value.to_lowercase();
-                            if let Some((label, _)) =
-                                lower.split_once('.').filter(|(l, _)| is_host_label(l))
-                            {
-                                loose.entry(label.to_owned()).or_insert(index);
-                            }
-                            loose.entry(lower).or_insert(index);
-                        }
-                        loose
-                    },
-                    || {
-                        // Each id without case → the first asset with it, in file order.
-                        let mut lower: HashMap<String, usize> =
-                            HashMap::with_capacity_and_hasher(assets.len(), Default::default());
-                        for (index, asset) in assets.iter().enumerate() {
-                            lower.entry(asset.id.value.to_lowercase()).or_insert(index);
-                        }
-                        lower
-                    },
-                )
-            },
-        );
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(index);
+                }
+            }
+            let lower = asset.id.value.to_lowercase();
+            if let Some((label, _)) = lower.split_once('.').filter(|(l, _)| is_host_label(l)) {
+                by_loose_name.entry(label.to_owned()).or_insert(index);
+            }
+            by_loose_name.entry(lower.clone()).or_insert(index);
+            ids_lower.entry(lower).or_insert(index);
+        }
         self.by_id = by_id;
         self.by_loose_name = by_loose_name;
         for &(index, first) in &duplicates {
