@@ -203,13 +203,11 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Scan, ScanError> {
                         if let Some(date) = host.start_timestamp.or(host.start_text) {
                             host_dates.push(date);
                         }
-                        let info = super::TargetInfo {
-                            names: host.names,
-                            credentialed: host.credentialed,
-                        };
-                        if info != super::TargetInfo::default() {
-                            scan.targets.insert(host.name.clone(), info);
-                        }
+                        scan.note_target(
+                            &host.name,
+                            host.names.iter().map(String::as_str),
+                            host.credentialed,
+                        );
                         scan.assets_scanned.push(host.name);
                     }
                 }
@@ -230,12 +228,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Scan, ScanError> {
                                     _ => None,
                                 }
                             }
-                            _ => {
-                                let other = text.trim();
-                                if !other.is_empty() && other != host.name {
-                                    host.names.push(other.to_owned());
-                                }
-                            }
+                            _ => host.names.push(text.clone()),
                         }
                     }
                     capture = Capture::None;
