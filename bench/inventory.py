@@ -27,7 +27,7 @@ import sys
 import tempfile
 
 from common import cpu_model, release_binary
-from people import OWNER, people_file
+from people import people_file, set_owners
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -110,18 +110,6 @@ def make_inventory(items_repo, repo, assets, per_file):
             for n in range(start, min(start + per_file, len(ids))):
                 f.write(asset_yaml(n, ids[n]))
     return len(ids)
-
-
-def set_owners(repo, people, rng):
-    """Gives every item of `repo` the id of one of `people` people as its owner."""
-    items = os.path.join(repo, "poams")
-    for name in sorted(os.listdir(items)):
-        path = os.path.join(items, name)
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-        owner = f"person-{rng.randrange(people):04d}"
-        with open(path, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(OWNER.sub(f"owner: {owner}", text, count=1))
 
 
 def main():

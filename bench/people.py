@@ -48,6 +48,18 @@ def people_file(count, rng):
     return "\n".join(lines) + "\n"
 
 
+def set_owners(repo, people, rng):
+    """Gives every item of `repo` the id of one of `people` people as its owner."""
+    items = os.path.join(repo, "poams")
+    for name in sorted(os.listdir(items)):
+        path = os.path.join(items, name)
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+        owner = f"person-{rng.randrange(people):04d}"
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(OWNER.sub(f"owner: {owner}", text, count=1))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=11)
@@ -62,14 +74,7 @@ def main():
         without = os.path.join(tmp, "without-people")
         subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen_items.py"), without, str(args.items)],
                        check=True)
-        items = os.path.join(without, "poams")
-        for name in sorted(os.listdir(items)):
-            path = os.path.join(items, name)
-            with open(path, encoding="utf-8") as fh:
-                text = fh.read()
-            owner = f"person-{rng.randrange(args.people):04d}"
-            with open(path, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(OWNER.sub(f"owner: {owner}", text, count=1))
+        set_owners(without, args.people, rng)
         with_people = os.path.join(tmp, "with-people")
         shutil.copytree(without, with_people)
         with open(os.path.join(with_people, "people.yaml"), "w", encoding="utf-8", newline="\n") as fh:

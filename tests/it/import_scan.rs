@@ -661,13 +661,7 @@ fn scanned_targets_become_inventory_ids_and_the_rest_are_listed_unmatched() {
         serde_json::json!([{"file": scan, "target": "10.0.0.3"}]),
         "{report:#}"
     );
-    let assets: Vec<String> = report["created"]
-        .as_array()
-        .expect("created")
-        .iter()
-        .flat_map(|e| e["assets"].as_array().cloned().unwrap_or_default())
-        .filter_map(|a| a.as_str().map(str::to_owned))
-        .collect();
+    let assets = created_assets(&report);
     assert!(
         assets
             .iter()
@@ -880,13 +874,7 @@ fn tenable_and_qualys_csv_hosts_are_found_by_their_ip_dns_and_netbios_columns() 
         "{report:#}"
     );
     // Items carry the unique asset identifiers, ports kept.
-    let assets: Vec<String> = report["created"]
-        .as_array()
-        .expect("created")
-        .iter()
-        .flat_map(|e| e["assets"].as_array().cloned().unwrap_or_default())
-        .filter_map(|a| a.as_str().map(str::to_owned))
-        .collect();
+    let assets = created_assets(&report);
     for id in [
         "vm-01",
         "sc-01 (443/TCP)",
@@ -987,4 +975,15 @@ fn add_unknown_assets_appends_to_the_stub_file_and_starts_an_inventory_when_ther
     );
     // The container stub is a container: the network scan does not mark it missed.
     assert!(!run.stdout.contains("not scanned:"), "{}", run.stdout);
+}
+
+/// Every asset the items an import report says it created name, in order.
+fn created_assets(report: &serde_json::Value) -> Vec<String> {
+    report["created"]
+        .as_array()
+        .expect("created")
+        .iter()
+        .flat_map(|e| e["assets"].as_array().cloned().unwrap_or_default())
+        .filter_map(|a| a.as_str().map(str::to_owned))
+        .collect()
 }
