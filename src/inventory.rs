@@ -101,17 +101,7 @@ const EXTRA_FIELDS: &[Field] = &[
 
 /// The field written under `key`, if it is one.
 fn field_of(key: &str) -> Option<&'static Field> {
-    // A map rather than comparing with each of the 28 keys in turn: 300,000 entries in the
-    // bench inventory.
-    static BY_KEY: std::sync::LazyLock<HashMap<&'static str, &'static Field>> =
-        std::sync::LazyLock::new(|| {
-            FIELDS
-                .iter()
-                .chain(EXTRA_FIELDS)
-                .map(|f| (f.key, f))
-                .collect()
-        });
-    BY_KEY.get(key).copied()
+    FIELDS.iter().chain(EXTRA_FIELDS).find(|f| f.key == key)
 }
 
 /// Every key an asset may have.
