@@ -269,17 +269,21 @@ fn take_sources(
 
 /// Drops the sources no finding (or related location) points into any more.
 fn keep_sources_of_findings(report: &mut Report) {
-    let wanted: std::collections::BTreeSet<&str> = report
-        .diagnostics
+    let wanted = files_pointed_into(&report.diagnostics);
+    report
+        .sources
+        .retain(|name, _| wanted.contains(name.as_str()));
+}
+
+/// The files findings (or their related locations) point into.
+fn files_pointed_into(diagnostics: &[Diagnostic]) -> std::collections::HashSet<&str> {
+    diagnostics
         .iter()
         .flat_map(|d| {
             std::iter::once(d.location.file.as_str())
                 .chain(d.related.iter().map(|r| r.location.file.as_str()))
         })
-        .collect();
-    report
-        .sources
-        .retain(|name, _| wanted.contains(name.as_str()));
+        .collect()
 }
 
 /// Keeps only the findings about the files named `names` (and the count of those files):
@@ -901,14 +905,7 @@ fn assemble(
     // Likewise the inventory files findings point into.
     if let Some(mut inventory) = inventory {
         if keep_sources {
-            let named: std::collections::HashSet<&str> = report
-                .diagnostics
-                .iter()
-                .flat_map(|d| {
-                    std::iter::once(d.location.file.as_str())
-                        .chain(d.related.iter().map(|r| r.location.file.as_str()))
-                })
-                .collect();
+            let named = files_pointed_into(&report.diagnostics);
             let wanted: Vec<_> = std::mem::take(&mut inventory.files)
                 .into_iter()
                 .filter(|file| named.contains(file.name.as_str()))
