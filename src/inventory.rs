@@ -99,11 +99,6 @@ const EXTRA_FIELDS: &[Field] = &[
     field("last_scanned", Shape::Date, ""),
 ];
 
-/// The field written under `key`, if it is one.
-fn field_of(key: &str) -> Option<&'static Field> {
-    FIELDS.iter().chain(EXTRA_FIELDS).find(|f| f.key == key)
-}
-
 /// Every key an asset may have.
 pub const ASSET_KEYS: &[&str] = &[
     "id",
@@ -735,7 +730,7 @@ impl Reader<'_> {
                 retired = self.retired(entry.key_span, value);
                 continue;
             }
-            let Some(field) = field_of(key) else {
+            let Some(field) = FIELDS.iter().chain(EXTRA_FIELDS).find(|f| f.key == key) else {
                 let help = suggest(key, ASSET_KEYS).map_or_else(
                     || format!("known keys: {}", ASSET_KEYS.join(", ")),
                     |s| format!("did you mean `{s}`?"),

@@ -785,24 +785,9 @@ fn assemble(
     if let Some(people) = &people {
         diagnostics.extend(rules::check_people(config, people));
     }
-    let evidence = evidence_files(config, &loaded);
-    let elements = Elements {
-        people: people.as_ref(),
-        inventory: inventory.as_ref(),
-        evidence: Some(&evidence),
-    };
-    // The inventory's checks beside the items', and the inventory freed at exit (below): with
-    // 20,000 assets, both together took a lint from 159.3 to 150.4 ms, each alone 1-4 %
-    // (bench/inventory.py repositories, 41 runs in turn; bench/README.md).
-    let (inventory_findings, item_findings) = rayon::join(
-        || {
-            inventory
-                .as_ref()
-                .map(|inventory| rules::check_inventory(config, inventory, today))
-        },
-        || check_items(config, today, &found.input, kev.as_ref(), elements, &loaded),
-    );
-    diagnostics.extend(inventory_findings.into_iter().flatten());
+    if let Some(inventory) = &inventory {
+        diagnostics.extend(rules::check_inventory(config, inventory, today));
+    }
     if let Some(assessment) = config.cmmc.as_deref() {
         let planned: Vec<&str> = loaded
             .iter()
@@ -811,6 +796,13 @@ fn assemble(
             .collect();
         diagnostics.extend(rules::check_assessment(config, assessment, &planned));
     }
+    let evidence = evidence_files(config, &loaded);
+    let elements = Elements {
+        people: people.as_ref(),
+        inventory: inventory.as_ref(),
+        evidence: Some(&evidence),
+    };
+    let item_findings = check_items(config, today, &found.input, kev.as_ref(), elements, &loaded);
     // Usually nothing precedes them: take the (possibly tens of thousands of) item findings
     // as they are rather than copying them after nothing.
     if diagnostics.is_empty() {
@@ -904,20 +896,16 @@ fn assemble(
             .insert(assessment.source.name.clone(), assessment.source.clone());
     }
     // Likewise the inventory files findings point into.
-    if let Some(mut inventory) = inventory {
-        if keep_sources {
-            let named = files_pointed_into(&report.diagnostics);
-            let wanted: Vec<_> = std::mem::take(&mut inventory.files)
-                .into_iter()
-                .filter(|file| named.contains(file.name.as_str()))
-                .collect();
-            for file in wanted {
-                report.sources.insert(file.name.clone(), file);
-            }
+    if let Some(inventory) = inventory.filter(|_| keep_sources) {
+        let named = files_pointed_into(&report.diagnostics);
+        let wanted: Vec<_> = inventory
+            .files
+            .into_iter()
+            .filter(|file| named.contains(file.name.as_str()))
+            .collect();
+        for file in wanted {
+            report.sources.insert(file.name.clone(), file);
         }
-        // Tens of thousands of assets: the caller decides when to free them (see the
-        // inventory's checks above for the figure).
-        report.leftovers.keep(inventory);
     }
     report
 }
