@@ -700,8 +700,10 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
         .map(|(view, page)| ItemRef::new(view, page.clone()))
         .collect();
     let controls = controls(input.views, &refs);
-    // Serialized once: every page shares the value.
+    // Serialized once: every page shares the value (the summary, with its lists of items, is
+    // read by the dashboard and a profile's controls page).
     let meta = Value::from(Serde(input.meta));
+    let summary = Value::from(Serde(input.summary));
     let hidden: Vec<&str> = input.hidden.iter().map(|h| h.name()).collect();
     let site = |root: &str, page: &str| {
         context! { root => root, page => page, meta => meta.clone(), hidden => hidden.clone() }
@@ -875,7 +877,7 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
                     input.profile.template("site/index.html.j2"),
                     context! {
                         site => site("", "index"),
-                        summary => Serde(input.summary),
+                        summary => summary.clone(),
                         charts => chart_list.iter().map(chart_value).collect::<Vec<_>>(),
                         has_history => input.history.is_some(),
                         // An audience that may not see owners gets no owner table at all.
@@ -897,7 +899,7 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
                         controls => Serde(&controls),
                         // A profile's controls page may show its own table (`cmmc-l2`: the
                         // requirements by family).
-                        summary => Serde(input.summary),
+                        summary => summary.clone(),
                     },
                 )?,
             ),
