@@ -1,8 +1,13 @@
 //! miette reports with the source snippet, then a summary line.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 
 use crate::diag::Report;
 use crate::diag::{Diagnostic, Severity};
@@ -11,9 +16,66 @@ use super::text::{inline, Shifts};
 
 struct Rendered<'a> {
     diagnostic: &'a Diagnostic,
-    /// The file's text escaped (no control character reaches the terminal), and where
-    /// the escaping moved its bytes.
-    source: Option<(NamedSource<String>, Shifts)>,
+    source: Option<&'a Snippets<'a>>,
+}
+
+/// A file as its snippets show it, prepared once for all of its findings: its text escaped
+/// (no control character reaches the terminal), where the escaping moved its bytes, and where
+/// its lines start.
+///
+/// A snippet is cut from the lines around its finding. miette's own sources find those lines
+/// by scanning from the start of the file, once per finding: 20,000 findings in one 180 KB
+/// item took 30 s that way.
+struct Snippets<'a> {
+    name: String,
+    text: Cow<'a, str>,
+    shifts: Shifts,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> Snippets<'a> {
+    fn new(name: &str, text: &'a str) -> Snippets<'a> {
+        let (text, shifts) = super::text::source(text);
+        // The escaped text breaks lines at `\n` only (a lone `\r` is escaped), as miette does.
+        let line_starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1))
+            .collect();
+        Snippets {
+            name: inline(name).into_owned(),
+            text,
+            shifts,
+            line_starts,
+        }
+    }
+}
+
+impl SourceCode for Snippets<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        // miette reads the window from the start of its first line: the same lines it would
+        // find in the whole text, numbered from there.
+        let line = self
+            .line_starts
+            .partition_point(|&start| start <= span.offset())
+            .saturating_sub(1);
+        let first = line.saturating_sub(context_lines_before);
+        let start = self.line_starts.get(first).copied().unwrap_or(0);
+        let window = &self.text.as_bytes()[start..];
+        let local = SourceSpan::new((span.offset() - start).into(), span.len());
+        let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            SourceSpan::new((inner.span().offset() + start).into(), inner.span().len()),
+            inner.line() + first,
+            inner.column(),
+            inner.line_count() + first,
+        )))
+    }
 }
 
 impl fmt::Debug for Rendered<'_> {
@@ -71,11 +133,11 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|(s, _)| s as &dyn SourceCode)
+        self.source.map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let (_, shifts) = self.source.as_ref()?;
+        let shifts = &self.source?.shifts;
         let span = self.diagnostic.location.span;
         let (start, end) = (shifts.map(span.start), shifts.map(span.end));
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
@@ -126,20 +188,17 @@ pub fn findings(report: &Report, color: bool) -> String {
         .with_width(100)
         .with_links(false);
     let mut out = String::new();
+    let mut snippets: HashMap<&str, Option<Snippets<'_>>> = HashMap::new();
     for diagnostic in &report.diagnostics {
-        let source = report
-            .sources
-            .get(&diagnostic.location.file)
-            .and_then(|file| {
+        let file = diagnostic.location.file.as_str();
+        let source = snippets
+            .entry(file)
+            .or_insert_with(|| {
+                let source = report.sources.get(file)?;
                 // An empty or unreadable file has no snippet worth showing.
-                (!file.text.is_empty()).then(|| {
-                    let (text, shifts) = super::text::source(&file.text);
-                    (
-                        NamedSource::new(inline(&file.name), text.into_owned()),
-                        shifts,
-                    )
-                })
-            });
+                (!source.text.is_empty()).then(|| Snippets::new(&source.name, &source.text))
+            })
+            .as_ref();
         let rendered = Rendered { diagnostic, source };
         let mut text = String::new();
         if handler.render_report(&mut text, &rendered).is_err() {
