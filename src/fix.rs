@@ -36,11 +36,7 @@ pub fn apply(doc: &mut ItemDocument, fixes: &[&Fix]) -> usize {
             let Some(path) = path_to(doc.node(), edit.span) else {
                 return false;
             };
-            let value = match &edit.value {
-                FixValue::Text(text) => NewValue::Str(text.clone()),
-                FixValue::Date(date) => NewValue::Date(*date),
-            };
-            trial.set(&path, value).is_ok()
+            trial.set(&path, new_value(&edit.value)).is_ok()
         });
         if ok {
             *doc = trial;
@@ -61,9 +57,28 @@ pub fn apply_to_text(
     Ok((doc.text().to_owned(), applied))
 }
 
+fn new_value(value: &FixValue) -> NewValue {
+    match value {
+        FixValue::Text(text) => NewValue::Str(text.clone()),
+        FixValue::Date(date) => NewValue::Date(*date),
+    }
+}
+
 /// [`apply`], last span first: a later fix's span is found in the text before the earlier
-/// fixes moved it.
+/// fixes moved it. Fixes that apply together are written as one edit: one parse and check
+/// of the file rather than one per fix (10,000 fixes in one item took 14 s one by one, each
+/// parsing the whole file again).
 fn apply_in_order(doc: &mut ItemDocument, fixes: &[&Fix]) -> usize {
+    if fixes.len() > 1 {
+        let edits: Option<Vec<(Vec<Key>, NewValue)>> = fixes
+            .iter()
+            .flat_map(|fix| &fix.edits)
+            .map(|edit| Some((path_to(doc.node(), edit.span)?, new_value(&edit.value))))
+            .collect();
+        if edits.is_some_and(|edits| doc.set_all(&edits).is_ok()) {
+            return fixes.len();
+        }
+    }
     let mut ordered: Vec<&Fix> = fixes.to_vec();
     ordered.sort_by_key(|fix| std::cmp::Reverse(fix.edits.first().map_or(0, |e| e.span.start)));
     let mut applied = 0;

@@ -283,6 +283,44 @@ impl ItemDocument {
         self.apply(splice, &expected, path)
     }
 
+    /// Sets the values at several paths as one edit, all or none, as [`ItemDocument::set`]
+    /// would one after the other: each is planned in the current text, and the result is
+    /// parsed and checked once. Refused when two of them would touch the same place.
+    pub fn set_all(&mut self, edits: &[(Vec<Key>, NewValue)]) -> Result<(), EditError> {
+        let mut expected = self.node.to_json();
+        let mut splices = Vec::with_capacity(edits.len());
+        for (path, value) in edits {
+            splices.push((self.plan_set(path, value)?, path));
+            if !json_set(&mut expected, path, value.to_json()) {
+                return Err(self.missing(path));
+            }
+        }
+        splices.sort_by_key(|(splice, _)| (splice.start, splice.end));
+        if let Some(pair) = splices
+            .windows(2)
+            .find(|pair| pair[0].0.end > pair[1].0.start || pair[0].0.start == pair[1].0.start)
+        {
+            return Err(self.unsupported(pair[1].1, "another edit changes the same text"));
+        }
+        let added: usize = splices.iter().map(|(s, _)| s.replacement.len()).sum();
+        let mut text = String::with_capacity(self.text.len() + added);
+        let mut copied = 0;
+        for (splice, _) in &splices {
+            text.push_str(&self.text[copied..splice.start]);
+            text.push_str(&splice.replacement);
+            copied = splice.end;
+        }
+        text.push_str(&self.text[copied..]);
+        let path = splices.first().map_or(&[][..], |(_, path)| path.as_slice());
+        let node = parse::parse_str(&text).map_err(|e| self.verify(path, e.message))?;
+        if node.to_json() != expected {
+            return Err(self.verify(path, "the result differs from the intended values".into()));
+        }
+        self.text = text;
+        self.node = node;
+        Ok(())
+    }
+
     /// Appends `value` to the list at `path` (block or flow style, as the list is written);
     /// a missing or null list becomes a one-entry list.
     pub fn append(&mut self, path: &[Key], value: NewValue) -> Result<(), EditError> {
@@ -742,6 +780,40 @@ mod tests {
 
     fn slice(text: &str, span: Span) -> &str {
         &text[span.start..span.end]
+    }
+
+    /// Several values set as one edit read back as [`ItemDocument::set`] one by one would
+    /// write them; edits of the same text are refused, and the document is left as it was.
+    #[test]
+    fn set_all_writes_every_value_at_once_or_none() {
+        let text = "id: V-1\ncontrols: [ac-2, 'sc-8']   # as scanned\nstatus: Open\nl:\n  - x\n  - \"y\"\n";
+        let edits = vec![
+            (vec![k("controls"), Key::Index(1)], s("SC-8")),
+            (vec![k("status")], s("open")),
+            (vec![k("controls"), Key::Index(0)], s("AC-2")),
+            (vec![k("l"), Key::Index(1)], s("Y")),
+        ];
+        let mut one_by_one = doc(text);
+        for (path, value) in &edits {
+            one_by_one.set(path, value.clone()).expect("set");
+        }
+        let mut together = doc(text);
+        together.set_all(&edits).expect("set_all");
+        assert_eq!(together.text(), one_by_one.text());
+        assert_eq!(
+            together.text(),
+            "id: V-1\ncontrols: [AC-2, SC-8]   # as scanned\nstatus: open\nl:\n  - x\n  - \"Y\"\n"
+        );
+        let mut clash = doc(text);
+        let twice = vec![
+            (vec![k("status")], s("open")),
+            (vec![k("status")], s("closed")),
+        ];
+        assert!(matches!(
+            clash.set_all(&twice),
+            Err(EditError::Unsupported { .. })
+        ));
+        assert_eq!(clash.text(), text);
     }
 
     /// The span facts the splicing relies on.
