@@ -2,7 +2,7 @@
 //!
 //! ## What it does
 //! Reports every file whose `id` is also used by another file, pointing at the `id` in each
-//! and naming the other locations.
+//! and naming the other locations (the first five, and how many more).
 //!
 //! ## Why it matters
 //! The POA&M ID identifies a weakness for its whole life. Two items with one id make the
@@ -43,6 +43,10 @@ pub struct IdSite<'a> {
     pub span: Span,
 }
 
+/// How many of the other files a finding names: each file's finding names the others, so
+/// an id copied into 5,000 files named 25 million places (4.5 GB of JSON) when all were.
+const NAMED: usize = 5;
+
 pub fn check(sites: &[IdSite]) -> Vec<Diagnostic> {
     // By id, each id's sites in the order given (a stable sort).
     let mut by_id: Vec<&IdSite> = sites.iter().collect();
@@ -58,12 +62,19 @@ pub fn check(sites: &[IdSite]) -> Vec<Diagnostic> {
                 .enumerate()
                 .filter(|(other, _)| *other != index)
                 .map(|(_, l)| l)
+                .take(NAMED)
                 .collect();
-            let names = others
+            let mut names = others
                 .iter()
                 .map(|o| format!("{}:{}", o.file, o.start.line))
                 .collect::<Vec<_>>()
                 .join(", ");
+            let unnamed = locations.len() - 1 - others.len();
+            match unnamed {
+                0 => {}
+                1 => names.push_str(" and 1 other file"),
+                n => names.push_str(&format!(" and {n} other files")),
+            }
             let mut diagnostic = Diagnostic {
                 code: Code::DuplicateId,
                 severity: Code::DuplicateId.default_severity(),
@@ -83,4 +94,40 @@ pub fn check(sites: &[IdSite]) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finding_names_five_other_files_and_counts_the_rest() {
+        let files: Vec<SourceFile> = (0..8)
+            .map(|n| SourceFile::new(format!("poams/V-1-{n}.yaml"), "id: V-1\n".into()))
+            .collect();
+        let sites: Vec<IdSite> = files
+            .iter()
+            .map(|file| IdSite {
+                id: "V-1",
+                file,
+                span: Span::new(4, 7),
+            })
+            .collect();
+        let found = check(&sites);
+        assert_eq!(found.len(), 8);
+        assert_eq!(
+            found[0].message,
+            "id `V-1` is also used by poams/V-1-1.yaml:1, poams/V-1-2.yaml:1, poams/V-1-3.yaml:1, poams/V-1-4.yaml:1, poams/V-1-5.yaml:1 and 2 other files"
+        );
+        assert_eq!(found[0].related.len(), 5);
+        assert!(found[7]
+            .message
+            .ends_with("poams/V-1-4.yaml:1 and 2 other files"));
+        // Two files: each names the other, nothing more.
+        let two = check(&sites[..2]);
+        assert_eq!(
+            two[1].message,
+            "id `V-1` is also used by poams/V-1-0.yaml:1"
+        );
+    }
 }
