@@ -48,7 +48,7 @@ struct Recorded {
 fn add(args: &EvidenceAddArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let workspace = Workspace::open(config(global, None)?)?;
     let id = args.id.as_str();
-    let file = super::file_to_edit(&workspace, id)?;
+    let (file, _) = super::the_item(&workspace, id)?;
     if let Some(link) = &args.link {
         if args.files.len() != 1 {
             return Err(Error::Refused(

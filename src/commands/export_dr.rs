@@ -18,16 +18,7 @@ pub fn run(args: &ExportDrArgs, global: &GlobalArgs) -> Result<ExitCode, Error> 
     refuse_binary_to_terminal(output, "a binary workbook", "FILE.xlsx")?;
     let workspace = Workspace::open(config)?;
     let today = today(global);
-    let Some((file, item)) = workspace.find(&args.id) else {
-        let ids = workspace.ids();
-        return Err(Error::UnknownItem {
-            id: args.id.clone(),
-            candidates: crate::model::item::nearest(&args.id, &ids, 3)
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
-        });
-    };
+    let (file, item) = super::the_item(&workspace, &args.id)?;
     let view = crate::profiles::view(&file.source.name, item, &workspace.config.policy, today);
     let fields = dr::mapping(&view, &workspace.config.system, today)
         .map_err(|e| Error::Export(e.to_string()))?;

@@ -71,7 +71,7 @@ fn edit_item_with(
     let workspace = Workspace::open(config(global, None)?)?;
     verbose_workspace(global, &workspace, started);
     lifecycle::check_date(id, transition, today(global))?;
-    let file = super::file_to_edit(&workspace, id)?;
+    let (file, _) = super::the_item(&workspace, id)?;
     // Read the file again: the editor keeps the exact bytes and refuses to save over a change.
     let mut doc = ItemDocument::open(&file.path).map_err(edit_failure)?;
     let before = doc.text().to_owned();

@@ -204,36 +204,40 @@ pub fn exit_for(failing: bool) -> ExitCode {
     }
 }
 
-/// The one file holding item `id`, to edit. Two files claiming the id are refused: which one
-/// is meant cannot be told, and editing either would hide the other from the history rules
-/// (`duplicate-id` reports it). No file is an unknown item, with the nearest ids.
-pub(super) fn file_to_edit<'w>(
+/// The one file holding item `id`, and its item. Two files claiming the id are refused:
+/// which one is meant cannot be told, so `show` or `export dr` could answer for the wrong
+/// item, and editing either would hide the other from the history rules (`duplicate-id`
+/// reports it). No file is an unknown item, with the nearest ids.
+pub(super) fn the_item<'w>(
     workspace: &'w crate::workspace::Workspace,
     id: &str,
-) -> Result<&'w crate::workspace::LoadedItem, Error> {
+) -> Result<
+    (
+        &'w crate::workspace::LoadedItem,
+        &'w crate::model::item::Item,
+    ),
+    Error,
+> {
     let claiming: Vec<&str> = workspace
         .parsed()
         .filter(|(_, item)| item.id_text() == Some(id))
         .map(|(file, _)| file.source.name.as_str())
         .collect();
     if claiming.len() > 1 {
+        let named = crate::render::text::first_of(&claiming, 5);
         return Err(Error::Refused(format!(
-            "{id}: the id is claimed by {} files ({}); make the ids unique first (`poam lint` \
-             reports `duplicate-id`); nothing was written",
+            "{id}: the id is claimed by {} files ({named}); make the ids unique first (`poam \
+             lint` reports `duplicate-id`)",
             claiming.len(),
-            claiming.join(", ")
         )));
     }
-    match workspace.find(id) {
-        Some((file, _)) => Ok(file),
-        None => Err(Error::UnknownItem {
-            id: id.to_owned(),
-            candidates: crate::model::item::nearest(id, &workspace.ids(), 3)
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
-        }),
-    }
+    workspace.find(id).ok_or_else(|| Error::UnknownItem {
+        id: id.to_owned(),
+        candidates: crate::model::item::nearest(id, &workspace.ids(), 3)
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+    })
 }
 
 /// Checks the edit of `file` (its text `before`, the document's text now) with the rules an

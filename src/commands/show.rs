@@ -22,16 +22,7 @@ pub fn run(args: &ShowArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     let workspace = Workspace::open(config)?;
     verbose_workspace(global, &workspace, started);
     let today = today(global);
-    let Some((file, item)) = workspace.find(&args.id) else {
-        let ids = workspace.ids();
-        return Err(Error::UnknownItem {
-            id: args.id.clone(),
-            candidates: crate::model::item::nearest(&args.id, &ids, 3)
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
-        });
-    };
+    let (file, item) = super::the_item(&workspace, &args.id)?;
     // `show` reads no git history: an item without `status_date` has no status age here.
     let view = crate::profiles::view(&file.source.name, item, &workspace.config.policy, today);
     let text = match args.format {

@@ -396,7 +396,7 @@ pub fn refuse_unexportable(workspace: &Workspace) -> Result<(), Error> {
     Err(Error::Export(format!(
         "{} item file(s) do not parse, so the export would leave them out: {}\n  run `poam lint` to see what is wrong",
         broken.len(),
-        broken.join(", ")
+        crate::render::text::first_of(&broken, 5)
     )))
 }
 
@@ -421,7 +421,7 @@ fn refuse_duplicate_ids(views: &[ItemView]) -> Result<(), Error> {
     }
     let list: Vec<String> = duplicates
         .iter()
-        .map(|(id, paths)| format!("`{id}` ({})", paths.join(", ")))
+        .map(|(id, paths)| format!("`{id}` ({})", crate::render::text::first_of(paths, 5)))
         .collect();
     Err(Error::Export(format!(
         "duplicate item ids, each must be unique in the POA&M: {}",

@@ -25,6 +25,16 @@ pub fn plural(n: usize, word: &str) -> String {
     }
 }
 
+/// The first `shown` of `names`, joined with commas, and how many more there are: one line,
+/// however many names (an id copied into 5,000 files named them all).
+pub fn first_of(names: &[&str], shown: usize) -> String {
+    let mut text = names[..names.len().min(shown)].join(", ");
+    if names.len() > shown {
+        text.push_str(&format!(" and {} more", names.len() - shown));
+    }
+    text
+}
+
 /// A character the escaping leaves alone, in the common case of plain text.
 fn plain(c: char) -> bool {
     !c.is_control() && c != ':' && c != '#'

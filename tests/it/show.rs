@@ -56,3 +56,33 @@ fn an_unknown_id_names_the_nearest() {
     assert!(err.contains("no item with id `V-103`"), "{err}");
     assert!(err.contains("`V-1003`"), "{err}");
 }
+
+/// An id two files claim is refused by `show` and `export dr`, as by the commands that edit:
+/// either file could be the wrong answer. Seven files are named as the first five and a count.
+#[test]
+fn an_id_claimed_by_several_files_is_refused_not_answered_from_one() {
+    let (_dir, repo) = crate::common::copy_example("demo");
+    let item = std::fs::read_to_string(repo.join("poams/V-1003.yaml")).expect("item");
+    for n in 1..7 {
+        std::fs::write(repo.join(format!("poams/copy-{n}.yaml")), &item).expect("write");
+    }
+    for args in [
+        &["show", "V-1003"][..],
+        &["export", "dr", "V-1003", "-o", "dr.xlsx"][..],
+    ] {
+        let output = poam()
+            .current_dir(&repo)
+            .args(args)
+            .args(["--today", "2026-11-25"])
+            .output()
+            .expect("run poam");
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+        assert!(
+            err.contains("V-1003: the id is claimed by 7 files (poams/V-1003.yaml, poams/copy-1.yaml, poams/copy-2.yaml, poams/copy-3.yaml, poams/copy-4.yaml and 2 more)"),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(!repo.join("dr.xlsx").exists());
+}
