@@ -5,8 +5,9 @@ use std::path::Path;
 
 use crate::common::{copy_fixture, poam, TODAY};
 
-fn run(dir: &Path, extra: &[&str]) -> (i32, String, String) {
-    let out = poam()
+fn lint(dir: &Path, extra: &[&str]) -> assert_cmd::Command {
+    let mut command = poam();
+    command
         .current_dir(dir)
         .args([
             "--today",
@@ -16,9 +17,12 @@ fn run(dir: &Path, extra: &[&str]) -> (i32, String, String) {
             "--format",
             "short",
         ])
-        .args(extra)
-        .output()
-        .expect("poam runs");
+        .args(extra);
+    command
+}
+
+fn run(dir: &Path, extra: &[&str]) -> (i32, String, String) {
+    let out = lint(dir, extra).output().expect("poam runs");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -108,17 +112,7 @@ fn ten_thousand_fixes_in_one_item_are_written_at_once() {
         &many,
     );
     std::fs::write(dir.path().join("poams/V-1.yaml"), &v1).expect("write");
-    let out = poam()
-        .current_dir(dir.path())
-        .args([
-            "--today",
-            TODAY,
-            "lint",
-            "--no-history",
-            "--format",
-            "short",
-            "--fix",
-        ])
+    let out = lint(dir.path(), &["--fix"])
         .timeout(std::time::Duration::from_secs(60))
         .output()
         .expect("poam runs");
