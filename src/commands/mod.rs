@@ -10,6 +10,8 @@ use chrono::NaiveDate;
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::config::Config;
 use crate::error::Error;
+use crate::model::item::Item;
+use crate::workspace::{LoadedItem, Workspace};
 
 pub mod cmmc;
 pub mod codeowners;
@@ -209,15 +211,9 @@ pub fn exit_for(failing: bool) -> ExitCode {
 /// item, and editing either would hide the other from the history rules (`duplicate-id`
 /// reports it). No file is an unknown item, with the nearest ids.
 pub(super) fn the_item<'w>(
-    workspace: &'w crate::workspace::Workspace,
+    workspace: &'w Workspace,
     id: &str,
-) -> Result<
-    (
-        &'w crate::workspace::LoadedItem,
-        &'w crate::model::item::Item,
-    ),
-    Error,
-> {
+) -> Result<(&'w LoadedItem, &'w Item), Error> {
     let claiming: Vec<&str> = workspace
         .parsed()
         .filter(|(_, item)| item.id_text() == Some(id))
