@@ -49,6 +49,10 @@ pub struct IdAllocator {
     next: u64,
 }
 
+/// Ids numbered from here on are not counted on from: counting on from `V-18446744073709551615`
+/// (the largest u64) found no next number and looped for ever.
+const COUNTED_BELOW: u64 = 1_000_000_000_000_000_000;
+
 /// An allocator for `items_dir`, counting from the highest id of `existing` that is `prefix`
 /// followed by digits only.
 pub fn allocate(items_dir: &Path, prefix: &str, existing: &[&str]) -> IdAllocator {
@@ -58,11 +62,13 @@ pub fn allocate(items_dir: &Path, prefix: &str, existing: &[&str]) -> IdAllocato
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             continue;
         }
+        // A number of 19 digits or more is nobody's numbering: such an id is skipped, its
+        // width too (it stays taken: a new id is a smaller number).
+        let Some(number) = digits.parse::<u64>().ok().filter(|n| *n < COUNTED_BELOW) else {
+            continue;
+        };
         width = width.max(digits.len());
-        // More digits than a u64 holds is nobody's numbering; such an id is only skipped.
-        if let Ok(number) = digits.parse::<u64>() {
-            highest = highest.max(number);
-        }
+        highest = highest.max(number);
     }
     IdAllocator {
         items_dir: items_dir.to_path_buf(),
@@ -130,6 +136,25 @@ mod tests {
         assert_eq!(ids.next_id().id, "V-014");
         let mut fresh = allocate(dir.path(), "POAM-", &[]);
         assert_eq!(fresh.next_id().id, "POAM-1");
+    }
+
+    #[test]
+    fn numbers_too_large_to_count_on_from_are_skipped() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("V-13.yaml"), "id: V-13\n").expect("write");
+        let mut ids = allocate(
+            dir.path(),
+            "V-",
+            &[
+                "V-12",
+                "V-18446744073709551615",
+                "V-999999999999999999999",
+                "V-1000000000000000000",
+            ],
+        );
+        assert_eq!(ids.next_id().id, "V-14");
+        let mut below = allocate(dir.path(), "V-", &["V-999999999999999999"]);
+        assert_eq!(below.next_id().id, "V-1000000000000000000");
     }
 
     #[test]
