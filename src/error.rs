@@ -101,7 +101,24 @@ impl Error {
     ) -> Error {
         Error::Spreadsheet(error.into())
     }
+
+    /// A failed write to standard output.
+    pub fn stdout(source: std::io::Error) -> Error {
+        Error::Write {
+            path: STDOUT.into(),
+            source,
+        }
+    }
+
+    /// Standard output's reader stopped reading (`poam lint | head`): nothing to tell it.
+    pub fn is_reader_gone(&self) -> bool {
+        matches!(self, Error::Write { path, source }
+            if path.as_os_str() == STDOUT && source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
 }
+
+/// How a write error names standard output.
+const STDOUT: &str = "<stdout>";
 
 /// A message about what was being done, with the error that stopped it as its source:
 /// displayed `context: source`, as the string-built errors it replaces were.

@@ -62,6 +62,9 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // As git and ripgrep do, nothing is said to a reader that left; the status still says
+        // the output was not all delivered.
+        Err(error) if error.is_reader_gone() => ExitCode::from(EXIT_FAILURE),
         Err(error) => {
             report_error(&error, global.color);
             ExitCode::from(EXIT_FAILURE)

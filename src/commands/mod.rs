@@ -126,10 +126,7 @@ pub fn emit_with(
             let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             write(&mut stdout)
                 .and_then(|()| stdout.flush())
-                .map_err(|source| Error::Write {
-                    path: "<stdout>".into(),
-                    source,
-                })
+                .map_err(Error::stdout)
         }
     }
 }

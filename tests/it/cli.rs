@@ -437,3 +437,20 @@ fn quiet_drops_the_summary_and_verbose_says_what_was_read() {
         "0 errors, 0 warnings, 0 notes in 1 item\n"
     );
 }
+
+/// A reader that stops reading (`poam completions bash | head`) is told nothing, as git and
+/// ripgrep tell it nothing; the status says the output was not all delivered. The script is
+/// over 64 KiB, more than a pipe holds, so the write meets the closed pipe.
+#[test]
+fn a_reader_that_leaves_early_gets_no_error_message() {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("poam"))
+        .args(["completions", "bash"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run poam");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("poam ends");
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
