@@ -338,14 +338,16 @@ pub fn resolve_output(path: &Path) -> Result<PathBuf, Error> {
     crate::paths::canonical_lenient(&absolute).map_err(|(path, source)| Error::Io { path, source })
 }
 
-/// Refuses `-o PATH` (a file, or the folder of `export ver`) when writing it would replace an
-/// item file or the configuration: a path that resolves (symlinks followed) inside the items
-/// folder `items_dir`, or to the config file `config_file`. `poam site -o` refuses the same
-/// places (and more: it replaces a whole folder).
+/// Refuses `-o PATH` (a file, or the folder of `export ver`) when writing it would replace one
+/// of poam's own inputs: a path that resolves (symlinks followed) inside the items folder
+/// `items_dir`, to the config file `config_file`, to the people file or inside the inventory
+/// (`elements`, each with what it is). `poam site -o` refuses a folder that holds the
+/// repository or the items, and replaces only a site it built.
 pub fn refuse_protected_output(
     out: &Path,
     items_dir: &Path,
     config_file: Option<&Path>,
+    elements: &[(PathBuf, &str)],
 ) -> Result<(), Error> {
     let resolve = resolve_output;
     let target = resolve(out)?;
@@ -363,6 +365,15 @@ pub fn refuse_protected_output(
             out.display(),
             items_dir.display()
         )));
+    }
+    for (element, what) in elements {
+        if target.starts_with(resolve(element)?) {
+            return Err(Error::Refused(format!(
+                "refusing to write the output to `{}`: it would replace {what} `{}`; pick another file",
+                out.display(),
+                element.display()
+            )));
+        }
     }
     Ok(())
 }

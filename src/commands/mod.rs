@@ -84,7 +84,19 @@ pub fn stdout_is_terminal(output: Option<&Path>) -> bool {
 pub fn check_output(config: &Config, output: Option<&Path>) -> Result<(), Error> {
     match output {
         Some(path) => {
-            crate::output::refuse_protected_output(path, &config.items_dir, config.file.as_deref())
+            let elements: Vec<(std::path::PathBuf, &str)> = [
+                config.people_file().map(|file| (file, "the people file")),
+                config.inventory_path().map(|path| (path, "the inventory")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            crate::output::refuse_protected_output(
+                path,
+                &config.items_dir,
+                config.file.as_deref(),
+                &elements,
+            )
         }
         None => Ok(()),
     }

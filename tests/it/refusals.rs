@@ -439,10 +439,15 @@ fn an_oversized_item_is_reported_with_its_real_size() {
 // ----- output paths -----
 
 #[test]
-fn outputs_over_items_or_the_configuration_are_refused() {
+fn outputs_over_items_the_configuration_people_or_inventory_are_refused() {
     let dir = repo(&[("V-1.yaml", valid_item("V-1"))]);
     let item = std::fs::read(dir.path().join("poams/V-1.yaml")).expect("read");
     let config = std::fs::read(dir.path().join("poam.yaml")).expect("read");
+    let people = "- id: jdoe\n  name: Jane Doe\n";
+    std::fs::write(dir.path().join("people.yaml"), people).expect("write");
+    std::fs::create_dir(dir.path().join("inventory")).expect("mkdir");
+    let hosts = "- id: web-01\n";
+    std::fs::write(dir.path().join("inventory/hosts.yaml"), hosts).expect("write");
     symlink("poams/V-1.yaml", dir.path().join("link.txt")).expect("symlink");
     let cases: &[&[&str]] = &[
         &["lint", "--no-history", "-o", "poams/V-1.yaml"],
@@ -455,6 +460,9 @@ fn outputs_over_items_or_the_configuration_are_refused() {
         &["export", "ver", "--period", "2026-03", "-o", "poams"],
         &["report", "-o", "poam.yaml"],
         &["log", "-o", "poams/V-1.yaml"],
+        &["lint", "--no-history", "-o", "people.yaml"],
+        &["export", "csv", "-o", "inventory/hosts.yaml"],
+        &["show", "V-1", "-o", "inventory/new.yaml"],
     ];
     for args in cases {
         let mut all = args.to_vec();
@@ -475,6 +483,15 @@ fn outputs_over_items_or_the_configuration_are_refused() {
         config
     );
     assert!(!dir.path().join("poams/new.yaml").exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("people.yaml")).expect("read"),
+        people
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("inventory/hosts.yaml")).expect("read"),
+        hosts
+    );
+    assert!(!dir.path().join("inventory/new.yaml").exists());
     // Elsewhere is fine.
     let (code, _, err) = run(
         dir.path(),
