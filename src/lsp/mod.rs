@@ -160,6 +160,9 @@ enum Judging {
 enum Event {
     Editor(Message),
     History(HashMap<String, Vec<Diagnostic>>),
+    /// The editor closed the connection, or sent what is not a message: nothing more will
+    /// come, and a server waiting on would outlive its editor.
+    EditorGone,
 }
 
 impl Server {
@@ -205,6 +208,7 @@ impl Server {
                         return;
                     }
                 }
+                let _ = forward.send(Event::EditorGone);
             })
             .map_err(|e| Error::Refused(format!("cannot start the editor thread: {e}")))?;
         let mut shutting_down = false;
@@ -228,6 +232,7 @@ impl Server {
                     continue;
                 }
                 Event::Editor(message) => message,
+                Event::EditorGone => return Ok(()),
             };
             match message {
                 Message::Request(request) if request.method == "shutdown" => {

@@ -584,3 +584,58 @@ fn poam_yaml_gets_its_problems_and_its_keys() {
     client.notify("exit", Value::Null);
     assert!(client.child.wait().expect("exits").success());
 }
+
+/// A server whose editor goes away ends instead of outliving it: when its input closes
+/// without `exit` (the editor crashed or was killed), with 0; when the editor sends what is
+/// not a message, with 2 and the reason.
+#[test]
+fn the_server_ends_when_its_editor_goes_away() {
+    let dir = copy_fixture("lsp");
+    let framed = |message: Value| {
+        let body = message.to_string();
+        format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    };
+    let start = framed(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {"processId": null, "rootUri": uri(dir.path()), "capabilities": {}}}))
+        + &framed(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    for (after, code, says) in [
+        ("", 0, ""),
+        (
+            "Content-Length: 10\r\n\r\n{not json}",
+            2,
+            "the editor connection failed: malformed LSP payload",
+        ),
+    ] {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("poam"))
+            .args(["--today", TODAY, "lsp"])
+            .current_dir(dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("poam lsp starts");
+        let mut stdin = child.stdin.take().expect("stdin");
+        write!(stdin, "{start}{after}").expect("write");
+        drop(stdin);
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            if started.elapsed() > Duration::from_secs(30) {
+                child.kill().expect("kill");
+                panic!("poam lsp outlived its editor ({after:?})");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .expect("stderr")
+            .read_to_string(&mut stderr)
+            .expect("read");
+        assert_eq!(status.code(), Some(code), "{after:?}: {stderr}");
+        assert!(stderr.contains(says), "{after:?}: {stderr}");
+    }
+}
