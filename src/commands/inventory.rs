@@ -12,7 +12,7 @@ use crate::cli::{
 use crate::error::Error;
 use crate::export;
 
-use super::{check_output, config, emit, today};
+use super::{check_inventory_output, check_output, config, emit, today};
 
 pub fn run(args: &InventoryArgs, global: &GlobalArgs) -> Result<ExitCode, Error> {
     match &args.what {
@@ -37,7 +37,7 @@ fn import_inventory(args: &InventoryImportArgs, global: &GlobalArgs) -> Result<E
                 .join(IMPORT_FILE),
         },
     };
-    check_output(&config, Some(&target))?;
+    check_inventory_output(&config, &target)?;
     let imported = crate::import::inventory::read(&args.file).map_err(Error::spreadsheet)?;
     let entries: Vec<Vec<(String, crate::edit::NewValue)>> =
         imported.assets.iter().map(|a| a.fields.clone()).collect();

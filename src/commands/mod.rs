@@ -79,27 +79,32 @@ pub fn stdout_is_terminal(output: Option<&Path>) -> bool {
     output.is_none() && std::io::stdout().is_terminal()
 }
 
-/// Refuses `-o PATH` when it would replace an item file or `poam.yaml` (see
-/// [`crate::output::refuse_protected_output`]); standard output is always fine.
+/// Refuses `-o PATH` when it would replace one of poam's inputs: an item file, `poam.yaml`,
+/// the people file or an inventory file (see [`crate::output::refuse_protected_output`]);
+/// standard output is always fine.
 pub fn check_output(config: &Config, output: Option<&Path>) -> Result<(), Error> {
-    match output {
-        Some(path) => {
-            let elements: Vec<(std::path::PathBuf, &str)> = [
-                config.people_file().map(|file| (file, "the people file")),
-                config.inventory_path().map(|path| (path, "the inventory")),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            crate::output::refuse_protected_output(
-                path,
-                &config.items_dir,
-                config.file.as_deref(),
-                &elements,
-            )
-        }
-        None => Ok(()),
-    }
+    output.map_or(Ok(()), |path| refuse_over_inputs(config, path, true))
+}
+
+/// [`check_output`] for `poam inventory import`, whose output belongs in the inventory.
+pub fn check_inventory_output(config: &Config, path: &Path) -> Result<(), Error> {
+    refuse_over_inputs(config, path, false)
+}
+
+fn refuse_over_inputs(config: &Config, path: &Path, inventory: bool) -> Result<(), Error> {
+    let people = config.people_file().map(|file| (file, "the people file"));
+    let inventory = inventory
+        .then(|| config.inventory_path())
+        .flatten()
+        .map(|path| (path, "the inventory"));
+    let elements: Vec<(std::path::PathBuf, &str)> =
+        [people, inventory].into_iter().flatten().collect();
+    crate::output::refuse_protected_output(
+        path,
+        &config.items_dir,
+        config.file.as_deref(),
+        &elements,
+    )
 }
 
 /// Writes `text` to `output` atomically, or to standard output.
