@@ -80,11 +80,19 @@ impl LineIndex {
 
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
         let offset = offset.min(text.len());
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
+        let line = self.line_of(offset);
         line_col_from(text, line, self.line_starts[line], offset)
+    }
+
+    /// The 0-based line that holds byte `offset` (the last line for an offset past the end).
+    pub fn line_of(&self, offset: usize) -> usize {
+        // The first start is 0, so at least one start is at or before any offset.
+        self.line_starts.partition_point(|&start| start <= offset) - 1
+    }
+
+    /// Where 0-based `line` starts (the last line's start for a line past the end).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts[line.min(self.line_starts.len() - 1)]
     }
 }
 

@@ -11,6 +11,7 @@ use miette::{
 
 use crate::diag::Report;
 use crate::diag::{Diagnostic, Severity};
+use crate::model::LineIndex;
 
 use super::text::{inline, Shifts};
 
@@ -30,21 +31,19 @@ struct Snippets<'a> {
     name: String,
     text: Cow<'a, str>,
     shifts: Shifts,
-    line_starts: Vec<usize>,
+    lines: LineIndex,
 }
 
 impl<'a> Snippets<'a> {
     fn new(name: &str, text: &'a str) -> Snippets<'a> {
         let (text, shifts) = super::text::source(text);
         // The escaped text breaks lines at `\n` only (a lone `\r` is escaped), as miette does.
-        let line_starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1))
-            .collect();
+        let lines = LineIndex::new(&text);
         Snippets {
             name: inline(name).into_owned(),
             text,
             shifts,
-            line_starts,
+            lines,
         }
     }
 }
@@ -58,12 +57,11 @@ impl SourceCode for Snippets<'_> {
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
         // miette reads the window from the start of its first line: the same lines it would
         // find in the whole text, numbered from there.
-        let line = self
-            .line_starts
-            .partition_point(|&start| start <= span.offset())
-            .saturating_sub(1);
-        let first = line.saturating_sub(context_lines_before);
-        let start = self.line_starts.get(first).copied().unwrap_or(0);
+        let first = self
+            .lines
+            .line_of(span.offset())
+            .saturating_sub(context_lines_before);
+        let start = self.lines.line_start(first);
         let window = &self.text.as_bytes()[start..];
         let local = SourceSpan::new((span.offset() - start).into(), span.len());
         let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
