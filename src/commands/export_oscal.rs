@@ -17,7 +17,7 @@ pub fn run(args: &ExportOscalArgs, global: &GlobalArgs) -> Result<ExitCode, Erro
     check_output(&config, args.output.as_deref())?;
     let (workspace, history) = Workspace::open_with_history(config, !global.quiet);
     let workspace = workspace?;
-    export::refuse_unexportable(&workspace)?;
+    export::refuse_incomplete(&workspace)?;
     let today = today(global);
     let history = history?;
     if let Some(warning) = history.as_ref().and_then(History::shallow_warning) {

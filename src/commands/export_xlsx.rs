@@ -1,7 +1,7 @@
 //! `poam export xlsx` and `poam export csv`: the item views of the workspace, written as the
 //! FedRAMP template workbook or as CSV.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -41,6 +41,7 @@ pub fn emass(args: &ExportEmassArgs, global: &GlobalArgs) -> Result<ExitCode, Er
     let config = config(global, None)?;
     check_output(&config, output)?;
     let workspace = Workspace::open(config)?;
+    export::refuse_incomplete(&workspace)?;
     let today = today(global);
     let views = crate::profiles::views(&workspace, today, &|_| None);
     let header =
@@ -60,8 +61,8 @@ pub fn csv(args: &ExportCsvArgs, global: &GlobalArgs) -> Result<ExitCode, Error>
     Ok(ExitCode::SUCCESS)
 }
 
-/// The views of every item, the header block and the profile that maps them. Item files that
-/// do not parse are named on standard error and left out (`poam lint` explains them).
+/// The views of every item, the header block and the profile that maps them; refused when an
+/// item file does not parse or two items share an id ([`export::refuse_incomplete`]).
 /// `output` (`-o`) is checked first.
 fn load(
     global: &GlobalArgs,
@@ -71,16 +72,7 @@ fn load(
     check_output(&config, output)?;
     let workspace = Workspace::open(config)?;
     let today = today(global);
-    let mut stderr = std::io::stderr();
-    for file in &workspace.items {
-        if file.item.is_none() {
-            let _ = writeln!(
-                stderr,
-                "warning: `{}` is not a readable item and is left out of the export; run `poam lint` for details",
-                file.source.name
-            );
-        }
-    }
+    export::refuse_incomplete(&workspace)?;
     // Status Date falls back to git only for items without `status_date`: skip the walk when
     // none needs it.
     let needs_history = workspace

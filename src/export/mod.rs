@@ -7,7 +7,7 @@
 //! profile's answers (`crate::profiles`). [`item_cells`] builds the 31 template cells A..AE of
 //! one item once, for the workbook and the CSV.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use chrono::{Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
@@ -356,7 +356,7 @@ pub fn last_changes(config: &Config) -> Result<HashMap<String, NaiveDate>, Error
 }
 
 /// The item views and risk logs an OSCAL export of `workspace` writes, as of `today`, built
-/// side by side. Refuses an export with no items, or with two items of one id.
+/// side by side. Refuses an export with no items ([`refuse_incomplete`] is checked first).
 pub fn oscal_items(
     workspace: &Workspace,
     today: NaiveDate,
@@ -378,51 +378,41 @@ pub fn oscal_items(
             workspace.config.items_dir.display()
         )));
     }
-    refuse_duplicate_ids(&views)?;
     Ok((views, logs))
 }
 
-/// An export that silently drops an item is worse than none: files that do not parse stop it.
-pub fn refuse_unexportable(workspace: &Workspace) -> Result<(), Error> {
+/// Every export that lists the items (OSCAL, the FedRAMP workbook, the CSV, the eMASS
+/// workbook, the VER reports) refuses the same two things, so no deliverable says less than
+/// another: an item file that does not parse (the export would silently leave it out) and two
+/// items with one id (the POA&M ID would name two weaknesses).
+pub fn refuse_incomplete(workspace: &Workspace) -> Result<(), Error> {
     let broken: Vec<&str> = workspace
         .items
         .iter()
         .filter(|file| file.item.is_none())
         .map(|file| file.source.name.as_str())
         .collect();
-    if broken.is_empty() {
-        return Ok(());
+    if !broken.is_empty() {
+        return Err(Error::Export(format!(
+            "{} item file(s) do not parse, so the export would leave them out: {}\n  run `poam lint` to see what is wrong",
+            broken.len(),
+            crate::render::text::first_of(&broken, 5)
+        )));
     }
-    Err(Error::Export(format!(
-        "{} item file(s) do not parse, so the export would leave them out: {}\n  run `poam lint` to see what is wrong",
-        broken.len(),
-        crate::render::text::first_of(&broken, 5)
-    )))
-}
-
-/// Two items with one id would share every UUID.
-fn refuse_duplicate_ids(views: &[ItemView]) -> Result<(), Error> {
-    let mut seen = BTreeSet::new();
-    let mut duplicates: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for v in views {
-        if let Some(id) = v.id.as_deref() {
-            if !seen.insert(id) {
-                duplicates.entry(id).or_default();
-            }
+    let mut files_of: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (file, item) in workspace.parsed() {
+        if let Some(id) = item.id_text() {
+            files_of.entry(id).or_default().push(&file.source.name);
         }
     }
-    if duplicates.is_empty() {
-        return Ok(());
-    }
-    for v in views {
-        if let Some(paths) = v.id.as_deref().and_then(|id| duplicates.get_mut(id)) {
-            paths.push(&v.path);
-        }
-    }
-    let list: Vec<String> = duplicates
+    let list: Vec<String> = files_of
         .iter()
-        .map(|(id, paths)| format!("`{id}` ({})", crate::render::text::first_of(paths, 5)))
+        .filter(|(_, files)| files.len() > 1)
+        .map(|(id, files)| format!("`{id}` ({})", crate::render::text::first_of(files, 5)))
         .collect();
+    if list.is_empty() {
+        return Ok(());
+    }
     Err(Error::Export(format!(
         "duplicate item ids, each must be unique in the POA&M: {}",
         list.join("; ")
@@ -477,7 +467,9 @@ fn site_download(
             one(
                 "poam.xlsx",
                 "POA&M workbook (poam export xlsx)",
-                xlsx::workbook(views, &block, profile).map_err(|e| e.to_string()),
+                refused(workspace).and_then(|()| {
+                    xlsx::workbook(views, &block, profile).map_err(|e| e.to_string())
+                }),
             )
         }
         SiteDownload::EmassWorkbook => {
@@ -496,8 +488,10 @@ fn site_download(
                     template.label(),
                     template.name()
                 ),
-                emass::workbook(views, template, &header, workspace.people.as_ref())
-                    .map_err(|e| e.to_string()),
+                refused(workspace).and_then(|()| {
+                    emass::workbook(views, template, &header, workspace.people.as_ref())
+                        .map_err(|e| e.to_string())
+                }),
             )
         }
         SiteDownload::Oscal => one(
@@ -510,9 +504,11 @@ fn site_download(
             one(
                 "poam-export.csv",
                 "POA&M CSV (poam export csv)",
-                csv::csv(views, profile, block.marker.as_ref())
-                    .map(String::into_bytes)
-                    .map_err(|e| e.to_string()),
+                refused(workspace).and_then(|()| {
+                    csv::csv(views, profile, block.marker.as_ref())
+                        .map(String::into_bytes)
+                        .map_err(|e| e.to_string())
+                }),
             )
         }
         SiteDownload::ScoreJson => {
@@ -536,6 +532,11 @@ fn site_download(
     }
 }
 
+/// [`refuse_incomplete`] as a download's reason.
+fn refused(workspace: &Workspace) -> Result<(), String> {
+    refuse_incomplete(workspace).map_err(|e| e.to_string())
+}
+
 /// The OSCAL POA&M of the workspace, as `poam export oscal` writes it.
 fn oscal_bytes(
     workspace: &Workspace,
@@ -543,7 +544,7 @@ fn oscal_bytes(
     today: NaiveDate,
     profile: &dyn SystemProfile,
 ) -> Result<Vec<u8>, String> {
-    refuse_unexportable(workspace).map_err(|e| e.to_string())?;
+    refused(workspace)?;
     let (views, logs) = oscal_items(workspace, today, history).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     write_oscal(workspace, &views, &logs, history, today, profile, &mut out)

@@ -331,6 +331,7 @@ pub fn build(
             "`poam export ver` needs `cr26.package_overview_uri` in poam.yaml: every report names the certification package overview".to_owned(),
         ));
     };
+    super::refuse_incomplete(workspace)?;
     let policy = &config.policy;
     let results: Vec<Result<Entry, Skipped>> = workspace
         .items

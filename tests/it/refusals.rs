@@ -630,3 +630,110 @@ fn write_xlsx_fuzz_seeds() {
         regressions.join("long-id.xlsx"),
     );
 }
+
+/// The first item file of `repo`'s `poams/`, by name.
+fn first_item(repo: &Path) -> std::path::PathBuf {
+    let mut names: Vec<_> = std::fs::read_dir(repo.join("poams"))
+        .expect("items")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    names.sort();
+    names.remove(0)
+}
+
+#[test]
+fn every_export_that_lists_the_items_refuses_a_file_that_does_not_parse_and_a_shared_id() {
+    // Each profile's item-listing exports, and the site downloads the same profile offers.
+    type Case<'a> = (&'a str, &'a [&'a [&'a str]], &'a [&'a str]);
+    let cases: [Case; 3] = [
+        (
+            "demo",
+            &[
+                &["export", "xlsx", "-o", "out/poam.xlsx"],
+                &["export", "csv", "-o", "out/poam.csv"],
+                &["export", "oscal", "-o", "out/poam.json"],
+            ],
+            &["poam.xlsx", "poam-oscal.json"],
+        ),
+        (
+            "cr26",
+            &[&["export", "ver", "--period", "2026-11", "-o", "out/ver"]],
+            &["vulnerability-detail-report.json", "poam.xlsx"],
+        ),
+        (
+            "dod",
+            &[&[
+                "export",
+                "emass",
+                "--template",
+                "navy",
+                "-o",
+                "out/emass.xlsx",
+            ]],
+            &["poam-emass.xlsx"],
+        ),
+    ];
+    for (example, exports, downloads) in cases {
+        for fault in [None, Some("does not parse"), Some("shared id")] {
+            let (_temp, repo) = crate::common::copy_example(example);
+            std::fs::create_dir(repo.join("out")).expect("mkdir");
+            match fault {
+                Some("does not parse") => {
+                    std::fs::write(repo.join("poams/broken.yaml"), "id: [\n").expect("write")
+                }
+                Some(_) => {
+                    let first = first_item(&repo);
+                    std::fs::copy(&first, repo.join("poams/zz-copy.yaml")).expect("copy");
+                }
+                None => {}
+            }
+            let expected = match fault {
+                Some("does not parse") => "poams/broken.yaml",
+                Some(_) => "poams/zz-copy.yaml",
+                None => "",
+            };
+            for args in exports {
+                let argv: Vec<&str> = args
+                    .iter()
+                    .copied()
+                    .chain(["--today", "2026-11-25", "-q"])
+                    .collect();
+                let (code, _, err) = run(&repo, &argv);
+                let written = repo.join(args.last().expect("output"));
+                if fault.is_none() {
+                    assert_eq!(code, 0, "{example} {args:?}: {err}");
+                    assert!(written.exists(), "{example} {args:?}");
+                    continue;
+                }
+                assert_eq!(
+                    code, 2,
+                    "{example} {args:?} with a file that {fault:?}: {err}"
+                );
+                assert!(
+                    err.contains(expected)
+                        && (err.contains("do not parse") || err.contains("duplicate item ids")),
+                    "{example} {args:?}: {err}"
+                );
+                assert!(!written.exists(), "{example} {args:?} wrote its output");
+            }
+            let site = repo.join("out/site");
+            let (code, _, err) = run(
+                &repo,
+                &["site", "--today", "2026-11-25", "-q", "-o", "out/site"],
+            );
+            assert!(code == 0 || code == 1, "{example} site: {err}");
+            let page = std::fs::read_to_string(site.join("downloads.html")).expect("downloads");
+            for download in downloads {
+                let row = page
+                    .split("<tr>")
+                    .find(|row| row.contains(&format!(">{download}<")))
+                    .unwrap_or_else(|| panic!("{example}: no row for {download}"));
+                assert_eq!(
+                    row.contains("Not made in this build") && row.contains(expected),
+                    fault.is_some(),
+                    "{example} {fault:?}: {row}"
+                );
+            }
+        }
+    }
+}
