@@ -344,7 +344,7 @@ pub struct GlobalArgs {
     #[arg(short = 'C', value_name = "DIR", global = true)]
     pub directory: Option<PathBuf>,
     /// The date rules measure against [default: the current UTC date].
-    #[arg(long, env = "POAM_TODAY", value_parser = parse_date, global = true)]
+    #[arg(long, env = "POAM_TODAY", value_parser = parse_today, global = true)]
     pub today: Option<NaiveDate>,
 }
 
@@ -777,6 +777,22 @@ pub struct ImportXlsxArgs {
 
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     crate::model::item::parse_date(text).ok_or_else(|| format!("`{text}` is not a date YYYY-MM-DD"))
+}
+
+/// The latest `--today`: deadlines run at most 3,650 days past it (the longest window
+/// `poam.yaml` allows), and an item can only hold a date up to 9999-12-31.
+const LATEST_TODAY: (i32, u32, u32) = (9989, 12, 31);
+
+/// `--today`: a date early enough that every deadline reckoned from it can be written.
+pub fn parse_today(text: &str) -> Result<NaiveDate, String> {
+    let date = parse_date(text)?;
+    let (year, month, day) = LATEST_TODAY;
+    if NaiveDate::from_ymd_opt(year, month, day).is_some_and(|latest| date > latest) {
+        return Err(format!(
+            "`{text}` is too late: deadlines run up to ten years past today, and an item's dates end at 9999-12-31 (the latest today is {year}-{month}-{day})"
+        ));
+    }
+    Ok(date)
 }
 
 // The command-line names of the library's own choices: clap is named only here and in

@@ -255,3 +255,56 @@ fn a_file_with_many_findings_renders_each_snippet_from_its_own_lines() {
     }
     assert_eq!(stdout.matches("error[control-unknown]").count(), 10_000);
 }
+
+#[test]
+fn a_today_whose_deadlines_an_item_cannot_hold_is_refused_and_the_latest_one_writes_dates() {
+    for example in ["demo", "cr26", "dod", "cmmc"] {
+        let (_temp, repo) = crate::common::copy_example(example);
+        let items = repo.join("poams");
+        let names = || {
+            let mut names: Vec<String> = fs::read_dir(&items)
+                .expect("list")
+                .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        let before = names();
+        let new = |today: &str| {
+            crate::common::poam()
+                .current_dir(&repo)
+                .args(["new", "--title", "x", "--today", today])
+                .output()
+                .expect("run poam")
+        };
+        // The next day's deadlines would be written as `+10000-...`, which no item can hold.
+        let refused = new("9990-01-01");
+        assert_eq!(refused.status.code(), Some(2), "{example}");
+        let err = String::from_utf8_lossy(&refused.stderr);
+        assert!(
+            err.contains("too late") && err.contains("9989-12-31"),
+            "{err}"
+        );
+        assert_eq!(names(), before, "{example}: nothing written");
+        let made = new("9989-12-31");
+        assert!(
+            made.status.success(),
+            "{example}: {}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+        let added: Vec<String> = names()
+            .into_iter()
+            .filter(|n| !before.contains(n))
+            .collect();
+        assert_eq!(added.len(), 1, "{example}: {added:?}");
+        let (_, json) = crate::common::lint_json(&repo);
+        let unreadable: Vec<_> = json["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| d["file"].as_str().is_some_and(|f| f.ends_with(&added[0])))
+            .filter(|d| d["code"] == "invalid-value" || d["code"] == "parse-error")
+            .collect();
+        assert!(unreadable.is_empty(), "{example}: {unreadable:?}");
+    }
+}
