@@ -49,6 +49,7 @@ pub fn run(args: &ImportScanArgs, global: &GlobalArgs) -> Result<ExitCode, Error
                 inventory,
                 &unmatched,
                 args.add_unknown_assets,
+                failed.len(),
                 today,
             )
         })

@@ -126,11 +126,19 @@ pub struct InventoryChanges {
     pub scanned: Vec<ScannedAsset>,
     /// Assets of a kind the scans cover that no scan reached: `in_latest_scan: false`.
     pub missed: Vec<String>,
+    /// Scanner files that could not be read: no asset is marked missed then, since one they
+    /// reached would look missed.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unread_files: usize,
     /// Stub assets for the unmatched targets (`--add-unknown-assets`).
     pub added: Vec<ScannedAsset>,
     /// The file the stubs go to, as findings name it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub added_to: Option<String>,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 impl InventoryChanges {
@@ -177,6 +185,7 @@ pub fn plan_inventory(
     inventory: &Inventory,
     unmatched: &[Unmatched],
     add_unknown: bool,
+    unread_files: usize,
     today: NaiveDate,
 ) -> InventoryChanges {
     let mut reached: BTreeMap<String, ScannedAsset> = BTreeMap::new();
@@ -220,6 +229,7 @@ pub fn plan_inventory(
     let missed = inventory
         .assets
         .iter()
+        .filter(|_| unread_files == 0)
         .filter(|a| inventory.is_first(a) && !a.is_retired(today))
         .filter(|a| covered.contains(a.kind().as_str()))
         .filter(|a| !reached.contains_key(&a.id.value))
@@ -228,6 +238,7 @@ pub fn plan_inventory(
     InventoryChanges {
         scanned: reached.into_values().collect(),
         missed,
+        unread_files,
         added: unknown.into_values().collect(),
         added_to: None,
     }

@@ -110,7 +110,7 @@ pub fn render_human(plan: &Plan, mode: Mode) -> String {
         }
     }
     let inventory = &plan.inventory;
-    if !inventory.scanned.is_empty() || !inventory.missed.is_empty() {
+    if !inventory.scanned.is_empty() || !inventory.missed.is_empty() || inventory.unread_files > 0 {
         let _ = writeln!(
             out,
             "\nInventory: {} in the latest scan, {} not ({} `in_latest_scan`{}).",
@@ -125,6 +125,13 @@ pub fn render_human(plan: &Plan, mode: Mode) -> String {
         );
         for id in &inventory.missed {
             let _ = writeln!(out, "  not scanned: {}", esc(id));
+        }
+        if inventory.unread_files > 0 {
+            let _ = writeln!(
+                out,
+                "  no asset marked as not scanned: {} could not be read, and an asset only it reached would look missed",
+                plural(inventory.unread_files, "scan file"),
+            );
         }
     }
     if !inventory.added.is_empty() {

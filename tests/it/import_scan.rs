@@ -987,3 +987,56 @@ fn created_assets(report: &serde_json::Value) -> Vec<String> {
         .filter_map(|a| a.as_str().map(str::to_owned))
         .collect()
 }
+
+#[test]
+fn no_asset_is_marked_missed_when_a_scan_file_could_not_be_read() {
+    let dir = repo("");
+    std::fs::create_dir_all(dir.path().join("inventory")).expect("inventory");
+    let hosts = "- id: app-01.example.internal\n  aliases: [10.0.0.1]\n\
+                 - id: db-01\n  ip: 10.0.0.9\n  last_scanned: 2022-02-01\n  in_latest_scan: true\n";
+    std::fs::write(dir.path().join("inventory/hosts.yaml"), hosts).expect("write");
+    let scan = add_scan(dir.path(), "nessus/mitre-saf_sample_3hosts.trimmed.nessus");
+    // The near miss: with every file read, db-01 (no scan reached it) is missed.
+    let report = json(&import(
+        dir.path(),
+        "2026-11-25",
+        &[&scan, "--report", "json"],
+    ));
+    assert_eq!(report["inventory"]["missed"], serde_json::json!(["db-01"]));
+    assert!(
+        report["inventory"].get("unread_files").is_none(),
+        "{report:#}"
+    );
+    // A second file, cut short: it may have reached db-01, so db-01 is not marked missed.
+    let whole = std::fs::read(dir.path().join(&scan)).expect("scan");
+    let cut = add_scan_bytes(dir.path(), "db-scan.nessus", &whole[..whole.len() / 2]);
+    let run = import(dir.path(), "2026-11-25", &[&scan, &cut, "--write"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains(
+            "no asset marked as not scanned: 1 scan file could not be read, and an asset only it reached would look missed"
+        ),
+        "{}",
+        run.stdout
+    );
+    let written = std::fs::read_to_string(dir.path().join("inventory/hosts.yaml")).expect("read");
+    assert!(
+        written.contains(
+            "- id: db-01\n  ip: 10.0.0.9\n  last_scanned: 2022-02-01\n  in_latest_scan: true\n"
+        ),
+        "{written}"
+    );
+    assert!(
+        written.contains(
+            "- id: app-01.example.internal\n  aliases: [10.0.0.1]\n  in_latest_scan: true\n"
+        ),
+        "the asset the readable file reached is still recorded: {written}"
+    );
+    let report = json(&import(
+        dir.path(),
+        "2026-11-25",
+        &[&scan, &cut, "--report", "json"],
+    ));
+    assert_eq!(report["inventory"]["unread_files"], 1, "{report:#}");
+    assert_eq!(report["inventory"]["missed"], serde_json::json!([]));
+}
