@@ -8,7 +8,7 @@
 //! followed, because the file it points at has no history poam can vouch for.
 
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -96,7 +96,11 @@ pub fn state(path: &Path) -> FileState {
 
 /// The SHA-256 of a file's bytes, lower-case hex, read in blocks.
 pub fn sha256_file(path: &Path) -> std::io::Result<String> {
-    let mut file = std::fs::File::open(path)?;
+    sha256_of(&mut std::fs::File::open(path)?)
+}
+
+/// The SHA-256 of what `reader` gives until its end, lower-case hex.
+fn sha256_of(file: &mut impl Read) -> std::io::Result<String> {
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 16];
     loop {
@@ -206,31 +210,28 @@ pub fn copy_in(root: &Path, dir: &str, file: &Path) -> Result<Copied, AddError> 
         path: target.clone(),
         source,
     };
-    let mut temp = tempfile::NamedTempFile::new_in(folder).map_err(write)?;
     let mut input = std::fs::File::open(file).map_err(|source| AddError::Read {
         path: file.to_path_buf(),
         source,
     })?;
-    std::io::copy(&mut input, temp.as_file_mut()).map_err(write)?;
-    temp.as_file().sync_all().map_err(write)?;
-    // The bytes written are the bytes hashed: hash the copy, not only the original.
-    let copied = sha256_file(temp.path()).map_err(write)?;
-    if copied != sha256 {
-        return Err(AddError::Write {
-            path: target,
-            source: std::io::Error::other("the file changed while it was copied"),
-        });
-    }
-    temp.persist_noclobber(&target).map_err(|e| {
-        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+    crate::output::create_atomically_with(&target, None, |copy| {
+        std::io::copy(&mut input, copy)?;
+        // The bytes written are the bytes hashed: hash the copy, not only the original.
+        copy.seek(std::io::SeekFrom::Start(0))?;
+        if sha256_of(copy)? != sha256 {
+            return Err(std::io::Error::other(
+                "the file changed while it was copied",
+            ));
+        }
+        Ok(())
+    })
+    .map_err(|source| {
+        if source.kind() == std::io::ErrorKind::AlreadyExists {
             AddError::Exists {
                 path: target.clone(),
             }
         } else {
-            AddError::Write {
-                path: target.clone(),
-                source: e.error,
-            }
+            write(source)
         }
     })?;
     Ok(Copied {
@@ -297,5 +298,35 @@ mod tests {
         );
         assert!(evidence_name(Path::new(".hidden")).is_none());
         assert!(evidence_name(Path::new("a;b")).is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_copy_gets_the_permissions_of_a_new_file_and_leaves_no_temporary_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let source = dir.path().join("scan.txt");
+        std::fs::write(&source, b"clean").expect("write");
+        std::fs::set_permissions(&source, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        let root = dir.path().join("repo");
+        copy_in(&root, "evidence/V-1", &source).expect("copied");
+        let folder = root.join("evidence/V-1");
+        // What any other new file in that folder gets (0o666 less the umask); a temporary
+        // file's owner-only 0o600 kept the evidence from the rest of the team.
+        std::fs::write(folder.join("other"), b"x").expect("write");
+        let mode = |name: &str| {
+            std::fs::metadata(folder.join(name))
+                .expect("metadata")
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        assert_eq!(mode("scan.txt"), mode("other"));
+        let mut names: Vec<String> = std::fs::read_dir(&folder)
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["other", "scan.txt"]);
     }
 }

@@ -175,8 +175,19 @@ pub fn create_atomically(
     contents: &[u8],
     staging: Option<&Path>,
 ) -> std::io::Result<()> {
+    create_atomically_with(path, staging, |file| file.write_all(contents))
+}
+
+/// [`create_atomically`] with the contents written by `fill` into the temporary file, which
+/// may also read them back to check them before the file is renamed into place (an evidence
+/// copy is hashed there).
+pub fn create_atomically_with(
+    path: &Path,
+    staging: Option<&Path>,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let mut temp = temp_file(staging.unwrap_or_else(|| parent(path)), path)?;
-    temp.write_all(contents)?;
+    fill(temp.as_file_mut())?;
     temp.as_file().sync_all()?;
     temp.persist_noclobber(path).map_err(|e| e.error)?;
     sync_folder(parent(path))
