@@ -193,8 +193,8 @@ fn relative(path: &Path, dir: &Path) -> String {
     }
 }
 
-/// Creates `path` holding `text` unless it exists: the name is taken with an exclusive create,
-/// then the text written atomically.
+/// Creates `path` holding `text` unless something is there ([`crate::output::create_atomically`]:
+/// a reader never sees half of it).
 fn create_file(
     path: &Path,
     text: &str,
@@ -208,21 +208,14 @@ fn create_file(
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(write_error)?;
     }
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-    {
-        Ok(_) => {}
+    match crate::output::create_atomically(path, text.as_bytes(), None) {
+        Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             outcome.skipped.push((name.to_owned(), "exists".to_owned()));
             return Ok(());
         }
         Err(source) => return Err(write_error(source)),
     }
-    crate::output::write_atomic(path, text).inspect_err(|_| {
-        let _ = std::fs::remove_file(path);
-    })?;
     outcome.created.push(name.to_owned());
     Ok(())
 }
