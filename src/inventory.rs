@@ -628,7 +628,7 @@ fn read_file(file: usize, name: String, bytes: Vec<u8>) -> (SourceFile, Vec<Asse
         let text = String::from_utf8(bytes).unwrap_or_default();
         return (SourceFile::new(name, text), Vec::new(), Vec::new());
     }
-    match parse::parse_owned(bytes) {
+    match parse::parse_owned_within(bytes, parse::ELEMENTS_FILE) {
         Ok((text, node)) => {
             reader.text = &text;
             let assets = reader.read_document(node);

@@ -149,7 +149,7 @@ impl People {
     /// Reads the text of a people file.
     pub fn from_bytes(name: String, bytes: &[u8]) -> People {
         let mut problems = Vec::new();
-        let (text, entries) = match parse::parse_bytes(bytes) {
+        let (text, entries) = match parse::parse_bytes_within(bytes, parse::ELEMENTS_FILE) {
             Ok((text, node)) => {
                 let entries = read_entries(&node, &mut problems);
                 (text, entries)
@@ -244,7 +244,7 @@ impl People {
         for version in versions {
             let mut now: HashMap<String, Option<String>> = HashMap::default();
             if let Some(bytes) = &version.bytes {
-                if let Ok((_, node)) = parse::parse_bytes(bytes) {
+                if let Ok((_, node)) = parse::parse_bytes_within(bytes, parse::ELEMENTS_FILE) {
                     for person in read_entries(&node, &mut Vec::new()) {
                         for alias in &person.aliases {
                             now.insert(alias.value.clone(), person.name.clone());

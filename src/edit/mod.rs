@@ -191,11 +191,16 @@ impl ItemDocument {
             path: path.to_path_buf(),
             source,
         })?;
-        let (text, node) = parse::parse_bytes(&bytes).map_err(|e| EditError::Parse {
-            path: path.to_path_buf(),
-            message: e.message,
-            span: e.span,
-        })?;
+        // Items over their limit never get here (the workspace refused them); the inventory
+        // and people files the editor also writes may be larger.
+        let (text, node) =
+            parse::parse_bytes_within(&bytes, parse::ELEMENTS_FILE).map_err(|e| {
+                EditError::Parse {
+                    path: path.to_path_buf(),
+                    message: e.message,
+                    span: e.span,
+                }
+            })?;
         let mut doc = Self::with(path.to_path_buf(), bytes, text, node);
         doc.lock = Some(lock);
         Ok(doc)

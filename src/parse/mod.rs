@@ -11,6 +11,38 @@ mod fast;
 
 /// Item files larger than this are refused before parsing.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+/// Inventory and people files larger than this are refused before parsing. One file may hold
+/// every asset of a large system (`poam inventory import` writes one): 20,000 assets of the
+/// IIW's mandatory columns are about 7.5 MB.
+pub const MAX_ELEMENTS_FILE_BYTES: usize = 32 * 1024 * 1024;
+
+/// How large a YAML file may be, and what the refusal calls such files.
+#[derive(Clone, Copy, Debug)]
+pub struct SizeLimit {
+    pub bytes: usize,
+    what: &'static str,
+}
+
+/// Item files, `poam.yaml` and the assessment file.
+pub const ITEM_FILE: SizeLimit = SizeLimit {
+    bytes: MAX_FILE_BYTES,
+    what: "items",
+};
+/// Inventory and people files, and any file the item editor opens (it edits those too).
+pub const ELEMENTS_FILE: SizeLimit = SizeLimit {
+    bytes: MAX_ELEMENTS_FILE_BYTES,
+    what: "inventory and people files",
+};
+
+impl SizeLimit {
+    /// Why a file of `size` bytes (over this limit) is not read.
+    pub fn refusal(self, size: u64) -> String {
+        format!(
+            "file is {size} bytes; {} may be at most {} bytes",
+            self.what, self.bytes
+        )
+    }
+}
 /// Nesting deeper than this is refused: items are at most four levels deep.
 pub const MAX_DEPTH: usize = 32;
 
@@ -29,15 +61,20 @@ impl fmt::Display for ParseError {
 
 /// Why a file of `size` bytes (over [`MAX_FILE_BYTES`]) is not read as an item.
 pub fn too_large(size: u64) -> String {
-    format!("file is {size} bytes; items may be at most {MAX_FILE_BYTES} bytes")
+    ITEM_FILE.refusal(size)
 }
 
 /// Parses one YAML document from raw bytes: UTF-8, at most [`MAX_FILE_BYTES`], a single
 /// document, no anchors or aliases, bounded depth.
 pub fn parse_bytes(bytes: &[u8]) -> Result<(String, Node), ParseError> {
-    if bytes.len() > MAX_FILE_BYTES {
+    parse_bytes_within(bytes, ITEM_FILE)
+}
+
+/// [`parse_bytes`] of a file that may be as large as `limit`.
+pub fn parse_bytes_within(bytes: &[u8], limit: SizeLimit) -> Result<(String, Node), ParseError> {
+    if bytes.len() > limit.bytes {
         return Err(ParseError {
-            message: too_large(bytes.len() as u64),
+            message: limit.refusal(bytes.len() as u64),
             span: Span::new(0, 0),
         });
     }
@@ -62,11 +99,21 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<(String, Node), ParseError> {
 /// Like [`parse_bytes`], but takes the buffer to avoid copying it. On failure it hands back
 /// the text to show with the error (invalid UTF-8 replaced).
 pub fn parse_owned(bytes: Vec<u8>) -> Result<(String, Node), (String, ParseError)> {
-    if bytes.len() > MAX_FILE_BYTES {
-        let error = parse_bytes(&bytes).err().unwrap_or_else(|| ParseError {
-            message: "file is too large".to_owned(),
-            span: Span::new(0, 0),
-        });
+    parse_owned_within(bytes, ITEM_FILE)
+}
+
+/// [`parse_owned`] of a file that may be as large as `limit`.
+pub fn parse_owned_within(
+    bytes: Vec<u8>,
+    limit: SizeLimit,
+) -> Result<(String, Node), (String, ParseError)> {
+    if bytes.len() > limit.bytes {
+        let error = parse_bytes_within(&bytes, limit)
+            .err()
+            .unwrap_or_else(|| ParseError {
+                message: "file is too large".to_owned(),
+                span: Span::new(0, 0),
+            });
         return Err((String::from_utf8_lossy(&bytes).into_owned(), error));
     }
     match String::from_utf8(bytes) {
@@ -76,10 +123,12 @@ pub fn parse_owned(bytes: Vec<u8>) -> Result<(String, Node), (String, ParseError
         },
         Err(err) => {
             let bytes = err.into_bytes();
-            let error = parse_bytes(&bytes).err().unwrap_or_else(|| ParseError {
-                message: "file is not valid UTF-8".to_owned(),
-                span: Span::new(0, 0),
-            });
+            let error = parse_bytes_within(&bytes, limit)
+                .err()
+                .unwrap_or_else(|| ParseError {
+                    message: "file is not valid UTF-8".to_owned(),
+                    span: Span::new(0, 0),
+                });
             Err((String::from_utf8_lossy(&bytes).into_owned(), error))
         }
     }

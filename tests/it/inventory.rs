@@ -177,3 +177,72 @@ fn every_refused_cell_is_located_by_sheet_row_and_column() {
          4 asset(s) written to `assets.yaml`; 3 cell(s) or row(s) skipped\n"
     );
 }
+
+#[test]
+fn an_inventory_file_of_thousands_of_assets_is_read_edited_exported_and_imported() {
+    // 6,000 assets in one file (2.6 MB): what `poam inventory import` writes for a large
+    // system, and more than an item file may hold (1 MB).
+    let dir = tempfile::tempdir().expect("temp");
+    fs::create_dir(dir.path().join("poams")).expect("mkdir");
+    fs::create_dir(dir.path().join("inventory")).expect("mkdir");
+    fs::write(dir.path().join("poam.yaml"), "items: poams\n").expect("write");
+    let assets: String = (0..6_000)
+        .map(|n| {
+            format!(
+                "- id: host-{n:05}.example.internal\n  ip: 10.{}.{}.{}\n  aliases: [HOST{n:05}]\n  virtual: true\n  public: false\n  authenticated_scan: true\n  baseline_configuration: CIS Level 2\n  os: Ubuntu 22.04.5 LTS\n  asset_type: Server\n  hardware_model: AWS EC2 m6i.large\n  in_latest_scan: true\n  last_scanned: {TODAY}\n  diagram_label: Tier {}\n  function: Application server of the large inventory test\n",
+                n / 65_536,
+                n / 256 % 256,
+                n % 256,
+                n % 3
+            )
+        })
+        .collect();
+    assert!(assets.len() > 2 * poam::parse::MAX_FILE_BYTES, "{}", assets.len());
+    fs::write(dir.path().join("inventory/iiw.yaml"), &assets).expect("write");
+    let lint = poam()
+        .current_dir(dir.path())
+        .args(["lint", "--format", "json", "--today", TODAY])
+        .output()
+        .expect("lint");
+    let report: serde_json::Value = serde_json::from_slice(&lint.stdout).expect("json");
+    let inventory_findings: Vec<_> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["file"] == "inventory/iiw.yaml")
+        .collect();
+    assert!(
+        inventory_findings.is_empty(),
+        "{} findings, the first: {:?}",
+        inventory_findings.len(),
+        inventory_findings.first()
+    );
+    // The editor opens it too.
+    let (code, stderr) = run(
+        dir.path(),
+        &[
+            "rename",
+            "asset",
+            "host-00007.example.internal",
+            "host-seven.example.internal",
+            "--write",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let renamed = fs::read_to_string(dir.path().join("inventory/iiw.yaml")).expect("read");
+    assert!(
+        renamed.contains("- id: host-seven.example.internal\n"),
+        "the rename was written"
+    );
+    // Export, import again: every asset comes back in one readable file.
+    let (code, stderr) = run(dir.path(), &["inventory", "export", "-o", "out.xlsx"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stderr) = run(
+        dir.path(),
+        &["inventory", "import", "out.xlsx", "--into", "again.yaml"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("6000 asset(s) written"), "{stderr}");
+    let again = fs::read_to_string(dir.path().join("again.yaml")).expect("written");
+    assert!(again.contains("- id: host-05999.example.internal\n"));
+}
