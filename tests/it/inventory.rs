@@ -53,6 +53,20 @@ fn run(dir: &Path, args: &[&str]) -> (i32, String) {
     )
 }
 
+/// `poam inventory export -o out.xlsx`, then `poam inventory import out.xlsx --into
+/// again.yaml` in `dir`: the import's standard error and the file it wrote.
+fn export_and_import_again(dir: &Path) -> (String, String) {
+    let (code, stderr) = run(dir, &["inventory", "export", "-o", "out.xlsx"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stderr) = run(
+        dir,
+        &["inventory", "import", "out.xlsx", "--into", "again.yaml"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let again = fs::read_to_string(dir.join("again.yaml")).expect("written");
+    (stderr, again)
+}
+
 #[test]
 fn the_export_has_the_templates_group_labels_headers_and_column_order() {
     let dir = tempfile::tempdir().expect("temp");
@@ -140,14 +154,7 @@ fn the_filled_template_imports_and_export_then_import_gives_the_same_inventory()
     let (code, stderr) = run(dir.path(), &["inventory", "import", filled, "--force"]);
     assert_eq!(code, 0, "{stderr}");
     // Export, import again: the same assets, field for field.
-    let (code, stderr) = run(dir.path(), &["inventory", "export", "-o", "out.xlsx"]);
-    assert_eq!(code, 0, "{stderr}");
-    let (code, stderr) = run(
-        dir.path(),
-        &["inventory", "import", "out.xlsx", "--into", "again.yaml"],
-    );
-    assert_eq!(code, 0, "{stderr}");
-    let again = fs::read_to_string(dir.path().join("again.yaml")).expect("written");
+    let (_, again) = export_and_import_again(dir.path());
     let body = |text: &str| text.split_once('\n').map(|(_, b)| b.to_owned());
     assert_eq!(body(&again), body(&first));
 }
@@ -197,7 +204,11 @@ fn an_inventory_file_of_thousands_of_assets_is_read_edited_exported_and_imported
             )
         })
         .collect();
-    assert!(assets.len() > 2 * poam::parse::MAX_FILE_BYTES, "{}", assets.len());
+    assert!(
+        assets.len() > 2 * poam::parse::MAX_FILE_BYTES,
+        "{}",
+        assets.len()
+    );
     fs::write(dir.path().join("inventory/iiw.yaml"), &assets).expect("write");
     let lint = poam()
         .current_dir(dir.path())
@@ -235,14 +246,7 @@ fn an_inventory_file_of_thousands_of_assets_is_read_edited_exported_and_imported
         "the rename was written"
     );
     // Export, import again: every asset comes back in one readable file.
-    let (code, stderr) = run(dir.path(), &["inventory", "export", "-o", "out.xlsx"]);
-    assert_eq!(code, 0, "{stderr}");
-    let (code, stderr) = run(
-        dir.path(),
-        &["inventory", "import", "out.xlsx", "--into", "again.yaml"],
-    );
-    assert_eq!(code, 0, "{stderr}");
+    let (stderr, again) = export_and_import_again(dir.path());
     assert!(stderr.contains("6000 asset(s) written"), "{stderr}");
-    let again = fs::read_to_string(dir.path().join("again.yaml")).expect("written");
     assert!(again.contains("- id: host-05999.example.internal\n"));
 }
