@@ -434,10 +434,12 @@ pub fn site_downloads(
 ) -> Vec<Download> {
     use rayon::prelude::*;
     let profile = crate::profiles::of(workspace.config.policy.profile);
+    // Asked once for every download that lists the items.
+    let complete = refuse_incomplete(workspace).map_err(|e| e.to_string());
     profile
         .downloads()
         .par_iter()
-        .map(|kind| site_download(*kind, workspace, history, views, today, profile))
+        .map(|kind| site_download(*kind, workspace, history, views, today, profile, &complete))
         .collect::<Vec<_>>()
         .into_iter()
         .flatten()
@@ -452,6 +454,7 @@ fn site_download(
     views: &[ItemView],
     today: NaiveDate,
     profile: &dyn SystemProfile,
+    complete: &Result<(), String>,
 ) -> Vec<Download> {
     let config = &workspace.config;
     let one = |file: &str, title: &str, contents: Result<Vec<u8>, String>| {
@@ -467,7 +470,7 @@ fn site_download(
             one(
                 "poam.xlsx",
                 "POA&M workbook (poam export xlsx)",
-                refused(workspace).and_then(|()| {
+                complete.clone().and_then(|()| {
                     xlsx::workbook(views, &block, profile).map_err(|e| e.to_string())
                 }),
             )
@@ -488,7 +491,7 @@ fn site_download(
                     template.label(),
                     template.name()
                 ),
-                refused(workspace).and_then(|()| {
+                complete.clone().and_then(|()| {
                     emass::workbook(views, template, &header, workspace.people.as_ref())
                         .map_err(|e| e.to_string())
                 }),
@@ -497,14 +500,16 @@ fn site_download(
         SiteDownload::Oscal => one(
             "poam-oscal.json",
             "OSCAL POA&M (poam export oscal)",
-            oscal_bytes(workspace, history, today, profile),
+            complete
+                .clone()
+                .and_then(|()| oscal_bytes(workspace, history, today, profile)),
         ),
         SiteDownload::Csv => {
             let block = HeaderBlock::new(config, today);
             one(
                 "poam-export.csv",
                 "POA&M CSV (poam export csv)",
-                refused(workspace).and_then(|()| {
+                complete.clone().and_then(|()| {
                     csv::csv(views, profile, block.marker.as_ref())
                         .map(String::into_bytes)
                         .map_err(|e| e.to_string())
@@ -532,19 +537,14 @@ fn site_download(
     }
 }
 
-/// [`refuse_incomplete`] as a download's reason.
-fn refused(workspace: &Workspace) -> Result<(), String> {
-    refuse_incomplete(workspace).map_err(|e| e.to_string())
-}
-
-/// The OSCAL POA&M of the workspace, as `poam export oscal` writes it.
+/// The OSCAL POA&M of the workspace, as `poam export oscal` writes it ([`refuse_incomplete`]
+/// is the caller's).
 fn oscal_bytes(
     workspace: &Workspace,
     history: Option<&History>,
     today: NaiveDate,
     profile: &dyn SystemProfile,
 ) -> Result<Vec<u8>, String> {
-    refused(workspace)?;
     let (views, logs) = oscal_items(workspace, today, history).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     write_oscal(workspace, &views, &logs, history, today, profile, &mut out)
