@@ -179,7 +179,8 @@ fn kind_of(format: ScanFormat) -> Option<AssetKind> {
 }
 
 /// What `scans` (already mapped by [`map_to_inventory`]) change in `inventory`; stubs for
-/// `unmatched` when `add_unknown`. An undated scan counts as run `today`.
+/// `unmatched` when `add_unknown`. An undated scan counts as run `today`. With `unread_files`
+/// (scanner files of the set that could not be read), no asset is marked missed.
 pub fn plan_inventory(
     scans: &[Scan],
     inventory: &Inventory,
@@ -226,15 +227,19 @@ pub fn plan_inventory(
             };
         }
     }
-    let missed = inventory
-        .assets
-        .iter()
-        .filter(|_| unread_files == 0)
-        .filter(|a| inventory.is_first(a) && !a.is_retired(today))
-        .filter(|a| covered.contains(a.kind().as_str()))
-        .filter(|a| !reached.contains_key(&a.id.value))
-        .map(|a| a.id.value.clone())
-        .collect();
+    // An asset only an unreadable file reached would look missed.
+    let missed = if unread_files > 0 {
+        Vec::new()
+    } else {
+        inventory
+            .assets
+            .iter()
+            .filter(|a| inventory.is_first(a) && !a.is_retired(today))
+            .filter(|a| covered.contains(a.kind().as_str()))
+            .filter(|a| !reached.contains_key(&a.id.value))
+            .map(|a| a.id.value.clone())
+            .collect()
+    };
     InventoryChanges {
         scanned: reached.into_values().collect(),
         missed,
