@@ -53,6 +53,9 @@ pub struct Meta {
     pub tool: &'static str,
     /// `marking:` of poam.yaml (e.g. `CUI`): a banner at the top and bottom of every page.
     pub marking: Option<String>,
+    /// Item files that do not parse, by name: no count or list of a report holds them, so the
+    /// report says so rather than answer as if it had every item.
+    pub unreadable: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -96,6 +99,7 @@ impl Meta {
             }),
             tool: concat!("poam ", env!("CARGO_PKG_VERSION")),
             marking: config.marking.clone(),
+            unreadable: Vec::new(),
         }
     }
 }
@@ -298,6 +302,12 @@ pub fn gather_with<T>(
         .unwrap_or_default();
     let views = crate::profiles::views(&workspace, today, &|id| last_changed.get(id).copied());
     let also = also(&workspace, history.as_ref(), &views);
+    let unreadable_items: Vec<String> = workspace
+        .items
+        .iter()
+        .filter(|file| file.item.is_none())
+        .map(|file| file.source.name.clone())
+        .collect();
     let lint = match &history {
         Some(history) => crate::lint::lint_with_history(workspace, today, history)?,
         None => crate::lint::lint(
@@ -310,11 +320,14 @@ pub fn gather_with<T>(
             },
         )?,
     };
-    let meta = Meta::new(
-        &config,
-        today,
-        history.as_ref().and_then(|h| h.head.as_deref()),
-    );
+    let meta = Meta {
+        unreadable: unreadable_items,
+        ..Meta::new(
+            &config,
+            today,
+            history.as_ref().and_then(|h| h.head.as_deref()),
+        )
+    };
     Ok((
         Inputs {
             config,

@@ -26,6 +26,14 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ),
     ("pr.md.j2", include_str!("../../templates/pr.md.j2")),
     (
+        "unreadable.md.j2",
+        include_str!("../../templates/unreadable.md.j2"),
+    ),
+    (
+        "unreadable.html.j2",
+        include_str!("../../templates/unreadable.html.j2"),
+    ),
+    (
         "macros.html.j2",
         include_str!("../../templates/macros.html.j2"),
     ),

@@ -293,3 +293,47 @@ fn unusual_ids_parse_every_file() {
     assert!(loaded.contains(&"poams/B1.yaml"), "{loaded:?}");
     assert_eq!(loaded.len(), 10, "{loaded:?}");
 }
+
+#[test]
+fn the_report_and_the_dashboard_name_item_files_they_could_not_count() {
+    let notice = "item file(s) could not be read, so no count or list below holds them";
+    for example in ["demo", "cr26", "dod", "cmmc"] {
+        for broken in [false, true] {
+            let (temp, repo) = crate::common::copy_example(example);
+            if broken {
+                std::fs::write(repo.join("poams/broken.yaml"), "id: [\n").expect("write");
+            }
+            let markdown = report_in(&repo, &[]).1;
+            let html = report_in(&repo, &["--format", "html"]).1;
+            let site = temp.path().join("site");
+            let built = poam()
+                .current_dir(&repo)
+                .args(["site", "-q", "--today", TODAY, "-o"])
+                .arg(&site)
+                .output()
+                .expect("site");
+            assert!(built.status.code().is_some_and(|c| c <= 1), "{built:?}");
+            let dashboard = std::fs::read_to_string(site.join("index.html")).expect("index");
+            for (what, text) in [
+                ("markdown", &markdown),
+                ("html", &html),
+                ("dashboard", &dashboard),
+            ] {
+                assert_eq!(
+                    text.contains(notice) && text.contains("poams/broken.yaml"),
+                    broken,
+                    "{example} {what} with a broken file: {broken}"
+                );
+            }
+            // The notice sits apart from the header table (a Markdown paragraph, not a row).
+            if broken {
+                assert!(
+                    markdown.contains(&format!(
+                        "|\n\n:warning: **1 {notice}:** poams/broken.yaml."
+                    )),
+                    "{example}: {markdown}"
+                );
+            }
+        }
+    }
+}
