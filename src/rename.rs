@@ -82,12 +82,7 @@ pub fn plan(workspace: &Workspace, element: Element, old: &str, new: &str) -> Re
         documents: Vec::new(),
     };
     // A file that cannot be read may name the id too: renaming "everywhere" must not skip it.
-    let unreadable: Vec<&str> = workspace
-        .items
-        .iter()
-        .filter(|f| f.item.is_none())
-        .map(|f| f.source.name.as_str())
-        .collect();
+    let unreadable: Vec<&str> = workspace.unreadable().collect();
     if !unreadable.is_empty() {
         return Err(Error::Refused(format!(
             "cannot rename while {} cannot be read as an item{}: fix {} first (see `poam lint`)",

@@ -77,6 +77,15 @@ impl Workspace {
             .filter_map(|file| file.item.as_ref().map(|item| (file, item)))
     }
 
+    /// The names of the item files that could not be parsed, the ones [`Workspace::parsed`]
+    /// leaves out.
+    pub fn unreadable(&self) -> impl Iterator<Item = &str> {
+        self.items
+            .iter()
+            .filter(|file| file.item.is_none())
+            .map(|file| file.source.name.as_str())
+    }
+
     /// The item with this id, compared exactly.
     pub fn find(&self, id: &str) -> Option<(&LoadedItem, &Item)> {
         self.parsed().find(|(_, item)| item.id_text() == Some(id))

@@ -91,9 +91,9 @@ pub fn check_inventory_output(config: &Config, path: &Path) -> Result<(), Error>
     refuse_over_inputs(config, path, false)
 }
 
-fn refuse_over_inputs(config: &Config, path: &Path, inventory: bool) -> Result<(), Error> {
+fn refuse_over_inputs(config: &Config, path: &Path, over_inventory: bool) -> Result<(), Error> {
     let people = config.people_file().map(|file| (file, "the people file"));
-    let inventory = inventory
+    let inventory = over_inventory
         .then(|| config.inventory_path())
         .flatten()
         .map(|path| (path, "the inventory"));
@@ -179,7 +179,7 @@ pub fn verbose_workspace(
         &format!(
             "read {} item files ({} unreadable) from {} in {}",
             workspace.items.len(),
-            workspace.items.iter().filter(|i| i.item.is_none()).count(),
+            workspace.unreadable().count(),
             config.items_dir.display(),
             elapsed(started)
         ),

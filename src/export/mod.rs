@@ -386,12 +386,7 @@ pub fn oscal_items(
 /// another: an item file that does not parse (the export would silently leave it out) and two
 /// items with one id (the POA&M ID would name two weaknesses).
 pub fn refuse_incomplete(workspace: &Workspace) -> Result<(), Error> {
-    let broken: Vec<&str> = workspace
-        .items
-        .iter()
-        .filter(|file| file.item.is_none())
-        .map(|file| file.source.name.as_str())
-        .collect();
+    let broken: Vec<&str> = workspace.unreadable().collect();
     if !broken.is_empty() {
         return Err(Error::Export(format!(
             "{} item file(s) do not parse, so the export would leave them out: {}\n  run `poam lint` to see what is wrong",

@@ -250,12 +250,7 @@ pub fn plan(
         location: e.location.clone(),
         reason: e.reason.clone(),
     }));
-    plan.unreadable_items = workspace
-        .items
-        .iter()
-        .filter(|f| f.item.is_none())
-        .map(|f| f.source.name.clone())
-        .collect();
+    plan.unreadable_items = workspace.unreadable().map(str::to_owned).collect();
 
     // Existing items by (detector, detector_id), sorted by id so the choice is stable.
     let mut existing: Vec<Existing<'_>> = workspace

@@ -302,12 +302,7 @@ pub fn gather_with<T>(
         .unwrap_or_default();
     let views = crate::profiles::views(&workspace, today, &|id| last_changed.get(id).copied());
     let also = also(&workspace, history.as_ref(), &views);
-    let unreadable_items: Vec<String> = workspace
-        .items
-        .iter()
-        .filter(|file| file.item.is_none())
-        .map(|file| file.source.name.clone())
-        .collect();
+    let unreadable_items: Vec<String> = workspace.unreadable().map(str::to_owned).collect();
     let lint = match &history {
         Some(history) => crate::lint::lint_with_history(workspace, today, history)?,
         None => crate::lint::lint(
