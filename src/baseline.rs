@@ -160,14 +160,22 @@ pub fn fingerprint(d: &Diagnostic) -> String {
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-/// Reads the baseline file at `path`, named `name` in findings; `None` when there is none.
-pub fn load(path: &Path, name: &str) -> Result<Option<Loaded>, Error> {
-    match std::fs::read(path) {
+/// A baseline of every finding of a 10,000-item repository is a few megabytes.
+const SIZE_LIMIT: crate::parse::SizeLimit =
+    crate::parse::SizeLimit::new(64 * 1024 * 1024, "baseline files");
+
+/// Reads the baseline file at `path` inside the work tree `root`, named `name` in findings;
+/// `None` when there is none. Read as the repository's other files are: a link out of the
+/// work tree (to `/dev/zero`, say) is refused, not read.
+pub fn load(path: &Path, root: &Path, name: &str) -> Result<Option<Loaded>, Error> {
+    match SIZE_LIMIT.read_inside(path, root) {
         Ok(bytes) => parse(bytes, name).map(Some),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(Error::Io {
+        Err(crate::parse::ReadError::Io(err)) if err.kind() == std::io::ErrorKind::NotFound => {
+            Ok(None)
+        }
+        Err(err) => Err(Error::Io {
             path: path.to_path_buf(),
-            source,
+            source: err.into_io(),
         }),
     }
 }

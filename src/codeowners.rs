@@ -34,6 +34,27 @@ pub fn file(workspace: &Workspace) -> PathBuf {
 /// `.github/CODEOWNERS` as findings name it.
 pub const FILE_NAME: &str = ".github/CODEOWNERS";
 
+/// GitHub ignores a CODEOWNERS file of 3 MB or more.
+const SIZE_LIMIT: crate::parse::SizeLimit =
+    crate::parse::SizeLimit::new(3 * 1000 * 1000, "CODEOWNERS files");
+
+/// The text of `.github/CODEOWNERS`, `None` when there is none. Read as the repository's
+/// other files are: a link out of the work tree (to `/dev/zero`, say) is refused, not read.
+pub fn read(workspace: &Workspace) -> Result<Option<String>, crate::error::Error> {
+    let path = file(workspace);
+    let refused = |why: String| crate::error::Error::Refused(format!("{FILE_NAME}: {why}"));
+    match SIZE_LIMIT.read_inside(&path, &workspace.display_root) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| refused("the file is not UTF-8 text".to_owned())),
+        Err(crate::parse::ReadError::Io(err)) if err.kind() == std::io::ErrorKind::NotFound => {
+            Ok(None)
+        }
+        Err(crate::parse::ReadError::Io(source)) => Err(crate::error::Error::Io { path, source }),
+        Err(crate::parse::ReadError::Refused(why)) => Err(refused(why)),
+    }
+}
+
 /// The block for the workspace as it is, markers included, ending in a newline. People whose
 /// `until` is before `today` own nothing.
 pub fn block(workspace: &Workspace, today: NaiveDate) -> String {

@@ -374,9 +374,9 @@ impl Config {
     }
 
     pub fn load(file: &Path) -> Result<Config, Error> {
-        let bytes = std::fs::read(file).map_err(|source| Error::Io {
+        let bytes = parse::ITEM_FILE.read_file(file).map_err(|e| Error::Io {
             path: file.to_path_buf(),
-            source,
+            source: e.into_io(),
         })?;
         Config::from_bytes(file, &bytes)
     }
@@ -446,8 +446,9 @@ impl Config {
             problems.push(ConfigProblem::new(
                 people.span,
                 format!(
-                    "people file `{}` does not exist",
-                    name_from_cwd(&people.value)
+                    "people file `{}` {}",
+                    name_from_cwd(&people.value),
+                    not_a_file(&people.value)
                 ),
                 Some(
                     "create it, or remove `people:` (the default is people.yaml beside poam.yaml)"
@@ -477,7 +478,7 @@ impl Config {
             if !kev.is_file() {
                 problems.push(ConfigProblem::new(
                     span_of("kev_catalog"),
-                    format!("KEV catalog `{}` does not exist", name_from_cwd(kev)),
+                    format!("KEV catalog `{}` {}", name_from_cwd(kev), not_a_file(kev)),
                     Some("download CISA's known_exploited_vulnerabilities.json, or remove `kev_catalog`".into()),
                 ));
             }
@@ -1496,6 +1497,15 @@ fn find_upward(dir: &Path) -> Option<PathBuf> {
     dir.ancestors()
         .map(|d| d.join(CONFIG_FILE))
         .find(|candidate| candidate.is_file())
+}
+
+/// Why `path`, which is not a file, cannot be read as one.
+fn not_a_file(path: &Path) -> &'static str {
+    if path.exists() {
+        "is not a regular file"
+    } else {
+        "does not exist"
+    }
 }
 
 /// `path` as the user would type it from the working directory: relative when it lies below

@@ -334,32 +334,67 @@ pub struct Inventory {
 
 impl Inventory {
     /// Reads the inventory at `path` (a folder of `.yaml`/`.yml` files, read recursively in
-    /// path order, or one file), naming each file by `name_of`. `Err` only when a file or
-    /// the folder cannot be read.
+    /// path order, or one file) inside the work tree `root`, naming each file by `name_of`.
+    /// `Err` only when a file or the folder cannot be read, or the folder is outside `root`;
+    /// a file poam will not read (outside `root`, not a regular file, too large) is a problem
+    /// of that file, as a parse error is.
     pub fn load(
         path: &Path,
+        root: &Path,
         name_of: impl Fn(&Path) -> String + Sync,
     ) -> Result<Inventory, (PathBuf, std::io::Error)> {
         let paths = if path.is_dir() {
+            let inside = std::fs::canonicalize(path)
+                .ok()
+                .zip(std::fs::canonicalize(root).ok())
+                .is_some_and(|(folder, root)| folder.starts_with(root));
+            if !inside {
+                return Err((
+                    path.to_path_buf(),
+                    std::io::Error::other(
+                        "the inventory folder is outside the repository; name a folder inside it",
+                    ),
+                ));
+            }
             yaml_files(path)?
         } else {
-            vec![path.to_path_buf()]
+            vec![(path.to_path_buf(), false)]
         };
-        let texts: Vec<(String, Vec<u8>)> = paths
+        let reads: Vec<(String, Result<Vec<u8>, String>)> = paths
             .par_iter()
-            .map(|p| {
-                std::fs::read(p)
-                    .map(|bytes| (name_of(p), bytes))
-                    .map_err(|e| (p.clone(), e))
+            .map(|(p, plain_file)| {
+                // A plain file found in a folder inside `root` is inside it; anything else is
+                // checked.
+                let read = if *plain_file {
+                    parse::ELEMENTS_FILE.read_regular(p)
+                } else {
+                    parse::ELEMENTS_FILE.read_inside(p, root)
+                };
+                match read {
+                    Ok(bytes) => Ok((name_of(p), Ok(bytes))),
+                    Err(parse::ReadError::Refused(why)) => Ok((name_of(p), Err(why))),
+                    Err(parse::ReadError::Io(e)) => Err((p.clone(), e)),
+                }
             })
             .collect::<Result<_, _>>()?;
-        let mut inventory = Inventory::from_files(texts);
-        inventory.paths = paths;
+        let mut inventory = Inventory::from_reads(reads);
+        inventory.paths = paths.into_iter().map(|(p, _)| p).collect();
         Ok(inventory)
     }
 
     /// Reads inventory files given as (name, bytes), in the order given.
     pub fn from_files(files: Vec<(String, Vec<u8>)>) -> Inventory {
+        Inventory::from_reads(
+            files
+                .into_iter()
+                .map(|(name, bytes)| (name, Ok(bytes)))
+                .collect(),
+        )
+    }
+
+    /// Reads inventory files given as (name, bytes or why they were not read), in the order
+    /// given.
+    fn from_reads(files: Vec<(String, Result<Vec<u8>, String>)>) -> Inventory {
         // Parsed in parallel; numbered by file so the merge below is in file order.
         let parsed: Vec<(SourceFile, Vec<Asset>, Vec<Problem>)> = files
             .into_par_iter()
@@ -589,8 +624,10 @@ pub fn asset_name(entry: &str) -> &str {
     }
 }
 
-/// The `.yaml` and `.yml` files under `dir`, hidden ones left out, sorted by path.
-fn yaml_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, (std::path::PathBuf, std::io::Error)> {
+/// The `.yaml` and `.yml` files under `dir`, hidden ones left out, sorted by path, each with
+/// whether the listing saw a regular file (rather than a symlink, a FIFO or a device, which
+/// are checked when read).
+fn yaml_files(dir: &Path) -> Result<Vec<(PathBuf, bool)>, (PathBuf, std::io::Error)> {
     let mut files = Vec::new();
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(false)
@@ -609,19 +646,39 @@ fn yaml_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, (std::path::PathBuf
             .path()
             .extension()
             .is_some_and(|e| e == "yaml" || e == "yml");
-        if is_yaml && entry.file_type().is_file() {
-            files.push(entry.into_path());
+        if is_yaml && !entry.file_type().is_dir() {
+            let plain_file = entry.file_type().is_file();
+            files.push((entry.into_path(), plain_file));
         }
     }
     Ok(files)
 }
 
 /// Reads one file: its assets and problems (numbered `file`).
-fn read_file(file: usize, name: String, bytes: Vec<u8>) -> (SourceFile, Vec<Asset>, Vec<Problem>) {
+fn read_file(
+    file: usize,
+    name: String,
+    read: Result<Vec<u8>, String>,
+) -> (SourceFile, Vec<Asset>, Vec<Problem>) {
     let mut reader = Reader {
         file,
         text: "",
         problems: Vec::new(),
+    };
+    let bytes = match read {
+        Ok(bytes) => bytes,
+        Err(why) => {
+            reader.invalid(
+                Span::new(0, 0),
+                format!("the inventory file cannot be read: {why}"),
+                None,
+            );
+            return (
+                SourceFile::new(name, String::new()),
+                Vec::new(),
+                reader.problems,
+            );
+        }
     };
     // An empty group file (a placeholder, or every asset commented out) holds no assets.
     if std::str::from_utf8(&bytes).is_ok_and(parse::is_blank) {

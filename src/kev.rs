@@ -28,11 +28,15 @@ struct RawEntry {
     due_date: String,
 }
 
+/// CISA's catalog is about 1.5 MB; a file many times that is not one.
+const SIZE_LIMIT: crate::parse::SizeLimit =
+    crate::parse::SizeLimit::new(64 * 1024 * 1024, "KEV catalogs");
+
 impl KevCatalog {
     pub fn load(path: &Path) -> Result<KevCatalog, Error> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        let bytes = SIZE_LIMIT.read_file(path).map_err(|e| Error::Io {
             path: path.to_path_buf(),
-            source,
+            source: e.into_io(),
         })?;
         Self::from_json(&bytes).map_err(|message| Error::Kev {
             path: path.to_path_buf(),

@@ -512,6 +512,7 @@ fn baseline_name(workspace: &Workspace) -> String {
 fn load_baseline(workspace: &Workspace) -> Result<Option<crate::baseline::Loaded>, Error> {
     crate::baseline::load(
         &crate::baseline::path(&workspace.config),
+        &workspace.display_root,
         &baseline_name(workspace),
     )
 }

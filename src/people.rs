@@ -140,30 +140,53 @@ pub enum Suggestion {
 }
 
 impl People {
-    /// Reads `path`, naming it `name` in findings. `Err` only when the file cannot be read.
-    pub fn load(path: &Path, name: String) -> Result<People, std::io::Error> {
-        let bytes = std::fs::read(path)?;
-        Ok(People::from_bytes(name, &bytes))
+    /// Reads `path`, naming it `name` in findings. `Err` only when the file cannot be read; a
+    /// file poam will not read (outside the work tree `root`, not a regular file, too large)
+    /// is a problem of the file, as a parse error is.
+    pub fn load(path: &Path, name: String, root: &Path) -> Result<People, std::io::Error> {
+        match parse::ELEMENTS_FILE.read_inside(path, root) {
+            Ok(bytes) => Ok(People::from_bytes(name, &bytes)),
+            Err(parse::ReadError::Io(e)) => Err(e),
+            Err(parse::ReadError::Refused(why)) => Ok(People::unreadable(
+                name,
+                String::new(),
+                Span::new(0, 0),
+                &why,
+            )),
+        }
     }
 
     /// Reads the text of a people file.
     pub fn from_bytes(name: String, bytes: &[u8]) -> People {
-        let mut problems = Vec::new();
-        let (text, entries) = match parse::parse_bytes_within(bytes, parse::ELEMENTS_FILE) {
+        match parse::parse_bytes_within(bytes, parse::ELEMENTS_FILE) {
             Ok((text, node)) => {
+                let mut problems = Vec::new();
                 let entries = read_entries(&node, &mut problems);
-                (text, entries)
+                People::new(name, text, entries, problems)
             }
-            Err(err) => {
-                problems.push(Problem {
-                    kind: ProblemKind::Invalid,
-                    span: err.span,
-                    message: format!("the people file cannot be read: {}", err.message),
-                    help: None,
-                });
-                (String::from_utf8_lossy(bytes).into_owned(), Vec::new())
-            }
+            Err(err) => People::unreadable(
+                name,
+                String::from_utf8_lossy(bytes).into_owned(),
+                err.span,
+                &err.message,
+            ),
+        }
+    }
+
+    /// A people file with no entries, for the one problem that kept it from being read.
+    fn unreadable(name: String, text: String, span: Span, why: &str) -> People {
+        let problem = Problem {
+            kind: ProblemKind::Invalid,
+            span,
+            message: format!("the people file cannot be read: {why}"),
+            help: None,
         };
+        People::new(name, text, Vec::new(), vec![problem])
+    }
+
+    /// The file's entries indexed, with the problems between them (a shared id or alias, an
+    /// unknown team member) added to `problems`.
+    fn new(name: String, text: String, entries: Vec<Person>, mut problems: Vec<Problem>) -> People {
         let mut by_id: HashMap<String, usize> =
             HashMap::with_capacity_and_hasher(entries.len(), Default::default());
         for (index, person) in entries.iter().enumerate() {

@@ -2,7 +2,6 @@
 //! parallel, the KEV catalog, the people file and the inventory.
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -125,8 +124,7 @@ impl Listing {
     /// Lists the item files of `config`, naming them relative to the git work tree that holds
     /// the items (or to the folder of `poam.yaml` outside git).
     pub fn open(config: Config) -> Result<Listing, Error> {
-        let display_root = crate::history::work_tree_root(&config.items_dir)
-            .unwrap_or_else(|| config.root.clone());
+        let display_root = display_root_of(&config);
         Listing::new(config, display_root)
     }
 
@@ -481,40 +479,12 @@ fn clean_unix_name(path: &Path) -> Option<&str> {
 
 /// Reads one file without following it out of `root`, refusing non-files and huge files.
 fn read_item_file(file: &ItemPath, root: &Path) -> Result<Vec<u8>, String> {
-    let path = &file.path;
-    match file.kind {
-        EntryKind::File => {}
+    let read = match file.kind {
+        EntryKind::File => parse::ITEM_FILE.read_regular(&file.path),
         EntryKind::Other => return Err("not a regular file".to_owned()),
-        EntryKind::Symlink => {
-            let target = std::fs::canonicalize(path).map_err(|e| format!("broken symlink: {e}"))?;
-            let root = std::fs::canonicalize(root)
-                .map_err(|e| format!("cannot resolve repository root: {e}"))?;
-            if !target.starts_with(&root) {
-                return Err(format!(
-                    "symlink points outside the repository (to {})",
-                    target.display()
-                ));
-            }
-            if !std::fs::metadata(&target).is_ok_and(|m| m.is_file()) {
-                return Err("symlink does not point to a regular file".to_owned());
-            }
-        }
-    }
-    let mut handle = std::fs::File::open(path).map_err(|e| format!("cannot read file: {e}"))?;
-    // Sizing the buffer from the file's length saves the growth and probe reads.
-    let length = handle.metadata().map_or(0, |m| m.len());
-    // Too large is said with the real size, without reading the file.
-    if length > MAX_FILE_BYTES as u64 {
-        return Err(parse::too_large(length));
-    }
-    let mut bytes =
-        Vec::with_capacity(usize::try_from(length).unwrap_or(0).min(MAX_FILE_BYTES) + 1);
-    // Read one byte past the limit so the parser can say the file is too large.
-    (&mut handle)
-        .take(MAX_FILE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read file: {e}"))?;
-    Ok(bytes)
+        EntryKind::Symlink => parse::ITEM_FILE.read_inside(&file.path, root),
+    };
+    read.map_err(|e| e.to_string())
 }
 
 /// Reads and parses one file. Never fails: problems are kept in [`LoadedItem::error`].
@@ -592,6 +562,12 @@ fn list_item_files(config: &Config) -> Result<Vec<ItemPath>, Error> {
     Ok(files)
 }
 
+/// What findings name files relative to, and what files the repository names must stay
+/// inside: the git work tree that holds the items, or the folder of `poam.yaml` outside git.
+pub fn display_root_of(config: &Config) -> PathBuf {
+    crate::history::work_tree_root(&config.items_dir).unwrap_or_else(|| config.root.clone())
+}
+
 /// Reads the people file of `config` (see [`Config::people_file`]), named in findings
 /// relative to `display_root`.
 pub fn load_people(config: &Config, display_root: &Path) -> Result<Option<People>, Error> {
@@ -602,7 +578,7 @@ pub fn load_people(config: &Config, display_root: &Path) -> Result<Option<People
         &std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone()),
         display_root,
     );
-    People::load(&file, name)
+    People::load(&file, name, display_root)
         .map(Some)
         .map_err(|source| Error::Io { path: file, source })
 }
@@ -618,7 +594,7 @@ pub fn load_inventory(config: &Config, display_root: &Path) -> Result<Option<Inv
         return Ok(None);
     }
     let path = std::fs::canonicalize(&path).unwrap_or(path);
-    Inventory::load(&path, |file| display_name(file, display_root))
+    Inventory::load(&path, display_root, |file| display_name(file, display_root))
         .map(Some)
         .map_err(|(path, source)| Error::Io { path, source })
 }
@@ -635,16 +611,23 @@ pub fn load_assessment(config: &mut Config, display_root: &Path) -> Result<(), E
         return Ok(());
     }
     let path = config.root.join(ASSESSMENT_FILE);
-    let bytes = match std::fs::read(&path) {
-        Ok(bytes) => bytes,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(source) => return Err(Error::Io { path, source }),
-    };
+    let read = parse::ITEM_FILE.read_inside(&path, display_root);
     let name = display_name(
         &std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone()),
         display_root,
     );
-    let assessment = crate::policy::cmmc::read_assessment(name, &bytes);
+    let assessment = match read {
+        Ok(bytes) => crate::policy::cmmc::read_assessment(name, &bytes),
+        Err(parse::ReadError::Io(err)) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(())
+        }
+        Err(parse::ReadError::Io(source)) => return Err(Error::Io { path, source }),
+        Err(parse::ReadError::Refused(why)) => crate::policy::cmmc::unreadable_assessment(
+            SourceFile::new(name, String::new()),
+            crate::model::Span::new(0, 0),
+            &why,
+        ),
+    };
     config.policy.cmmc = crate::policy::cmmc::policy_of(&assessment);
     config.cmmc = Some(std::sync::Arc::new(assessment));
     Ok(())

@@ -18,7 +18,7 @@ pub fn run(args: &BaselineArgs, global: &GlobalArgs) -> Result<ExitCode, Error> 
     let path = baseline::path(&config);
     let name = path.display().to_string();
     let expires = expiry(args, config.baseline_max_age_days, today)?;
-    let old = baseline::load(&path, &name)?;
+    let old = baseline::load(&path, &crate::workspace::display_root_of(&config), &name)?;
     let input = LintInput {
         today,
         history: if args.no_history {

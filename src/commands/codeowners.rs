@@ -14,11 +14,7 @@ pub fn run(args: &CodeownersArgs, global: &GlobalArgs) -> Result<ExitCode, Error
     let workspace = Workspace::open(config(global, None)?)?;
     let block = codeowners::block(&workspace, today(global));
     let path = codeowners::file(&workspace);
-    let existing = match std::fs::read_to_string(&path) {
-        Ok(text) => Some(text),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
-        Err(source) => return Err(Error::Io { path, source }),
-    };
+    let existing = codeowners::read(&workspace)?;
     let name = codeowners::FILE_NAME;
     if args.check {
         let fresh = existing

@@ -22,9 +22,8 @@ pub fn run(args: &ImportEmassArgs, global: &GlobalArgs) -> Result<ExitCode, Erro
     })?;
     let (_, mut imported) = emass::read(&args.file).map_err(Error::spreadsheet)?;
     // Office/Org names a person by name: the owner is their id when the people file has them.
-    if let Some(file) = config.people_file() {
-        let people = crate::people::People::load(&file, file.display().to_string())
-            .map_err(|source| Error::Io { path: file, source })?;
+    let root = crate::workspace::display_root_of(&config);
+    if let Some(people) = crate::workspace::load_people(&config, &root)? {
         for row in &mut imported.rows {
             for (key, value) in &mut row.fields {
                 if key != "owner" {

@@ -186,11 +186,22 @@ impl ItemDocument {
     /// dropped, so read, check and rename happen as one step for every poam writer.
     pub fn open(path: &Path) -> Result<ItemDocument, EditError> {
         let mut lock = lock_file(path)?;
+        let length = lock.metadata().map_or(0, |m| m.len());
+        if length > parse::ELEMENTS_FILE.bytes as u64 {
+            return Err(EditError::Parse {
+                path: path.to_path_buf(),
+                message: parse::ELEMENTS_FILE.refusal(length),
+                span: Span::new(0, 0),
+            });
+        }
         let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut lock, &mut bytes).map_err(|source| EditError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        // One byte past the limit, for the parser to refuse a file that grew meanwhile.
+        let limit = parse::ELEMENTS_FILE.bytes as u64 + 1;
+        std::io::Read::read_to_end(&mut std::io::Read::take(&mut lock, limit), &mut bytes)
+            .map_err(|source| EditError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
         // Items over their limit never get here (the workspace refused them); the inventory
         // and people files the editor also writes may be larger.
         let (text, node) =
@@ -559,6 +570,10 @@ fn lock_file(path: &Path) -> Result<File, EditError> {
                 path: path.to_path_buf(),
                 target: std::fs::read_link(path).unwrap_or_default(),
             });
+        }
+        // Opening a FIFO blocks, and a device never ends.
+        if !meta.is_file() {
+            return Err(read_error(std::io::Error::other("not a regular file")));
         }
         let file = File::open(path).map_err(read_error)?;
         match file.try_lock() {

@@ -2,6 +2,8 @@
 //! [`Node`] trees with byte spans.
 
 use std::fmt;
+use std::io::Read;
+use std::path::Path;
 
 use granit_parser::{Event, Options, Parser, ScalarStyle, Span as ParserSpan, StrInput};
 
@@ -35,12 +37,111 @@ pub const ELEMENTS_FILE: SizeLimit = SizeLimit {
 };
 
 impl SizeLimit {
+    /// At most `bytes`; `what` names the files in the refusal ("items").
+    pub const fn new(bytes: usize, what: &'static str) -> SizeLimit {
+        SizeLimit { bytes, what }
+    }
+
     /// Why a file of `size` bytes (over this limit) is not read.
     pub fn refusal(self, size: u64) -> String {
         format!(
             "file is {size} bytes; {} may be at most {} bytes",
             self.what, self.bytes
         )
+    }
+
+    /// Reads a file the repository names (an item, the people file, an inventory file) the
+    /// way every such file is read: a symlink only to a regular file inside `root` (the work
+    /// tree), never a FIFO or device (opening a FIFO blocks, `/dev/zero` never ends), and at
+    /// most this limit, said with the real size. A file named from outside the repository is
+    /// not read: its lines would be quoted in findings, in public CI logs.
+    pub fn read_inside(self, path: &Path, root: &Path) -> Result<Vec<u8>, ReadError> {
+        let link = std::fs::symlink_metadata(path).map_err(ReadError::Io)?;
+        let target = std::fs::canonicalize(path).map_err(|e| {
+            ReadError::Refused(if link.file_type().is_symlink() {
+                format!("broken symlink: {e}")
+            } else {
+                format!("cannot resolve the path: {e}")
+            })
+        })?;
+        let root = std::fs::canonicalize(root)
+            .map_err(|e| ReadError::Refused(format!("cannot resolve the work tree: {e}")))?;
+        if !target.starts_with(&root) {
+            return Err(ReadError::Refused(if link.file_type().is_symlink() {
+                format!(
+                    "symlink points outside the repository (to {})",
+                    target.display()
+                )
+            } else {
+                format!("{} is outside the repository", target.display())
+            }));
+        }
+        if !std::fs::metadata(&target).is_ok_and(|m| m.is_file()) {
+            return Err(ReadError::Refused(if link.file_type().is_symlink() {
+                "symlink does not point to a regular file".to_owned()
+            } else {
+                "not a regular file".to_owned()
+            }));
+        }
+        self.read_regular(path)
+    }
+
+    /// Reads a file that may live anywhere (`poam.yaml`, the KEV catalog a CI job downloaded):
+    /// through links, but only to a regular file, and at most this limit.
+    pub fn read_file(self, path: &Path) -> Result<Vec<u8>, ReadError> {
+        if !std::fs::metadata(path).map_err(ReadError::Io)?.is_file() {
+            return Err(ReadError::Refused("not a regular file".to_owned()));
+        }
+        self.read_regular(path)
+    }
+
+    /// Reads a path already known to be a regular file: at most this limit, said with the
+    /// real size.
+    pub fn read_regular(self, path: &Path) -> Result<Vec<u8>, ReadError> {
+        let mut handle = std::fs::File::open(path).map_err(ReadError::Io)?;
+        // Sizing the buffer from the file's length saves the growth and probe reads.
+        let length = handle.metadata().map_or(0, |m| m.len());
+        // Too large is said with the real size, without reading the file.
+        if length > self.bytes as u64 {
+            return Err(ReadError::Refused(self.refusal(length)));
+        }
+        let mut bytes =
+            Vec::with_capacity(usize::try_from(length).unwrap_or(0).min(self.bytes) + 1);
+        // One byte past the limit, so a file that grew since its length was read is still
+        // refused by the parser.
+        (&mut handle)
+            .take(self.bytes as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(ReadError::Io)?;
+        Ok(bytes)
+    }
+}
+
+/// Why a file was not read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The file system said no (missing, no permission, an I/O error).
+    Io(std::io::Error),
+    /// poam will not read it: outside the repository, not a regular file, too large.
+    Refused(String),
+}
+
+impl ReadError {
+    /// The error as the file system would have said it, for callers that report I/O errors.
+    pub fn into_io(self) -> std::io::Error {
+        match self {
+            ReadError::Io(e) => e,
+            ReadError::Refused(why) => std::io::Error::other(why),
+        }
+    }
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Io(e) => write!(f, "cannot read file: {e}"),
+            ReadError::Refused(why) => f.write_str(why),
+        }
     }
 }
 /// Nesting deeper than this is refused: items are at most four levels deep.
@@ -57,11 +158,6 @@ impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
-}
-
-/// Why a file of `size` bytes (over [`MAX_FILE_BYTES`]) is not read as an item.
-pub fn too_large(size: u64) -> String {
-    ITEM_FILE.refusal(size)
 }
 
 /// Parses one YAML document from raw bytes: UTF-8, at most [`MAX_FILE_BYTES`], a single

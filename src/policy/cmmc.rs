@@ -193,21 +193,27 @@ pub fn closeout(conditional_date: NaiveDate) -> NaiveDate {
 pub fn read_assessment(name: String, bytes: &[u8]) -> CmmcAssessment {
     match crate::parse::parse_bytes(bytes) {
         Ok((text, node)) => CmmcAssessment::from_node(&node, SourceFile::new(name, text)),
-        Err(err) => {
-            let text = String::from_utf8_lossy(bytes).into_owned();
-            let empty = crate::model::Node {
-                value: crate::model::Value::Null,
-                span: Span::default(),
-            };
-            let mut assessment = CmmcAssessment::from_node(&empty, SourceFile::new(name, text));
-            assessment.problems.push(crate::model::cmmc::Problem {
-                span: err.span,
-                message: format!("the assessment cannot be read: {}", err.message),
-                help: None,
-            });
-            assessment
-        }
+        Err(err) => unreadable_assessment(
+            SourceFile::new(name, String::from_utf8_lossy(bytes).into_owned()),
+            err.span,
+            &err.message,
+        ),
     }
+}
+
+/// An assessment with no results, for the one problem that kept `source` from being read.
+pub fn unreadable_assessment(source: SourceFile, span: Span, why: &str) -> CmmcAssessment {
+    let empty = crate::model::Node {
+        value: crate::model::Value::Null,
+        span: Span::default(),
+    };
+    let mut assessment = CmmcAssessment::from_node(&empty, source);
+    assessment.problems.push(crate::model::cmmc::Problem {
+        span,
+        message: format!("the assessment cannot be read: {why}"),
+        help: None,
+    });
+    assessment
 }
 
 /// What `assessment.yaml` sets for deadlines and points.

@@ -48,7 +48,8 @@ pub(crate) const RULE: Rule = Rule {
 
 /// The finding about `.github/CODEOWNERS`, with the file's text for snippets.
 pub fn check(workspace: &Workspace, today: NaiveDate) -> Option<(Diagnostic, SourceFile)> {
-    let text = std::fs::read_to_string(codeowners::file(workspace)).ok()?;
+    // A file that cannot be read is not checked; `poam codeowners` says why.
+    let text = codeowners::read(workspace).ok()??;
     let span = codeowners::find(&text)?;
     let block = codeowners::block(workspace, today);
     codeowners::stale(&text, &block)?;

@@ -130,6 +130,240 @@ fn a_symlink_out_of_the_repo_is_refused_and_a_fifo_does_not_hang() {
         .any(|d| d["code"] == "id-mismatch" && d["file"] == "poams/V-1-link.yaml"));
 }
 
+/// The findings of rule `code`, as (file, message).
+fn findings_of(json: &serde_json::Value, code: &str) -> Vec<(String, String)> {
+    json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == code)
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap_or_default().to_owned(),
+                d["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// A pull request controls `poam.yaml` and every file: the people file, the inventory and the
+/// assessment are read as items are, never from outside the work tree (a finding quotes the
+/// file's lines into public CI logs) and never from a FIFO or device (lint would hang).
+#[cfg(unix)]
+#[test]
+fn the_people_inventory_and_assessment_files_are_never_read_from_outside_the_repo_or_a_fifo() {
+    let outside = tempfile::tempdir().expect("temp");
+    let secret = outside.path().join("id_ed25519");
+    fs::write(
+        &secret,
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n",
+    )
+    .expect("write");
+    let mkfifo = |path: &std::path::Path| {
+        let status = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .expect("mkfifo");
+        assert!(status.success());
+    };
+
+    // The people file named by absolute path, and inventory files that are a link out of the
+    // repository and a FIFO.
+    let dir = repo_with(&[]);
+    fs::write(
+        dir.path().join("poam.yaml"),
+        format!("items: poams\npeople: {}\n", secret.display()),
+    )
+    .expect("write");
+    fs::create_dir(dir.path().join("inventory")).expect("mkdir");
+    fs::write(dir.path().join("inventory/web.yaml"), "- id: web-01\n").expect("write");
+    std::os::unix::fs::symlink(&secret, dir.path().join("inventory/key.yaml")).expect("symlink");
+    mkfifo(&dir.path().join("inventory/pipe.yaml"));
+    let (code, json) = lint_json(dir.path());
+    assert_eq!(code, 1, "{json}");
+    let people = findings_of(&json, "people-invalid");
+    assert!(
+        people.len() == 1 && people[0].1.contains("is outside the repository"),
+        "{people:?}"
+    );
+    let inventory = findings_of(&json, "inventory-invalid");
+    assert!(
+        inventory.iter().any(|(f, m)| f == "inventory/key.yaml"
+            && m.contains("symlink points outside the repository")),
+        "{inventory:?}"
+    );
+    assert!(
+        inventory
+            .iter()
+            .any(|(f, m)| f == "inventory/pipe.yaml" && m.contains("not a regular file")),
+        "{inventory:?}"
+    );
+    assert!(
+        !json.to_string().contains("b3BlbnNzaC1rZXktdjEAAAAA"),
+        "{json}"
+    );
+
+    // An inventory folder outside the repository is refused as a whole, before any of it is
+    // walked; a people file that is a FIFO is the configuration's problem.
+    let dir = repo_with(&[]);
+    fs::write(
+        dir.path().join("poam.yaml"),
+        format!("items: poams\ninventory: {}\n", outside.path().display()),
+    )
+    .expect("write");
+    let lint_stderr = |dir: &std::path::Path| {
+        let output = crate::common::poam()
+            .args(["lint", "--today", "2026-12-01", "--no-history"])
+            .arg(dir)
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .expect("run");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = lint_stderr(dir.path());
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the inventory folder is outside the repository"),
+        "{stderr}"
+    );
+    mkfifo(&dir.path().join("team.yaml"));
+    fs::write(
+        dir.path().join("poam.yaml"),
+        "items: poams\npeople: team.yaml\n",
+    )
+    .expect("write");
+    let (code, stderr) = lint_stderr(dir.path());
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("team.yaml` is not a regular file"),
+        "{stderr}"
+    );
+
+    // The CMMC assessment beside `poam.yaml`, linked out of the repository.
+    let dir = repo_with(&[]);
+    fs::write(
+        dir.path().join("poam.yaml"),
+        "items: poams\nprofile: cmmc-l2\n",
+    )
+    .expect("write");
+    std::os::unix::fs::symlink(&secret, dir.path().join("assessment.yaml")).expect("symlink");
+    let (_, json) = lint_json(dir.path());
+    let assessment = findings_of(&json, "cmmc-assessment-invalid");
+    assert!(
+        assessment
+            .iter()
+            .any(|(_, m)| m.contains("symlink points outside the repository")),
+        "{json}"
+    );
+    assert!(
+        !json.to_string().contains("b3BlbnNzaC1rZXktdjEAAAAA"),
+        "{json}"
+    );
+}
+
+/// Runs poam with `args`, failing the test (not hanging it) when poam has not finished
+/// within a minute: (exit code, stdout, stderr).
+fn poam_within_a_minute(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
+    let output = crate::common::poam()
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("run poam");
+    let code = output
+        .status
+        .code()
+        .unwrap_or_else(|| panic!("poam {args:?} did not finish within a minute"));
+    (
+        code,
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// `poam.yaml`, the KEV catalog, `.github/CODEOWNERS` and the baseline file are never opened
+/// when they are a FIFO (opening one blocks) and are bounded in size; those the repository
+/// holds are not read through a link out of it.
+#[cfg(unix)]
+#[test]
+fn the_config_kev_codeowners_and_baseline_files_are_refused_when_a_fifo_or_a_link_out() {
+    let mkfifo = |path: &std::path::Path| {
+        let status = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .expect("mkfifo");
+        assert!(status.success());
+    };
+    let lint = |dir: &std::path::Path, extra: &[&str]| {
+        let mut args: Vec<&std::ffi::OsStr> = ["lint", "--today", "2026-12-01", "--no-history"]
+            .iter()
+            .map(std::ffi::OsStr::new)
+            .collect();
+        args.extend(extra.iter().map(std::ffi::OsStr::new));
+        args.push(dir.as_os_str());
+        poam_within_a_minute(&args)
+    };
+
+    let dir = repo_with(&[]);
+    let config = dir.path().join("poam.yaml");
+    fs::remove_file(&config).expect("remove");
+    mkfifo(&config);
+    let config_arg = format!("--config={}", config.display());
+    let (code, _, stderr) = lint(dir.path(), &[&config_arg]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+
+    let dir = repo_with(&[]);
+    fs::write(
+        dir.path().join("poam.yaml"),
+        "items: poams\nkev_catalog: kev.json\n",
+    )
+    .expect("write");
+    mkfifo(&dir.path().join("kev.json"));
+    let (code, _, stderr) = lint(dir.path(), &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("kev.json` is not a regular file"),
+        "{stderr}"
+    );
+
+    // CODEOWNERS: lint leaves a file it cannot read unchecked; `poam codeowners` says why.
+    let dir = repo_with(&[]);
+    fs::create_dir(dir.path().join(".github")).expect("mkdir");
+    mkfifo(&dir.path().join(".github/CODEOWNERS"));
+    let (code, _, stderr) = lint(dir.path(), &[]);
+    assert_eq!(code, 1, "{stderr}");
+    let (code, _, stderr) = poam_within_a_minute(&[
+        "codeowners".as_ref(),
+        "--check".as_ref(),
+        "--config".as_ref(),
+        dir.path().join("poam.yaml").as_os_str(),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(".github/CODEOWNERS: not a regular file"),
+        "{stderr}"
+    );
+
+    // The baseline file, linked out of the repository.
+    let outside = tempfile::tempdir().expect("temp");
+    fs::write(outside.path().join("baseline.json"), "{}").expect("write");
+    let dir = repo_with(&[]);
+    std::os::unix::fs::symlink(
+        outside.path().join("baseline.json"),
+        dir.path().join("poam-baseline.json"),
+    )
+    .expect("symlink");
+    let (code, _, stderr) = lint(dir.path(), &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("symlink points outside the repository"),
+        "{stderr}"
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
 
