@@ -534,10 +534,34 @@ fn parse_item(path: &Path, name: String, read: Result<Vec<u8>, String>) -> Loade
     }
 }
 
+/// `items:` (or a committed link on its way) may not lead out of the repository that holds
+/// `poam.yaml`: its files would be read and quoted in findings. A folder of items named
+/// without `poam.yaml` is read wherever it is.
+fn refuse_items_outside_repository(config: &Config, items_dir: &Path) -> Result<(), Error> {
+    if config.file.is_none() {
+        return Ok(());
+    }
+    let root = std::fs::canonicalize(&config.root).unwrap_or_else(|_| config.root.clone());
+    if items_dir.starts_with(&root) {
+        return Ok(());
+    }
+    let repository = crate::history::work_tree_root(&root).unwrap_or(root);
+    if items_dir.starts_with(&repository) {
+        return Ok(());
+    }
+    Err(Error::Refused(format!(
+        "the items folder `{}` is `{}`, outside the repository `{}`; poam reads items only inside the repository that holds poam.yaml",
+        crate::config::name_from_cwd(&config.items_dir),
+        items_dir.display(),
+        repository.display()
+    )))
+}
+
 /// The item files of `config`, sorted, without `poam.yaml` itself.
 fn list_item_files(config: &Config) -> Result<Vec<ItemPath>, Error> {
     let items_dir =
         std::fs::canonicalize(&config.items_dir).unwrap_or_else(|_| config.items_dir.clone());
+    refuse_items_outside_repository(config, &items_dir)?;
     let mut files = item_files(&items_dir)?;
     // With `items: .` the config file (and the people file and the inventory) sit among the
     // items; they are not items.

@@ -128,6 +128,23 @@ fn a_symlink_out_of_the_repo_is_refused_and_a_fifo_does_not_hang() {
         .expect("list")
         .iter()
         .any(|d| d["code"] == "id-mismatch" && d["file"] == "poams/V-1-link.yaml"));
+
+    // An items folder that is itself a link out of the repository is refused as a whole.
+    let dir = repo_with(&[]);
+    fs::remove_dir_all(dir.path().join("poams")).expect("remove");
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("poams")).expect("symlink");
+    let output = crate::common::poam()
+        .args(["lint", "--today", "2026-12-01", "--no-history"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("outside the repository") && !stderr.contains("OpenSSL"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
 }
 
 /// The findings of rule `code`, as (file, message).
