@@ -44,7 +44,7 @@ impl EvidenceFiles {
         unique.dedup();
         let states = unique
             .par_iter()
-            .map(|path| ((*path).to_owned(), state(&root.join(path))))
+            .map(|path| ((*path).to_owned(), state(root, path)))
             .collect();
         EvidenceFiles { states }
     }
@@ -63,8 +63,40 @@ impl EvidenceFiles {
     }
 }
 
+/// What is at `relative` (`/`-separated) under `root`, following no symlink: neither the
+/// file nor a folder on the way (`evidence -> /home/runner` would hash, and `poam evidence
+/// add` write, outside the repository).
+pub fn state(root: &Path, relative: &str) -> FileState {
+    let mut at = root.to_path_buf();
+    let mut folders: Vec<&str> = relative.split('/').collect();
+    folders.pop();
+    for folder in folders {
+        at.push(folder);
+        match std::fs::symlink_metadata(&at) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return FileState::NotAFile {
+                    what: "inside a symlinked folder",
+                }
+            }
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => {
+                return FileState::NotAFile {
+                    what: "inside something that is not a folder",
+                }
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return FileState::Missing,
+            Err(err) => {
+                return FileState::Unreadable {
+                    reason: err.to_string(),
+                }
+            }
+        }
+    }
+    state_of(&root.join(relative))
+}
+
 /// What is at `path`, without following a symlink.
-pub fn state(path: &Path) -> FileState {
+fn state_of(path: &Path) -> FileState {
     let meta = match std::fs::symlink_metadata(path) {
         Ok(meta) => meta,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return FileState::Missing,
@@ -154,6 +186,8 @@ pub enum AddError {
     NotAFile { path: PathBuf },
     #[error("`{}` has no usable file name (letters, digits, `.`, `_`, `-` and spaces, not starting with `.`)", path.display())]
     BadName { path: PathBuf },
+    #[error("`{}` is {what}; evidence is copied only to a new regular file inside the repository", path.display())]
+    NotAPlace { path: PathBuf, what: &'static str },
     #[error("`{}` already holds a different file; evidence is never overwritten: rename the new file and add it again", path.display())]
     Exists { path: PathBuf },
 }
@@ -190,7 +224,7 @@ pub fn copy_in(root: &Path, dir: &str, file: &Path) -> Result<Copied, AddError> 
         path: file.to_path_buf(),
         source,
     })?;
-    match state(&target) {
+    match state(root, &relative) {
         FileState::Missing => {}
         FileState::Present { sha256: there } if there == sha256 => {
             return Ok(Copied {
@@ -199,6 +233,7 @@ pub fn copy_in(root: &Path, dir: &str, file: &Path) -> Result<Copied, AddError> 
                 written: false,
             })
         }
+        FileState::NotAFile { what } => return Err(AddError::NotAPlace { path: target, what }),
         _ => return Err(AddError::Exists { path: target }),
     }
     let folder = target.parent().unwrap_or(root);
@@ -206,6 +241,7 @@ pub fn copy_in(root: &Path, dir: &str, file: &Path) -> Result<Copied, AddError> 
         path: folder.to_path_buf(),
         source,
     })?;
+
     let write = |source| AddError::Write {
         path: target.clone(),
         source,

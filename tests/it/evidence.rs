@@ -257,6 +257,35 @@ fn evidence_is_never_overwritten_and_links_stay_outside() {
     let unknown = run(&["evidence", "add", "V-2", path]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(!repo.join("evidence/V-2").exists());
+
+    // A committed link on the way out of the repository: nothing is written through it, and
+    // lint does not vouch for what is behind it.
+    let outside = tempfile::tempdir().expect("temp");
+    std::fs::rename(repo.join("evidence"), outside.path().join("evidence")).expect("move");
+    std::os::unix::fs::symlink(outside.path().join("evidence"), repo.join("evidence"))
+        .expect("symlink");
+    let other = temp.path().join("other.txt");
+    std::fs::write(&other, "other\n").expect("write");
+    let through = run(&["evidence", "add", "V-1", other.to_str().expect("UTF-8")]);
+    assert_eq!(through.status.code(), Some(2), "{through:?}");
+    assert!(
+        String::from_utf8_lossy(&through.stderr).contains("is inside a symlinked folder"),
+        "{through:?}"
+    );
+    assert!(!outside.path().join("evidence/V-1/other.txt").exists());
+    let lint = run(&["lint", "--no-history", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&lint.stdout).expect("json");
+    assert!(
+        json["diagnostics"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .any(|d| d["code"] == "evidence-missing"
+                && d["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("inside a symlinked folder"))),
+        "{json}"
+    );
 }
 
 /// `poam ARGS` in `repo`: (exit code, stdout, stderr).
