@@ -38,6 +38,9 @@ fn import_inventory(args: &InventoryImportArgs, global: &GlobalArgs) -> Result<E
         },
     };
     check_inventory_output(&config, &target)?;
+    if args.into.is_none() {
+        super::refuse_outside_repository(&config, &target, "the inventory")?;
+    }
     let imported = crate::import::inventory::read(&args.file).map_err(Error::spreadsheet)?;
     let entries: Vec<Vec<(String, crate::edit::NewValue)>> =
         imported.assets.iter().map(|a| a.fields.clone()).collect();

@@ -91,6 +91,25 @@ pub fn check_inventory_output(config: &Config, path: &Path) -> Result<(), Error>
     refuse_over_inputs(config, path, false)
 }
 
+/// Refuses a file poam would write on its own account (`what`: not one the user named with
+/// `-o` or `--into`) that resolves outside the repository: a committed link on the way
+/// (`.github -> /home/runner/.config`) would have it write there.
+pub fn refuse_outside_repository(config: &Config, path: &Path, what: &str) -> Result<(), Error> {
+    let root = crate::workspace::display_root_of(config);
+    let root = std::fs::canonicalize(&root).unwrap_or(root);
+    let resolved = crate::paths::canonical_lenient(path)
+        .map_err(|(path, source)| Error::Io { path, source })?;
+    if resolved.starts_with(&root) {
+        return Ok(());
+    }
+    Err(Error::Refused(format!(
+        "`{}` resolves to `{}`, outside the repository `{}`; nothing was written: poam writes {what} only inside the repository",
+        path.display(),
+        resolved.display(),
+        root.display()
+    )))
+}
+
 fn refuse_over_inputs(config: &Config, path: &Path, over_inventory: bool) -> Result<(), Error> {
     let people = config.people_file().map(|file| (file, "the people file"));
     let inventory = over_inventory

@@ -381,6 +381,41 @@ fn the_config_kev_codeowners_and_baseline_files_are_refused_when_a_fifo_or_a_lin
     );
 }
 
+/// Files poam writes on its own account (not named by `-o` or `--into`) are never written
+/// through a committed link out of the repository.
+#[cfg(unix)]
+#[test]
+fn codeowners_and_inventory_import_never_write_through_a_link_out_of_the_repo() {
+    let outside = tempfile::tempdir().expect("temp");
+    let dir = repo_with(&[]);
+    std::os::unix::fs::symlink(outside.path(), dir.path().join(".github")).expect("symlink");
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("inventory")).expect("symlink");
+    let run = |args: &[&str]| {
+        let output = crate::common::poam()
+            .current_dir(dir.path())
+            .args(args)
+            .args(["--today", "2026-12-01"])
+            .output()
+            .expect("run");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = run(&["codeowners"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("outside the repository"), "{stderr}");
+    let filled = crate::common::fixtures().join("inventory/IIW-filled.xlsx");
+    let (code, stderr) = run(&["inventory", "import", filled.to_str().expect("a path")]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("outside the repository"), "{stderr}");
+    assert_eq!(
+        fs::read_dir(outside.path()).expect("list").count(),
+        0,
+        "nothing is written outside"
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
 
