@@ -15,8 +15,8 @@ use std::path::Path;
 use calamine::{Data, Reader};
 
 use super::xlsx::{
-    cell_text, column_letter, normalized, read_cells, serial_date, text_date, Fields, ImportError,
-    Imported, ImportedRow, RowProblem, Sheet, MAX_ID_BYTES,
+    cell_text, column_letter, normalized, open_workbook, read_cells, serial_date, text_date,
+    Fields, ImportError, Imported, ImportedRow, RowProblem, Sheet, MAX_ID_BYTES,
 };
 use crate::edit::NewValue;
 use crate::emass_template::{Field, Template, FIRST_DATA_ROW, HEADER_ROW, SHEET};
@@ -28,11 +28,7 @@ const TITLE_CHARS: usize = 100;
 
 /// Reads the eMASS workbook at `path`.
 pub fn read(path: &Path) -> Result<(Template, Imported), ImportError> {
-    let mut workbook: calamine::Xlsx<_> =
-        calamine::open_workbook(path).map_err(|e: calamine::XlsxError| ImportError::Open {
-            path: path.to_path_buf(),
-            message: format!("{e} (poam reads eMASS workbooks as `.xlsx`)"),
-        })?;
+    let mut workbook = open_workbook(path, "poam reads eMASS workbooks as `.xlsx`")?;
     let names = workbook.sheet_names();
     let name = names
         .iter()

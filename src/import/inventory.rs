@@ -19,8 +19,8 @@ use std::path::Path;
 use calamine::{Data, Reader};
 
 use super::xlsx::{
-    cell_text, column_letter, normalized, read_cells, serial_date, text_date, ImportError,
-    RowProblem, Sheet,
+    cell_text, column_letter, normalized, open_workbook, read_cells, serial_date, text_date,
+    ImportError, RowProblem, Sheet,
 };
 use crate::edit::NewValue;
 use crate::inventory::{Shape, FIELDS};
@@ -55,16 +55,10 @@ pub struct ImportedInventory {
 
 /// Reads the inventory sheet of the workbook at `path`.
 pub fn read(path: &Path) -> Result<ImportedInventory, ImportError> {
-    let open_error = |message: String| ImportError::Open {
-        path: path.to_path_buf(),
-        message,
-    };
-    let mut workbook: calamine::Xlsx<_> =
-        calamine::open_workbook(path).map_err(|e: calamine::XlsxError| {
-            open_error(format!(
-                "{e} (poam reads the Integrated Inventory Workbook as an `.xlsx` workbook)"
-            ))
-        })?;
+    let mut workbook = open_workbook(
+        path,
+        "poam reads the Integrated Inventory Workbook as an `.xlsx` workbook",
+    )?;
     let mut names = workbook.sheet_names();
     // The template's sheet first, then the others in workbook order.
     names.sort_by_key(|n| normalized(n) != normalized(SHEET));

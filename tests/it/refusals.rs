@@ -235,6 +235,78 @@ fn a_cell_at_xfd1048576_is_refused_within_bounded_memory() {
 }
 
 #[test]
+fn a_workbook_whose_shared_strings_unpack_to_gigabytes_is_refused_within_bounded_memory() {
+    let dir = repo(&[]);
+    let small = dir.path().join("small.xlsx");
+    workbook(&[&[(0, "V-1"), (2, "Weak TLS")]])
+        .save(&small)
+        .expect("save");
+    // The same workbook with 300 MB more of shared strings, packed to a few hundred KB:
+    // calamine reads the shared strings whole when it opens a workbook.
+    let path = dir.path().join("strings.xlsx");
+    let mut archive =
+        zip::ZipArchive::new(std::fs::File::open(&small).expect("open")).expect("zip");
+    let mut out = zip::ZipWriter::new(std::fs::File::create(&path).expect("create"));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    for index in 0..archive.len() {
+        let mut part = archive.by_index(index).expect("part");
+        let name = part.name().expect("name").into_owned();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut part, &mut bytes).expect("read");
+        out.start_file(name.as_str(), options).expect("start");
+        if name == "xl/sharedStrings.xml" {
+            let text = String::from_utf8(bytes).expect("xml");
+            let (head, tail) = text.split_once("</sst>").expect("sst");
+            std::io::Write::write_all(&mut out, head.as_bytes()).expect("write");
+            std::io::Write::write_all(&mut out, b"<si><t>").expect("write");
+            let block = vec![b'A'; 1 << 20];
+            for _ in 0..300 {
+                std::io::Write::write_all(&mut out, &block).expect("write");
+            }
+            std::io::Write::write_all(&mut out, format!("</t></si></sst>{tail}").as_bytes())
+                .expect("write");
+        } else {
+            std::io::Write::write_all(&mut out, &bytes).expect("write");
+        }
+    }
+    out.finish().expect("finish");
+    assert!(std::fs::metadata(&path).expect("size").len() < 2_000_000);
+    for command in [
+        &["import", "xlsx", "strings.xlsx", "--today", TODAY][..],
+        &[
+            "inventory",
+            "import",
+            "strings.xlsx",
+            "--into",
+            "assets.yaml",
+        ],
+        &["import", "emass", "strings.xlsx", "--today", TODAY],
+    ] {
+        let (code, err, rss) = run_limited(dir.path(), 2 << 30, command);
+        assert_eq!(code, 2, "{command:?}: {err}");
+        assert!(
+            err.contains("strings.xlsx")
+                && err.contains("xl/sharedStrings.xml")
+                && err.contains("unpacks to"),
+            "{command:?}: {err}"
+        );
+        if let Some(rss) = rss {
+            assert!(rss < 200 * 1024, "{command:?}: peak RSS {rss} KiB");
+        }
+    }
+    assert!(!dir.path().join("assets.yaml").exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("poams"))
+            .expect("list")
+            .count(),
+        0,
+        "nothing is written"
+    );
+}
+
+#[test]
 fn an_id_too_long_for_a_file_name_is_a_row_problem_and_the_rest_imports() {
     let dir = repo(&[]);
     let long = format!("V-{}", "A".repeat(298));
