@@ -2,14 +2,15 @@
 //!
 //! ## What it does
 //! Reports a `documents` entry whose `path` names no regular file: nothing is there, a
-//! folder or a symlink is there, or the file cannot be read. Paths are relative to the
-//! folder of `poam.yaml`. A document kept outside the repository (`url`, no `path`) is not
-//! checked: poam does not fetch it.
+//! folder or a symlink is there, a folder on the way is a symlink, or the file cannot be
+//! read. Paths are relative to the folder of `poam.yaml`. A document kept outside the
+//! repository (`url`, no `path`) is not checked: poam does not fetch it.
 //!
 //! ## Why it matters
 //! A POA&M item that cites evidence nobody can open is not evidence: the 3PAO verifies
 //! closure evidence at assessments and the authorizing official may ask for it at any time.
-//! A symlink is refused because the file it points at has no history in the repository.
+//! A symlink is refused because the file it points at has no history in the repository; so
+//! is a file reached through a symlinked folder (`evidence -> /mnt/share`).
 //!
 //! ## Example
 //! ```yaml
