@@ -2,8 +2,6 @@
 
 use std::path::PathBuf;
 
-use miette::{LabeledSpan, NamedSource, SourceCode};
-
 use crate::model::Span;
 use crate::source::SourceFile;
 
@@ -185,19 +183,6 @@ impl ConfigError {
     pub fn new(source: SourceFile, problems: Vec<ConfigProblem>) -> Self {
         Self { source, problems }
     }
-
-    /// One miette report per problem, ready for a report handler.
-    pub fn reports(&self) -> Vec<ConfigReport> {
-        self.problems
-            .iter()
-            .map(|p| ConfigReport {
-                source: NamedSource::new(self.source.name.clone(), self.source.text.to_string()),
-                span: p.span,
-                message: p.message.clone(),
-                help: p.help.clone(),
-            })
-            .collect()
-    }
 }
 
 impl std::fmt::Display for ConfigError {
@@ -213,42 +198,6 @@ impl std::fmt::Display for ConfigError {
             }
             many => write!(f, "{}: {} problems", self.source.name, many.len()),
         }
-    }
-}
-
-#[derive(Debug)]
-pub struct ConfigReport {
-    source: NamedSource<String>,
-    span: Span,
-    message: String,
-    help: Option<String>,
-}
-
-impl std::fmt::Display for ConfigReport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "invalid configuration: {}", self.message)
-    }
-}
-
-impl std::error::Error for ConfigReport {}
-
-impl miette::Diagnostic for ConfigReport {
-    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        Some(Box::new("config"))
-    }
-    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
-    }
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            None,
-            (self.span.start, self.span.len()),
-        ))))
     }
 }
 

@@ -4,7 +4,6 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use miette::{GraphicalReportHandler, GraphicalTheme};
 
 use poam::cli::{Cli, ColorChoice, Command};
 use poam::commands::{self, use_color, EXIT_FAILURE};
@@ -75,18 +74,8 @@ fn main() -> ExitCode {
 fn report_error(error: &Error, color: ColorChoice) {
     let mut stderr = std::io::stderr();
     if let Error::Config(config) = error {
-        let theme = if use_color(color, stderr.is_terminal()) {
-            GraphicalTheme::unicode()
-        } else {
-            GraphicalTheme::unicode_nocolor()
-        };
-        let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
-        let count = config.problems.len();
-        let noun = if count == 1 { "problem" } else { "problems" };
-        let mut text = format!("error: {} has {count} {noun}\n", config.source.name);
-        for report in config.reports() {
-            let _ = handler.render_report(&mut text, &report);
-        }
+        let color = use_color(color, stderr.is_terminal());
+        let text = poam::render::human::config_error(config, color);
         let _ = stderr.write_all(text.as_bytes());
     } else {
         let _ = writeln!(stderr, "error: {error}");

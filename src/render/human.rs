@@ -11,6 +11,7 @@ use miette::{
 
 use crate::diag::Report;
 use crate::diag::{Diagnostic, Severity};
+use crate::error::{ConfigError, ConfigProblem};
 use crate::model::LineIndex;
 
 use super::text::{inline, Shifts};
@@ -45,6 +46,29 @@ impl<'a> Snippets<'a> {
             shifts,
             lines,
         }
+    }
+}
+
+/// The lines of source a snippet shows on either side of its finding's lines.
+const CONTEXT_LINES: usize = 1;
+
+/// A snippet whose lines are longer than this is not shown, only its place: miette panics on a
+/// column past 65,535, and a CI log gains nothing from a whole minified file printed once per
+/// finding (5,000 assets on one line, each with a finding, printed 450 MB).
+const MAX_SNIPPET_LINE_BYTES: usize = 4096;
+
+impl Snippets<'_> {
+    /// Whether every line a snippet of the escaped bytes `start..end` shows is short enough.
+    fn fits(&self, start: usize, end: usize) -> bool {
+        let first = self.lines.line_of(start).saturating_sub(CONTEXT_LINES);
+        let last = self.lines.line_of(end) + CONTEXT_LINES;
+        (first..=last).all(|line| {
+            let from = self.lines.line_start(line);
+            let next = self.lines.line_start(line + 1);
+            // Past the last line start, the line runs to the end of the text.
+            let to = if next > from { next } else { self.text.len() };
+            to - from <= MAX_SNIPPET_LINE_BYTES
+        })
     }
 }
 
@@ -148,6 +172,81 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 }
 
+/// One problem of `poam.yaml`, shown as findings are: escaped, and without a snippet whose
+/// lines are too long.
+struct ConfigRendered<'a> {
+    problem: &'a ConfigProblem,
+    source: Option<&'a Snippets<'a>>,
+}
+
+impl fmt::Debug for ConfigRendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for ConfigRendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid configuration: {}",
+            inline(&self.problem.message)
+        )
+    }
+}
+
+impl std::error::Error for ConfigRendered<'_> {}
+
+impl miette::Diagnostic for ConfigRendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new("config"))
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let help = self.problem.help.as_deref()?;
+        Some(Box::new(inline(help).into_owned()))
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let shifts = &self.source?.shifts;
+        let span = self.problem.span;
+        let (start, end) = (shifts.map(span.start), shifts.map(span.end));
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            None,
+            (start, end - start),
+        ))))
+    }
+}
+
+/// Every problem of a configuration file, each with its snippet, after a header line.
+pub fn config_error(error: &ConfigError, color: bool) -> String {
+    let handler = handler(color);
+    let count = error.problems.len();
+    let noun = if count == 1 { "problem" } else { "problems" };
+    let name = inline(&error.source.name);
+    let mut out = format!("error: {name} has {count} {noun}\n");
+    let snippets = Snippets::new(&error.source.name, &error.source.text);
+    for problem in &error.problems {
+        let (start, end) = (
+            snippets.shifts.map(problem.span.start),
+            snippets.shifts.map(problem.span.end),
+        );
+        let source = snippets.fits(start, end).then_some(&snippets);
+        let rendered = ConfigRendered { problem, source };
+        let mut text = String::new();
+        if source.is_none() || handler.render_report(&mut text, &rendered).is_err() {
+            let at = error.source.line_col(problem.span.start);
+            text = format!("{name}:{}:{}: {rendered}\n", at.line, at.column);
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
 /// The findings, then the summary line.
 pub fn render(report: &Report, color: bool) -> String {
     let mut out = findings(report, color);
@@ -175,16 +274,22 @@ pub fn render(report: &Report, color: bool) -> String {
     out
 }
 
-/// The findings alone (`--quiet`).
-pub fn findings(report: &Report, color: bool) -> String {
+/// How findings and configuration problems are drawn.
+fn handler(color: bool) -> GraphicalReportHandler {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    GraphicalReportHandler::new_themed(theme)
         .with_width(100)
-        .with_links(false);
+        .with_links(false)
+        .with_context_lines(CONTEXT_LINES)
+}
+
+/// The findings alone (`--quiet`).
+pub fn findings(report: &Report, color: bool) -> String {
+    let handler = handler(color);
     let mut out = String::new();
     let mut snippets: HashMap<&str, Option<Snippets<'_>>> = HashMap::new();
     for diagnostic in &report.diagnostics {
@@ -196,7 +301,11 @@ pub fn findings(report: &Report, color: bool) -> String {
                 // An empty or unreadable file has no snippet worth showing.
                 (!source.text.is_empty()).then(|| Snippets::new(&source.name, &source.text))
             })
-            .as_ref();
+            .as_ref()
+            .filter(|source| {
+                let span = diagnostic.location.span;
+                source.fits(source.shifts.map(span.start), source.shifts.map(span.end))
+            });
         let rendered = Rendered { diagnostic, source };
         let mut text = String::new();
         if handler.render_report(&mut text, &rendered).is_err() {

@@ -416,6 +416,84 @@ fn codeowners_and_inventory_import_never_write_through_a_link_out_of_the_repo() 
     );
 }
 
+/// A finding on a very long line (a minified file) is shown by its place, not its snippet:
+/// miette panicked on a column past 65,535, and the whole line printed once per finding. The
+/// configuration's problems are shown as findings are: escaped, and bounded the same way.
+#[test]
+fn a_finding_on_a_very_long_line_is_located_without_its_snippet_and_config_errors_are_escaped() {
+    let dir = repo_with(&[]);
+    fs::create_dir(dir.path().join("inventory")).expect("mkdir");
+    let assets: Vec<String> = (0..5000).map(|i| format!("{{id: host-{i:05}}}")).collect();
+    fs::write(
+        dir.path().join("inventory/hosts.yaml"),
+        format!("[{}]\n", assets.join(", ")),
+    )
+    .expect("write");
+    let output = crate::common::poam()
+        .args([
+            "lint",
+            "--today",
+            "2026-12-01",
+            "--no-history",
+            "--color=never",
+        ])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("inventory/hosts.yaml:1:7\n"),
+        "{}",
+        &stdout[..2000]
+    );
+    // The last asset, past column 65,535.
+    assert!(stdout.contains(&format!("inventory/hosts.yaml:1:{}\n", 4999 * 18 + 7)));
+    let longest = stdout.lines().map(str::len).max().unwrap_or(0);
+    assert!(longest < 200, "a line of {longest} bytes");
+    // A short line of the same file still gets its snippet.
+    fs::write(
+        dir.path().join("inventory/hosts.yaml"),
+        format!("[{}]\n", assets[..3].join(", ")),
+    )
+    .expect("write");
+    let (_, text) = crate::common::lint(dir.path(), &["--color=never"]);
+    assert!(text.contains("1 │ [{id: host-00000}"), "{text}");
+
+    let config_errors = |text: String| {
+        fs::write(dir.path().join("poam.yaml"), text).expect("write");
+        let output = crate::common::poam()
+            .args([
+                "lint",
+                "--today",
+                "2026-12-01",
+                "--no-history",
+                "--color=never",
+            ])
+            .arg(dir.path())
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.lines().all(|l| l.len() < 400), "{stderr}");
+        stderr
+    };
+    let long = "x".repeat(70_000);
+    let stderr = config_errors(format!("items: poams\nmarking: \"{long}\"\n"));
+    assert!(
+        stderr.contains("poam.yaml:2:10: invalid configuration: `marking`"),
+        "{stderr}"
+    );
+    let stderr = config_errors("items: poams\nred\u{1b}[31m: 1\n".to_owned());
+    assert!(stderr.contains("2 │ red"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
 
