@@ -103,11 +103,7 @@ fn a_symlink_out_of_the_repo_is_refused_and_a_fifo_does_not_hang() {
         dir.path().join("poams/V-1-link.yaml"),
     )
     .expect("symlink");
-    let status = std::process::Command::new("mkfifo")
-        .arg(dir.path().join("poams/fifo.yaml"))
-        .status()
-        .expect("mkfifo");
-    assert!(status.success());
+    mkfifo(&dir.path().join("poams/fifo.yaml"));
     let (_, json) = lint_json(dir.path());
     let errors = parse_errors(&json);
     assert!(
@@ -133,18 +129,13 @@ fn a_symlink_out_of_the_repo_is_refused_and_a_fifo_does_not_hang() {
     let dir = repo_with(&[]);
     fs::remove_dir_all(dir.path().join("poams")).expect("remove");
     std::os::unix::fs::symlink(outside.path(), dir.path().join("poams")).expect("symlink");
-    let output = crate::common::poam()
-        .args(["lint", "--today", "2026-12-01", "--no-history"])
-        .arg(dir.path())
-        .output()
-        .expect("run");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let (code, stdout, stderr) = lint_raw(dir.path(), &[]);
+    assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains("outside the repository") && !stderr.contains("OpenSSL"),
         "{stderr}"
     );
-    assert!(output.stdout.is_empty());
+    assert!(stdout.is_empty());
 }
 
 /// The findings of rule `code`, as (file, message).
@@ -176,13 +167,6 @@ fn the_people_inventory_and_assessment_files_are_never_read_from_outside_the_rep
         "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n",
     )
     .expect("write");
-    let mkfifo = |path: &std::path::Path| {
-        let status = std::process::Command::new("mkfifo")
-            .arg(path)
-            .status()
-            .expect("mkfifo");
-        assert!(status.success());
-    };
 
     // The people file named by absolute path, and inventory files that are a link out of the
     // repository and a FIFO.
@@ -228,20 +212,8 @@ fn the_people_inventory_and_assessment_files_are_never_read_from_outside_the_rep
         format!("items: poams\ninventory: {}\n", outside.path().display()),
     )
     .expect("write");
-    let lint_stderr = |dir: &std::path::Path| {
-        let output = crate::common::poam()
-            .args(["lint", "--today", "2026-12-01", "--no-history"])
-            .arg(dir)
-            .timeout(std::time::Duration::from_secs(60))
-            .output()
-            .expect("run");
-        (
-            output.status.code(),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
-    };
-    let (code, stderr) = lint_stderr(dir.path());
-    assert_eq!(code, Some(2), "{stderr}");
+    let (code, _, stderr) = lint_raw(dir.path(), &[]);
+    assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains("the inventory folder is outside the repository"),
         "{stderr}"
@@ -252,8 +224,8 @@ fn the_people_inventory_and_assessment_files_are_never_read_from_outside_the_rep
         "items: poams\npeople: team.yaml\n",
     )
     .expect("write");
-    let (code, stderr) = lint_stderr(dir.path());
-    assert_eq!(code, Some(2), "{stderr}");
+    let (code, _, stderr) = lint_raw(dir.path(), &[]);
+    assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains("team.yaml` is not a regular file"),
         "{stderr}"
@@ -300,35 +272,39 @@ fn poam_within_a_minute(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
     )
 }
 
+/// `poam lint DIR` on 2026-12-01 without history, with `extra` arguments, within a minute:
+/// (exit code, stdout, stderr).
+fn lint_raw(dir: &std::path::Path, extra: &[&str]) -> (i32, String, String) {
+    let mut args: Vec<&std::ffi::OsStr> = ["lint", "--today", "2026-12-01", "--no-history"]
+        .iter()
+        .map(std::ffi::OsStr::new)
+        .collect();
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
+    args.push(dir.as_os_str());
+    poam_within_a_minute(&args)
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &std::path::Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+}
+
 /// `poam.yaml`, the KEV catalog, `.github/CODEOWNERS` and the baseline file are never opened
 /// when they are a FIFO (opening one blocks) and are bounded in size; those the repository
 /// holds are not read through a link out of it.
 #[cfg(unix)]
 #[test]
 fn the_config_kev_codeowners_and_baseline_files_are_refused_when_a_fifo_or_a_link_out() {
-    let mkfifo = |path: &std::path::Path| {
-        let status = std::process::Command::new("mkfifo")
-            .arg(path)
-            .status()
-            .expect("mkfifo");
-        assert!(status.success());
-    };
-    let lint = |dir: &std::path::Path, extra: &[&str]| {
-        let mut args: Vec<&std::ffi::OsStr> = ["lint", "--today", "2026-12-01", "--no-history"]
-            .iter()
-            .map(std::ffi::OsStr::new)
-            .collect();
-        args.extend(extra.iter().map(std::ffi::OsStr::new));
-        args.push(dir.as_os_str());
-        poam_within_a_minute(&args)
-    };
-
     let dir = repo_with(&[]);
     let config = dir.path().join("poam.yaml");
     fs::remove_file(&config).expect("remove");
     mkfifo(&config);
     let config_arg = format!("--config={}", config.display());
-    let (code, _, stderr) = lint(dir.path(), &[&config_arg]);
+    let (code, _, stderr) = lint_raw(dir.path(), &[&config_arg]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("not a regular file"), "{stderr}");
 
@@ -339,7 +315,7 @@ fn the_config_kev_codeowners_and_baseline_files_are_refused_when_a_fifo_or_a_lin
     )
     .expect("write");
     mkfifo(&dir.path().join("kev.json"));
-    let (code, _, stderr) = lint(dir.path(), &[]);
+    let (code, _, stderr) = lint_raw(dir.path(), &[]);
     assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains("kev.json` is not a regular file"),
@@ -350,7 +326,7 @@ fn the_config_kev_codeowners_and_baseline_files_are_refused_when_a_fifo_or_a_lin
     let dir = repo_with(&[]);
     fs::create_dir(dir.path().join(".github")).expect("mkdir");
     mkfifo(&dir.path().join(".github/CODEOWNERS"));
-    let (code, _, stderr) = lint(dir.path(), &[]);
+    let (code, _, stderr) = lint_raw(dir.path(), &[]);
     assert_eq!(code, 1, "{stderr}");
     let (code, _, stderr) = poam_within_a_minute(&[
         "codeowners".as_ref(),
@@ -373,7 +349,7 @@ fn the_config_kev_codeowners_and_baseline_files_are_refused_when_a_fifo_or_a_lin
         dir.path().join("poam-baseline.json"),
     )
     .expect("symlink");
-    let (code, _, stderr) = lint(dir.path(), &[]);
+    let (code, _, stderr) = lint_raw(dir.path(), &[]);
     assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains("symlink points outside the repository"),
@@ -429,24 +405,8 @@ fn a_finding_on_a_very_long_line_is_located_without_its_snippet_and_config_error
         format!("[{}]\n", assets.join(", ")),
     )
     .expect("write");
-    let output = crate::common::poam()
-        .args([
-            "lint",
-            "--today",
-            "2026-12-01",
-            "--no-history",
-            "--color=never",
-        ])
-        .arg(dir.path())
-        .output()
-        .expect("run");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let (code, stdout, stderr) = lint_raw(dir.path(), &["--color=never"]);
+    assert_eq!(code, 1, "{stderr}");
     assert!(
         stdout.contains("inventory/hosts.yaml:1:7\n"),
         "{}",
@@ -467,19 +427,8 @@ fn a_finding_on_a_very_long_line_is_located_without_its_snippet_and_config_error
 
     let config_errors = |text: String| {
         fs::write(dir.path().join("poam.yaml"), text).expect("write");
-        let output = crate::common::poam()
-            .args([
-                "lint",
-                "--today",
-                "2026-12-01",
-                "--no-history",
-                "--color=never",
-            ])
-            .arg(dir.path())
-            .output()
-            .expect("run");
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        let (code, _, stderr) = lint_raw(dir.path(), &["--color=never"]);
+        assert_eq!(code, 2, "{stderr}");
         assert!(stderr.lines().all(|l| l.len() < 400), "{stderr}");
         stderr
     };
