@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use git2::{ErrorCode, ObjectType, Oid, Sort};
 
+use crate::parse::MAX_FILE_BYTES;
+
 use super::error::git_error;
 use super::event::{CommitMeta, ItemHistory, Source};
 use super::progress::Progress;
@@ -254,22 +256,32 @@ impl GitRepo {
                 {
                     continue;
                 }
-                let bytes =
-                    match read.get(entry.path()) {
-                        Some(bytes) => std::borrow::Cow::Borrowed(*bytes),
-                        None => std::borrow::Cow::Owned(std::fs::read(entry.path()).map_err(
-                            |source| HistoryError::Io {
-                                path: entry.path().to_path_buf(),
-                                source,
-                            },
-                        )?),
-                    };
-                let blob = Oid::hash_object(ObjectType::Blob, &bytes)
-                    .map_err(|e| git_error("hashing a working-tree file", &e))?;
+                let io_error = |source| HistoryError::Io {
+                    path: entry.path().to_path_buf(),
+                    source,
+                };
                 let path = format!(
                     "{prefix}{}",
                     relative_slash_path(&self.items_abs, entry.path())
                 );
+                let size = entry.metadata().map_or(0, |m| m.len());
+                if !read.contains_key(entry.path()) && size > MAX_FILE_BYTES as u64 {
+                    // Hashed as it streams by, never held: the workspace refused it as too
+                    // large, and a version this size is refused unread.
+                    let blob = Oid::hash_file(ObjectType::Blob, entry.path())
+                        .map_err(|e| git_error("hashing a working-tree file", &e))?;
+                    if in_head.get(path.as_str()) != Some(&blob) {
+                        parser.refuse_too_large(blob, usize::try_from(size).unwrap_or(usize::MAX));
+                    }
+                    on_disk.insert(path, blob);
+                    continue;
+                }
+                let bytes = match read.get(entry.path()) {
+                    Some(bytes) => std::borrow::Cow::Borrowed(*bytes),
+                    None => std::borrow::Cow::Owned(std::fs::read(entry.path()).map_err(io_error)?),
+                };
+                let blob = Oid::hash_object(ObjectType::Blob, &bytes)
+                    .map_err(|e| git_error("hashing a working-tree file", &e))?;
                 if in_head.get(path.as_str()) != Some(&blob) {
                     parser.parse(blob, bytes.into_owned());
                 }

@@ -550,6 +550,13 @@ impl<'o> BlobParser<'o> {
         Ok(())
     }
 
+    /// Records a working-tree version over the item size limit as refused, unread.
+    pub fn refuse_too_large(&mut self, blob: Oid, size: usize) {
+        if self.requested.insert(blob) {
+            self.refused.push((blob, Err(Arc::from(too_large(size)))));
+        }
+    }
+
     /// Queues bytes that did not come from the object database (the working tree).
     pub fn parse(&mut self, blob: Oid, bytes: Vec<u8>) {
         if !self.requested.insert(blob) {

@@ -307,6 +307,50 @@ fn a_workbook_whose_shared_strings_unpack_to_gigabytes_is_refused_within_bounded
 }
 
 #[test]
+fn a_huge_item_in_a_pull_requests_working_tree_is_refused_without_being_read() {
+    let (temp, repo) = crate::common::build_repo("scope");
+    // 1.1 GB of nothing (sparse): the pull-request check held the whole file to hash it.
+    let huge = std::fs::File::create(repo.join("poams/HUGE.yaml")).expect("create");
+    huge.set_len(1_100_000_000).expect("size");
+    let report = temp.path().join("report.json");
+    // Less address space than the file takes, so reading it fails even without GNU time.
+    let (code, err, rss) = run_limited(
+        &repo,
+        1 << 30,
+        &[
+            "lint",
+            "poams",
+            "--today",
+            "2026-04-20",
+            "--base",
+            "main",
+            "--format",
+            "json",
+            "-o",
+            report.to_str().expect("UTF-8"),
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    let out = std::fs::read_to_string(&report).expect("report");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert!(
+        json["diagnostics"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .any(|d| d["code"] == "parse-error"
+                && d["file"] == "poams/HUGE.yaml"
+                && d["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("file is 1100000000 bytes"))),
+        "{out}"
+    );
+    if let Some(rss) = rss {
+        assert!(rss < 200 * 1024, "peak RSS {rss} KiB");
+    }
+}
+
+#[test]
 fn an_id_too_long_for_a_file_name_is_a_row_problem_and_the_rest_imports() {
     let dir = repo(&[]);
     let long = format!("V-{}", "A".repeat(298));
