@@ -35,7 +35,7 @@ pub fn run(args: &CodeownersArgs, global: &GlobalArgs) -> Result<ExitCode, Error
         )?;
         return Ok(ExitCode::from(EXIT_FINDINGS));
     }
-    super::refuse_outside_repository(&workspace.config, &path, codeowners::FILE_NAME)?;
+    super::refuse_outside_repository(&workspace.display_root, &path, codeowners::FILE_NAME)?;
     let text = codeowners::apply(existing.as_deref(), &block);
     if existing.as_deref() == Some(text.as_str()) {
         emit(None, &format!("{name} is up to date\n"))?;

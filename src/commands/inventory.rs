@@ -39,7 +39,8 @@ fn import_inventory(args: &InventoryImportArgs, global: &GlobalArgs) -> Result<E
     };
     check_inventory_output(&config, &target)?;
     if args.into.is_none() {
-        super::refuse_outside_repository(&config, &target, "the inventory")?;
+        let root = crate::workspace::display_root_of(&config);
+        super::refuse_outside_repository(&root, &target, "the inventory")?;
     }
     let imported = crate::import::inventory::read(&args.file).map_err(Error::spreadsheet)?;
     let entries: Vec<Vec<(String, crate::edit::NewValue)>> =

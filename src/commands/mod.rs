@@ -93,10 +93,10 @@ pub fn check_inventory_output(config: &Config, path: &Path) -> Result<(), Error>
 
 /// Refuses a file poam would write on its own account (`what`: not one the user named with
 /// `-o` or `--into`) that resolves outside the repository: a committed link on the way
-/// (`.github -> /home/runner/.config`) would have it write there.
-pub fn refuse_outside_repository(config: &Config, path: &Path, what: &str) -> Result<(), Error> {
-    let root = crate::workspace::display_root_of(config);
-    let root = std::fs::canonicalize(&root).unwrap_or(root);
+/// (`.github -> /home/runner/.config`) would have it write there. `root` is the work tree
+/// (`Workspace::display_root`, or `workspace::display_root_of` without a workspace).
+pub fn refuse_outside_repository(root: &Path, path: &Path, what: &str) -> Result<(), Error> {
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let resolved = crate::paths::canonical_lenient(path)
         .map_err(|(path, source)| Error::Io { path, source })?;
     if resolved.starts_with(&root) {
