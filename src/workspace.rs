@@ -171,7 +171,8 @@ impl Listing {
     /// Reads every item file (without parsing it), in parallel, and the people file and the
     /// inventory beside them.
     pub fn read(self) -> Result<ReadListing, Error> {
-        let ((people, inventory), reads) = self.each_file_beside_elements(read_item_file)?;
+        let ((people, inventory), reads) =
+            self.each_file_beside_elements(|file, _| read_item_file(file))?;
         Ok(ReadListing {
             listing: self,
             people,
@@ -367,10 +368,22 @@ pub struct ItemPath {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EntryKind {
     File,
+    /// A link named as an item file: never read (see [`LINKED_ITEM`]).
     Symlink,
+    /// A link to a folder, whatever its name: the items behind it are never read (see
+    /// [`LINKED_FOLDER`]), and it is reported rather than skipped in silence.
+    LinkedFolder,
     /// A FIFO, socket or device: never opened, since reading a FIFO would block.
     Other,
 }
+
+/// Why an item file that is a link is not read. git records the link, not the file it points
+/// at, so the item's history (write-once fields, signed decisions) would be the history of
+/// the link: edits made through it would pass every history rule.
+pub const LINKED_ITEM: &str = "the item file is a symlink: git records the link, not the item, so the item's history (write-once fields, signed decisions) cannot be checked; replace the link with the file it points to";
+
+/// Why the items behind a linked folder are not read (as for [`LINKED_ITEM`]).
+pub const LINKED_FOLDER: &str = "a symlink to a folder: git records the link, not the items behind it, so their history cannot be checked and they are not read; move the items into the items folder";
 
 /// Lists the item files under the items folder, sorted, skipping hidden entries.
 pub fn item_files(items_dir: &Path) -> Result<Vec<ItemPath>, Error> {
@@ -394,13 +407,22 @@ pub fn item_files(items_dir: &Path) -> Result<Vec<ItemPath>, Error> {
             .extension()
             .is_some_and(|e| e == "yaml" || e == "yml");
         let file_type = entry.file_type();
-        if !is_yaml || file_type.is_dir() {
+        if file_type.is_dir() {
             continue;
         }
-        let kind = if file_type.is_file() {
+        let kind = if file_type.is_symlink() {
+            // Links are rare: the extra `stat` costs nothing in the common case.
+            if entry.path().is_dir() {
+                EntryKind::LinkedFolder
+            } else if is_yaml {
+                EntryKind::Symlink
+            } else {
+                continue;
+            }
+        } else if !is_yaml {
+            continue;
+        } else if file_type.is_file() {
             EntryKind::File
-        } else if file_type.is_symlink() {
-            EntryKind::Symlink
         } else {
             EntryKind::Other
         };
@@ -477,20 +499,22 @@ fn clean_unix_name(path: &Path) -> Option<&str> {
     clean.then_some(text)
 }
 
-/// Reads one file without following it out of `root`, refusing non-files and huge files.
-fn read_item_file(file: &ItemPath, root: &Path) -> Result<Vec<u8>, String> {
-    let read = match file.kind {
-        EntryKind::File => parse::ITEM_FILE.read_regular(&file.path),
-        EntryKind::Other => return Err("not a regular file".to_owned()),
-        EntryKind::Symlink => parse::ITEM_FILE.read_inside(&file.path, root),
-    };
-    read.map_err(|e| e.to_string())
+/// Reads one item file, refusing links, non-files and huge files.
+fn read_item_file(file: &ItemPath) -> Result<Vec<u8>, String> {
+    match file.kind {
+        EntryKind::File => parse::ITEM_FILE
+            .read_regular(&file.path)
+            .map_err(|e| e.to_string()),
+        EntryKind::Other => Err("not a regular file".to_owned()),
+        EntryKind::Symlink => Err(LINKED_ITEM.to_owned()),
+        EntryKind::LinkedFolder => Err(LINKED_FOLDER.to_owned()),
+    }
 }
 
 /// Reads and parses one file. Never fails: problems are kept in [`LoadedItem::error`].
 pub fn load_item(file: &ItemPath, display_root: &Path) -> LoadedItem {
     let name = display_name(&file.path, display_root);
-    parse_item(&file.path, name, read_item_file(file, display_root))
+    parse_item(&file.path, name, read_item_file(file))
 }
 
 /// Parses the bytes read from `path` (named `name` in findings), or keeps why they could not

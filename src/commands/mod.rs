@@ -260,12 +260,31 @@ pub(super) fn the_item<'w>(
             claiming.len(),
         )));
     }
+    if let Some((name, error)) = unreadable_file_named(workspace, id) {
+        return Err(Error::Refused(format!(
+            "{id}: `{name}` cannot be read: {error} (`poam lint` reports it as `parse-error`)"
+        )));
+    }
     workspace.find(id).ok_or_else(|| Error::UnknownItem {
         id: id.to_owned(),
         candidates: crate::model::item::nearest(id, &workspace.ids(), 3)
             .into_iter()
             .map(str::to_owned)
             .collect(),
+    })
+}
+
+/// The file named after `id` when no item claims the id and that file could not be read (a
+/// symlink, broken YAML): its name and why, which says more than "no item".
+fn unreadable_file_named<'w>(workspace: &'w Workspace, id: &str) -> Option<(&'w str, &'w str)> {
+    if workspace.find(id).is_some() {
+        return None;
+    }
+    workspace.items.iter().find_map(|file| {
+        let error = file.error.as_ref()?;
+        let named = file.path.file_stem().is_some_and(|stem| stem == id);
+        (named && file.item.is_none())
+            .then_some((file.source.name.as_str(), error.message.as_str()))
     })
 }
 

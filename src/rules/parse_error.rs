@@ -4,7 +4,9 @@
 //! Reports files in the items folder that cannot be read as one YAML mapping: syntax errors,
 //! a list or scalar at the top level, anchors or aliases, more than one document, bytes that
 //! are not UTF-8 (binary files), empty files, files over 1 MiB, nesting deeper than 32 levels,
-//! and symlinks that point outside the repository. A quote left open runs on to the next
+//! files that are not regular files, and symlinks: an item file that is a link, and a link to
+//! a folder in the items folder (git records the link, not the item, so edits made through it
+//! would pass every history rule: write-once fields, signed decisions). A quote left open runs on to the next
 //! quote of its kind, where the parser gives up; the finding then also points at the opening
 //! quote, the line to fix.
 //!

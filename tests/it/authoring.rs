@@ -718,8 +718,33 @@ fn a_held_lock_makes_the_writer_wait_then_fail() {
         .contains("  - milestone: 1\n    kind: complete"));
 }
 
-/// An item file that is a symlink is refused (decided: poam edits regular files only), and the
-/// link and its target stay as they were.
+/// A command naming an item whose file cannot be read says which file and why, rather than
+/// that no such item exists.
+#[test]
+fn an_item_whose_file_cannot_be_read_is_named_with_why() {
+    let temp = racing_repo();
+    let dir = temp.path();
+    fs::write(dir.join("poams/V-3.yaml"), "id: V-3\ntitle: [unclosed\n").expect("write");
+    for args in [
+        &["close", "V-3", "--evidence", "Rescan clean"][..],
+        &["show", "V-3"],
+    ] {
+        let (code, out, err) = run(dir, args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(
+            err.contains("V-3: `poams/V-3.yaml` cannot be read:") && err.contains("parse-error"),
+            "{args:?}: {err}"
+        );
+        assert!(out.is_empty(), "{out}");
+    }
+    // An id no file is named after is still unknown, with the nearest ids.
+    let (code, _, err) = run(dir, &["show", "V-4"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no item with id `V-4`"), "{err}");
+}
+
+/// An item file that is a symlink is refused (decided: poam reads and edits regular files
+/// only), with why, and the link and its target stay as they were.
 #[cfg(unix)]
 #[test]
 fn an_item_that_is_a_symlink_is_refused_and_the_link_kept() {
@@ -734,7 +759,10 @@ fn an_item_that_is_a_symlink_is_refused_and_the_link_kept() {
     std::os::unix::fs::symlink("../shared/V-2.yaml", dir.join("poams/V-2.yaml")).expect("link");
     let (code, _, err) = run(dir, &["close", "V-2", "--evidence", "Rescan clean"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("is a symlink"), "{err}");
+    assert!(
+        err.contains("V-2: `poams/V-2.yaml` cannot be read: the item file is a symlink"),
+        "{err}"
+    );
     let link = fs::symlink_metadata(dir.join("poams/V-2.yaml")).expect("stat");
     assert!(link.file_type().is_symlink(), "the link stays a link");
     assert_eq!(

@@ -5,34 +5,10 @@
 
 use std::path::Path;
 
-use crate::common::{build_repo, poam};
+use crate::common::{build_repo, git, poam};
 
 const RESCAN: &str =
     "Nessus rescan 2026-11-18: plugin 104743 not reported on openssl.example.internal.\n";
-
-/// `git` in `repo` as Bob, at `date` (fixed, so commit ids are stable).
-fn git(repo: &Path, args: &[&str], date: &str) -> String {
-    let output = std::process::Command::new("git")
-        .current_dir(repo)
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_NAME", "Bob Builder")
-        .env("GIT_AUTHOR_EMAIL", "bob@example.com")
-        .env("GIT_COMMITTER_NAME", "Bob Builder")
-        .env("GIT_COMMITTER_EMAIL", "bob@example.com")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .env("TZ", "UTC")
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
-}
 
 fn commit(repo: &Path, message: &str, date: &str) -> String {
     git(repo, &["add", "-A"], date);

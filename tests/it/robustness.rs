@@ -4,7 +4,7 @@ use std::fs;
 
 use proptest::prelude::*;
 
-use crate::common::{lint_json, repo_with, valid_item};
+use crate::common::{git, lint_json, repo_with, valid_item};
 
 fn parse_errors(json: &serde_json::Value) -> Vec<(String, u64, String)> {
     json["diagnostics"]
@@ -109,7 +109,7 @@ fn a_symlink_out_of_the_repo_is_refused_and_a_fifo_does_not_hang() {
     assert!(
         errors
             .iter()
-            .any(|(f, _, m)| f == "poams/secret.yaml" && m.contains("outside the repository")),
+            .any(|(f, _, m)| f == "poams/secret.yaml" && m.contains("is a symlink")),
         "{errors:?}"
     );
     assert!(
@@ -118,12 +118,13 @@ fn a_symlink_out_of_the_repo_is_refused_and_a_fifo_does_not_hang() {
             .any(|(f, _, m)| f == "poams/fifo.yaml" && m.contains("not a regular file")),
         "{errors:?}"
     );
-    // A link inside the repo is followed: it is linted like any item (and its id mismatches).
-    assert!(json["diagnostics"]
-        .as_array()
-        .expect("list")
-        .iter()
-        .any(|d| d["code"] == "id-mismatch" && d["file"] == "poams/V-1-link.yaml"));
+    // A link inside the repo is not read either (see the test below for why).
+    assert!(
+        errors
+            .iter()
+            .any(|(f, _, m)| f == "poams/V-1-link.yaml" && m.contains("is a symlink")),
+        "{errors:?}"
+    );
 
     // An items folder that is itself a link out of the repository is refused as a whole.
     let dir = repo_with(&[]);
@@ -139,6 +140,62 @@ fn a_symlink_out_of_the_repo_is_refused_and_a_fifo_does_not_hang() {
 }
 
 /// The findings of rule `code`, as (file, message).
+/// git records a symlink, not the file it points at: an item read through a link had the
+/// link's history, so a write-once date changed in the link's target passed every history
+/// rule, and the items behind a linked folder were left out of the POA&M without a word.
+#[cfg(unix)]
+#[test]
+fn an_item_behind_a_link_is_refused_so_its_history_cannot_be_walked_around() {
+    let dir = repo_with(&[]);
+    let repo = dir.path();
+    fs::create_dir_all(repo.join("shared/more")).expect("mkdir");
+    fs::write(repo.join("shared/V-2.yaml"), valid_item("V-2")).expect("write");
+    fs::write(repo.join("shared/more/V-3.yaml"), valid_item("V-3")).expect("write");
+    std::os::unix::fs::symlink("../shared/V-2.yaml", repo.join("poams/V-2.yaml")).expect("link");
+    std::os::unix::fs::symlink("../shared/more", repo.join("poams/more")).expect("link");
+    git(repo, &["init", "-q", "-b", "main"], "2026-11-02T10:00:00Z");
+    git(repo, &["add", "-A"], "2026-11-02T10:00:00Z");
+    git(
+        repo,
+        &["commit", "-q", "-m", "items"],
+        "2026-11-02T10:00:00Z",
+    );
+    let moved = valid_item("V-2").replace("detected: 2026-11-01", "detected: 2026-11-20");
+    fs::write(repo.join("shared/V-2.yaml"), moved).expect("write");
+    git(
+        repo,
+        &["commit", "-q", "-am", "later"],
+        "2026-11-21T10:00:00Z",
+    );
+
+    let (code, json) = lint_json(repo);
+    assert_eq!(code, 1);
+    let errors = parse_errors(&json);
+    assert!(
+        errors.iter().any(|(f, line, m)| f == "poams/V-2.yaml"
+            && *line == 1
+            && m.contains("is a symlink")
+            && m.contains("replace the link with the file")),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().any(|(f, _, m)| f == "poams/more"
+            && m.contains("symlink to a folder")
+            && m.contains("move the items into the items folder")),
+        "{errors:?}"
+    );
+    // Neither is read: no finding quotes their content, and only V-1 is an item.
+    let diagnostics = json["diagnostics"].as_array().expect("list");
+    assert!(
+        diagnostics
+            .iter()
+            .all(|d| d["code"] == "parse-error" || d["file"] == "poams/V-1.yaml"),
+        "{diagnostics:?}"
+    );
+    // The count is of files, as for any unreadable file.
+    assert_eq!(json["items"], 3, "{json}");
+}
+
 fn findings_of(json: &serde_json::Value, code: &str) -> Vec<(String, String)> {
     json["diagnostics"]
         .as_array()
