@@ -421,6 +421,16 @@ impl Server {
     /// The field and deadline findings of an open file as it now reads, and its name in
     /// findings (for an item file).
     fn findings(&self, open: &Open) -> (Vec<Diagnostic>, Option<String>) {
+        if let Some(name) = self.linked_item(&open.path) {
+            // As `poam lint` reports it: the link is not read, whatever it holds.
+            let source = SourceFile::new(name.clone(), open.text.clone());
+            let error = crate::parse::ParseError {
+                message: crate::workspace::LINKED_ITEM.to_owned(),
+                span: crate::model::Span::new(0, 0),
+            };
+            let finding = rules::parse_error(&source, &error);
+            return (rules::apply_levels(&self.config, vec![finding]), Some(name));
+        }
         let name = display_name(
             &std::fs::canonicalize(&open.path).unwrap_or_else(|_| open.path.clone()),
             &self.root,
@@ -430,6 +440,22 @@ impl Server {
             FileKind::Config => (self.check_config(&name, &open.path, &open.text), None),
             FileKind::Other => (Vec::new(), None),
         }
+    }
+
+    /// The name of `path` in findings when it is a symlink named as an item file in the items
+    /// folder, which `poam lint` does not read.
+    fn linked_item(&self, path: &Path) -> Option<String> {
+        let link = std::fs::symlink_metadata(path).ok()?;
+        let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        if !link.file_type().is_symlink() || !yaml {
+            return None;
+        }
+        let place = std::fs::canonicalize(path.parent()?)
+            .ok()?
+            .join(path.file_name()?);
+        place
+            .starts_with(&self.items_dir)
+            .then(|| display_name(&place, &self.root))
     }
 
     /// The item rules over one item file's text, with the people file and the inventory.

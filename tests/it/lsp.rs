@@ -585,6 +585,32 @@ fn poam_yaml_gets_its_problems_and_its_keys() {
     assert!(client.child.wait().expect("exits").success());
 }
 
+/// An item file that is a symlink gets the finding `poam lint` gives it, not the findings of
+/// the file it points at, which lint does not read.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_item_gets_the_finding_lint_gives_it() {
+    let dir = copy_fixture("lsp");
+    let root = std::fs::canonicalize(dir.path()).expect("canonical");
+    let target = std::fs::read_to_string(root.join("poams/V-1.yaml")).expect("read");
+    std::fs::write(root.join("elsewhere.yaml"), &target).expect("write");
+    std::os::unix::fs::symlink("../elsewhere.yaml", root.join("poams/V-1.yaml.link.yaml"))
+        .expect("link");
+    let link = format!("file://{}", root.join("poams/V-1.yaml.link.yaml").display());
+    let mut client = Client::opened(&root, &link, &target);
+    let found = client.diagnostics(&link);
+    assert_eq!(codes(&found), ["parse-error"], "{found:#?}");
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("is a symlink")),
+        "{found:#?}"
+    );
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert!(client.child.wait().expect("exits").success());
+}
+
 /// A server whose editor goes away ends instead of outliving it: when its input closes
 /// without `exit` (the editor crashed or was killed), with 0; when the editor sends what is
 /// not a message, with 2 and the reason.
