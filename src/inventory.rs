@@ -358,17 +358,19 @@ impl Inventory {
             }
             yaml_files(path)?
         } else {
-            vec![(path.to_path_buf(), false)]
+            vec![(path.to_path_buf(), Listed::Checked)]
         };
         let reads: Vec<(String, Result<Vec<u8>, String>)> = paths
             .par_iter()
-            .map(|(p, plain_file)| {
+            .map(|(p, listed)| {
                 // A plain file found in a folder inside `root` is inside it; anything else is
                 // checked.
-                let read = if *plain_file {
-                    parse::ELEMENTS_FILE.read_regular(p)
-                } else {
-                    parse::ELEMENTS_FILE.read_inside(p, root)
+                let read = match listed {
+                    Listed::Plain => parse::ELEMENTS_FILE.read_regular(p),
+                    Listed::Checked => parse::ELEMENTS_FILE.read_inside(p, root),
+                    Listed::LinkedFolder => Err(parse::ReadError::Refused(
+                        "it is a symlink to a folder, which poam does not follow: the assets under it are not read; move them into the inventory folder".to_owned(),
+                    )),
                 };
                 match read {
                     Ok(bytes) => Ok((name_of(p), Ok(bytes))),
@@ -624,10 +626,20 @@ pub fn asset_name(entry: &str) -> &str {
     }
 }
 
-/// The `.yaml` and `.yml` files under `dir`, hidden ones left out, sorted by path, each with
-/// whether the listing saw a regular file (rather than a symlink, a FIFO or a device, which
-/// are checked when read).
-fn yaml_files(dir: &Path) -> Result<Vec<(PathBuf, bool)>, (PathBuf, std::io::Error)> {
+/// What the listing of an inventory folder saw at a path.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Listed {
+    /// A regular file.
+    Plain,
+    /// A symlink, a FIFO or a device: checked when read.
+    Checked,
+    /// A symlink to a folder: reported, not walked (its assets would be missed in silence).
+    LinkedFolder,
+}
+
+/// The `.yaml` and `.yml` files under `dir`, and links to folders, hidden ones left out,
+/// sorted by path.
+fn yaml_files(dir: &Path) -> Result<Vec<(PathBuf, Listed)>, (PathBuf, std::io::Error)> {
     let mut files = Vec::new();
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(false)
@@ -646,9 +658,16 @@ fn yaml_files(dir: &Path) -> Result<Vec<(PathBuf, bool)>, (PathBuf, std::io::Err
             .path()
             .extension()
             .is_some_and(|e| e == "yaml" || e == "yml");
-        if is_yaml && !entry.file_type().is_dir() {
-            let plain_file = entry.file_type().is_file();
-            files.push((entry.into_path(), plain_file));
+        let file_type = entry.file_type();
+        if file_type.is_symlink() && entry.path().is_dir() {
+            files.push((entry.into_path(), Listed::LinkedFolder));
+        } else if is_yaml && !file_type.is_dir() {
+            let listed = if file_type.is_file() {
+                Listed::Plain
+            } else {
+                Listed::Checked
+            };
+            files.push((entry.into_path(), listed));
         }
     }
     Ok(files)

@@ -5,8 +5,10 @@
 //! that cannot be parsed or is neither one asset (a mapping) nor a list of assets, an asset
 //! without `id`, an unknown key (with "did you mean"), a Yes/No field that is not `true` or
 //! `false`, a date that is not `YYYY-MM-DD`, a `kind` that is not one of the IIW's
-//! inventories (`infrastructure`, `container`, `software`, `database`). Assets that could be
-//! read are used by the other rules.
+//! inventories (`infrastructure`, `container`, `software`, `database`), and a file poam does
+//! not read: outside the repository, not a regular file, too large, or a symlink to a folder
+//! in the inventory folder (not followed). Assets that could be read are used by the other
+//! rules.
 //!
 //! ## Why it matters
 //! Items' assets are checked against the inventory. A silently skipped asset would make every

@@ -237,6 +237,10 @@ fn the_people_inventory_and_assessment_files_are_never_read_from_outside_the_rep
     fs::write(dir.path().join("inventory/web.yaml"), "- id: web-01\n").expect("write");
     std::os::unix::fs::symlink(&secret, dir.path().join("inventory/key.yaml")).expect("symlink");
     mkfifo(&dir.path().join("inventory/pipe.yaml"));
+    // A linked folder (inside the repository or out) is reported, not skipped in silence.
+    fs::create_dir(dir.path().join("more-assets")).expect("mkdir");
+    fs::write(dir.path().join("more-assets/db.yaml"), "- id: db-01\n").expect("write");
+    std::os::unix::fs::symlink("../more-assets", dir.path().join("inventory/more")).expect("link");
     let (code, json) = lint_json(dir.path());
     assert_eq!(code, 1, "{json}");
     let people = findings_of(&json, "people-invalid");
@@ -254,6 +258,12 @@ fn the_people_inventory_and_assessment_files_are_never_read_from_outside_the_rep
         inventory
             .iter()
             .any(|(f, m)| f == "inventory/pipe.yaml" && m.contains("not a regular file")),
+        "{inventory:?}"
+    );
+    assert!(
+        inventory.iter().any(|(f, m)| f == "inventory/more"
+            && m.contains("symlink to a folder")
+            && m.contains("not read")),
         "{inventory:?}"
     );
     assert!(
