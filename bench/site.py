@@ -2,6 +2,7 @@
 """Times `poam site` and `poam report` on a large generated repository.
 
 Usage: python3 bench/site.py [--runs N] [--first N] [--commits 20000] [--items 10000] [--keep DIR] [--poam BIN]
+                            [--baseline BIN]
 
 Builds the release binary (unless --poam names one), generates a repository with
 bench/gen_history.py (20,000 commits; 9,000 items recorded in the first commit, the rest
@@ -14,7 +15,8 @@ created along the way, about a third of the commits touching items), then times:
   - `poam report --base main` after a commit that changes one item (PR mode).
 
 Targets (issue 8): `poam site` under 3 s; `poam report --base` with one changed item under
-0.2 s. The machines are shared and noisy: compare figures from one run.
+0.2 s. The machines are shared and noisy: compare figures from one run. `--baseline BIN` times
+an older build's first builds in turn with this one's (the first builds only), and prints both.
 """
 import argparse
 import os
@@ -66,6 +68,7 @@ def main():
     parser.add_argument("--items", type=int, default=10000)
     parser.add_argument("--keep", help="generate the repository here and keep it (reused when it exists)")
     parser.add_argument("--poam", help="time this binary instead of building one")
+    parser.add_argument("--baseline", help="also time this binary's first builds, in turn with --poam's")
     args = parser.parse_args()
     poam = release_binary(args.poam)
     print(f"machine: {os.cpu_count()} cores (nproc), {cpu_model()}; load average {os.getloadavg()[0]:.1f}")
@@ -83,14 +86,20 @@ def main():
         # First builds, each into a new folder, before this bench deletes anything: on ext4
         # without a journal (this machine) the kernel skips inodes freed in the last minutes
         # one at a time, so a build timed right after deleting a large folder measures that.
-        walls, peak = [], 0
+        builds = [("", poam)] + ([("baseline ", args.baseline)] if args.baseline else [])
+        walls = {label: [] for label, _ in builds}
+        peaks = {label: 0 for label, _ in builds}
         for n in range(args.first):
-            first = [poam, "site", "--today", TODAY, "-q", "-o", os.path.join(tmp, f"first-{n}")]
-            wall, rss = timed_run(first, cwd=repo, env=GIT_ENV)
-            walls.append(wall)
-            peak = max(peak, rss)
+            # The builds in turn: a noisy moment hits both alike.
+            for label, binary in builds:
+                folder = os.path.join(tmp, f"first-{label.strip() or 'poam'}-{n}")
+                wall, rss = timed_run([binary, "site", "--today", TODAY, "-q", "-o", folder], cwd=repo, env=GIT_ENV)
+                walls[label].append(wall)
+                peaks[label] = max(peaks[label], rss)
         print("poam site:")
-        show(f"first build (empty folder, {args.first} runs)", (statistics.median(walls), min(walls), max(walls), peak))
+        for label, _ in builds:
+            runs = walls[label]
+            show(f"{label}first build (empty folder, {args.first} runs)", (statistics.median(runs), min(runs), max(runs), peaks[label]))
         out = os.path.join(tmp, "site")
         site = [poam, "site", "--today", TODAY, "-q", "-o", out]
         show("rebuild (replaces the last one)", measure(site, repo, args.runs))
