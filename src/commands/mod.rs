@@ -242,7 +242,8 @@ pub fn exit_for(failing: bool) -> ExitCode {
 /// The one file holding item `id`, and its item. Two files claiming the id are refused:
 /// which one is meant cannot be told, so `show` or `export dr` could answer for the wrong
 /// item, and editing either would hide the other from the history rules (`duplicate-id`
-/// reports it). No file is an unknown item, with the nearest ids.
+/// reports it). A file named after the id that cannot be read is named with why; no file at
+/// all is an unknown item, with the nearest ids.
 pub(super) fn the_item<'w>(
     workspace: &'w Workspace,
     id: &str,
@@ -260,12 +261,15 @@ pub(super) fn the_item<'w>(
             claiming.len(),
         )));
     }
+    if let Some(found) = workspace.find(id) {
+        return Ok(found);
+    }
     if let Some((name, error)) = unreadable_file_named(workspace, id) {
         return Err(Error::Refused(format!(
             "{id}: `{name}` cannot be read: {error} (`poam lint` reports it as `parse-error`)"
         )));
     }
-    workspace.find(id).ok_or_else(|| Error::UnknownItem {
+    Err(Error::UnknownItem {
         id: id.to_owned(),
         candidates: crate::model::item::nearest(id, &workspace.ids(), 3)
             .into_iter()
@@ -274,12 +278,9 @@ pub(super) fn the_item<'w>(
     })
 }
 
-/// The file named after `id` when no item claims the id and that file could not be read (a
-/// symlink, broken YAML): its name and why, which says more than "no item".
+/// The file named after `id` that could not be read (a symlink, broken YAML), when no item
+/// claims the id: its name and why, which says more than "no item".
 fn unreadable_file_named<'w>(workspace: &'w Workspace, id: &str) -> Option<(&'w str, &'w str)> {
-    if workspace.find(id).is_some() {
-        return None;
-    }
     workspace.items.iter().find_map(|file| {
         let error = file.error.as_ref()?;
         let named = file.path.file_stem().is_some_and(|stem| stem == id);

@@ -6,9 +6,9 @@
 //! are not UTF-8 (binary files), empty files, files over 1 MiB, nesting deeper than 32 levels,
 //! files that are not regular files, and symlinks: an item file that is a link, and a link to
 //! a folder in the items folder (git records the link, not the item, so edits made through it
-//! would pass every history rule: write-once fields, signed decisions). A quote left open runs on to the next
-//! quote of its kind, where the parser gives up; the finding then also points at the opening
-//! quote, the line to fix.
+//! would pass every history rule: write-once fields, signed decisions). A quote left open runs
+//! on to the next quote of its kind, where the parser gives up; the finding then also points
+//! at the opening quote, the line to fix.
 //!
 //! ## Why it matters
 //! An item that cannot be read is an item nobody checks: its deadlines silently drop out of
