@@ -700,16 +700,10 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
         .map(|(view, page)| ItemRef::new(view, page.clone()))
         .collect();
     let controls = controls(input.views, &refs);
+    // Serialized once: every page shares the value (the summary, with its lists of items, is
+    // read by the dashboard and a profile's controls page).
     let meta = Value::from(Serde(input.meta));
-    // Serialized once, by the first of the dashboard and a profile's controls page to need it:
-    // on the pool beside the item pages rather than before them (at 10,000 items it took a
-    // quarter of a second on one core while the other waited).
-    let summary = std::sync::OnceLock::new();
-    let summary = || {
-        summary
-            .get_or_init(|| Value::from(Serde(input.summary)))
-            .clone()
-    };
+    let summary = Value::from(Serde(input.summary));
     let hidden: Vec<&str> = input.hidden.iter().map(|h| h.name()).collect();
     let site = |root: &str, page: &str| {
         context! { root => root, page => page, meta => meta.clone(), hidden => hidden.clone() }
@@ -883,7 +877,7 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
                     input.profile.template("site/index.html.j2"),
                     context! {
                         site => site("", "index"),
-                        summary => summary(),
+                        summary => summary.clone(),
                         charts => chart_list.iter().map(chart_value).collect::<Vec<_>>(),
                         has_history => input.history.is_some(),
                         // An audience that may not see owners gets no owner table at all.
@@ -905,7 +899,7 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
                         controls => Serde(&controls),
                         // A profile's controls page may show its own table (`cmmc-l2`: the
                         // requirements by family).
-                        summary => summary(),
+                        summary => summary.clone(),
                     },
                 )?,
             ),
@@ -977,15 +971,14 @@ pub fn render(input: &SiteInput<'_>, templates: &Templates, sink: &Sink<'_>) -> 
         )?;
         sink(page, text.into_bytes())
     };
-    // Biggest first: a free thread takes the oldest task waiting. The dashboard serialises the
-    // summary its controls page shares: early, and the controls page late, so neither ends
-    // the build alone nor waits for the other.
-    let mut jobs = vec![Job::Findings, Job::Downloads, Job::Index];
+    // Biggest first: a free thread takes the oldest task waiting.
+    let mut jobs = vec![Job::Findings, Job::Downloads];
     jobs.extend(controls.iter().map(Job::Control));
     jobs.extend([
         Job::ItemsHtml,
         Job::Rules,
         Job::Script,
+        Job::Index,
         Job::ControlsHtml,
         Job::PeopleHtml,
         Job::AssetsHtml,

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::code::Severity;
 use crate::config::Config;
-use crate::diag::{Diagnostic, Report};
+use crate::diag::Report;
 use crate::profiles::{ProfileSummary, SystemProfile};
 use crate::view::{ItemRef, ItemView};
 
@@ -48,15 +48,10 @@ pub struct FindingsSummary {
 
 impl FindingsSummary {
     pub fn new(report: &Report) -> FindingsSummary {
-        FindingsSummary::of(&report.diagnostics)
-    }
-
-    /// The summary of these findings.
-    fn of(diagnostics: &[Diagnostic]) -> FindingsSummary {
         let mut counts: BTreeMap<(std::cmp::Reverse<Severity>, &'static str), usize> =
             BTreeMap::new();
         let mut summary = FindingsSummary::default();
-        for d in diagnostics {
+        for d in &report.diagnostics {
             match d.severity {
                 Severity::Error => summary.errors += 1,
                 Severity::Warning => summary.warnings += 1,
@@ -117,24 +112,16 @@ impl Summary {
         views: &[ItemView],
         today: NaiveDate,
         report: &Report,
-        page: &(dyn Fn(usize) -> String + Sync),
+        page: &dyn Fn(usize) -> String,
         profile: &dyn SystemProfile,
         config: &Config,
     ) -> Summary {
-        use rayon::prelude::*;
         let since = today - Duration::days(WINDOW_DAYS);
         let refs: Vec<ItemRef> = views
-            .par_iter()
+            .iter()
             .enumerate()
             .map(|(index, view)| ItemRef::new(view, page(index)))
             .collect();
-        // Side by side: at 10,000 items and 20,000 findings the two took a tenth of a second
-        // of `poam site` on one core while the other waited (perf, 2026-12-08).
-        let diagnostics = report.diagnostics.as_slice();
-        let (profile_summary, findings) = rayon::join(
-            || profile.summary(views, &refs, today, config),
-            || FindingsSummary::of(diagnostics),
-        );
         let mut summary = Summary {
             today,
             window_days: WINDOW_DAYS,
@@ -142,9 +129,9 @@ impl Summary {
             closed: 0,
             opened_recently: 0,
             closed_recently: 0,
-            profile: profile_summary,
+            profile: profile.summary(views, &refs, today, config),
             open_items: Vec::new(),
-            findings,
+            findings: FindingsSummary::new(report),
         };
         for (view, item) in views.iter().zip(refs) {
             if view.detected.is_some_and(|d| d > since && d <= today) {
