@@ -27,6 +27,7 @@ use rayon::prelude::*;
 use crate::model::item::{parse_date, suggest};
 use crate::model::{Node, Sp, Span, Value};
 use crate::parse;
+use crate::paths::Listed;
 use crate::source::SourceFile;
 
 /// How a field's value is written.
@@ -358,7 +359,8 @@ impl Inventory {
             }
             yaml_files(path)?
         } else {
-            vec![(path.to_path_buf(), Listed::Checked)]
+            // Named, not listed: checked when read, as anything but a regular file is.
+            vec![(path.to_path_buf(), Listed::Other)]
         };
         let reads: Vec<(String, Result<Vec<u8>, String>)> = paths
             .par_iter()
@@ -366,11 +368,11 @@ impl Inventory {
                 // A plain file found in a folder inside `root` is inside it; anything else is
                 // checked.
                 let read = match listed {
-                    Listed::Plain => parse::ELEMENTS_FILE.read_regular(p),
-                    Listed::Checked => parse::ELEMENTS_FILE.read_inside(p, root),
+                    Listed::File => parse::ELEMENTS_FILE.read_regular(p),
                     Listed::LinkedFolder => Err(parse::ReadError::Refused(
                         "it is a symlink to a folder, which poam does not follow: the assets under it are not read; move them into the inventory folder".to_owned(),
                     )),
+                    Listed::Symlink | Listed::Other => parse::ELEMENTS_FILE.read_inside(p, root),
                 };
                 match read {
                     Ok(bytes) => Ok((name_of(p), Ok(bytes))),
@@ -626,17 +628,6 @@ pub fn asset_name(entry: &str) -> &str {
     }
 }
 
-/// What the listing of an inventory folder saw at a path.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Listed {
-    /// A regular file.
-    Plain,
-    /// A symlink, a FIFO or a device: checked when read.
-    Checked,
-    /// A symlink to a folder: reported, not walked (its assets would be missed in silence).
-    LinkedFolder,
-}
-
 /// The `.yaml` and `.yml` files under `dir`, and links to folders, hidden ones left out,
 /// sorted by path.
 fn yaml_files(dir: &Path) -> Result<Vec<(PathBuf, Listed)>, (PathBuf, std::io::Error)> {
@@ -654,19 +645,7 @@ fn yaml_files(dir: &Path) -> Result<Vec<(PathBuf, Listed)>, (PathBuf, std::io::E
                     .unwrap_or_else(|| std::io::Error::other("filesystem loop")),
             )
         })?;
-        let is_yaml = entry
-            .path()
-            .extension()
-            .is_some_and(|e| e == "yaml" || e == "yml");
-        let file_type = entry.file_type();
-        if file_type.is_symlink() && entry.path().is_dir() {
-            files.push((entry.into_path(), Listed::LinkedFolder));
-        } else if is_yaml && !file_type.is_dir() {
-            let listed = if file_type.is_file() {
-                Listed::Plain
-            } else {
-                Listed::Checked
-            };
+        if let Some(listed) = Listed::of(&entry) {
             files.push((entry.into_path(), listed));
         }
     }

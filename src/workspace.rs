@@ -14,6 +14,7 @@ use crate::kev::KevCatalog;
 use crate::model::item::Item;
 use crate::model::Span;
 use crate::parse::{self, ParseError, MAX_FILE_BYTES};
+use crate::paths::Listed;
 use crate::people::People;
 use crate::source::SourceFile;
 
@@ -237,7 +238,7 @@ impl ReadListing {
             .zip(&self.reads)
             .filter_map(|(file, read)| {
                 let bytes = read.as_ref().ok()?;
-                (file.kind == EntryKind::File && bytes.len() <= MAX_FILE_BYTES)
+                (file.kind == Listed::File && bytes.len() <= MAX_FILE_BYTES)
                     .then_some((file.path.as_path(), bytes.as_slice()))
             })
             .collect()
@@ -361,20 +362,9 @@ pub struct LoadedItem {
 #[derive(Clone, Debug)]
 pub struct ItemPath {
     pub path: PathBuf,
-    /// What the directory listing said, so regular files need no extra `stat`.
-    pub kind: EntryKind,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EntryKind {
-    File,
-    /// A link named as an item file: never read (see [`LINKED_ITEM`]).
-    Symlink,
-    /// A link to a folder, whatever its name: the items behind it are never read (see
-    /// [`LINKED_FOLDER`]), and it is reported rather than skipped in silence.
-    LinkedFolder,
-    /// A FIFO, socket or device: never opened, since reading a FIFO would block.
-    Other,
+    /// What the directory listing said (a link is never read: see [`LINKED_ITEM`] and
+    /// [`LINKED_FOLDER`]).
+    pub kind: Listed,
 }
 
 /// Why an item file that is a link is not read. git records the link, not the file it points
@@ -402,29 +392,8 @@ pub fn item_files(items_dir: &Path) -> Result<Vec<ItemPath>, Error> {
                 .into_io_error()
                 .unwrap_or_else(|| std::io::Error::other("filesystem loop")),
         })?;
-        let is_yaml = entry
-            .path()
-            .extension()
-            .is_some_and(|e| e == "yaml" || e == "yml");
-        let file_type = entry.file_type();
-        if file_type.is_dir() {
+        let Some(kind) = Listed::of(&entry) else {
             continue;
-        }
-        let kind = if file_type.is_symlink() {
-            // Links are rare: the extra `stat` costs nothing in the common case.
-            if entry.path().is_dir() {
-                EntryKind::LinkedFolder
-            } else if is_yaml {
-                EntryKind::Symlink
-            } else {
-                continue;
-            }
-        } else if !is_yaml {
-            continue;
-        } else if file_type.is_file() {
-            EntryKind::File
-        } else {
-            EntryKind::Other
         };
         files.push(ItemPath {
             path: entry.into_path(),
@@ -502,12 +471,12 @@ fn clean_unix_name(path: &Path) -> Option<&str> {
 /// Reads one item file, refusing links, non-files and huge files.
 fn read_item_file(file: &ItemPath) -> Result<Vec<u8>, String> {
     match file.kind {
-        EntryKind::File => parse::ITEM_FILE
+        Listed::File => parse::ITEM_FILE
             .read_regular(&file.path)
             .map_err(|e| e.to_string()),
-        EntryKind::Other => Err("not a regular file".to_owned()),
-        EntryKind::Symlink => Err(LINKED_ITEM.to_owned()),
-        EntryKind::LinkedFolder => Err(LINKED_FOLDER.to_owned()),
+        Listed::Other => Err("not a regular file".to_owned()),
+        Listed::Symlink => Err(LINKED_ITEM.to_owned()),
+        Listed::LinkedFolder => Err(LINKED_FOLDER.to_owned()),
     }
 }
 

@@ -283,9 +283,9 @@ pub(super) fn the_item<'w>(
 fn unreadable_file_named<'w>(workspace: &'w Workspace, id: &str) -> Option<(&'w str, &'w str)> {
     workspace.items.iter().find_map(|file| {
         let error = file.error.as_ref()?;
+        // A file with an error holds no item.
         let named = file.path.file_stem().is_some_and(|stem| stem == id);
-        (named && file.item.is_none())
-            .then_some((file.source.name.as_str(), error.message.as_str()))
+        named.then_some((file.source.name.as_str(), error.message.as_str()))
     })
 }
 
